@@ -1,0 +1,67 @@
+package dev.laminar.api;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * Settings of an embedded engine. Build with {@link #builder()}; {@link #defaults()} is an
+ * in-memory engine loading plugins from {@code ./plugins} when that folder exists.
+ *
+ * @param pluginsDirectory folder of PF4J plugin zips/folders, or null for built-in connectors only
+ * @param dataDirectory folder where the catalog (every CREATE/DROP) is kept so that reopening restores
+ *     sources, streams and sinks; null for a purely in-memory engine
+ * @param batchSize rows per batch between threads
+ * @param queueBatches batches in flight per queue (bounds memory; the backpressure window)
+ */
+public record LaminarConfig(Path pluginsDirectory, Path dataDirectory, int batchSize, int queueBatches) {
+  public LaminarConfig {
+    if (batchSize < 1) {
+      throw new IllegalArgumentException("batchSize must be >= 1, was " + batchSize);
+    }
+    if (queueBatches < 1) {
+      throw new IllegalArgumentException("queueBatches must be >= 1, was " + queueBatches);
+    }
+  }
+
+  public static LaminarConfig defaults() {
+    return builder().build();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Builds a {@link LaminarConfig}. */
+  public static final class Builder {
+    private Path pluginsDirectory = Path.of("plugins");
+    private Path dataDirectory;
+    private int batchSize = 1024;
+    private int queueBatches = 8;
+
+    private Builder() {}
+
+    public Builder pluginsDirectory(Path dir) {
+      this.pluginsDirectory = dir;
+      return this;
+    }
+
+    public Builder dataDirectory(Path dir) {
+      this.dataDirectory = Objects.requireNonNull(dir, "dir is null");
+      return this;
+    }
+
+    public Builder batchSize(int rows) {
+      this.batchSize = rows;
+      return this;
+    }
+
+    public Builder queueBatches(int batches) {
+      this.queueBatches = batches;
+      return this;
+    }
+
+    public LaminarConfig build() {
+      return new LaminarConfig(pluginsDirectory, dataDirectory, batchSize, queueBatches);
+    }
+  }
+}

@@ -1,0 +1,467 @@
+package dev.laminar.engine;
+
+import dev.laminar.api.LaminarConfig;
+import dev.laminar.api.LaminarException;
+import dev.laminar.api.RowListener;
+import dev.laminar.api.Subscription;
+import dev.laminar.connector.console.ConsoleConnectorFactory;
+import dev.laminar.connector.datagen.DatagenConnectorFactory;
+import dev.laminar.connector.memory.MemoryConnectorFactory;
+import dev.laminar.plugin.ConnectorRegistry;
+import dev.laminar.runtime.BatchPool;
+import dev.laminar.runtime.Operator;
+import dev.laminar.runtime.OutputEdge;
+import dev.laminar.runtime.Reactor;
+import dev.laminar.runtime.SourceInput;
+import dev.laminar.runtime.SourceRunner;
+import dev.laminar.runtime.StreamNode;
+import dev.laminar.sdk.connector.ConnectorContext;
+import dev.laminar.sdk.connector.ConnectorKind;
+import dev.laminar.sdk.connector.ConnectorOptions;
+import dev.laminar.sdk.sink.SinkConnector;
+import dev.laminar.sdk.source.SourceConnector;
+import dev.laminar.sdk.source.SourceReader;
+import dev.laminar.sdk.source.SourceSplit;
+import dev.laminar.sdk.type.Schema;
+import dev.laminar.sql.QueryPlanner;
+import dev.laminar.sql.QueryPlanner.PlannedQuery;
+import dev.laminar.sql.SqlPlanningException;
+import dev.laminar.sql.plan.PlanMetrics;
+import dev.laminar.sql.plan.PlanNode;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The engine behind the embedded API and the CLI: the catalog of sources, streams and sinks, the
+ * connector registry, and the reactor that runs their operator chains. Catalog changes happen on
+ * the caller's (control) thread under this object's lock; the data path never takes it.
+ *
+ * <p>A source starts reading when the first sink or subscription that depends on it is created;
+ * consumers attached later see rows from then on.
+ */
+public final class Engine implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
+
+  private final LaminarConfig config;
+  private final ConnectorRegistry connectors;
+  private final Reactor reactor = new Reactor("laminar-reactor-0");
+  private final QueryPlanner planner = new QueryPlanner();
+  private final Map<String, CatalogObject> objects = new LinkedHashMap<>();
+  private final List<SubscriptionImpl> subscriptions = new CopyOnWriteArrayList<>();
+  private final List<String> failures = new CopyOnWriteArrayList<>();
+
+  public Engine(LaminarConfig config) {
+    this.config = config;
+    this.connectors = new ConnectorRegistry(
+        List.of(new DatagenConnectorFactory(), new ConsoleConnectorFactory(), new MemoryConnectorFactory()),
+        config.pluginsDirectory());
+  }
+
+  public ConnectorRegistry connectors() {
+    return connectors;
+  }
+
+  public QueryPlanner planner() {
+    return planner;
+  }
+
+  private static String key(String name) {
+    return name.toLowerCase(Locale.ROOT);
+  }
+
+  // ------------------------------------------------------------------ lookups
+
+  synchronized CatalogObject find(String name) {
+    return objects.get(key(name));
+  }
+
+  synchronized List<CatalogObject> all() {
+    return List.copyOf(objects.values());
+  }
+
+  /** Tables the planner can read: every source and stream. */
+  public synchronized List<QueryPlanner.Table> readableTables() {
+    List<QueryPlanner.Table> tables = new ArrayList<>();
+    for (CatalogObject o : objects.values()) {
+      if (o.node() != null) {
+        tables.add(new QueryPlanner.Table(o.name, o.schema, o.rowtimeColumn()));
+      }
+    }
+    return tables;
+  }
+
+  private CatalogObject readable(String name) {
+    CatalogObject o = objects.get(key(name));
+    if (o == null || o.node() == null) {
+      throw new SqlPlanningException("no source or stream named '" + name + "'" + (o != null ? " ('" + name + "' is a sink)" : ""));
+    }
+    return o;
+  }
+
+  private void checkFree(String name) {
+    CatalogObject existing = objects.get(key(name));
+    if (existing != null) {
+      throw new SqlPlanningException("a " + existing.kind().name().toLowerCase(Locale.ROOT) + " named '" + existing.name + "' already exists");
+    }
+  }
+
+  /** True when the name is taken (for IF NOT EXISTS). */
+  public synchronized boolean exists(String name) {
+    return objects.containsKey(key(name));
+  }
+
+  // ------------------------------------------------------------------ CREATE SOURCE
+
+  /** Validates options, creates the connector's source and registers it (readers start with the first consumer). */
+  public synchronized void createSource(String name, Schema schema, String rowtimeColumn, long outOfOrdernessMillis,
+      String connectorId, Map<String, String> options, String ddl) {
+    checkFree(name);
+    ConnectorRegistry.Entry entry = connectors.resolve(connectorId, ConnectorKind.SOURCE);
+    ConnectorOptions validated = ConnectorOptions.validate(entry.factory().id(), entry.factory().options(), options);
+    int rowtime = rowtimeColumn == null ? -1 : schema.indexOf(rowtimeColumn);
+    SourceConnector connector = withLoader(entry.classLoader(), () -> entry.factory().createSource(context(name, schema, validated, rowtimeColumn)));
+    SourceObject source = new SourceObject(name, schema, ddl, entry.factory().id(), validated, connector, entry.classLoader(),
+        rowtime, outOfOrdernessMillis);
+    source.node.onConsumerFailure(this::consumerFailed);
+    objects.put(key(name), source);
+  }
+
+  private static ConnectorContext context(String name, Schema schema, ConnectorOptions options, String eventTimeColumn) {
+    return new ConnectorContext() {
+      @Override
+      public String objectName() {
+        return name;
+      }
+
+      @Override
+      public Schema schema() {
+        return schema;
+      }
+
+      @Override
+      public ConnectorOptions options() {
+        return options;
+      }
+
+      @Override
+      public String eventTimeColumn() {
+        return eventTimeColumn;
+      }
+    };
+  }
+
+  /** Runs connector code with the plugin's class loader as context loader. */
+  private static <T> T withLoader(ClassLoader loader, java.util.concurrent.Callable<T> action) {
+    Thread t = Thread.currentThread();
+    ClassLoader previous = t.getContextClassLoader();
+    t.setContextClassLoader(loader);
+    try {
+      return action.call();
+    } catch (LaminarException | IllegalArgumentException | UnsupportedOperationException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new LaminarException(e.getMessage(), e);
+    } finally {
+      t.setContextClassLoader(previous);
+    }
+  }
+
+  // ------------------------------------------------------------------ CREATE STREAM
+
+  public synchronized void createStream(String name, PlannedQuery query, String ddl) {
+    checkFree(name);
+    StreamObject stream = new StreamObject(name, ddl, query);
+    Operator chain = instantiate(query.plan(), stream.node, stream.metrics);
+    CatalogObject input = readable(query.plan().scan().streamName());
+    stream.node.onConsumerFailure(this::consumerFailed);
+    reactor.execute(() -> input.node().attach(chain, stream));
+    objects.put(key(name), stream);
+  }
+
+  private Operator instantiate(PlanNode plan, Operator downstream, PlanMetrics metrics) {
+    Operator op = downstream;
+    for (PlanNode n = plan; n != null; n = n.input()) {
+      op = n.instantiate(op, config.batchSize(), metrics);
+    }
+    return op;
+  }
+
+  // ------------------------------------------------------------------ CREATE SINK
+
+  /** {@code CREATE SINK name FROM input} when {@code query} is null, else {@code CREATE SINK name AS query}. */
+  public synchronized void createSink(String name, String input, PlannedQuery query, String connectorId, Map<String, String> options, String ddl) {
+    checkFree(name);
+    String inputName = query != null ? query.plan().scan().streamName() : input;
+    CatalogObject source = readable(inputName);
+    Schema schema = query != null ? query.plan().schema() : source.schema;
+    ConnectorRegistry.Entry entry = connectors.resolve(connectorId, ConnectorKind.SINK);
+    ConnectorOptions validated = ConnectorOptions.validate(entry.factory().id(), entry.factory().options(), options);
+    SinkConnector connector = withLoader(entry.classLoader(), () -> entry.factory().createSink(context(name, schema, validated, null)));
+    SinkObject[] holder = new SinkObject[1];
+    SinkObject sink = new SinkObject(name, schema, ddl, inputName, query, entry.factory().id(), connector,
+        withLoader(entry.classLoader(), connector::createWriter), config.queueBatches(), config.batchSize(),
+        t -> objectFailed(holder[0], t));
+    holder[0] = sink;
+    Operator chain = query != null ? instantiate(query.plan(), sink.edge, sink.metrics) : sink.edge;
+    objects.put(key(name), sink);
+    sink.runner.start(entry.classLoader());
+    reactor.execute(() -> source.node().attach(chain, sink));
+    startSourcesOf(inputName);
+  }
+
+  // ------------------------------------------------------------------ subscriptions and queries
+
+  /** Subscribes to a source or stream; {@code listener} null means the application polls. */
+  public synchronized Subscription subscribe(String name, RowListener listener) {
+    CatalogObject source = readable(name);
+    return attachSubscription(source, null, listener);
+  }
+
+  /** Runs a continuous SELECT and returns its rows as a subscription (closing it stops the query). */
+  public synchronized Subscription query(PlannedQuery query, RowListener listener) {
+    return attachSubscription(readable(query.plan().scan().streamName()), query, listener);
+  }
+
+  private Subscription attachSubscription(CatalogObject source, PlannedQuery query, RowListener listener) {
+    Schema schema = query != null ? query.plan().schema() : source.schema;
+    OutputEdge edge = new OutputEdge(schema, config.queueBatches(), config.batchSize());
+    Object owner = new Object();
+    SubscriptionImpl[] holder = new SubscriptionImpl[1];
+    SubscriptionImpl sub = new SubscriptionImpl(schema, edge, listener, () -> {
+      reactor.execute(() -> source.node().detachWhere(o -> o instanceof SubscriptionOwner so && so.owner() == owner));
+      subscriptions.remove(holder[0]);
+    });
+    holder[0] = sub;
+    Operator chain = query != null ? instantiate(query.plan(), edge, new PlanMetrics()) : edge;
+    subscriptions.add(sub);
+    sub.start();
+    reactor.execute(() -> source.node().attach(chain, new SubscriptionOwner(sub, owner)));
+    startSourcesOf(source.name);
+    return sub;
+  }
+
+  /** Owner tag of a subscription's chain; detaching uses the inner owner. */
+  private record SubscriptionOwner(SubscriptionImpl subscription, Object owner) {}
+
+  private void consumerFailed(Object owner, RuntimeException e) {
+    if (owner instanceof CatalogObject o) {
+      objectFailed(o, e);
+    } else if (owner instanceof SubscriptionOwner s) {
+      s.subscription().fail(e);
+      failures.add("subscription failed: " + e);
+    }
+  }
+
+  private void objectFailed(CatalogObject o, Throwable t) {
+    if (o == null) {
+      return;
+    }
+    o.fail(t);
+    String message = o.kind().name().toLowerCase(Locale.ROOT) + " '" + o.name + "' failed: " + t;
+    LOG.error(message);
+    failures.add(message);
+    if (o instanceof SinkObject s) {
+      s.edge.consumerClosed();
+    }
+  }
+
+  /** Failures so far, one line each, naming the object. */
+  public List<String> failures() {
+    return List.copyOf(failures);
+  }
+
+  // ------------------------------------------------------------------ starting sources
+
+  /** Starts every not-yet-started source that {@code name} reads, transitively. */
+  private void startSourcesOf(String name) {
+    CatalogObject o = objects.get(key(name));
+    if (o instanceof SourceObject s) {
+      if (!s.started) {
+        start(s);
+      }
+    } else if (o != null) {
+      for (String in : o.inputs()) {
+        startSourcesOf(in);
+      }
+    }
+  }
+
+  private void start(SourceObject s) {
+    List<SourceSplit> splits = withLoader(s.connectorLoader, s.connector::discoverSplits);
+    s.splits = splits.size();
+    SourceInput input = new SourceInput(s.node, Math.max(1, splits.size()));
+    if (splits.isEmpty()) {
+      reactor.execute(() -> {
+        s.node.onWatermark(Long.MAX_VALUE);
+        s.node.onEndOfInput();
+      });
+    }
+    for (int i = 0; i < splits.size(); i++) {
+      SourceSplit split = splits.get(i);
+      SourceReader reader = withLoader(s.connectorLoader, () -> s.connector.createReader(split));
+      Reactor.Channel channel = reactor.addChannel(input, i, config.queueBatches() + 1);
+      BatchPool pool = new BatchPool(s.schema, config.queueBatches(), config.batchSize());
+      SourceRunner runner = new SourceRunner(s.name + "/" + split.id(), reader, pool, channel.queue(), s.rowtimeColumn,
+          s.rowtimeColumn < 0 ? null : s.schema.column(s.rowtimeColumn).name(), s.outOfOrdernessMillis,
+          t -> objectFailed(s, t), s.finishedSplits::incrementAndGet);
+      s.runners.add(runner);
+      runner.start(s.connectorLoader);
+    }
+    s.started = true;
+  }
+
+  // ------------------------------------------------------------------ DROP
+
+  /** Drops an object; with {@code cascade}, first everything that reads it. */
+  public synchronized List<String> drop(CatalogObject.Kind kind, String name, boolean ifExists, boolean cascade) {
+    CatalogObject o = objects.get(key(name));
+    if (o == null || o.kind() != kind) {
+      if (ifExists && o == null) {
+        return List.of();
+      }
+      throw new SqlPlanningException(o == null ? "no " + kind.name().toLowerCase(Locale.ROOT) + " named '" + name + "'"
+          : "'" + name + "' is a " + o.kind().name().toLowerCase(Locale.ROOT) + ", not a " + kind.name().toLowerCase(Locale.ROOT));
+    }
+    List<CatalogObject> dependents = objects.values().stream().filter(d -> d.inputs().stream().anyMatch(i -> i.equalsIgnoreCase(o.name))).toList();
+    List<String> dropped = new ArrayList<>();
+    if (!dependents.isEmpty()) {
+      if (!cascade) {
+        throw new SqlPlanningException("cannot drop " + kind.name().toLowerCase(Locale.ROOT) + " '" + o.name + "': "
+            + dependents.stream().map(d -> d.kind().name().toLowerCase(Locale.ROOT) + " '" + d.name + "'").toList()
+            + " read(s) it; drop those first or use DROP ... CASCADE");
+      }
+      for (CatalogObject d : dependents) {
+        dropped.addAll(drop(d.kind(), d.name, true, true));
+      }
+    }
+    stop(o);
+    objects.remove(key(o.name));
+    dropped.add(o.name);
+    return dropped;
+  }
+
+  private void stop(CatalogObject o) {
+    switch (o) {
+      case SinkObject s -> {
+        reactor.execute(() -> readableNode(s.input).ifPresent(n -> n.detach(s)));
+        s.edge.consumerClosed();
+        s.runner.stop(10_000);
+        closeQuietly(s.connector, s.name);
+      }
+      case StreamObject st -> reactor.execute(() -> readableNode(st.inputs().get(0)).ifPresent(n -> n.detach(st)));
+      case SourceObject src -> {
+        for (SourceRunner r : src.runners) {
+          r.stop();
+        }
+        closeQuietly(src.connector, src.name);
+      }
+    }
+  }
+
+  private java.util.Optional<StreamNode> readableNode(String name) {
+    CatalogObject o = objects.get(key(name));
+    return o == null ? java.util.Optional.empty() : java.util.Optional.ofNullable(o.node());
+  }
+
+  private static void closeQuietly(AutoCloseable c, String name) {
+    try {
+      c.close();
+    } catch (Exception e) {
+      LOG.warn("closing {} failed", name, e);
+    }
+  }
+
+  // ------------------------------------------------------------------ completion and shutdown
+
+  /**
+   * Waits until every sink and subscription has received the end of its input (all bounded sources
+   * finished), or an object failed; false on timeout.
+   */
+  public boolean awaitCompletion(java.time.Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!failures.isEmpty() || isComplete()) {
+        return true;
+      }
+      java.util.concurrent.locks.LockSupport.parkNanos(5_000_000);
+    }
+    return false;
+  }
+
+  private boolean isComplete() {
+    List<CatalogObject> all = all();
+    boolean any = false;
+    for (CatalogObject o : all) {
+      if (o instanceof SinkObject s) {
+        any = true;
+        if (!s.runner.reachedEnd() && s.failure() == null) {
+          return false;
+        }
+      }
+    }
+    for (SubscriptionImpl s : subscriptions) {
+      any = true;
+      if (!s.isFinished()) {
+        return false;
+      }
+    }
+    return any;
+  }
+
+  /** Whether every source is bounded (so {@link #awaitCompletion} can succeed). */
+  public synchronized boolean allSourcesBounded() {
+    return objects.values().stream().filter(o -> o instanceof SourceObject)
+        .allMatch(o -> ((SourceObject) o).connector.isBounded());
+  }
+
+  @Override
+  public synchronized void close() {
+    for (SubscriptionImpl s : List.copyOf(subscriptions)) {
+      s.close();
+    }
+    List<CatalogObject> reversed = new ArrayList<>(objects.values());
+    java.util.Collections.reverse(reversed);
+    for (CatalogObject o : reversed) {
+      if (o instanceof SourceObject) {
+        stop(o);
+      }
+    }
+    for (CatalogObject o : reversed) {
+      if (!(o instanceof SourceObject)) {
+        stop(o);
+      }
+    }
+    objects.clear();
+    reactor.close();
+    connectors.close();
+  }
+
+  /** The connector object of a source, for the embedded API (e.g. the memory source's writer). */
+  public synchronized Object sourceConnector(String name) {
+    CatalogObject o = objects.get(key(name));
+    if (!(o instanceof SourceObject s)) {
+      throw new LaminarException("no source named '" + name + "'");
+    }
+    return s.connector;
+  }
+
+  /** The connector object of a sink, for the embedded API (e.g. the memory sink's rows). */
+  public synchronized Object sinkConnector(String name) {
+    CatalogObject o = objects.get(key(name));
+    if (!(o instanceof SinkObject s)) {
+      throw new LaminarException("no sink named '" + name + "'");
+    }
+    return s.connector;
+  }
+
+  /** The CREATE statements of every object, in creation order (what the data directory keeps). */
+  public synchronized List<String> catalogDdl() {
+    return objects.values().stream().map(o -> o.ddl).toList();
+  }
+}

@@ -1,0 +1,377 @@
+package dev.laminar.engine;
+
+import dev.laminar.api.LaminarException;
+import dev.laminar.api.StatementResult;
+import dev.laminar.api.SqlSyntaxException;
+import dev.laminar.plugin.ConnectorRegistry;
+import dev.laminar.sdk.connector.ConnectorKind;
+import dev.laminar.sdk.connector.InvalidOptionException;
+import dev.laminar.sdk.connector.OptionSpec;
+import dev.laminar.sdk.row.Row;
+import dev.laminar.sdk.type.Column;
+import dev.laminar.sdk.type.DataType;
+import dev.laminar.sdk.type.Schema;
+import dev.laminar.sdk.type.TypeKind;
+import dev.laminar.sql.QueryPlanner.PlannedQuery;
+import dev.laminar.sql.SqlPlanningException;
+import dev.laminar.sql.TypeMapping;
+import dev.laminar.sql.parser.LaminarSqlParser;
+import dev.laminar.sql.parser.ddl.EmitMode;
+import dev.laminar.sql.parser.ddl.ObjectKind;
+import dev.laminar.sql.parser.ddl.SqlColumnDeclaration;
+import dev.laminar.sql.parser.ddl.SqlCreateSink;
+import dev.laminar.sql.parser.ddl.SqlCreateSource;
+import dev.laminar.sql.parser.ddl.SqlCreateStream;
+import dev.laminar.sql.parser.ddl.SqlDescribeObject;
+import dev.laminar.sql.parser.ddl.SqlDropObject;
+import dev.laminar.sql.parser.ddl.SqlEmit;
+import dev.laminar.sql.parser.ddl.SqlExplainStatement;
+import dev.laminar.sql.parser.ddl.SqlOption;
+import dev.laminar.sql.parser.ddl.SqlShowObjects;
+import dev.laminar.sql.parser.ddl.SqlWatermark;
+import dev.laminar.sql.plan.WindowAggregateNode;
+import dev.laminar.sql.plan.PlanNode;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.runtime.CalciteContextException;
+import org.apache.calcite.sql.SqlBasicCall;
+import org.apache.calcite.sql.SqlExplain;
+import org.apache.calcite.sql.SqlIdentifier;
+import org.apache.calcite.sql.SqlIntervalLiteral;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.SqlNodeList;
+import org.apache.calcite.sql.parser.SqlParseException;
+import org.apache.calcite.sql.parser.SqlParserPos;
+import org.apache.calcite.sql.parser.SqlParserUtil;
+
+/** Parses statements and carries them out against an {@link Engine}. */
+public final class StatementExecutor {
+  private final Engine engine;
+
+  public StatementExecutor(Engine engine) {
+    this.engine = engine;
+  }
+
+  /** Parses a script into statements with their SQL text. */
+  public static List<SqlNode> parse(String sql) {
+    try {
+      return LaminarSqlParser.parseStatements(sql);
+    } catch (SqlParseException e) {
+      SqlParserPos pos = e.getPos();
+      String message = e.getMessage();
+      // Calcite's message already says "at line L, column C"; keep what was found and expected
+      throw new SqlSyntaxException(pos == null ? 1 : pos.getLineNum(), pos == null ? 1 : pos.getColumnNum(),
+          message == null ? "syntax error" : message.replaceAll("\\s+", " ").trim(), e);
+    } catch (CalciteContextException e) {
+      throw new SqlSyntaxException(e.getPosLine(), e.getPosColumn(), e.getCause() != null ? e.getCause().getMessage() : e.getMessage(), e);
+    }
+  }
+
+  /** Executes one parsed statement. */
+  public StatementResult execute(SqlNode node) {
+    try {
+      return switch (node) {
+        case SqlCreateSource s -> createSource(s);
+        case SqlCreateStream s -> createStream(s);
+        case SqlCreateSink s -> createSink(s);
+        case SqlDropObject d -> drop(d);
+        case SqlShowObjects s -> show(s);
+        case SqlDescribeObject d -> describe(d);
+        case SqlExplainStatement e -> explain(e.explained());
+        case SqlExplain e -> explain(e.getExplicandum());
+        default -> {
+          if (node.getKind().belongsTo(SqlKind.QUERY)) {
+            yield StatementResult.stream(engine.query(engine.planner().plan(node, engine.readableTables()), null));
+          }
+          throw new SqlPlanningException("statement " + node.getKind() + " is not supported");
+        }
+      };
+    } catch (CalciteContextException e) {
+      throw new SqlSyntaxException(e.getPosLine(), e.getPosColumn(), e.getCause() != null ? e.getCause().getMessage() : e.getMessage(), e);
+    }
+  }
+
+  // ------------------------------------------------------------------ CREATE
+
+  private static void rejectReplace(org.apache.calcite.sql.SqlCreate s) {
+    if (s.getReplace()) {
+      throw at(s.getParserPosition(), "CREATE OR REPLACE is not supported yet: DROP the object, then CREATE it", null);
+    }
+  }
+
+  private StatementResult createSource(SqlCreateSource s) {
+    rejectReplace(s);
+    String name = s.name().getSimple();
+    if (s.ifNotExists() && engine.exists(name)) {
+      return StatementResult.ok("Source " + name + " already exists");
+    }
+    List<Column> columns = new ArrayList<>();
+    for (SqlColumnDeclaration c : s.columnList()) {
+      RelDataType t = engine.planner().deriveType(c.type());
+      DataType type;
+      try {
+        type = TypeMapping.toDataType(t, "column '" + c.name().getSimple() + "'");
+      } catch (SqlPlanningException e) {
+        throw at(c.getParserPosition(), e.getMessage(), e);
+      }
+      columns.add(new Column(c.name().getSimple(), type, c.nullable()));
+    }
+    Schema schema;
+    try {
+      schema = Schema.of(columns);
+    } catch (IllegalArgumentException e) {
+      throw at(s.columns().getParserPosition(), e.getMessage(), e);
+    }
+    String rowtime = null;
+    long bound = 0;
+    SqlWatermark wm = s.watermark();
+    if (wm != null) {
+      rowtime = wm.column().getSimple();
+      int idx = schema.indexOf(rowtime);
+      if (idx < 0) {
+        throw at(wm.column().getParserPosition(), "WATERMARK FOR names column '" + rowtime + "', which is not declared", null);
+      }
+      if (schema.column(idx).type().kind() != TypeKind.TIMESTAMP) {
+        throw at(wm.column().getParserPosition(), "WATERMARK column '" + rowtime + "' must be TIMESTAMP(3), not " + schema.column(idx).type(), null);
+      }
+      rowtime = schema.column(idx).name();
+      bound = watermarkBound(wm, rowtime);
+    }
+    Map<String, String> options = new LinkedHashMap<>(s.optionMap());
+    String connector = connectorOption(options, s.options(), "source", name, ConnectorKind.SOURCE);
+    try {
+      engine.createSource(name, schema, rowtime, bound, connector, options, LaminarSqlParser.unparse(s));
+    } catch (InvalidOptionException e) {
+      throw at(positionOf(s.options(), e.option(), s.getParserPosition()), e.getMessage(), e);
+    }
+    return StatementResult.ok("Created source " + name);
+  }
+
+  private static long watermarkBound(SqlWatermark wm, String rowtime) {
+    SqlNode e = wm.expression();
+    if (e instanceof SqlIdentifier id && id.getSimple().equalsIgnoreCase(rowtime)) {
+      return 0; // strictly ascending
+    }
+    if (e instanceof SqlBasicCall call && call.getKind() == SqlKind.MINUS && call.operand(0) instanceof SqlIdentifier id
+        && id.getSimple().equalsIgnoreCase(rowtime) && call.operand(1) instanceof SqlIntervalLiteral interval) {
+      SqlIntervalLiteral.IntervalValue v = interval.getValueAs(SqlIntervalLiteral.IntervalValue.class);
+      if (v.getIntervalQualifier().isYearMonth()) {
+        throw at(interval.getParserPosition(), "a watermark delay must be a day-time interval such as INTERVAL '5' SECOND", null);
+      }
+      long millis = SqlParserUtil.intervalToMillis(v);
+      if (millis < 0) {
+        throw at(interval.getParserPosition(), "a watermark delay cannot be negative", null);
+      }
+      return millis;
+    }
+    throw at(e.getParserPosition(), "WATERMARK FOR " + rowtime + " AS ... must be '" + rowtime + "' (ascending) or '" + rowtime
+        + " - INTERVAL ...' (bounded out-of-orderness)", null);
+  }
+
+  private String connectorOption(Map<String, String> options, SqlNodeList optionNodes, String what, String name, ConnectorKind kind) {
+    String connector = options.remove("connector");
+    if (connector == null) {
+      SqlParserPos pos = optionNodes == null ? SqlParserPos.ZERO : optionNodes.getParserPosition();
+      throw at(pos, what + " '" + name + "' needs WITH ('connector' = '...'); " + what + " connectors: "
+          + String.join(", ", engine.connectors().ids(kind)), null);
+    }
+    try {
+      engine.connectors().resolve(connector, kind);
+    } catch (IllegalArgumentException e) {
+      throw at(positionOf(optionNodes, "connector", SqlParserPos.ZERO), e.getMessage(), e);
+    }
+    return connector;
+  }
+
+  private StatementResult createStream(SqlCreateStream s) {
+    rejectReplace(s);
+    String name = s.name().getSimple();
+    if (s.ifNotExists() && engine.exists(name)) {
+      return StatementResult.ok("Stream " + name + " already exists");
+    }
+    PlannedQuery q = engine.planner().plan(s.query(), engine.readableTables());
+    checkEmit(s.emit(), q.plan());
+    engine.createStream(name, q, LaminarSqlParser.unparse(s));
+    return StatementResult.ok("Created stream " + name);
+  }
+
+  private static void checkEmit(SqlEmit emit, PlanNode plan) {
+    if (emit == null) {
+      return;
+    }
+    if (emit.mode() != EmitMode.ON_WINDOW_CLOSE) {
+      throw at(emit.getParserPosition(), "EMIT " + emit.mode().sql() + " is not supported yet; windowed aggregations emit ON WINDOW CLOSE", null);
+    }
+    if (!(plan instanceof WindowAggregateNode) && !(plan.input() != null && containsWindowAggregate(plan))) {
+      throw at(emit.getParserPosition(), "EMIT ON WINDOW CLOSE needs a windowed aggregation (GROUP BY window_start, window_end)", null);
+    }
+  }
+
+  private static boolean containsWindowAggregate(PlanNode plan) {
+    for (PlanNode n = plan; n != null; n = n.input()) {
+      if (n instanceof WindowAggregateNode) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private StatementResult createSink(SqlCreateSink s) {
+    rejectReplace(s);
+    String name = s.name().getSimple();
+    if (s.ifNotExists() && engine.exists(name)) {
+      return StatementResult.ok("Sink " + name + " already exists");
+    }
+    Map<String, String> options = new LinkedHashMap<>(s.optionMap());
+    String connector = connectorOption(options, s.options(), "sink", name, ConnectorKind.SINK);
+    PlannedQuery q = null;
+    String from = null;
+    if (s.query() != null) {
+      q = engine.planner().plan(s.query(), engine.readableTables());
+      checkEmit(s.emit(), q.plan());
+    } else {
+      from = s.from().getSimple();
+      if (engine.find(from) == null) {
+        throw at(s.from().getParserPosition(), "no source or stream named '" + from + "'", null);
+      }
+    }
+    try {
+      engine.createSink(name, from, q, connector, options, LaminarSqlParser.unparse(s));
+    } catch (InvalidOptionException e) {
+      throw at(positionOf(s.options(), e.option(), s.getParserPosition()), e.getMessage(), e);
+    }
+    return StatementResult.ok("Created sink " + name);
+  }
+
+  // ------------------------------------------------------------------ DROP, SHOW, DESCRIBE, EXPLAIN
+
+  private StatementResult drop(SqlDropObject d) {
+    CatalogObject.Kind kind = CatalogObject.Kind.valueOf(d.kind().name());
+    List<String> dropped = engine.drop(kind, d.name().getSimple(), d.ifExists(), d.cascade());
+    if (dropped.isEmpty()) {
+      return StatementResult.ok("No " + kind.name().toLowerCase(Locale.ROOT) + " named " + d.name().getSimple());
+    }
+    return StatementResult.ok("Dropped " + String.join(", ", dropped));
+  }
+
+  private StatementResult show(SqlShowObjects s) {
+    List<Row> rows = new ArrayList<>();
+    if (s.kind() == ObjectKind.CONNECTOR) {
+      for (ConnectorRegistry.Entry e : engine.connectors().all()) {
+        rows.add(Row.of(e.factory().id(), e.factory().provides().stream().map(Enum::name).sorted().toList().toString(),
+            e.origin(), e.factory().description()));
+      }
+      return StatementResult.rows(Schema.builder().column("connector", DataType.VARCHAR).column("provides", DataType.VARCHAR)
+          .column("origin", DataType.VARCHAR).column("description", DataType.VARCHAR).build(), rows);
+    }
+    CatalogObject.Kind kind = CatalogObject.Kind.valueOf(s.kind().name());
+    for (CatalogObject o : engine.all()) {
+      if (o.kind() != kind) {
+        continue;
+      }
+      switch (o) {
+        case SourceObject src -> rows.add(Row.of(src.name, src.connectorId, src.status(), src.rowsRead()));
+        case StreamObject st -> rows.add(Row.of(st.name, st.status(), st.metrics.lateRowsDropped().get(), st.inputs().get(0)));
+        case SinkObject sk -> rows.add(Row.of(sk.name, sk.connectorId, sk.input, sk.status(), sk.runner.rowsHandled()));
+      }
+    }
+    Schema schema = switch (kind) {
+      case SOURCE -> Schema.builder().column("name", DataType.VARCHAR).column("connector", DataType.VARCHAR)
+          .column("status", DataType.VARCHAR).column("rows_read", DataType.BIGINT).build();
+      case STREAM -> Schema.builder().column("name", DataType.VARCHAR).column("status", DataType.VARCHAR)
+          .column("late_rows_dropped", DataType.BIGINT).column("reads", DataType.VARCHAR).build();
+      case SINK -> Schema.builder().column("name", DataType.VARCHAR).column("connector", DataType.VARCHAR)
+          .column("reads", DataType.VARCHAR).column("status", DataType.VARCHAR).column("rows_written", DataType.BIGINT).build();
+    };
+    return StatementResult.rows(schema, rows);
+  }
+
+  private StatementResult describe(SqlDescribeObject d) {
+    String name = d.name().getSimple();
+    if (d.kind() == ObjectKind.CONNECTOR) {
+      ConnectorRegistry.Entry e;
+      try {
+        e = engine.connectors().all().stream().filter(x -> x.factory().id().equalsIgnoreCase(name)).findFirst()
+            .orElseThrow(() -> new IllegalArgumentException("unknown connector '" + name + "'; known connectors: "
+                + String.join(", ", engine.connectors().ids(null))));
+      } catch (IllegalArgumentException ex) {
+        throw at(d.name().getParserPosition(), ex.getMessage(), ex);
+      }
+      List<Row> rows = new ArrayList<>();
+      for (OptionSpec o : e.factory().options()) {
+        rows.add(Row.of(o.name() + (o.isPrefix() ? "*" : ""), o.type().name(), o.required(), o.defaultValue(), o.secret(),
+            o.description() + (o.allowedValues().isEmpty() ? "" : " " + o.allowedValues())));
+      }
+      return StatementResult.rows(Schema.builder().column("option", DataType.VARCHAR).column("type", DataType.VARCHAR)
+          .column("required", DataType.BOOLEAN).column("default", DataType.VARCHAR).column("secret", DataType.BOOLEAN)
+          .column("description", DataType.VARCHAR).build(), rows);
+    }
+    CatalogObject o = engine.find(name);
+    if (o == null || (d.kind() != null && !o.kind().name().equals(d.kind().name()))) {
+      throw at(d.name().getParserPosition(), "no " + (d.kind() == null ? "source, stream or sink" : d.kind().name().toLowerCase(Locale.ROOT))
+          + " named '" + name + "'", null);
+    }
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < o.schema.size(); i++) {
+      Column c = o.schema.column(i);
+      String extra = "";
+      if (o instanceof SourceObject s && i == s.rowtimeColumn) {
+        extra = "WATERMARK " + c.name() + (s.outOfOrdernessMillis > 0 ? " - " + s.outOfOrdernessMillis + " ms" : " (ascending)");
+      }
+      rows.add(Row.of(c.name(), c.type().toString(), c.nullable(), extra));
+    }
+    switch (o) {
+      case SourceObject s -> rows.add(Row.of("(source)", "connector " + s.connectorId, null, s.status() + ", rows read " + s.rowsRead()));
+      case StreamObject s -> rows.add(Row.of("(stream)", "reads " + s.inputs().get(0), null, s.status() + ", late rows dropped "
+          + s.metrics.lateRowsDropped().get()));
+      case SinkObject s -> rows.add(Row.of("(sink)", "connector " + s.connectorId + ", reads " + s.input, null, s.status()
+          + ", rows written " + s.runner.rowsHandled() + (s.failure() != null ? ", error: " + s.failure().getMessage() : "")));
+    }
+    return StatementResult.rows(Schema.builder().column("column", DataType.VARCHAR).column("type", DataType.VARCHAR)
+        .column("nullable", DataType.BOOLEAN).column("extra", DataType.VARCHAR).build(), rows);
+  }
+
+  private StatementResult explain(SqlNode explained) {
+    SqlNode query = switch (explained) {
+      case SqlCreateStream s -> s.query();
+      case SqlCreateSink s when s.query() != null -> s.query();
+      default -> explained;
+    };
+    if (!query.getKind().belongsTo(SqlKind.QUERY)) {
+      throw at(explained.getParserPosition(), "EXPLAIN applies to a query, CREATE STREAM ... AS or CREATE SINK ... AS", null);
+    }
+    PlannedQuery q = engine.planner().plan(query, engine.readableTables());
+    List<Row> rows = new ArrayList<>();
+    rows.add(Row.of("== Logical plan (Calcite) =="));
+    for (String line : q.logicalPlan().split("\n")) {
+      rows.add(Row.of(line));
+    }
+    rows.add(Row.of("== Physical plan =="));
+    for (String line : q.plan().explain().split("\n")) {
+      rows.add(Row.of(line));
+    }
+    return StatementResult.rows(Schema.builder().column("plan", DataType.VARCHAR).build(), rows);
+  }
+
+  // ------------------------------------------------------------------ errors with positions
+
+  private static SqlParserPos positionOf(SqlNodeList options, String key, SqlParserPos fallback) {
+    if (options != null && key != null) {
+      for (SqlNode n : options) {
+        if (n instanceof SqlOption o && o.keyString().equals(key)) {
+          return o.getParserPosition();
+        }
+      }
+    }
+    return fallback;
+  }
+
+  private static LaminarException at(SqlParserPos pos, String message, Throwable cause) {
+    return new SqlSyntaxException(Math.max(1, pos.getLineNum()), Math.max(1, pos.getColumnNum()), message, cause);
+  }
+}

@@ -1,0 +1,464 @@
+package dev.laminar.runtime;
+
+import dev.laminar.sdk.row.BatchWriter;
+import dev.laminar.sdk.row.RowBatch;
+import dev.laminar.sdk.row.RowKind;
+import dev.laminar.sdk.type.Column;
+import dev.laminar.sdk.type.DataType;
+import dev.laminar.sdk.type.Schema;
+import dev.laminar.sdk.type.TypeKind;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+
+/**
+ * The engine's reusable columnar batch: sources write into it through {@link BatchWriter}, operators
+ * and sinks read it through {@link RowBatch}. Long-backed types (BOOLEAN, INT, BIGINT, TIMESTAMP,
+ * compact DECIMAL) live in {@code long[]}, DOUBLE in {@code double[]}, the rest in {@code Object[]}.
+ *
+ * <p>Besides the columns, every row carries its event time ({@link #rowtime}) and the watermark in
+ * force after it ({@link #watermark}), so lateness is decided per row, independent of batch
+ * boundaries. A batch with no rows may still carry a watermark advance or the end of input.
+ *
+ * <p>Not thread-safe: a batch is owned by one thread at a time and handed over through queues.
+ */
+public final class ColumnarBatch implements BatchWriter, RowBatch {
+  /** No event time or watermark. */
+  public static final long NO_TIME = Long.MIN_VALUE;
+
+  private static final RowKind[] KINDS = RowKind.values();
+
+  private final Schema schema;
+  private final int capacity;
+  private final TypeKind[] kinds;
+  private final int[] scales;
+  private final boolean[] compactDecimal;
+  private final long[][] longs;
+  private final double[][] doubles;
+  private final Object[][] objects;
+  private final boolean[][] nulls;
+  private final byte[] rowKinds;
+  private final long[] rowtime;
+  private final long[] watermark;
+  private int size;
+  private boolean rowOpen;
+  private boolean endOfInput;
+  private long batchWatermark = NO_TIME;
+  /** Where the batch goes back to when its consumer is done (set by the producer). */
+  private BatchPool owner;
+
+  public ColumnarBatch(Schema schema, int capacity) {
+    if (capacity < 1) {
+      throw new IllegalArgumentException("capacity must be positive, was " + capacity);
+    }
+    this.schema = schema;
+    this.capacity = capacity;
+    int n = schema.size();
+    kinds = new TypeKind[n];
+    scales = new int[n];
+    compactDecimal = new boolean[n];
+    longs = new long[n][];
+    doubles = new double[n][];
+    objects = new Object[n][];
+    nulls = new boolean[n][];
+    for (int c = 0; c < n; c++) {
+      DataType t = schema.column(c).type();
+      kinds[c] = t.kind();
+      scales[c] = t.scale();
+      compactDecimal[c] = t.isCompactDecimal();
+      nulls[c] = new boolean[capacity];
+      if (t.isLongBacked()) {
+        longs[c] = new long[capacity];
+      } else if (t.kind() == TypeKind.DOUBLE) {
+        doubles[c] = new double[capacity];
+      } else {
+        objects[c] = new Object[capacity];
+      }
+    }
+    rowKinds = new byte[capacity];
+    rowtime = new long[capacity];
+    watermark = new long[capacity];
+  }
+
+  // ---------------------------------------------------------------- batch state
+
+  @Override
+  public Schema schema() {
+    return schema;
+  }
+
+  @Override
+  public int capacity() {
+    return capacity;
+  }
+
+  @Override
+  public int size() {
+    return size;
+  }
+
+  /** Empties the batch for reuse (object references are dropped so they can be collected). */
+  public void clear() {
+    for (int c = 0; c < objects.length; c++) {
+      if (objects[c] != null) {
+        java.util.Arrays.fill(objects[c], 0, size, null);
+      }
+    }
+    size = 0;
+    rowOpen = false;
+    endOfInput = false;
+    batchWatermark = NO_TIME;
+  }
+
+  public boolean isEndOfInput() {
+    return endOfInput;
+  }
+
+  public void markEndOfInput() {
+    this.endOfInput = true;
+  }
+
+  /** The watermark after the whole batch (also meaningful for a batch with no rows), or {@link #NO_TIME}. */
+  public long batchWatermark() {
+    return batchWatermark;
+  }
+
+  public void setBatchWatermark(long wm) {
+    this.batchWatermark = wm;
+  }
+
+  public long rowtime(int row) {
+    return rowtime[row];
+  }
+
+  public void setRowtime(int row, long t) {
+    rowtime[row] = t;
+  }
+
+  public long watermark(int row) {
+    return watermark[row];
+  }
+
+  public void setWatermark(int row, long wm) {
+    watermark[row] = wm;
+  }
+
+  BatchPool owner() {
+    return owner;
+  }
+
+  void owner(BatchPool pool) {
+    this.owner = pool;
+  }
+
+  // ---------------------------------------------------------------- writing
+
+  @Override
+  public void beginRow() {
+    if (size >= capacity) {
+      throw new IllegalStateException("batch is full (" + capacity + " rows)");
+    }
+    rowOpen = true;
+    int r = size;
+    for (boolean[] n : nulls) {
+      n[r] = true;
+    }
+    rowKinds[r] = 0;
+    rowtime[r] = NO_TIME;
+    watermark[r] = NO_TIME;
+  }
+
+  @Override
+  public void setRowKind(RowKind kind) {
+    rowKinds[size] = (byte) kind.ordinal();
+  }
+
+  @Override
+  public void endRow() {
+    if (!rowOpen) {
+      throw new IllegalStateException("endRow() without beginRow()");
+    }
+    rowOpen = false;
+    size++;
+  }
+
+  @Override
+  public void cancelRow() {
+    rowOpen = false;
+    int r = size;
+    for (Object[] o : objects) {
+      if (o != null) {
+        o[r] = null;
+      }
+    }
+  }
+
+  /** Appends a copy of row {@code row} of {@code src}, which must have the same schema shape. */
+  public void appendRowFrom(ColumnarBatch src, int row) {
+    int r = size;
+    for (int c = 0; c < kinds.length; c++) {
+      copyCell(src, row, c, r, c);
+    }
+    rowKinds[r] = src.rowKinds[row];
+    rowtime[r] = src.rowtime[row];
+    watermark[r] = src.watermark[row];
+    size = r + 1;
+  }
+
+  /** Copies one cell; the column types must share a storage class. */
+  public void copyCell(ColumnarBatch src, int srcRow, int srcCol, int dstRow, int dstCol) {
+    boolean isNull = src.nulls[srcCol][srcRow];
+    nulls[dstCol][dstRow] = isNull;
+    if (longs[dstCol] != null) {
+      longs[dstCol][dstRow] = src.longs[srcCol][srcRow];
+    } else if (doubles[dstCol] != null) {
+      doubles[dstCol][dstRow] = src.doubles[srcCol][srcRow];
+    } else {
+      objects[dstCol][dstRow] = src.objects[srcCol][srcRow];
+    }
+  }
+
+  /** Starts a row at the end for operators that fill cells directly; finish with {@link #commitRow}. */
+  public int openRow(RowKind kind, long rowTime, long wm) {
+    int r = size;
+    if (r >= capacity) {
+      throw new IllegalStateException("batch is full (" + capacity + " rows)");
+    }
+    rowKinds[r] = (byte) kind.ordinal();
+    rowtime[r] = rowTime;
+    watermark[r] = wm;
+    return r;
+  }
+
+  public void commitRow() {
+    size++;
+  }
+
+  public void putNull(int row, int col) {
+    nulls[col][row] = true;
+    if (objects[col] != null) {
+      objects[col][row] = null;
+    }
+  }
+
+  public void putLong(int row, int col, long v) {
+    nulls[col][row] = false;
+    longs[col][row] = v;
+  }
+
+  public void putDouble(int row, int col, double v) {
+    nulls[col][row] = false;
+    doubles[col][row] = v;
+  }
+
+  public void putObject(int row, int col, Object v) {
+    nulls[col][row] = v == null;
+    objects[col][row] = v;
+  }
+
+  private IllegalArgumentException mismatch(int column, String setter) {
+    Column c = schema.column(column);
+    return new IllegalArgumentException(
+        "column '" + c.name() + "' is " + c.type() + ": " + setter + " does not apply");
+  }
+
+  @Override
+  public void setNull(int column) {
+    putNull(size, column);
+  }
+
+  @Override
+  public void setBoolean(int column, boolean value) {
+    if (kinds[column] != TypeKind.BOOLEAN) {
+      throw mismatch(column, "setBoolean");
+    }
+    putLong(size, column, value ? 1 : 0);
+  }
+
+  @Override
+  public void setInt(int column, int value) {
+    TypeKind k = kinds[column];
+    if (k != TypeKind.INT && k != TypeKind.BIGINT) {
+      throw mismatch(column, "setInt");
+    }
+    putLong(size, column, value);
+  }
+
+  @Override
+  public void setLong(int column, long value) {
+    TypeKind k = kinds[column];
+    if (k == TypeKind.INT && (value < Integer.MIN_VALUE || value > Integer.MAX_VALUE)) {
+      throw new IllegalArgumentException("column '" + schema.column(column).name() + "' is INT: " + value + " does not fit");
+    }
+    if (k != TypeKind.BIGINT && k != TypeKind.INT) {
+      throw mismatch(column, "setLong");
+    }
+    putLong(size, column, value);
+  }
+
+  @Override
+  public void setDouble(int column, double value) {
+    if (kinds[column] != TypeKind.DOUBLE) {
+      throw mismatch(column, "setDouble");
+    }
+    putDouble(size, column, value);
+  }
+
+  @Override
+  public void setDecimalUnscaled(int column, long unscaledValue) {
+    if (!compactDecimal[column]) {
+      throw mismatch(column, "setDecimalUnscaled");
+    }
+    putLong(size, column, unscaledValue);
+  }
+
+  @Override
+  public void setDecimal(int column, BigDecimal value) {
+    if (kinds[column] != TypeKind.DECIMAL) {
+      throw mismatch(column, "setDecimal");
+    }
+    if (value == null) {
+      putNull(size, column);
+      return;
+    }
+    BigDecimal scaled = value.scale() == scales[column] ? value : value.setScale(scales[column], RoundingMode.HALF_UP);
+    if (compactDecimal[column]) {
+      putLong(size, column, scaled.unscaledValue().longValueExact());
+    } else {
+      putObject(size, column, scaled);
+    }
+  }
+
+  @Override
+  public void setString(int column, String value) {
+    if (kinds[column] != TypeKind.VARCHAR) {
+      throw mismatch(column, "setString");
+    }
+    putObject(size, column, value);
+  }
+
+  @Override
+  public void setBytes(int column, byte[] value) {
+    if (kinds[column] != TypeKind.BYTES) {
+      throw mismatch(column, "setBytes");
+    }
+    putObject(size, column, value);
+  }
+
+  @Override
+  public void setTimestampMillis(int column, long epochMillis) {
+    if (kinds[column] != TypeKind.TIMESTAMP) {
+      throw mismatch(column, "setTimestampMillis");
+    }
+    putLong(size, column, epochMillis);
+  }
+
+  @Override
+  public void setObject(int column, Object value) {
+    if (value == null) {
+      putNull(size, column);
+      return;
+    }
+    switch (kinds[column]) {
+      case BOOLEAN -> setBoolean(column, (Boolean) value);
+      case INT, BIGINT -> setLong(column, ((Number) value).longValue());
+      case DOUBLE -> setDouble(column, ((Number) value).doubleValue());
+      case DECIMAL -> setDecimal(column, value instanceof BigDecimal d ? d : new BigDecimal(value.toString()));
+      case VARCHAR -> setString(column, value.toString());
+      case BYTES -> setBytes(column, (byte[]) value);
+      case TIMESTAMP -> setTimestampMillis(column, toEpochMillis(value));
+    }
+  }
+
+  private static long toEpochMillis(Object value) {
+    if (value instanceof LocalDateTime t) {
+      return t.toInstant(ZoneOffset.UTC).toEpochMilli();
+    }
+    if (value instanceof Instant i) {
+      return i.toEpochMilli();
+    }
+    if (value instanceof Number n) {
+      return n.longValue();
+    }
+    throw new IllegalArgumentException("not a timestamp: " + value);
+  }
+
+  // ---------------------------------------------------------------- reading
+
+  @Override
+  public RowKind rowKind(int row) {
+    return KINDS[rowKinds[row]];
+  }
+
+  @Override
+  public boolean isNull(int row, int column) {
+    return nulls[column][row];
+  }
+
+  @Override
+  public boolean getBoolean(int row, int column) {
+    return longs[column][row] != 0;
+  }
+
+  @Override
+  public int getInt(int row, int column) {
+    return (int) longs[column][row];
+  }
+
+  @Override
+  public long getLong(int row, int column) {
+    return longs[column][row];
+  }
+
+  @Override
+  public double getDouble(int row, int column) {
+    return doubles[column][row];
+  }
+
+  @Override
+  public long getDecimalUnscaled(int row, int column) {
+    return longs[column][row];
+  }
+
+  @Override
+  public BigDecimal getDecimal(int row, int column) {
+    if (nulls[column][row]) {
+      return null;
+    }
+    return compactDecimal[column] ? BigDecimal.valueOf(longs[column][row], scales[column]) : (BigDecimal) objects[column][row];
+  }
+
+  @Override
+  public String getString(int row, int column) {
+    return (String) objects[column][row];
+  }
+
+  @Override
+  public byte[] getBytes(int row, int column) {
+    return (byte[]) objects[column][row];
+  }
+
+  /** The raw object slot (VARCHAR, BYTES, wide DECIMAL). */
+  public Object getObjectSlot(int row, int column) {
+    return objects[column][row];
+  }
+
+  @Override
+  public Object getObject(int row, int column) {
+    if (nulls[column][row]) {
+      return null;
+    }
+    return switch (kinds[column]) {
+      case BOOLEAN -> longs[column][row] != 0;
+      case INT -> (int) longs[column][row];
+      case BIGINT -> longs[column][row];
+      case DOUBLE -> doubles[column][row];
+      case DECIMAL -> getDecimal(row, column);
+      case TIMESTAMP -> LocalDateTime.ofEpochSecond(Math.floorDiv(longs[column][row], 1000),
+          (int) Math.floorMod(longs[column][row], 1000) * 1_000_000, ZoneOffset.UTC);
+      case VARCHAR, BYTES -> objects[column][row];
+    };
+  }
+}

@@ -1,0 +1,124 @@
+package dev.laminar.runtime;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Ring 1: a thread that takes batches from an {@link OutputEdge} and hands them to a sink writer or
+ * a subscriber callback, in order. Finishes when the end of input arrives or when stopped.
+ */
+public abstract class OutputConsumer implements Runnable {
+  private static final Logger LOG = LoggerFactory.getLogger(OutputConsumer.class);
+
+  protected final String description;
+  private final OutputEdge edge;
+  private final Consumer<Throwable> onFailure;
+  private final IdleStrategy idle = IdleStrategy.standard();
+  private final CountDownLatch done = new CountDownLatch(1);
+  private final Counter rows = new Counter();
+  private volatile boolean running = true;
+  private volatile boolean reachedEnd;
+  private Thread thread;
+
+  protected OutputConsumer(String description, OutputEdge edge, Consumer<Throwable> onFailure) {
+    this.description = description;
+    this.edge = edge;
+    this.onFailure = onFailure;
+  }
+
+  /** Opens the destination (on the consumer thread). */
+  protected abstract void open() throws Exception;
+
+  /** Handles one batch of rows; may block (backpressure). */
+  protected abstract void handle(ColumnarBatch batch) throws Exception;
+
+  /** Called when the queue is momentarily empty after rows were handled. */
+  protected void quiet() throws Exception {}
+
+  /** Called once after the end of input. */
+  protected abstract void finish() throws Exception;
+
+  /** Releases the destination; called exactly once, last; {@code failed} when the consumer stopped on an error. */
+  protected abstract void release(boolean failed);
+
+  public void start(ClassLoader contextLoader) {
+    thread = Thread.ofPlatform().name("out-" + description).daemon(true).unstarted(this);
+    thread.setContextClassLoader(contextLoader);
+    thread.start();
+  }
+
+  public long rowsHandled() {
+    return rows.get();
+  }
+
+  public boolean reachedEnd() {
+    return reachedEnd;
+  }
+
+  @Override
+  public void run() {
+    int idles = 0;
+    boolean dirty = false;
+    boolean failed = false;
+    try {
+      open();
+      while (running) {
+        ColumnarBatch b = edge.queue().relaxedPoll();
+        if (b == null) {
+          if (dirty) {
+            quiet();
+            dirty = false;
+          }
+          idle.idle(idles++);
+          continue;
+        }
+        idles = 0;
+        try {
+          if (b.size() > 0) {
+            handle(b);
+            rows.add(b.size());
+            dirty = true;
+          }
+          if (b.isEndOfInput()) {
+            finish();
+            reachedEnd = true;
+            break;
+          }
+        } finally {
+          BatchPool.release(b);
+        }
+      }
+    } catch (Throwable t) {
+      failed = true;
+      LOG.error("{} failed", description, t);
+      onFailure.accept(t);
+    } finally {
+      edge.consumerClosed();
+      release(failed);
+      done.countDown();
+    }
+  }
+
+  /** Stops after the batch in hand; waits up to {@code timeoutMillis} for the thread. */
+  public void stop(long timeoutMillis) {
+    running = false;
+    awaitDone(timeoutMillis);
+  }
+
+  /** Waits until the consumer finished; true if it did. */
+  public boolean awaitDone(long timeoutMillis) {
+    try {
+      return done.await(timeoutMillis, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  public boolean isDone() {
+    return done.getCount() == 0;
+  }
+}

@@ -1,0 +1,166 @@
+package dev.laminar.runtime;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Callable;
+import org.jctools.queues.MpscArrayQueue;
+import org.jctools.queues.SpscArrayQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Ring 0: one thread that runs compiled operator chains. It drains the SPSC queues its source
+ * readers fill, pushes each batch through the operators, and returns the batch to its pool. Other
+ * threads change what it runs only through its command queue, so operator state is touched by this
+ * thread alone and needs no locks.
+ *
+ * <p>Today the engine runs one reactor; the thread-per-core runtime adds more, each owning a shard
+ * of keyed state, with the same channel and command model.
+ */
+public final class Reactor implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Reactor.class);
+  private static final int MAX_BATCHES_PER_CHANNEL = 4;
+
+  /** One source split's queue into this reactor. */
+  public static final class Channel {
+    final SpscArrayQueue<ColumnarBatch> queue;
+    final SourceInput input;
+    final int split;
+    volatile boolean closed;
+
+    Channel(SpscArrayQueue<ColumnarBatch> queue, SourceInput input, int split) {
+      this.queue = queue;
+      this.input = input;
+      this.split = split;
+    }
+
+    /** The queue a source thread offers batches to (single producer). */
+    public SpscArrayQueue<ColumnarBatch> queue() {
+      return queue;
+    }
+  }
+
+  private final MpscArrayQueue<Runnable> commands = new MpscArrayQueue<>(1024);
+  private final List<Channel> channels = new ArrayList<>();
+  private final Thread thread;
+  private final IdleStrategy idle = IdleStrategy.standard();
+  private final Counter batchesProcessed = new Counter();
+  private volatile boolean running = true;
+
+  public Reactor(String name) {
+    thread = Thread.ofPlatform().name(name).daemon(true).unstarted(this::run);
+    thread.start();
+  }
+
+  /** Runs {@code action} on the reactor thread and returns its result; safe from any other thread. */
+  public <T> CompletableFuture<T> submit(Callable<T> action) {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    Runnable command = () -> {
+      try {
+        result.complete(action.call());
+      } catch (Throwable t) {
+        result.completeExceptionally(t);
+      }
+    };
+    if (Thread.currentThread() == thread) {
+      command.run();
+      return result;
+    }
+    while (!commands.offer(command)) {
+      if (!running) {
+        result.completeExceptionally(new IllegalStateException("reactor is closed"));
+        return result;
+      }
+      Thread.onSpinWait();
+    }
+    if (!running) {
+      result.completeExceptionally(new IllegalStateException("reactor is closed"));
+    }
+    return result;
+  }
+
+  /** Runs {@code action} on the reactor thread and waits for it. */
+  public void execute(Runnable action) {
+    submit(() -> {
+      action.run();
+      return null;
+    }).join();
+  }
+
+  /** Registers a channel from one split of a source (call from any thread; takes effect on the reactor). */
+  public Channel addChannel(SourceInput input, int split, int capacity) {
+    Channel channel = new Channel(new SpscArrayQueue<>(capacity), input, split);
+    execute(() -> channels.add(channel));
+    return channel;
+  }
+
+  /** Stops draining a channel and releases batches left in it. */
+  public void removeChannel(Channel channel) {
+    execute(() -> {
+      channels.remove(channel);
+      ColumnarBatch b;
+      while ((b = channel.queue.poll()) != null) {
+        BatchPool.release(b);
+      }
+    });
+  }
+
+  public boolean isReactorThread() {
+    return Thread.currentThread() == thread;
+  }
+
+  public long batchesProcessed() {
+    return batchesProcessed.get();
+  }
+
+  private void run() {
+    int idleCount = 0;
+    while (running) {
+      int work = 0;
+      Runnable command;
+      while ((command = commands.poll()) != null) {
+        command.run();
+        work++;
+      }
+      final List<Channel> cs = channels;
+      for (int i = 0; i < cs.size(); i++) {
+        Channel c = cs.get(i);
+        for (int k = 0; k < MAX_BATCHES_PER_CHANNEL; k++) {
+          ColumnarBatch batch = c.queue.relaxedPoll();
+          if (batch == null) {
+            break;
+          }
+          try {
+            c.input.deliver(batch, c.split);
+          } catch (RuntimeException e) {
+            LOG.error("Unexpected failure delivering a batch of {}", c.input.node().name(), e);
+          } finally {
+            BatchPool.release(batch);
+          }
+          batchesProcessed.increment();
+          work++;
+        }
+      }
+      if (work == 0) {
+        idle.idle(idleCount++);
+      } else {
+        idleCount = 0;
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    try {
+      thread.join(5_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    Runnable command;
+    while ((command = commands.poll()) != null) {
+      command.run(); // complete pending futures (they fail or finish)
+    }
+  }
+}

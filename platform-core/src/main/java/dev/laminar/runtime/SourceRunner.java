@@ -1,0 +1,153 @@
+package dev.laminar.runtime;
+
+import dev.laminar.sdk.source.PollStatus;
+import dev.laminar.sdk.source.SourceReader;
+import java.util.function.Consumer;
+import org.jctools.queues.SpscArrayQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Ring 1: the thread that drives one {@link SourceReader}. It takes a free batch from its pool
+ * (none free means the reactor is behind: it waits, which is backpressure), lets the reader fill it,
+ * stamps each row with its event time and the split's watermark (bounded out-of-orderness:
+ * max event time seen minus the bound, advanced per row), and hands the batch to the reactor.
+ */
+public final class SourceRunner implements Runnable {
+  private static final Logger LOG = LoggerFactory.getLogger(SourceRunner.class);
+
+  private final String description;
+  private final SourceReader reader;
+  private final BatchPool pool;
+  private final SpscArrayQueue<ColumnarBatch> queue;
+  private final int rowtimeColumn;
+  private final String rowtimeColumnName;
+  private final long outOfOrdernessMillis;
+  private final Consumer<Throwable> onFailure;
+  private final Runnable onFinished;
+  private final IdleStrategy idle = IdleStrategy.standard();
+  private final Counter rowsRead = new Counter();
+  private volatile boolean running = true;
+  private long watermark = ColumnarBatch.NO_TIME;
+  private Thread thread;
+
+  /**
+   * @param rowtimeColumn index of the event-time column, or -1 when the source has no watermark
+   */
+  public SourceRunner(String description, SourceReader reader, BatchPool pool, SpscArrayQueue<ColumnarBatch> queue,
+      int rowtimeColumn, String rowtimeColumnName, long outOfOrdernessMillis, Consumer<Throwable> onFailure, Runnable onFinished) {
+    this.description = description;
+    this.reader = reader;
+    this.pool = pool;
+    this.queue = queue;
+    this.rowtimeColumn = rowtimeColumn;
+    this.rowtimeColumnName = rowtimeColumnName;
+    this.outOfOrdernessMillis = outOfOrdernessMillis;
+    this.onFailure = onFailure;
+    this.onFinished = onFinished;
+  }
+
+  /** Starts the thread, with the plugin's class loader as context class loader. */
+  public void start(ClassLoader contextLoader) {
+    thread = Thread.ofPlatform().name("source-" + description).daemon(true).unstarted(this);
+    thread.setContextClassLoader(contextLoader);
+    thread.start();
+  }
+
+  public long rowsRead() {
+    return rowsRead.get();
+  }
+
+  @Override
+  public void run() {
+    int idles = 0;
+    try {
+      reader.open();
+      while (running) {
+        ColumnarBatch batch = pool.acquire(idle, () -> running);
+        if (batch == null) {
+          break;
+        }
+        PollStatus status = reader.poll(batch);
+        long before = watermark;
+        stamp(batch);
+        boolean finished = status == PollStatus.FINISHED;
+        if (finished) {
+          batch.markEndOfInput();
+        }
+        if (batch.size() == 0 && !finished && watermark == before) {
+          BatchPool.release(batch);
+          if (status == PollStatus.IDLE) {
+            idle.idle(idles++);
+          }
+          continue;
+        }
+        idles = 0;
+        rowsRead.add(batch.size());
+        publish(batch);
+        if (finished) {
+          onFinished.run();
+          break;
+        }
+      }
+    } catch (Throwable t) {
+      if (running) {
+        LOG.error("Source {} failed", description, t);
+        onFailure.accept(t);
+      }
+    } finally {
+      try {
+        reader.close();
+      } catch (Exception e) {
+        LOG.warn("Closing source reader {} failed", description, e);
+      }
+    }
+  }
+
+  private void stamp(ColumnarBatch batch) {
+    final int n = batch.size();
+    if (rowtimeColumn < 0) {
+      batch.setBatchWatermark(ColumnarBatch.NO_TIME);
+      return;
+    }
+    long wm = watermark;
+    for (int r = 0; r < n; r++) {
+      if (batch.isNull(r, rowtimeColumn)) {
+        throw new IllegalStateException("source " + description + ": event-time column '" + rowtimeColumnName
+            + "' is NULL in a row; every row needs an event time");
+      }
+      long t = batch.getLong(r, rowtimeColumn);
+      batch.setRowtime(r, t);
+      long candidate = t - outOfOrdernessMillis;
+      if (candidate > wm) {
+        wm = candidate;
+      }
+      batch.setWatermark(r, wm);
+    }
+    watermark = wm;
+    batch.setBatchWatermark(wm);
+  }
+
+  private void publish(ColumnarBatch batch) {
+    int idles = 0;
+    while (!queue.offer(batch)) {
+      if (!running) {
+        BatchPool.release(batch);
+        return;
+      }
+      idle.idle(idles++);
+    }
+  }
+
+  /** Stops reading and waits for the thread to close the reader. */
+  public void stop() {
+    running = false;
+    if (thread != null && thread != Thread.currentThread()) {
+      try {
+        thread.join(10_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}

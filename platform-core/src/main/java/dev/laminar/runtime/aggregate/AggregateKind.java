@@ -1,0 +1,6 @@
+package dev.laminar.runtime.aggregate;
+
+/** The built-in aggregate functions. */
+public enum AggregateKind {
+  COUNT_STAR, COUNT, SUM, MIN, MAX, AVG, FIRST_VALUE, LAST_VALUE
+}

@@ -1,0 +1,343 @@
+package dev.laminar.runtime.aggregate;
+
+import dev.laminar.runtime.ColumnarBatch;
+import dev.laminar.sdk.type.DataType;
+import dev.laminar.sdk.type.TypeKind;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+
+/**
+ * One aggregate call of a GROUP BY: the function, its argument column and the input and result types.
+ * Semantics (see docs/SQL.md): COUNT(col) skips NULLs; SUM/MIN/MAX/AVG over no non-NULL value is NULL;
+ * AVG of integers is DOUBLE; FIRST_VALUE/LAST_VALUE ignore NULLs and follow event time, ties
+ * broken by arrival order.
+ */
+public record AggregateSpec(AggregateKind kind, int argument, DataType argumentType, DataType resultType, String name) {
+
+  /** Creates a fresh accumulator for one group. */
+  public Accumulator create() {
+    TypeKind in = argumentType == null ? null : argumentType.kind();
+    return switch (kind) {
+      case COUNT_STAR -> new Count(-1);
+      case COUNT -> new Count(argument);
+      case SUM -> switch (in) {
+        case DOUBLE -> new DoubleSum(argument);
+        case DECIMAL -> new DecimalSum(argument, resultType, false);
+        default -> new LongSum(argument);
+      };
+      case AVG -> switch (in) {
+        case DECIMAL -> new DecimalSum(argument, resultType, true);
+        case DOUBLE -> new DoubleAvg(argument, false);
+        default -> new DoubleAvg(argument, true);
+      };
+      case MIN, MAX -> switch (in) {
+        case DOUBLE -> new DoubleExtreme(argument, kind == AggregateKind.MAX);
+        case VARCHAR, BYTES -> new ObjectExtreme(argument, kind == AggregateKind.MAX);
+        default -> argumentType.isLongBacked() ? new LongExtreme(argument, kind == AggregateKind.MAX)
+            : new ObjectExtreme(argument, kind == AggregateKind.MAX);
+      };
+      case FIRST_VALUE -> new FirstLast(argument, false, argumentType);
+      case LAST_VALUE -> new FirstLast(argument, true, argumentType);
+    };
+  }
+
+  @Override
+  public String toString() {
+    return name;
+  }
+
+  private static final class Count implements Accumulator {
+    private final int arg;
+    private long count;
+
+    Count(int arg) {
+      this.arg = arg;
+    }
+
+    @Override
+    public void add(ColumnarBatch in, int row) {
+      if (arg < 0 || !in.isNull(row, arg)) {
+        count++;
+      }
+    }
+
+    @Override
+    public void writeResult(ColumnarBatch out, int row, int col) {
+      out.putLong(row, col, count);
+    }
+  }
+
+  private static final class LongSum implements Accumulator {
+    private final int arg;
+    private long sum;
+    private boolean seen;
+
+    LongSum(int arg) {
+      this.arg = arg;
+    }
+
+    @Override
+    public void add(ColumnarBatch in, int row) {
+      if (!in.isNull(row, arg)) {
+        sum += in.getLong(row, arg);
+        seen = true;
+      }
+    }
+
+    @Override
+    public void writeResult(ColumnarBatch out, int row, int col) {
+      if (seen) {
+        out.putLong(row, col, sum);
+      } else {
+        out.putNull(row, col);
+      }
+    }
+  }
+
+  private static final class DoubleSum implements Accumulator {
+    private final int arg;
+    private double sum;
+    private boolean seen;
+
+    DoubleSum(int arg) {
+      this.arg = arg;
+    }
+
+    @Override
+    public void add(ColumnarBatch in, int row) {
+      if (!in.isNull(row, arg)) {
+        sum += in.getDouble(row, arg);
+        seen = true;
+      }
+    }
+
+    @Override
+    public void writeResult(ColumnarBatch out, int row, int col) {
+      if (seen) {
+        out.putDouble(row, col, sum);
+      } else {
+        out.putNull(row, col);
+      }
+    }
+  }
+
+  private static final class DoubleAvg implements Accumulator {
+    private final int arg;
+    private final boolean integerInput;
+    private double sum;
+    private long count;
+
+    DoubleAvg(int arg, boolean integerInput) {
+      this.arg = arg;
+      this.integerInput = integerInput;
+    }
+
+    @Override
+    public void add(ColumnarBatch in, int row) {
+      if (!in.isNull(row, arg)) {
+        sum += integerInput ? in.getLong(row, arg) : in.getDouble(row, arg);
+        count++;
+      }
+    }
+
+    @Override
+    public void writeResult(ColumnarBatch out, int row, int col) {
+      if (count > 0) {
+        out.putDouble(row, col, sum / count);
+      } else {
+        out.putNull(row, col);
+      }
+    }
+  }
+
+  /** SUM and AVG of DECIMAL: exact, compact decimals summed as unscaled longs while they fit. */
+  private static final class DecimalSum implements Accumulator {
+    private final int arg;
+    private final DataType result;
+    private final boolean average;
+    private BigDecimal sum = BigDecimal.ZERO;
+    private long count;
+
+    DecimalSum(int arg, DataType result, boolean average) {
+      this.arg = arg;
+      this.result = result;
+      this.average = average;
+    }
+
+    @Override
+    public void add(ColumnarBatch in, int row) {
+      if (!in.isNull(row, arg)) {
+        sum = sum.add(in.getDecimal(row, arg));
+        count++;
+      }
+    }
+
+    @Override
+    public void writeResult(ColumnarBatch out, int row, int col) {
+      if (count == 0) {
+        out.putNull(row, col);
+        return;
+      }
+      if (result.kind() == TypeKind.DOUBLE) {
+        out.putDouble(row, col, sum.doubleValue() / (average ? count : 1));
+        return;
+      }
+      BigDecimal v = average ? sum.divide(BigDecimal.valueOf(count), result.scale(), RoundingMode.HALF_UP)
+          : sum.setScale(result.scale(), RoundingMode.HALF_UP);
+      if (result.isCompactDecimal()) {
+        out.putLong(row, col, v.unscaledValue().longValueExact());
+      } else {
+        out.putObject(row, col, v);
+      }
+    }
+  }
+
+  private static final class LongExtreme implements Accumulator {
+    private final int arg;
+    private final boolean max;
+    private long value;
+    private boolean seen;
+
+    LongExtreme(int arg, boolean max) {
+      this.arg = arg;
+      this.max = max;
+    }
+
+    @Override
+    public void add(ColumnarBatch in, int row) {
+      if (in.isNull(row, arg)) {
+        return;
+      }
+      long v = in.getLong(row, arg);
+      if (!seen || (max ? v > value : v < value)) {
+        value = v;
+        seen = true;
+      }
+    }
+
+    @Override
+    public void writeResult(ColumnarBatch out, int row, int col) {
+      if (seen) {
+        out.putLong(row, col, value);
+      } else {
+        out.putNull(row, col);
+      }
+    }
+  }
+
+  private static final class DoubleExtreme implements Accumulator {
+    private final int arg;
+    private final boolean max;
+    private double value;
+    private boolean seen;
+
+    DoubleExtreme(int arg, boolean max) {
+      this.arg = arg;
+      this.max = max;
+    }
+
+    @Override
+    public void add(ColumnarBatch in, int row) {
+      if (in.isNull(row, arg)) {
+        return;
+      }
+      double v = in.getDouble(row, arg);
+      if (!seen || (max ? v > value : v < value)) {
+        value = v;
+        seen = true;
+      }
+    }
+
+    @Override
+    public void writeResult(ColumnarBatch out, int row, int col) {
+      if (seen) {
+        out.putDouble(row, col, value);
+      } else {
+        out.putNull(row, col);
+      }
+    }
+  }
+
+  private static final class ObjectExtreme implements Accumulator {
+    private final int arg;
+    private final boolean max;
+    private Object value;
+
+    ObjectExtreme(int arg, boolean max) {
+      this.arg = arg;
+      this.max = max;
+    }
+
+    @Override
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public void add(ColumnarBatch in, int row) {
+      if (in.isNull(row, arg)) {
+        return;
+      }
+      Object v = in.getObjectSlot(row, arg);
+      int cmp = value == null ? 0 : (v instanceof byte[] a ? java.util.Arrays.compareUnsigned(a, (byte[]) value)
+          : ((Comparable) v).compareTo(value));
+      if (value == null || (max ? cmp > 0 : cmp < 0)) {
+        value = v;
+      }
+    }
+
+    @Override
+    public void writeResult(ColumnarBatch out, int row, int col) {
+      out.putObject(row, col, value);
+    }
+  }
+
+  /** FIRST_VALUE / LAST_VALUE by event time; ties go to the earlier (first) or later (last) arrival. */
+  private static final class FirstLast implements Accumulator {
+    private final int arg;
+    private final boolean last;
+    private long time;
+    private long longValue;
+    private double doubleValue;
+    private Object objectValue;
+    private boolean seen;
+    private final DataType type;
+
+    FirstLast(int arg, boolean last, DataType type) {
+      this.arg = arg;
+      this.last = last;
+      this.type = type;
+    }
+
+    @Override
+    public void add(ColumnarBatch in, int row) {
+      if (in.isNull(row, arg)) {
+        return;
+      }
+      long t = in.rowtime(row);
+      if (seen && (last ? t < time : t >= time)) {
+        return;
+      }
+      seen = true;
+      time = t;
+      if (type.isLongBacked()) {
+        longValue = in.getLong(row, arg);
+      } else if (type.kind() == TypeKind.DOUBLE) {
+        doubleValue = in.getDouble(row, arg);
+      } else {
+        objectValue = in.getObjectSlot(row, arg);
+      }
+    }
+
+    @Override
+    public void writeResult(ColumnarBatch out, int row, int col) {
+      if (!seen) {
+        out.putNull(row, col);
+        return;
+      }
+      if (type.isLongBacked()) {
+        out.putLong(row, col, longValue);
+      } else if (type.kind() == TypeKind.DOUBLE) {
+        out.putDouble(row, col, doubleValue);
+      } else {
+        out.putObject(row, col, objectValue);
+      }
+    }
+  }
+}

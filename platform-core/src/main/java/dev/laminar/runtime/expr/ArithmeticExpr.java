@@ -1,0 +1,97 @@
+package dev.laminar.runtime.expr;
+
+import dev.laminar.runtime.ColumnarBatch;
+import dev.laminar.sdk.type.DataType;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
+
+/** {@code a + b}, {@code a - b}, {@code a * b}, {@code a / b}, {@code MOD(a, b)}; NULL if either side is NULL. */
+public final class ArithmeticExpr extends Expr {
+  /** The operation. */
+  public enum Op {
+    PLUS("+"), MINUS("-"), TIMES("*"), DIVIDE("/"), MOD("%");
+
+    final String symbol;
+
+    Op(String symbol) {
+      this.symbol = symbol;
+    }
+  }
+
+  private final Op op;
+  private final Expr left;
+  private final Expr right;
+
+  public ArithmeticExpr(Op op, Expr left, Expr right, DataType resultType) {
+    super(resultType);
+    this.op = op;
+    this.left = left;
+    this.right = right;
+  }
+
+  @Override
+  public boolean isNull(ColumnarBatch b, int row) {
+    return left.isNull(b, row) || right.isNull(b, row);
+  }
+
+  @Override
+  public long evalLong(ColumnarBatch b, int row) {
+    long l = left.evalLong(b, row);
+    long r = right.evalLong(b, row);
+    return switch (op) {
+      case PLUS -> l + r;
+      case MINUS -> l - r;
+      case TIMES -> l * r;
+      case DIVIDE -> {
+        if (r == 0) {
+          throw new ArithmeticException("division by zero in " + this);
+        }
+        yield l / r;
+      }
+      case MOD -> {
+        if (r == 0) {
+          throw new ArithmeticException("division by zero in " + this);
+        }
+        yield l % r;
+      }
+    };
+  }
+
+  @Override
+  public double evalDouble(ColumnarBatch b, int row) {
+    double l = left.evalAsDouble(b, row);
+    double r = right.evalAsDouble(b, row);
+    return switch (op) {
+      case PLUS -> l + r;
+      case MINUS -> l - r;
+      case TIMES -> l * r;
+      case DIVIDE -> l / r;
+      case MOD -> l % r;
+    };
+  }
+
+  @Override
+  public Object evalObject(ColumnarBatch b, int row) {
+    BigDecimal l = left.evalAsDecimal(b, row);
+    BigDecimal r = right.evalAsDecimal(b, row);
+    BigDecimal v = switch (op) {
+      case PLUS -> l.add(r);
+      case MINUS -> l.subtract(r);
+      case TIMES -> l.multiply(r);
+      case DIVIDE -> {
+        if (r.signum() == 0) {
+          throw new ArithmeticException("division by zero in " + this);
+        }
+        yield l.divide(r, MathContext.DECIMAL128);
+      }
+      case MOD -> l.remainder(r);
+    };
+    return v.setScale(type.scale(), RoundingMode.HALF_UP);
+  }
+
+  @Override
+  public String toString() {
+    return "(" + left + " " + op.symbol + " " + right + ")";
+  }
+}

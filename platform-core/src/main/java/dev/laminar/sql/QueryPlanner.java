@@ -1,0 +1,312 @@
+package dev.laminar.sql;
+
+import dev.laminar.api.SqlSyntaxException;
+import dev.laminar.runtime.aggregate.AggregateKind;
+import dev.laminar.runtime.aggregate.AggregateSpec;
+import dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.KeySource;
+import dev.laminar.runtime.expr.Expr;
+import dev.laminar.runtime.expr.InputRefExpr;
+import dev.laminar.sdk.type.Column;
+import dev.laminar.sdk.type.DataType;
+import dev.laminar.sdk.type.Schema;
+import dev.laminar.sql.plan.CalcNode;
+import dev.laminar.sql.plan.PlanNode;
+import dev.laminar.sql.plan.PlanNode.WindowColumns;
+import dev.laminar.sql.plan.ScanNode;
+import dev.laminar.sql.plan.TumbleNode;
+import dev.laminar.sql.plan.WindowAggregateNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import org.apache.calcite.config.CalciteConnectionConfigImpl;
+import org.apache.calcite.config.CalciteConnectionProperty;
+import org.apache.calcite.jdbc.CalciteSchema;
+import org.apache.calcite.jdbc.JavaTypeFactoryImpl;
+import org.apache.calcite.plan.RelOptCluster;
+import org.apache.calcite.plan.RelOptUtil;
+import org.apache.calcite.plan.hep.HepPlanner;
+import org.apache.calcite.plan.hep.HepProgramBuilder;
+import org.apache.calcite.prepare.CalciteCatalogReader;
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.RelRoot;
+import org.apache.calcite.rel.core.AggregateCall;
+import org.apache.calcite.rel.logical.LogicalAggregate;
+import org.apache.calcite.rel.logical.LogicalFilter;
+import org.apache.calcite.rel.logical.LogicalProject;
+import org.apache.calcite.rel.logical.LogicalTableFunctionScan;
+import org.apache.calcite.rel.logical.LogicalTableScan;
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rel.type.RelDataTypeFactory;
+import org.apache.calcite.rex.RexBuilder;
+import org.apache.calcite.rex.RexCall;
+import org.apache.calcite.rex.RexInputRef;
+import org.apache.calcite.rex.RexLiteral;
+import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.runtime.CalciteContextException;
+import org.apache.calcite.schema.impl.AbstractTable;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.validate.SqlValidator;
+import org.apache.calcite.sql.validate.SqlValidatorUtil;
+import org.apache.calcite.sql2rel.SqlToRelConverter;
+import org.apache.calcite.sql2rel.StandardConvertletTable;
+import org.apache.calcite.util.ImmutableBitSet;
+
+/**
+ * Validates a query with Calcite against the catalog's sources and streams, converts it to a
+ * logical plan, and translates that into a {@link PlanNode} tree the runtime can deploy.
+ * Constructs the runtime cannot run yet are rejected here with a message that says so — never run
+ * as something else.
+ */
+public final class QueryPlanner {
+  /** What the planner needs to know about a readable object. */
+  public record Table(String name, Schema schema, int rowtimeColumn) {}
+
+  /** A planned query: the physical plan and Calcite's logical plan (for EXPLAIN). */
+  public record PlannedQuery(PlanNode plan, String logicalPlan) {}
+
+  private final RelDataTypeFactory typeFactory = new JavaTypeFactoryImpl();
+
+  /** The type a column declaration names (e.g. {@code DECIMAL(10, 2)}, {@code STRING}). */
+  public RelDataType deriveType(org.apache.calcite.sql.SqlDataTypeSpec spec) {
+    CalciteCatalogReader reader = new CalciteCatalogReader(CalciteSchema.createRootSchema(false, false), List.of(), typeFactory,
+        new CalciteConnectionConfigImpl(new Properties()));
+    SqlValidator validator = SqlValidatorUtil.newValidator(LaminarOperatorTable.create(), reader, typeFactory, SqlValidator.Config.DEFAULT);
+    try {
+      return spec.deriveType(validator);
+    } catch (CalciteContextException e) {
+      throw new SqlSyntaxException(e.getPosLine(), e.getPosColumn(), e.getCause() != null ? e.getCause().getMessage() : e.getMessage(), e);
+    }
+  }
+
+  /** Plans {@code query} over {@code tables}. */
+  public PlannedQuery plan(SqlNode query, List<Table> tables) {
+    CalciteSchema root = CalciteSchema.createRootSchema(false, false);
+    for (Table t : tables) {
+      root.add(t.name(), new AbstractTable() {
+        @Override
+        public RelDataType getRowType(RelDataTypeFactory f) {
+          return TypeMapping.toRowType(t.schema(), f);
+        }
+      });
+    }
+    Properties props = new Properties();
+    props.setProperty(CalciteConnectionProperty.CASE_SENSITIVE.camelName(), "false");
+    CalciteCatalogReader reader = new CalciteCatalogReader(root, List.of(), typeFactory, new CalciteConnectionConfigImpl(props));
+    SqlValidator validator = SqlValidatorUtil.newValidator(LaminarOperatorTable.create(), reader, typeFactory,
+        SqlValidator.Config.DEFAULT.withIdentifierExpansion(true));
+    SqlNode validated;
+    try {
+      validated = validator.validate(query);
+    } catch (CalciteContextException e) {
+      throw new SqlSyntaxException(e.getPosLine(), e.getPosColumn(), e.getCause() != null ? e.getCause().getMessage() : e.getMessage(), e);
+    }
+    RexBuilder rexBuilder = new RexBuilder(typeFactory);
+    RelOptCluster cluster = RelOptCluster.create(new HepPlanner(new HepProgramBuilder().build()), rexBuilder);
+    SqlToRelConverter converter = new SqlToRelConverter((rowType, queryString, schemaPath, viewPath) -> null, validator, reader,
+        cluster, StandardConvertletTable.INSTANCE, SqlToRelConverter.config().withTrimUnusedFields(false).withExpand(false));
+    RelRoot relRoot = converter.convertQuery(validated, false, true);
+    RelNode rel = relRoot.project();
+    String logical = RelOptUtil.toString(rel);
+    PlanNode plan = translate(rel, tables, rexBuilder);
+    return new PlannedQuery(plan, logical);
+  }
+
+  private PlanNode translate(RelNode rel, List<Table> tables, RexBuilder rexBuilder) {
+    if (rel instanceof LogicalTableScan scan) {
+      String name = scan.getTable().getQualifiedName().getLast();
+      Table t = tables.stream().filter(x -> x.name().equalsIgnoreCase(name)).findFirst()
+          .orElseThrow(() -> new SqlPlanningException("no source or stream named '" + name + "'"));
+      return new ScanNode(t.name(), t.schema(), t.rowtimeColumn());
+    }
+    if (rel instanceof LogicalFilter filter) {
+      PlanNode input = translate(filter.getInput(), tables, rexBuilder);
+      ExprTranslator tx = new ExprTranslator(input.schema(), rexBuilder);
+      Expr condition = tx.translate(filter.getCondition());
+      Expr[] identity = new Expr[input.schema().size()];
+      for (int i = 0; i < identity.length; i++) {
+        Column c = input.schema().column(i);
+        identity[i] = new InputRefExpr(i, c.name(), c.type());
+      }
+      if (input instanceof CalcNode calc && calc.condition() == null) {
+        // WHERE over a projection: keep one pass by filtering after projecting
+        return new CalcNode(input, condition, identity, input.schema(), input.rowtimeColumn(), input.window());
+      }
+      return new CalcNode(input, condition, identity, input.schema(), input.rowtimeColumn(), input.window());
+    }
+    if (rel instanceof LogicalProject project) {
+      PlanNode input = translate(project.getInput(), tables, rexBuilder);
+      ExprTranslator tx = new ExprTranslator(input.schema(), rexBuilder);
+      List<RexNode> exprs = project.getProjects();
+      Expr[] projections = new Expr[exprs.size()];
+      int rowtime = -1;
+      int windowStart = -1;
+      int windowEnd = -1;
+      WindowColumns w = input.window();
+      for (int i = 0; i < projections.length; i++) {
+        projections[i] = tx.translate(exprs.get(i));
+        if (exprs.get(i) instanceof RexInputRef ref) {
+          if (ref.getIndex() == input.rowtimeColumn() && rowtime < 0) {
+            rowtime = i;
+          }
+          if (w != null && ref.getIndex() == w.startColumn() && windowStart < 0) {
+            windowStart = i;
+          }
+          if (w != null && ref.getIndex() == w.endColumn() && windowEnd < 0) {
+            windowEnd = i;
+          }
+        }
+      }
+      Schema schema = TypeMapping.toSchema(project.getRowType());
+      if (schema.size() == input.schema().size() && isIdentity(exprs) && names(schema).equals(names(input.schema()))) {
+        return input;
+      }
+      WindowColumns window = w == null || (windowStart < 0 && windowEnd < 0) ? null : new WindowColumns(windowStart, windowEnd, w.sizeMillis());
+      return new CalcNode(input, null, projections, schema, rowtime, window);
+    }
+    if (rel instanceof LogicalTableFunctionScan tvf) {
+      return tumble(tvf, tables, rexBuilder);
+    }
+    if (rel instanceof LogicalAggregate agg) {
+      return aggregate(agg, tables, rexBuilder);
+    }
+    throw new SqlPlanningException(describeUnsupported(rel));
+  }
+
+  private static boolean isIdentity(List<RexNode> exprs) {
+    for (int i = 0; i < exprs.size(); i++) {
+      if (!(exprs.get(i) instanceof RexInputRef ref) || ref.getIndex() != i) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static List<String> names(Schema s) {
+    return s.columns().stream().map(Column::name).toList();
+  }
+
+  private static String describeUnsupported(RelNode rel) {
+    String kind = rel.getRelTypeName().replace("Logical", "");
+    return switch (kind) {
+      case "Sort" -> "ORDER BY / LIMIT / OFFSET are not supported on unbounded streams";
+      case "Join", "Correlate" -> "joins are not supported yet (interval, lookup, temporal and ASOF joins are planned)";
+      case "Union", "Intersect", "Minus" -> kind.toUpperCase(java.util.Locale.ROOT) + " is not supported yet";
+      case "Values" -> "queries without a FROM source (VALUES) are not supported in streaming queries";
+      case "Window" -> "OVER windows are not supported yet";
+      default -> kind + " is not supported in streaming queries yet";
+    };
+  }
+
+  private PlanNode tumble(LogicalTableFunctionScan tvf, List<Table> tables, RexBuilder rexBuilder) {
+    RexCall call = (RexCall) tvf.getCall();
+    String fn = call.getOperator().getName().toUpperCase(java.util.Locale.ROOT);
+    if (!fn.equals("TUMBLE")) {
+      throw new SqlPlanningException("window table function " + fn + " is not supported yet (TUMBLE is)");
+    }
+    if (tvf.getInputs().size() != 1) {
+      throw new SqlPlanningException("TUMBLE needs exactly one input table");
+    }
+    PlanNode input = translate(tvf.getInputs().get(0), tables, rexBuilder);
+    int timeColumn = -1;
+    List<Long> intervals = new ArrayList<>();
+    for (RexNode op : call.getOperands()) {
+      if (op instanceof RexCall c && c.getKind() == SqlKind.DESCRIPTOR) {
+        RexNode d = c.getOperands().get(0);
+        if (d instanceof RexInputRef ref) {
+          timeColumn = ref.getIndex();
+        } else {
+          String name = d.toString();
+          timeColumn = input.schema().indexOf(name.replace("`", "").replace("\"", ""));
+        }
+      } else if (op instanceof RexLiteral lit && lit.getType().getSqlTypeName().getFamily() != null
+          && org.apache.calcite.sql.type.SqlTypeName.INTERVAL_TYPES.contains(lit.getType().getSqlTypeName())) {
+        intervals.add(lit.getValueAs(Long.class));
+      }
+    }
+    if (timeColumn < 0) {
+      throw new SqlPlanningException("TUMBLE needs DESCRIPTOR(time_column)");
+    }
+    if (input.rowtimeColumn() < 0) {
+      throw new SqlPlanningException("TUMBLE needs an event-time column with a watermark, but '" + input.scan().streamName()
+          + "' has none: declare one with WATERMARK FOR <column> AS <column> - INTERVAL '...' in CREATE SOURCE");
+    }
+    if (timeColumn != input.rowtimeColumn()) {
+      throw new SqlPlanningException("TUMBLE DESCRIPTOR(" + input.schema().column(timeColumn).name() + ") must name the event-time column '"
+          + input.schema().column(input.rowtimeColumn()).name() + "' (the one with the WATERMARK)");
+    }
+    if (intervals.isEmpty() || intervals.get(0) <= 0) {
+      throw new SqlPlanningException("TUMBLE needs a positive size, e.g. INTERVAL '1' SECOND");
+    }
+    long offset = intervals.size() > 1 ? intervals.get(1) : 0;
+    Schema schema = TypeMapping.toSchema(tvf.getRowType());
+    return new TumbleNode(input, intervals.get(0), offset, schema, input.rowtimeColumn());
+  }
+
+  private PlanNode aggregate(LogicalAggregate agg, List<Table> tables, RexBuilder rexBuilder) {
+    if (agg.getGroupType() != org.apache.calcite.rel.core.Aggregate.Group.SIMPLE) {
+      throw new SqlPlanningException("GROUPING SETS, ROLLUP and CUBE are not supported yet");
+    }
+    PlanNode input = translate(agg.getInput(), tables, rexBuilder);
+    WindowColumns w = input.window();
+    ImmutableBitSet groups = agg.getGroupSet();
+    boolean hasWindow = w != null && (groups.get(Math.max(w.startColumn(), 0)) && w.startColumn() >= 0
+        || w.endColumn() >= 0 && groups.get(w.endColumn()));
+    if (!hasWindow) {
+      throw new SqlPlanningException("GROUP BY without window_start and window_end of a window table function is a "
+          + "continuous aggregation, which needs EMIT ON UPDATE or EMIT CHANGES (not supported yet); group by a window: "
+          + "FROM TABLE(TUMBLE(TABLE src, DESCRIPTOR(ts), INTERVAL '1' SECOND)) GROUP BY ..., window_start, window_end");
+    }
+    List<Integer> keys = groups.asList();
+    KeySource[] sources = new KeySource[keys.size()];
+    int[] keyColumns = new int[keys.size()];
+    for (int i = 0; i < keys.size(); i++) {
+      int k = keys.get(i);
+      keyColumns[i] = k;
+      sources[i] = k == w.startColumn() ? KeySource.WINDOW_START : k == w.endColumn() ? KeySource.WINDOW_END : KeySource.COLUMN;
+    }
+    int startColumn = w.startColumn() >= 0 ? w.startColumn() : -1;
+    if (startColumn < 0) {
+      throw new SqlPlanningException("GROUP BY over a window must include window_start");
+    }
+    List<AggregateCall> calls = agg.getAggCallList();
+    AggregateSpec[] specs = new AggregateSpec[calls.size()];
+    for (int i = 0; i < specs.length; i++) {
+      specs[i] = aggregateSpec(calls.get(i), input.schema());
+    }
+    Schema schema = TypeMapping.toSchema(agg.getRowType());
+    return new WindowAggregateNode(input, w.sizeMillis(), startColumn, sources, keyColumns, specs, schema);
+  }
+
+  private static AggregateSpec aggregateSpec(AggregateCall call, Schema input) {
+    String name = call.getAggregation().getName().toUpperCase(java.util.Locale.ROOT);
+    if (call.isDistinct()) {
+      throw new SqlPlanningException(name + "(DISTINCT ...) is not supported yet");
+    }
+    if (call.filterArg >= 0) {
+      throw new SqlPlanningException("FILTER (WHERE ...) on aggregates is not supported yet");
+    }
+    if (call.getArgList().size() > 1) {
+      throw new SqlPlanningException(name + " with several arguments is not supported");
+    }
+    int arg = call.getArgList().isEmpty() ? -1 : call.getArgList().get(0);
+    DataType argType = arg < 0 ? null : input.column(arg).type();
+    AggregateKind kind = switch (name) {
+      case "COUNT" -> arg < 0 ? AggregateKind.COUNT_STAR : AggregateKind.COUNT;
+      case "SUM", "$SUM0" -> AggregateKind.SUM;
+      case "MIN" -> AggregateKind.MIN;
+      case "MAX" -> AggregateKind.MAX;
+      case "AVG" -> AggregateKind.AVG;
+      case "FIRST_VALUE" -> AggregateKind.FIRST_VALUE;
+      case "LAST_VALUE" -> AggregateKind.LAST_VALUE;
+      default -> throw new SqlPlanningException("aggregate function " + name + " is not supported yet "
+          + "(supported: COUNT, SUM, MIN, MAX, AVG, FIRST_VALUE, LAST_VALUE)");
+    };
+    if ((kind == AggregateKind.SUM || kind == AggregateKind.AVG) && argType != null && !argType.isNumeric()) {
+      throw new SqlPlanningException(name + " needs a numeric argument, not " + argType);
+    }
+    DataType result = TypeMapping.toDataType(call.getType(), name);
+    String text = name + "(" + (arg < 0 ? "*" : input.column(arg).name()) + ")";
+    return new AggregateSpec(kind, arg, argType, result, text);
+  }
+}

@@ -1,0 +1,53 @@
+package dev.laminar.sql.plan;
+
+import dev.laminar.runtime.Operator;
+import dev.laminar.runtime.aggregate.AggregateSpec;
+import dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator;
+import dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.KeySource;
+import dev.laminar.sdk.type.Schema;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/** GROUP BY over a tumbling window, emitted once per window when the watermark passes its end. */
+public record WindowAggregateNode(PlanNode input, long sizeMillis, int windowStartColumn, KeySource[] keySources,
+    int[] keyColumns, AggregateSpec[] aggregates, Schema schema) implements PlanNode {
+  @Override
+  public int rowtimeColumn() {
+    return -1;
+  }
+
+  @Override
+  public WindowColumns window() {
+    int start = -1;
+    int end = -1;
+    for (int i = 0; i < keySources.length; i++) {
+      if (keySources[i] == KeySource.WINDOW_START) {
+        start = i;
+      } else if (keySources[i] == KeySource.WINDOW_END) {
+        end = i;
+      }
+    }
+    return new WindowColumns(start, end, sizeMillis);
+  }
+
+  @Override
+  public Operator instantiate(Operator downstream, int batchCapacity, PlanMetrics metrics) {
+    return new TumblingWindowAggregateOperator(sizeMillis, windowStartColumn, keySources, keyColumns, input.schema(),
+        aggregates, schema, batchCapacity, downstream, metrics.lateRowsDropped());
+  }
+
+  @Override
+  public String describe() {
+    List<String> keys = new ArrayList<>();
+    for (int i = 0; i < keySources.length; i++) {
+      keys.add(switch (keySources[i]) {
+        case WINDOW_START -> "window_start";
+        case WINDOW_END -> "window_end";
+        case COLUMN -> input.schema().column(keyColumns[i]).name();
+      });
+    }
+    return "WindowAggregate(tumble=" + sizeMillis + " ms, keys=" + keys + ", aggregates=" + Arrays.toString(aggregates)
+        + ", emit=ON WINDOW CLOSE)";
+  }
+}

@@ -1,0 +1,29 @@
+package dev.laminar.sql.parser.ddl;
+
+import java.util.Locale;
+
+/**
+ * The kinds of catalog object that Laminar's SHOW, DESCRIBE and DROP statements name. DROP never
+ * yields {@link #CONNECTOR}.
+ */
+public enum ObjectKind {
+  SOURCE,
+  SINK,
+  STREAM,
+  CONNECTOR;
+
+  /** The singular keyword, e.g. {@code SOURCE}. */
+  public String keyword() {
+    return name();
+  }
+
+  /** The plural keyword used by SHOW, e.g. {@code SOURCES}. */
+  public String pluralKeyword() {
+    return name() + "S";
+  }
+
+  /** Lower-case singular name for messages, e.g. {@code source}. */
+  public String displayName() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+}

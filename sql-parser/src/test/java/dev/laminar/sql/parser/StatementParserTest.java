@@ -1,0 +1,126 @@
+package dev.laminar.sql.parser;
+
+import static dev.laminar.sql.parser.ParserTestSupport.assertRoundTrip;
+import static dev.laminar.sql.parser.ParserTestSupport.parse;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.apache.calcite.sql.SqlDescribeSchema;
+import org.apache.calcite.sql.SqlDescribeTable;
+import org.apache.calcite.sql.SqlExplain;
+import org.apache.calcite.sql.SqlInsert;
+import org.apache.calcite.sql.SqlSelect;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import dev.laminar.sql.parser.ddl.ObjectKind;
+import dev.laminar.sql.parser.ddl.SqlCreateSink;
+import dev.laminar.sql.parser.ddl.SqlCreateStream;
+import dev.laminar.sql.parser.ddl.SqlDescribeObject;
+import dev.laminar.sql.parser.ddl.SqlDropObject;
+import dev.laminar.sql.parser.ddl.SqlExplainStatement;
+import dev.laminar.sql.parser.ddl.SqlShowObjects;
+
+/** DROP, SHOW, DESCRIBE and EXPLAIN. */
+class StatementParserTest {
+
+  @ParameterizedTest
+  @CsvSource({
+      "DROP SOURCE trades,                    SOURCE, trades, false, false",
+      "drop sink if exists console,           SINK,   console,   true,  false",
+      "DROP STREAM IF EXISTS ohlc CASCADE,    STREAM, ohlc,   true,  true",
+      "DROP STREAM ohlc cascade,              STREAM, ohlc,   false, true",
+      "DROP SOURCE if,                        SOURCE, if,     false, false"})
+  void dropObject(String sql, ObjectKind kind, String name, boolean ifExists, boolean cascade) {
+    final SqlDropObject drop = parse(sql, SqlDropObject.class);
+    assertThat(drop.kind()).isEqualTo(kind);
+    assertThat(drop.name().getSimple()).isEqualTo(name);
+    assertThat(drop.ifExists()).isEqualTo(ifExists);
+    assertThat(drop.cascade()).isEqualTo(cascade);
+    assertRoundTrip(sql);
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+      "SHOW SOURCES,    SOURCE",
+      "show sinks,      SINK",
+      "SHOW STREAMS,    STREAM",
+      "Show Connectors, CONNECTOR"})
+  void showObjects(String sql, ObjectKind kind) {
+    assertThat(parse(sql, SqlShowObjects.class).kind()).isEqualTo(kind);
+    assertThat(assertRoundTrip(sql)).isEqualTo("SHOW " + kind.pluralKeyword());
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+      "DESCRIBE SOURCE trades,   SOURCE,    trades",
+      "describe sink console,    SINK,      console",
+      "DESCRIBE STREAM ohlc,     STREAM,    ohlc",
+      "DESCRIBE CONNECTOR kafka, CONNECTOR, kafka",
+      "DESCRIBE SOURCE source,   SOURCE,    source"})
+  void describeWithKind(String sql, ObjectKind kind, String name) {
+    final SqlDescribeObject describe = parse(sql, SqlDescribeObject.class);
+    assertThat(describe.kind()).isEqualTo(kind);
+    assertThat(describe.name().getSimple()).isEqualTo(name);
+    assertRoundTrip(sql);
+  }
+
+  @Test
+  void describeWithoutKindYieldsDescribeObjectWithNullKind() {
+    for (String sql : new String[] {"DESCRIBE trades", "DESCRIBE source", "DESCRIBE sink",
+        "DESCRIBE schema", "DESCRIBE statement"}) {
+      final SqlDescribeObject describe = parse(sql, SqlDescribeObject.class);
+      assertThat(describe.kind()).isNull();
+      assertThat(describe.name().getSimple()).isEqualTo(sql.substring("DESCRIBE ".length()));
+      assertRoundTrip(sql);
+    }
+    assertThat(parse("DESCRIBE cat.trades", SqlDescribeObject.class).name().names)
+        .containsExactly("cat", "trades");
+  }
+
+  @Test
+  void calciteDescribeFormsKeepCalciteNodes() {
+    final SqlDescribeTable withColumn = parse("DESCRIBE trades price", SqlDescribeTable.class);
+    assertThat(withColumn.getTable().getSimple()).isEqualTo("trades");
+    assertThat(withColumn.getColumn().getSimple()).isEqualTo("price");
+    assertThat(parse("DESCRIBE TABLE trades", SqlDescribeTable.class).getColumn()).isNull();
+    assertThat(parse("DESCRIBE SCHEMA s", SqlDescribeSchema.class).getSchema().getSimple())
+        .isEqualTo("s");
+    assertThat(parse("DESCRIBE DATABASE d", SqlDescribeSchema.class)).isNotNull();
+    assertThat(parse("DESCRIBE SELECT a FROM t", SqlExplain.class).getExplicandum())
+        .isInstanceOf(SqlSelect.class);
+    assertThat(parse("DESCRIBE STATEMENT SELECT a FROM t", SqlExplain.class)).isNotNull();
+  }
+
+  @Test
+  void bareExplainYieldsExplainStatement() {
+    final SqlExplainStatement query =
+        parse("EXPLAIN SELECT a FROM t WHERE b > 1", SqlExplainStatement.class);
+    assertThat(query.explained()).isInstanceOf(SqlSelect.class);
+
+    final SqlExplainStatement stream = parse(
+        "EXPLAIN CREATE STREAM s AS SELECT a FROM t GROUP BY a EMIT ON WINDOW CLOSE",
+        SqlExplainStatement.class);
+    assertThat(stream.explained()).isInstanceOf(SqlCreateStream.class);
+    assertThat(((SqlCreateStream) stream.explained()).emit()).isNotNull();
+
+    final SqlExplainStatement sink = parse(
+        "EXPLAIN CREATE SINK k WITH ('connector' = 'stdout') AS SELECT a FROM t",
+        SqlExplainStatement.class);
+    assertThat(sink.explained()).isInstanceOf(SqlCreateSink.class);
+
+    assertThat(parse("EXPLAIN INSERT INTO t SELECT a FROM s", SqlExplainStatement.class)
+        .explained()).isInstanceOf(SqlInsert.class);
+
+    assertThat(assertRoundTrip("EXPLAIN SELECT a FROM t")).startsWith("EXPLAIN SELECT");
+    assertRoundTrip("EXPLAIN CREATE STREAM s AS SELECT a FROM t EMIT CHANGES");
+  }
+
+  @Test
+  void explainPlanForStillYieldsCalciteExplain() {
+    final SqlExplain explain = parse("EXPLAIN PLAN FOR SELECT a FROM t", SqlExplain.class);
+    assertThat(explain.getExplicandum()).isInstanceOf(SqlSelect.class);
+    assertThat(parse("EXPLAIN PLAN WITHOUT IMPLEMENTATION FOR SELECT a FROM t", SqlExplain.class)
+        .getDepth()).isEqualTo(SqlExplain.Depth.LOGICAL);
+  }
+}
