@@ -12,9 +12,12 @@ import java.util.Objects;
  *     sources, streams and sinks; null for a purely in-memory engine
  * @param batchSize rows per batch between threads
  * @param queueBatches batches in flight per queue (bounds memory; the backpressure window)
+ * @param connectors connectors the application registers in code, next to the built-ins and plugins
  */
-public record LaminarConfig(Path pluginsDirectory, Path dataDirectory, int batchSize, int queueBatches) {
+public record LaminarConfig(Path pluginsDirectory, Path dataDirectory, int batchSize, int queueBatches,
+    java.util.List<dev.laminar.sdk.connector.ConnectorFactory> connectors) {
   public LaminarConfig {
+    connectors = java.util.List.copyOf(connectors);
     if (batchSize < 1) {
       throw new IllegalArgumentException("batchSize must be >= 1, was " + batchSize);
     }
@@ -37,6 +40,7 @@ public record LaminarConfig(Path pluginsDirectory, Path dataDirectory, int batch
     private Path dataDirectory;
     private int batchSize = 1024;
     private int queueBatches = 8;
+    private final java.util.List<dev.laminar.sdk.connector.ConnectorFactory> connectors = new java.util.ArrayList<>();
 
     private Builder() {}
 
@@ -60,8 +64,14 @@ public record LaminarConfig(Path pluginsDirectory, Path dataDirectory, int batch
       return this;
     }
 
+    /** Registers a connector written against the SDK in the application itself. */
+    public Builder connector(dev.laminar.sdk.connector.ConnectorFactory factory) {
+      connectors.add(Objects.requireNonNull(factory, "factory is null"));
+      return this;
+    }
+
     public LaminarConfig build() {
-      return new LaminarConfig(pluginsDirectory, dataDirectory, batchSize, queueBatches);
+      return new LaminarConfig(pluginsDirectory, dataDirectory, batchSize, queueBatches, connectors);
     }
   }
 }

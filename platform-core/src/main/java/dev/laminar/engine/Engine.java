@@ -58,9 +58,10 @@ public final class Engine implements AutoCloseable {
 
   public Engine(LaminarConfig config) {
     this.config = config;
-    this.connectors = new ConnectorRegistry(
-        List.of(new DatagenConnectorFactory(), new ConsoleConnectorFactory(), new MemoryConnectorFactory()),
-        config.pluginsDirectory());
+    List<dev.laminar.sdk.connector.ConnectorFactory> builtins = new ArrayList<>(
+        List.of(new DatagenConnectorFactory(), new ConsoleConnectorFactory(), new MemoryConnectorFactory()));
+    builtins.addAll(config.connectors());
+    this.connectors = new ConnectorRegistry(builtins, config.pluginsDirectory());
   }
 
   public ConnectorRegistry connectors() {
@@ -422,6 +423,15 @@ public final class Engine implements AutoCloseable {
 
   @Override
   public synchronized void close() {
+    // first let the reactor stop waiting on any consumer, so the detach commands below can run
+    for (SubscriptionImpl s : subscriptions) {
+      s.releaseBackpressure();
+    }
+    for (CatalogObject o : objects.values()) {
+      if (o instanceof SinkObject s) {
+        s.edge.consumerClosed();
+      }
+    }
     for (SubscriptionImpl s : List.copyOf(subscriptions)) {
       s.close();
     }

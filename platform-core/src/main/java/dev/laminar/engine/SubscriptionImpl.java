@@ -39,6 +39,11 @@ final class SubscriptionImpl implements Subscription {
     }
   }
 
+  /** Stops the reactor from waiting on this subscription (engine shutdown), before detaching. */
+  void releaseBackpressure() {
+    edge.consumerClosed();
+  }
+
   /** The pipeline feeding this subscription failed. */
   void fail(Throwable t) {
     failure = t;
