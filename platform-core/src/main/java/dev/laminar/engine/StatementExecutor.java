@@ -66,7 +66,7 @@ public final class StatementExecutor {
       String message = e.getMessage();
       // Calcite's message already says "at line L, column C"; keep what was found and expected
       throw new SqlSyntaxException(pos == null ? 1 : pos.getLineNum(), pos == null ? 1 : pos.getColumnNum(),
-          message == null ? "syntax error" : message.replaceAll("\\s+", " ").trim(), e);
+          message == null ? "syntax error" : message.replaceFirst(" at line \\d+, column \\d+", "").replaceAll("\\s+", " ").trim(), e);
     } catch (CalciteContextException e) {
       throw new SqlSyntaxException(e.getPosLine(), e.getPosColumn(), e.getCause() != null ? e.getCause().getMessage() : e.getMessage(), e);
     }
