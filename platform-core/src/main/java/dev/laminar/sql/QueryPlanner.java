@@ -65,7 +65,15 @@ public final class QueryPlanner {
   /** A planned query: the physical plan and Calcite's logical plan (for EXPLAIN). */
   public record PlannedQuery(PlanNode plan, String logicalPlan) {}
 
-  private final RelDataTypeFactory typeFactory = new JavaTypeFactoryImpl();
+  /** CASE/COALESCE over string literals of different lengths yields VARCHAR, not blank-padded CHAR (as in Flink). */
+  private static final org.apache.calcite.rel.type.RelDataTypeSystem TYPE_SYSTEM = new org.apache.calcite.rel.type.RelDataTypeSystemImpl() {
+    @Override
+    public boolean shouldConvertRaggedUnionTypesToVarying() {
+      return true;
+    }
+  };
+
+  private final RelDataTypeFactory typeFactory = new JavaTypeFactoryImpl(TYPE_SYSTEM);
 
   /** The type a column declaration names (e.g. {@code DECIMAL(10, 2)}, {@code STRING}). */
   public RelDataType deriveType(org.apache.calcite.sql.SqlDataTypeSpec spec) {
