@@ -1,0 +1,40 @@
+package dev.laminar.tck;
+
+import dev.laminar.sdk.row.Row;
+import java.util.List;
+
+/**
+ * What {@link SourceConnectorTestSuite} needs from a source connector's author: the connector's
+ * factory, schema and options (from {@link ConnectorTestContext}), and a way to put rows into the
+ * external system the source reads.
+ *
+ * <p>Each test calls {@link #writeTestData} exactly once, before creating the source, with
+ * {@link #testRows()} or with an empty list.
+ */
+public abstract class SourceTestContext extends ConnectorTestContext {
+  /**
+   * Writes {@code rows} into the external system so that the source configured by {@link #options()}
+   * reads exactly them (the values in the Java representation of
+   * {@link dev.laminar.sdk.row.RowBatch#getObject}). A context may spread them over several splits
+   * (files, partitions), but must keep the given relative order within each split when
+   * {@link #orderWithinSplitDefined()} is true. An empty list means: an empty input the source can
+   * still be pointed at (for example an empty file or topic).
+   */
+  public abstract void writeTestData(List<Row> rows) throws Exception;
+
+  /** Whether the source under test is bounded: its readers return FINISHED at the end of the data. */
+  public abstract boolean isBounded();
+
+  /**
+   * True when a split returns its rows in the order they were written (files, Kafka partitions);
+   * then the suites check order per split, otherwise only as multisets. Default true.
+   */
+  public boolean orderWithinSplitDefined() {
+    return true;
+  }
+
+  /** The driver the suite reads with; override to change batch capacity or poll and time limits. */
+  public SourceReaderDriver driver() {
+    return new SourceReaderDriver(schema());
+  }
+}
