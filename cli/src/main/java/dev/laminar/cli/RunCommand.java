@@ -1,6 +1,7 @@
 package dev.laminar.cli;
 
 import dev.laminar.api.Laminar;
+import dev.laminar.api.LaminarConfig;
 import dev.laminar.api.SqlSyntaxException;
 import dev.laminar.api.StatementResult;
 import dev.laminar.api.Subscription;
@@ -62,9 +63,10 @@ final class RunCommand implements Callable<Integer> {
       return 1;
     }
     Logging.configure(engineOptions.verbose());
+    LaminarConfig config = engineOptions.config(); // a bad option is a usage error (exit code 2)
     Laminar db;
     try {
-      db = Laminar.open(engineOptions.config());
+      db = Laminar.open(config);
     } catch (RuntimeException e) {
       report("laminar: " + Errors.describe(e), e);
       return 1;

@@ -1,6 +1,7 @@
 package dev.laminar.cli;
 
 import dev.laminar.api.Laminar;
+import dev.laminar.api.LaminarConfig;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -31,9 +32,10 @@ final class SqlCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     Logging.configure(engineOptions.verbose());
+    LaminarConfig config = engineOptions.config(); // a bad option is a usage error (exit code 2)
     Laminar db;
     try {
-      db = Laminar.open(engineOptions.config());
+      db = Laminar.open(config);
     } catch (RuntimeException e) {
       io.err().println("laminar: " + Errors.describe(e));
       if (engineOptions.verbose()) {

@@ -140,4 +140,12 @@ class RunCommandTest {
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err()).contains("--for").contains("soon");
   }
+
+  @Test
+  void aMissingPluginsFolderIsAUsageError() throws IOException {
+    CliRun run = CliRun.of("run", smallOhlc().toString(), "--plugins", tmp.resolve("nowhere").toString());
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("--plugins: no such folder: " + tmp.resolve("nowhere"));
+  }
 }
