@@ -23,6 +23,15 @@ public abstract class SourceTestContext extends ConnectorTestContext {
   public abstract void writeTestData(List<Row> rows) throws Exception;
 
   /** Whether the source under test is bounded: its readers return FINISHED at the end of the data. */
+  /**
+   * Whether a reader restored from a position re-reads the source from there. False for sources
+   * whose data is gone once read (an in-memory hand-off, a socket): the resume case is then
+   * skipped, and such a source cannot give exactly-once after a restart.
+   */
+  public boolean replaysFromPosition() {
+    return true;
+  }
+
   public abstract boolean isBounded();
 
   /**

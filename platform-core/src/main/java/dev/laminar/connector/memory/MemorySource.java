@@ -29,6 +29,9 @@ public final class MemorySource implements SourceConnector {
   private final SpscArrayQueue<ColumnarBatch> queue;
   private final AtomicBoolean writerTaken = new AtomicBoolean();
   private volatile boolean ended;
+  /** A chunk a closed reader had started: the next reader continues it, so no row is lost. */
+  private ColumnarBatch leftover;
+  private int leftoverOffset;
 
   MemorySource(String name, Schema schema, int chunkRows, int chunkCount) {
     this.name = name;
@@ -187,6 +190,14 @@ public final class MemorySource implements SourceConnector {
     private long handedOver;
     private boolean finished;
 
+    Reader() {
+      synchronized (MemorySource.this) {
+        current = leftover;
+        offset = leftoverOffset;
+        leftover = null;
+      }
+    }
+
     @Override
     public void restore(byte[] position) {
       handedOver = ByteBuffer.wrap(position).getLong();
@@ -254,7 +265,10 @@ public final class MemorySource implements SourceConnector {
     @Override
     public void close() {
       if (current != null) {
-        BatchPool.release(current);
+        synchronized (MemorySource.this) {
+          leftover = current; // rows not yet handed over stay for the next reader
+          leftoverOffset = offset;
+        }
         current = null;
       }
       if (finished) {
