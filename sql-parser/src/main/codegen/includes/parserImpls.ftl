@@ -287,9 +287,31 @@ SqlNode LaminarShowObjects() :
         <STREAMS> { kind = ObjectKind.STREAM; }
     |
         <CONNECTORS> { kind = ObjectKind.CONNECTOR; }
+    |
+        <PLUGINS> { kind = ObjectKind.PLUGIN; }
     )
     {
         return new SqlShowObjects(s.end(this), kind);
+    }
+}
+
+/** Parses INSTALL PLUGIN 'zip' | UPDATE PLUGIN 'zip' | REMOVE PLUGIN id. */
+SqlNode LaminarPluginCommand() :
+{
+    final Span s;
+    final SqlPluginCommand.Action action;
+    final SqlNode target;
+}
+{
+    (
+        <INSTALL> { s = span(); action = SqlPluginCommand.Action.INSTALL; } <PLUGIN> target = StringLiteral()
+    |
+        <UPDATE> { s = span(); action = SqlPluginCommand.Action.UPDATE; } <PLUGIN> target = StringLiteral()
+    |
+        <REMOVE> { s = span(); action = SqlPluginCommand.Action.REMOVE; } <PLUGIN> target = SimpleIdentifier()
+    )
+    {
+        return new SqlPluginCommand(s.end(this), action, target);
     }
 }
 

@@ -13,10 +13,15 @@ import java.util.Objects;
  * @param batchSize rows per batch between threads
  * @param queueBatches batches in flight per queue (bounds memory; the backpressure window)
  * @param connectors connectors the application registers in code, next to the built-ins and plugins
+ * @param pluginCallTimeout how long a call into a connector (poll, write, open) may take before its
+ *     pipeline is failed as hung; the rest of the engine goes on
  */
 public record LaminarConfig(Path pluginsDirectory, Path dataDirectory, int batchSize, int queueBatches,
-    java.util.List<dev.laminar.sdk.connector.ConnectorFactory> connectors) {
+    java.util.List<dev.laminar.sdk.connector.ConnectorFactory> connectors, java.time.Duration pluginCallTimeout) {
   public LaminarConfig {
+    if (pluginCallTimeout.isNegative() || pluginCallTimeout.isZero()) {
+      throw new IllegalArgumentException("pluginCallTimeout must be positive, was " + pluginCallTimeout);
+    }
     connectors = java.util.List.copyOf(connectors);
     if (batchSize < 1) {
       throw new IllegalArgumentException("batchSize must be >= 1, was " + batchSize);
@@ -41,6 +46,7 @@ public record LaminarConfig(Path pluginsDirectory, Path dataDirectory, int batch
     private int batchSize = 1024;
     private int queueBatches = 8;
     private final java.util.List<dev.laminar.sdk.connector.ConnectorFactory> connectors = new java.util.ArrayList<>();
+    private java.time.Duration pluginCallTimeout = java.time.Duration.ofSeconds(60);
 
     private Builder() {}
 
@@ -70,8 +76,14 @@ public record LaminarConfig(Path pluginsDirectory, Path dataDirectory, int batch
       return this;
     }
 
+    /** How long one call into a connector may take before its pipeline fails as hung (default 60 s). */
+    public Builder pluginCallTimeout(java.time.Duration timeout) {
+      this.pluginCallTimeout = Objects.requireNonNull(timeout, "timeout is null");
+      return this;
+    }
+
     public LaminarConfig build() {
-      return new LaminarConfig(pluginsDirectory, dataDirectory, batchSize, queueBatches, connectors);
+      return new LaminarConfig(pluginsDirectory, dataDirectory, batchSize, queueBatches, connectors, pluginCallTimeout);
     }
   }
 }

@@ -9,6 +9,7 @@ import dev.laminar.connector.datagen.DatagenConnectorFactory;
 import dev.laminar.connector.memory.MemoryConnectorFactory;
 import dev.laminar.plugin.ConnectorRegistry;
 import dev.laminar.runtime.BatchPool;
+import dev.laminar.runtime.ColumnarBatch;
 import dev.laminar.runtime.Operator;
 import dev.laminar.runtime.OutputEdge;
 import dev.laminar.runtime.Reactor;
@@ -28,6 +29,7 @@ import dev.laminar.sql.QueryPlanner.PlannedQuery;
 import dev.laminar.sql.SqlPlanningException;
 import dev.laminar.sql.plan.PlanMetrics;
 import dev.laminar.sql.plan.PlanNode;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -55,13 +57,15 @@ public final class Engine implements AutoCloseable {
   private final Map<String, CatalogObject> objects = new LinkedHashMap<>();
   private final List<SubscriptionImpl> subscriptions = new CopyOnWriteArrayList<>();
   private final List<String> failures = new CopyOnWriteArrayList<>();
+  private final java.util.concurrent.ScheduledExecutorService watchdog =
+      java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("laminar-watchdog").daemon(true).unstarted(r));
 
   public Engine(LaminarConfig config) {
     this.config = config;
-    List<dev.laminar.sdk.connector.ConnectorFactory> builtins = new ArrayList<>(
-        List.of(new DatagenConnectorFactory(), new ConsoleConnectorFactory(), new MemoryConnectorFactory()));
-    builtins.addAll(config.connectors());
-    this.connectors = new ConnectorRegistry(builtins, config.pluginsDirectory());
+    this.connectors = new ConnectorRegistry(
+        List.of(new DatagenConnectorFactory(), new ConsoleConnectorFactory(), new MemoryConnectorFactory()),
+        config.connectors(), config.pluginsDirectory());
+    watchdog.scheduleWithFixedDelay(this::checkHungCalls, 100, 100, java.util.concurrent.TimeUnit.MILLISECONDS);
   }
 
   public ConnectorRegistry connectors() {
@@ -128,7 +132,7 @@ public final class Engine implements AutoCloseable {
     int rowtime = rowtimeColumn == null ? -1 : schema.indexOf(rowtimeColumn);
     SourceConnector connector = withLoader(entry.classLoader(), () -> entry.factory().createSource(context(name, schema, validated, rowtimeColumn)));
     SourceObject source = new SourceObject(name, schema, ddl, entry.factory().id(), validated, connector, entry.classLoader(),
-        rowtime, outOfOrdernessMillis);
+        entry.origin(), entry.pluginId(), rowtime, outOfOrdernessMillis);
     source.node.onConsumerFailure(this::consumerFailed);
     objects.put(key(name), source);
   }
@@ -205,8 +209,8 @@ public final class Engine implements AutoCloseable {
     ConnectorOptions validated = ConnectorOptions.validate(entry.factory().id(), entry.factory().options(), options);
     SinkConnector connector = withLoader(entry.classLoader(), () -> entry.factory().createSink(context(name, schema, validated, null)));
     SinkObject[] holder = new SinkObject[1];
-    SinkObject sink = new SinkObject(name, schema, ddl, inputName, query, entry.factory().id(), connector,
-        withLoader(entry.classLoader(), connector::createWriter), config.queueBatches(), config.batchSize(),
+    SinkObject sink = new SinkObject(name, schema, ddl, inputName, query, entry.factory().id(), validated, connector, entry.origin(),
+        entry.pluginId(), withLoader(entry.classLoader(), connector::createWriter), config.queueBatches(), config.batchSize(),
         t -> objectFailed(holder[0], t));
     holder[0] = sink;
     Operator chain = query != null ? instantiate(query.plan(), sink.edge, sink.metrics) : sink.edge;
@@ -264,7 +268,8 @@ public final class Engine implements AutoCloseable {
       return;
     }
     o.fail(t);
-    String message = o.kind().name().toLowerCase(Locale.ROOT) + " '" + o.name + "' failed: " + t;
+    String origin = o instanceof SourceObject src ? " (" + src.origin + ")" : o instanceof SinkObject snk ? " (" + snk.origin + ")" : "";
+    String message = o.kind().name().toLowerCase(Locale.ROOT) + " '" + o.name + "'" + origin + " failed: " + t;
     LOG.error(message);
     failures.add(message);
     if (o instanceof SinkObject s) {
@@ -304,17 +309,278 @@ public final class Engine implements AutoCloseable {
       });
     }
     for (int i = 0; i < splits.size(); i++) {
-      SourceSplit split = splits.get(i);
-      SourceReader reader = withLoader(s.connectorLoader, () -> s.connector.createReader(split));
-      Reactor.Channel channel = reactor.addChannel(input, i, config.queueBatches() + 1);
-      BatchPool pool = new BatchPool(s.schema, config.queueBatches(), config.batchSize());
-      SourceRunner runner = new SourceRunner(s.name + "/" + split.id(), reader, pool, channel.queue(), s.rowtimeColumn,
-          s.rowtimeColumn < 0 ? null : s.schema.column(s.rowtimeColumn).name(), s.outOfOrdernessMillis,
-          t -> objectFailed(s, t), s.finishedSplits::incrementAndGet);
-      s.runners.add(runner);
-      runner.start(s.connectorLoader);
+      s.splitIds.add(splits.get(i).id());
+      s.channels.add(reactor.addChannel(input, i, config.queueBatches() + 1));
+      s.runners.add(startSplit(s, i, splits.get(i), null, ColumnarBatch.NO_TIME));
     }
     s.started = true;
+  }
+
+  /** Creates and starts the reader of split {@code i}, restored from {@code position} when not null. */
+  private SourceRunner startSplit(SourceObject s, int i, SourceSplit split, byte[] position, long watermark) {
+    SourceReader reader = withLoader(s.connectorLoader, () -> s.connector.createReader(split));
+    BatchPool pool = new BatchPool(s.schema, config.queueBatches(), config.batchSize());
+    SourceRunner runner = new SourceRunner(s.name + "/" + split.id(), reader, pool, s.channels.get(i).queue(), s.rowtimeColumn,
+        s.rowtimeColumn < 0 ? null : s.schema.column(s.rowtimeColumn).name(), s.outOfOrdernessMillis,
+        t -> objectFailed(s, t), s.finishedSplits::incrementAndGet);
+    if (position != null) {
+      runner.resumeFrom(position, watermark);
+    }
+    ClassLoader loader = s.connectorLoader;
+    runner.onClosed(() -> checkLeakedThreads(s, loader));
+    runner.start(s.connectorLoader);
+    return runner;
+  }
+
+  // ------------------------------------------------------------------ misbehaving plugins
+
+  /** Fails (only) the pipeline whose connector is stuck in a call longer than the configured timeout. */
+  private void checkHungCalls() {
+    long limit = config.pluginCallTimeout().toNanos();
+    for (CatalogObject o : all()) {
+      if (o.failure() != null) {
+        continue;
+      }
+      if (o instanceof SourceObject s) {
+        for (SourceRunner r : List.copyOf(s.runners)) {
+          if (r != null && r.currentCallNanos() > limit) {
+            objectFailed(s, new LaminarException("a call into its reader did not return within " + config.pluginCallTimeout()
+                + "; the source is stopped"));
+            r.abandon();
+          }
+        }
+      } else if (o instanceof SinkObject k && k.runner.currentCallNanos() > limit) {
+        objectFailed(k, new LaminarException("write() did not return within " + config.pluginCallTimeout() + "; the sink is stopped"));
+        k.runner.abandon();
+      }
+    }
+  }
+
+  /**
+   * After a plugin's reader closed: threads the plugin started (they carry its class loader as
+   * context loader) that are still alive once nothing of the plugin runs any more are a leak; the
+   * source using it fails with their names.
+   */
+  private void checkLeakedThreads(SourceObject s, ClassLoader loader) {
+    if (s.pluginId == null || loader == null) {
+      return;
+    }
+    long deadline = System.nanoTime() + 200_000_000L; // threads told to stop in close() get a moment to end
+    List<String> leaked;
+    do {
+      leaked = Thread.getAllStackTraces().keySet().stream()
+          .filter(t -> t.isAlive() && t.getContextClassLoader() == loader && t != Thread.currentThread())
+          .filter(t -> !t.getName().startsWith("source-") && !t.getName().startsWith("out-"))
+          .map(Thread::getName).sorted().toList();
+      if (leaked.isEmpty()) {
+        return;
+      }
+      Thread.onSpinWait();
+    } while (System.nanoTime() < deadline);
+    boolean pluginStillInUse = all().stream().anyMatch(o -> o != s && o.failure() == null
+        && (o instanceof SourceObject x ? s.pluginId.equals(x.pluginId) && x.status().equals("RUNNING")
+            : o instanceof SinkObject k && s.pluginId.equals(k.pluginId) && !k.runner.isDone()));
+    boolean ownRunnersOpen = List.copyOf(s.runners).stream().anyMatch(r -> r != null && !r.isFinished() && r.currentCallNanos() >= 0
+        && s.status().equals("RUNNING"));
+    if (!pluginStillInUse && !ownRunnersOpen) {
+      objectFailed(s, new LaminarException("the plugin left threads running after its reader was closed: " + leaked));
+    }
+  }
+
+  // ------------------------------------------------------------------ plugins: install, hot swap, remove
+
+  /** Plugins loaded from the plugins directory. */
+  public synchronized List<ConnectorRegistry.PluginInfo> plugins() {
+    return connectors.plugins();
+  }
+
+  /** Loads a new plugin from a zip (copied into the plugins directory); returns "ID VERSION". */
+  public synchronized String installPlugin(Path zip) {
+    PluginSwap meta = PluginSwap.read(zip);
+    if (connectors.hasPlugin(meta.id())) {
+      throw new LaminarException("plugin '" + meta.id() + "' is already loaded (" + connectors.describePlugin(meta.id())
+          + "); use UPDATE PLUGIN to replace it");
+    }
+    try {
+      connectors.install(zip);
+    } catch (IllegalArgumentException e) {
+      throw new LaminarException(e.getMessage(), e);
+    }
+    return meta.id() + " " + meta.version();
+  }
+
+  /** Removes a plugin that no source or sink uses. */
+  public synchronized void removePlugin(String pluginId) {
+    List<String> users = users(pluginId).stream().map(o -> o.name).toList();
+    if (!users.isEmpty()) {
+      throw new LaminarException("plugin '" + pluginId + "' is used by " + users + "; drop them first");
+    }
+    try {
+      connectors.uninstall(pluginId);
+    } catch (IllegalArgumentException e) {
+      throw new LaminarException(e.getMessage(), e);
+    }
+  }
+
+  private List<CatalogObject> users(String pluginId) {
+    return objects.values().stream().filter(o -> o instanceof SourceObject s ? pluginId.equals(s.pluginId)
+        : o instanceof SinkObject k && pluginId.equals(k.pluginId)).toList();
+  }
+
+  /**
+   * Replaces a loaded plugin by another version while pipelines use it (hot swap): every source
+   * reading through it stops after the batch in hand and records each split's position; every sink
+   * writing through it commits what it wrote and stops, leaving queued rows in place; the old plugin
+   * is unloaded; the new one is loaded; connectors are recreated from the same options, readers
+   * restored from the recorded positions, and writers continue with the queued rows. No row is lost
+   * or repeated. If the new version cannot take over (it fails to load, rejects the options, or
+   * splits differ), the old version is put back and the pipelines resume on it.
+   *
+   * @return "ID OLD_VERSION -> NEW_VERSION"
+   */
+  public synchronized String updatePlugin(Path zip) {
+    PluginSwap meta = PluginSwap.read(zip);
+    if (!connectors.hasPlugin(meta.id())) {
+      throw new LaminarException("plugin '" + meta.id() + "' is not loaded; use INSTALL PLUGIN");
+    }
+    String before = connectors.describePlugin(meta.id());
+    Path backup = backupOf(meta.id());
+    // sinks that already received the end of their input keep their finished writer
+    List<CatalogObject> users = users(meta.id()).stream()
+        .filter(o -> !(o instanceof SinkObject k && (k.runner.reachedEnd() || k.runner.isDone()))).toList();
+    java.util.Map<SourceObject, SourcePause> paused = new java.util.LinkedHashMap<>();
+    for (CatalogObject o : users) {
+      if (o instanceof SourceObject s && s.started) {
+        paused.put(s, pause(s));
+      }
+    }
+    for (CatalogObject o : users) {
+      if (o instanceof SinkObject k) {
+        k.runner.handOff(10_000);
+      }
+    }
+    releaseConnectors(users);
+    connectors.uninstall(meta.id());
+    try {
+      connectors.install(zip);
+      resume(users, paused);
+    } catch (RuntimeException e) {
+      LOG.warn("update of {} failed, restoring {}: {}", meta.id(), before, e.getMessage());
+      releaseConnectors(users);
+      if (connectors.hasPlugin(meta.id())) {
+        connectors.uninstall(meta.id());
+      }
+      connectors.install(backup);
+      resume(users, paused);
+      throw new LaminarException("cannot update plugin '" + meta.id() + "' to " + meta.version() + ": " + e.getMessage()
+          + "; " + before + " is back in place", e);
+    } finally {
+      deleteQuietly(backup);
+    }
+    return meta.id() + " " + before.substring(before.lastIndexOf(' ') + 1) + " -> " + meta.version();
+  }
+
+  /** Positions and watermarks of the splits of a paused source; null position = split finished. */
+  private record SourcePause(byte[][] positions, long[] watermarks, boolean[] finished) {}
+
+  private SourcePause pause(SourceObject s) {
+    int n = s.runners.size();
+    SourcePause p = new SourcePause(new byte[n][], new long[n], new boolean[n]);
+    for (int i = 0; i < n; i++) {
+      SourceRunner r = s.runners.get(i);
+      if (r == null) {
+        p.finished()[i] = true;
+        continue;
+      }
+      p.positions()[i] = r.pause();
+      s.rowsReadBefore += r.rowsRead();
+      p.watermarks()[i] = r.watermark();
+      p.finished()[i] = r.isFinished() || p.positions()[i] == null;
+    }
+    return p;
+  }
+
+  /** Closes the connectors of the users and drops every reference into the plugin's classes. */
+  private void releaseConnectors(List<CatalogObject> users) {
+    for (CatalogObject o : users) {
+      if (o instanceof SourceObject s) {
+        if (s.connector != null) {
+          closeQuietly(s.connector, s.name);
+        }
+        s.connector = null;
+        s.connectorLoader = null;
+        s.runners.clear();
+      } else if (o instanceof SinkObject k) {
+        if (k.connector != null) {
+          closeQuietly(k.connector, k.name);
+        }
+        k.connector = null;
+      }
+    }
+  }
+
+  /** Recreates the users' connectors from the (new) plugin and restarts them where they stopped. */
+  private void resume(List<CatalogObject> users, java.util.Map<SourceObject, SourcePause> paused) {
+    for (CatalogObject o : users) {
+      if (o instanceof SourceObject s) {
+        ConnectorRegistry.Entry entry = connectors.resolve(s.connectorId, ConnectorKind.SOURCE);
+        ConnectorOptions options = ConnectorOptions.validate(entry.factory().id(), entry.factory().options(), s.options.raw());
+        s.connector = withLoader(entry.classLoader(), () -> entry.factory().createSource(
+            context(s.name, s.schema, options, s.rowtimeColumn < 0 ? null : s.schema.column(s.rowtimeColumn).name())));
+        s.connectorLoader = entry.classLoader();
+        s.origin = entry.origin();
+        SourcePause p = paused.get(s);
+        if (p == null) {
+          continue; // not started yet: it starts with its first consumer
+        }
+        List<SourceSplit> splits = withLoader(s.connectorLoader, s.connector::discoverSplits);
+        List<String> ids = splits.stream().map(SourceSplit::id).toList();
+        if (!ids.equals(s.splitIds)) {
+          throw new LaminarException("source '" + s.name + "' has splits " + s.splitIds + " but the new version reports " + ids);
+        }
+        s.runners.clear();
+        for (int i = 0; i < splits.size(); i++) {
+          if (p.finished()[i]) {
+            s.runners.add(null); // finished before the swap: nothing more to read
+          } else {
+            s.runners.add(startSplit(s, i, splits.get(i), p.positions()[i], p.watermarks()[i]));
+          }
+        }
+      } else if (o instanceof SinkObject k) {
+        ConnectorRegistry.Entry entry = connectors.resolve(k.connectorId, ConnectorKind.SINK);
+        ConnectorOptions options = ConnectorOptions.validate(entry.factory().id(), entry.factory().options(), k.options.raw());
+        k.connector = withLoader(entry.classLoader(), () -> entry.factory().createSink(context(k.name, k.schema, options, null)));
+        k.origin = entry.origin();
+        SinkObject.Runner runner = new SinkObject.Runner("sink-" + k.name, k.edge, withLoader(entry.classLoader(), k.connector::createWriter),
+            t -> objectFailed(k, t));
+        k.runner = runner;
+        runner.start(entry.classLoader());
+      }
+    }
+  }
+
+  private Path backupOf(String pluginId) {
+    Path path = connectors.plugins().stream().filter(p -> p.id().equals(pluginId)).findFirst().orElseThrow().path();
+    Path zip = path.getFileName().toString().endsWith(".zip") ? path : path.resolveSibling(path.getFileName() + ".zip");
+    if (!java.nio.file.Files.isRegularFile(zip)) {
+      throw new LaminarException("plugin '" + pluginId + "' was not loaded from a zip (" + path + "); only zip plugins can be updated");
+    }
+    try {
+      Path backup = java.nio.file.Files.createTempDirectory("laminar-plugin-backup").resolve(zip.getFileName());
+      java.nio.file.Files.copy(zip, backup);
+      return backup;
+    } catch (java.io.IOException e) {
+      throw new LaminarException("cannot back up " + zip + " before the update: " + e.getMessage(), e);
+    }
+  }
+
+  private static void deleteQuietly(Path file) {
+    try {
+      java.nio.file.Files.deleteIfExists(file);
+      java.nio.file.Files.deleteIfExists(file.getParent());
+    } catch (java.io.IOException e) {
+      LOG.debug("could not delete {}", file, e);
+    }
   }
 
   // ------------------------------------------------------------------ DROP
@@ -358,7 +624,9 @@ public final class Engine implements AutoCloseable {
       case StreamObject st -> reactor.execute(() -> readableNode(st.inputs().get(0)).ifPresent(n -> n.detach(st)));
       case SourceObject src -> {
         for (SourceRunner r : src.runners) {
-          r.stop();
+          if (r != null) {
+            r.stop();
+          }
         }
         closeQuietly(src.connector, src.name);
       }
@@ -448,6 +716,7 @@ public final class Engine implements AutoCloseable {
       }
     }
     objects.clear();
+    watchdog.shutdownNow();
     reactor.close();
     connectors.close();
   }

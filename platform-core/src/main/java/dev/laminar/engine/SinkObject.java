@@ -26,17 +26,25 @@ final class SinkObject extends CatalogObject {
   final String input;
   final PlannedQuery query;
   final String connectorId;
-  final SinkConnector connector;
+  final dev.laminar.sdk.connector.ConnectorOptions options;
+  SinkConnector connector;
+  /** "built-in", "application" or "plugin ID VERSION". */
+  String origin;
+  /** The plugin providing the connector, or null. */
+  String pluginId;
   final OutputEdge edge;
   final PlanMetrics metrics = new PlanMetrics();
-  final Runner runner;
+  Runner runner;
 
-  SinkObject(String name, Schema schema, String ddl, String input, PlannedQuery query, String connectorId, SinkConnector connector,
-      SinkWriter writer, int batches, int batchSize, Consumer<Throwable> onFailure) {
+  SinkObject(String name, Schema schema, String ddl, String input, PlannedQuery query, String connectorId,
+      dev.laminar.sdk.connector.ConnectorOptions options, SinkConnector connector, String origin, String pluginId, SinkWriter writer, int batches, int batchSize, Consumer<Throwable> onFailure) {
     super(name, schema, ddl);
+    this.origin = origin;
+    this.pluginId = pluginId;
     this.input = input;
     this.query = query;
     this.connectorId = connectorId;
+    this.options = options;
     this.connector = connector;
     this.edge = new OutputEdge(schema, batches, batchSize);
     this.runner = new Runner("sink-" + name, edge, writer, onFailure);

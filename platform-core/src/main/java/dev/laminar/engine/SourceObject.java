@@ -13,19 +13,29 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class SourceObject extends CatalogObject {
   final String connectorId;
   final ConnectorOptions options;
-  final SourceConnector connector;
-  final ClassLoader connectorLoader;
+  SourceConnector connector;
+  ClassLoader connectorLoader;
+  /** "built-in", "application" or "plugin ID VERSION". */
+  String origin;
+  /** The plugin providing the connector, or null. */
+  String pluginId;
   final int rowtimeColumn;
   final long outOfOrdernessMillis;
   final StreamNode node;
   final List<SourceRunner> runners = new ArrayList<>();
+  final List<String> splitIds = new ArrayList<>();
+  final List<dev.laminar.runtime.Reactor.Channel> channels = new ArrayList<>();
   final AtomicInteger finishedSplits = new AtomicInteger();
   volatile boolean started;
+  /** Rows read by runners replaced in plugin swaps. */
+  long rowsReadBefore;
   int splits;
 
   SourceObject(String name, Schema schema, String ddl, String connectorId, ConnectorOptions options, SourceConnector connector,
-      ClassLoader connectorLoader, int rowtimeColumn, long outOfOrdernessMillis) {
+      ClassLoader connectorLoader, String origin, String pluginId, int rowtimeColumn, long outOfOrdernessMillis) {
     super(name, schema, ddl);
+    this.origin = origin;
+    this.pluginId = pluginId;
     this.connectorId = connectorId;
     this.options = options;
     this.connector = connector;
@@ -56,9 +66,11 @@ final class SourceObject extends CatalogObject {
   }
 
   long rowsRead() {
-    long n = 0;
-    for (SourceRunner r : runners) {
-      n += r.rowsRead();
+    long n = rowsReadBefore;
+    for (SourceRunner r : List.copyOf(runners)) {
+      if (r != null) {
+        n += r.rowsRead();
+      }
     }
     return n;
   }

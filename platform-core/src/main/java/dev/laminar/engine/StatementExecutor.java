@@ -27,6 +27,7 @@ import dev.laminar.sql.parser.ddl.SqlDropObject;
 import dev.laminar.sql.parser.ddl.SqlEmit;
 import dev.laminar.sql.parser.ddl.SqlExplainStatement;
 import dev.laminar.sql.parser.ddl.SqlOption;
+import dev.laminar.sql.parser.ddl.SqlPluginCommand;
 import dev.laminar.sql.parser.ddl.SqlShowObjects;
 import dev.laminar.sql.parser.ddl.SqlWatermark;
 import dev.laminar.sql.plan.WindowAggregateNode;
@@ -84,6 +85,7 @@ public final class StatementExecutor {
         case SqlDescribeObject d -> describe(d);
         case SqlExplainStatement e -> explain(e.explained());
         case SqlExplain e -> explain(e.getExplicandum());
+        case SqlPluginCommand p -> plugin(p);
         default -> {
           if (node.getKind().belongsTo(SqlKind.QUERY)) {
             yield StatementResult.stream(engine.query(engine.planner().plan(node, engine.readableTables()), null));
@@ -259,8 +261,31 @@ public final class StatementExecutor {
     return StatementResult.ok("Dropped " + String.join(", ", dropped));
   }
 
+  private StatementResult plugin(SqlPluginCommand p) {
+    String target = p.targetText();
+    try {
+      return switch (p.action()) {
+        case INSTALL -> StatementResult.ok("Installed plugin " + engine.installPlugin(java.nio.file.Path.of(target)));
+        case UPDATE -> StatementResult.ok("Updated plugin " + engine.updatePlugin(java.nio.file.Path.of(target)));
+        case REMOVE -> {
+          engine.removePlugin(target);
+          yield StatementResult.ok("Removed plugin " + target);
+        }
+      };
+    } catch (LaminarException e) {
+      throw at(p.getParserPosition(), e.getMessage(), e);
+    }
+  }
+
   private StatementResult show(SqlShowObjects s) {
     List<Row> rows = new ArrayList<>();
+    if (s.kind() == ObjectKind.PLUGIN) {
+      for (ConnectorRegistry.PluginInfo p : engine.plugins()) {
+        rows.add(Row.of(p.id(), p.version(), p.state(), p.requires(), String.join(", ", p.connectors())));
+      }
+      return StatementResult.rows(Schema.builder().column("plugin", DataType.VARCHAR).column("version", DataType.VARCHAR)
+          .column("state", DataType.VARCHAR).column("requires", DataType.VARCHAR).column("connectors", DataType.VARCHAR).build(), rows);
+    }
     if (s.kind() == ObjectKind.CONNECTOR) {
       for (ConnectorRegistry.Entry e : engine.connectors().all()) {
         rows.add(Row.of(e.factory().id(), e.factory().provides().stream().map(Enum::name).sorted().toList().toString(),

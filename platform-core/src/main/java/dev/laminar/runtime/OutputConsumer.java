@@ -20,7 +20,9 @@ public abstract class OutputConsumer implements Runnable {
   private final CountDownLatch done = new CountDownLatch(1);
   private final Counter rows = new Counter();
   private volatile boolean running = true;
+  private volatile boolean handingOff;
   private volatile boolean reachedEnd;
+  private volatile long callStartedNanos;
   private Thread thread;
 
   protected OutputConsumer(String description, OutputEdge edge, Consumer<Throwable> onFailure) {
@@ -78,7 +80,9 @@ public abstract class OutputConsumer implements Runnable {
         idles = 0;
         try {
           if (b.size() > 0) {
+            callStartedNanos = System.nanoTime();
             handle(b);
+            callStartedNanos = 0;
             rows.add(b.size());
             dirty = true;
           }
@@ -96,9 +100,35 @@ public abstract class OutputConsumer implements Runnable {
       LOG.error("{} failed", description, t);
       onFailure.accept(t);
     } finally {
-      edge.consumerClosed();
+      if (!handingOff || failed) {
+        edge.consumerClosed();
+      }
       release(failed);
       done.countDown();
+    }
+  }
+
+  /**
+   * Stops after the batch in hand and releases the destination, leaving the edge open: rows still
+   * queued are taken by the consumer that is started next on the same edge (a plugin swap).
+   */
+  public void handOff(long timeoutMillis) {
+    handingOff = true;
+    stop(timeoutMillis);
+  }
+
+  /** Nanos spent in the current call into the destination, or 0 outside calls (for the hang watchdog). */
+  public long currentCallNanos() {
+    long started = callStartedNanos;
+    return started == 0 ? 0 : System.nanoTime() - started;
+  }
+
+  /** Gives up on a destination stuck in a call: the edge stops waiting for it and the thread is interrupted. */
+  public void abandon() {
+    running = false;
+    edge.consumerClosed();
+    if (thread != null) {
+      thread.interrupt();
     }
   }
 

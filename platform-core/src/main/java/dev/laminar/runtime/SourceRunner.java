@@ -28,7 +28,14 @@ public final class SourceRunner implements Runnable {
   private final IdleStrategy idle = IdleStrategy.standard();
   private final Counter rowsRead = new Counter();
   private volatile boolean running = true;
+  private volatile boolean pausing;
+  private volatile boolean finished;
+  private volatile byte[] pausedPosition;
+  /** System.nanoTime() when the current call into the reader began, or 0 outside calls (for the hang watchdog). */
+  private volatile long callStartedNanos;
   private long watermark = ColumnarBatch.NO_TIME;
+  private byte[] restoreFrom;
+  private volatile Runnable onClosed = () -> { };
   private Thread thread;
 
   /**
@@ -58,17 +65,54 @@ public final class SourceRunner implements Runnable {
     return rowsRead.get();
   }
 
+  /**
+   * Continues where an earlier runner of the same split stopped (after a plugin swap): the reader is
+   * restored from {@code position} on the runner's thread, and the watermark resumes from {@code wm}.
+   */
+  public void resumeFrom(byte[] position, long wm) {
+    this.restoreFrom = position;
+    this.watermark = wm;
+  }
+
+  /** The split's watermark so far (read after the thread ended). */
+  public long watermark() {
+    return watermark;
+  }
+
+  /** Runs on the source thread after the reader was closed (for the engine's leak check). */
+  public void onClosed(Runnable action) {
+    this.onClosed = action;
+  }
+
+  /** True once the reader reported FINISHED and its last batch was handed over. */
+  public boolean isFinished() {
+    return finished;
+  }
+
+  /** Nanos the reader has spent in its current call, or 0 when it is not in one. */
+  public long currentCallNanos() {
+    long started = callStartedNanos;
+    return started == 0 ? 0 : System.nanoTime() - started;
+  }
+
   @Override
   public void run() {
     int idles = 0;
     try {
+      callStartedNanos = System.nanoTime();
+      if (restoreFrom != null) {
+        reader.restore(restoreFrom);
+      }
       reader.open();
-      while (running) {
-        ColumnarBatch batch = pool.acquire(idle, () -> running);
+      callStartedNanos = 0;
+      while (running && !pausing) {
+        ColumnarBatch batch = pool.acquire(idle, () -> running && !pausing);
         if (batch == null) {
           break;
         }
+        callStartedNanos = System.nanoTime();
         PollStatus status = reader.poll(batch);
+        callStartedNanos = 0;
         long before = watermark;
         stamp(batch);
         boolean finished = status == PollStatus.FINISHED;
@@ -86,9 +130,13 @@ public final class SourceRunner implements Runnable {
         rowsRead.add(batch.size());
         publish(batch);
         if (finished) {
+          this.finished = true;
           onFinished.run();
           break;
         }
+      }
+      if (pausing && running && !this.finished) {
+        pausedPosition = reader.position(); // just after the last row handed to the reactor
       }
     } catch (Throwable t) {
       if (running) {
@@ -101,6 +149,7 @@ public final class SourceRunner implements Runnable {
       } catch (Exception e) {
         LOG.warn("Closing source reader {} failed", description, e);
       }
+      onClosed.run();
     }
   }
 
@@ -139,9 +188,26 @@ public final class SourceRunner implements Runnable {
     }
   }
 
-  /** Stops reading and waits for the thread to close the reader. */
-  public void stop() {
+  /**
+   * Stops after the batch in hand has been handed over, closes the reader and returns its position
+   * (null when the split had finished or the runner failed). Used to swap a plugin under a running
+   * pipeline without losing or repeating a row.
+   */
+  public byte[] pause() {
+    pausing = true;
+    join();
+    return pausedPosition;
+  }
+
+  /** Gives up on a reader stuck in a call: stops the loop and interrupts the thread. */
+  public void abandon() {
     running = false;
+    if (thread != null) {
+      thread.interrupt();
+    }
+  }
+
+  private void join() {
     if (thread != null && thread != Thread.currentThread()) {
       try {
         thread.join(10_000);
@@ -149,5 +215,11 @@ public final class SourceRunner implements Runnable {
         Thread.currentThread().interrupt();
       }
     }
+  }
+
+  /** Stops reading and waits for the thread to close the reader. */
+  public void stop() {
+    running = false;
+    join();
   }
 }

@@ -10,7 +10,9 @@ public enum ObjectKind {
   SOURCE,
   SINK,
   STREAM,
-  CONNECTOR;
+  CONNECTOR,
+  /** Only in SHOW PLUGINS. */
+  PLUGIN;
 
   /** The singular keyword, e.g. {@code SOURCE}. */
   public String keyword() {
