@@ -123,4 +123,23 @@ class StatementParserTest {
     assertThat(parse("EXPLAIN PLAN WITHOUT IMPLEMENTATION FOR SELECT a FROM t", SqlExplain.class)
         .getDepth()).isEqualTo(SqlExplain.Depth.LOGICAL);
   }
+
+  @Test
+  void pluginStatementsCarryActionAndTarget() {
+    final dev.laminar.sql.parser.ddl.SqlPluginCommand install =
+        parse("INSTALL PLUGIN '/tmp/x-1.0.zip'", dev.laminar.sql.parser.ddl.SqlPluginCommand.class);
+    assertThat(install.action()).isEqualTo(dev.laminar.sql.parser.ddl.SqlPluginCommand.Action.INSTALL);
+    assertThat(install.targetText()).isEqualTo("/tmp/x-1.0.zip");
+    assertThat(parse("update plugin 'y.zip'", dev.laminar.sql.parser.ddl.SqlPluginCommand.class).action())
+        .isEqualTo(dev.laminar.sql.parser.ddl.SqlPluginCommand.Action.UPDATE);
+    final dev.laminar.sql.parser.ddl.SqlPluginCommand remove =
+        parse("REMOVE PLUGIN kafka", dev.laminar.sql.parser.ddl.SqlPluginCommand.class);
+    assertThat(remove.targetText()).isEqualTo("kafka");
+    assertThat(parse("SHOW PLUGINS", SqlShowObjects.class).kind())
+        .isEqualTo(dev.laminar.sql.parser.ddl.ObjectKind.PLUGIN);
+    assertRoundTrip("INSTALL PLUGIN 'a.zip'");
+    assertRoundTrip("REMOVE PLUGIN kafka");
+    // the new keywords stay usable as names
+    assertThat(parse("SELECT plugin, install, remove FROM plugins")).isInstanceOf(SqlSelect.class);
+  }
 }
