@@ -28,6 +28,12 @@ final class EngineOptions {
   @Option(names = "--verbose", description = "Log engine activity and print stack traces of errors.")
   private boolean verbose;
 
+  /** The distribution's plugins folder when started by bin/laminar, else {@code ./plugins}. */
+  static Path defaultPluginsDirectory() {
+    String fromLauncher = System.getProperty(PLUGINS_DIR_PROPERTY);
+    return fromLauncher != null && !fromLauncher.isBlank() ? Path.of(fromLauncher) : Path.of("plugins");
+  }
+
   boolean verbose() {
     return verbose;
   }
@@ -41,8 +47,7 @@ final class EngineOptions {
       }
       b.pluginsDirectory(plugins);
     } else {
-      String fromLauncher = System.getProperty(PLUGINS_DIR_PROPERTY);
-      b.pluginsDirectory(fromLauncher != null && !fromLauncher.isBlank() ? Path.of(fromLauncher) : Path.of("plugins"));
+      b.pluginsDirectory(defaultPluginsDirectory());
     }
     if (data != null) {
       b.dataDirectory(data);

@@ -13,14 +13,15 @@ import picocli.CommandLine.Spec;
 
 /**
  * The {@code laminar} command: {@code run FILE.sql} executes a SQL file and keeps its pipelines
- * running, {@code sql} opens an interactive shell. {@link #execute} runs it and returns the exit code
+ * running, {@code sql} opens an interactive shell, {@code plugins} installs connector plugins from a
+ * plugin index. {@link #execute} runs it and returns the exit code
  * (0 success, 1 a SQL or pipeline error, 2 a usage error); {@link #main} exits with it.
  */
 @Command(name = "laminar", mixinStandardHelpOptions = true, versionProvider = LaminarCli.Version.class,
-    description = "Laminar, an embedded streaming SQL database: runs SQL files and an interactive SQL shell.",
+    description = "Laminar, an embedded streaming SQL database: runs SQL files and an interactive SQL shell, and installs connector plugins.",
     commandListHeading = "%nCommands:%n",
     footer = {"", "Examples:", "  laminar run examples/ohlc.sql", "  laminar run --for 30s pipeline.sql",
-        "  echo 'SHOW CONNECTORS;' | laminar sql"})
+        "  echo 'SHOW CONNECTORS;' | laminar sql", "  laminar plugins search", "  laminar plugins install file"})
 public final class LaminarCli implements Callable<Integer> {
   /** Exit code of a usage error (unknown option, missing argument). */
   static final int USAGE = 2;
@@ -39,6 +40,7 @@ public final class LaminarCli implements Callable<Integer> {
     CommandLine cli = new CommandLine(new LaminarCli());
     cli.addSubcommand("run", new RunCommand(io));
     cli.addSubcommand("sql", new SqlCommand(io));
+    cli.addSubcommand("plugins", PluginsCommand.commandLine(io));
     cli.addSubcommand("help", new CommandLine.HelpCommand());
     cli.setOut(new PrintWriter(io.out(), true));
     cli.setErr(new PrintWriter(io.err(), true));

@@ -33,36 +33,57 @@ final class Tables {
 
   /** Prints all rows of a finite result, each column as wide as its widest value. */
   static void printFinite(Schema schema, List<Row> rows, PrintStream out) {
-    int[] widths = new int[schema.size()];
-    String[][] cells = new String[rows.size()][widths.length];
-    for (int c = 0; c < widths.length; c++) {
-      widths[c] = schema.column(c).name().length();
+    String[] names = new String[schema.size()];
+    boolean[] numeric = new boolean[names.length];
+    for (int c = 0; c < names.length; c++) {
+      names[c] = schema.column(c).name();
+      numeric[c] = schema.column(c).type().isNumeric();
     }
+    String[][] cells = new String[rows.size()][names.length];
     for (int r = 0; r < rows.size(); r++) {
-      for (int c = 0; c < widths.length; c++) {
+      for (int c = 0; c < names.length; c++) {
         cells[r][c] = format(rows.get(r).get(c));
-        widths[c] = Math.max(widths[c], cells[r][c].length());
+      }
+    }
+    printText(names, numeric, List.of(cells), "row", out);
+  }
+
+  /**
+   * Prints rows of text in the same style, each column as wide as its widest value, followed by the
+   * count of rows ({@code (2 plugins)} for {@code noun} "plugin").
+   *
+   * @param rightAligned which columns are right-aligned (numbers)
+   */
+  static void printText(String[] names, boolean[] rightAligned, List<String[]> rows, String noun, PrintStream out) {
+    int[] widths = new int[names.length];
+    for (int c = 0; c < widths.length; c++) {
+      widths[c] = names[c].length();
+    }
+    for (String[] row : rows) {
+      for (int c = 0; c < widths.length; c++) {
+        widths[c] = Math.max(widths[c], row[c].length());
       }
     }
     StringBuilder sb = new StringBuilder();
-    header(schema, widths, "", sb);
-    for (String[] row : cells) {
+    header(names, widths, "", sb);
+    for (String[] row : rows) {
       StringBuilder line = new StringBuilder();
       for (int c = 0; c < widths.length; c++) {
-        line.append(c == 0 ? "" : " | ").append(pad(row[c], widths[c], schema.column(c).type().isNumeric()));
+        line.append(c == 0 ? "" : " | ").append(pad(row[c], widths[c], rightAligned[c]));
       }
       sb.append(line.toString().stripTrailing()).append(System.lineSeparator());
     }
-    sb.append('(').append(rows.size()).append(rows.size() == 1 ? " row)" : " rows)").append(System.lineSeparator());
+    sb.append('(').append(rows.size()).append(' ').append(noun).append(rows.size() == 1 ? ")" : "s)")
+        .append(System.lineSeparator());
     out.print(sb);
     out.flush();
   }
 
-  private static void header(Schema schema, int[] widths, String lead, StringBuilder sb) {
+  private static void header(String[] columnNames, int[] widths, String lead, StringBuilder sb) {
     StringBuilder names = new StringBuilder(lead.isEmpty() ? "" : "op ");
     StringBuilder rule = new StringBuilder(lead.isEmpty() ? "" : "-- ");
     for (int c = 0; c < widths.length; c++) {
-      names.append(c == 0 ? "" : " | ").append(pad(schema.column(c).name(), widths[c], false));
+      names.append(c == 0 ? "" : " | ").append(pad(columnNames[c], widths[c], false));
       rule.append(c == 0 ? "" : "-+-").append("-".repeat(widths[c]));
     }
     sb.append(names.toString().stripTrailing()).append(System.lineSeparator()).append(rule).append(System.lineSeparator());
@@ -111,7 +132,11 @@ final class Tables {
     void printHeader() {
       if (!headerPrinted) {
         StringBuilder sb = new StringBuilder();
-        header(schema, widths, "op", sb);
+        String[] names = new String[schema.size()];
+        for (int c = 0; c < names.length; c++) {
+          names[c] = schema.column(c).name();
+        }
+        header(names, widths, "op", sb);
         out.print(sb);
         out.flush();
         headerPrinted = true;
