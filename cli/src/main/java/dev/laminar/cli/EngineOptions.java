@@ -25,6 +25,11 @@ final class EngineOptions {
           + "(default: nothing is kept).")
   private Path data;
 
+  @Option(names = "--index", paramLabel = "URL_OR_DIR",
+      description = "Plugin index that INSTALL PLUGIN 'id' and UPDATE PLUGIN 'id' look plugins up in "
+          + "(default: the distribution's plugin-index folder).")
+  private String index;
+
   @Option(names = "--verbose", description = "Log engine activity and print stack traces of errors.")
   private boolean verbose;
 
@@ -52,6 +57,7 @@ final class EngineOptions {
     if (data != null) {
       b.dataDirectory(data);
     }
+    b.pluginIndex(index != null ? index : PluginsCommand.IndexOption.defaultIndex());
     return b.build();
   }
 }

@@ -1,11 +1,11 @@
 package dev.laminar.cli;
 
-import dev.laminar.cli.plugindir.IndexedPlugin;
-import dev.laminar.cli.plugindir.InstalledPlugin;
-import dev.laminar.cli.plugindir.PluginDirectoryException;
-import dev.laminar.cli.plugindir.PluginIndex;
-import dev.laminar.cli.plugindir.PluginInstaller;
-import dev.laminar.cli.plugindir.PluginsFolder;
+import dev.laminar.plugin.directory.IndexedPlugin;
+import dev.laminar.plugin.directory.InstalledPlugin;
+import dev.laminar.plugin.directory.PluginDirectoryException;
+import dev.laminar.plugin.directory.PluginIndex;
+import dev.laminar.plugin.directory.PluginInstaller;
+import dev.laminar.plugin.directory.PluginsFolder;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

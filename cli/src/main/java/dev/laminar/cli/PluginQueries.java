@@ -1,8 +1,8 @@
 package dev.laminar.cli;
 
-import dev.laminar.cli.plugindir.IndexedPlugin;
-import dev.laminar.cli.plugindir.InstalledPlugin;
-import dev.laminar.cli.plugindir.PluginIndex;
+import dev.laminar.plugin.directory.IndexedPlugin;
+import dev.laminar.plugin.directory.InstalledPlugin;
+import dev.laminar.plugin.directory.PluginIndex;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;

@@ -1,11 +1,11 @@
 package dev.laminar.cli;
 
-import dev.laminar.cli.plugindir.Fetcher;
-import dev.laminar.cli.plugindir.InstalledPlugin;
-import dev.laminar.cli.plugindir.PluginDirectoryException;
-import dev.laminar.cli.plugindir.PluginIndex;
-import dev.laminar.cli.plugindir.PluginsFolder;
-import dev.laminar.cli.plugindir.SdkCompatibility;
+import dev.laminar.plugin.directory.Fetcher;
+import dev.laminar.plugin.directory.InstalledPlugin;
+import dev.laminar.plugin.directory.PluginDirectoryException;
+import dev.laminar.plugin.directory.PluginIndex;
+import dev.laminar.plugin.directory.PluginsFolder;
+import dev.laminar.plugin.directory.SdkCompatibility;
 import dev.laminar.sdk.LaminarSdk;
 import java.nio.file.Path;
 import java.util.List;
@@ -85,7 +85,7 @@ final class PluginsCommand implements Callable<Integer> {
       return PluginIndex.load(index != null ? index : defaultIndex(), fetcher);
     }
 
-    private static String defaultIndex() {
+    static String defaultIndex() {
       String home = System.getProperty(HOME_PROPERTY);
       return (home != null && !home.isBlank() ? Path.of(home, INDEX_FOLDER) : Path.of(INDEX_FOLDER)).toString();
     }

@@ -1,6 +1,6 @@
 package dev.laminar.cli;
 
-import dev.laminar.cli.plugindir.InstallListener;
+import dev.laminar.plugin.directory.InstallListener;
 import java.io.PrintStream;
 
 /**

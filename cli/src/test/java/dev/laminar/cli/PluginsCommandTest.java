@@ -1,13 +1,13 @@
 package dev.laminar.cli;
 
-import static dev.laminar.cli.plugindir.TestPlugins.SDK_1;
-import static dev.laminar.cli.plugindir.TestPlugins.SDK_2;
+import static dev.laminar.plugin.directory.TestPlugins.SDK_1;
+import static dev.laminar.plugin.directory.TestPlugins.SDK_2;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.laminar.cli.plugindir.IndexGenerator;
-import dev.laminar.cli.plugindir.IndexedPlugin;
-import dev.laminar.cli.plugindir.TestPlugins;
+import dev.laminar.plugin.directory.IndexGenerator;
+import dev.laminar.plugin.directory.IndexedPlugin;
+import dev.laminar.plugin.directory.TestPlugins;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -13,11 +13,14 @@ import java.util.Objects;
  * @param batchSize rows per batch between threads
  * @param queueBatches batches in flight per queue (bounds memory; the backpressure window)
  * @param connectors connectors the application registers in code, next to the built-ins and plugins
+ * @param pluginIndex folder or URL of a plugin index (plugins.json) that {@code INSTALL PLUGIN 'id'} and
+ *     {@code UPDATE PLUGIN 'id'} look plugins up in; null for none
  * @param pluginCallTimeout how long a call into a connector (poll, write, open) may take before its
  *     pipeline is failed as hung; the rest of the engine goes on
  */
 public record LaminarConfig(Path pluginsDirectory, Path dataDirectory, int batchSize, int queueBatches,
-    java.util.List<dev.laminar.sdk.connector.ConnectorFactory> connectors, java.time.Duration pluginCallTimeout) {
+    java.util.List<dev.laminar.sdk.connector.ConnectorFactory> connectors, String pluginIndex,
+    java.time.Duration pluginCallTimeout) {
   public LaminarConfig {
     if (pluginCallTimeout.isNegative() || pluginCallTimeout.isZero()) {
       throw new IllegalArgumentException("pluginCallTimeout must be positive, was " + pluginCallTimeout);
@@ -47,6 +50,7 @@ public record LaminarConfig(Path pluginsDirectory, Path dataDirectory, int batch
     private int queueBatches = 8;
     private final java.util.List<dev.laminar.sdk.connector.ConnectorFactory> connectors = new java.util.ArrayList<>();
     private java.time.Duration pluginCallTimeout = java.time.Duration.ofSeconds(60);
+    private String pluginIndex;
 
     private Builder() {}
 
@@ -76,6 +80,12 @@ public record LaminarConfig(Path pluginsDirectory, Path dataDirectory, int batch
       return this;
     }
 
+    /** A folder or URL holding a plugin index (plugins.json) to install and update plugins from by id. */
+    public Builder pluginIndex(String location) {
+      this.pluginIndex = location;
+      return this;
+    }
+
     /** How long one call into a connector may take before its pipeline fails as hung (default 60 s). */
     public Builder pluginCallTimeout(java.time.Duration timeout) {
       this.pluginCallTimeout = Objects.requireNonNull(timeout, "timeout is null");
@@ -83,7 +93,7 @@ public record LaminarConfig(Path pluginsDirectory, Path dataDirectory, int batch
     }
 
     public LaminarConfig build() {
-      return new LaminarConfig(pluginsDirectory, dataDirectory, batchSize, queueBatches, connectors, pluginCallTimeout);
+      return new LaminarConfig(pluginsDirectory, dataDirectory, batchSize, queueBatches, connectors, pluginIndex, pluginCallTimeout);
     }
   }
 }

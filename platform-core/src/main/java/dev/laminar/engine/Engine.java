@@ -394,6 +394,35 @@ public final class Engine implements AutoCloseable {
     return connectors.plugins();
   }
 
+  /**
+   * Loads a new plugin, from a zip file or, by {@code ID[@VERSION]}, from the configured plugin
+   * index; returns "ID VERSION".
+   */
+  public synchronized String installPlugin(String target) {
+    return withResolvedZip(target, this::installPlugin);
+  }
+
+  /** Like {@link #updatePlugin(Path)}, from a zip file or, by {@code ID[@VERSION]}, from the configured plugin index. */
+  public synchronized String updatePlugin(String target) {
+    return withResolvedZip(target, this::updatePlugin);
+  }
+
+  private String withResolvedZip(String target, java.util.function.Function<Path, String> action) {
+    Path zip;
+    try {
+      zip = new dev.laminar.plugin.directory.PluginResolver(config.pluginIndex()).resolve(target);
+    } catch (dev.laminar.plugin.directory.PluginDirectoryException e) {
+      throw new LaminarException(e.getMessage(), e);
+    }
+    try {
+      return action.apply(zip);
+    } finally {
+      if (dev.laminar.plugin.directory.PluginResolver.isDownloaded(zip)) {
+        deleteQuietly(zip);
+      }
+    }
+  }
+
   /** Loads a new plugin from a zip (copied into the plugins directory); returns "ID VERSION". */
   public synchronized String installPlugin(Path zip) {
     PluginSwap meta = PluginSwap.read(zip);

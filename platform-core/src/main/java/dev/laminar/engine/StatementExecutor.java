@@ -265,8 +265,8 @@ public final class StatementExecutor {
     String target = p.targetText();
     try {
       return switch (p.action()) {
-        case INSTALL -> StatementResult.ok("Installed plugin " + engine.installPlugin(java.nio.file.Path.of(target)));
-        case UPDATE -> StatementResult.ok("Updated plugin " + engine.updatePlugin(java.nio.file.Path.of(target)));
+        case INSTALL -> StatementResult.ok("Installed plugin " + engine.installPlugin(target));
+        case UPDATE -> StatementResult.ok("Updated plugin " + engine.updatePlugin(target));
         case REMOVE -> {
           engine.removePlugin(target);
           yield StatementResult.ok("Removed plugin " + target);

@@ -153,4 +153,28 @@ class PluginHotSwapIT {
     }
     assertThat(oldLoader.get()).as("the old plugin's class loader was garbage-collected").isNull();
   }
+
+  @Test
+  void installAndUpdateByIdFromADirectoryIndexIntoARunningEngine(@TempDir Path dir) throws Exception {
+    Path v1 = Path.of(System.getProperty("file.plugin.zip"));
+    Path zips = Files.createDirectories(dir.resolve("published"));
+    Files.copy(v1, zips.resolve(v1.getFileName()));
+    Path index = dir.resolve("index");
+    dev.laminar.plugin.directory.IndexGenerator.generate(zips, index);
+    Path plugins = Files.createDirectories(dir.resolve("plugins"));
+    Path csv = Files.writeString(dir.resolve("in.csv"), "n\n1\n2\n3\n");
+    try (Laminar db = Laminar.open(LaminarConfig.builder().pluginsDirectory(plugins).pluginIndex(index.toString()).build())) {
+      assertThat(db.execute("INSTALL PLUGIN 'file'").message()).isEqualTo("Installed plugin file 0.1.0-SNAPSHOT");
+      db.execute("CREATE SOURCE numbers (n BIGINT) WITH ('connector' = 'file', 'path' = '" + csv + "', 'format' = 'csv')");
+      db.execute("CREATE SINK out_mem FROM numbers WITH ('connector' = 'memory')");
+      assertThat(db.awaitCompletion(Duration.ofSeconds(30))).isTrue();
+      assertThat(db.sinkRows("out_mem")).hasSize(3);
+
+      withVersion(v1, "0.2.0", zips.resolve("laminar-plugin-file-0.2.0.zip"));
+      dev.laminar.plugin.directory.IndexGenerator.generate(zips, index);
+      assertThat(db.execute("UPDATE PLUGIN 'file'").message()).isEqualTo("Updated plugin file 0.1.0-SNAPSHOT -> 0.2.0");
+      assertThat(db.execute("SHOW PLUGINS").rows()).singleElement().satisfies(r -> assertThat(r.get(1)).isEqualTo("0.2.0"));
+      assertThat(db.failures()).isEmpty();
+    }
+  }
 }

@@ -1,4 +1,4 @@
-package dev.laminar.cli.plugindir;
+package dev.laminar.plugin.directory;
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.laminar.cli.plugindir;
+package dev.laminar.plugin.directory;
 
 /**
  * A failure of the plugin directory meant for users: an unreachable or malformed index, an unknown

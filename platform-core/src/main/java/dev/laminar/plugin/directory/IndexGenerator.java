@@ -1,4 +1,4 @@
-package dev.laminar.cli.plugindir;
+package dev.laminar.plugin.directory;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package dev.laminar.cli.plugindir;
+package dev.laminar.plugin.directory;
 
 /** What the {@link PluginInstaller} tells its user while it works; every method has a silent default. */
 public interface InstallListener {

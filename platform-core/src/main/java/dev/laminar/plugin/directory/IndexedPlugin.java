@@ -1,4 +1,4 @@
-package dev.laminar.cli.plugindir;
+package dev.laminar.plugin.directory;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
