@@ -3,13 +3,14 @@ package dev.laminar.tck;
 import dev.laminar.sdk.connector.ConnectorFactory;
 import dev.laminar.sdk.row.Row;
 import dev.laminar.sdk.type.Schema;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 /**
  * What every contract suite needs from a connector author: the factory under test, the schema of the
  * SQL object it backs, and the options that point it at the test's external data. The base of
- * {@link SourceTestContext} and {@link SinkTestContext}.
+ * {@link SourceTestContext}, {@link SinkTestContext} and {@link LookupTestContext}.
  *
  * <p>A suite creates one context per test method (see the suites' {@code createContext}) and closes
  * it after the test, so a context may own per-test resources such as a topic or a table.
@@ -38,6 +39,15 @@ public abstract class ConnectorTestContext {
    */
   public List<InvalidOptionsCase> invalidOptionCases() {
     return List.of();
+  }
+
+  /**
+   * How long the suites wait, after {@code close()}, for the threads the connector started to end and
+   * its file descriptors to be closed (the {@code closeReleasesThreadsAndFileDescriptors} cases).
+   * Default 10 seconds.
+   */
+  public Duration releaseTimeout() {
+    return Duration.ofSeconds(10);
   }
 
   /** Name of the SQL object handed to the connector in its {@link dev.laminar.sdk.connector.ConnectorContext}. */

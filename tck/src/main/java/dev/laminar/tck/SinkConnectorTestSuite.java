@@ -9,6 +9,7 @@ import dev.laminar.sdk.sink.SinkCapability;
 import dev.laminar.sdk.sink.SinkConnector;
 import dev.laminar.sdk.sink.SinkWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -179,6 +180,73 @@ public abstract class SinkConnectorTestSuite {
     assertReadBack("rows read back after writing them twice", rows);
   }
 
+  /**
+   * For a TWO_PHASE_COMMIT sink: the process dies between {@code preCommit(1)} and {@code commit(1)}
+   * (the writer is abandoned, never closed); after the restart the engine re-drives {@code commit(1)}
+   * with the stored handle through a writer of a new sink instance. The epoch's rows become visible
+   * exactly once, and a late {@code close()} of the abandoned writer publishes nothing more.
+   *
+   * <p>The engine's part — recording the epoch as committed-in-progress durably and re-driving the
+   * commit after a real process restart — is tested with the engine; this case simulates the restart in
+   * one JVM so it runs against every TWO_PHASE_COMMIT sink now. A sink that keeps pre-committed data only
+   * in the writer object fails it.
+   */
+  @Test
+  public void preCommittedEpochIsCommittedByANewWriterAfterACrash() throws Exception {
+    List<Row> rows = context.testRows();
+    withAbandonedWriter(abandoned -> {
+      write(abandoned, rows);
+      byte[] handle = preCommit(abandoned, 1);
+      assertThat(context.readBack()).as("rows visible after preCommit(1), before any commit").isEmpty();
+      withNewWriter(writer -> writer.commit(1, handle.clone()));
+      assertReadBack("rows read back after a new writer re-drove commit(1) of the crashed one", rows);
+      withNewWriter(writer -> writer.commit(1, handle.clone()));
+      assertReadBack("rows read back after commit(1) was re-driven a second time", rows);
+    });
+    assertReadBack("rows read back after the crashed writer was closed late", rows);
+  }
+
+  /**
+   * For a TWO_PHASE_COMMIT sink: the process dies after {@code preCommit(1)} but before the checkpoint
+   * holding epoch 1 is durable, so after the restart the engine calls {@code abort(1)} (presumed abort)
+   * through a writer of a new sink instance, which then writes and commits epoch 2. Only epoch 2's rows
+   * are visible. Simulated in one JVM, like {@link #preCommittedEpochIsCommittedByANewWriterAfterACrash()}.
+   */
+  @Test
+  public void preCommittedEpochIsAbortedByANewWriterAfterACrash() throws Exception {
+    List<Row> rows = context.testRows();
+    List<Row> lost = rows.subList(0, rows.size() / 2);
+    List<Row> next = rows.subList(rows.size() / 2, rows.size());
+    withAbandonedWriter(abandoned -> {
+      write(abandoned, lost);
+      byte[] handle = preCommit(abandoned, 1);
+      withNewWriter(writer -> {
+        writer.abort(1, handle.clone());
+        write(writer, next);
+        writer.commit(2, preCommit(writer, 2));
+      });
+      assertReadBack("rows read back: epoch 1 pre-committed by a crashed writer and aborted by a new one, epoch 2 committed", next);
+    });
+    assertReadBack("rows read back after the crashed writer was closed late", next);
+  }
+
+  /**
+   * After the writer and the sink are closed, every thread the sink started has ended and every file
+   * descriptor it opened is closed (after a warm-up round, so classes loaded and JVM-wide resources opened
+   * once do not count).
+   */
+  @Test
+  public void closeReleasesThreadsAndFileDescriptors() throws Exception {
+    List<Row> rows = context.testRows();
+    ConnectorExercises.writeEverything(factory, context, rows, 1);
+    ResourceSnapshot before = ResourceSnapshot.take();
+    ConnectorExercises.writeEverything(factory, context, rows, 2);
+    before.assertReleased("sink created, written to, committed and closed", context.releaseTimeout());
+    if (!before.fileDescriptorsChecked()) {
+      Assumptions.abort("threads are released; file descriptors cannot be counted on this platform");
+    }
+  }
+
   /** For a TWO_PHASE_COMMIT sink, rows are invisible after preCommit and visible after commit. */
   @Test
   public void preCommitKeepsRowsInvisibleUntilCommit() throws Exception {
@@ -312,6 +380,58 @@ public abstract class SinkConnectorTestSuite {
   /** Creates the sink the way the engine does: options validated first. */
   protected final SinkConnector createSink() throws Exception {
     return factory.createSink(TestConnectorContext.of(factory, context.objectName(), context.schema(), context.options()));
+  }
+
+  @FunctionalInterface
+  private interface WriterAction {
+    void run(SinkWriter writer) throws Exception;
+  }
+
+  /**
+   * Runs {@code action} on the opened writer of a TWO_PHASE_COMMIT sink (skipping the test for other
+   * sinks) that stands for a crashed process: nothing is closed until {@code action} has returned, and
+   * then only to release resources, as the operating system would.
+   */
+  private void withAbandonedWriter(WriterAction action) throws Exception {
+    SinkConnector crashed = createSink();
+    List<AutoCloseable> closeLate = new ArrayList<>();
+    Throwable failure = null;
+    try {
+      requireTwoPhaseCommit(crashed.capabilities());
+      SinkWriter abandoned = crashed.createWriter();
+      closeLate.add(abandoned);
+      abandoned.open();
+      action.run(abandoned);
+    } catch (Throwable t) {
+      failure = t;
+      throw t;
+    } finally {
+      closeLate.add(crashed);
+      SourceReaderDriver.closeAll(closeLate, failure);
+    }
+  }
+
+  /** Runs {@code action} on the opened writer of a new sink instance, then closes both (as a restarted engine would). */
+  private void withNewWriter(WriterAction action) throws Exception {
+    SinkConnector sink = createSink();
+    Throwable failure = null;
+    try {
+      SinkWriter writer = sink.createWriter();
+      try {
+        writer.open();
+        action.run(writer);
+      } catch (Throwable t) {
+        failure = t;
+        throw t;
+      } finally {
+        SourceReaderDriver.closeAll(List.of(writer), failure);
+      }
+    } catch (Throwable t) {
+      failure = t;
+      throw t;
+    } finally {
+      SourceReaderDriver.closeAll(List.of(sink), failure);
+    }
   }
 
   private void write(SinkWriter writer, List<Row> rows) throws Exception {

@@ -11,6 +11,9 @@ import dev.laminar.sdk.source.SourceReader;
 import dev.laminar.sdk.source.SourceSplit;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -136,6 +139,99 @@ public abstract class SourceConnectorTestSuite {
     }
   }
 
+  /**
+   * Positions taken from readers of all splits open at once (each split read to a different point) are
+   * restored into readers of a new source instance, created from a fresh {@code discoverSplits()} in
+   * reverse order, as after a restart whose split assignment differs: each split resumes at its own
+   * position, with no row lost or read twice. Skipped for a single split.
+   */
+  @Test
+  public void restoresIntoADifferentSplitAssignment() throws Exception {
+    if (!context.replaysFromPosition()) {
+      Assumptions.abort("the source cannot re-read from a position (SourceTestContext.replaysFromPosition() is false)");
+    }
+    List<Row> written = context.testRows();
+    context.writeTestData(written);
+    SourceReaderDriver driver = context.driver();
+    Map<String, List<Row>> reference;
+    Map<String, List<Row>> beforeCheckpoint = new LinkedHashMap<>();
+    Map<String, byte[]> positions = new HashMap<>();
+    SourceConnector first = createSource();
+    try {
+      List<SourceSplit> splits = first.discoverSplits();
+      if (splits.size() < 2) {
+        Assumptions.abort("the source has " + splits.size() + " split(s) for the test data; a different split assignment needs two or more");
+      }
+      reference = driver.readSplits(first, splits, context.isBounded(), written.size());
+      readSharesAndTakePositions(first, splits, reference, beforeCheckpoint, positions);
+    } finally {
+      first.close();
+    }
+    SourceConnector second = createSource();
+    try {
+      List<SourceSplit> reassigned = new ArrayList<>(second.discoverSplits());
+      assertThat(reassigned.stream().map(SourceSplit::id).toList()).as("split ids discovered by a new source instance")
+          .containsExactlyInAnyOrderElementsOf(reference.keySet());
+      Collections.reverse(reassigned);
+      int remaining = written.size() - beforeCheckpoint.values().stream().mapToInt(List::size).sum();
+      Map<String, List<Row>> afterRestore = driver.readSplitsFrom(second, reassigned, positions, context.isBounded(), remaining);
+      List<Row> union = new ArrayList<>();
+      for (Map.Entry<String, List<Row>> e : reference.entrySet()) {
+        List<Row> resumed = new ArrayList<>(beforeCheckpoint.get(e.getKey()));
+        resumed.addAll(afterRestore.get(e.getKey()));
+        RowChecks.assertSameRows("split " + e.getKey() + ": rows read before its position was taken, then by a reader of a new"
+            + " source instance restored from it (readers created in reverse split order)", resumed, e.getValue(),
+            context.orderWithinSplitDefined());
+        union.addAll(resumed);
+      }
+      RowChecks.assertSameRows("rows of all splits across the restart", union, written, false);
+    } finally {
+      second.close();
+    }
+  }
+
+  /**
+   * With policy {@code skip}, undecodable records are passed over and every good row arrives; with
+   * policy {@code fail}, reading fails with an exception whose message says what is wrong (and where,
+   * when the context names a fragment). Skipped when the context declares no bad-record input.
+   */
+  @Test
+  public void badRecordsFollowTheConfiguredPolicy() throws Exception {
+    BadRecordInput bad = context.badRecordInput();
+    if (bad == null) {
+      Assumptions.abort("the context declares no bad-record input (SourceTestContext.badRecordInput() is null)");
+    }
+    List<Row> good = context.testRows();
+    bad.writeTestDataWithBadRecords(good);
+
+    SourceConnector skipping = createSource(bad.options(BadRecordPolicy.SKIP));
+    try {
+      Map<String, List<Row>> bySplit = context.driver().readSplits(skipping, skipping.discoverSplits(), context.isBounded(), good.size());
+      RowChecks.assertSameRows("rows read with the skip policy: every good row, no bad one", flatten(bySplit), good, false);
+      if (context.orderWithinSplitDefined() && RowChecks.distinct(good)) {
+        bySplit.forEach((id, rows) -> RowChecks.assertInOrderOf("rows of split " + id + " with the skip policy", rows, good));
+      }
+    } finally {
+      skipping.close();
+    }
+
+    SourceConnector failing = createSource(bad.options(BadRecordPolicy.FAIL));
+    Exception thrown = null;
+    try {
+      context.driver().readSplits(failing, failing.discoverSplits(), context.isBounded(), good.size());
+    } catch (Exception e) {
+      thrown = e;
+    } finally {
+      failing.close();
+    }
+    assertThat(thrown).as("reading input with bad records under the fail policy must fail with an exception from poll"
+        + " (it read on as if they were not there)").isNotNull();
+    assertThat(thrown.getMessage()).as("message of %s (it must say what is wrong with the record)", thrown).isNotBlank();
+    if (bad.expectedMessageFragment() != null) {
+      assertThat(thrown.getMessage()).as("message of the bad-record failure").contains(bad.expectedMessageFragment());
+    }
+  }
+
   @Test
   public void badConfigurationFailsValidationNamingTheOption() throws Exception {
     FactoryChecks.assertRejected(factory, context, ConnectorFactory::createSource);
@@ -188,9 +284,60 @@ public abstract class SourceConnectorTestSuite {
     }
   }
 
+  /**
+   * After {@code close()} of every reader and of the source, every thread the source started has ended
+   * and every file descriptor it opened is closed. A warm-up round runs first, so classes loaded and
+   * JVM-wide resources opened once (jar files) do not count; a thread a connector starts once per JVM
+   * and keeps is caught by {@link PluginLifecycleTestSuite} instead, as it pins the plugin's class loader.
+   */
+  @Test
+  public void closeReleasesThreadsAndFileDescriptors() throws Exception {
+    List<Row> written = context.testRows();
+    context.writeTestData(written);
+    int expected = context.replaysFromPosition() ? written.size() : 0;
+    ConnectorExercises.readEverything(factory, context, written.size());
+    ResourceSnapshot before = ResourceSnapshot.take();
+    ConnectorExercises.readEverything(factory, context, expected);
+    before.assertReleased("source created, every split read and closed", context.releaseTimeout());
+    if (!before.fileDescriptorsChecked()) {
+      Assumptions.abort("threads are released; file descriptors cannot be counted on this platform");
+    }
+  }
+
   /** Creates the source the way the engine does: options validated first. */
   protected final SourceConnector createSource() throws Exception {
-    return factory.createSource(TestConnectorContext.of(factory, context.objectName(), context.schema(), context.options()));
+    return createSource(context.options());
+  }
+
+  private SourceConnector createSource(Map<String, String> options) {
+    return factory.createSource(TestConnectorContext.of(factory, context.objectName(), context.schema(), options));
+  }
+
+  /** Opens readers for all splits at once, reads a different share of each, and keeps each reader's rows and position. */
+  private void readSharesAndTakePositions(SourceConnector source, List<SourceSplit> splits, Map<String, List<Row>> reference,
+      Map<String, List<Row>> rowsRead, Map<String, byte[]> positions) throws Exception {
+    SourceReaderDriver driver = context.driver();
+    List<SourceReader> readers = new ArrayList<>();
+    Throwable failure = null;
+    try {
+      for (SourceSplit split : splits) {
+        readers.add(source.createReader(split));
+      }
+      for (SourceReader reader : readers) {
+        reader.open();
+      }
+      for (int i = 0; i < splits.size(); i++) {
+        String id = splits.get(i).id();
+        int share = reference.get(id).size() * (i + 1) / (splits.size() + 1);
+        rowsRead.put(id, share == 0 ? List.of() : driver.readRows(readers.get(i), share).rows());
+        positions.put(id, position(readers.get(i), splits.get(i)));
+      }
+    } catch (Throwable t) {
+      failure = t;
+      throw t;
+    } finally {
+      SourceReaderDriver.closeAll(readers, failure);
+    }
   }
 
   private List<Row> readInSegments(SourceConnector source, SourceSplit split, int total) throws Exception {

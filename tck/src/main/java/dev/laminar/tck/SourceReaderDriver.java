@@ -155,6 +155,16 @@ public final class SourceReaderDriver {
    */
   public Map<String, List<Row>> readSplits(SourceConnector source, List<SourceSplit> splits, boolean bounded,
       int expectedRows) throws Exception {
+    return readSplitsFrom(source, splits, Map.of(), bounded, expectedRows);
+  }
+
+  /**
+   * Like {@link #readSplits}, but first restores each reader whose split id is a key of {@code positions}
+   * with that position, as the engine does when it resumes from a checkpoint. Readers are created, restored
+   * and opened in the order of {@code splits}; {@code expectedRows} counts only rows read now.
+   */
+  public Map<String, List<Row>> readSplitsFrom(SourceConnector source, List<SourceSplit> splits, Map<String, byte[]> positions,
+      boolean bounded, int expectedRows) throws Exception {
     Map<String, List<Row>> out = new LinkedHashMap<>();
     List<SourceReader> readers = new ArrayList<>();
     Throwable failure = null;
@@ -163,6 +173,10 @@ public final class SourceReaderDriver {
         SourceReader reader = source.createReader(split);
         readers.add(reader);
         out.put(split.id(), new ArrayList<>());
+        byte[] position = positions.get(split.id());
+        if (position != null) {
+          reader.restore(position.clone());
+        }
       }
       for (SourceReader reader : readers) {
         reader.open();

@@ -9,7 +9,8 @@ import java.util.List;
  * external system the source reads.
  *
  * <p>Each test calls {@link #writeTestData} exactly once, before creating the source, with
- * {@link #testRows()} or with an empty list.
+ * {@link #testRows()} or with an empty list — except the bad-record case, which calls
+ * {@link BadRecordInput#writeTestDataWithBadRecords} instead.
  */
 public abstract class SourceTestContext extends ConnectorTestContext {
   /**
@@ -22,17 +23,25 @@ public abstract class SourceTestContext extends ConnectorTestContext {
    */
   public abstract void writeTestData(List<Row> rows) throws Exception;
 
-  /** Whether the source under test is bounded: its readers return FINISHED at the end of the data. */
   /**
    * Whether a reader restored from a position re-reads the source from there. False for sources
-   * whose data is gone once read (an in-memory hand-off, a socket): the resume case is then
+   * whose data is gone once read (an in-memory hand-off, a socket): the resume cases are then
    * skipped, and such a source cannot give exactly-once after a restart.
    */
   public boolean replaysFromPosition() {
     return true;
   }
 
+  /** Whether the source under test is bounded: its readers return FINISHED at the end of the data. */
   public abstract boolean isBounded();
+
+  /**
+   * Input with undecodable records and the options selecting each bad-record policy, or {@code null}
+   * (the default) when the source has no bad-record policy: the bad-record case is then skipped.
+   */
+  public BadRecordInput badRecordInput() {
+    return null;
+  }
 
   /**
    * True when a split returns its rows in the order they were written (files, Kafka partitions);

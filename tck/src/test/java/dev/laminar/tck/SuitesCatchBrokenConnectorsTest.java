@@ -1,17 +1,13 @@
 package dev.laminar.tck;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
 import dev.laminar.tck.listconnector.ListSinkContext;
 import dev.laminar.tck.listconnector.ListSourceContext;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
-import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
-import org.junit.platform.engine.TestExecutionResult;
-import org.junit.platform.testkit.engine.EngineTestKit;
-import org.junit.platform.testkit.engine.Event;
 
 /**
  * Runs the suites against deliberately broken variants of the list connector (through JUnit's
@@ -30,6 +26,65 @@ class SuitesCatchBrokenConnectorsTest {
         .containsEntry("idleOrEmptyInputReturnsIdleOrFinished", "SUCCESSFUL")
         .containsEntry("closeIsIdempotent", "SUCCESSFUL")
         .containsEntry("badConfigurationFailsValidationNamingTheOption", "SUCCESSFUL");
+  }
+
+  @Test
+  void splitIdsThatChangeBetweenInstancesFailOnlyTheReassignmentCase() {
+    assertThat(outcomes(SplitIdsUnstable.class))
+        .containsEntry("restoresIntoADifferentSplitAssignment", "FAILED")
+        .containsEntry("resumesFromMidStreamPositionWithoutLossOrDuplicates", "SUCCESSFUL")
+        .containsEntry("readsEverythingWritten", "SUCCESSFUL");
+  }
+
+  @Test
+  void offByOnePositionAlsoFailsTheReassignmentCase() {
+    assertThat(outcomes(OffByOnePosition.class)).containsEntry("restoresIntoADifferentSplitAssignment", "FAILED");
+  }
+
+  @Test
+  void badRecordsDroppedUnderTheFailPolicyFailTheBadRecordCase() {
+    SuiteOutcomes outcomes = SuiteOutcomes.of(BadRecordsSilentlyDropped.class);
+    assertThat(outcomes.statuses())
+        .containsEntry("badRecordsFollowTheConfiguredPolicy", "FAILED")
+        .containsEntry("readsEverythingWritten", "SUCCESSFUL");
+    assertThat(outcomes.message("badRecordsFollowTheConfiguredPolicy")).contains("fail policy");
+  }
+
+  @Test
+  void skippingAGoodRowWithABadOneFailsTheBadRecordCase() {
+    assertThat(outcomes(SkipDropsNextRow.class)).containsEntry("badRecordsFollowTheConfiguredPolicy", "FAILED");
+  }
+
+  @Test
+  void contextWithoutBadRecordsSkipsTheBadRecordCase() {
+    assertThat(outcomes(NoBadRecordInput.class)).containsEntry("badRecordsFollowTheConfiguredPolicy", "ABORTED");
+  }
+
+  @Test
+  void readerThatKeepsItsFileOpenFailsTheReleaseCaseNamingTheFile() {
+    SuiteOutcomes outcomes = SuiteOutcomes.of(LeaksFileDescriptor.class);
+    assertThat(outcomes.statuses())
+        .containsEntry("closeReleasesThreadsAndFileDescriptors", "FAILED")
+        .containsEntry("readsEverythingWritten", "SUCCESSFUL");
+    assertThat(outcomes.message("closeReleasesThreadsAndFileDescriptors")).contains("file descriptor").contains("list-source-");
+  }
+
+  @Test
+  void writerThatLeavesItsThreadRunningFailsTheReleaseCaseNamingTheThread() {
+    SuiteOutcomes outcomes = SuiteOutcomes.of(SinkLeaksThread.class);
+    assertThat(outcomes.statuses())
+        .containsEntry("closeReleasesThreadsAndFileDescriptors", "FAILED")
+        .containsEntry("writesEverything", "SUCCESSFUL");
+    assertThat(outcomes.message("closeReleasesThreadsAndFileDescriptors")).contains("'list-sink-flusher-");
+  }
+
+  @Test
+  void twoPhaseSinkThatStagesInWriterMemoryLosesTheEpochOfACrashedWriter() {
+    assertThat(outcomes(StagesInWriterMemory.class))
+        .containsEntry("preCommittedEpochIsCommittedByANewWriterAfterACrash", "FAILED")
+        .containsEntry("preCommittedEpochIsAbortedByANewWriterAfterACrash", "SUCCESSFUL")
+        .containsEntry("commitReplayIsIdempotent", "SUCCESSFUL")
+        .containsEntry("commitReplayAfterRestartIsIdempotent", "SUCCESSFUL");
   }
 
   @Test
@@ -72,6 +127,7 @@ class SuitesCatchBrokenConnectorsTest {
     assertThat(outcomes(CommitReplayDuplicates.class))
         .containsEntry("commitReplayIsIdempotent", "FAILED")
         .containsEntry("commitReplayAfterRestartIsIdempotent", "FAILED")
+        .containsEntry("preCommittedEpochIsCommittedByANewWriterAfterACrash", "FAILED")
         .containsEntry("writesEverything", "SUCCESSFUL");
   }
 
@@ -79,6 +135,7 @@ class SuitesCatchBrokenConnectorsTest {
   void abortThatPublishesFailsTheAbortCase() {
     assertThat(outcomes(AbortPublishes.class))
         .containsEntry("abortDiscards", "FAILED")
+        .containsEntry("preCommittedEpochIsAbortedByANewWriterAfterACrash", "FAILED")
         .containsEntry("writesEverything", "SUCCESSFUL");
   }
 
@@ -98,30 +155,29 @@ class SuitesCatchBrokenConnectorsTest {
         .containsEntry("commitReplayAfterRestartIsIdempotent", "ABORTED")
         .containsEntry("rewritingRowsIsIdempotent", "ABORTED")
         .containsEntry("preCommitKeepsRowsInvisibleUntilCommit", "ABORTED")
-        .containsEntry("abortDiscards", "ABORTED");
+        .containsEntry("abortDiscards", "ABORTED")
+        .containsEntry("preCommittedEpochIsCommittedByANewWriterAfterACrash", "ABORTED")
+        .containsEntry("preCommittedEpochIsAbortedByANewWriterAfterACrash", "ABORTED")
+        .containsEntry("closeReleasesThreadsAndFileDescriptors", "SUCCESSFUL");
     assertThat(outcomes(ListSinkTwoPhaseTest.class))
         .containsEntry("commitReplayIsIdempotent", "SUCCESSFUL")
         .containsEntry("abortDiscards", "SUCCESSFUL")
         .containsEntry("preCommitKeepsRowsInvisibleUntilCommit", "SUCCESSFUL")
+        .containsEntry("preCommittedEpochIsCommittedByANewWriterAfterACrash", "SUCCESSFUL")
+        .containsEntry("preCommittedEpochIsAbortedByANewWriterAfterACrash", "SUCCESSFUL")
+        .containsEntry("closeReleasesThreadsAndFileDescriptors", "SUCCESSFUL")
         .containsEntry("atLeastOnceLosesNothing", "ABORTED");
   }
 
   @Test
   void correctSourcesPassEveryCase() {
-    assertThat(outcomes(ListSourceTest.class).values()).containsOnly("SUCCESSFUL").hasSize(6);
-    assertThat(outcomes(UnboundedListSourceTest.class).values()).containsOnly("SUCCESSFUL").hasSize(6);
+    assertThat(outcomes(ListSourceTest.class).values()).containsOnly("SUCCESSFUL").hasSize(9);
+    assertThat(outcomes(UnboundedListSourceTest.class).values()).containsOnly("SUCCESSFUL").hasSize(9);
   }
 
   /** Test method name → SUCCESSFUL, FAILED or ABORTED, for every test of {@code suite}. */
   private static Map<String, String> outcomes(Class<?> suite) {
-    Map<String, String> outcomes = new TreeMap<>();
-    for (Event event : EngineTestKit.engine("junit-jupiter").selectors(selectClass(suite)).execute()
-        .testEvents().finished().list()) {
-      String name = event.getTestDescriptor().getDisplayName().replace("()", "");
-      TestExecutionResult result = event.getRequiredPayload(TestExecutionResult.class);
-      outcomes.put(name, result.getStatus().name());
-    }
-    return outcomes;
+    return SuiteOutcomes.of(suite).statuses();
   }
 
   static class OffByOnePosition extends SourceConnectorTestSuite {
@@ -180,6 +236,70 @@ class SuitesCatchBrokenConnectorsTest {
           return java.util.List.of();
         }
       };
+    }
+  }
+
+  static class SplitIdsUnstable extends SourceConnectorTestSuite {
+    @Override
+    protected SourceTestContext createContext(Path workDir) {
+      return new ListSourceContext(Map.of("bug", "split-ids-unstable-across-instances"));
+    }
+  }
+
+  static class BadRecordsSilentlyDropped extends SourceConnectorTestSuite {
+    @Override
+    protected SourceTestContext createContext(Path workDir) {
+      return new ListSourceContext(Map.of("bug", "bad-records-silently-dropped"));
+    }
+  }
+
+  static class SkipDropsNextRow extends SourceConnectorTestSuite {
+    @Override
+    protected SourceTestContext createContext(Path workDir) {
+      return new ListSourceContext(Map.of("bug", "skip-drops-next-row"));
+    }
+  }
+
+  static class NoBadRecordInput extends SourceConnectorTestSuite {
+    @Override
+    protected SourceTestContext createContext(Path workDir) {
+      return new ListSourceContext(Map.of()) {
+        @Override
+        public BadRecordInput badRecordInput() {
+          return null;
+        }
+      };
+    }
+  }
+
+  static class LeaksFileDescriptor extends SourceConnectorTestSuite {
+    @Override
+    protected SourceTestContext createContext(Path workDir) {
+      return new ListSourceContext(Map.of("bug", "leaks-file-descriptor")) {
+        @Override
+        public Duration releaseTimeout() {
+          return Duration.ofSeconds(1);
+        }
+      };
+    }
+  }
+
+  static class SinkLeaksThread extends SinkConnectorTestSuite {
+    @Override
+    protected SinkTestContext createContext(Path workDir) {
+      return new ListSinkContext(Map.of("bug", "leaks-thread")) {
+        @Override
+        public Duration releaseTimeout() {
+          return Duration.ofSeconds(1);
+        }
+      };
+    }
+  }
+
+  static class StagesInWriterMemory extends SinkConnectorTestSuite {
+    @Override
+    protected SinkTestContext createContext(Path workDir) {
+      return new ListSinkContext(Map.of("mode", "two-phase", "bug", "stages-in-writer-memory"));
     }
   }
 

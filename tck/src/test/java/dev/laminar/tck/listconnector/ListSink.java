@@ -8,8 +8,12 @@ import dev.laminar.sdk.sink.SinkWriter;
 import dev.laminar.sdk.type.Schema;
 import dev.laminar.tck.listconnector.ListConnectorFactory.Bug;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /** Sink into {@link ListStore}: at-least-once (publish on preCommit), two-phase (stage, then publish on commit) or idempotent (upsert). */
 final class ListSink implements SinkConnector {
@@ -41,6 +45,20 @@ final class ListSink implements SinkConnector {
 
   private final class Writer implements SinkWriter {
     private final List<Row> buffer = new ArrayList<>();
+    /** Bug STAGES_IN_WRITER_MEMORY: pre-committed epochs kept in this object only. */
+    private final Map<Long, List<Row>> stagedHere = new HashMap<>();
+    /** A background thread, as a real sink might run for flushing; stopped by close() unless the bug leaks it. */
+    private Thread flusher;
+
+    @Override
+    public void open() {
+      flusher = Thread.ofPlatform().daemon().name("list-sink-flusher-" + dataset).start(() -> {
+        long until = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        while (!Thread.currentThread().isInterrupted() && System.nanoTime() < until) {
+          LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+        }
+      });
+    }
 
     @Override
     public void write(RowBatch batch) {
@@ -60,7 +78,11 @@ final class ListSink implements SinkConnector {
     @Override
     public byte[] preCommit(long epoch) {
       if (mode.equals("two-phase")) {
-        ListStore.STAGED.put(ListStore.stagingKey(dataset, epoch), List.copyOf(buffer));
+        if (bug == Bug.STAGES_IN_WRITER_MEMORY) {
+          stagedHere.put(epoch, List.copyOf(buffer));
+        } else {
+          ListStore.STAGED.put(ListStore.stagingKey(dataset, epoch), List.copyOf(buffer));
+        }
         buffer.clear();
       } else if (bug != Bug.BUFFERS_UNTIL_CLOSE) {
         flush();
@@ -79,7 +101,8 @@ final class ListSink implements SinkConnector {
     @Override
     public void commit(long epoch, byte[] handle) {
       String key = ListStore.stagingKey(dataset, epoch);
-      List<Row> staged = bug == Bug.COMMIT_REPLAY_DUPLICATES ? ListStore.STAGED.get(key) : ListStore.STAGED.remove(key);
+      List<Row> staged = bug == Bug.COMMIT_REPLAY_DUPLICATES ? ListStore.STAGED.get(key)
+          : bug == Bug.STAGES_IN_WRITER_MEMORY ? stagedHere.remove(epoch) : ListStore.STAGED.remove(key);
       if (staged != null) {
         ListStore.publish(dataset, staged);
       }
@@ -96,6 +119,15 @@ final class ListSink implements SinkConnector {
     @Override
     public void close() {
       flush();
+      if (flusher != null && bug != Bug.LEAKS_THREAD) {
+        flusher.interrupt();
+        try {
+          flusher.join();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        flusher = null;
+      }
     }
   }
 

@@ -4,6 +4,8 @@ import dev.laminar.sdk.connector.ConnectorFactory;
 import dev.laminar.sdk.row.Row;
 import dev.laminar.sdk.type.DataType;
 import dev.laminar.sdk.type.Schema;
+import dev.laminar.tck.BadRecordInput;
+import dev.laminar.tck.BadRecordPolicy;
 import dev.laminar.tck.InvalidOptionsCase;
 import dev.laminar.tck.SourceTestContext;
 import java.util.ArrayList;
@@ -52,11 +54,48 @@ public class ListSourceContext extends SourceTestContext {
 
   @Override
   public void writeTestData(List<Row> rows) {
+    ListStore.putSplits(dataset, roundRobin(rows, false));
+  }
+
+  /** Bad records at the start of split 0, after every tenth row of each split, and at the end of split 2. */
+  @Override
+  public BadRecordInput badRecordInput() {
+    return new BadRecordInput() {
+      @Override
+      public void writeTestDataWithBadRecords(List<Row> rows) {
+        ListStore.putSplits(dataset, roundRobin(rows, true));
+      }
+
+      @Override
+      public Map<String, String> options(BadRecordPolicy policy) {
+        Map<String, String> o = ListSourceContext.this.options();
+        o.put("bad-records", policy.name().toLowerCase(java.util.Locale.ROOT));
+        return o;
+      }
+
+      @Override
+      public String expectedMessageFragment() {
+        return "cannot decode";
+      }
+    };
+  }
+
+  private static List<List<Row>> roundRobin(List<Row> rows, boolean withBadRecords) {
     List<List<Row>> splits = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
-    for (int i = 0; i < rows.size(); i++) {
-      splits.get(i % 3).add(rows.get(i));
+    if (withBadRecords) {
+      splits.get(0).add(ListStore.BAD_RECORD);
     }
-    ListStore.putSplits(dataset, splits);
+    for (int i = 0; i < rows.size(); i++) {
+      List<Row> split = splits.get(i % 3);
+      split.add(rows.get(i));
+      if (withBadRecords && i / 3 % 10 == 9) {
+        split.add(ListStore.BAD_RECORD);
+      }
+    }
+    if (withBadRecords) {
+      splits.get(2).add(ListStore.BAD_RECORD);
+    }
+    return splits;
   }
 
   @Override

@@ -3,6 +3,8 @@ package dev.laminar.plugin.file;
 import dev.laminar.sdk.connector.ConnectorFactory;
 import dev.laminar.sdk.row.Row;
 import dev.laminar.sdk.type.Schema;
+import dev.laminar.tck.BadRecordInput;
+import dev.laminar.tck.BadRecordPolicy;
 import dev.laminar.tck.InvalidOptionsCase;
 import dev.laminar.tck.SourceTestContext;
 import java.io.IOException;
@@ -13,8 +15,10 @@ import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -56,6 +60,38 @@ class CsvSourceContext extends SourceTestContext {
 
   @Override
   public void writeTestData(List<Row> rows) throws IOException {
+    writeFiles(rows, false);
+  }
+
+  /** Bad records: a line whose fields are all "x" (so the BIGINT key cannot be parsed) after every seventh row. */
+  @Override
+  public BadRecordInput badRecordInput() {
+    return new BadRecordInput() {
+      @Override
+      public void writeTestDataWithBadRecords(List<Row> rows) throws IOException {
+        writeFiles(rows, true);
+      }
+
+      @Override
+      public Map<String, String> options(BadRecordPolicy policy) {
+        Map<String, String> o = CsvSourceContext.this.options();
+        o.put("bad-records", policy.name().toLowerCase(Locale.ROOT));
+        return o;
+      }
+
+      @Override
+      public String expectedMessageFragment() {
+        return ".csv:";
+      }
+    };
+  }
+
+  /** The directory of CSV files the options point at. */
+  Path dir() {
+    return dir;
+  }
+
+  private void writeFiles(List<Row> rows, boolean withBadRecords) throws IOException {
     Files.createDirectories(dir);
     Files.writeString(dir.resolve(".hidden.csv"), "not,a,valid\nfile\n");
     Files.writeString(dir.resolve("notes.txt"), "not matched by the glob\n");
@@ -64,11 +100,11 @@ class CsvSourceContext extends SourceTestContext {
       return;
     }
     int half = rows.size() / 2;
-    write(dir.resolve("part-0.csv"), rows.subList(0, half), 0);
-    write(dir.resolve("part-1.csv"), rows.subList(half, rows.size()), half);
+    write(dir.resolve("part-0.csv"), rows.subList(0, half), 0, withBadRecords);
+    write(dir.resolve("part-1.csv"), rows.subList(half, rows.size()), half, withBadRecords);
   }
 
-  private void write(Path file, List<Row> rows, int firstIndex) throws IOException {
+  private void write(Path file, List<Row> rows, int firstIndex, boolean withBadRecords) throws IOException {
     Schema schema = schema();
     StringBuilder sb = new StringBuilder();
     if (header) {
@@ -85,6 +121,9 @@ class CsvSourceContext extends SourceTestContext {
       }
       if (r % 10 == 3) {
         sb.append('\n'); // blank lines are skipped
+      }
+      if (withBadRecords && r % 7 == 6) {
+        sb.append(String.join(String.valueOf(delimiter), Collections.nCopies(schema.size(), "x"))).append('\n');
       }
     }
     Files.writeString(file, sb.toString(), StandardCharsets.UTF_8);
@@ -129,6 +168,7 @@ class CsvSourceContext extends SourceTestContext {
         InvalidOptionsCase.withValue(o, "glob", "[unclosed"),
         InvalidOptionsCase.withValue(o, "changelog.column", "ID"),
         InvalidOptionsCase.withValue(o, "bad-records", "ignore"),
+        InvalidOptionsCase.withValue(o, "lookup.key", "id"),
         InvalidOptionsCase.without(o, "path"));
   }
 }

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.laminar.sdk.connector.ConnectorFactory;
 import dev.laminar.sdk.row.Row;
 import dev.laminar.sdk.type.Schema;
+import dev.laminar.tck.BadRecordInput;
+import dev.laminar.tck.BadRecordPolicy;
 import dev.laminar.tck.InvalidOptionsCase;
 import dev.laminar.tck.SourceTestContext;
 import java.io.IOException;
@@ -13,7 +15,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -45,17 +49,44 @@ class JsonSourceContext extends SourceTestContext {
 
   @Override
   public void writeTestData(List<Row> rows) throws IOException {
+    writeFiles(rows, false);
+  }
+
+  /** Bad records after every fifth row: alternately malformed JSON and a key that is not a number. */
+  @Override
+  public BadRecordInput badRecordInput() {
+    return new BadRecordInput() {
+      @Override
+      public void writeTestDataWithBadRecords(List<Row> rows) throws IOException {
+        writeFiles(rows, true);
+      }
+
+      @Override
+      public Map<String, String> options(BadRecordPolicy policy) {
+        Map<String, String> o = new LinkedHashMap<>(JsonSourceContext.this.options());
+        o.put("bad-records", policy.name().toLowerCase(Locale.ROOT));
+        return o;
+      }
+
+      @Override
+      public String expectedMessageFragment() {
+        return ".jsonl:";
+      }
+    };
+  }
+
+  private void writeFiles(List<Row> rows, boolean withBadRecords) throws IOException {
     Files.createDirectories(dir);
     if (rows.isEmpty()) {
       Files.writeString(dir.resolve("a.jsonl"), "");
       return;
     }
     int half = rows.size() / 2;
-    write(dir.resolve("a.jsonl"), rows.subList(0, half), 0);
-    write(dir.resolve("b.jsonl"), rows.subList(half, rows.size()), half);
+    write(dir.resolve("a.jsonl"), rows.subList(0, half), 0, withBadRecords);
+    write(dir.resolve("b.jsonl"), rows.subList(half, rows.size()), half, withBadRecords);
   }
 
-  private void write(Path file, List<Row> rows, int firstIndex) throws IOException {
+  private void write(Path file, List<Row> rows, int firstIndex, boolean withBadRecords) throws IOException {
     Schema schema = schema();
     StringBuilder sb = new StringBuilder();
     for (int r = 0; r < rows.size(); r++) {
@@ -95,6 +126,9 @@ class JsonSourceContext extends SourceTestContext {
       }
       o.put("unknown_field", "ignored");
       sb.append(JSON.writeValueAsString(o)).append('\n');
+      if (withBadRecords && r % 5 == 4) {
+        sb.append(index % 2 == 0 ? "{\"id\": 1, \"name\": \"unterminated\n" : "{\"id\": \"one\"}\n");
+      }
     }
     Files.writeString(file, sb.toString());
   }
