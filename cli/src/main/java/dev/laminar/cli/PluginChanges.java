@@ -19,6 +19,51 @@ import picocli.CommandLine.Parameters;
 final class PluginChanges {
   private PluginChanges() {}
 
+  /** {@code laminar plugins publish ZIP... --index DIR}. */
+  @Command(name = "publish", mixinStandardHelpOptions = true, versionProvider = LaminarCli.Version.class,
+      description = {"Adds plugin zips to a plugin index in a local folder (created when missing) and rewrites its "
+          + "plugins.json with each release's version, required SDK range and SHA-512. Serve the folder over HTTP or "
+          + "use it as --index directly."})
+  static final class Publish extends PluginsCommand.Subcommand {
+    @Parameters(arity = "1..*", paramLabel = "ZIP", description = "Plugin zips to publish.")
+    private List<java.nio.file.Path> zips;
+
+    @picocli.CommandLine.Option(names = "--index", paramLabel = "DIR", required = true,
+        description = "The index folder to publish into.")
+    private java.nio.file.Path index;
+
+    Publish(CliStreams io) {
+      super(io);
+    }
+
+    @Override
+    int run() {
+      try {
+        java.nio.file.Files.createDirectories(index);
+        for (java.nio.file.Path zip : zips) {
+          if (!java.nio.file.Files.isRegularFile(zip)) {
+            throw new PluginDirectoryException("no such file: " + zip);
+          }
+          if (PluginsFolder.descriptorOf(zip) == null) {
+            throw new PluginDirectoryException(zip + " is not a PF4J plugin zip (no plugin.properties)");
+          }
+          java.nio.file.Path target = index.resolve(zip.getFileName());
+          if (!java.nio.file.Files.exists(target) || !java.nio.file.Files.isSameFile(zip, target)) {
+            java.nio.file.Files.copy(zip, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+          }
+        }
+        List<IndexedPlugin> plugins = dev.laminar.plugin.directory.IndexGenerator.generate(index, index);
+        for (IndexedPlugin p : plugins) {
+          io.out().println("published " + p.id() + ": " + String.join(", ", p.releases().stream().map(IndexedPlugin.Release::version).toList())
+              + " in " + index.resolve(PluginIndex.FILE_NAME));
+        }
+        return 0;
+      } catch (java.io.IOException e) {
+        throw new PluginDirectoryException("cannot publish into " + index + ": " + e.getMessage(), e);
+      }
+    }
+  }
+
   /** {@code laminar plugins install ID[@VERSION]...}. */
   @Command(name = "install", mixinStandardHelpOptions = true, versionProvider = LaminarCli.Version.class,
       description = {"Installs plugins from the index: the newest release that works with this engine's SDK, "

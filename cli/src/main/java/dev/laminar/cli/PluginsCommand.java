@@ -32,7 +32,8 @@ import picocli.CommandLine.Spec;
     commandListHeading = "%nCommands:%n",
     footer = {"", "Examples:", "  laminar plugins search kafka", "  laminar plugins install file",
         "  laminar plugins install file@1.0.0 --index https://plugins.example.org/",
-        "  laminar plugins update", "  laminar plugins remove file"})
+        "  laminar plugins update", "  laminar plugins remove file",
+        "  laminar plugins publish target/my-connector-1.0.0.zip --index ./my-index"})
 final class PluginsCommand implements Callable<Integer> {
   /** Set by bin/laminar to the distribution folder, whose {@code plugin-index/} is the default index. */
   static final String HOME_PROPERTY = "laminar.home";
@@ -53,6 +54,7 @@ final class PluginsCommand implements Callable<Integer> {
     plugins.addSubcommand("install", new PluginChanges.Install(io));
     plugins.addSubcommand("update", new PluginChanges.Update(io));
     plugins.addSubcommand("remove", new PluginChanges.Remove(io));
+    plugins.addSubcommand("publish", new PluginChanges.Publish(io));
     return plugins;
   }
 

@@ -350,4 +350,29 @@ class PluginsCommandTest {
   private static String lines(String... lines) {
     return String.join(System.lineSeparator(), lines) + System.lineSeparator();
   }
+
+  @Test
+  void publishAddsZipsToAFolderIndexThatInstallThenUses() {
+    Path published = dir.resolve("published");
+    Path zips = dir.resolve("built");
+    Path z1 = TestPlugins.zip(zips, "z", "1.0.0", SDK_1);
+
+    CliRun run = plugins("publish", z1.toString(), "--index", published.toString());
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.out()).isEqualTo("published z: 1.0.0 in " + published.resolve("plugins.json") + System.lineSeparator());
+    Path z2 = TestPlugins.zip(zips, "z", "1.1.0", SDK_1);
+    assertThat(plugins("publish", z2.toString(), "--index", published.toString()).out()).contains("published z: 1.0.0, 1.1.0");
+    CliRun install = plugins("install", "z", "--index", published.toString(), "--plugins", plugins.toString());
+    assertThat(install.exitCode()).as(install.err()).isZero();
+    assertThat(pf4jLoads(plugins)).containsExactly("z 1.1.0");
+  }
+
+  @Test
+  void publishRefusesAFileThatIsNotAPlugin() throws IOException {
+    Path notAPlugin = Files.writeString(dir.resolve("notes.zip"), "hello");
+    CliRun run = plugins("publish", notAPlugin.toString(), "--index", dir.resolve("idx").toString());
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err()).contains("laminar:").contains("notes.zip");
+  }
 }
