@@ -136,10 +136,6 @@ public final class QueryPlanner {
         Column c = input.schema().column(i);
         identity[i] = new InputRefExpr(i, c.name(), c.type());
       }
-      if (input instanceof CalcNode calc && calc.condition() == null) {
-        // WHERE over a projection: keep one pass by filtering after projecting
-        return new CalcNode(input, condition, identity, input.schema(), input.rowtimeColumn(), input.window());
-      }
       return new CalcNode(input, condition, identity, input.schema(), input.rowtimeColumn(), input.window());
     }
     if (rel instanceof LogicalProject project) {
