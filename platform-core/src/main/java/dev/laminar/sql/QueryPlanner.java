@@ -10,6 +10,7 @@ import dev.laminar.sdk.type.Column;
 import dev.laminar.sdk.type.DataType;
 import dev.laminar.sdk.type.Schema;
 import dev.laminar.sql.plan.CalcNode;
+import dev.laminar.sql.plan.PaneWindowAggregateNode;
 import dev.laminar.sql.plan.PlanNode;
 import dev.laminar.sql.plan.PlanNode.WindowColumns;
 import dev.laminar.sql.plan.ScanNode;
@@ -74,6 +75,21 @@ public final class QueryPlanner {
   };
 
   private final RelDataTypeFactory typeFactory = new JavaTypeFactoryImpl(TYPE_SYSTEM);
+  private final dev.laminar.sql.function.FunctionRegistry functions;
+
+  /** A planner whose queries can call the scalar functions {@code functions} holds when they are planned. */
+  public QueryPlanner(dev.laminar.sql.function.FunctionRegistry functions) {
+    this.functions = java.util.Objects.requireNonNull(functions, "functions is null");
+  }
+
+  /** CUMULATE(TABLE t, DESCRIPTOR(ts), step, size): Calcite has HOP's operand shape but no CUMULATE. */
+  static final org.apache.calcite.sql.SqlWindowTableFunction CUMULATE = new org.apache.calcite.sql.SqlWindowTableFunction(
+      "CUMULATE", new org.apache.calcite.sql.SqlHopTableFunction().getOperandTypeChecker());
+
+  private static org.apache.calcite.sql.SqlOperatorTable operatorTable() {
+    return org.apache.calcite.sql.util.SqlOperatorTables.chain(
+        org.apache.calcite.sql.util.SqlOperatorTables.of(CUMULATE), LaminarOperatorTable.create());
+  }
 
   /** The type a column declaration names (e.g. {@code DECIMAL(10, 2)}, {@code STRING}). */
   public RelDataType deriveType(org.apache.calcite.sql.SqlDataTypeSpec spec) {
@@ -101,7 +117,7 @@ public final class QueryPlanner {
     Properties props = new Properties();
     props.setProperty(CalciteConnectionProperty.CASE_SENSITIVE.camelName(), "false");
     CalciteCatalogReader reader = new CalciteCatalogReader(root, List.of(), typeFactory, new CalciteConnectionConfigImpl(props));
-    SqlValidator validator = SqlValidatorUtil.newValidator(LaminarOperatorTable.create(), reader, typeFactory,
+    SqlValidator validator = SqlValidatorUtil.newValidator(operatorTable(), reader, typeFactory,
         SqlValidator.Config.DEFAULT.withIdentifierExpansion(true));
     SqlNode validated;
     try {
@@ -117,6 +133,7 @@ public final class QueryPlanner {
     RelNode rel = relRoot.project();
     String logical = RelOptUtil.toString(rel);
     PlanNode plan = translate(rel, tables, rexBuilder);
+    requireAggregateOverPanes(plan);
     return new PlannedQuery(plan, logical);
   }
 
@@ -131,6 +148,14 @@ public final class QueryPlanner {
       PlanNode input = translate(filter.getInput(), tables, rexBuilder);
       ExprTranslator tx = new ExprTranslator(input.schema(), rexBuilder);
       Expr condition = tx.translate(filter.getCondition());
+      WindowColumns fw = input.window();
+      if (fw != null && fw.shape() != null) {
+        org.apache.calcite.util.ImmutableBitSet used = org.apache.calcite.plan.RelOptUtil.InputFinder.bits(filter.getCondition());
+        if ((fw.startColumn() >= 0 && used.get(fw.startColumn())) || (fw.endColumn() >= 0 && used.get(fw.endColumn()))) {
+          throw new SqlPlanningException("a WHERE on window_start/window_end of " + fw.shape()
+              + " before the GROUP BY is not supported yet; filter the aggregated rows instead (HAVING or an outer query)");
+        }
+      }
       Expr[] identity = new Expr[input.schema().size()];
       for (int i = 0; i < identity.length; i++) {
         Column c = input.schema().column(i);
@@ -165,7 +190,7 @@ public final class QueryPlanner {
       if (schema.size() == input.schema().size() && isIdentity(exprs) && names(schema).equals(names(input.schema()))) {
         return input;
       }
-      WindowColumns window = w == null || (windowStart < 0 && windowEnd < 0) ? null : new WindowColumns(windowStart, windowEnd, w.sizeMillis());
+      WindowColumns window = w == null || (windowStart < 0 && windowEnd < 0) ? null : w.moved(windowStart, windowEnd);
       return new CalcNode(input, null, projections, schema, rowtime, window);
     }
     if (rel instanceof LogicalTableFunctionScan tvf) {
@@ -175,6 +200,21 @@ public final class QueryPlanner {
       return aggregate(agg, tables, rexBuilder);
     }
     throw new SqlPlanningException(describeUnsupported(rel));
+  }
+
+  /** HOP and CUMULATE rows carry panes, not windows: they may only feed a windowed aggregate. */
+  private static void requireAggregateOverPanes(PlanNode plan) {
+    boolean aggregated = false;
+    for (PlanNode n = plan; n != null; n = n.input()) {
+      if (n instanceof PaneWindowAggregateNode) {
+        aggregated = true;
+      } else if (n instanceof TumbleNode t && t.shape() != null && !aggregated) {
+        throw new SqlPlanningException(t.shape() + " without GROUP BY ..., window_start, window_end is not supported yet; "
+            + "aggregate over the windows, or use TUMBLE");
+      } else if (!(n instanceof CalcNode)) {
+        aggregated = false;
+      }
+    }
   }
 
   private static boolean isIdentity(List<RexNode> exprs) {
@@ -205,11 +245,11 @@ public final class QueryPlanner {
   private PlanNode tumble(LogicalTableFunctionScan tvf, List<Table> tables, RexBuilder rexBuilder) {
     RexCall call = (RexCall) tvf.getCall();
     String fn = call.getOperator().getName().toUpperCase(java.util.Locale.ROOT);
-    if (!fn.equals("TUMBLE")) {
-      throw new SqlPlanningException("window table function " + fn + " is not supported yet (TUMBLE is)");
+    if (!fn.equals("TUMBLE") && !fn.equals("HOP") && !fn.equals("CUMULATE")) {
+      throw new SqlPlanningException("window table function " + fn + " is not supported yet (TUMBLE, HOP and CUMULATE are)");
     }
     if (tvf.getInputs().size() != 1) {
-      throw new SqlPlanningException("TUMBLE needs exactly one input table");
+      throw new SqlPlanningException(fn + " needs exactly one input table");
     }
     PlanNode input = translate(tvf.getInputs().get(0), tables, rexBuilder);
     int timeColumn = -1;
@@ -229,21 +269,39 @@ public final class QueryPlanner {
       }
     }
     if (timeColumn < 0) {
-      throw new SqlPlanningException("TUMBLE needs DESCRIPTOR(time_column)");
+      throw new SqlPlanningException(fn + " needs DESCRIPTOR(time_column)");
     }
     if (input.rowtimeColumn() < 0) {
-      throw new SqlPlanningException("TUMBLE needs an event-time column with a watermark, but '" + input.scan().streamName()
+      throw new SqlPlanningException(fn + " needs an event-time column with a watermark, but '" + input.scan().streamName()
           + "' has none: declare one with WATERMARK FOR <column> AS <column> - INTERVAL '...' in CREATE SOURCE");
     }
     if (timeColumn != input.rowtimeColumn()) {
-      throw new SqlPlanningException("TUMBLE DESCRIPTOR(" + input.schema().column(timeColumn).name() + ") must name the event-time column '"
+      throw new SqlPlanningException(fn + " DESCRIPTOR(" + input.schema().column(timeColumn).name() + ") must name the event-time column '"
           + input.schema().column(input.rowtimeColumn()).name() + "' (the one with the WATERMARK)");
+    }
+    Schema schema = TypeMapping.toSchema(tvf.getRowType());
+    if (!fn.equals("TUMBLE")) {
+      String paneName = fn.equals("HOP") ? "slide" : "step";
+      if (intervals.size() < 2 || intervals.get(0) <= 0 || intervals.get(1) <= 0) {
+        throw new SqlPlanningException(fn + " needs a positive " + paneName + " and size, e.g. " + fn
+            + "(TABLE t, DESCRIPTOR(ts), INTERVAL '1' SECOND, INTERVAL '10' SECOND)");
+      }
+      if (intervals.size() > 2 && intervals.get(2) != 0) {
+        throw new SqlPlanningException(fn + " with an offset is not supported yet");
+      }
+      long pane = intervals.get(0);
+      long size = intervals.get(1);
+      if (size % pane != 0) {
+        throw new SqlPlanningException(fn + " size (" + size + " ms) must be a multiple of its " + paneName + " (" + pane + " ms)");
+      }
+      return new TumbleNode(input, pane, 0, schema, input.rowtimeColumn(),
+          fn.equals("HOP") ? dev.laminar.runtime.aggregate.PaneWindowAggregateOperator.Shape.HOP
+              : dev.laminar.runtime.aggregate.PaneWindowAggregateOperator.Shape.CUMULATE, size);
     }
     if (intervals.isEmpty() || intervals.get(0) <= 0) {
       throw new SqlPlanningException("TUMBLE needs a positive size, e.g. INTERVAL '1' SECOND");
     }
     long offset = intervals.size() > 1 ? intervals.get(1) : 0;
-    Schema schema = TypeMapping.toSchema(tvf.getRowType());
     return new TumbleNode(input, intervals.get(0), offset, schema, input.rowtimeColumn());
   }
 
@@ -279,6 +337,9 @@ public final class QueryPlanner {
       specs[i] = aggregateSpec(calls.get(i), input.schema());
     }
     Schema schema = TypeMapping.toSchema(agg.getRowType());
+    if (w.shape() != null) {
+      return new PaneWindowAggregateNode(input, w.shape(), w.paneMillis(), w.sizeMillis(), sources, keyColumns, specs, schema);
+    }
     return new WindowAggregateNode(input, w.sizeMillis(), startColumn, sources, keyColumns, specs, schema);
   }
 

@@ -62,6 +62,11 @@ public record AggregateSpec(AggregateKind kind, int argument, DataType argumentT
     }
 
     @Override
+    public void merge(Accumulator other) {
+      count += ((Count) other).count;
+    }
+
+    @Override
     public void writeResult(ColumnarBatch out, int row, int col) {
       out.putLong(row, col, count);
     }
@@ -82,6 +87,13 @@ public record AggregateSpec(AggregateKind kind, int argument, DataType argumentT
         sum += in.getLong(row, arg);
         seen = true;
       }
+    }
+
+    @Override
+    public void merge(Accumulator other) {
+      LongSum o = (LongSum) other;
+      sum += o.sum;
+      seen |= o.seen;
     }
 
     @Override
@@ -109,6 +121,13 @@ public record AggregateSpec(AggregateKind kind, int argument, DataType argumentT
         sum += in.getDouble(row, arg);
         seen = true;
       }
+    }
+
+    @Override
+    public void merge(Accumulator other) {
+      DoubleSum o = (DoubleSum) other;
+      sum += o.sum;
+      seen |= o.seen;
     }
 
     @Override
@@ -141,6 +160,13 @@ public record AggregateSpec(AggregateKind kind, int argument, DataType argumentT
     }
 
     @Override
+    public void merge(Accumulator other) {
+      DoubleAvg o = (DoubleAvg) other;
+      sum += o.sum;
+      count += o.count;
+    }
+
+    @Override
     public void writeResult(ColumnarBatch out, int row, int col) {
       if (count > 0) {
         out.putDouble(row, col, sum / count);
@@ -170,6 +196,13 @@ public record AggregateSpec(AggregateKind kind, int argument, DataType argumentT
         sum = sum.add(in.getDecimal(row, arg));
         count++;
       }
+    }
+
+    @Override
+    public void merge(Accumulator other) {
+      DecimalSum o = (DecimalSum) other;
+      sum = sum.add(o.sum);
+      count += o.count;
     }
 
     @Override
@@ -216,6 +249,15 @@ public record AggregateSpec(AggregateKind kind, int argument, DataType argumentT
     }
 
     @Override
+    public void merge(Accumulator other) {
+      LongExtreme o = (LongExtreme) other;
+      if (o.seen && (!seen || (max ? o.value > value : o.value < value))) {
+        value = o.value;
+        seen = true;
+      }
+    }
+
+    @Override
     public void writeResult(ColumnarBatch out, int row, int col) {
       if (seen) {
         out.putLong(row, col, value);
@@ -249,6 +291,15 @@ public record AggregateSpec(AggregateKind kind, int argument, DataType argumentT
     }
 
     @Override
+    public void merge(Accumulator other) {
+      DoubleExtreme o = (DoubleExtreme) other;
+      if (o.seen && (!seen || (max ? o.value > value : o.value < value))) {
+        value = o.value;
+        seen = true;
+      }
+    }
+
+    @Override
     public void writeResult(ColumnarBatch out, int row, int col) {
       if (seen) {
         out.putDouble(row, col, value);
@@ -277,6 +328,19 @@ public record AggregateSpec(AggregateKind kind, int argument, DataType argumentT
       Object v = in.getObjectSlot(row, arg);
       int cmp = value == null ? 0 : (v instanceof byte[] a ? java.util.Arrays.compareUnsigned(a, (byte[]) value)
           : ((Comparable) v).compareTo(value));
+      if (value == null || (max ? cmp > 0 : cmp < 0)) {
+        value = v;
+      }
+    }
+
+    @Override
+    public void merge(Accumulator other) {
+      Object v = ((ObjectExtreme) other).value;
+      if (v == null) {
+        return;
+      }
+      @SuppressWarnings({"unchecked", "rawtypes"})
+      int cmp = value == null ? 0 : (v instanceof byte[] a ? java.util.Arrays.compareUnsigned(a, (byte[]) value) : ((Comparable) v).compareTo(value));
       if (value == null || (max ? cmp > 0 : cmp < 0)) {
         value = v;
       }
@@ -323,6 +387,20 @@ public record AggregateSpec(AggregateKind kind, int argument, DataType argumentT
       } else {
         objectValue = in.getObjectSlot(row, arg);
       }
+    }
+
+    @Override
+    public void merge(Accumulator other) {
+      FirstLast o = (FirstLast) other;
+      // panes are merged in time order, so on equal times the merged-in one arrived later
+      if (!o.seen || (seen && (last ? o.time < time : o.time >= time))) {
+        return;
+      }
+      seen = true;
+      time = o.time;
+      longValue = o.longValue;
+      doubleValue = o.doubleValue;
+      objectValue = o.objectValue;
     }
 
     @Override

@@ -7,7 +7,7 @@ import dev.laminar.sdk.type.Schema;
  * A node of a physical streaming plan. Plans are built by the planner from Calcite's logical plan
  * and instantiated into operator chains when a stream, sink or subscription is deployed.
  */
-public sealed interface PlanNode permits ScanNode, CalcNode, TumbleNode, WindowAggregateNode {
+public sealed interface PlanNode permits ScanNode, CalcNode, TumbleNode, WindowAggregateNode, PaneWindowAggregateNode {
   Schema schema();
 
   /** Index of the column that carries each row's event time, or -1. */
@@ -25,8 +25,22 @@ public sealed interface PlanNode permits ScanNode, CalcNode, TumbleNode, WindowA
   /** One line describing this node for EXPLAIN. */
   String describe();
 
-  /** window_start / window_end column positions and the window size. */
-  record WindowColumns(int startColumn, int endColumn, long sizeMillis) {}
+  /**
+   * window_start / window_end column positions and the window's shape: {@code shape} null for TUMBLE
+   * (the columns hold each row's window), else HOP or CUMULATE, whose columns hold the row's pane
+   * ({@code paneMillis} = slide or step) until an aggregate computes the real windows.
+   */
+  record WindowColumns(int startColumn, int endColumn, long sizeMillis,
+      dev.laminar.runtime.aggregate.PaneWindowAggregateOperator.Shape shape, long paneMillis) {
+    public WindowColumns(int startColumn, int endColumn, long sizeMillis) {
+      this(startColumn, endColumn, sizeMillis, null, sizeMillis);
+    }
+
+    /** The same window with its columns at other positions. */
+    public WindowColumns moved(int start, int end) {
+      return new WindowColumns(start, end, sizeMillis, shape, paneMillis);
+    }
+  }
 
   /** The scan at the bottom of this plan. */
   default ScanNode scan() {

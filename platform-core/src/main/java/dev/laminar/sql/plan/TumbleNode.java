@@ -4,12 +4,22 @@ import dev.laminar.runtime.Operator;
 import dev.laminar.runtime.operator.TumbleAssignOperator;
 import dev.laminar.sdk.type.Schema;
 
-/** {@code TUMBLE(TABLE t, DESCRIPTOR(ts), size)}: appends window_start and window_end. */
-public record TumbleNode(PlanNode input, long sizeMillis, long offsetMillis, Schema schema, int rowtimeColumn) implements PlanNode {
+/**
+ * A window table function: appends window_start and window_end. For {@code TUMBLE(TABLE t,
+ * DESCRIPTOR(ts), size)} they are each row's window; for HOP and CUMULATE ({@code shape} not null)
+ * they are the row's pane of {@code sizeMillis} (the slide or step), and only a windowed aggregate
+ * above may consume them (it computes the real, overlapping windows from the panes).
+ */
+public record TumbleNode(PlanNode input, long sizeMillis, long offsetMillis, Schema schema, int rowtimeColumn,
+    dev.laminar.runtime.aggregate.PaneWindowAggregateOperator.Shape shape, long windowSizeMillis) implements PlanNode {
+  public TumbleNode(PlanNode input, long sizeMillis, long offsetMillis, Schema schema, int rowtimeColumn) {
+    this(input, sizeMillis, offsetMillis, schema, rowtimeColumn, null, sizeMillis);
+  }
+
   @Override
   public WindowColumns window() {
     int n = input.schema().size();
-    return new WindowColumns(n, n + 1, sizeMillis);
+    return new WindowColumns(n, n + 1, windowSizeMillis, shape, sizeMillis);
   }
 
   @Override
@@ -19,7 +29,10 @@ public record TumbleNode(PlanNode input, long sizeMillis, long offsetMillis, Sch
 
   @Override
   public String describe() {
-    return "Tumble(time=" + input.schema().column(input.rowtimeColumn()).name() + ", size=" + sizeMillis + " ms"
-        + (offsetMillis != 0 ? ", offset=" + offsetMillis + " ms" : "") + ")";
+    String time = input.schema().column(input.rowtimeColumn()).name();
+    if (shape != null) {
+      return "Panes(" + shape + ", time=" + time + ", pane=" + sizeMillis + " ms, size=" + windowSizeMillis + " ms)";
+    }
+    return "Tumble(time=" + time + ", size=" + sizeMillis + " ms" + (offsetMillis != 0 ? ", offset=" + offsetMillis + " ms" : "") + ")";
   }
 }

@@ -1,0 +1,215 @@
+package dev.laminar.runtime.aggregate;
+
+import dev.laminar.runtime.ColumnarBatch;
+import dev.laminar.runtime.Counter;
+import dev.laminar.runtime.Operator;
+import dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.KeySource;
+import dev.laminar.runtime.operator.BatchEmitter;
+import dev.laminar.sdk.row.RowKind;
+import dev.laminar.sdk.type.DataType;
+import dev.laminar.sdk.type.Schema;
+import dev.laminar.sdk.type.TypeKind;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * GROUP BY over hopping (HOP) or cumulating (CUMULATE) windows, EMIT ON WINDOW CLOSE, with partial
+ * aggregates shared between overlapping windows: each row is folded once into the pane (slice) of
+ * its event time — panes are {@code slide} (HOP) or {@code step} (CUMULATE) long — and a window's
+ * result is the merge of its panes when the watermark reaches its end. A row is late, counted and
+ * dropped, only when every window containing it has closed.
+ *
+ * <p>Windows: HOP(size, slide) has windows {@code [k·slide, k·slide + size)}; CUMULATE(step, size)
+ * has, per cycle {@code [c, c + size)}, the windows {@code [c, c + j·step)} for j = 1..size/step.
+ * Output rows follow GROUP BY order like the tumbling operator's, carry event time window_end − 1,
+ * and come window by window in end order, groups in order of first appearance.
+ */
+public final class PaneWindowAggregateOperator implements Operator {
+  /** The two window shapes built from panes. */
+  public enum Shape { HOP, CUMULATE }
+
+  private final Shape shape;
+  private final long pane;
+  private final long size;
+  private final KeySource[] keySources;
+  private final int[] keyColumns;
+  private final boolean[] keyLongBacked;
+  private final DataType[] keyTypes;
+  private final AggregateSpec[] aggregates;
+  private final GroupKey probe;
+  private final BatchEmitter emitter;
+  private final Counter lateRowsDropped;
+  /** Pane start → groups of that pane. */
+  private final TreeMap<Long, Map<GroupKey, Accumulator[]>> panes = new TreeMap<>();
+  /** Ends of windows that have data and have not been emitted. */
+  private final TreeSet<Long> pendingEnds = new TreeSet<>();
+  private long watermark = ColumnarBatch.NO_TIME;
+
+  /**
+   * @param pane slide (HOP) or step (CUMULATE); must divide {@code size}
+   * @param keySources and {@code keyColumns} as for {@link TumblingWindowAggregateOperator}
+   */
+  public PaneWindowAggregateOperator(Shape shape, long pane, long size, KeySource[] keySources, int[] keyColumns,
+      Schema inputSchema, AggregateSpec[] aggregates, Schema outputSchema, int batchCapacity, Operator downstream,
+      Counter lateRowsDropped) {
+    if (pane <= 0 || size <= 0 || size % pane != 0) {
+      throw new IllegalArgumentException(shape + " window size " + size + " ms must be a positive multiple of "
+          + (shape == Shape.HOP ? "the slide" : "the step") + " " + pane + " ms");
+    }
+    this.shape = shape;
+    this.pane = pane;
+    this.size = size;
+    this.keySources = keySources.clone();
+    List<Integer> cols = new ArrayList<>();
+    for (int i = 0; i < keySources.length; i++) {
+      if (keySources[i] == KeySource.COLUMN) {
+        cols.add(keyColumns[i]);
+      }
+    }
+    this.keyColumns = cols.stream().mapToInt(Integer::intValue).toArray();
+    this.keyTypes = new DataType[this.keyColumns.length];
+    this.keyLongBacked = new boolean[this.keyColumns.length];
+    for (int i = 0; i < this.keyColumns.length; i++) {
+      keyTypes[i] = inputSchema.column(this.keyColumns[i]).type();
+      keyLongBacked[i] = keyTypes[i].isLongBacked();
+    }
+    this.aggregates = aggregates.clone();
+    this.probe = new GroupKey(this.keyColumns, keyTypes);
+    this.emitter = new BatchEmitter(outputSchema, batchCapacity, downstream);
+    this.lateRowsDropped = lateRowsDropped;
+  }
+
+  /** Start of the window that ends at {@code end}. */
+  private long windowStart(long end) {
+    return shape == Shape.HOP ? end - size : Math.floorDiv(end - 1, size) * size;
+  }
+
+  /** End of the last window containing a row of pane {@code paneStart}. */
+  private long lastEnd(long paneStart) {
+    return shape == Shape.HOP ? paneStart + size : Math.floorDiv(paneStart, size) * size + size;
+  }
+
+  @Override
+  public void process(ColumnarBatch in) {
+    final int n = in.size();
+    for (int r = 0; r < n; r++) {
+      long wm = in.watermark(r);
+      if (wm > watermark) {
+        advance(wm);
+      }
+      long t = in.rowtime(r);
+      long paneStart = Math.floorDiv(t, pane) * pane;
+      if (lastEnd(paneStart) <= watermark) {
+        lateRowsDropped.increment();
+        continue;
+      }
+      Map<GroupKey, Accumulator[]> groups = panes.get(paneStart);
+      if (groups == null) {
+        groups = new LinkedHashMap<>();
+        panes.put(paneStart, groups);
+        for (long end = paneStart + pane; end <= lastEnd(paneStart); end += pane) {
+          if (end > watermark) {
+            pendingEnds.add(end);
+          }
+        }
+      }
+      GroupKey key = probe.load(in, r, keyLongBacked);
+      Accumulator[] accs = groups.get(key);
+      if (accs == null) {
+        accs = newAccumulators();
+        groups.put(key.copy(), accs);
+      }
+      for (Accumulator acc : accs) {
+        acc.add(in, r);
+      }
+    }
+    emitter.flush();
+  }
+
+  private Accumulator[] newAccumulators() {
+    Accumulator[] accs = new Accumulator[aggregates.length];
+    for (int a = 0; a < accs.length; a++) {
+      accs[a] = aggregates[a].create();
+    }
+    return accs;
+  }
+
+  /** Moves the watermark: emits every pending window whose end it reached, then drops unneeded panes. */
+  private void advance(long wm) {
+    watermark = wm;
+    while (!pendingEnds.isEmpty() && pendingEnds.first() <= wm) {
+      emit(pendingEnds.pollFirst(), wm);
+    }
+    while (!panes.isEmpty() && lastEnd(panes.firstKey()) <= wm) {
+      panes.pollFirstEntry();
+    }
+  }
+
+  private void emit(long end, long wm) {
+    long start = windowStart(end);
+    Map<GroupKey, Accumulator[]> merged = new LinkedHashMap<>();
+    for (Map<GroupKey, Accumulator[]> groups : panes.subMap(start, true, end, false).values()) {
+      for (Map.Entry<GroupKey, Accumulator[]> e : groups.entrySet()) {
+        Accumulator[] target = merged.computeIfAbsent(e.getKey(), k -> newAccumulators());
+        Accumulator[] source = e.getValue();
+        for (int a = 0; a < target.length; a++) {
+          target[a].merge(source[a]);
+        }
+      }
+    }
+    for (Map.Entry<GroupKey, Accumulator[]> e : merged.entrySet()) {
+      int o = emitter.openRow(RowKind.INSERT, end - 1, wm);
+      ColumnarBatch out = emitter.batch();
+      GroupKey key = e.getKey();
+      int k = 0;
+      for (int c = 0; c < keySources.length; c++) {
+        switch (keySources[c]) {
+          case WINDOW_START -> out.putLong(o, c, start);
+          case WINDOW_END -> out.putLong(o, c, end);
+          case COLUMN -> {
+            if (key.isNull(k)) {
+              out.putNull(o, c);
+            } else if (keyLongBacked[k]) {
+              out.putLong(o, c, key.longValue(k));
+            } else if (keyTypes[k].kind() == TypeKind.DOUBLE) {
+              out.putDouble(o, c, key.doubleValue(k));
+            } else {
+              out.putObject(o, c, key.objectValue(k));
+            }
+            k++;
+          }
+        }
+      }
+      Accumulator[] accs = e.getValue();
+      for (int a = 0; a < accs.length; a++) {
+        accs[a].writeResult(out, o, keySources.length + a);
+      }
+      emitter.commitRow();
+    }
+  }
+
+  @Override
+  public void onWatermark(long wm) {
+    if (wm > watermark) {
+      advance(wm);
+      emitter.flush();
+    }
+    emitter.downstream().onWatermark(wm);
+  }
+
+  @Override
+  public void onEndOfInput() {
+    advance(Long.MAX_VALUE);
+    emitter.flush();
+    emitter.downstream().onEndOfInput();
+  }
+
+  /** Panes currently held (for state-size checks). */
+  public int openPanes() {
+    return panes.size();
+  }
+}
