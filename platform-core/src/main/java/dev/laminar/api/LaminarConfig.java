@@ -17,15 +17,17 @@ import java.util.Objects;
  *     {@code UPDATE PLUGIN 'id'} look plugins up in; null for none
  * @param pluginCallTimeout how long a call into a connector (poll, write, open) may take before its
  *     pipeline is failed as hung; the rest of the engine goes on
+ * @param functions scalar SQL functions the application registers in code, next to those of plugins
  */
 public record LaminarConfig(Path pluginsDirectory, Path dataDirectory, int batchSize, int queueBatches,
     java.util.List<dev.laminar.sdk.connector.ConnectorFactory> connectors, String pluginIndex,
-    java.time.Duration pluginCallTimeout) {
+    java.time.Duration pluginCallTimeout, java.util.List<dev.laminar.sdk.function.ScalarFunction> functions) {
   public LaminarConfig {
     if (pluginCallTimeout.isNegative() || pluginCallTimeout.isZero()) {
       throw new IllegalArgumentException("pluginCallTimeout must be positive, was " + pluginCallTimeout);
     }
     connectors = java.util.List.copyOf(connectors);
+    functions = java.util.List.copyOf(functions);
     if (batchSize < 1) {
       throw new IllegalArgumentException("batchSize must be >= 1, was " + batchSize);
     }
@@ -51,6 +53,7 @@ public record LaminarConfig(Path pluginsDirectory, Path dataDirectory, int batch
     private final java.util.List<dev.laminar.sdk.connector.ConnectorFactory> connectors = new java.util.ArrayList<>();
     private java.time.Duration pluginCallTimeout = java.time.Duration.ofSeconds(60);
     private String pluginIndex;
+    private final java.util.List<dev.laminar.sdk.function.ScalarFunction> functions = new java.util.ArrayList<>();
 
     private Builder() {}
 
@@ -92,8 +95,15 @@ public record LaminarConfig(Path pluginsDirectory, Path dataDirectory, int batch
       return this;
     }
 
+    /** Registers a scalar SQL function written against the SDK in the application itself (callable by its name). */
+    public Builder function(dev.laminar.sdk.function.ScalarFunction function) {
+      functions.add(Objects.requireNonNull(function, "function is null"));
+      return this;
+    }
+
     public LaminarConfig build() {
-      return new LaminarConfig(pluginsDirectory, dataDirectory, batchSize, queueBatches, connectors, pluginIndex, pluginCallTimeout);
+      return new LaminarConfig(pluginsDirectory, dataDirectory, batchSize, queueBatches, connectors, pluginIndex, pluginCallTimeout,
+          functions);
     }
   }
 }

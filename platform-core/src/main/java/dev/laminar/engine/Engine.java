@@ -53,7 +53,7 @@ public final class Engine implements AutoCloseable {
   private final LaminarConfig config;
   private final ConnectorRegistry connectors;
   private final Reactor reactor = new Reactor("laminar-reactor-0");
-  private final QueryPlanner planner = new QueryPlanner();
+  private final QueryPlanner planner;
   private final Map<String, CatalogObject> objects = new LinkedHashMap<>();
   private final List<SubscriptionImpl> subscriptions = new CopyOnWriteArrayList<>();
   private final List<String> failures = new CopyOnWriteArrayList<>();
@@ -65,6 +65,7 @@ public final class Engine implements AutoCloseable {
     this.connectors = new ConnectorRegistry(
         List.of(new DatagenConnectorFactory(), new ConsoleConnectorFactory(), new MemoryConnectorFactory()),
         config.connectors(), config.pluginsDirectory());
+    this.planner = new QueryPlanner(new dev.laminar.sql.function.FunctionRegistry(config.functions(), this.connectors::functionProviders));
     watchdog.scheduleWithFixedDelay(this::checkHungCalls, 100, 100, java.util.concurrent.TimeUnit.MILLISECONDS);
   }
 
@@ -440,6 +441,7 @@ public final class Engine implements AutoCloseable {
 
   /** Removes a plugin that no source or sink uses. */
   public synchronized void removePlugin(String pluginId) {
+    refuseIfFunctionsInUse(pluginId, "remove");
     List<String> users = users(pluginId).stream().map(o -> o.name).toList();
     if (!users.isEmpty()) {
       throw new LaminarException("plugin '" + pluginId + "' is used by " + users + "; drop them first");
@@ -448,6 +450,17 @@ public final class Engine implements AutoCloseable {
       connectors.uninstall(pluginId);
     } catch (IllegalArgumentException e) {
       throw new LaminarException(e.getMessage(), e);
+    }
+  }
+
+  /** Streams and sinks whose queries call functions of the plugin: such a plugin cannot be swapped or removed yet. */
+  private void refuseIfFunctionsInUse(String pluginId, String action) {
+    String origin = connectors.describePlugin(pluginId);
+    List<String> callers = objects.values().stream().filter(o -> o instanceof StreamObject st ? st.query.usesFunctionsOf(origin)
+        : o instanceof SinkObject k && k.query != null && k.query.usesFunctionsOf(origin)).map(o -> o.name).toList();
+    if (!callers.isEmpty()) {
+      throw new LaminarException("cannot " + action + " " + origin + ": " + callers + " call its functions; drop them first "
+          + "(swapping a plugin's functions under running queries is not supported yet)");
     }
   }
 
@@ -473,6 +486,7 @@ public final class Engine implements AutoCloseable {
       throw new LaminarException("plugin '" + meta.id() + "' is not loaded; use INSTALL PLUGIN");
     }
     String before = connectors.describePlugin(meta.id());
+    refuseIfFunctionsInUse(meta.id(), "update");
     Path backup = backupOf(meta.id());
     // sinks that already received the end of their input keep their finished writer
     List<CatalogObject> users = users(meta.id()).stream()

@@ -144,6 +144,17 @@ public final class ConnectorRegistry implements AutoCloseable {
     return out;
   }
 
+  /** The {@link dev.laminar.sdk.function.FunctionProvider} extensions of the started plugins, keyed by "plugin ID VERSION". */
+  public Map<String, List<dev.laminar.sdk.function.FunctionProvider>> functionProviders() {
+    Map<String, List<dev.laminar.sdk.function.FunctionProvider>> out = new TreeMap<>();
+    if (pluginManager != null) {
+      for (PluginWrapper p : pluginManager.getStartedPlugins()) {
+        out.put(origin(p), pluginManager.getExtensions(dev.laminar.sdk.function.FunctionProvider.class, p.getPluginId()));
+      }
+    }
+    return out;
+  }
+
   /** Whether a plugin with this id is loaded. */
   public boolean hasPlugin(String pluginId) {
     return pluginManager != null && pluginManager.getPlugin(pluginId) != null;

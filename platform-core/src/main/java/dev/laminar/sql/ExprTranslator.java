@@ -9,11 +9,21 @@ import dev.laminar.runtime.expr.FunctionExpr;
 import dev.laminar.runtime.expr.InputRefExpr;
 import dev.laminar.runtime.expr.LiteralExpr;
 import dev.laminar.runtime.expr.LogicalExpr;
+import dev.laminar.runtime.expr.ExtractExpr;
+import dev.laminar.runtime.expr.LikeExpr;
+import dev.laminar.runtime.expr.MathFunctionExpr;
+import dev.laminar.runtime.expr.ScalarFunctionExpr;
+import dev.laminar.runtime.expr.StringFunctionExpr;
+import dev.laminar.runtime.expr.TimestampFunctionExpr;
 import dev.laminar.sdk.type.DataType;
 import dev.laminar.sdk.type.Schema;
 import dev.laminar.sdk.type.TypeKind;
 import java.math.BigDecimal;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.apache.calcite.avatica.util.TimeUnitRange;
+import org.apache.calcite.sql.fun.SqlTrimFunction;
 import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.rex.RexCall;
 import org.apache.calcite.rex.RexInputRef;
@@ -26,13 +36,25 @@ import org.apache.calcite.util.NlsString;
 
 /** Translates Calcite row expressions over an input schema into {@link Expr} trees. */
 final class ExprTranslator {
+  /** Functions refused because their results would depend on wall-clock time or chance. */
+  private static final Set<String> NON_DETERMINISTIC = Set.of("CURRENT_TIMESTAMP", "CURRENT_DATE", "CURRENT_TIME", "LOCALTIMESTAMP",
+      "LOCALTIME", "NOW", "RAND", "RAND_INTEGER", "UUID", "CURRENT_ROW_TIMESTAMP", "PROCTIME");
+
   private final Schema input;
   private final RexBuilder rexBuilder;
 
   ExprTranslator(Schema input, RexBuilder rexBuilder) {
+    this(input, rexBuilder, new java.util.HashSet<>());
+  }
+
+  /** @param functionOrigins collects where the plugin/application functions used come from ("plugin ID VERSION") */
+  ExprTranslator(Schema input, RexBuilder rexBuilder, java.util.Set<String> functionOrigins) {
     this.input = input;
     this.rexBuilder = rexBuilder;
+    this.functionOrigins = functionOrigins;
   }
+
+  private final java.util.Set<String> functionOrigins;
 
   Expr translate(RexNode node) {
     if (node instanceof RexInputRef ref) {
@@ -57,9 +79,7 @@ final class ExprTranslator {
     }
     SqlTypeName name = lit.getType().getSqlTypeName();
     if (SqlTypeName.INTERVAL_TYPES.contains(name)) {
-      if (SqlTypeName.YEAR_INTERVAL_TYPES.contains(name)) {
-        throw new SqlPlanningException("year-month intervals are not supported yet: " + lit);
-      }
+      // day-time intervals in milliseconds, year-month intervals in months
       return LiteralExpr.ofLong(DataType.BIGINT, lit.getValueAs(Long.class));
     }
     return switch (type.kind()) {
@@ -75,11 +95,37 @@ final class ExprTranslator {
 
   private Expr call(RexCall call) {
     List<RexNode> ops = call.getOperands();
+    String name = call.getOperator().getName().toUpperCase(Locale.ROOT);
+    if (NON_DETERMINISTIC.contains(name)) {
+      throw new SqlPlanningException(name + " is not supported in streaming queries: its value would depend on when a row is "
+          + "processed, not on the data, so results could not be reproduced; use the event-time column instead");
+    }
+    if (call.getOperator() instanceof LaminarOperatorTable.ScalarFunctionOperator f) {
+      functionOrigins.add(f.origin());
+      return new ScalarFunctionExpr(f.function(), f.origin(), TypeMapping.toDataType(call.getType(), "result of " + name), all(ops));
+    }
+    if (call.getKind() == SqlKind.EXTRACT) {
+      return extract(call);
+    }
     DataType type = TypeMapping.toDataType(call.getType(), "expression " + call);
     SqlKind kind = call.getKind();
     switch (kind) {
-      case PLUS, MINUS, TIMES, DIVIDE, MOD -> {
+      case PLUS, MINUS -> {
+        Expr monthArithmetic = monthArithmetic(call, type);
+        if (monthArithmetic != null) {
+          return monthArithmetic;
+        }
         return new ArithmeticExpr(arithmetic(kind), translate(ops.get(0)), translate(ops.get(1)), type);
+      }
+      case TIMES, DIVIDE, MOD -> {
+        return new ArithmeticExpr(arithmetic(kind), translate(ops.get(0)), translate(ops.get(1)), type);
+      }
+      case REINTERPRET -> {
+        return coerce(translate(ops.get(0)), type);
+      }
+      case LIKE, SIMILAR -> {
+        return new LikeExpr(kind == SqlKind.SIMILAR, translate(ops.get(0)), translate(ops.get(1)),
+            ops.size() > 2 ? translate(ops.get(2)) : null);
       }
       case MINUS_PREFIX -> {
         return new ArithmeticExpr(ArithmeticExpr.Op.MINUS, zero(type), translate(ops.get(0)), type);
@@ -132,21 +178,174 @@ final class ExprTranslator {
     return sameStorage ? e : new CastExpr(e, type);
   }
 
+  /** {@code ts ± year-month interval}, and {@code ts - ts} as a year-month interval (whole months). */
+  private Expr monthArithmetic(RexCall call, DataType type) {
+    List<RexNode> ops = call.getOperands();
+    boolean monthsResult = SqlTypeName.YEAR_INTERVAL_TYPES.contains(call.getType().getSqlTypeName());
+    if (type.kind() == TypeKind.TIMESTAMP) {
+      int interval = isMonthInterval(ops.get(1)) ? 1 : isMonthInterval(ops.get(0)) ? 0 : -1;
+      if (interval < 0) {
+        return null;
+      }
+      Expr months = translate(ops.get(interval));
+      if (call.getKind() == SqlKind.MINUS) {
+        months = new ArithmeticExpr(ArithmeticExpr.Op.MINUS, LiteralExpr.ofLong(DataType.BIGINT, 0), months, DataType.BIGINT);
+      }
+      return TimestampFunctionExpr.plusMonths(translate(ops.get(1 - interval)), months);
+    }
+    if (monthsResult && call.getKind() == SqlKind.MINUS && ops.get(0).getType().getSqlTypeName() == SqlTypeName.TIMESTAMP) {
+      return TimestampFunctionExpr.monthsBetween(translate(ops.get(0)), translate(ops.get(1)));
+    }
+    return null;
+  }
+
+  private static boolean isMonthInterval(RexNode node) {
+    return SqlTypeName.YEAR_INTERVAL_TYPES.contains(node.getType().getSqlTypeName());
+  }
+
+  private Expr extract(RexCall call) {
+    TimeUnitRange unit = symbol(call.getOperands().get(0), TimeUnitRange.class);
+    Expr ts = translate(call.getOperands().get(1));
+    if (ts.type().kind() != TypeKind.TIMESTAMP) {
+      throw new SqlPlanningException("EXTRACT applies to TIMESTAMP, not " + ts.type() + ": " + call);
+    }
+    ExtractExpr.Unit u;
+    try {
+      u = ExtractExpr.Unit.valueOf(unit.name());
+    } catch (IllegalArgumentException e) {
+      throw new SqlPlanningException("EXTRACT(" + unit + " FROM ...) is not supported; units: " + List.of(ExtractExpr.Unit.values()));
+    }
+    return new ExtractExpr(u, ts);
+  }
+
+  private static <E extends Enum<E>> E symbol(RexNode node, Class<E> type) {
+    if (node instanceof RexLiteral lit && lit.getValue() != null && type.isInstance(lit.getValue())) {
+      return type.cast(lit.getValue());
+    }
+    throw new SqlPlanningException("expected a " + type.getSimpleName() + " flag, found " + node);
+  }
+
+  /** FLOOR(ts TO unit) / CEIL(ts TO unit). */
+  private Expr roundTimestamp(RexCall call, boolean ceil) {
+    TimeUnitRange unit = symbol(call.getOperands().get(1), TimeUnitRange.class);
+    TimestampFunctionExpr.Unit u;
+    try {
+      u = TimestampFunctionExpr.Unit.valueOf(unit.name());
+    } catch (IllegalArgumentException e) {
+      throw new SqlPlanningException((ceil ? "CEIL" : "FLOOR") + "(... TO " + unit + ") is not supported; units: "
+          + List.of(TimestampFunctionExpr.Unit.values()));
+    }
+    Expr ts = translate(call.getOperands().get(0));
+    if (ts.type().kind() != TypeKind.TIMESTAMP) {
+      throw new SqlPlanningException((ceil ? "CEIL" : "FLOOR") + "(... TO " + unit + ") applies to TIMESTAMP, not " + ts.type());
+    }
+    return TimestampFunctionExpr.round(ceil, ts, u);
+  }
+
+  private Expr trim(RexCall call, DataType type) {
+    SqlTrimFunction.Flag flag = symbol(call.getOperands().get(0), SqlTrimFunction.Flag.class);
+    StringFunctionExpr.Fn fn = switch (flag) {
+      case BOTH -> StringFunctionExpr.Fn.TRIM_BOTH;
+      case LEADING -> StringFunctionExpr.Fn.TRIM_LEADING;
+      case TRAILING -> StringFunctionExpr.Fn.TRIM_TRAILING;
+    };
+    return strings(fn, type, call, translate(call.getOperands().get(1)), translate(call.getOperands().get(2)));
+  }
+
+  private static Expr strings(StringFunctionExpr.Fn fn, DataType type, RexCall call, Expr... args) {
+    for (Expr a : args) {
+      if (a.type().kind() != TypeKind.VARCHAR && a.type().kind() != TypeKind.INT && a.type().kind() != TypeKind.BIGINT) {
+        throw new SqlPlanningException(call.getOperator().getName() + " does not apply to " + a.type() + ": " + call);
+      }
+    }
+    try {
+      return new StringFunctionExpr(fn, type, args);
+    } catch (java.util.regex.PatternSyntaxException e) {
+      throw new SqlPlanningException("invalid regular expression in " + call + ": " + e.getDescription());
+    }
+  }
+
+  private Expr math(MathFunctionExpr.Fn fn, DataType type, RexCall call) {
+    Expr[] args = all(call.getOperands());
+    for (Expr a : args) {
+      if (!MathFunctionExpr.accepts(a.type().kind())) {
+        throw new SqlPlanningException(call.getOperator().getName() + " does not apply to " + a.type() + ": " + call);
+      }
+    }
+    return new MathFunctionExpr(fn, type, args);
+  }
+
   private Expr function(RexCall call, DataType type) {
-    String name = call.getOperator().getName().toUpperCase(java.util.Locale.ROOT);
+    String name = call.getOperator().getName().toUpperCase(Locale.ROOT);
+    int arity = call.getOperands().size();
+    switch (name) {
+      case "FLOOR", "CEIL", "CEILING" -> {
+        if (arity == 2) {
+          return roundTimestamp(call, !name.equals("FLOOR"));
+        }
+      }
+      case "TRIM" -> {
+        return trim(call, type);
+      }
+      case "LTRIM", "RTRIM" -> {
+        return strings(name.equals("LTRIM") ? StringFunctionExpr.Fn.TRIM_LEADING : StringFunctionExpr.Fn.TRIM_TRAILING, type, call,
+            LiteralExpr.ofObject(DataType.VARCHAR, " "), translate(call.getOperands().get(0)));
+      }
+      case "SUBSTRING" -> {
+        return strings(StringFunctionExpr.Fn.SUBSTRING, type, call, all(call.getOperands()));
+      }
+      case "POSITION" -> {
+        return strings(StringFunctionExpr.Fn.POSITION, type, call, all(call.getOperands()));
+      }
+      case "REPLACE" -> {
+        return strings(StringFunctionExpr.Fn.REPLACE, type, call, all(call.getOperands()));
+      }
+      case "INITCAP" -> {
+        return strings(StringFunctionExpr.Fn.INITCAP, type, call, all(call.getOperands()));
+      }
+      case "||", "CONCAT" -> {
+        return strings(StringFunctionExpr.Fn.CONCAT, type, call, all(call.getOperands()));
+      }
+      case "REGEXP_REPLACE" -> {
+        return strings(StringFunctionExpr.Fn.REGEXP_REPLACE, type, call, all(call.getOperands()));
+      }
+      case "ROUND" -> {
+        return math(MathFunctionExpr.Fn.ROUND, type, call);
+      }
+      case "TRUNCATE" -> {
+        return math(MathFunctionExpr.Fn.TRUNCATE, type, call);
+      }
+      case "SIGN" -> {
+        return math(MathFunctionExpr.Fn.SIGN, type, call);
+      }
+      case "POWER" -> {
+        return math(MathFunctionExpr.Fn.POWER, type, call);
+      }
+      case "SQRT" -> {
+        return math(MathFunctionExpr.Fn.SQRT, type, call);
+      }
+      case "EXP" -> {
+        return math(MathFunctionExpr.Fn.EXP, type, call);
+      }
+      case "LN" -> {
+        return math(MathFunctionExpr.Fn.LN, type, call);
+      }
+      case "LOG10" -> {
+        return math(MathFunctionExpr.Fn.LOG10, type, call);
+      }
+      default -> { }
+    }
     FunctionExpr.Fn fn = switch (name) {
       case "UPPER" -> FunctionExpr.Fn.UPPER;
       case "LOWER" -> FunctionExpr.Fn.LOWER;
       case "CHAR_LENGTH", "CHARACTER_LENGTH" -> FunctionExpr.Fn.CHAR_LENGTH;
-      case "||", "CONCAT" -> FunctionExpr.Fn.CONCAT;
       case "ABS" -> FunctionExpr.Fn.ABS;
       case "FLOOR" -> FunctionExpr.Fn.FLOOR;
       case "CEIL", "CEILING" -> FunctionExpr.Fn.CEIL;
       default -> throw new SqlPlanningException("function " + call.getOperator().getName() + " is not supported in streaming queries yet"
-          + " (supported: arithmetic, comparisons, AND/OR/NOT, IS [NOT] NULL, CAST, CASE, COALESCE, NULLIF, UPPER, LOWER, "
-          + "CHAR_LENGTH, ||, ABS, FLOOR, CEIL)");
+          + " (see docs/SQL.md, \"Queries that run today\", for the functions that are)");
     };
-    if (call.getOperands().size() > (fn == FunctionExpr.Fn.CONCAT ? 2 : 1)) {
+    if (call.getOperands().size() > 1) {
       throw new SqlPlanningException(name + " with " + call.getOperands().size() + " arguments is not supported: " + call);
     }
     Expr[] args = all(call.getOperands());

@@ -64,7 +64,15 @@ public final class QueryPlanner {
   public record Table(String name, Schema schema, int rowtimeColumn) {}
 
   /** A planned query: the physical plan and Calcite's logical plan (for EXPLAIN). */
-  public record PlannedQuery(PlanNode plan, String logicalPlan) {}
+  public record PlannedQuery(PlanNode plan, String logicalPlan, java.util.Set<String> functionOrigins) {
+    /** Whether the query calls a function of {@code origin} ("plugin ID VERSION"). */
+    public boolean usesFunctionsOf(String origin) {
+      return functionOrigins.contains(origin);
+    }
+  }
+
+  /** Origins of the plugin/application functions met while translating the current query. */
+  private final java.util.Set<String> functionOrigins = new java.util.HashSet<>();
 
   /** CASE/COALESCE over string literals of different lengths yields VARCHAR, not blank-padded CHAR (as in Flink). */
   private static final org.apache.calcite.rel.type.RelDataTypeSystem TYPE_SYSTEM = new org.apache.calcite.rel.type.RelDataTypeSystemImpl() {
@@ -86,9 +94,9 @@ public final class QueryPlanner {
   static final org.apache.calcite.sql.SqlWindowTableFunction CUMULATE = new org.apache.calcite.sql.SqlWindowTableFunction(
       "CUMULATE", new org.apache.calcite.sql.SqlHopTableFunction().getOperandTypeChecker());
 
-  private static org.apache.calcite.sql.SqlOperatorTable operatorTable() {
+  private org.apache.calcite.sql.SqlOperatorTable operatorTable() {
     return org.apache.calcite.sql.util.SqlOperatorTables.chain(
-        org.apache.calcite.sql.util.SqlOperatorTables.of(CUMULATE), LaminarOperatorTable.create());
+        org.apache.calcite.sql.util.SqlOperatorTables.of(CUMULATE), LaminarOperatorTable.create(functions));
   }
 
   /** The type a column declaration names (e.g. {@code DECIMAL(10, 2)}, {@code STRING}). */
@@ -104,7 +112,7 @@ public final class QueryPlanner {
   }
 
   /** Plans {@code query} over {@code tables}. */
-  public PlannedQuery plan(SqlNode query, List<Table> tables) {
+  public synchronized PlannedQuery plan(SqlNode query, List<Table> tables) {
     CalciteSchema root = CalciteSchema.createRootSchema(false, false);
     for (Table t : tables) {
       root.add(t.name(), new AbstractTable() {
@@ -132,9 +140,10 @@ public final class QueryPlanner {
     RelRoot relRoot = converter.convertQuery(validated, false, true);
     RelNode rel = relRoot.project();
     String logical = RelOptUtil.toString(rel);
+    functionOrigins.clear();
     PlanNode plan = translate(rel, tables, rexBuilder);
     requireAggregateOverPanes(plan);
-    return new PlannedQuery(plan, logical);
+    return new PlannedQuery(plan, logical, java.util.Set.copyOf(functionOrigins));
   }
 
   private PlanNode translate(RelNode rel, List<Table> tables, RexBuilder rexBuilder) {
@@ -146,7 +155,7 @@ public final class QueryPlanner {
     }
     if (rel instanceof LogicalFilter filter) {
       PlanNode input = translate(filter.getInput(), tables, rexBuilder);
-      ExprTranslator tx = new ExprTranslator(input.schema(), rexBuilder);
+      ExprTranslator tx = new ExprTranslator(input.schema(), rexBuilder, functionOrigins);
       Expr condition = tx.translate(filter.getCondition());
       WindowColumns fw = input.window();
       if (fw != null && fw.shape() != null) {
@@ -165,7 +174,7 @@ public final class QueryPlanner {
     }
     if (rel instanceof LogicalProject project) {
       PlanNode input = translate(project.getInput(), tables, rexBuilder);
-      ExprTranslator tx = new ExprTranslator(input.schema(), rexBuilder);
+      ExprTranslator tx = new ExprTranslator(input.schema(), rexBuilder, functionOrigins);
       List<RexNode> exprs = project.getProjects();
       Expr[] projections = new Expr[exprs.size()];
       int rowtime = -1;
@@ -345,11 +354,9 @@ public final class QueryPlanner {
 
   private static AggregateSpec aggregateSpec(AggregateCall call, Schema input) {
     String name = call.getAggregation().getName().toUpperCase(java.util.Locale.ROOT);
-    if (call.isDistinct()) {
-      throw new SqlPlanningException(name + "(DISTINCT ...) is not supported yet");
-    }
-    if (call.filterArg >= 0) {
-      throw new SqlPlanningException("FILTER (WHERE ...) on aggregates is not supported yet");
+    boolean distinct = call.isDistinct();
+    if (distinct && !name.equals("COUNT") && !name.equals("MIN") && !name.equals("MAX")) {
+      throw new SqlPlanningException(name + "(DISTINCT ...) is not supported yet (COUNT(DISTINCT ...) is)");
     }
     if (call.getArgList().size() > 1) {
       throw new SqlPlanningException(name + " with several arguments is not supported");
@@ -357,7 +364,8 @@ public final class QueryPlanner {
     int arg = call.getArgList().isEmpty() ? -1 : call.getArgList().get(0);
     DataType argType = arg < 0 ? null : input.column(arg).type();
     AggregateKind kind = switch (name) {
-      case "COUNT" -> arg < 0 ? AggregateKind.COUNT_STAR : AggregateKind.COUNT;
+      case "COUNT" -> arg < 0 ? AggregateKind.COUNT_STAR : distinct ? AggregateKind.COUNT_DISTINCT : AggregateKind.COUNT;
+      case "APPROX_COUNT_DISTINCT" -> AggregateKind.APPROX_COUNT_DISTINCT;
       case "SUM", "$SUM0" -> AggregateKind.SUM;
       case "MIN" -> AggregateKind.MIN;
       case "MAX" -> AggregateKind.MAX;
@@ -365,13 +373,14 @@ public final class QueryPlanner {
       case "FIRST_VALUE" -> AggregateKind.FIRST_VALUE;
       case "LAST_VALUE" -> AggregateKind.LAST_VALUE;
       default -> throw new SqlPlanningException("aggregate function " + name + " is not supported yet "
-          + "(supported: COUNT, SUM, MIN, MAX, AVG, FIRST_VALUE, LAST_VALUE)");
+          + "(supported: COUNT, COUNT(DISTINCT), APPROX_COUNT_DISTINCT, SUM, MIN, MAX, AVG, FIRST_VALUE, LAST_VALUE)");
     };
     if ((kind == AggregateKind.SUM || kind == AggregateKind.AVG) && argType != null && !argType.isNumeric()) {
       throw new SqlPlanningException(name + " needs a numeric argument, not " + argType);
     }
     DataType result = TypeMapping.toDataType(call.getType(), name);
-    String text = name + "(" + (arg < 0 ? "*" : input.column(arg).name()) + ")";
-    return new AggregateSpec(kind, arg, argType, result, text);
+    String text = name + "(" + (distinct ? "DISTINCT " : "") + (arg < 0 ? "*" : input.column(arg).name()) + ")"
+        + (call.filterArg >= 0 ? " FILTER (WHERE " + input.column(call.filterArg).name() + ")" : "");
+    return new AggregateSpec(kind, arg, argType, result, text, call.filterArg);
   }
 }

@@ -177,4 +177,36 @@ class PluginHotSwapIT {
       assertThat(db.failures()).isEmpty();
     }
   }
+
+  @Test
+  void aPluginFunctionIsCallableFromSqlAndItsPluginIsNotSwappedUnderAQueryUsingIt(@TempDir Path dir) throws Exception {
+    Path zip = Path.of(System.getProperty("functions.plugin.zip"));
+    Path plugins = Files.createDirectories(dir.resolve("plugins"));
+    Files.copy(zip, plugins.resolve(zip.getFileName()));
+    try (Laminar db = Laminar.open(LaminarConfig.builder().pluginsDirectory(plugins).build())) {
+      db.execute("CREATE SOURCE nums (a DOUBLE, b DOUBLE) WITH ('connector' = 'memory')");
+      db.execute("CREATE STREAM ratios AS SELECT SAFE_DIVIDE(a, b) AS r FROM nums");
+      var sub = db.subscribe("ratios");
+      try (var w = db.writer("nums")) {
+        w.beginRow();
+        w.setDouble(0, 6);
+        w.setDouble(1, 3);
+        w.endRow();
+        w.beginRow();
+        w.setDouble(0, 1);
+        w.setDouble(1, 0);
+        w.endRow();
+      }
+      List<dev.laminar.sdk.row.Row> rows = new ArrayList<>();
+      while (!sub.isFinished()) {
+        rows.addAll(sub.poll(Duration.ofMillis(100)));
+      }
+      assertThat(rows).containsExactly(dev.laminar.sdk.row.Row.of(2.0), dev.laminar.sdk.row.Row.of((Object) null));
+      Path v2 = withVersion(zip, "0.1.1", dir.resolve("laminar-plugin-functions-0.1.1.zip"));
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> db.execute("UPDATE PLUGIN '" + v2 + "'"))
+          .hasMessageContaining("cannot update plugin functions 0.1.0-SNAPSHOT: [ratios] call its functions");
+      db.execute("DROP STREAM ratios");
+      assertThat(db.execute("UPDATE PLUGIN '" + v2 + "'").message()).isEqualTo("Updated plugin functions 0.1.0-SNAPSHOT -> 0.1.1");
+    }
+  }
 }

@@ -2,5 +2,5 @@ package dev.laminar.runtime.aggregate;
 
 /** The built-in aggregate functions. */
 public enum AggregateKind {
-  COUNT_STAR, COUNT, SUM, MIN, MAX, AVG, FIRST_VALUE, LAST_VALUE
+  COUNT_STAR, COUNT, COUNT_DISTINCT, APPROX_COUNT_DISTINCT, SUM, MIN, MAX, AVG, FIRST_VALUE, LAST_VALUE
 }

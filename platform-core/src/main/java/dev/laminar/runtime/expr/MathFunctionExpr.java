@@ -1,0 +1,98 @@
+package dev.laminar.runtime.expr;
+
+import dev.laminar.runtime.ColumnarBatch;
+import dev.laminar.sdk.type.DataType;
+import dev.laminar.sdk.type.TypeKind;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+
+/**
+ * Numeric functions: ROUND and TRUNCATE (to {@code d} decimal places, default 0, negative allowed;
+ * ROUND rounds half away from zero), SIGN (same type as the argument), and POWER, SQRT, EXP, LN,
+ * LOG10 (DOUBLE, IEEE 754 semantics: LN of a negative number is NaN, of zero -Infinity). NULL in
+ * gives NULL.
+ */
+public final class MathFunctionExpr extends Expr {
+  /** The function. */
+  public enum Fn { ROUND, TRUNCATE, SIGN, POWER, SQRT, EXP, LN, LOG10 }
+
+  private final Fn fn;
+  private final Expr[] args;
+
+  public MathFunctionExpr(Fn fn, DataType type, Expr... args) {
+    super(type);
+    this.fn = fn;
+    this.args = args.clone();
+  }
+
+  /** Whether the function applies to a first argument of this kind. */
+  public static boolean accepts(TypeKind kind) {
+    return kind == TypeKind.INT || kind == TypeKind.BIGINT || kind == TypeKind.DOUBLE || kind == TypeKind.DECIMAL;
+  }
+
+  @Override
+  public boolean isNull(ColumnarBatch b, int row) {
+    for (Expr a : args) {
+      if (a.isNull(b, row)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private int places(ColumnarBatch b, int row) {
+    return args.length > 1 ? (int) args[1].evalLong(b, row) : 0;
+  }
+
+  private RoundingMode mode() {
+    return fn == Fn.ROUND ? RoundingMode.HALF_UP : RoundingMode.DOWN;
+  }
+
+  @Override
+  public long evalLong(ColumnarBatch b, int row) {
+    long v = args[0].evalLong(b, row);
+    return switch (fn) {
+      case SIGN -> Long.signum(v);
+      case ROUND, TRUNCATE -> {
+        int d = places(b, row);
+        yield d >= 0 ? v : BigDecimal.valueOf(v).setScale(d, mode()).longValue();
+      }
+      default -> throw new UnsupportedOperationException(fn + " has no long value");
+    };
+  }
+
+  @Override
+  public double evalDouble(ColumnarBatch b, int row) {
+    double v = args[0].evalAsDouble(b, row);
+    return switch (fn) {
+      case SIGN -> Math.signum(v);
+      case ROUND, TRUNCATE -> Double.isNaN(v) || Double.isInfinite(v) ? v
+          : BigDecimal.valueOf(v).setScale(places(b, row), mode()).doubleValue();
+      case POWER -> Math.pow(v, args[1].evalAsDouble(b, row));
+      case SQRT -> Math.sqrt(v);
+      case EXP -> Math.exp(v);
+      case LN -> Math.log(v);
+      case LOG10 -> Math.log10(v);
+    };
+  }
+
+  @Override
+  public Object evalObject(ColumnarBatch b, int row) {
+    BigDecimal v = args[0].evalAsDecimal(b, row);
+    BigDecimal r = switch (fn) {
+      case SIGN -> BigDecimal.valueOf(v.signum());
+      case ROUND, TRUNCATE -> v.setScale(places(b, row), mode());
+      default -> BigDecimal.valueOf(evalDouble(b, row));
+    };
+    return r.setScale(type.scale(), RoundingMode.HALF_UP);
+  }
+
+  @Override
+  public String toString() {
+    StringBuilder sb = new StringBuilder(fn.name()).append('(');
+    for (int i = 0; i < args.length; i++) {
+      sb.append(i == 0 ? "" : ", ").append(args[i]);
+    }
+    return sb.append(')').toString();
+  }
+}
