@@ -162,7 +162,7 @@ public final class PaneWindowAggregateOperator implements Operator {
       }
     }
     for (Map.Entry<GroupKey, Accumulator[]> e : merged.entrySet()) {
-      int o = emitter.openRow(RowKind.INSERT, end - 1, wm);
+      int o = emitter.openRow(RowKind.INSERT, end - 1, end - 1);
       ColumnarBatch out = emitter.batch();
       GroupKey key = e.getKey();
       int k = 0;

@@ -138,7 +138,7 @@ public final class TumblingWindowAggregateOperator implements Operator {
   private void emit(Window w, long wm) {
     long end = w.start + size;
     for (Map.Entry<GroupKey, Accumulator[]> e : w.groups.entrySet()) {
-      int o = emitter.openRow(RowKind.INSERT, end - 1, wm);
+      int o = emitter.openRow(RowKind.INSERT, end - 1, end - 1);
       ColumnarBatch out = emitter.batch();
       GroupKey key = e.getKey();
       int k = 0;

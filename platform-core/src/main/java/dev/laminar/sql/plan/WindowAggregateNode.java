@@ -12,9 +12,23 @@ import java.util.List;
 /** GROUP BY over a tumbling window, emitted once per window when the watermark passes its end. */
 public record WindowAggregateNode(PlanNode input, long sizeMillis, int windowStartColumn, KeySource[] keySources,
     int[] keyColumns, AggregateSpec[] aggregates, Schema schema) implements PlanNode {
+  /**
+   * A windowed result's event time is window_end − 1 ms, carried by its {@code window_end} column
+   * (or {@code window_start} when only that is selected): windowing this stream again (1 s bars →
+   * 1 min bars) names that column in DESCRIPTOR.
+   */
   @Override
   public int rowtimeColumn() {
-    return -1;
+    int start = -1;
+    for (int i = 0; i < keySources.length; i++) {
+      if (keySources[i] == KeySource.WINDOW_END) {
+        return i;
+      }
+      if (keySources[i] == KeySource.WINDOW_START && start < 0) {
+        start = i;
+      }
+    }
+    return start;
   }
 
   @Override
