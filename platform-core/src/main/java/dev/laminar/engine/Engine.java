@@ -126,7 +126,7 @@ public final class Engine implements AutoCloseable {
 
   /** Validates options, creates the connector's source and registers it (readers start with the first consumer). */
   public synchronized void createSource(String name, Schema schema, String rowtimeColumn, long outOfOrdernessMillis,
-      String connectorId, Map<String, String> options, String ddl) {
+      java.time.Duration idleTimeout, String connectorId, Map<String, String> options, String ddl) {
     checkFree(name);
     ConnectorRegistry.Entry entry = connectors.resolve(connectorId, ConnectorKind.SOURCE);
     ConnectorOptions validated = ConnectorOptions.validate(entry.factory().id(), entry.factory().options(), options);
@@ -134,6 +134,7 @@ public final class Engine implements AutoCloseable {
     SourceConnector connector = withLoader(entry.classLoader(), () -> entry.factory().createSource(context(name, schema, validated, rowtimeColumn)));
     SourceObject source = new SourceObject(name, schema, ddl, entry.factory().id(), validated, connector, entry.classLoader(),
         entry.origin(), entry.pluginId(), rowtime, outOfOrdernessMillis);
+    source.idleTimeout = idleTimeout;
     source.node.onConsumerFailure(this::consumerFailed);
     objects.put(key(name), source);
   }
@@ -329,6 +330,7 @@ public final class Engine implements AutoCloseable {
     }
     ClassLoader loader = s.connectorLoader;
     runner.onClosed(() -> checkLeakedThreads(s, loader));
+    runner.idleTimeout(s.idleTimeout);
     runner.start(s.connectorLoader);
     return runner;
   }

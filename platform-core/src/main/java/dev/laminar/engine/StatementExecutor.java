@@ -146,12 +146,37 @@ public final class StatementExecutor {
     }
     Map<String, String> options = new LinkedHashMap<>(s.optionMap());
     String connector = connectorOption(options, s.options(), "source", name, ConnectorKind.SOURCE);
+    java.time.Duration idleTimeout = engineSourceOptions(options, s.options(), connector);
     try {
-      engine.createSource(name, schema, rowtime, bound, connector, options, LaminarSqlParser.unparse(s));
+      engine.createSource(name, schema, rowtime, bound, idleTimeout, connector, options, LaminarSqlParser.unparse(s));
     } catch (InvalidOptionException e) {
       throw at(positionOf(s.options(), e.option(), s.getParserPosition()), e.getMessage(), e);
     }
     return StatementResult.ok("Created source " + name);
+  }
+
+  /** Options the engine itself takes in a source's WITH clause (removed before the connector validates the rest). */
+  static final dev.laminar.sdk.connector.OptionSpec IDLE_TIMEOUT = dev.laminar.sdk.connector.OptionSpec
+      .builder("watermark.idle-timeout", dev.laminar.sdk.connector.OptionType.DURATION)
+      .description("a split that produces no rows for this long stops holding back the watermark; unset = never").build();
+
+  private static java.time.Duration engineSourceOptions(Map<String, String> options, SqlNodeList nodes, String connector) {
+    java.time.Duration idle = java.time.Duration.ZERO;
+    for (String key : List.copyOf(options.keySet())) {
+      if (!key.startsWith("watermark.")) {
+        continue;
+      }
+      if (!IDLE_TIMEOUT.matches(key)) {
+        throw at(positionOf(nodes, key, SqlParserPos.ZERO), "unknown engine option '" + key + "'; the engine's source options are: "
+            + IDLE_TIMEOUT.name(), null);
+      }
+      try {
+        idle = (java.time.Duration) IDLE_TIMEOUT.parse("engine", options.remove(key));
+      } catch (InvalidOptionException e) {
+        throw at(positionOf(nodes, key, SqlParserPos.ZERO), e.getMessage().replace("connector 'engine': ", ""), e);
+      }
+    }
+    return idle;
   }
 
   private static long watermarkBound(SqlWatermark wm, String rowtime) {

@@ -45,6 +45,7 @@ public final class ColumnarBatch implements BatchWriter, RowBatch {
   private int size;
   private boolean rowOpen;
   private boolean endOfInput;
+  private boolean idleMarker;
   private long batchWatermark = NO_TIME;
   /** Where the batch goes back to when its consumer is done (set by the producer). */
   private BatchPool owner;
@@ -109,7 +110,17 @@ public final class ColumnarBatch implements BatchWriter, RowBatch {
     size = 0;
     rowOpen = false;
     endOfInput = false;
+    idleMarker = false;
     batchWatermark = NO_TIME;
+  }
+
+  /** True for a row-less batch saying its split has been idle past the timeout (it stops holding back the watermark). */
+  public boolean isIdleMarker() {
+    return idleMarker;
+  }
+
+  public void markIdle() {
+    this.idleMarker = true;
   }
 
   public boolean isEndOfInput() {

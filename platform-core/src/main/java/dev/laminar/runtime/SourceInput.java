@@ -9,6 +9,7 @@ public final class SourceInput {
   private final StreamNode node;
   private final long[] splitWatermarks;
   private final boolean[] splitEnded;
+  private final boolean[] splitIdle;
   private int splitsEnded;
   private long merged = ColumnarBatch.NO_TIME;
 
@@ -16,6 +17,7 @@ public final class SourceInput {
     this.node = node;
     this.splitWatermarks = new long[splits];
     this.splitEnded = new boolean[splits];
+    this.splitIdle = new boolean[splits];
     java.util.Arrays.fill(splitWatermarks, ColumnarBatch.NO_TIME);
   }
 
@@ -23,15 +25,26 @@ public final class SourceInput {
     return node;
   }
 
-  /** Minimum of the other live splits' watermarks (MAX_VALUE when there are none). */
+  /** Minimum of the other live, non-idle splits' watermarks (MAX_VALUE when there are none). */
   private long othersMin(int split) {
     long min = Long.MAX_VALUE;
     for (int i = 0; i < splitWatermarks.length; i++) {
-      if (i != split && !splitEnded[i]) {
+      if (i != split && !splitEnded[i] && !splitIdle[i]) {
         min = Math.min(min, splitWatermarks[i]);
       }
     }
     return min;
+  }
+
+  /** Largest watermark among live idle splits, or MAX_VALUE when none has one. */
+  private long idleMax() {
+    long max = ColumnarBatch.NO_TIME;
+    for (int i = 0; i < splitWatermarks.length; i++) {
+      if (!splitEnded[i] && splitIdle[i]) {
+        max = Math.max(max, splitWatermarks[i]);
+      }
+    }
+    return max == ColumnarBatch.NO_TIME ? Long.MAX_VALUE : max;
   }
 
   /** Delivers one batch from split {@code split}. */
@@ -40,6 +53,11 @@ public final class SourceInput {
       return;
     }
     final int n = batch.size();
+    if (batch.isIdleMarker()) {
+      splitIdle[split] = true;
+    } else if (n > 0) {
+      splitIdle[split] = false;
+    }
     if (n > 0) {
       long others = othersMin(split);
       long floor = merged;
@@ -63,7 +81,10 @@ public final class SourceInput {
       return;
     }
     long now = othersMin(-1);
-    if (now != Long.MAX_VALUE && now > merged) {
+    if (now == Long.MAX_VALUE) {
+      now = idleMax(); // every live split is idle: the most advanced one's data is all there is
+    }
+    if (now != Long.MAX_VALUE && now != ColumnarBatch.NO_TIME && now > merged) {
       merged = now;
       node.onWatermark(now);
     }

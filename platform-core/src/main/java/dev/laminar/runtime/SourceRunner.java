@@ -35,6 +35,9 @@ public final class SourceRunner implements Runnable {
   private volatile long callStartedNanos;
   private long watermark = ColumnarBatch.NO_TIME;
   private byte[] restoreFrom;
+  private long idleTimeoutNanos;
+  private long lastDataNanos = System.nanoTime();
+  private boolean markedIdle;
   private volatile Runnable onClosed = () -> { };
   private Thread thread;
 
@@ -79,6 +82,14 @@ public final class SourceRunner implements Runnable {
     return watermark;
   }
 
+  /**
+   * After {@code timeout} of polls without rows, the split is marked idle: it stops holding back the
+   * source's watermark until it produces rows again. Zero disables.
+   */
+  public void idleTimeout(java.time.Duration timeout) {
+    this.idleTimeoutNanos = timeout.toNanos();
+  }
+
   /** Runs on the source thread after the reader was closed (for the engine's leak check). */
   public void onClosed(Runnable action) {
     this.onClosed = action;
@@ -118,6 +129,15 @@ public final class SourceRunner implements Runnable {
         boolean finished = status == PollStatus.FINISHED;
         if (finished) {
           batch.markEndOfInput();
+        }
+        if (batch.size() > 0) {
+          lastDataNanos = System.nanoTime();
+          markedIdle = false;
+        } else if (!finished && idleTimeoutNanos > 0 && !markedIdle && System.nanoTime() - lastDataNanos >= idleTimeoutNanos) {
+          markedIdle = true;
+          batch.markIdle();
+          publish(batch);
+          continue;
         }
         if (batch.size() == 0 && !finished && watermark == before) {
           BatchPool.release(batch);
