@@ -126,8 +126,8 @@ class SqlStatementsTest {
   @Test
   void unsupportedEmitModesAreRejectedWithTheirName() {
     db.execute(TRADES);
-    assertThatThrownBy(() -> db.execute(BARS + " EMIT CHANGES")).isInstanceOf(LaminarException.class)
-        .hasMessageContaining("EMIT CHANGES is not supported yet");
+    assertThatThrownBy(() -> db.execute(BARS + " EMIT EVERY INTERVAL '1' SECOND")).isInstanceOf(LaminarException.class)
+        .hasMessageContaining("EMIT EVERY is not supported yet");
   }
 
   @Test

@@ -96,7 +96,7 @@ public final class Engine implements AutoCloseable {
     List<QueryPlanner.Table> tables = new ArrayList<>();
     for (CatalogObject o : objects.values()) {
       if (o.node() != null) {
-        tables.add(new QueryPlanner.Table(o.name, o.schema, o.rowtimeColumn()));
+        tables.add(new QueryPlanner.Table(o.name, o.schema, o.rowtimeColumn(), o instanceof StreamObject st && st.query.plan().changelog()));
       }
     }
     return tables;
@@ -210,6 +210,12 @@ public final class Engine implements AutoCloseable {
     ConnectorRegistry.Entry entry = connectors.resolve(connectorId, ConnectorKind.SINK);
     ConnectorOptions validated = ConnectorOptions.validate(entry.factory().id(), entry.factory().options(), options);
     SinkConnector connector = withLoader(entry.classLoader(), () -> entry.factory().createSink(context(name, schema, validated, null)));
+    boolean changelog = query != null ? query.plan().changelog() : source instanceof StreamObject st && st.query.plan().changelog();
+    if (changelog && !connector.capabilities().contains(dev.laminar.sdk.sink.SinkCapability.ACCEPTS_CHANGELOG)) {
+      closeQuietly(connector, name);
+      throw new SqlPlanningException("sink '" + name + "' (connector '" + entry.factory().id() + "') is append-only, but '" + inputName
+          + "' is a changelog (EMIT ON UPDATE / CHANGES): use a sink that accepts changelogs, or EMIT ON WINDOW CLOSE");
+    }
     SinkObject[] holder = new SinkObject[1];
     SinkObject sink = new SinkObject(name, schema, ddl, inputName, query, entry.factory().id(), validated, connector, entry.origin(),
         entry.pluginId(), withLoader(entry.classLoader(), connector::createWriter), config.queueBatches(), config.batchSize(),

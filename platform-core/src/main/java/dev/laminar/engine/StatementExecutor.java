@@ -221,22 +221,43 @@ public final class StatementExecutor {
     if (s.ifNotExists() && engine.exists(name)) {
       return StatementResult.ok("Stream " + name + " already exists");
     }
-    PlannedQuery q = engine.planner().plan(s.query(), engine.readableTables());
-    checkEmit(s.emit(), q.plan());
+    PlannedQuery q = withEmit(s.emit(), engine.planner().plan(s.query(), engine.readableTables()));
     engine.createStream(name, q, LaminarSqlParser.unparse(s));
     return StatementResult.ok("Created stream " + name);
   }
 
-  private static void checkEmit(SqlEmit emit, PlanNode plan) {
+  /**
+   * Applies the EMIT clause to the windowed aggregate of the plan: ON WINDOW CLOSE and FINAL (the
+   * same while there is no allowed lateness) emit once per window; ON UPDATE and CHANGES emit every
+   * change. EVERY is refused until processing-time timers exist.
+   */
+  private static PlannedQuery withEmit(SqlEmit emit, PlannedQuery q) {
     if (emit == null) {
-      return;
+      return q;
     }
-    if (emit.mode() != EmitMode.ON_WINDOW_CLOSE) {
-      throw at(emit.getParserPosition(), "EMIT " + emit.mode().sql() + " is not supported yet; windowed aggregations emit ON WINDOW CLOSE", null);
+    if (!containsWindowAggregate(q.plan())) {
+      throw at(emit.getParserPosition(), "EMIT " + emit.mode().sql() + " needs a windowed aggregation (GROUP BY window_start, window_end)", null);
     }
-    if (!(plan instanceof WindowAggregateNode) && !(plan.input() != null && containsWindowAggregate(plan))) {
-      throw at(emit.getParserPosition(), "EMIT ON WINDOW CLOSE needs a windowed aggregation (GROUP BY window_start, window_end)", null);
+    dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.Emit mode = switch (emit.mode()) {
+      case ON_WINDOW_CLOSE, FINAL -> dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.Emit.ON_WINDOW_CLOSE;
+      case ON_UPDATE -> dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.Emit.ON_UPDATE;
+      case CHANGES -> dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.Emit.CHANGES;
+      case EVERY -> throw at(emit.getParserPosition(), "EMIT EVERY is not supported yet (it needs processing-time timers)", null);
+    };
+    if (mode == dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.Emit.ON_WINDOW_CLOSE) {
+      return q;
     }
+    PlanNode rewritten = applyEmit(q.plan(), mode, emit);
+    return new PlannedQuery(rewritten, q.logicalPlan(), q.functionOrigins());
+  }
+
+  private static PlanNode applyEmit(PlanNode n, dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.Emit mode, SqlEmit emit) {
+    return switch (n) {
+      case WindowAggregateNode w -> w.withEmit(mode);
+      case dev.laminar.sql.plan.CalcNode c -> new dev.laminar.sql.plan.CalcNode(applyEmit(c.input(), mode, emit), c.condition(),
+          c.projections(), c.schema(), c.rowtimeColumn(), c.window());
+      default -> throw at(emit.getParserPosition(), "EMIT " + emit.mode().sql() + " is supported on TUMBLE aggregates only so far", null);
+    };
   }
 
   private static boolean containsWindowAggregate(PlanNode plan) {
@@ -259,8 +280,7 @@ public final class StatementExecutor {
     PlannedQuery q = null;
     String from = null;
     if (s.query() != null) {
-      q = engine.planner().plan(s.query(), engine.readableTables());
-      checkEmit(s.emit(), q.plan());
+      q = withEmit(s.emit(), engine.planner().plan(s.query(), engine.readableTables()));
     } else {
       from = s.from().getSimple();
       if (engine.find(from) == null) {

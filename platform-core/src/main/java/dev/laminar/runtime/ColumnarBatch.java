@@ -247,6 +247,11 @@ public final class ColumnarBatch implements BatchWriter, RowBatch {
     size++;
   }
 
+  /** Sets the kind of an opened or written row. */
+  public void setRowKindAt(int row, RowKind kind) {
+    rowKinds[row] = (byte) kind.ordinal();
+  }
+
   public void putNull(int row, int col) {
     nulls[col][row] = true;
     if (objects[col] != null) {

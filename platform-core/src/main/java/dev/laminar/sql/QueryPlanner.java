@@ -61,7 +61,11 @@ import org.apache.calcite.util.ImmutableBitSet;
  */
 public final class QueryPlanner {
   /** What the planner needs to know about a readable object. */
-  public record Table(String name, Schema schema, int rowtimeColumn) {}
+  public record Table(String name, Schema schema, int rowtimeColumn, boolean changelog) {
+    public Table(String name, Schema schema, int rowtimeColumn) {
+      this(name, schema, rowtimeColumn, false);
+    }
+  }
 
   /** A planned query: the physical plan and Calcite's logical plan (for EXPLAIN). */
   public record PlannedQuery(PlanNode plan, String logicalPlan, java.util.Set<String> functionOrigins) {
@@ -151,7 +155,7 @@ public final class QueryPlanner {
       String name = scan.getTable().getQualifiedName().getLast();
       Table t = tables.stream().filter(x -> x.name().equalsIgnoreCase(name)).findFirst()
           .orElseThrow(() -> new SqlPlanningException("no source or stream named '" + name + "'"));
-      return new ScanNode(t.name(), t.schema(), t.rowtimeColumn());
+      return new ScanNode(t.name(), t.schema(), t.rowtimeColumn(), t.changelog());
     }
     if (rel instanceof LogicalFilter filter) {
       PlanNode input = translate(filter.getInput(), tables, rexBuilder);
@@ -261,6 +265,10 @@ public final class QueryPlanner {
       throw new SqlPlanningException(fn + " needs exactly one input table");
     }
     PlanNode input = translate(tvf.getInputs().get(0), tables, rexBuilder);
+    if (input.changelog()) {
+      throw new SqlPlanningException(fn + " over the changelog stream '" + input.scan().streamName()
+          + "' is not supported yet: window an append-only stream (one emitted ON WINDOW CLOSE)");
+    }
     int timeColumn = -1;
     List<Long> intervals = new ArrayList<>();
     for (RexNode op : call.getOperands()) {

@@ -28,6 +28,14 @@ public final class TumblingWindowAggregateOperator implements Operator {
   /** What a grouping column of the output is filled from. */
   public enum KeySource { COLUMN, WINDOW_START, WINDOW_END }
 
+  /**
+   * When results leave: ON_WINDOW_CLOSE (once per window, append-only); ON_UPDATE (after every change
+   * of a group: +I the first time, then +U with the new value — an upsert stream keyed by the
+   * grouping columns); CHANGES (the same changes as a changelog: +I, then -U old / +U new pairs).
+   * An update that leaves a group's result unchanged emits nothing.
+   */
+  public enum Emit { ON_WINDOW_CLOSE, ON_UPDATE, CHANGES }
+
   private final long size;
   private final int windowStartColumn;
   private final KeySource[] keySources;
@@ -38,6 +46,7 @@ public final class TumblingWindowAggregateOperator implements Operator {
   private final GroupKey probe;
   private final BatchEmitter emitter;
   private final Counter lateRowsDropped;
+  private final Emit emit;
   /** Open windows, ordered by start. Few are open at once (out-of-orderness / size + 1). */
   private final List<Window> windows = new ArrayList<>();
   private long watermark = ColumnarBatch.NO_TIME;
@@ -45,6 +54,8 @@ public final class TumblingWindowAggregateOperator implements Operator {
   private static final class Window {
     final long start;
     final Map<GroupKey, Accumulator[]> groups = new LinkedHashMap<>();
+    /** Per group, the result last emitted (ON_UPDATE / CHANGES only). */
+    final Map<GroupKey, Object[]> emitted = new java.util.HashMap<>();
 
     Window(long start) {
       this.start = start;
@@ -58,6 +69,15 @@ public final class TumblingWindowAggregateOperator implements Operator {
   public TumblingWindowAggregateOperator(long size, int windowStartColumn, KeySource[] keySources, int[] keyColumns,
       Schema inputSchema, AggregateSpec[] aggregates, Schema outputSchema, int batchCapacity, Operator downstream,
       Counter lateRowsDropped) {
+    this(size, windowStartColumn, keySources, keyColumns, inputSchema, aggregates, outputSchema, batchCapacity, downstream,
+        lateRowsDropped, Emit.ON_WINDOW_CLOSE);
+  }
+
+  /** With an emit mode other than the default ON_WINDOW_CLOSE. */
+  public TumblingWindowAggregateOperator(long size, int windowStartColumn, KeySource[] keySources, int[] keyColumns,
+      Schema inputSchema, AggregateSpec[] aggregates, Schema outputSchema, int batchCapacity, Operator downstream,
+      Counter lateRowsDropped, Emit emit) {
+    this.emit = emit;
     this.size = size;
     this.windowStartColumn = windowStartColumn;
     this.keySources = keySources.clone();
@@ -101,10 +121,14 @@ public final class TumblingWindowAggregateOperator implements Operator {
         for (int a = 0; a < accs.length; a++) {
           accs[a] = aggregates[a].create();
         }
-        w.groups.put(key.copy(), accs);
+        key = key.copy();
+        w.groups.put(key, accs);
       }
       for (Accumulator acc : accs) {
         acc.add(in, r);
+      }
+      if (emit != Emit.ON_WINDOW_CLOSE) {
+        emitChange(w, key, accs, in.watermark(r));
       }
     }
     emitter.flush();
@@ -127,11 +151,92 @@ public final class TumblingWindowAggregateOperator implements Operator {
     return created;
   }
 
-  /** Moves the watermark and emits every window whose end it has reached. */
+  /** Moves the watermark and emits (or, for ON_UPDATE / CHANGES, just closes) every window whose end it has reached. */
   private void advance(long wm) {
     watermark = wm;
     while (!windows.isEmpty() && windows.get(0).start + size <= wm) {
-      emit(windows.remove(0), wm);
+      Window w = windows.remove(0);
+      if (emit == Emit.ON_WINDOW_CLOSE) {
+        emit(w, wm);
+      }
+    }
+  }
+
+  /** Emits a group's new result as +I / +U (and the old one as -U for CHANGES), unless it did not change. */
+  private void emitChange(Window w, GroupKey storedKey, Accumulator[] accs, long wm) {
+    long end = w.start + size;
+    int o = emitter.openRow(RowKind.INSERT, end - 1, wm);
+    ColumnarBatch out = emitter.batch();
+    writeRow(out, o, w.start, end, storedKey, accs);
+    Object[] now = new Object[out.schema().size()];
+    for (int c = 0; c < now.length; c++) {
+      now[c] = out.getObject(o, c);
+    }
+    Object[] before = w.emitted.get(storedKey);
+    if (before != null && java.util.Arrays.deepEquals(before, now)) {
+      return; // row left uncommitted: the batch reuses the slot
+    }
+    if (before == null) {
+      emitter.commitRow();
+    } else if (emit == Emit.ON_UPDATE) {
+      out.setRowKindAt(o, RowKind.UPDATE_AFTER);
+      emitter.commitRow();
+    } else {
+      // CHANGES: -U with the old values first, then +U with the new ones
+      for (int c = 0; c < now.length; c++) {
+        setBoxed(out, o, c, before[c]);
+      }
+      out.setRowKindAt(o, RowKind.UPDATE_BEFORE);
+      emitter.commitRow();
+      int n = emitter.openRow(RowKind.UPDATE_AFTER, end - 1, wm);
+      ColumnarBatch next = emitter.batch();
+      for (int c = 0; c < now.length; c++) {
+        setBoxed(next, n, c, now[c]);
+      }
+      emitter.commitRow();
+    }
+    w.emitted.put(storedKey, now);
+  }
+
+  private static void setBoxed(ColumnarBatch out, int row, int col, Object value) {
+    if (value == null) {
+      out.putNull(row, col);
+      return;
+    }
+    DataType t = out.schema().column(col).type();
+    switch (value) {
+      case Boolean b -> out.putLong(row, col, b ? 1 : 0);
+      case Integer i -> out.putLong(row, col, i);
+      case Long l -> out.putLong(row, col, l);
+      case Double d -> out.putDouble(row, col, d);
+      case java.math.BigDecimal d when t.isCompactDecimal() -> out.putLong(row, col, d.unscaledValue().longValueExact());
+      case java.time.LocalDateTime ts -> out.putLong(row, col, ts.toInstant(java.time.ZoneOffset.UTC).toEpochMilli());
+      default -> out.putObject(row, col, value);
+    }
+  }
+
+  private void writeRow(ColumnarBatch out, int o, long start, long end, GroupKey key, Accumulator[] accs) {
+    int k = 0;
+    for (int c = 0; c < keySources.length; c++) {
+      switch (keySources[c]) {
+        case WINDOW_START -> out.putLong(o, c, start);
+        case WINDOW_END -> out.putLong(o, c, end);
+        case COLUMN -> {
+          if (key.isNull(k)) {
+            out.putNull(o, c);
+          } else if (keyLongBacked[k]) {
+            out.putLong(o, c, key.longValue(k));
+          } else if (keyTypes[k].kind() == TypeKind.DOUBLE) {
+            out.putDouble(o, c, key.doubleValue(k));
+          } else {
+            out.putObject(o, c, key.objectValue(k));
+          }
+          k++;
+        }
+      }
+    }
+    for (int a = 0; a < accs.length; a++) {
+      accs[a].writeResult(out, o, keySources.length + a);
     }
   }
 
@@ -139,31 +244,7 @@ public final class TumblingWindowAggregateOperator implements Operator {
     long end = w.start + size;
     for (Map.Entry<GroupKey, Accumulator[]> e : w.groups.entrySet()) {
       int o = emitter.openRow(RowKind.INSERT, end - 1, end - 1);
-      ColumnarBatch out = emitter.batch();
-      GroupKey key = e.getKey();
-      int k = 0;
-      for (int c = 0; c < keySources.length; c++) {
-        switch (keySources[c]) {
-          case WINDOW_START -> out.putLong(o, c, w.start);
-          case WINDOW_END -> out.putLong(o, c, end);
-          case COLUMN -> {
-            if (key.isNull(k)) {
-              out.putNull(o, c);
-            } else if (keyLongBacked[k]) {
-              out.putLong(o, c, key.longValue(k));
-            } else if (keyTypes[k].kind() == TypeKind.DOUBLE) {
-              out.putDouble(o, c, key.doubleValue(k));
-            } else {
-              out.putObject(o, c, key.objectValue(k));
-            }
-            k++;
-          }
-        }
-      }
-      Accumulator[] accs = e.getValue();
-      for (int a = 0; a < accs.length; a++) {
-        accs[a].writeResult(out, o, keySources.length + a);
-      }
+      writeRow(emitter.batch(), o, w.start, end, e.getKey(), e.getValue());
       emitter.commitRow();
     }
   }

@@ -16,6 +16,15 @@ public sealed interface PlanNode permits ScanNode, CalcNode, TumbleNode, WindowA
   /** Window columns of this node's output, when it is (a projection of) a windowed table, else null. */
   WindowColumns window();
 
+  /**
+   * Whether the output is a changelog (rows of every {@link dev.laminar.sdk.row.RowKind}) rather than
+   * append-only inserts.
+   */
+  default boolean changelog() {
+    PlanNode in = input();
+    return in != null && in.changelog();
+  }
+
   /** The single input, or null for a scan. */
   PlanNode input();
 

@@ -4,7 +4,11 @@ import dev.laminar.runtime.Operator;
 import dev.laminar.sdk.type.Schema;
 
 /** Reads a named source or stream; deploying a plan attaches its chain to that stream. */
-public record ScanNode(String streamName, Schema schema, int rowtimeColumn) implements PlanNode {
+public record ScanNode(String streamName, Schema schema, int rowtimeColumn, boolean changelog) implements PlanNode {
+  public ScanNode(String streamName, Schema schema, int rowtimeColumn) {
+    this(streamName, schema, rowtimeColumn, false);
+  }
+
   @Override
   public WindowColumns window() {
     return null;
@@ -22,6 +26,6 @@ public record ScanNode(String streamName, Schema schema, int rowtimeColumn) impl
 
   @Override
   public String describe() {
-    return "Scan(" + streamName + ")";
+    return "Scan(" + streamName + (changelog ? ", changelog" : "") + ")";
   }
 }

@@ -11,7 +11,22 @@ import java.util.List;
 
 /** GROUP BY over a tumbling window, emitted once per window when the watermark passes its end. */
 public record WindowAggregateNode(PlanNode input, long sizeMillis, int windowStartColumn, KeySource[] keySources,
-    int[] keyColumns, AggregateSpec[] aggregates, Schema schema) implements PlanNode {
+    int[] keyColumns, AggregateSpec[] aggregates, Schema schema, TumblingWindowAggregateOperator.Emit emit) implements PlanNode {
+  public WindowAggregateNode(PlanNode input, long sizeMillis, int windowStartColumn, KeySource[] keySources,
+      int[] keyColumns, AggregateSpec[] aggregates, Schema schema) {
+    this(input, sizeMillis, windowStartColumn, keySources, keyColumns, aggregates, schema, TumblingWindowAggregateOperator.Emit.ON_WINDOW_CLOSE);
+  }
+
+  /** The same aggregate with another emit mode. */
+  public WindowAggregateNode withEmit(TumblingWindowAggregateOperator.Emit mode) {
+    return new WindowAggregateNode(input, sizeMillis, windowStartColumn, keySources, keyColumns, aggregates, schema, mode);
+  }
+
+  @Override
+  public boolean changelog() {
+    return emit != TumblingWindowAggregateOperator.Emit.ON_WINDOW_CLOSE;
+  }
+
   /**
    * A windowed result's event time is window_end − 1 ms, carried by its {@code window_end} column
    * (or {@code window_start} when only that is selected): windowing this stream again (1 s bars →
@@ -48,7 +63,7 @@ public record WindowAggregateNode(PlanNode input, long sizeMillis, int windowSta
   @Override
   public Operator instantiate(Operator downstream, int batchCapacity, PlanMetrics metrics) {
     return new TumblingWindowAggregateOperator(sizeMillis, windowStartColumn, keySources, keyColumns, input.schema(),
-        aggregates, schema, batchCapacity, downstream, metrics.lateRowsDropped());
+        aggregates, schema, batchCapacity, downstream, metrics.lateRowsDropped(), emit);
   }
 
   @Override
@@ -62,6 +77,6 @@ public record WindowAggregateNode(PlanNode input, long sizeMillis, int windowSta
       });
     }
     return "WindowAggregate(tumble=" + sizeMillis + " ms, keys=" + keys + ", aggregates=" + Arrays.toString(aggregates)
-        + ", emit=ON WINDOW CLOSE)";
+        + ", emit=" + emit.name().replace('_', ' ') + ")";
   }
 }

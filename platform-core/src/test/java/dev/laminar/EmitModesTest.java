@@ -1,0 +1,123 @@
+package dev.laminar;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.laminar.api.Laminar;
+import dev.laminar.api.LaminarConfig;
+import dev.laminar.api.SourceWriter;
+import dev.laminar.api.Subscription;
+import dev.laminar.sdk.row.Row;
+import dev.laminar.sdk.row.RowKind;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Exact output sequences of EMIT ON UPDATE, CHANGES, FINAL and ON WINDOW CLOSE on a tumbling aggregate. */
+class EmitModesTest {
+  private static final long T0 = 1_767_225_600_000L;
+
+  private Laminar db;
+
+  @BeforeEach
+  void open() {
+    db = Laminar.open(LaminarConfig.builder().pluginsDirectory(null).connector(new BackpressureTest.SlowSinkFactory()).build());
+    db.execute("CREATE SOURCE s (k VARCHAR, v BIGINT, ts TIMESTAMP(3) NOT NULL, WATERMARK FOR ts AS ts) "
+        + "WITH ('connector' = 'memory', 'chunk-rows' = '1')");
+  }
+
+  @AfterEach
+  void close() {
+    db.close();
+  }
+
+  private List<Row> run(String emit, Object[][] input) {
+    db.execute("CREATE STREAM agg AS SELECT k, SUM(v) AS total, COUNT(*) AS n "
+        + "FROM TABLE(TUMBLE(TABLE s, DESCRIPTOR(ts), INTERVAL '1' SECOND)) GROUP BY k, window_start, window_end " + emit);
+    Subscription out = db.subscribe("agg");
+    try (SourceWriter w = db.writer("s")) {
+      for (Object[] r : input) {
+        w.beginRow();
+        w.setString(0, (String) r[0]);
+        w.setLong(1, (Long) r[1]);
+        w.setTimestampMillis(2, T0 + (Long) r[2]);
+        w.endRow();
+      }
+    }
+    List<Row> rows = new ArrayList<>();
+    while (!out.isFinished()) {
+      rows.addAll(out.poll(Duration.ofMillis(100)));
+    }
+    return rows;
+  }
+
+  private static final Object[][] INPUT = {
+    {"a", 1L, 0L}, {"a", 2L, 100L}, {"b", 5L, 200L}, {"a", 0L, 300L}, {"a", 4L, 1_200L}};
+
+  private static Row row(RowKind kind, Object... values) {
+    return Row.ofKind(kind, values);
+  }
+
+  @Test
+  void changesEmitsInsertThenUpdateBeforeAndAfterPairs() {
+    assertThat(run("EMIT CHANGES", INPUT)).containsExactly(
+        row(RowKind.INSERT, "a", 1L, 1L),
+        row(RowKind.UPDATE_BEFORE, "a", 1L, 1L), row(RowKind.UPDATE_AFTER, "a", 3L, 2L),
+        row(RowKind.INSERT, "b", 5L, 1L),
+        row(RowKind.UPDATE_BEFORE, "a", 3L, 2L), row(RowKind.UPDATE_AFTER, "a", 3L, 3L),
+        row(RowKind.INSERT, "a", 4L, 1L));
+  }
+
+  @Test
+  void onUpdateEmitsTheNewValuePerKey() {
+    assertThat(run("EMIT ON UPDATE", INPUT)).containsExactly(
+        row(RowKind.INSERT, "a", 1L, 1L), row(RowKind.UPDATE_AFTER, "a", 3L, 2L), row(RowKind.INSERT, "b", 5L, 1L),
+        row(RowKind.UPDATE_AFTER, "a", 3L, 3L), row(RowKind.INSERT, "a", 4L, 1L));
+  }
+
+  @Test
+  void windowCloseAndFinalEmitOncePerWindowInOrder() {
+    List<Row> expected = List.of(row(RowKind.INSERT, "a", 3L, 3L), row(RowKind.INSERT, "b", 5L, 1L), row(RowKind.INSERT, "a", 4L, 1L));
+    assertThat(run("EMIT ON WINDOW CLOSE", INPUT)).containsExactlyElementsOf(expected);
+    db.execute("DROP STREAM agg");
+    db.execute("DROP SOURCE s");
+    db.execute("CREATE SOURCE s (k VARCHAR, v BIGINT, ts TIMESTAMP(3) NOT NULL, WATERMARK FOR ts AS ts) WITH ('connector' = 'memory')");
+    assertThat(run("EMIT FINAL", INPUT)).containsExactlyElementsOf(expected);
+  }
+
+  @Test
+  void anUnchangedResultEmitsNothing() {
+    db.execute("CREATE STREAM mx AS SELECT k, MAX(v) AS m FROM TABLE(TUMBLE(TABLE s, DESCRIPTOR(ts), INTERVAL '1' SECOND)) "
+        + "GROUP BY k, window_start, window_end EMIT ON UPDATE");
+    Subscription out = db.subscribe("mx");
+    try (SourceWriter w = db.writer("s")) {
+      for (long v : new long[] {1, 1, 2, 2}) {
+        w.beginRow();
+        w.setString(0, "a");
+        w.setLong(1, v);
+        w.setTimestampMillis(2, T0);
+        w.endRow();
+      }
+    }
+    List<Row> rows = new ArrayList<>();
+    while (!out.isFinished()) {
+      rows.addAll(out.poll(Duration.ofMillis(100)));
+    }
+    assertThat(rows).containsExactly(row(RowKind.INSERT, "a", 1L), row(RowKind.UPDATE_AFTER, "a", 2L));
+  }
+
+  @Test
+  void aChangelogIntoAnAppendOnlySinkIsAPlanningError() {
+    db.execute("CREATE STREAM agg AS SELECT k, window_end AS t, COUNT(*) AS n FROM TABLE(TUMBLE(TABLE s, DESCRIPTOR(ts), "
+        + "INTERVAL '1' SECOND)) GROUP BY k, window_start, window_end EMIT CHANGES");
+    assertThatThrownBy(() -> db.execute("CREATE SINK out_slow FROM agg WITH ('connector' = 'slow')"))
+        .hasMessageContaining("sink 'out_slow' (connector 'slow') is append-only, but 'agg' is a changelog");
+    db.execute("CREATE SINK out_mem FROM agg WITH ('connector' = 'memory')"); // accepts changelogs
+    assertThatThrownBy(() -> db.execute("CREATE STREAM again AS SELECT window_start, COUNT(*) FROM "
+        + "TABLE(TUMBLE(TABLE agg, DESCRIPTOR(t), INTERVAL '1' MINUTE)) GROUP BY window_start, window_end"))
+        .hasMessageContaining("over the changelog stream 'agg' is not supported yet");
+  }
+}
