@@ -97,4 +97,25 @@ class AggregateBreadthTest {
     assertThatThrownBy(() -> db.subscribe("SELECT SUM(DISTINCT v) FROM TABLE(TUMBLE(TABLE s, DESCRIPTOR(ts), INTERVAL '1' SECOND)) "
         + "GROUP BY window_start, window_end")).hasMessageContaining("SUM(DISTINCT ...) is not supported yet");
   }
+
+  @Test
+  void varianceAndStandardDeviationOverTumblingAndHoppingWindows() {
+    List<Row> rows = run("SELECT VAR_POP(v) AS vp, VARIANCE(v) AS vs, STDDEV_POP(v) AS sp, STDDEV(v) AS ss "
+        + "FROM TABLE(HOP(TABLE s, DESCRIPTOR(ts), INTERVAL '1' SECOND, INTERVAL '2' SECOND)) GROUP BY window_start, window_end",
+        new long[][] {{0, 2, 100}, {0, 4, 200}, {0, 4, 1100}, {0, NULL, 1150}, {0, 6, 1200}});
+    // windows: [-1s,1s): 2,4   [0s,2s): 2,4,4,6   [1s,3s): 4,6
+    assertThat(rows).hasSize(3);
+    Row all = rows.stream().filter(r -> Math.abs((Double) r.get(0) - 2.0) < 1e-12).findFirst().orElseThrow();
+    assertThat((Double) all.get(1)).isCloseTo(8.0 / 3, org.assertj.core.data.Offset.offset(1e-12));
+    assertThat((Double) all.get(2)).isCloseTo(Math.sqrt(2.0), org.assertj.core.data.Offset.offset(1e-12));
+    assertThat((Double) all.get(3)).isCloseTo(Math.sqrt(8.0 / 3), org.assertj.core.data.Offset.offset(1e-12));
+    assertThat(rows).filteredOn(r -> r.get(0).equals(1.0)).hasSize(2);
+  }
+
+  @Test
+  void sampleVarianceOfOneValueIsNull() {
+    List<Row> rows = run("SELECT VAR_SAMP(v) AS vs, VAR_POP(v) AS vp FROM TABLE(TUMBLE(TABLE s, DESCRIPTOR(ts), INTERVAL '1' SECOND)) "
+        + "GROUP BY window_start, window_end", new long[][] {{0, 7, 0}});
+    assertThat(rows).containsExactly(Row.of(null, 0.0));
+  }
 }

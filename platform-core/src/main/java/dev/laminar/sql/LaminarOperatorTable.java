@@ -54,6 +54,15 @@ public final class LaminarOperatorTable {
       SqlLibraryOperators.LEAST);
 
   /** The operator table without plugin or application functions. */
+  /** Standard deviation and variance return DOUBLE for every numeric argument (Calcite would keep INT). */
+  private static SqlAggFunction statistic(String name) {
+    return new LaminarAggFunction(name, opBinding -> opBinding.getTypeFactory().createTypeWithNullability(
+        opBinding.getTypeFactory().createSqlType(SqlTypeName.DOUBLE), true));
+  }
+
+  public static final List<SqlAggFunction> STATISTICS = List.of(statistic("STDDEV"), statistic("STDDEV_POP"),
+      statistic("STDDEV_SAMP"), statistic("VARIANCE"), statistic("VAR_POP"), statistic("VAR_SAMP"));
+
   public static SqlOperatorTable create() {
     return create(FunctionRegistry.EMPTY);
   }
@@ -61,6 +70,7 @@ public final class LaminarOperatorTable {
   /** The operator table the validator uses, with the functions {@code functions} holds now. */
   public static SqlOperatorTable create(FunctionRegistry functions) {
     List<SqlOperator> ours = new ArrayList<>(List.of(FIRST_VALUE, LAST_VALUE, AVG));
+    ours.addAll(STATISTICS);
     ours.addAll(LIBRARY);
     for (FunctionRegistry.Registered f : functions.scalarFunctions()) {
       ours.add(new ScalarFunctionOperator(f.function(), f.origin()));

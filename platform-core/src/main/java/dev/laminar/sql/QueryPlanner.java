@@ -379,11 +379,18 @@ public final class QueryPlanner {
       case "MAX" -> AggregateKind.MAX;
       case "AVG" -> AggregateKind.AVG;
       case "FIRST_VALUE" -> AggregateKind.FIRST_VALUE;
+      case "STDDEV_POP" -> AggregateKind.STDDEV_POP;
+      case "STDDEV", "STDDEV_SAMP" -> AggregateKind.STDDEV_SAMP;
+      case "VAR_POP" -> AggregateKind.VAR_POP;
+      case "VARIANCE", "VAR_SAMP" -> AggregateKind.VAR_SAMP;
       case "LAST_VALUE" -> AggregateKind.LAST_VALUE;
       default -> throw new SqlPlanningException("aggregate function " + name + " is not supported yet "
-          + "(supported: COUNT, COUNT(DISTINCT), APPROX_COUNT_DISTINCT, SUM, MIN, MAX, AVG, FIRST_VALUE, LAST_VALUE)");
+          + "(supported: COUNT, COUNT(DISTINCT), APPROX_COUNT_DISTINCT, SUM, MIN, MAX, AVG, FIRST_VALUE, LAST_VALUE, "
+          + "STDDEV, STDDEV_POP, STDDEV_SAMP, VARIANCE, VAR_POP, VAR_SAMP)");
     };
-    if ((kind == AggregateKind.SUM || kind == AggregateKind.AVG) && argType != null && !argType.isNumeric()) {
+    boolean numericOnly = kind == AggregateKind.SUM || kind == AggregateKind.AVG || kind == AggregateKind.STDDEV_POP
+        || kind == AggregateKind.STDDEV_SAMP || kind == AggregateKind.VAR_POP || kind == AggregateKind.VAR_SAMP;
+    if (numericOnly && argType != null && !argType.isNumeric()) {
       throw new SqlPlanningException(name + " needs a numeric argument, not " + argType);
     }
     DataType result = TypeMapping.toDataType(call.getType(), name);

@@ -49,6 +49,7 @@ public record AggregateSpec(AggregateKind kind, int argument, DataType argumentT
         default -> argumentType.isLongBacked() ? new LongExtreme(argument, kind == AggregateKind.MAX)
             : new ObjectExtreme(argument, kind == AggregateKind.MAX);
       };
+      case STDDEV_POP, STDDEV_SAMP, VAR_POP, VAR_SAMP -> new Moments(argument, argumentType, kind);
       case FIRST_VALUE -> new FirstLast(argument, false, argumentType);
       case LAST_VALUE -> new FirstLast(argument, true, argumentType);
     };
@@ -84,6 +85,66 @@ public record AggregateSpec(AggregateKind kind, int argument, DataType argumentT
     @Override
     public void writeResult(ColumnarBatch out, int row, int col) {
       inner.writeResult(out, row, col);
+    }
+  }
+
+  /**
+   * Variance and standard deviation (population and sample) by Welford's update, merged with Chan et
+   * al.'s formula, so panes combine exactly as one pass would up to rounding. Sample statistics of
+   * one value are NULL, of no value NULL.
+   */
+  private static final class Moments implements Accumulator {
+    private final int arg;
+    private final DataType type;
+    private final AggregateKind kind;
+    private long n;
+    private double mean;
+    private double m2;
+
+    Moments(int arg, DataType type, AggregateKind kind) {
+      this.arg = arg;
+      this.type = type;
+      this.kind = kind;
+    }
+
+    @Override
+    public void add(ColumnarBatch in, int row) {
+      if (in.isNull(row, arg)) {
+        return;
+      }
+      double x = switch (type.kind()) {
+        case DOUBLE -> in.getDouble(row, arg);
+        case DECIMAL -> in.getDecimal(row, arg).doubleValue();
+        default -> in.getLong(row, arg);
+      };
+      n++;
+      double delta = x - mean;
+      mean += delta / n;
+      m2 += delta * (x - mean);
+    }
+
+    @Override
+    public void merge(Accumulator other) {
+      Moments o = (Moments) other;
+      if (o.n == 0) {
+        return;
+      }
+      long total = n + o.n;
+      double delta = o.mean - mean;
+      mean += delta * o.n / total;
+      m2 += o.m2 + delta * delta * n * o.n / total;
+      n = total;
+    }
+
+    @Override
+    public void writeResult(ColumnarBatch out, int row, int col) {
+      boolean sample = kind == AggregateKind.STDDEV_SAMP || kind == AggregateKind.VAR_SAMP;
+      if (n == 0 || (sample && n == 1)) {
+        out.putNull(row, col);
+        return;
+      }
+      double variance = Math.max(0, m2 / (sample ? n - 1 : n));
+      out.putDouble(row, col, kind == AggregateKind.STDDEV_POP || kind == AggregateKind.STDDEV_SAMP ? Math.sqrt(variance) : variance);
     }
   }
 
