@@ -75,37 +75,44 @@ void LaminarAddOption(List<SqlNode> list) :
     }
 }
 
-/** Parses an optional emit clause that follows a query. */
+/**
+ * Parses the optional clauses that follow a query: an EMIT mode and/or ALLOW LATENESS interval and
+ * LATE DATA TO stream (at least one of them).
+ */
 SqlEmit LaminarEmit() :
 {
-    final Span s;
-    final SqlLiteral interval;
+    Span s = null;
+    EmitMode mode = null;
+    SqlLiteral interval = null;
+    SqlLiteral lateness = null;
+    SqlIdentifier lateTarget = null;
 }
 {
-    <EMIT> { s = span(); }
     (
-        LOOKAHEAD(2)
-        <ON> <WINDOW> <CLOSE> {
-            return new SqlEmit(s.end(this), EmitMode.ON_WINDOW_CLOSE, null);
-        }
+        <EMIT> { s = span(); }
+        (
+            LOOKAHEAD(2)
+            <ON> <WINDOW> <CLOSE> { mode = EmitMode.ON_WINDOW_CLOSE; }
+        |
+            <ON> <UPDATE> { mode = EmitMode.ON_UPDATE; }
+        |
+            <CHANGES> { mode = EmitMode.CHANGES; }
+        |
+            <FINAL> { mode = EmitMode.FINAL; }
+        |
+            <EVERY> interval = IntervalLiteral() { mode = EmitMode.EVERY; }
+        )
+        [ <ALLOW> <LATENESS> lateness = IntervalLiteral() ]
+        [ <LATE> <DATA> <TO> lateTarget = SimpleIdentifier() ]
     |
-        <ON> <UPDATE> {
-            return new SqlEmit(s.end(this), EmitMode.ON_UPDATE, null);
-        }
+        <ALLOW> { s = span(); } <LATENESS> lateness = IntervalLiteral()
+        [ <LATE> <DATA> <TO> lateTarget = SimpleIdentifier() ]
     |
-        <CHANGES> {
-            return new SqlEmit(s.end(this), EmitMode.CHANGES, null);
-        }
-    |
-        <FINAL> {
-            return new SqlEmit(s.end(this), EmitMode.FINAL, null);
-        }
-    |
-        <EVERY> interval = IntervalLiteral() {
-            return new SqlEmit(s.end(this), EmitMode.EVERY,
-                (SqlIntervalLiteral) interval);
-        }
+        <LATE> { s = span(); } <DATA> <TO> lateTarget = SimpleIdentifier()
     )
+    {
+        return new SqlEmit(s.end(this), mode, (SqlIntervalLiteral) interval, (SqlIntervalLiteral) lateness, lateTarget);
+    }
 }
 
 /** Parses a column declaration: name type [NOT NULL | NULL]. */

@@ -96,7 +96,7 @@ public final class Engine implements AutoCloseable {
     List<QueryPlanner.Table> tables = new ArrayList<>();
     for (CatalogObject o : objects.values()) {
       if (o.node() != null) {
-        tables.add(new QueryPlanner.Table(o.name, o.schema, o.rowtimeColumn(), o instanceof StreamObject st && st.query.plan().changelog()));
+        tables.add(new QueryPlanner.Table(o.name, o.schema, o.rowtimeColumn(), o instanceof StreamObject st && st.isChangelog()));
       }
     }
     return tables;
@@ -184,11 +184,31 @@ public final class Engine implements AutoCloseable {
   public synchronized void createStream(String name, PlannedQuery query, String ddl) {
     checkFree(name);
     StreamObject stream = new StreamObject(name, ddl, query);
+    StreamObject late = lateDataStream(name, query);
+    if (late != null) {
+      stream.metrics.lateOutput(late.node);
+    }
     Operator chain = instantiate(query.plan(), stream.node, stream.metrics);
     CatalogObject input = readable(query.plan().scan().streamName());
     stream.node.onConsumerFailure(this::consumerFailed);
     reactor.execute(() -> input.node().attach(chain, stream));
     objects.put(key(name), stream);
+    if (late != null) {
+      objects.put(key(late.name), late);
+    }
+  }
+
+  /** The side stream of a LATE DATA TO clause (rows as the windowed aggregate received them), or null. */
+  private StreamObject lateDataStream(String name, PlannedQuery query) {
+    for (PlanNode n = query.plan(); n != null; n = n.input()) {
+      if (n instanceof dev.laminar.sql.plan.WindowAggregateNode w && w.lateDataTarget() != null) {
+        checkFree(w.lateDataTarget());
+        StreamObject late = StreamObject.sideOutput(w.lateDataTarget(), name, w.input().schema(), w.input().rowtimeColumn(), query);
+        late.node.onConsumerFailure(this::consumerFailed);
+        return late;
+      }
+    }
+    return null;
   }
 
   private Operator instantiate(PlanNode plan, Operator downstream, PlanMetrics metrics) {
@@ -210,7 +230,7 @@ public final class Engine implements AutoCloseable {
     ConnectorRegistry.Entry entry = connectors.resolve(connectorId, ConnectorKind.SINK);
     ConnectorOptions validated = ConnectorOptions.validate(entry.factory().id(), entry.factory().options(), options);
     SinkConnector connector = withLoader(entry.classLoader(), () -> entry.factory().createSink(context(name, schema, validated, null)));
-    boolean changelog = query != null ? query.plan().changelog() : source instanceof StreamObject st && st.query.plan().changelog();
+    boolean changelog = query != null ? query.plan().changelog() : source instanceof StreamObject st && st.isChangelog();
     if (changelog && !connector.capabilities().contains(dev.laminar.sdk.sink.SinkCapability.ACCEPTS_CHANGELOG)) {
       closeQuietly(connector, name);
       throw new SqlPlanningException("sink '" + name + "' (connector '" + entry.factory().id() + "') is append-only, but '" + inputName
@@ -646,7 +666,13 @@ public final class Engine implements AutoCloseable {
       throw new SqlPlanningException(o == null ? "no " + kind.name().toLowerCase(Locale.ROOT) + " named '" + name + "'"
           : "'" + name + "' is a " + o.kind().name().toLowerCase(Locale.ROOT) + ", not a " + kind.name().toLowerCase(Locale.ROOT));
     }
-    List<CatalogObject> dependents = objects.values().stream().filter(d -> d.inputs().stream().anyMatch(i -> i.equalsIgnoreCase(o.name))).toList();
+    List<CatalogObject> sideStreams = objects.values().stream()
+        .filter(d -> d instanceof StreamObject st && st.sideOf != null && st.sideOf.equalsIgnoreCase(o.name)).toList();
+    if (o instanceof StreamObject st && st.sideOf != null) {
+      throw new SqlPlanningException("stream '" + o.name + "' carries the late rows of stream '" + st.sideOf + "'; it is dropped with it");
+    }
+    List<CatalogObject> dependents = objects.values().stream().filter(d -> !sideStreams.contains(d))
+        .filter(d -> d.inputs().stream().anyMatch(i -> i.equalsIgnoreCase(o.name))).toList();
     List<String> dropped = new ArrayList<>();
     if (!dependents.isEmpty()) {
       if (!cascade) {
@@ -658,8 +684,22 @@ public final class Engine implements AutoCloseable {
         dropped.addAll(drop(d.kind(), d.name, true, true));
       }
     }
+    for (CatalogObject side : sideStreams) {
+      List<CatalogObject> readers = objects.values().stream().filter(d -> d.inputs().stream().anyMatch(i -> i.equalsIgnoreCase(side.name))).toList();
+      if (!readers.isEmpty() && !cascade) {
+        throw new SqlPlanningException("cannot drop " + kind.name().toLowerCase(Locale.ROOT) + " '" + o.name + "': its late-data stream '"
+            + side.name + "' is read by " + readers.stream().map(d -> d.name).toList() + "; drop those first or use DROP ... CASCADE");
+      }
+      for (CatalogObject d : readers) {
+        dropped.addAll(drop(d.kind(), d.name, true, true));
+      }
+    }
     stop(o);
     objects.remove(key(o.name));
+    for (CatalogObject side : sideStreams) {
+      objects.remove(key(side.name));
+      dropped.add(side.name);
+    }
     dropped.add(o.name);
     return dropped;
   }
@@ -792,6 +832,6 @@ public final class Engine implements AutoCloseable {
 
   /** The CREATE statements of every object, in creation order (what the data directory keeps). */
   public synchronized List<String> catalogDdl() {
-    return objects.values().stream().map(o -> o.ddl).toList();
+    return objects.values().stream().map(o -> o.ddl).filter(java.util.Objects::nonNull).toList();
   }
 }

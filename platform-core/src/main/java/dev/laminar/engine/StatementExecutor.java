@@ -235,28 +235,44 @@ public final class StatementExecutor {
     if (emit == null) {
       return q;
     }
+    String clause = emit.mode() != null ? "EMIT " + emit.mode().sql() : emit.allowedLateness() != null ? "ALLOW LATENESS" : "LATE DATA TO";
     if (!containsWindowAggregate(q.plan())) {
-      throw at(emit.getParserPosition(), "EMIT " + emit.mode().sql() + " needs a windowed aggregation (GROUP BY window_start, window_end)", null);
+      throw at(emit.getParserPosition(), clause + " needs a windowed aggregation (GROUP BY window_start, window_end)", null);
     }
-    dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.Emit mode = switch (emit.mode()) {
-      case ON_WINDOW_CLOSE, FINAL -> dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.Emit.ON_WINDOW_CLOSE;
-      case ON_UPDATE -> dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.Emit.ON_UPDATE;
-      case CHANGES -> dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.Emit.CHANGES;
-      case EVERY -> throw at(emit.getParserPosition(), "EMIT EVERY is not supported yet (it needs processing-time timers)", null);
-    };
-    if (mode == dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.Emit.ON_WINDOW_CLOSE) {
+    dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.Emit mode = emit.mode() == null
+        ? dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.Emit.ON_WINDOW_CLOSE : switch (emit.mode()) {
+          case ON_WINDOW_CLOSE, FINAL -> dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.Emit.ON_WINDOW_CLOSE;
+          case ON_UPDATE -> dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.Emit.ON_UPDATE;
+          case CHANGES -> dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.Emit.CHANGES;
+          case EVERY -> throw at(emit.getParserPosition(), "EMIT EVERY is not supported yet (it needs processing-time timers)", null);
+        };
+    long lateness = 0;
+    if (emit.allowedLateness() != null) {
+      SqlIntervalLiteral.IntervalValue v = emit.allowedLateness().getValueAs(SqlIntervalLiteral.IntervalValue.class);
+      if (v.getIntervalQualifier().isYearMonth() || SqlParserUtil.intervalToMillis(v) < 0) {
+        throw at(emit.allowedLateness().getParserPosition(), "ALLOW LATENESS needs a non-negative day-time interval", null);
+      }
+      lateness = SqlParserUtil.intervalToMillis(v);
+    }
+    if (emit.mode() == dev.laminar.sql.parser.ddl.EmitMode.FINAL && lateness > 0) {
+      throw at(emit.getParserPosition(), "EMIT FINAL with ALLOW LATENESS (one result after the lateness) is not supported yet", null);
+    }
+    String lateTarget = emit.lateDataTarget() == null ? null : emit.lateDataTarget().getSimple();
+    if (mode == dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.Emit.ON_WINDOW_CLOSE && lateness == 0 && lateTarget == null) {
       return q;
     }
-    PlanNode rewritten = applyEmit(q.plan(), mode, emit);
+    PlanNode rewritten = applyEmit(q.plan(), mode, lateness, lateTarget, emit);
     return new PlannedQuery(rewritten, q.logicalPlan(), q.functionOrigins());
   }
 
-  private static PlanNode applyEmit(PlanNode n, dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.Emit mode, SqlEmit emit) {
+  private static PlanNode applyEmit(PlanNode n, dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.Emit mode, long lateness,
+      String lateTarget, SqlEmit emit) {
     return switch (n) {
-      case WindowAggregateNode w -> w.withEmit(mode);
-      case dev.laminar.sql.plan.CalcNode c -> new dev.laminar.sql.plan.CalcNode(applyEmit(c.input(), mode, emit), c.condition(),
-          c.projections(), c.schema(), c.rowtimeColumn(), c.window());
-      default -> throw at(emit.getParserPosition(), "EMIT " + emit.mode().sql() + " is supported on TUMBLE aggregates only so far", null);
+      case WindowAggregateNode w -> w.withEmit(mode, lateness, lateTarget);
+      case dev.laminar.sql.plan.CalcNode c -> new dev.laminar.sql.plan.CalcNode(applyEmit(c.input(), mode, lateness, lateTarget, emit),
+          c.condition(), c.projections(), c.schema(), c.rowtimeColumn(), c.window());
+      default -> throw at(emit.getParserPosition(), "EMIT modes, ALLOW LATENESS and LATE DATA TO are supported on TUMBLE aggregates "
+          + "only so far", null);
     };
   }
 
@@ -346,7 +362,8 @@ public final class StatementExecutor {
       }
       switch (o) {
         case SourceObject src -> rows.add(Row.of(src.name, src.connectorId, src.status(), src.rowsRead()));
-        case StreamObject st -> rows.add(Row.of(st.name, st.status(), st.metrics.lateRowsDropped().get(), st.inputs().get(0)));
+        case StreamObject st -> rows.add(Row.of(st.name, st.status(), st.metrics.lateRowsDropped().get(), st.inputs().get(0),
+            st.metrics.lateRowsAccepted().get(), st.metrics.lateRowsRedirected().get()));
         case SinkObject sk -> rows.add(Row.of(sk.name, sk.connectorId, sk.input, sk.status(), sk.runner.rowsHandled()));
       }
     }
@@ -354,7 +371,8 @@ public final class StatementExecutor {
       case SOURCE -> Schema.builder().column("name", DataType.VARCHAR).column("connector", DataType.VARCHAR)
           .column("status", DataType.VARCHAR).column("rows_read", DataType.BIGINT).build();
       case STREAM -> Schema.builder().column("name", DataType.VARCHAR).column("status", DataType.VARCHAR)
-          .column("late_rows_dropped", DataType.BIGINT).column("reads", DataType.VARCHAR).build();
+          .column("late_rows_dropped", DataType.BIGINT).column("reads", DataType.VARCHAR)
+          .column("late_rows_accepted", DataType.BIGINT).column("late_rows_redirected", DataType.BIGINT).build();
       case SINK -> Schema.builder().column("name", DataType.VARCHAR).column("connector", DataType.VARCHAR)
           .column("reads", DataType.VARCHAR).column("status", DataType.VARCHAR).column("rows_written", DataType.BIGINT).build();
     };
@@ -398,7 +416,8 @@ public final class StatementExecutor {
     switch (o) {
       case SourceObject s -> rows.add(Row.of("(source)", "connector " + s.connectorId, null, s.status() + ", rows read " + s.rowsRead()));
       case StreamObject s -> rows.add(Row.of("(stream)", "reads " + s.inputs().get(0), null, s.status() + ", late rows dropped "
-          + s.metrics.lateRowsDropped().get()));
+          + s.metrics.lateRowsDropped().get() + ", accepted " + s.metrics.lateRowsAccepted().get() + ", redirected "
+          + s.metrics.lateRowsRedirected().get()));
       case SinkObject s -> rows.add(Row.of("(sink)", "connector " + s.connectorId + ", reads " + s.input, null, s.status()
           + ", rows written " + s.runner.rowsHandled() + (s.failure() != null ? ", error: " + s.failure().getMessage() : "")));
     }

@@ -10,11 +10,34 @@ final class StreamObject extends CatalogObject {
   final PlannedQuery query;
   final StreamNode node;
   final PlanMetrics metrics = new PlanMetrics();
+  /** For a LATE DATA TO side stream: the stream whose late rows it carries; null otherwise. */
+  final String sideOf;
+  private final int rowtime;
 
   StreamObject(String name, String ddl, PlannedQuery query) {
     super(name, query.plan().schema(), ddl);
     this.query = query;
     this.node = new StreamNode(name, query.plan().schema());
+    this.sideOf = null;
+    this.rowtime = query.plan().rowtimeColumn();
+  }
+
+  private StreamObject(String name, String sideOf, dev.laminar.sdk.type.Schema schema, int rowtime, PlannedQuery mainQuery) {
+    super(name, schema, null); // recreated by its main stream's statement
+    this.query = mainQuery;
+    this.node = new StreamNode(name, schema);
+    this.sideOf = sideOf;
+    this.rowtime = rowtime;
+  }
+
+  /** Whether its rows form a changelog (a side stream is append-only). */
+  boolean isChangelog() {
+    return sideOf == null && query.plan().changelog();
+  }
+
+  /** The side stream receiving the rows of {@code main} later than its allowed lateness. */
+  static StreamObject sideOutput(String name, String main, dev.laminar.sdk.type.Schema schema, int rowtime, PlannedQuery mainQuery) {
+    return new StreamObject(name, main, schema, rowtime, mainQuery);
   }
 
   @Override
@@ -29,12 +52,12 @@ final class StreamObject extends CatalogObject {
 
   @Override
   int rowtimeColumn() {
-    return query.plan().rowtimeColumn();
+    return rowtime;
   }
 
   @Override
   List<String> inputs() {
-    return List.of(query.plan().scan().streamName());
+    return List.of(sideOf != null ? sideOf : query.plan().scan().streamName());
   }
 
   @Override

@@ -47,12 +47,18 @@ public final class TumblingWindowAggregateOperator implements Operator {
   private final BatchEmitter emitter;
   private final Counter lateRowsDropped;
   private final Emit emit;
+  private long allowedLateness;
+  private BatchEmitter lateEmitter;
+  private Counter lateAccepted = new Counter();
+  private Counter lateRedirected = new Counter();
   /** Open windows, ordered by start. Few are open at once (out-of-orderness / size + 1). */
   private final List<Window> windows = new ArrayList<>();
   private long watermark = ColumnarBatch.NO_TIME;
 
   private static final class Window {
     final long start;
+    /** Whether the watermark has passed the window's end (its ON WINDOW CLOSE result is out). */
+    boolean fired;
     final Map<GroupKey, Accumulator[]> groups = new LinkedHashMap<>();
     /** Per group, the result last emitted (ON_UPDATE / CHANGES only). */
     final Map<GroupKey, Object[]> emitted = new java.util.HashMap<>();
@@ -100,6 +106,19 @@ public final class TumblingWindowAggregateOperator implements Operator {
     this.lateRowsDropped = lateRowsDropped;
   }
 
+  /**
+   * {@code ALLOW LATENESS}: windows stay open {@code millis} after their end; a row arriving in that
+   * time updates its window and the corrected result is re-emitted as a change (-U old, +U new).
+   * Rows later than that go to {@code lateOutput} (LATE DATA TO), or are dropped; all are counted.
+   */
+  public void allowLateness(long millis, Operator lateOutput, Schema inputSchema, int batchCapacity, Counter accepted,
+      Counter redirected) {
+    this.allowedLateness = millis;
+    this.lateEmitter = lateOutput == null ? null : new BatchEmitter(inputSchema, batchCapacity, lateOutput);
+    this.lateAccepted = accepted;
+    this.lateRedirected = redirected;
+  }
+
   @Override
   public void process(ColumnarBatch in) {
     final int n = in.size();
@@ -109,11 +128,23 @@ public final class TumblingWindowAggregateOperator implements Operator {
         advance(wm);
       }
       long start = in.getLong(r, windowStartColumn);
-      if (start + size <= watermark) {
-        lateRowsDropped.increment();
+      if (start + size + allowedLateness <= watermark) {
+        if (lateEmitter != null) {
+          lateEmitter.copyRow(in, r);
+          lateRedirected.increment();
+        } else {
+          lateRowsDropped.increment();
+        }
         continue;
       }
+      boolean late = start + size <= watermark;
+      if (late) {
+        lateAccepted.increment();
+      }
       Window w = window(start);
+      if (late) {
+        w.fired = true; // a window first seen after its end: its rows go out as changes
+      }
       GroupKey key = probe.load(in, r, keyLongBacked);
       Accumulator[] accs = w.groups.get(key);
       if (accs == null) {
@@ -127,11 +158,14 @@ public final class TumblingWindowAggregateOperator implements Operator {
       for (Accumulator acc : accs) {
         acc.add(in, r);
       }
-      if (emit != Emit.ON_WINDOW_CLOSE) {
+      if (emit != Emit.ON_WINDOW_CLOSE || w.fired) {
         emitChange(w, key, accs, in.watermark(r));
       }
     }
     emitter.flush();
+    if (lateEmitter != null) {
+      lateEmitter.flush();
+    }
   }
 
   private Window window(long start) {
@@ -154,11 +188,20 @@ public final class TumblingWindowAggregateOperator implements Operator {
   /** Moves the watermark and emits (or, for ON_UPDATE / CHANGES, just closes) every window whose end it has reached. */
   private void advance(long wm) {
     watermark = wm;
-    while (!windows.isEmpty() && windows.get(0).start + size <= wm) {
-      Window w = windows.remove(0);
-      if (emit == Emit.ON_WINDOW_CLOSE) {
-        emit(w, wm);
+    for (int i = 0; i < windows.size(); i++) {
+      Window w = windows.get(i);
+      if (w.start + size > wm) {
+        break;
       }
+      if (!w.fired) {
+        w.fired = true;
+        if (emit == Emit.ON_WINDOW_CLOSE) {
+          emit(w, wm);
+        }
+      }
+    }
+    while (!windows.isEmpty() && windows.get(0).start + size + allowedLateness <= wm) {
+      windows.remove(0); // past the allowed lateness: nothing can change it any more
     }
   }
 
@@ -244,7 +287,15 @@ public final class TumblingWindowAggregateOperator implements Operator {
     long end = w.start + size;
     for (Map.Entry<GroupKey, Accumulator[]> e : w.groups.entrySet()) {
       int o = emitter.openRow(RowKind.INSERT, end - 1, end - 1);
-      writeRow(emitter.batch(), o, w.start, end, e.getKey(), e.getValue());
+      ColumnarBatch out = emitter.batch();
+      writeRow(out, o, w.start, end, e.getKey(), e.getValue());
+      if (allowedLateness > 0) {
+        Object[] snapshot = new Object[out.schema().size()];
+        for (int c = 0; c < snapshot.length; c++) {
+          snapshot[c] = out.getObject(o, c);
+        }
+        w.emitted.put(e.getKey(), snapshot); // later changes retract it
+      }
       emitter.commitRow();
     }
   }
@@ -256,12 +307,20 @@ public final class TumblingWindowAggregateOperator implements Operator {
       emitter.flush();
     }
     emitter.downstream().onWatermark(wm);
+    if (lateEmitter != null) {
+      lateEmitter.flush();
+      lateEmitter.downstream().onWatermark(wm);
+    }
   }
 
   @Override
   public void onEndOfInput() {
     advance(Long.MAX_VALUE);
     emitter.flush();
+    if (lateEmitter != null) {
+      lateEmitter.flush();
+      lateEmitter.downstream().onEndOfInput();
+    }
     emitter.downstream().onEndOfInput();
   }
 

@@ -2,9 +2,34 @@ package dev.laminar.sql.plan;
 
 import dev.laminar.runtime.Counter;
 
-/** Counters a deployed plan updates, shown by DESCRIBE and SHOW STREAMS. */
+/**
+ * What a deployed plan reports and where its side output goes: the late-row counters shown by
+ * DESCRIBE and SHOW STREAMS, and the operator receiving rows sent with {@code LATE DATA TO}.
+ */
 public final class PlanMetrics {
   private final Counter lateRowsDropped = new Counter();
+  private final Counter lateRowsAccepted = new Counter();
+  private final Counter lateRowsRedirected = new Counter();
+  private dev.laminar.runtime.Operator lateOutput;
+
+  /** Rows that arrived after their window had fired but within ALLOW LATENESS, and updated it. */
+  public Counter lateRowsAccepted() {
+    return lateRowsAccepted;
+  }
+
+  /** Rows later than the allowed lateness sent to the LATE DATA TO stream. */
+  public Counter lateRowsRedirected() {
+    return lateRowsRedirected;
+  }
+
+  /** Where rows later than the allowed lateness go, or null (they are dropped). */
+  public dev.laminar.runtime.Operator lateOutput() {
+    return lateOutput;
+  }
+
+  public void lateOutput(dev.laminar.runtime.Operator output) {
+    this.lateOutput = output;
+  }
 
   /** Rows that arrived after their window had closed and were dropped. */
   public Counter lateRowsDropped() {

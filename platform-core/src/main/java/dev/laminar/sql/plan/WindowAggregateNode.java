@@ -11,20 +11,24 @@ import java.util.List;
 
 /** GROUP BY over a tumbling window, emitted once per window when the watermark passes its end. */
 public record WindowAggregateNode(PlanNode input, long sizeMillis, int windowStartColumn, KeySource[] keySources,
-    int[] keyColumns, AggregateSpec[] aggregates, Schema schema, TumblingWindowAggregateOperator.Emit emit) implements PlanNode {
+    int[] keyColumns, AggregateSpec[] aggregates, Schema schema, TumblingWindowAggregateOperator.Emit emit,
+    long allowedLatenessMillis, String lateDataTarget) implements PlanNode {
   public WindowAggregateNode(PlanNode input, long sizeMillis, int windowStartColumn, KeySource[] keySources,
       int[] keyColumns, AggregateSpec[] aggregates, Schema schema) {
-    this(input, sizeMillis, windowStartColumn, keySources, keyColumns, aggregates, schema, TumblingWindowAggregateOperator.Emit.ON_WINDOW_CLOSE);
+    this(input, sizeMillis, windowStartColumn, keySources, keyColumns, aggregates, schema, TumblingWindowAggregateOperator.Emit.ON_WINDOW_CLOSE,
+        0, null);
   }
 
-  /** The same aggregate with another emit mode. */
-  public WindowAggregateNode withEmit(TumblingWindowAggregateOperator.Emit mode) {
-    return new WindowAggregateNode(input, sizeMillis, windowStartColumn, keySources, keyColumns, aggregates, schema, mode);
+  /** The same aggregate with another emit mode, allowed lateness and LATE DATA TO stream (or null). */
+  public WindowAggregateNode withEmit(TumblingWindowAggregateOperator.Emit mode, long lateness, String lateTarget) {
+    return new WindowAggregateNode(input, sizeMillis, windowStartColumn, keySources, keyColumns, aggregates, schema, mode,
+        lateness, lateTarget);
   }
 
+  /** A changelog when updates are emitted, or when allowed lateness re-emits corrected windows. */
   @Override
   public boolean changelog() {
-    return emit != TumblingWindowAggregateOperator.Emit.ON_WINDOW_CLOSE;
+    return emit != TumblingWindowAggregateOperator.Emit.ON_WINDOW_CLOSE || allowedLatenessMillis > 0;
   }
 
   /**
@@ -62,8 +66,13 @@ public record WindowAggregateNode(PlanNode input, long sizeMillis, int windowSta
 
   @Override
   public Operator instantiate(Operator downstream, int batchCapacity, PlanMetrics metrics) {
-    return new TumblingWindowAggregateOperator(sizeMillis, windowStartColumn, keySources, keyColumns, input.schema(),
-        aggregates, schema, batchCapacity, downstream, metrics.lateRowsDropped(), emit);
+    TumblingWindowAggregateOperator op = new TumblingWindowAggregateOperator(sizeMillis, windowStartColumn, keySources, keyColumns,
+        input.schema(), aggregates, schema, batchCapacity, downstream, metrics.lateRowsDropped(), emit);
+    if (allowedLatenessMillis > 0 || metrics.lateOutput() != null) {
+      op.allowLateness(allowedLatenessMillis, metrics.lateOutput(), input.schema(), batchCapacity, metrics.lateRowsAccepted(),
+          metrics.lateRowsRedirected());
+    }
+    return op;
   }
 
   @Override
@@ -77,6 +86,7 @@ public record WindowAggregateNode(PlanNode input, long sizeMillis, int windowSta
       });
     }
     return "WindowAggregate(tumble=" + sizeMillis + " ms, keys=" + keys + ", aggregates=" + Arrays.toString(aggregates)
-        + ", emit=" + emit.name().replace('_', ' ') + ")";
+        + ", emit=" + emit.name().replace('_', ' ') + (allowedLatenessMillis > 0 ? ", lateness=" + allowedLatenessMillis + " ms" : "")
+        + (lateDataTarget != null ? ", late data to " + lateDataTarget : "") + ")";
   }
 }

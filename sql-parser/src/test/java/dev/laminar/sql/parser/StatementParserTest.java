@@ -142,4 +142,24 @@ class StatementParserTest {
     // the new keywords stay usable as names
     assertThat(parse("SELECT plugin, install, remove FROM plugins")).isInstanceOf(SqlSelect.class);
   }
+
+  @Test
+  void latenessClausesFollowTheEmitClauseOrStandAlone() {
+    final dev.laminar.sql.parser.ddl.SqlCreateStream both = parse("CREATE STREAM s AS SELECT a FROM t "
+        + "EMIT ON WINDOW CLOSE ALLOW LATENESS INTERVAL '5' SECOND LATE DATA TO late_rows",
+        dev.laminar.sql.parser.ddl.SqlCreateStream.class);
+    assertThat(both.emit().mode()).isEqualTo(dev.laminar.sql.parser.ddl.EmitMode.ON_WINDOW_CLOSE);
+    assertThat(both.emit().allowedLateness()).isNotNull();
+    assertThat(both.emit().lateDataTarget().getSimple()).isEqualTo("late_rows");
+    final dev.laminar.sql.parser.ddl.SqlCreateStream alone = parse(
+        "CREATE STREAM s AS SELECT a FROM t ALLOW LATENESS INTERVAL '1' MINUTE", dev.laminar.sql.parser.ddl.SqlCreateStream.class);
+    assertThat(alone.emit().mode()).isNull();
+    assertThat(alone.emit().lateDataTarget()).isNull();
+    final dev.laminar.sql.parser.ddl.SqlCreateStream target = parse(
+        "CREATE STREAM s AS SELECT a FROM t LATE DATA TO side", dev.laminar.sql.parser.ddl.SqlCreateStream.class);
+    assertThat(target.emit().allowedLateness()).isNull();
+    assertRoundTrip("CREATE STREAM s AS SELECT a FROM t EMIT CHANGES ALLOW LATENESS INTERVAL '5' SECOND LATE DATA TO x");
+    assertRoundTrip("CREATE STREAM s AS SELECT a FROM t LATE DATA TO x");
+    assertThat(parse("SELECT late, lateness, data FROM t")).isInstanceOf(SqlSelect.class);
+  }
 }

@@ -11,12 +11,21 @@ public final class LaminarParserSupport {
   }
 
   /**
-   * Whether the next tokens start an emit clause: {@code EMIT CHANGES | FINAL | EVERY} or
-   * {@code EMIT ON WINDOW | UPDATE}. ({@code EMIT ON <expr>} is a join condition after an alias
+   * Whether the next tokens start an emit clause: {@code EMIT CHANGES | FINAL | EVERY},
+   * {@code EMIT ON WINDOW | UPDATE}, {@code ALLOW LATENESS} or {@code LATE DATA TO}. ({@code EMIT ON <expr>} is a join condition after an alias
    * named emit; WINDOW and UPDATE are reserved, so they cannot start one.)
    */
   public static boolean atEmitClause(LaminarSqlParserImpl parser) {
-    if (parser.getToken(1).kind != LaminarSqlParserImplConstants.EMIT) {
+    final int first = parser.getToken(1).kind;
+    if (first == LaminarSqlParserImplConstants.LATE) {
+      // LATE DATA TO name: an alias "late" is never followed by DATA TO
+      return parser.getToken(2).kind == LaminarSqlParserImplConstants.DATA
+          && parser.getToken(3).kind == LaminarSqlParserImplConstants.TO;
+    }
+    if (first == LaminarSqlParserImplConstants.ALLOW) {
+      return parser.getToken(2).kind == LaminarSqlParserImplConstants.LATENESS;
+    }
+    if (first != LaminarSqlParserImplConstants.EMIT) {
       return false;
     }
     final int second = parser.getToken(2).kind;
