@@ -11,6 +11,7 @@ import dev.laminar.sdk.type.DataType;
 import dev.laminar.sdk.type.Schema;
 import dev.laminar.sql.plan.CalcNode;
 import dev.laminar.sql.plan.PaneWindowAggregateNode;
+import dev.laminar.sql.plan.SessionWindowAggregateNode;
 import dev.laminar.sql.plan.PlanNode;
 import dev.laminar.sql.plan.PlanNode.WindowColumns;
 import dev.laminar.sql.plan.ScanNode;
@@ -74,6 +75,9 @@ public final class QueryPlanner {
       return functionOrigins.contains(origin);
     }
   }
+
+  /** SESSION key columns (DESCRIPTOR) by the node below the SESSION call, for the aggregate's check. */
+  private final java.util.Map<PlanNode, List<Integer>> sessionKeysOf = new java.util.IdentityHashMap<>();
 
   /** Origins of the plugin/application functions met while translating the current query. */
   private final java.util.Set<String> functionOrigins = new java.util.HashSet<>();
@@ -145,6 +149,7 @@ public final class QueryPlanner {
     RelNode rel = relRoot.project();
     String logical = RelOptUtil.toString(rel);
     functionOrigins.clear();
+    sessionKeysOf.clear();
     PlanNode plan = translate(rel, tables, rexBuilder);
     requireAggregateOverPanes(plan);
     return new PlannedQuery(plan, logical, java.util.Set.copyOf(functionOrigins));
@@ -215,11 +220,37 @@ public final class QueryPlanner {
     throw new SqlPlanningException(describeUnsupported(rel));
   }
 
+  /**
+   * Sessions are per GROUP BY key: the SESSION DESCRIPTOR keys must be grouped by (traced through
+   * plain column projections between the SESSION call and the aggregate).
+   */
+  private void checkSessionKeys(PlanNode aggInput, List<Integer> groupKeys, KeySource[] sources) {
+    PlanNode n = aggInput;
+    while (n instanceof CalcNode) {
+      n = n.input();
+    }
+    if (!(n instanceof TumbleNode session)) {
+      return;
+    }
+    List<String> grouped = new ArrayList<>();
+    for (int i = 0; i < groupKeys.size(); i++) {
+      if (sources[i] == KeySource.COLUMN) {
+        grouped.add(aggInput.schema().column(groupKeys.get(i)).name().toLowerCase(java.util.Locale.ROOT));
+      }
+    }
+    Schema below = session.input().schema();
+    for (int k : sessionKeysOf.getOrDefault(session.input(), List.of())) {
+      if (!grouped.contains(below.column(k).name().toLowerCase(java.util.Locale.ROOT))) {
+        throw new SqlPlanningException("SESSION key '" + below.column(k).name() + "' must be in the GROUP BY");
+      }
+    }
+  }
+
   /** HOP and CUMULATE rows carry panes, not windows: they may only feed a windowed aggregate. */
   private static void requireAggregateOverPanes(PlanNode plan) {
     boolean aggregated = false;
     for (PlanNode n = plan; n != null; n = n.input()) {
-      if (n instanceof PaneWindowAggregateNode) {
+      if (n instanceof PaneWindowAggregateNode || n instanceof SessionWindowAggregateNode) {
         aggregated = true;
       } else if (n instanceof TumbleNode t && t.shape() != null && !aggregated) {
         throw new SqlPlanningException(t.shape() + " without GROUP BY ..., window_start, window_end is not supported yet; "
@@ -258,8 +289,8 @@ public final class QueryPlanner {
   private PlanNode tumble(LogicalTableFunctionScan tvf, List<Table> tables, RexBuilder rexBuilder) {
     RexCall call = (RexCall) tvf.getCall();
     String fn = call.getOperator().getName().toUpperCase(java.util.Locale.ROOT);
-    if (!fn.equals("TUMBLE") && !fn.equals("HOP") && !fn.equals("CUMULATE")) {
-      throw new SqlPlanningException("window table function " + fn + " is not supported yet (TUMBLE, HOP and CUMULATE are)");
+    if (!fn.equals("TUMBLE") && !fn.equals("HOP") && !fn.equals("CUMULATE") && !fn.equals("SESSION")) {
+      throw new SqlPlanningException("window table function " + fn + " is not supported yet (TUMBLE, HOP, CUMULATE and SESSION are)");
     }
     if (tvf.getInputs().size() != 1) {
       throw new SqlPlanningException(fn + " needs exactly one input table");
@@ -270,9 +301,16 @@ public final class QueryPlanner {
           + "' is not supported yet: window an append-only stream (one emitted ON WINDOW CLOSE)");
     }
     int timeColumn = -1;
+    List<Integer> sessionKeys = new ArrayList<>();
     List<Long> intervals = new ArrayList<>();
     for (RexNode op : call.getOperands()) {
-      if (op instanceof RexCall c && c.getKind() == SqlKind.DESCRIPTOR) {
+      if (op instanceof RexCall c && c.getKind() == SqlKind.DESCRIPTOR && timeColumn >= 0) {
+        for (RexNode k : c.getOperands()) {
+          if (k instanceof RexInputRef ref) {
+            sessionKeys.add(ref.getIndex());
+          }
+        }
+      } else if (op instanceof RexCall c && c.getKind() == SqlKind.DESCRIPTOR) {
         RexNode d = c.getOperands().get(0);
         if (d instanceof RexInputRef ref) {
           timeColumn = ref.getIndex();
@@ -297,6 +335,15 @@ public final class QueryPlanner {
           + input.schema().column(input.rowtimeColumn()).name() + "' (the one with the WATERMARK)");
     }
     Schema schema = TypeMapping.toSchema(tvf.getRowType());
+    if (fn.equals("SESSION")) {
+      if (intervals.isEmpty() || intervals.get(0) <= 0) {
+        throw new SqlPlanningException("SESSION needs a positive gap, e.g. SESSION(TABLE t, DESCRIPTOR(ts), DESCRIPTOR(key), "
+            + "INTERVAL '30' SECOND)");
+      }
+      sessionKeysOf.put(input, sessionKeys);
+      return new TumbleNode(input, intervals.get(0), 0, schema, input.rowtimeColumn(),
+          dev.laminar.runtime.aggregate.PaneWindowAggregateOperator.Shape.SESSION, intervals.get(0));
+    }
     if (!fn.equals("TUMBLE")) {
       String paneName = fn.equals("HOP") ? "slide" : "step";
       if (intervals.size() < 2 || intervals.get(0) <= 0 || intervals.get(1) <= 0) {
@@ -354,6 +401,10 @@ public final class QueryPlanner {
       specs[i] = aggregateSpec(calls.get(i), input.schema());
     }
     Schema schema = TypeMapping.toSchema(agg.getRowType());
+    if (w.shape() == dev.laminar.runtime.aggregate.PaneWindowAggregateOperator.Shape.SESSION) {
+      checkSessionKeys(input, keys, sources);
+      return new SessionWindowAggregateNode(input, w.sizeMillis(), sources, keyColumns, specs, schema);
+    }
     if (w.shape() != null) {
       return new PaneWindowAggregateNode(input, w.shape(), w.paneMillis(), w.sizeMillis(), sources, keyColumns, specs, schema);
     }

@@ -29,8 +29,11 @@ import java.util.TreeSet;
  * and come window by window in end order, groups in order of first appearance.
  */
 public final class PaneWindowAggregateOperator implements Operator {
-  /** The two window shapes built from panes. */
-  public enum Shape { HOP, CUMULATE }
+  /**
+   * Window shapes other than TUMBLE: HOP and CUMULATE are built from panes here; SESSION is
+   * aggregated by {@link SessionWindowAggregateOperator} (the planner uses this enum for all three).
+   */
+  public enum Shape { HOP, CUMULATE, SESSION }
 
   private final Shape shape;
   private final long pane;
@@ -56,6 +59,9 @@ public final class PaneWindowAggregateOperator implements Operator {
   public PaneWindowAggregateOperator(Shape shape, long pane, long size, KeySource[] keySources, int[] keyColumns,
       Schema inputSchema, AggregateSpec[] aggregates, Schema outputSchema, int batchCapacity, Operator downstream,
       Counter lateRowsDropped) {
+    if (shape == Shape.SESSION) {
+      throw new IllegalArgumentException("SESSION windows are aggregated by SessionWindowAggregateOperator");
+    }
     if (pane <= 0 || size <= 0 || size % pane != 0) {
       throw new IllegalArgumentException(shape + " window size " + size + " ms must be a positive multiple of "
           + (shape == Shape.HOP ? "the slide" : "the step") + " " + pane + " ms");

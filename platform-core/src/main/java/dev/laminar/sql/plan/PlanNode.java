@@ -7,7 +7,8 @@ import dev.laminar.sdk.type.Schema;
  * A node of a physical streaming plan. Plans are built by the planner from Calcite's logical plan
  * and instantiated into operator chains when a stream, sink or subscription is deployed.
  */
-public sealed interface PlanNode permits ScanNode, CalcNode, TumbleNode, WindowAggregateNode, PaneWindowAggregateNode {
+public sealed interface PlanNode permits ScanNode, CalcNode, TumbleNode, WindowAggregateNode, PaneWindowAggregateNode,
+    SessionWindowAggregateNode {
   Schema schema();
 
   /** Index of the column that carries each row's event time, or -1. */

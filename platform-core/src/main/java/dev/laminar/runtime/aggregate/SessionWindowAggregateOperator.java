@@ -1,0 +1,207 @@
+package dev.laminar.runtime.aggregate;
+
+import dev.laminar.runtime.ColumnarBatch;
+import dev.laminar.runtime.Counter;
+import dev.laminar.runtime.Operator;
+import dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.KeySource;
+import dev.laminar.runtime.operator.BatchEmitter;
+import dev.laminar.sdk.row.RowKind;
+import dev.laminar.sdk.type.DataType;
+import dev.laminar.sdk.type.Schema;
+import dev.laminar.sdk.type.TypeKind;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * GROUP BY keys, window_start, window_end over SESSION windows, EMIT ON WINDOW CLOSE. Per key, a
+ * session is {@code [first event time, last event time + gap)}; a row joins every session it is at
+ * most {@code gap} away from, merging them (touching sessions merge). A session is emitted once, when
+ * the watermark reaches its end. A row whose session — after merging — would already have ended is
+ * late: counted and dropped.
+ */
+public final class SessionWindowAggregateOperator implements Operator {
+  private final long gap;
+  private final KeySource[] keySources;
+  private final int[] keyColumns;
+  private final boolean[] keyLongBacked;
+  private final DataType[] keyTypes;
+  private final AggregateSpec[] aggregates;
+  private final GroupKey probe;
+  private final BatchEmitter emitter;
+  private final Counter lateRowsDropped;
+  private final Map<GroupKey, List<Session>> sessionsByKey = new HashMap<>();
+  /** Every open session ordered by end (then creation), to fire them in order. */
+  private final TreeSet<Session> byEnd = new TreeSet<>((a, b) -> a.end != b.end ? Long.compare(a.end, b.end) : Long.compare(a.id, b.id));
+  private long watermark = ColumnarBatch.NO_TIME;
+  private long nextId;
+
+  private final class Session {
+    final long id = nextId++;
+    final GroupKey key;
+    long start;
+    long end;
+    final Accumulator[] accs;
+
+    Session(GroupKey key, long start, long end) {
+      this.key = key;
+      this.start = start;
+      this.end = end;
+      this.accs = new Accumulator[aggregates.length];
+      for (int a = 0; a < accs.length; a++) {
+        accs[a] = aggregates[a].create();
+      }
+    }
+  }
+
+  public SessionWindowAggregateOperator(long gap, KeySource[] keySources, int[] keyColumns, Schema inputSchema,
+      AggregateSpec[] aggregates, Schema outputSchema, int batchCapacity, Operator downstream, Counter lateRowsDropped) {
+    if (gap <= 0) {
+      throw new IllegalArgumentException("SESSION gap must be positive, was " + gap + " ms");
+    }
+    this.gap = gap;
+    this.keySources = keySources.clone();
+    List<Integer> cols = new ArrayList<>();
+    for (int i = 0; i < keySources.length; i++) {
+      if (keySources[i] == KeySource.COLUMN) {
+        cols.add(keyColumns[i]);
+      }
+    }
+    this.keyColumns = cols.stream().mapToInt(Integer::intValue).toArray();
+    this.keyTypes = new DataType[this.keyColumns.length];
+    this.keyLongBacked = new boolean[this.keyColumns.length];
+    for (int i = 0; i < this.keyColumns.length; i++) {
+      keyTypes[i] = inputSchema.column(this.keyColumns[i]).type();
+      keyLongBacked[i] = keyTypes[i].isLongBacked();
+    }
+    this.aggregates = aggregates.clone();
+    this.probe = new GroupKey(this.keyColumns, keyTypes);
+    this.emitter = new BatchEmitter(outputSchema, batchCapacity, downstream);
+    this.lateRowsDropped = lateRowsDropped;
+  }
+
+  @Override
+  public void process(ColumnarBatch in) {
+    final int n = in.size();
+    for (int r = 0; r < n; r++) {
+      long wm = in.watermark(r);
+      if (wm > watermark) {
+        advance(wm);
+      }
+      long t = in.rowtime(r);
+      GroupKey key = probe.load(in, r, keyLongBacked);
+      List<Session> sessions = sessionsByKey.get(key);
+      long start = t;
+      long end = t + gap;
+      List<Session> touching = new ArrayList<>(2);
+      if (sessions != null) {
+        for (Session s : sessions) {
+          if (t <= s.end && t + gap >= s.start) {
+            touching.add(s);
+            start = Math.min(start, s.start);
+            end = Math.max(end, s.end);
+          }
+        }
+      }
+      if (end <= watermark) {
+        lateRowsDropped.increment();
+        continue;
+      }
+      Session target;
+      touching.sort((a, b) -> Long.compare(a.start, b.start)); // merge in time order
+      if (touching.isEmpty()) {
+        if (sessions == null) {
+          key = key.copy();
+          sessions = new ArrayList<>(2);
+          sessionsByKey.put(key, sessions);
+        } else {
+          key = sessions.get(0).key;
+        }
+        target = new Session(key, start, end);
+        sessions.add(target);
+      } else {
+        target = touching.get(0);
+        byEnd.remove(target);
+        for (int i = 1; i < touching.size(); i++) {
+          Session other = touching.get(i);
+          byEnd.remove(other);
+          sessions.remove(other);
+          for (int a = 0; a < target.accs.length; a++) {
+            target.accs[a].merge(other.accs[a]);
+          }
+        }
+        target.start = start;
+        target.end = end;
+      }
+      for (Accumulator acc : target.accs) {
+        acc.add(in, r);
+      }
+      byEnd.add(target);
+    }
+    emitter.flush();
+  }
+
+  private void advance(long wm) {
+    watermark = wm;
+    while (!byEnd.isEmpty() && byEnd.first().end <= wm) {
+      Session s = byEnd.pollFirst();
+      List<Session> sessions = sessionsByKey.get(s.key);
+      sessions.remove(s);
+      if (sessions.isEmpty()) {
+        sessionsByKey.remove(s.key);
+      }
+      emit(s);
+    }
+  }
+
+  private void emit(Session s) {
+    int o = emitter.openRow(RowKind.INSERT, s.end - 1, s.end - 1);
+    ColumnarBatch out = emitter.batch();
+    int k = 0;
+    for (int c = 0; c < keySources.length; c++) {
+      switch (keySources[c]) {
+        case WINDOW_START -> out.putLong(o, c, s.start);
+        case WINDOW_END -> out.putLong(o, c, s.end);
+        case COLUMN -> {
+          if (s.key.isNull(k)) {
+            out.putNull(o, c);
+          } else if (keyLongBacked[k]) {
+            out.putLong(o, c, s.key.longValue(k));
+          } else if (keyTypes[k].kind() == TypeKind.DOUBLE) {
+            out.putDouble(o, c, s.key.doubleValue(k));
+          } else {
+            out.putObject(o, c, s.key.objectValue(k));
+          }
+          k++;
+        }
+      }
+    }
+    for (int a = 0; a < s.accs.length; a++) {
+      s.accs[a].writeResult(out, o, keySources.length + a);
+    }
+    emitter.commitRow();
+  }
+
+  @Override
+  public void onWatermark(long wm) {
+    if (wm > watermark) {
+      advance(wm);
+      emitter.flush();
+    }
+    emitter.downstream().onWatermark(wm);
+  }
+
+  @Override
+  public void onEndOfInput() {
+    advance(Long.MAX_VALUE);
+    emitter.flush();
+    emitter.downstream().onEndOfInput();
+  }
+
+  /** Sessions currently open. */
+  public int openSessions() {
+    return byEnd.size();
+  }
+}

@@ -1,0 +1,39 @@
+package dev.laminar.sql.plan;
+
+import dev.laminar.runtime.Operator;
+import dev.laminar.runtime.aggregate.AggregateSpec;
+import dev.laminar.runtime.aggregate.SessionWindowAggregateOperator;
+import dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.KeySource;
+import dev.laminar.sdk.type.Schema;
+import java.util.Arrays;
+
+/** GROUP BY keys over SESSION windows with a gap, emitted when each session closes. */
+public record SessionWindowAggregateNode(PlanNode input, long gapMillis, KeySource[] keySources, int[] keyColumns,
+    AggregateSpec[] aggregates, Schema schema) implements PlanNode {
+  @Override
+  public int rowtimeColumn() {
+    for (int i = 0; i < keySources.length; i++) {
+      if (keySources[i] == KeySource.WINDOW_END) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  @Override
+  public WindowColumns window() {
+    return null;
+  }
+
+  @Override
+  public Operator instantiate(Operator downstream, int batchCapacity, PlanMetrics metrics) {
+    return new SessionWindowAggregateOperator(gapMillis, keySources, keyColumns, input.schema(), aggregates, schema, batchCapacity,
+        downstream, metrics.lateRowsDropped());
+  }
+
+  @Override
+  public String describe() {
+    return "SessionWindowAggregate(gap=" + gapMillis + " ms, keys=" + Arrays.toString(keySources) + ", aggregates="
+        + Arrays.toString(aggregates) + ", emit=ON WINDOW CLOSE)";
+  }
+}
