@@ -72,6 +72,13 @@ public final class LaminarOperatorTable {
     List<SqlOperator> ours = new ArrayList<>(List.of(FIRST_VALUE, LAST_VALUE, AVG));
     ours.addAll(STATISTICS);
     ours.addAll(LIBRARY);
+    java.util.Set<String> builtinAggregates = java.util.Set.of("COUNT", "SUM", "MIN", "MAX", "AVG", "FIRST_VALUE", "LAST_VALUE",
+        "STDDEV", "STDDEV_POP", "STDDEV_SAMP", "VARIANCE", "VAR_POP", "VAR_SAMP", "APPROX_COUNT_DISTINCT");
+    for (FunctionRegistry.RegisteredAggregate f : functions.aggregateFunctions()) {
+      if (!builtinAggregates.contains(f.function().name().toUpperCase(Locale.ROOT))) {
+        ours.add(new PluginAggregateOperator(f.function(), f.origin()));
+      }
+    }
     for (FunctionRegistry.Registered f : functions.scalarFunctions()) {
       ours.add(new ScalarFunctionOperator(f.function(), f.origin()));
     }
@@ -84,6 +91,57 @@ public final class LaminarOperatorTable {
     LaminarAggFunction(String name, SqlReturnTypeInference returnType) {
       super(name, null, SqlKind.OTHER_FUNCTION, returnType, null, OperandTypes.ANY, SqlFunctionCategory.USER_DEFINED_FUNCTION,
           false, false, Optionality.FORBIDDEN);
+    }
+  }
+
+  /**
+   * A plugin's {@link dev.laminar.sdk.function.AggregateFunction} as a Calcite aggregate: any
+   * operands; the result type comes from its {@code resultType}, and its IllegalArgumentException
+   * becomes a validation error naming the function and its plugin.
+   */
+  public static final class PluginAggregateOperator extends SqlAggFunction {
+    private final dev.laminar.sdk.function.AggregateFunction<?> function;
+    private final String origin;
+
+    PluginAggregateOperator(dev.laminar.sdk.function.AggregateFunction<?> function, String origin) {
+      super(function.name().toUpperCase(Locale.ROOT), null, SqlKind.OTHER_FUNCTION, null, null, OperandTypes.VARIADIC,
+          SqlFunctionCategory.USER_DEFINED_FUNCTION, false, false, org.apache.calcite.util.Optionality.FORBIDDEN);
+      this.function = function;
+      this.origin = origin;
+    }
+
+    public dev.laminar.sdk.function.AggregateFunction<?> function() {
+      return function;
+    }
+
+    /** "plugin ID VERSION". */
+    public String origin() {
+      return origin;
+    }
+
+    @Override
+    public RelDataType inferReturnType(SqlOperatorBinding binding) {
+      List<DataType> args = new ArrayList<>();
+      DataType result;
+      try {
+        for (int i = 0; i < binding.getOperandCount(); i++) {
+          args.add(TypeMapping.toDataType(binding.getOperandType(i), "argument " + (i + 1) + " of " + getName()));
+        }
+        result = function.resultType(List.copyOf(args));
+        if (result == null) {
+          throw new IllegalArgumentException("resultType returned null");
+        }
+      } catch (RuntimeException e) {
+        String message = "aggregate " + getName() + " (" + origin + ") does not accept (" + String.join(", ",
+            args.stream().map(DataType::toString).toList()) + "): " + e.getMessage();
+        if (binding instanceof SqlCallBinding call) {
+          SqlParserPos pos = call.getCall().getParserPosition();
+          throw new CalciteContextException(message, new SqlValidatorException(message, e), pos.getLineNum(), pos.getColumnNum(),
+              pos.getEndLineNum(), pos.getEndColumnNum());
+        }
+        throw new IllegalArgumentException(message, e);
+      }
+      return TypeMapping.toRelType(result, true, binding.getTypeFactory());
     }
   }
 

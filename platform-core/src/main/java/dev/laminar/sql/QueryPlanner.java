@@ -411,8 +411,23 @@ public final class QueryPlanner {
     return new WindowAggregateNode(input, w.sizeMillis(), startColumn, sources, keyColumns, specs, schema);
   }
 
-  private static AggregateSpec aggregateSpec(AggregateCall call, Schema input) {
+  private AggregateSpec aggregateSpec(AggregateCall call, Schema input) {
     String name = call.getAggregation().getName().toUpperCase(java.util.Locale.ROOT);
+    if (call.getAggregation() instanceof LaminarOperatorTable.PluginAggregateOperator p) {
+      if (call.isDistinct()) {
+        throw new SqlPlanningException(name + "(DISTINCT ...) is not supported for plugin aggregates yet");
+      }
+      int[] columns = call.getArgList().stream().mapToInt(Integer::intValue).toArray();
+      DataType[] types = new DataType[columns.length];
+      for (int i = 0; i < columns.length; i++) {
+        types[i] = input.column(columns[i]).type();
+      }
+      functionOrigins.add(p.origin());
+      DataType result = TypeMapping.toDataType(call.getType(), name);
+      String text = name + "(" + String.join(", ", java.util.Arrays.stream(columns).mapToObj(c -> input.column(c).name()).toList()) + ")";
+      return new AggregateSpec(AggregateKind.PLUGIN, columns.length > 0 ? columns[0] : -1, columns.length > 0 ? types[0] : null, result,
+          text, call.filterArg, new dev.laminar.runtime.aggregate.PluginAggregate(p.function(), p.origin(), columns, types));
+    }
     boolean distinct = call.isDistinct();
     if (distinct && !name.equals("COUNT") && !name.equals("MIN") && !name.equals("MAX")) {
       throw new SqlPlanningException(name + "(DISTINCT ...) is not supported yet (COUNT(DISTINCT ...) is)");

@@ -209,4 +209,34 @@ class PluginHotSwapIT {
       assertThat(db.execute("UPDATE PLUGIN '" + v2 + "'").message()).isEqualTo("Updated plugin functions 0.1.0-SNAPSHOT -> 0.1.1");
     }
   }
+
+  @Test
+  void aPluginAggregateIsUsableByNameInWindowsAndAgreesWithTheBuiltIn(@TempDir Path dir) throws Exception {
+    Path zip = Path.of(System.getProperty("functions.plugin.zip"));
+    Path plugins = Files.createDirectories(dir.resolve("plugins"));
+    Files.copy(zip, plugins.resolve(zip.getFileName()));
+    try (Laminar db = Laminar.open(LaminarConfig.builder().pluginsDirectory(plugins).build())) {
+      db.execute("CREATE SOURCE nums (x DOUBLE, ts TIMESTAMP(3) NOT NULL, WATERMARK FOR ts AS ts) WITH ('connector' = 'memory')");
+      var sub = db.subscribe("SELECT window_start, VARIANCE_POP(x) AS plugin_var, VAR_POP(x) AS builtin_var "
+          + "FROM TABLE(HOP(TABLE nums, DESCRIPTOR(ts), INTERVAL '1' SECOND, INTERVAL '2' SECOND)) GROUP BY window_start, window_end");
+      try (var w = db.writer("nums")) {
+        double[] xs = {1, 2, 4, 8, 16, 3};
+        for (int i = 0; i < xs.length; i++) {
+          w.beginRow();
+          w.setDouble(0, xs[i]);
+          w.setTimestampMillis(1, 1_767_225_600_000L + i * 500L);
+          w.endRow();
+        }
+      }
+      List<dev.laminar.sdk.row.Row> rows = new ArrayList<>();
+      while (!sub.isFinished()) {
+        rows.addAll(sub.poll(Duration.ofMillis(100)));
+      }
+      assertThat(rows).hasSize(4);
+      for (dev.laminar.sdk.row.Row r : rows) {
+        assertThat((Double) r.get(1)).as("window %s", r.get(0)).isCloseTo((Double) r.get(2), org.assertj.core.data.Offset.offset(1e-9));
+      }
+      assertThat(db.failures()).isEmpty();
+    }
+  }
 }

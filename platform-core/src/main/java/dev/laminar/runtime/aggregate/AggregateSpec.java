@@ -13,11 +13,16 @@ import java.math.RoundingMode;
  * broken by arrival order.
  */
 public record AggregateSpec(AggregateKind kind, int argument, DataType argumentType, DataType resultType, String name,
-    int filterColumn) {
+    int filterColumn, PluginAggregate plugin) {
 
   /** A call without FILTER. */
   public AggregateSpec(AggregateKind kind, int argument, DataType argumentType, DataType resultType, String name) {
-    this(kind, argument, argumentType, resultType, name, -1);
+    this(kind, argument, argumentType, resultType, name, -1, null);
+  }
+
+  /** A built-in call, possibly with FILTER. */
+  public AggregateSpec(AggregateKind kind, int argument, DataType argumentType, DataType resultType, String name, int filterColumn) {
+    this(kind, argument, argumentType, resultType, name, filterColumn, null);
   }
 
   /** Creates a fresh accumulator for one group (honouring {@code FILTER (WHERE ...)} when there is one). */
@@ -29,6 +34,7 @@ public record AggregateSpec(AggregateKind kind, int argument, DataType argumentT
   private Accumulator createUnfiltered() {
     TypeKind in = argumentType == null ? null : argumentType.kind();
     return switch (kind) {
+      case PLUGIN -> plugin.create(resultType);
       case COUNT_DISTINCT -> new CountDistinct(argument, argumentType);
       case APPROX_COUNT_DISTINCT -> new HyperLogLog(argument, argumentType);
       case COUNT_STAR -> new Count(-1);

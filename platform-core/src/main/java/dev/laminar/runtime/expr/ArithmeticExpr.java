@@ -30,6 +30,21 @@ public final class ArithmeticExpr extends Expr {
     this.right = right;
   }
 
+  /** For the code generator. */
+  public Op op() {
+    return op;
+  }
+
+  /** For the code generator. */
+  public Expr left() {
+    return left;
+  }
+
+  /** For the code generator. */
+  public Expr right() {
+    return right;
+  }
+
   @Override
   public boolean isNull(ColumnarBatch b, int row) {
     return left.isNull(b, row) || right.isNull(b, row);

@@ -16,6 +16,21 @@ public final class CaseExpr extends Expr {
     this.otherwise = otherwise;
   }
 
+  /** For the code generator. */
+  public Expr[] conditions() {
+    return conditions.clone();
+  }
+
+  /** For the code generator. */
+  public Expr[] values() {
+    return values.clone();
+  }
+
+  /** For the code generator. */
+  public Expr otherwise() {
+    return otherwise;
+  }
+
   private Expr chosen(ColumnarBatch b, int row) {
     for (int i = 0; i < conditions.length; i++) {
       Expr c = conditions[i];

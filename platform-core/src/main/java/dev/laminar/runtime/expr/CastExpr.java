@@ -25,6 +25,11 @@ public final class CastExpr extends Expr {
     this.from = input.type().kind();
   }
 
+  /** For the code generator. */
+  public Expr input() {
+    return input;
+  }
+
   @Override
   public boolean isNull(ColumnarBatch b, int row) {
     return input.isNull(b, row);

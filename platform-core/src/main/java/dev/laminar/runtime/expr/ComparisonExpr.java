@@ -45,6 +45,21 @@ public final class ComparisonExpr extends Expr {
     this.mode = modeFor(left.type(), right.type());
   }
 
+  /** For the code generator. */
+  public Op op() {
+    return op;
+  }
+
+  /** For the code generator. */
+  public Expr left() {
+    return left;
+  }
+
+  /** For the code generator. */
+  public Expr right() {
+    return right;
+  }
+
   private static Mode modeFor(DataType l, DataType r) {
     TypeKind a = l.kind();
     TypeKind b = r.kind();

@@ -20,6 +20,26 @@ public final class LiteralExpr extends Expr {
     this.text = text;
   }
 
+  /** For the code generator. */
+  public boolean isNullLiteral() {
+    return isNull;
+  }
+
+  /** For the code generator. */
+  public long longValue() {
+    return longValue;
+  }
+
+  /** For the code generator. */
+  public double doubleValue() {
+    return doubleValue;
+  }
+
+  /** For the code generator. */
+  public Object objectValue() {
+    return objectValue;
+  }
+
   public static LiteralExpr ofNull(DataType type) {
     return new LiteralExpr(type, true, 0, 0, null, "NULL");
   }

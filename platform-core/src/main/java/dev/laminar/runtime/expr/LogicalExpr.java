@@ -17,6 +17,16 @@ public final class LogicalExpr extends Expr {
     this.operands = operands.clone();
   }
 
+  /** For the code generator. */
+  public Op op() {
+    return op;
+  }
+
+  /** For the code generator. */
+  public Expr[] operands() {
+    return operands.clone();
+  }
+
   @Override
   public boolean isNull(ColumnarBatch b, int row) {
     switch (op) {

@@ -63,8 +63,15 @@ public final class ScalarFunctionExpr extends Expr {
     return function.name().toUpperCase(java.util.Locale.ROOT) + " (" + origin + ")";
   }
 
-  /** The result in this expression's storage class: Long, Double, BigDecimal, String or byte[]. */
   private Object convert(Object r) {
+    return toStorage(r, type, "function " + name());
+  }
+
+  /**
+   * A value a plugin returned, in the storage class of {@code type} (Long, Double, BigDecimal,
+   * String or byte[]); {@code what} names the function in the error for a value of the wrong class.
+   */
+  public static Object toStorage(Object r, DataType type, String what) {
     Object v = switch (type.kind()) {
       case BOOLEAN -> r instanceof Boolean bool ? (Long) (bool ? 1L : 0L) : null;
       case INT, BIGINT -> r instanceof Integer || r instanceof Long || r instanceof Short || r instanceof Byte ? (Long) ((Number) r).longValue() : null;
@@ -77,7 +84,7 @@ public final class ScalarFunctionExpr extends Expr {
       case BYTES -> r instanceof byte[] ? r : null;
     };
     if (v == null) {
-      throw new IllegalStateException("function " + name() + " returned a " + r.getClass().getName() + " for its result type " + type);
+      throw new IllegalStateException(what + " returned a " + r.getClass().getName() + " for its result type " + type);
     }
     return v;
   }

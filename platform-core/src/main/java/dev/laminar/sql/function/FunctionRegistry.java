@@ -49,6 +49,37 @@ public final class FunctionRegistry {
     this.plugins = Objects.requireNonNull(plugins, "plugins is null");
   }
 
+  /** A plugin aggregate function and where it came from ("plugin ID VERSION"). */
+  public record RegisteredAggregate(dev.laminar.sdk.function.AggregateFunction<?> function, String origin) {}
+
+  /** Every aggregate function of the loaded plugins, by name (the first of a name wins). */
+  public List<RegisteredAggregate> aggregateFunctions() {
+    Map<String, RegisteredAggregate> byName = new LinkedHashMap<>();
+    plugins.get().forEach((origin, providers) -> {
+      for (FunctionProvider p : providers) {
+        List<dev.laminar.sdk.function.AggregateFunction<?>> functions;
+        try {
+          functions = p.aggregateFunctions();
+        } catch (RuntimeException e) {
+          LOG.warn("{}: aggregateFunctions() of {} failed; its aggregates are not available: {}", origin, p.getClass().getName(), e.toString());
+          continue;
+        }
+        for (dev.laminar.sdk.function.AggregateFunction<?> f : functions) {
+          if (f.name() == null || f.name().isBlank()) {
+            LOG.warn("{}: an aggregate function ({}) has no name; skipped", origin, f.getClass().getName());
+            continue;
+          }
+          RegisteredAggregate previous = byName.putIfAbsent(f.name().toUpperCase(Locale.ROOT), new RegisteredAggregate(f, origin));
+          if (previous != null) {
+            LOG.warn("aggregate {} is provided twice: by {} and by {}; using the one from {}", f.name(), previous.origin(), origin,
+                previous.origin());
+          }
+        }
+      }
+    });
+    return new ArrayList<>(byName.values());
+  }
+
   /** Every scalar function by name, application functions first. */
   public List<Registered> scalarFunctions() {
     Map<String, Registered> byName = new LinkedHashMap<>();

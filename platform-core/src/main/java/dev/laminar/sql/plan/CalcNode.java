@@ -1,17 +1,18 @@
 package dev.laminar.sql.plan;
 
 import dev.laminar.runtime.Operator;
+import dev.laminar.runtime.codegen.CalcCompiler;
 import dev.laminar.runtime.expr.Expr;
 import dev.laminar.runtime.operator.CalcOperator;
 import dev.laminar.sdk.type.Schema;
 import java.util.Arrays;
 
-/** Filter (optional) and projection. */
+/** Filter (optional) and projection; compiled to bytecode unless {@code -Dlaminar.codegen=false}. */
 public record CalcNode(PlanNode input, Expr condition, Expr[] projections, Schema schema, int rowtimeColumn,
     WindowColumns window) implements PlanNode {
   @Override
   public Operator instantiate(Operator downstream, int batchCapacity, PlanMetrics metrics) {
-    return new CalcOperator(condition, projections, schema, batchCapacity, downstream);
+    return new CalcOperator(CalcCompiler.create(condition, projections), schema, batchCapacity, downstream);
   }
 
   @Override

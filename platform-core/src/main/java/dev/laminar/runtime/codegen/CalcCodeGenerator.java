@@ -1,0 +1,601 @@
+package dev.laminar.runtime.codegen;
+
+import dev.laminar.runtime.expr.ArithmeticExpr;
+import dev.laminar.runtime.expr.CaseExpr;
+import dev.laminar.runtime.expr.CastExpr;
+import dev.laminar.runtime.expr.ComparisonExpr;
+import dev.laminar.runtime.expr.Expr;
+import dev.laminar.runtime.expr.InputRefExpr;
+import dev.laminar.runtime.expr.LiteralExpr;
+import dev.laminar.runtime.expr.LogicalExpr;
+import dev.laminar.sdk.type.DataType;
+import dev.laminar.sdk.type.TypeKind;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Turns a condition and projections into the Java source of one {@link CompiledCalc} class.
+ *
+ * <p>Every expression becomes straight-line code over primitive locals: a {@code boolean} null flag
+ * and a value ({@code boolean}, {@code long}, {@code double}, {@code String} or {@code byte[]}).
+ * Kinds it does not generate (functions, LIKE, DECIMAL arithmetic, casts to or from text, ...) are
+ * embedded as the interpreted {@link Expr} in a field and called, so every expression compiles.
+ *
+ * <p>Evaluation order follows the interpreter: where a node's NULL-ness depends only on input NULL
+ * flags ("pure", e.g. {@code a * b + c}), the flags are tested first and the values are computed
+ * only for non-NULL rows, so {@code (x / 0) + NULL} is NULL in both; AND/OR stop at the first FALSE
+ * /TRUE operand and CASE evaluates only the branch it takes. Where an operand's NULL-ness needs
+ * evaluation (CASE, AND, OR, fallbacks), operands are evaluated once, left to right, and a failing
+ * left operand fails the row even when the right one is NULL (the interpreter would return NULL).
+ */
+final class CalcCodeGenerator {
+  static final String CLASS_NAME = "dev.laminar.generated.GeneratedCalc";
+
+  /** The source and the values of its constructor-injected fields (fallback exprs, constants). */
+  record Generated(String source, Object[] fieldValues, int generatedNodes, int fallbackNodes) {}
+
+  /** Java representation of a value. */
+  private enum JType {
+    BOOLEAN("boolean", "false"), LONG("long", "0L"), DOUBLE("double", "0.0d"), STRING("String", "null"),
+    BYTES("byte[]", "null");
+
+    final String java;
+    final String zero;
+
+    JType(String java, String zero) {
+      this.java = java;
+      this.zero = zero;
+    }
+  }
+
+  /** A generated value: Java expressions (locals or constants) for its NULL flag and its value. */
+  private record Val(String isNull, String value, JType type) {}
+
+  private final StringBuilder sb = new StringBuilder();
+  private final List<Object> fieldValues = new ArrayList<>();
+  private final List<String> fieldTypes = new ArrayList<>();
+  private int next;
+  private int generatedNodes;
+  private int fallbackNodes;
+
+  private CalcCodeGenerator() {}
+
+  /** Generates the class for {@code condition} (nullable: no filter) and {@code projections}. */
+  static Generated generate(Expr condition, Expr[] projections) {
+    return new CalcCodeGenerator().run(condition, projections);
+  }
+
+  private Generated run(Expr condition, Expr[] projections) {
+    StringBuilder methods = new StringBuilder();
+    // filter
+    sb.setLength(0);
+    sb.append("  private boolean filter(ColumnarBatch in, int r) {\n");
+    if (condition == null) {
+      sb.append("    return true;\n");
+    } else if (jtype(condition.type()) != JType.BOOLEAN) {
+      String f = field("Expr", condition);
+      fallbackNodes++;
+      sb.append("    return !").append(f).append(".isNull(in, r) && ").append(f).append(".evalLong(in, r) != 0L;\n");
+    } else {
+      Val v = gen(condition, false);
+      sb.append("    return !").append(v.isNull).append(" && ").append(v.value).append(";\n");
+    }
+    sb.append("  }\n\n");
+    methods.append(sb);
+    // one method per projection keeps each small enough for the JIT to compile and inline
+    StringBuilder calls = new StringBuilder();
+    for (int c = 0; c < projections.length; c++) {
+      sb.setLength(0);
+      sb.append("  private void p").append(c).append("(ColumnarBatch in, int r, ColumnarBatch out, int o) {\n");
+      project(projections[c], c);
+      sb.append("  }\n\n");
+      methods.append(sb);
+      calls.append("      p").append(c).append("(in, r, out, o);\n");
+    }
+
+    StringBuilder src = new StringBuilder();
+    int dot = CLASS_NAME.lastIndexOf('.');
+    src.append("package ").append(CLASS_NAME, 0, dot).append(";\n\n")
+        .append("import dev.laminar.runtime.ColumnarBatch;\n")
+        .append("import dev.laminar.runtime.expr.Expr;\n\n")
+        .append("public final class ").append(CLASS_NAME.substring(dot + 1))
+        .append(" implements dev.laminar.runtime.codegen.CompiledCalc {\n");
+    for (int i = 0; i < fieldTypes.size(); i++) {
+      src.append("  private final ").append(fieldTypes.get(i)).append(" f").append(i).append(";\n");
+    }
+    src.append("\n  public ").append(CLASS_NAME.substring(dot + 1)).append("(Object[] a) {\n");
+    for (int i = 0; i < fieldTypes.size(); i++) {
+      src.append("    this.f").append(i).append(" = (").append(fieldTypes.get(i)).append(") a[").append(i).append("];\n");
+    }
+    src.append("  }\n\n")
+        .append("  public int process(ColumnarBatch in, int from, int to, ColumnarBatch out) {\n")
+        .append("    final int cap = out.capacity();\n")
+        .append("    int r = from;\n")
+        .append("    for (; r < to; r++) {\n")
+        .append("      if (out.size() == cap) {\n")
+        .append("        return r;\n")
+        .append("      }\n")
+        .append("      if (!filter(in, r)) {\n")
+        .append("        continue;\n")
+        .append("      }\n")
+        .append("      final int o = out.openRow(in.rowKind(r), in.rowtime(r), in.watermark(r));\n")
+        .append(calls)
+        .append("      out.commitRow();\n")
+        .append("    }\n")
+        .append("    return r;\n")
+        .append("  }\n\n")
+        .append("  public boolean isCompiled() {\n    return true;\n  }\n\n")
+        .append(methods)
+        .append("}\n");
+    return new Generated(src.toString(), fieldValues.toArray(), generatedNodes, fallbackNodes);
+  }
+
+  private void project(Expr e, int c) {
+    DataType t = e.type();
+    if (e instanceof InputRefExpr ref && t.kind() == TypeKind.DECIMAL) {
+      // pass-through of a DECIMAL column: copy the slot instead of a BigDecimal round trip
+      generatedNodes++;
+      int i = ref.index();
+      sb.append("    if (in.isNull(r, ").append(i).append(")) {\n      out.putNull(o, ").append(c).append(");\n    } else {\n");
+      if (t.isCompactDecimal()) {
+        sb.append("      out.putLong(o, ").append(c).append(", in.getLong(r, ").append(i).append("));\n");
+      } else {
+        sb.append("      out.putObject(o, ").append(c).append(", in.getObjectSlot(r, ").append(i).append("));\n");
+      }
+      sb.append("    }\n");
+      return;
+    }
+    JType jt = jtype(t);
+    if (jt == null) {
+      fallbackNodes++;
+      sb.append("    ").append(field("Expr", e)).append(".writeTo(in, r, out, o, ").append(c).append(");\n");
+      return;
+    }
+    Val v = gen(e, false);
+    String put = switch (jt) {
+      case BOOLEAN -> "out.putLong(o, " + c + ", " + v.value + " ? 1L : 0L);";
+      case LONG -> "out.putLong(o, " + c + ", " + v.value + ");";
+      case DOUBLE -> "out.putDouble(o, " + c + ", " + v.value + ");";
+      case STRING, BYTES -> "out.putObject(o, " + c + ", " + v.value + ");";
+    };
+    if (v.isNull.equals("false")) {
+      sb.append("    ").append(put).append('\n');
+    } else {
+      sb.append("    if (").append(v.isNull).append(") {\n      out.putNull(o, ").append(c).append(");\n    } else {\n      ")
+          .append(put).append("\n    }\n");
+    }
+  }
+
+  // ---- expressions ----
+
+  /**
+   * Emits code computing {@code e} (whose type has a {@link JType}). With {@code nonNull} the caller
+   * has established that {@code e} is not NULL (its pure NULL test failed), so only the value is
+   * computed.
+   */
+  private Val gen(Expr e, boolean nonNull) {
+    Val v = null;
+    if (e instanceof InputRefExpr ref) {
+      v = inputRef(ref, nonNull);
+    } else if (e instanceof LiteralExpr lit) {
+      v = literal(lit);
+    } else if (e instanceof ArithmeticExpr a) {
+      v = arithmetic(a, nonNull);
+    } else if (e instanceof ComparisonExpr c) {
+      v = comparison(c, nonNull);
+    } else if (e instanceof CastExpr c) {
+      v = cast(c, nonNull);
+    } else if (e instanceof LogicalExpr l) {
+      v = logical(l, nonNull);
+    } else if (e instanceof CaseExpr c) {
+      v = caseWhen(c);
+    }
+    if (v == null) {
+      return fallback(e);
+    }
+    generatedNodes++;
+    return v;
+  }
+
+  /**
+   * A Java boolean expression for "e is NULL" that reads only input NULL flags, or null when
+   * deciding NULL-ness needs evaluation.
+   */
+  private static String pureNull(Expr e) {
+    if (e instanceof InputRefExpr ref) {
+      return "in.isNull(r, " + ref.index() + ")";
+    }
+    if (e instanceof LiteralExpr lit) {
+      return lit.isNullLiteral() ? "true" : "false";
+    }
+    if (e instanceof ArithmeticExpr a && arithmeticSupported(a)) {
+      return or(pureNull(a.left()), pureNull(a.right()));
+    }
+    if (e instanceof ComparisonExpr c && comparisonMode(c) != null) {
+      return or(pureNull(c.left()), pureNull(c.right()));
+    }
+    if (e instanceof CastExpr c && castSupported(c)) {
+      return pureNull(c.input());
+    }
+    if (e instanceof LogicalExpr l && l.op() == LogicalExpr.Op.NOT) {
+      return pureNull(l.operands()[0]);
+    }
+    return null;
+  }
+
+  private static String or(String a, String b) {
+    if (a == null || b == null) {
+      return null;
+    }
+    if (a.equals("true") || b.equals("true")) {
+      return "true";
+    }
+    if (a.equals("false")) {
+      return b;
+    }
+    if (b.equals("false")) {
+      return a;
+    }
+    return a + " || " + b;
+  }
+
+  private Val inputRef(InputRefExpr ref, boolean nonNull) {
+    JType jt = jtype(ref.type());
+    int i = ref.index();
+    String n = nonNull ? "false" : local("boolean", "n", "in.isNull(r, " + i + ")");
+    String read = switch (jt) {
+      case BOOLEAN -> "in.getLong(r, " + i + ") != 0L";
+      case LONG -> "in.getLong(r, " + i + ")";
+      case DOUBLE -> "in.getDouble(r, " + i + ")";
+      case STRING -> "(String) in.getObjectSlot(r, " + i + ")";
+      case BYTES -> "(byte[]) in.getObjectSlot(r, " + i + ")";
+    };
+    return new Val(n, local(jt.java, "v", read), jt);
+  }
+
+  private Val literal(LiteralExpr lit) {
+    JType jt = jtype(lit.type());
+    if (lit.isNullLiteral()) {
+      return new Val("true", jt.zero, jt);
+    }
+    String value = switch (jt) {
+      case BOOLEAN -> lit.longValue() != 0 ? "true" : "false";
+      case LONG -> lit.longValue() == Long.MIN_VALUE ? "Long.MIN_VALUE" : "(" + lit.longValue() + "L)";
+      case DOUBLE -> doubleLiteral(lit.doubleValue());
+      case STRING -> field("String", lit.objectValue());
+      case BYTES -> field("byte[]", lit.objectValue());
+    };
+    return new Val("false", value, jt);
+  }
+
+  private static String doubleLiteral(double d) {
+    if (Double.isNaN(d)) {
+      return "Double.NaN";
+    }
+    if (Double.isInfinite(d)) {
+      return d > 0 ? "Double.POSITIVE_INFINITY" : "Double.NEGATIVE_INFINITY";
+    }
+    return "(" + d + "d)";
+  }
+
+  private static boolean arithmeticSupported(ArithmeticExpr a) {
+    JType res = jtype(a.type());
+    JType l = jtype(a.left().type());
+    JType r = jtype(a.right().type());
+    if (res == JType.LONG) {
+      return l == JType.LONG && r == JType.LONG;
+    }
+    return res == JType.DOUBLE && (l == JType.LONG || l == JType.DOUBLE) && (r == JType.LONG || r == JType.DOUBLE);
+  }
+
+  private Val arithmetic(ArithmeticExpr a, boolean nonNull) {
+    if (!arithmeticSupported(a)) {
+      return null;
+    }
+    JType jt = jtype(a.type());
+    String v = declare(jt.java, "v", jt.zero);
+    String pure = nonNull ? "false" : pureNull(a);
+    String n;
+    if (pure != null) {
+      n = pure.equals("false") ? "false" : local("boolean", "n", pure);
+      open(n);
+      Val l = gen(a.left(), true);
+      Val r = gen(a.right(), true);
+      assign(v, arithmeticOp(a, jt, l, r));
+      close();
+    } else {
+      n = declare("boolean", "n", "true");
+      Val l = gen(a.left(), false);
+      open(l.isNull);
+      Val r = gen(a.right(), false);
+      open(r.isNull);
+      assign(n, "false");
+      assign(v, arithmeticOp(a, jt, l, r));
+      close();
+      close();
+    }
+    return new Val(n, v, jt);
+  }
+
+  private String arithmeticOp(ArithmeticExpr a, JType jt, Val l, Val r) {
+    String lv = jt == JType.DOUBLE && l.type == JType.LONG ? "((double) " + l.value + ")" : l.value;
+    String rv = jt == JType.DOUBLE && r.type == JType.LONG ? "((double) " + r.value + ")" : r.value;
+    return switch (a.op()) {
+      case PLUS -> lv + " + " + rv;
+      case MINUS -> lv + " - " + rv;
+      case TIMES -> lv + " * " + rv;
+      case DIVIDE, MOD -> {
+        if (jt == JType.LONG) {
+          sb.append("    if (").append(rv).append(" == 0L) {\n      throw new ArithmeticException(")
+              .append(field("String", "division by zero in " + a)).append(");\n    }\n");
+        }
+        yield lv + (a.op() == ArithmeticExpr.Op.DIVIDE ? " / " : " % ") + rv;
+      }
+    };
+  }
+
+  /** "long", "double", "string" or null (not generated). */
+  private static String comparisonMode(ComparisonExpr c) {
+    JType l = jtype(c.left().type());
+    JType r = jtype(c.right().type());
+    if (l == JType.STRING && r == JType.STRING) {
+      return "string";
+    }
+    if (l == null || r == null || l == JType.STRING || r == JType.STRING || l == JType.BYTES || r == JType.BYTES) {
+      return null;
+    }
+    return l == JType.DOUBLE || r == JType.DOUBLE ? "double" : "long";
+  }
+
+  private Val comparison(ComparisonExpr c, boolean nonNull) {
+    String mode = comparisonMode(c);
+    if (mode == null) {
+      return null;
+    }
+    String v = declare("boolean", "v", "false");
+    String pure = nonNull ? "false" : pureNull(c);
+    String n;
+    if (pure != null) {
+      n = pure.equals("false") ? "false" : local("boolean", "n", pure);
+      open(n);
+      assign(v, compare(c, mode, gen(c.left(), true), gen(c.right(), true)));
+      close();
+    } else {
+      n = declare("boolean", "n", "true");
+      Val l = gen(c.left(), false);
+      open(l.isNull);
+      Val r = gen(c.right(), false);
+      open(r.isNull);
+      assign(n, "false");
+      assign(v, compare(c, mode, l, r));
+      close();
+      close();
+    }
+    return new Val(n, v, JType.BOOLEAN);
+  }
+
+  private static String compare(ComparisonExpr c, String mode, Val l, Val r) {
+    String op = switch (c.op()) {
+      case EQ -> " == 0";
+      case NE -> " != 0";
+      case LT -> " < 0";
+      case LE -> " <= 0";
+      case GT -> " > 0";
+      case GE -> " >= 0";
+    };
+    return switch (mode) {
+      case "string" -> l.value + ".compareTo(" + r.value + ")" + op;
+      // Double.compare, as the interpreter: NaN equals NaN and -0.0 < 0.0
+      case "double" -> "Double.compare(" + asDouble(l) + ", " + asDouble(r) + ")" + op;
+      default -> "Long.compare(" + asLong(l) + ", " + asLong(r) + ")" + op;
+    };
+  }
+
+  private static String asDouble(Val v) {
+    return switch (v.type) {
+      case BOOLEAN -> "(" + v.value + " ? 1.0d : 0.0d)";
+      case LONG -> "((double) " + v.value + ")";
+      default -> v.value;
+    };
+  }
+
+  private static String asLong(Val v) {
+    return v.type == JType.BOOLEAN ? "(" + v.value + " ? 1L : 0L)" : v.value;
+  }
+
+  private static boolean castSupported(CastExpr c) {
+    JType from = jtype(c.input().type());
+    JType to = jtype(c.type());
+    return numericOrBoolean(from) && numericOrBoolean(to);
+  }
+
+  private static boolean numericOrBoolean(JType t) {
+    return t == JType.BOOLEAN || t == JType.LONG || t == JType.DOUBLE;
+  }
+
+  private Val cast(CastExpr c, boolean nonNull) {
+    if (!castSupported(c)) {
+      return null;
+    }
+    Val in = gen(c.input(), nonNull);
+    JType to = jtype(c.type());
+    boolean toInt = c.type().kind() == TypeKind.INT;
+    String x = in.value;
+    String value = switch (to) {
+      case BOOLEAN -> switch (in.type) {
+        case BOOLEAN -> x;
+        case LONG -> x + " != 0L";
+        default -> x + " != 0.0d";
+      };
+      case LONG -> switch (in.type) {
+        case BOOLEAN -> "(" + x + " ? 1L : 0L)";
+        case LONG -> toInt ? "((long) (int) " + x + ")" : x;
+        default -> "((long) " + x + ")"; // as the interpreter: DOUBLE to INT truncates to long
+      };
+      default -> asDouble(in);
+    };
+    return new Val(in.isNull, local(to.java, "v", value), to);
+  }
+
+  private Val logical(LogicalExpr l, boolean nonNull) {
+    Expr[] ops = l.operands();
+    boolean nullTest = l.op() == LogicalExpr.Op.IS_NULL || l.op() == LogicalExpr.Op.IS_NOT_NULL;
+    for (Expr op : ops) {
+      JType t = jtype(op.type());
+      // IS [NOT] NULL takes any type, but a DECIMAL operand must have a pure NULL test
+      if (nullTest ? (t == null && pureNull(op) == null) : t != JType.BOOLEAN) {
+        return null;
+      }
+    }
+    return switch (l.op()) {
+      case AND, OR -> andOr(l.op() == LogicalExpr.Op.AND, ops);
+      case NOT -> {
+        Val x = gen(ops[0], nonNull);
+        yield new Val(x.isNull, local("boolean", "v", "!" + x.value), JType.BOOLEAN);
+      }
+      case IS_NULL, IS_NOT_NULL -> {
+        // only the NULL flag: the interpreter does not evaluate the value either
+        String pure = pureNull(ops[0]);
+        String isNull = pure != null ? pure : gen(ops[0], false).isNull;
+        yield new Val("false", local("boolean", "v", (l.op() == LogicalExpr.Op.IS_NULL ? "" : "!") + "(" + isNull + ")"),
+            JType.BOOLEAN);
+      }
+      case IS_TRUE, IS_NOT_TRUE, IS_FALSE, IS_NOT_FALSE -> {
+        Val x = gen(ops[0], false);
+        String test = switch (l.op()) {
+          case IS_TRUE -> "!" + x.isNull + " && " + x.value;
+          case IS_NOT_TRUE -> x.isNull + " || !" + x.value;
+          case IS_FALSE -> "!" + x.isNull + " && !" + x.value;
+          default -> x.isNull + " || " + x.value;
+        };
+        yield new Val("false", local("boolean", "v", test), JType.BOOLEAN);
+      }
+    };
+  }
+
+  /** Three-valued AND/OR, stopping at the first operand that decides (FALSE for AND, TRUE for OR). */
+  private Val andOr(boolean and, Expr[] ops) {
+    String decided = declare("boolean", "d", "false");
+    String sawNull = declare("boolean", "s", "false");
+    int depth = 0;
+    for (int i = 0; i < ops.length; i++) {
+      Val x = gen(ops[i], false);
+      String decides = "!" + x.isNull + " && " + (and ? "!" : "") + x.value;
+      sb.append("    if (").append(decides).append(") {\n");
+      assign(decided, "true");
+      sb.append("    } else {\n");
+      assign(sawNull, sawNull + " || " + x.isNull);
+      depth++;
+    }
+    for (int i = 0; i < depth; i++) {
+      close();
+    }
+    String n = local("boolean", "n", "!" + decided + " && " + sawNull);
+    // AND: TRUE unless decided FALSE; OR: TRUE only if decided TRUE
+    String v = local("boolean", "v", and ? "!" + decided : decided);
+    return new Val(n, v, JType.BOOLEAN);
+  }
+
+  private Val caseWhen(CaseExpr c) {
+    JType jt = jtype(c.type());
+    Expr[] conds = c.conditions();
+    Expr[] values = c.values();
+    for (Expr cond : conds) {
+      if (jtype(cond.type()) != JType.BOOLEAN) {
+        return null;
+      }
+    }
+    for (Expr v : values) {
+      if (!caseValueFits(jt, v)) {
+        return null;
+      }
+    }
+    if (!caseValueFits(jt, c.otherwise())) {
+      return null;
+    }
+    String n = declare("boolean", "n", "true");
+    String v = declare(jt.java, "v", jt.zero);
+    for (int i = 0; i < conds.length; i++) {
+      Val cond = gen(conds[i], false);
+      sb.append("    if (!").append(cond.isNull).append(" && ").append(cond.value).append(") {\n");
+      assignBranch(n, v, jt, gen(values[i], false));
+      sb.append("    } else {\n");
+    }
+    assignBranch(n, v, jt, gen(c.otherwise(), false));
+    for (int i = 0; i < conds.length; i++) {
+      close();
+    }
+    return new Val(n, v, jt);
+  }
+
+  private static boolean caseValueFits(JType result, Expr value) {
+    JType t = jtype(value.type());
+    return t == result || (result == JType.DOUBLE && t == JType.LONG);
+  }
+
+  private void assignBranch(String n, String v, JType jt, Val x) {
+    assign(n, x.isNull);
+    assign(v, jt == JType.DOUBLE ? asDouble(x) : x.value);
+  }
+
+  private Val fallback(Expr e) {
+    JType jt = jtype(e.type());
+    fallbackNodes++;
+    String f = field("Expr", e);
+    String n = local("boolean", "n", f + ".isNull(in, r)");
+    String read = switch (jt) {
+      case BOOLEAN -> f + ".evalLong(in, r) != 0L";
+      case LONG -> f + ".evalLong(in, r)";
+      case DOUBLE -> f + ".evalDouble(in, r)";
+      case STRING -> "(String) " + f + ".evalObject(in, r)";
+      case BYTES -> "(byte[]) " + f + ".evalObject(in, r)";
+    };
+    return new Val(n, local(jt.java, "v", n + " ? " + jt.zero + " : " + read), jt);
+  }
+
+  // ---- emit helpers ----
+
+  private static JType jtype(DataType t) {
+    return switch (t.kind()) {
+      case BOOLEAN -> JType.BOOLEAN;
+      case INT, BIGINT, TIMESTAMP -> JType.LONG;
+      case DOUBLE -> JType.DOUBLE;
+      case VARCHAR -> JType.STRING;
+      case BYTES -> JType.BYTES;
+      case DECIMAL -> null;
+    };
+  }
+
+  private String field(String javaType, Object value) {
+    fieldTypes.add(javaType);
+    fieldValues.add(value);
+    return "f" + (fieldTypes.size() - 1);
+  }
+
+  /** Declares a final local initialised to {@code init}; returns its name. */
+  private String local(String javaType, String prefix, String init) {
+    String name = prefix + next++;
+    sb.append("    final ").append(javaType).append(' ').append(name).append(" = ").append(init).append(";\n");
+    return name;
+  }
+
+  /** Declares a mutable local; returns its name. */
+  private String declare(String javaType, String prefix, String init) {
+    String name = prefix + next++;
+    sb.append("    ").append(javaType).append(' ').append(name).append(" = ").append(init).append(";\n");
+    return name;
+  }
+
+  private void assign(String name, String value) {
+    sb.append("    ").append(name).append(" = ").append(value).append(";\n");
+  }
+
+  /** Opens {@code if (!isNull) {}. */
+  private void open(String isNull) {
+    sb.append("    if (!(").append(isNull).append(")) {\n");
+  }
+
+  private void close() {
+    sb.append("    }\n");
+  }
+}

@@ -1,0 +1,350 @@
+package dev.laminar.runtime.codegen;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.laminar.runtime.ColumnarBatch;
+import dev.laminar.runtime.Operator;
+import dev.laminar.runtime.expr.ArithmeticExpr;
+import dev.laminar.runtime.expr.CaseExpr;
+import dev.laminar.runtime.expr.CastExpr;
+import dev.laminar.runtime.expr.ComparisonExpr;
+import dev.laminar.runtime.expr.Expr;
+import dev.laminar.runtime.expr.InputRefExpr;
+import dev.laminar.runtime.expr.LikeExpr;
+import dev.laminar.runtime.expr.LiteralExpr;
+import dev.laminar.runtime.expr.LogicalExpr;
+import dev.laminar.runtime.expr.MathFunctionExpr;
+import dev.laminar.runtime.expr.StringFunctionExpr;
+import dev.laminar.runtime.operator.CalcOperator;
+import dev.laminar.sdk.row.RowKind;
+import dev.laminar.sdk.type.DataType;
+import dev.laminar.sdk.type.Schema;
+import dev.laminar.sdk.type.TypeKind;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Runs a catalogue of filters and projections over random rows (with NULLs, zeros, NaN, -0.0)
+ * through the interpreter and the generated code, row by row, and requires identical output: the
+ * same rows, the same NULL cells and values, and the same failures (message included). Set
+ * {@code -Dlaminar.test.seed=N} to replay a failure.
+ */
+class CompiledCalcDifferentialTest {
+  private static final DataType DEC = DataType.decimal(10, 2);
+  private static final DataType BIG_DEC = DataType.decimal(30, 4);
+  private static final Schema INPUT = Schema.builder()
+      .column("a", DataType.BIGINT).column("b", DataType.BIGINT).column("i", DataType.INT)
+      .column("x", DataType.DOUBLE).column("y", DataType.DOUBLE)
+      .column("s", DataType.VARCHAR).column("t", DataType.VARCHAR)
+      .column("f", DataType.BOOLEAN).column("g", DataType.BOOLEAN)
+      .column("d", DEC).column("ts", DataType.TIMESTAMP).column("n", DataType.VARCHAR)
+      .column("bd", BIG_DEC)
+      .build();
+  private static final int ROWS = 2_000;
+  private static final String[] WORDS = {"", "a", "abc", "abd", "b", "B", "zz", " 12 ", "x%"};
+  private static final String[] NUMBERS = {"1", " 42 ", "-7", "x", "9999999999", "3.5"};
+
+  private static final String[] INPUT_NAMES = {"a", "b", "i", "x", "y", "s", "t", "f", "g", "d", "ts", "n", "bd"};
+
+  // columns
+  static final Expr A = ref(0, DataType.BIGINT);
+  static final Expr B = ref(1, DataType.BIGINT);
+  static final Expr I = ref(2, DataType.INT);
+  static final Expr X = ref(3, DataType.DOUBLE);
+  static final Expr Y = ref(4, DataType.DOUBLE);
+  static final Expr S = ref(5, DataType.VARCHAR);
+  static final Expr T = ref(6, DataType.VARCHAR);
+  static final Expr F = ref(7, DataType.BOOLEAN);
+  static final Expr G = ref(8, DataType.BOOLEAN);
+  static final Expr D = ref(9, DEC);
+  static final Expr TS = ref(10, DataType.TIMESTAMP);
+  static final Expr NUM = ref(11, DataType.VARCHAR);
+  static final Expr BD = ref(12, BIG_DEC);
+
+  record Case(String name, Expr condition, Expr... projections) {
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  static Stream<Case> catalogue() {
+    List<Case> c = new ArrayList<>();
+    c.add(new Case("long arithmetic with NULLs", null, arith(ArithmeticExpr.Op.PLUS, A, B), arith(ArithmeticExpr.Op.MINUS, A, I),
+        arith(ArithmeticExpr.Op.TIMES, A, B)));
+    c.add(new Case("long division and MOD by zero fail", null, arith(ArithmeticExpr.Op.DIVIDE, A, B), arith(ArithmeticExpr.Op.MOD, A, I)));
+    c.add(new Case("double division by zero is Infinity or NaN", null, arith(ArithmeticExpr.Op.DIVIDE, X, Y),
+        arith(ArithmeticExpr.Op.MOD, X, Y), arith(ArithmeticExpr.Op.DIVIDE, X, A)));
+    c.add(new Case("mixed long and double", cmp(ComparisonExpr.Op.GT, arith(ArithmeticExpr.Op.TIMES, X, A), lit(10)),
+        arith(ArithmeticExpr.Op.PLUS, arith(ArithmeticExpr.Op.TIMES, X, A), LiteralExpr.ofDouble(1.5)), A));
+    c.add(new Case("NULL literal propagates", null, arith(ArithmeticExpr.Op.PLUS, A, LiteralExpr.ofNull(DataType.BIGINT)),
+        cmp(ComparisonExpr.Op.EQ, X, LiteralExpr.ofNull(DataType.DOUBLE))));
+    c.add(new Case("failing operand next to NULL is NULL", null,
+        arith(ArithmeticExpr.Op.PLUS, arith(ArithmeticExpr.Op.DIVIDE, A, B), I)));
+    c.add(new Case("comparisons incl NaN and -0.0", cmp(ComparisonExpr.Op.GE, X, Y), cmp(ComparisonExpr.Op.EQ, X, Y),
+        cmp(ComparisonExpr.Op.LT, A, X), cmp(ComparisonExpr.Op.NE, A, B), cmp(ComparisonExpr.Op.LE, F, G)));
+    c.add(new Case("three-valued AND OR NOT", null, logic(LogicalExpr.Op.AND, F, G), logic(LogicalExpr.Op.OR, F, G),
+        logic(LogicalExpr.Op.NOT, F), logic(LogicalExpr.Op.AND, F, G, cmp(ComparisonExpr.Op.GT, A, B)),
+        logic(LogicalExpr.Op.OR, cmp(ComparisonExpr.Op.LT, X, Y), F, logic(LogicalExpr.Op.NOT, G))));
+    c.add(new Case("AND stops before division by zero",
+        logic(LogicalExpr.Op.AND, cmp(ComparisonExpr.Op.NE, B, lit(0)), cmp(ComparisonExpr.Op.GT, arith(ArithmeticExpr.Op.DIVIDE, A, B), lit(1))),
+        A, B));
+    c.add(new Case("IS [NOT] NULL TRUE FALSE", null, logic(LogicalExpr.Op.IS_NULL, A), logic(LogicalExpr.Op.IS_NOT_NULL, S),
+        logic(LogicalExpr.Op.IS_TRUE, F), logic(LogicalExpr.Op.IS_NOT_TRUE, F), logic(LogicalExpr.Op.IS_FALSE, cmp(ComparisonExpr.Op.GT, A, B)),
+        logic(LogicalExpr.Op.IS_NOT_FALSE, logic(LogicalExpr.Op.AND, F, G)),
+        logic(LogicalExpr.Op.IS_NULL, arith(ArithmeticExpr.Op.DIVIDE, A, B))));
+    c.add(new Case("filter with three-valued logic", logic(LogicalExpr.Op.OR, logic(LogicalExpr.Op.NOT, cmp(ComparisonExpr.Op.GT, A, B)),
+        logic(LogicalExpr.Op.IS_NULL, X)), A, X, S));
+    c.add(new Case("CASE", null,
+        new CaseExpr(new Expr[] {cmp(ComparisonExpr.Op.GT, A, B), F}, new Expr[] {A, B}, LiteralExpr.ofNull(DataType.BIGINT), DataType.BIGINT),
+        new CaseExpr(new Expr[] {cmp(ComparisonExpr.Op.NE, B, lit(0))}, new Expr[] {arith(ArithmeticExpr.Op.DIVIDE, A, B)}, lit(-1), DataType.BIGINT),
+        new CaseExpr(new Expr[] {G}, new Expr[] {A}, X, DataType.DOUBLE),
+        new CaseExpr(new Expr[] {logic(LogicalExpr.Op.IS_NULL, S)}, new Expr[] {T}, S, DataType.VARCHAR),
+        new CaseExpr(new Expr[] {F}, new Expr[] {cmp(ComparisonExpr.Op.LT, X, Y)}, G, DataType.BOOLEAN)));
+    c.add(new Case("numeric casts", null, new CastExpr(X, DataType.BIGINT), new CastExpr(X, DataType.INT), new CastExpr(A, DataType.INT),
+        new CastExpr(A, DataType.DOUBLE), new CastExpr(F, DataType.INT), new CastExpr(A, DataType.BOOLEAN), new CastExpr(X, DataType.BOOLEAN),
+        new CastExpr(A, DataType.TIMESTAMP), new CastExpr(TS, DataType.BIGINT)));
+    c.add(new Case("string comparisons", cmp(ComparisonExpr.Op.LT, S, T), S, T, cmp(ComparisonExpr.Op.EQ, S, LiteralExpr.ofObject(DataType.VARCHAR, "abc"))));
+    c.add(new Case("LIKE and CONCAT through the fallback", new LikeExpr(false, S, LiteralExpr.ofObject(DataType.VARCHAR, "a%"), null),
+        new StringFunctionExpr(StringFunctionExpr.Fn.CONCAT, DataType.VARCHAR, S, T),
+        logic(LogicalExpr.Op.AND, new LikeExpr(false, T, LiteralExpr.ofObject(DataType.VARCHAR, "%b%"), null), F)));
+    c.add(new Case("fallback inside generated arithmetic", null,
+        arith(ArithmeticExpr.Op.PLUS, new MathFunctionExpr(MathFunctionExpr.Fn.SIGN, DataType.BIGINT, A), lit(1)),
+        arith(ArithmeticExpr.Op.TIMES, new MathFunctionExpr(MathFunctionExpr.Fn.SQRT, DataType.DOUBLE, X), Y)));
+    c.add(new Case("casts from text fail on bad input", null, new CastExpr(NUM, DataType.BIGINT), new CastExpr(NUM, DataType.DOUBLE)));
+    c.add(new Case("DECIMAL pass-through and arithmetic", cmp(ComparisonExpr.Op.GT, D, new LiteralExprs().dec("1.50")), D, BD,
+        new ArithmeticExpr(ArithmeticExpr.Op.PLUS, D, lit(1), DataType.decimal(11, 2)), new CastExpr(D, DataType.DOUBLE)));
+    c.add(new Case("timestamps", cmp(ComparisonExpr.Op.GE, TS, LiteralExpr.ofLong(DataType.TIMESTAMP, 500)), TS,
+        arith(ArithmeticExpr.Op.MINUS, TS, A)));
+    c.add(new Case("no filter pass-through of every type", null, A, I, X, S, F, D, TS, BD));
+    return c.stream();
+  }
+
+  /** Makes a DECIMAL literal (scale from the text). */
+  static final class LiteralExprs {
+    Expr dec(String text) {
+      BigDecimal v = new BigDecimal(text);
+      return LiteralExpr.ofObject(DataType.decimal(10, v.scale()), v);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("catalogue")
+  void compiledMatchesInterpreterRowByRow(Case c) {
+    long seed = Long.getLong("laminar.test.seed", System.nanoTime());
+    CompiledCalc compiled = CalcCompiler.compile(c.condition(), c.projections());
+    assertThat(compiled.isCompiled()).isTrue();
+    CompiledCalc interpreted = new InterpretedCalc(c.condition(), c.projections());
+    ColumnarBatch in = randomBatch(new Random(seed), ROWS);
+    Schema outSchema = outputSchema(c.projections());
+    ColumnarBatch expected = new ColumnarBatch(outSchema, 1);
+    ColumnarBatch actual = new ColumnarBatch(outSchema, 1);
+    for (int r = 0; r < in.size(); r++) {
+      expected.clear();
+      actual.clear();
+      String expectedError = run(interpreted, in, r, expected);
+      String actualError = run(compiled, in, r, actual);
+      String where = "case '" + c.name() + "', seed " + seed + " (-Dlaminar.test.seed=" + seed + "), row " + r + ": ";
+      if (!Objects.equals(expectedError, actualError)) {
+        fail(where + "interpreter failed with " + expectedError + ", compiled with " + actualError
+            + "\n" + CalcCompiler.source(c.condition(), c.projections()));
+      }
+      if (expectedError == null) {
+        assertSameRows(where, expected, actual);
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("catalogue")
+  void compiledOperatorMatchesInterpretedOperatorAcrossSmallOutputBatches(Case c) {
+    long seed = Long.getLong("laminar.test.seed", System.nanoTime());
+    ColumnarBatch in = randomBatch(new Random(seed), ROWS);
+    // drop the rows that fail, so that whole batches can go through
+    CompiledCalc probe = new InterpretedCalc(c.condition(), c.projections());
+    ColumnarBatch ok = new ColumnarBatch(INPUT, ROWS);
+    ColumnarBatch scratch = new ColumnarBatch(outputSchema(c.projections()), 1);
+    for (int r = 0; r < in.size(); r++) {
+      scratch.clear();
+      if (run(probe, in, r, scratch) == null) {
+        ok.appendRowFrom(in, r);
+      }
+    }
+    Schema outSchema = outputSchema(c.projections());
+    Collector expected = new Collector(outSchema);
+    Collector actual = new Collector(outSchema);
+    new CalcOperator(new InterpretedCalc(c.condition(), c.projections()), outSchema, 7, expected).process(ok);
+    new CalcOperator(CalcCompiler.compile(c.condition(), c.projections()), outSchema, 7, actual).process(ok);
+    assertThat(actual.batches).as("batches, seed " + seed).isEqualTo(expected.batches);
+    assertSameRows("case '" + c.name() + "', seed " + seed + ": ", expected.rows, actual.rows);
+  }
+
+  @Test
+  void switchForcesInterpreter() {
+    String before = System.getProperty(CalcCompiler.ENABLED_PROPERTY);
+    try {
+      System.setProperty(CalcCompiler.ENABLED_PROPERTY, "false");
+      assertThat(CalcCompiler.create(null, new Expr[] {A}).isCompiled()).isFalse();
+      System.clearProperty(CalcCompiler.ENABLED_PROPERTY);
+      assertThat(CalcCompiler.create(null, new Expr[] {A}).isCompiled()).isTrue();
+    } finally {
+      if (before == null) {
+        System.clearProperty(CalcCompiler.ENABLED_PROPERTY);
+      } else {
+        System.setProperty(CalcCompiler.ENABLED_PROPERTY, before);
+      }
+    }
+  }
+
+  @Test
+  void generatesNumericPathsWithoutFallbackFields() {
+    Expr cond = logic(LogicalExpr.Op.AND, cmp(ComparisonExpr.Op.GT, arith(ArithmeticExpr.Op.TIMES, X, A), lit(1000)),
+        logic(LogicalExpr.Op.IS_NOT_NULL, S));
+    String src = CalcCompiler.source(cond, new Expr[] {arith(ArithmeticExpr.Op.TIMES, X, LiteralExpr.ofDouble(1.1)),
+        arith(ArithmeticExpr.Op.PLUS, A, lit(1))});
+    assertThat(src).doesNotContain("Expr f").doesNotContain(".evalLong(").contains("in.getDouble(r, 3)");
+  }
+
+  // ---- helpers ----
+
+  /** Runs one row; returns the failure as "Class: message", or null. */
+  private static String run(CompiledCalc calc, ColumnarBatch in, int row, ColumnarBatch out) {
+    try {
+      int next = calc.process(in, row, row + 1, out);
+      assertThat(next).isEqualTo(row + 1);
+      return null;
+    } catch (RuntimeException e) {
+      return e.getClass().getName() + ": " + e.getMessage();
+    }
+  }
+
+  private static void assertSameRows(String where, ColumnarBatch expected, ColumnarBatch actual) {
+    assertThat(actual.size()).as(where + "row count").isEqualTo(expected.size());
+    Schema s = expected.schema();
+    for (int r = 0; r < expected.size(); r++) {
+      assertThat(actual.rowKind(r)).as(where + "row kind").isEqualTo(expected.rowKind(r));
+      assertThat(actual.rowtime(r)).as(where + "rowtime").isEqualTo(expected.rowtime(r));
+      for (int col = 0; col < s.size(); col++) {
+        String cell = where + "output row " + r + " column " + col + " (" + s.column(col).type() + ")";
+        assertThat(actual.isNull(r, col)).as(cell + " null").isEqualTo(expected.isNull(r, col));
+        if (expected.isNull(r, col)) {
+          continue;
+        }
+        DataType t = s.column(col).type();
+        if (t.kind() == TypeKind.DOUBLE) {
+          assertThat(Double.doubleToLongBits(actual.getDouble(r, col))).as(cell + " = " + actual.getDouble(r, col) + " expected "
+              + expected.getDouble(r, col)).isEqualTo(Double.doubleToLongBits(expected.getDouble(r, col)));
+        } else if (t.isLongBacked()) {
+          assertThat(actual.getLong(r, col)).as(cell).isEqualTo(expected.getLong(r, col));
+        } else {
+          assertThat(actual.getObjectSlot(r, col)).as(cell).isEqualTo(expected.getObjectSlot(r, col));
+        }
+      }
+    }
+  }
+
+  private static Schema outputSchema(Expr[] projections) {
+    Schema.Builder b = Schema.builder();
+    for (int i = 0; i < projections.length; i++) {
+      b.column("c" + i, projections[i].type());
+    }
+    return b.build();
+  }
+
+  private static ColumnarBatch randomBatch(Random rnd, int rows) {
+    ColumnarBatch b = new ColumnarBatch(INPUT, rows);
+    for (int r = 0; r < rows; r++) {
+      int o = b.openRow(rnd.nextInt(4) == 0 ? RowKind.DELETE : RowKind.INSERT, r, ColumnarBatch.NO_TIME);
+      for (int col = 0; col < INPUT.size(); col++) {
+        if (rnd.nextInt(5) == 0) {
+          b.putNull(o, col);
+          continue;
+        }
+        DataType t = INPUT.column(col).type();
+        switch (t.kind()) {
+          case BOOLEAN -> b.putLong(o, col, rnd.nextBoolean() ? 1 : 0);
+          case INT -> b.putLong(o, col, rnd.nextInt(7) - 3);
+          case BIGINT -> b.putLong(o, col, rnd.nextInt(10) == 0 ? rnd.nextLong() : rnd.nextInt(9) - 4);
+          case TIMESTAMP -> b.putLong(o, col, rnd.nextInt(1000));
+          case DOUBLE -> b.putDouble(o, col, randomDouble(rnd));
+          case VARCHAR -> b.putObject(o, col, col == 11 ? NUMBERS[rnd.nextInt(NUMBERS.length)] : WORDS[rnd.nextInt(WORDS.length)]);
+          case DECIMAL -> {
+            BigDecimal v = BigDecimal.valueOf(rnd.nextInt(2000) - 1000, t.scale());
+            if (t.isCompactDecimal()) {
+              b.putLong(o, col, v.unscaledValue().longValueExact());
+            } else {
+              b.putObject(o, col, v);
+            }
+          }
+          default -> throw new AssertionError(t);
+        }
+      }
+      b.commitRow();
+    }
+    return b;
+  }
+
+  private static double randomDouble(Random rnd) {
+    return switch (rnd.nextInt(12)) {
+      case 0 -> 0.0;
+      case 1 -> -0.0;
+      case 2 -> Double.NaN;
+      case 3 -> Double.POSITIVE_INFINITY;
+      default -> (rnd.nextInt(200) - 100) / 4.0;
+    };
+  }
+
+  private static Expr ref(int index, DataType type) {
+    return new InputRefExpr(index, INPUT_NAMES[index], type);
+  }
+
+  private static Expr lit(long v) {
+    return LiteralExpr.ofLong(DataType.BIGINT, v);
+  }
+
+  private static Expr arith(ArithmeticExpr.Op op, Expr l, Expr r) {
+    boolean dbl = l.type().kind() == TypeKind.DOUBLE || r.type().kind() == TypeKind.DOUBLE;
+    DataType t = dbl ? DataType.DOUBLE : (l.type().kind() == TypeKind.TIMESTAMP ? DataType.TIMESTAMP : DataType.BIGINT);
+    return new ArithmeticExpr(op, l, r, t);
+  }
+
+  private static Expr cmp(ComparisonExpr.Op op, Expr l, Expr r) {
+    return new ComparisonExpr(op, l, r);
+  }
+
+  private static Expr logic(LogicalExpr.Op op, Expr... operands) {
+    return new LogicalExpr(op, operands);
+  }
+
+  /** Keeps copies of every batch it is given. */
+  private static final class Collector implements Operator {
+    final ColumnarBatch rows;
+    int batches;
+
+    Collector(Schema schema) {
+      this.rows = new ColumnarBatch(schema, ROWS);
+    }
+
+    @Override
+    public void process(ColumnarBatch batch) {
+      batches++;
+      for (int r = 0; r < batch.size(); r++) {
+        rows.appendRowFrom(batch, r);
+      }
+    }
+
+    @Override
+    public void onWatermark(long watermark) {}
+
+    @Override
+    public void onEndOfInput() {}
+  }
+}
