@@ -32,22 +32,18 @@ public record WindowAggregateNode(PlanNode input, long sizeMillis, int windowSta
   }
 
   /**
-   * A windowed result's event time is window_end − 1 ms, carried by its {@code window_end} column
-   * (or {@code window_start} when only that is selected): windowing this stream again (1 s bars →
-   * 1 min bars) names that column in DESCRIPTOR.
+   * A windowed result's event time is window_end − 1 ms, carried by its {@code window_end} column:
+   * windowing this stream again (1 s bars → 1 min bars) names that column in DESCRIPTOR. Without
+   * window_end in the output there is no event-time column.
    */
   @Override
   public int rowtimeColumn() {
-    int start = -1;
     for (int i = 0; i < keySources.length; i++) {
       if (keySources[i] == KeySource.WINDOW_END) {
         return i;
       }
-      if (keySources[i] == KeySource.WINDOW_START && start < 0) {
-        start = i;
-      }
     }
-    return start;
+    return -1;
   }
 
   @Override
