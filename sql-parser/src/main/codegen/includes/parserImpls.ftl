@@ -243,14 +243,16 @@ SqlCreate LaminarCreateStream(Span s, boolean replace) :
     final SqlIdentifier name;
     final SqlNode query;
     SqlEmit emit = null;
+    boolean materialized = false;
 }
 {
-    <STREAM> ifNotExists = LaminarIfNotExists()
+    ( <STREAM> | <MATERIALIZED> <VIEW> { materialized = true; } )
+    ifNotExists = LaminarIfNotExists()
     name = CompoundTableIdentifier()
     <AS> query = OrderedQueryOrExpr(ExprContext.ACCEPT_QUERY)
     [ emit = LaminarEmit() ]
     {
-        return new SqlCreateStream(s.end(this), replace, ifNotExists, name, query, emit);
+        return new SqlCreateStream(s.end(this), replace, ifNotExists, name, query, emit, materialized);
     }
 }
 
@@ -269,6 +271,8 @@ SqlDrop LaminarDropObject(Span s, boolean replace) :
         <SINK> { kind = ObjectKind.SINK; }
     |
         <STREAM> { kind = ObjectKind.STREAM; }
+    |
+        [ <MATERIALIZED> ] <VIEW> { kind = ObjectKind.VIEW; }
     )
     ifExists = LaminarIfExists()
     name = CompoundTableIdentifier()
@@ -296,6 +300,8 @@ SqlNode LaminarShowObjects() :
         <CONNECTORS> { kind = ObjectKind.CONNECTOR; }
     |
         <PLUGINS> { kind = ObjectKind.PLUGIN; }
+    |
+        <VIEWS> { kind = ObjectKind.VIEW; }
     )
     {
         return new SqlShowObjects(s.end(this), kind);

@@ -7,7 +7,7 @@ import java.util.List;
 /** A named object of the catalog: a source, a stream or a sink. */
 abstract sealed class CatalogObject permits SourceObject, StreamObject, SinkObject {
   /** The three kinds, as SQL names them. */
-  enum Kind { SOURCE, STREAM, SINK }
+  enum Kind { SOURCE, STREAM, SINK, VIEW }
 
   final String name;
   final Schema schema;

@@ -182,8 +182,21 @@ public final class Engine implements AutoCloseable {
   // ------------------------------------------------------------------ CREATE STREAM
 
   public synchronized void createStream(String name, PlannedQuery query, String ddl) {
+    createStream(name, query, ddl, false);
+  }
+
+  /**
+   * Deploys a continuous query as a named stream; {@code materialized} also keeps its current contents
+   * (a materialized view) for point queries. A stream can only read objects that exist when it is
+   * created (there is no CREATE OR REPLACE), so streams and views cannot form a cycle, and the data
+   * directory replays them in creation order, which is a topological order.
+   */
+  public synchronized void createStream(String name, PlannedQuery query, String ddl, boolean materialized) {
     checkFree(name);
     StreamObject stream = new StreamObject(name, ddl, query);
+    if (materialized) {
+      stream.table = new ViewTable();
+    }
     StreamObject late = lateDataStream(name, query);
     if (late != null) {
       stream.metrics.lateOutput(late.node);
@@ -191,8 +204,16 @@ public final class Engine implements AutoCloseable {
     Operator chain = instantiate(query.plan(), stream.node, stream.metrics);
     CatalogObject input = readable(query.plan().scan().streamName());
     stream.node.onConsumerFailure(this::consumerFailed);
-    reactor.execute(() -> input.node().attach(chain, stream));
+    reactor.execute(() -> {
+      if (stream.table != null) {
+        stream.node.attach(stream.table, stream.table);
+      }
+      input.node().attach(chain, stream);
+    });
     objects.put(key(name), stream);
+    if (stream.table != null) {
+      startSourcesOf(name); // a view maintains its contents from the start
+    }
     if (late != null) {
       objects.put(key(late.name), late);
     }
@@ -254,6 +275,67 @@ public final class Engine implements AutoCloseable {
   public synchronized Subscription subscribe(String name, RowListener listener) {
     CatalogObject source = readable(name);
     return attachSubscription(source, null, listener);
+  }
+
+  /** Whether {@code name} is a materialized view. */
+  public synchronized boolean isView(String name) {
+    return objects.get(key(name)) instanceof StreamObject st && st.table != null;
+  }
+
+  /**
+   * A point query: runs {@code query} once over the current contents of the materialized view it
+   * reads and returns the rows (windows over the contents close at the end of the snapshot).
+   */
+  public List<dev.laminar.sdk.row.Row> queryView(PlannedQuery query) {
+    StreamObject view;
+    synchronized (this) {
+      view = (StreamObject) objects.get(key(query.plan().scan().streamName()));
+    }
+    List<ViewTable.Entry> snapshot = reactor.submit(view.table::snapshot).join();
+    List<dev.laminar.sdk.row.Row> out = new ArrayList<>();
+    Operator collector = new Operator() {
+      @Override
+      public void process(ColumnarBatch batch) {
+        for (int r = 0; r < batch.size(); r++) {
+          out.add(batch.toRow(r));
+        }
+      }
+
+      @Override
+      public void onWatermark(long watermark) {}
+
+      @Override
+      public void onEndOfInput() {}
+    };
+    Operator chain = instantiate(query.plan(), collector, new PlanMetrics());
+    ColumnarBatch batch = new ColumnarBatch(view.schema, config.batchSize());
+    for (ViewTable.Entry e : snapshot) {
+      if (batch.isFull()) {
+        chain.process(batch);
+        batch.clear();
+      }
+      batch.beginRow();
+      for (int c = 0; c < view.schema.size(); c++) {
+        batch.setObject(c, e.row().get(c));
+      }
+      batch.setRowtime(batch.size(), e.rowtime());
+      batch.endRow();
+    }
+    if (batch.size() > 0) {
+      chain.process(batch);
+    }
+    chain.onWatermark(Long.MAX_VALUE);
+    chain.onEndOfInput();
+    return out;
+  }
+
+  /** Rows a materialized view holds now. */
+  public long viewSize(String name) {
+    StreamObject view;
+    synchronized (this) {
+      view = (StreamObject) objects.get(key(name));
+    }
+    return reactor.submit(view.table::size).join();
   }
 
   /** Runs a continuous SELECT and returns its rows as a subscription (closing it stops the query). */

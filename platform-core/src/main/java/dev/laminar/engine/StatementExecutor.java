@@ -88,7 +88,11 @@ public final class StatementExecutor {
         case SqlPluginCommand p -> plugin(p);
         default -> {
           if (node.getKind().belongsTo(SqlKind.QUERY)) {
-            yield StatementResult.stream(engine.query(engine.planner().plan(node, engine.readableTables()), null));
+            PlannedQuery q = engine.planner().plan(node, engine.readableTables());
+            if (engine.isView(q.plan().scan().streamName())) {
+              yield StatementResult.rows(q.plan().schema(), engine.queryView(q)); // point query: current contents, once
+            }
+            yield StatementResult.stream(engine.query(q, null));
           }
           throw new SqlPlanningException("statement " + node.getKind() + " is not supported");
         }
@@ -219,11 +223,11 @@ public final class StatementExecutor {
     rejectReplace(s);
     String name = s.name().getSimple();
     if (s.ifNotExists() && engine.exists(name)) {
-      return StatementResult.ok("Stream " + name + " already exists");
+      return StatementResult.ok((s.materialized() ? "Materialized view " : "Stream ") + name + " already exists");
     }
     PlannedQuery q = withEmit(s.emit(), engine.planner().plan(s.query(), engine.readableTables()));
-    engine.createStream(name, q, LaminarSqlParser.unparse(s));
-    return StatementResult.ok("Created stream " + name);
+    engine.createStream(name, q, LaminarSqlParser.unparse(s), s.materialized());
+    return StatementResult.ok((s.materialized() ? "Created materialized view " : "Created stream ") + name);
   }
 
   /**
@@ -367,7 +371,17 @@ public final class StatementExecutor {
         case SinkObject sk -> rows.add(Row.of(sk.name, sk.connectorId, sk.input, sk.status(), sk.runner.rowsHandled()));
       }
     }
+    if (kind == CatalogObject.Kind.VIEW) {
+      rows.clear();
+      for (CatalogObject o : engine.all()) {
+        if (o instanceof StreamObject st && st.table != null) {
+          rows.add(Row.of(st.name, st.status(), engine.viewSize(st.name), st.inputs().get(0)));
+        }
+      }
+    }
     Schema schema = switch (kind) {
+      case VIEW -> Schema.builder().column("name", DataType.VARCHAR).column("status", DataType.VARCHAR)
+          .column("rows", DataType.BIGINT).column("reads", DataType.VARCHAR).build();
       case SOURCE -> Schema.builder().column("name", DataType.VARCHAR).column("connector", DataType.VARCHAR)
           .column("status", DataType.VARCHAR).column("rows_read", DataType.BIGINT).build();
       case STREAM -> Schema.builder().column("name", DataType.VARCHAR).column("status", DataType.VARCHAR)

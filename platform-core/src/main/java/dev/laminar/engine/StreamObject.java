@@ -10,6 +10,8 @@ final class StreamObject extends CatalogObject {
   final PlannedQuery query;
   final StreamNode node;
   final PlanMetrics metrics = new PlanMetrics();
+  /** For a materialized view: its current contents (maintained on the reactor thread); null for a plain stream. */
+  ViewTable table;
   /** For a LATE DATA TO side stream: the stream whose late rows it carries; null otherwise. */
   final String sideOf;
   private final int rowtime;
@@ -42,7 +44,7 @@ final class StreamObject extends CatalogObject {
 
   @Override
   Kind kind() {
-    return Kind.STREAM;
+    return table != null ? Kind.VIEW : Kind.STREAM;
   }
 
   @Override

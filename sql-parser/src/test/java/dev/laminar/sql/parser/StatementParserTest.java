@@ -162,4 +162,20 @@ class StatementParserTest {
     assertRoundTrip("CREATE STREAM s AS SELECT a FROM t LATE DATA TO x");
     assertThat(parse("SELECT late, lateness, data FROM t")).isInstanceOf(SqlSelect.class);
   }
+
+  @Test
+  void materializedViewsAreStreamsWithAFlag() {
+    final dev.laminar.sql.parser.ddl.SqlCreateStream view = parse(
+        "CREATE MATERIALIZED VIEW IF NOT EXISTS bars AS SELECT a FROM t EMIT ON WINDOW CLOSE",
+        dev.laminar.sql.parser.ddl.SqlCreateStream.class);
+    assertThat(view.materialized()).isTrue();
+    assertThat(view.ifNotExists()).isTrue();
+    assertThat(parse("CREATE STREAM s AS SELECT a FROM t", dev.laminar.sql.parser.ddl.SqlCreateStream.class).materialized()).isFalse();
+    assertThat(parse("DROP MATERIALIZED VIEW IF EXISTS bars CASCADE", SqlDropObject.class).kind())
+        .isEqualTo(dev.laminar.sql.parser.ddl.ObjectKind.VIEW);
+    assertThat(parse("DROP VIEW bars", SqlDropObject.class).kind()).isEqualTo(dev.laminar.sql.parser.ddl.ObjectKind.VIEW);
+    assertThat(parse("SHOW VIEWS", SqlShowObjects.class).kind()).isEqualTo(dev.laminar.sql.parser.ddl.ObjectKind.VIEW);
+    assertRoundTrip("CREATE MATERIALIZED VIEW v AS SELECT a FROM t");
+    assertThat(parse("SELECT materialized, views FROM t")).isInstanceOf(SqlSelect.class);
+  }
 }

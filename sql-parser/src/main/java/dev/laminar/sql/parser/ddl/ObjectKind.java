@@ -11,6 +11,8 @@ public enum ObjectKind {
   SINK,
   STREAM,
   CONNECTOR,
+  /** A materialized view (CREATE MATERIALIZED VIEW, DROP [MATERIALIZED] VIEW, SHOW VIEWS). */
+  VIEW,
   /** Only in SHOW PLUGINS. */
   PLUGIN;
 

@@ -24,13 +24,15 @@ public final class SqlCreateStream extends SqlCreate {
         public SqlCall createCall(SqlLiteral functionQualifier, SqlParserPos pos,
             SqlNode... operands) {
           return new SqlCreateStream(pos, DdlNodes.flag(operands[4]), DdlNodes.flag(operands[3]),
-              (SqlIdentifier) operands[0], operands[1], (SqlEmit) operands[2]);
+              (SqlIdentifier) operands[0], operands[1], (SqlEmit) operands[2],
+              operands.length > 5 && DdlNodes.flag(operands[5]));
         }
       };
 
   private final SqlIdentifier name;
   private final SqlNode query;
   private final SqlEmit emit;
+  private final boolean materialized;
 
   /**
    * Creates a CREATE STREAM node.
@@ -39,7 +41,14 @@ public final class SqlCreateStream extends SqlCreate {
    */
   public SqlCreateStream(SqlParserPos pos, boolean replace, boolean ifNotExists,
       SqlIdentifier name, SqlNode query, SqlEmit emit) {
+    this(pos, replace, ifNotExists, name, query, emit, false);
+  }
+
+  /** Creates a CREATE STREAM or, with {@code materialized}, a CREATE MATERIALIZED VIEW node. */
+  public SqlCreateStream(SqlParserPos pos, boolean replace, boolean ifNotExists,
+      SqlIdentifier name, SqlNode query, SqlEmit emit, boolean materialized) {
     super(OPERATOR, pos, replace, ifNotExists);
+    this.materialized = materialized;
     this.name = Objects.requireNonNull(name, "name");
     this.query = Objects.requireNonNull(query, "query");
     this.emit = emit;
@@ -60,6 +69,11 @@ public final class SqlCreateStream extends SqlCreate {
     return emit;
   }
 
+  /** True for CREATE MATERIALIZED VIEW: the stream's current contents are kept for point queries. */
+  public boolean materialized() {
+    return materialized;
+  }
+
   /** Whether IF NOT EXISTS was given. */
   public boolean ifNotExists() {
     return ifNotExists;
@@ -68,7 +82,7 @@ public final class SqlCreateStream extends SqlCreate {
   @Override
   public List<SqlNode> getOperandList() {
     return ImmutableNullableList.of(name, query, emit,
-        DdlNodes.flag(ifNotExists), DdlNodes.flag(getReplace()));
+        DdlNodes.flag(ifNotExists), DdlNodes.flag(getReplace()), DdlNodes.flag(materialized));
   }
 
   @Override
@@ -77,7 +91,7 @@ public final class SqlCreateStream extends SqlCreate {
     if (getReplace()) {
       writer.keyword("OR REPLACE");
     }
-    writer.keyword("STREAM");
+    writer.keyword(materialized ? "MATERIALIZED VIEW" : "STREAM");
     if (ifNotExists) {
       writer.keyword("IF NOT EXISTS");
     }
