@@ -119,20 +119,32 @@ SqlEmit LaminarEmit() :
 SqlColumnDeclaration LaminarColumn() :
 {
     final SqlIdentifier name;
-    final SqlDataTypeSpec type;
+    SqlDataTypeSpec type;
     boolean nullable = true;
+    final SqlIdentifier function;
 }
 {
     name = SimpleIdentifier()
-    type = DataType()
-    [
-        <NOT> <NULL> { nullable = false; }
+    (
+        <AS> function = SimpleIdentifier() <LPAREN> <RPAREN> {
+            if (!function.getSimple().equalsIgnoreCase("PROCTIME")) {
+                throw dev.laminar.sql.parser.ddl.DdlErrors.error(function.getParserPosition(),
+                    "a computed column can only be AS PROCTIME() (processing time), not " + function.getSimple() + "()");
+            }
+            type = new SqlDataTypeSpec(new SqlBasicTypeNameSpec(SqlTypeName.TIMESTAMP, 3, getPos()), getPos());
+            return new SqlColumnDeclaration(Span.of(name).end(this), name, type, false, true);
+        }
     |
-        <NULL> { nullable = true; }
-    ]
-    {
-        return new SqlColumnDeclaration(Span.of(name).end(this), name, type, nullable);
-    }
+        type = DataType()
+        [
+            <NOT> <NULL> { nullable = false; }
+        |
+            <NULL> { nullable = true; }
+        ]
+        {
+            return new SqlColumnDeclaration(Span.of(name).end(this), name, type, nullable);
+        }
+    )
 }
 
 /** Parses WATERMARK FOR column AS expression. */

@@ -179,6 +179,14 @@ public final class Engine implements AutoCloseable {
     }
   }
 
+  /**
+   * Makes the source's event-time column a processing-time column: the engine fills it with the wall
+   * clock when each row is read, and the watermark follows the clock even while no row arrives.
+   */
+  public synchronized void markProcessingTime(String name) {
+    ((SourceObject) objects.get(key(name))).processingTime = true;
+  }
+
   // ------------------------------------------------------------------ CREATE STREAM
 
   public synchronized void createStream(String name, PlannedQuery query, String ddl) {
@@ -439,6 +447,9 @@ public final class Engine implements AutoCloseable {
     ClassLoader loader = s.connectorLoader;
     runner.onClosed(() -> checkLeakedThreads(s, loader));
     runner.idleTimeout(s.idleTimeout);
+    if (s.processingTime) {
+      runner.processingTime();
+    }
     runner.start(s.connectorLoader);
     return runner;
   }

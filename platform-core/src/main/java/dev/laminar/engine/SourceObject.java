@@ -27,6 +27,8 @@ final class SourceObject extends CatalogObject {
   final List<dev.laminar.runtime.Reactor.Channel> channels = new ArrayList<>();
   final AtomicInteger finishedSplits = new AtomicInteger();
   volatile boolean started;
+  /** The event-time column is AS PROCTIME(): filled by the engine with the wall clock. */
+  boolean processingTime;
   /** Splits idle this long stop holding back the watermark (zero: never). */
   java.time.Duration idleTimeout = java.time.Duration.ZERO;
   /** Rows read by runners replaced in plugin swaps. */

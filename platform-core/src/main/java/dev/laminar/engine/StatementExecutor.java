@@ -117,7 +117,14 @@ public final class StatementExecutor {
       return StatementResult.ok("Source " + name + " already exists");
     }
     List<Column> columns = new ArrayList<>();
+    String proctime = null;
     for (SqlColumnDeclaration c : s.columnList()) {
+      if (c.proctime()) {
+        if (proctime != null) {
+          throw at(c.getParserPosition(), "a source has at most one AS PROCTIME() column ('" + proctime + "' is one)", null);
+        }
+        proctime = c.name().getSimple();
+      }
       RelDataType t = engine.planner().deriveType(c.type());
       DataType type;
       try {
@@ -133,9 +140,13 @@ public final class StatementExecutor {
     } catch (IllegalArgumentException e) {
       throw at(s.columns().getParserPosition(), e.getMessage(), e);
     }
-    String rowtime = null;
+    String rowtime = proctime;
     long bound = 0;
     SqlWatermark wm = s.watermark();
+    if (wm != null && proctime != null) {
+      throw at(wm.getParserPosition(), "a source has either event time (WATERMARK FOR) or processing time (AS PROCTIME()), not both",
+          null);
+    }
     if (wm != null) {
       rowtime = wm.column().getSimple();
       int idx = schema.indexOf(rowtime);
@@ -153,6 +164,9 @@ public final class StatementExecutor {
     java.time.Duration idleTimeout = engineSourceOptions(options, s.options(), connector);
     try {
       engine.createSource(name, schema, rowtime, bound, idleTimeout, connector, options, LaminarSqlParser.unparse(s));
+      if (proctime != null) {
+        engine.markProcessingTime(name);
+      }
     } catch (InvalidOptionException e) {
       throw at(positionOf(s.options(), e.option(), s.getParserPosition()), e.getMessage(), e);
     }

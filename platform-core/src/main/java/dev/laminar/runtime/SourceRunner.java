@@ -36,6 +36,7 @@ public final class SourceRunner implements Runnable {
   private long watermark = ColumnarBatch.NO_TIME;
   private byte[] restoreFrom;
   private long idleTimeoutNanos;
+  private boolean processingTime;
   private long lastDataNanos = System.nanoTime();
   private boolean markedIdle;
   private volatile Runnable onClosed = () -> { };
@@ -88,6 +89,14 @@ public final class SourceRunner implements Runnable {
    */
   public void idleTimeout(java.time.Duration timeout) {
     this.idleTimeoutNanos = timeout.toNanos();
+  }
+
+  /**
+   * The event-time column is processing time: each row gets the wall clock (never going backwards)
+   * when it is read, and while no rows come the watermark still advances with the clock (every 10 ms).
+   */
+  public void processingTime() {
+    this.processingTime = true;
   }
 
   /** Runs on the source thread after the reader was closed (for the engine's leak check). */
@@ -177,6 +186,21 @@ public final class SourceRunner implements Runnable {
     final int n = batch.size();
     if (rowtimeColumn < 0) {
       batch.setBatchWatermark(ColumnarBatch.NO_TIME);
+      return;
+    }
+    if (processingTime) {
+      long now = Math.max(watermark, System.currentTimeMillis());
+      if (n == 0 && now < watermark + 10) {
+        batch.setBatchWatermark(watermark); // no row and the clock moved less than 10 ms: nothing to say
+        return;
+      }
+      for (int r = 0; r < n; r++) {
+        batch.putLong(r, rowtimeColumn, now);
+        batch.setRowtime(r, now);
+        batch.setWatermark(r, now);
+      }
+      watermark = now;
+      batch.setBatchWatermark(now);
       return;
     }
     long wm = watermark;

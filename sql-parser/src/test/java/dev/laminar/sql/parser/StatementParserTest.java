@@ -178,4 +178,17 @@ class StatementParserTest {
     assertRoundTrip("CREATE MATERIALIZED VIEW v AS SELECT a FROM t");
     assertThat(parse("SELECT materialized, views FROM t")).isInstanceOf(SqlSelect.class);
   }
+
+  @Test
+  void aProctimeColumnIsAComputedTimestamp() {
+    final dev.laminar.sql.parser.ddl.SqlCreateSource source = parse(
+        "CREATE SOURCE s (a INT, pt AS PROCTIME()) WITH ('connector' = 'memory')", dev.laminar.sql.parser.ddl.SqlCreateSource.class);
+    assertThat(source.columnList().get(1).proctime()).isTrue();
+    assertThat(source.columnList().get(1).nullable()).isFalse();
+    assertThat(source.columnList().get(0).proctime()).isFalse();
+    assertRoundTrip("CREATE SOURCE s (a INTEGER, pt AS PROCTIME()) WITH ('connector' = 'memory')");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> dev.laminar.sql.parser.LaminarSqlParser.parseStatement(
+        "CREATE SOURCE s (pt AS NOW()) WITH ('connector' = 'memory')"))
+        .hasStackTraceContaining("a computed column can only be AS PROCTIME()");
+  }
 }

@@ -24,21 +24,34 @@ public final class SqlColumnDeclaration extends SqlCall {
         public SqlCall createCall(SqlLiteral functionQualifier, SqlParserPos pos,
             SqlNode... operands) {
           return new SqlColumnDeclaration(pos, (SqlIdentifier) operands[0],
-              (SqlDataTypeSpec) operands[1], DdlNodes.flag(operands[2]));
+              (SqlDataTypeSpec) operands[1], DdlNodes.flag(operands[2]), operands.length > 3 && DdlNodes.flag(operands[3]));
         }
       };
 
   private final SqlIdentifier name;
   private final SqlDataTypeSpec type;
   private final boolean nullable;
+  private final boolean proctime;
 
   /** Creates a column; the stored type spec carries {@code nullable} too. */
   public SqlColumnDeclaration(SqlParserPos pos, SqlIdentifier name, SqlDataTypeSpec type,
       boolean nullable) {
+    this(pos, name, type, nullable, false);
+  }
+
+  /** Creates a column; {@code proctime} for {@code name AS PROCTIME()} (TIMESTAMP(3) NOT NULL, filled by the engine). */
+  public SqlColumnDeclaration(SqlParserPos pos, SqlIdentifier name, SqlDataTypeSpec type,
+      boolean nullable, boolean proctime) {
     super(pos);
+    this.proctime = proctime;
     this.name = Objects.requireNonNull(name, "name");
     this.type = Objects.requireNonNull(type, "type").withNullable(nullable);
     this.nullable = nullable;
+  }
+
+  /** True for {@code name AS PROCTIME()}: the engine fills the column with the time each row is read. */
+  public boolean proctime() {
+    return proctime;
   }
 
   /** The column name (a simple identifier). */
@@ -66,12 +79,16 @@ public final class SqlColumnDeclaration extends SqlCall {
 
   @Override
   public List<SqlNode> getOperandList() {
-    return ImmutableNullableList.of(name, type, DdlNodes.flag(nullable));
+    return ImmutableNullableList.of(name, type, DdlNodes.flag(nullable), DdlNodes.flag(proctime));
   }
 
   @Override
   public void unparse(SqlWriter writer, int leftPrec, int rightPrec) {
     name.unparse(writer, 0, 0);
+    if (proctime) {
+      writer.keyword("AS PROCTIME()");
+      return;
+    }
     type.unparse(writer, 0, 0);
     if (!nullable) {
       writer.keyword("NOT NULL");
