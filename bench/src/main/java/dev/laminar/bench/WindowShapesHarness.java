@@ -1,0 +1,78 @@
+package dev.laminar.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.laminar.api.Laminar;
+import dev.laminar.api.LaminarConfig;
+import dev.laminar.api.SourceWriter;
+import dev.laminar.api.Subscription;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Events per second through the public embedded API for the same aggregate (COUNT, SUM, MAX per
+ * symbol, 100 symbols, the OHLC harness's trade stream) over TUMBLE 10 s and over HOP with a 10 s
+ * size and a 100 ms slide (100 overlapping windows per event, sharing per-pane partials), each in a
+ * fresh engine, in the same run so the two figures compare; then a filter and projection with compiled
+ * and with interpreted expressions ({@code laminar.codegen}). Prints one JSON object.
+ *
+ * <p>Usage: {@code bench/run-windows.sh [EVENTS]} (default 2,000,000).
+ */
+public final class WindowShapesHarness {
+  private WindowShapesHarness() {}
+
+  static final String QUERY = "SELECT symbol, window_start, COUNT(*) AS n, SUM(qty) AS volume, MAX(price) AS high FROM TABLE(%s) "
+      + "GROUP BY symbol, window_start, window_end";
+
+  public static void main(String[] args) throws Exception {
+    long events = args.length > 0 ? Long.parseLong(args[0]) : 2_000_000L;
+    Map<String, Object> result = new LinkedHashMap<>();
+    result.put("benchmark", "window-shapes");
+    result.put("events", events);
+    run("tumble_10s", "TUMBLE(TABLE trades, DESCRIPTOR(ts), INTERVAL '10' SECOND)", events / 4); // warm-up
+    double tumble = run("tumble_10s", "TUMBLE(TABLE trades, DESCRIPTOR(ts), INTERVAL '10' SECOND)", events);
+    double hop = run("hop_10s_100ms", "HOP(TABLE trades, DESCRIPTOR(ts), INTERVAL '0.1' SECOND, INTERVAL '10' SECOND)", events);
+    result.put("tumble_10s_events_per_sec", Math.round(tumble));
+    result.put("hop_10s_slide_100ms_events_per_sec", Math.round(hop));
+    result.put("hop_over_tumble", Math.round(hop / tumble * 1000) / 1000.0);
+    // the same filter and projection, compiled (default) and interpreted, end to end
+    String calc = "SELECT symbol, price * 1.1 AS marked, qty + 1 AS q FROM trades WHERE price * qty > 1000 AND symbol IS NOT NULL";
+    System.setProperty(dev.laminar.runtime.codegen.CalcCompiler.ENABLED_PROPERTY, "false");
+    double interpreted = runQuery("calc_interpreted", calc, events);
+    System.setProperty(dev.laminar.runtime.codegen.CalcCompiler.ENABLED_PROPERTY, "true");
+    double compiled = runQuery("calc_compiled", calc, events);
+    result.put("calc_interpreted_events_per_sec", Math.round(interpreted));
+    result.put("calc_compiled_events_per_sec", Math.round(compiled));
+    result.put("compiled_over_interpreted", Math.round(compiled / interpreted * 1000) / 1000.0);
+    result.put("cores", Runtime.getRuntime().availableProcessors());
+    System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(result));
+  }
+
+  private static double run(String name, String window, long events) throws Exception {
+    return runQuery(name, String.format(QUERY, window), events);
+  }
+
+  /** Events/s from the first push to the end of the result stream. */
+  private static double runQuery(String name, String query, long events) throws Exception {
+    try (Laminar db = Laminar.open(LaminarConfig.builder().pluginsDirectory(null).build())) {
+      db.execute(OhlcWorkload.CREATE_SOURCE);
+      db.execute("CREATE STREAM shaped AS " + query);
+      AtomicLong rows = new AtomicLong();
+      Subscription sub = db.subscribe("shaped", batch -> rows.addAndGet(batch.size()));
+      long start = System.nanoTime();
+      try (SourceWriter w = db.writer("trades")) {
+        for (long i = 0; i < events; i++) {
+          OhlcWorkload.push(w, i);
+        }
+      }
+      if (!sub.awaitFinished(Duration.ofMinutes(10))) {
+        throw new IllegalStateException(name + " did not finish");
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      System.err.printf("%s: %d events, %d result rows, %.2f s%n", name, events, rows.get(), seconds);
+      return events / seconds;
+    }
+  }
+}
