@@ -120,4 +120,44 @@ class EmitModesTest {
         + "TABLE(TUMBLE(TABLE agg, DESCRIPTOR(t), INTERVAL '1' MINUTE)) GROUP BY window_start, window_end"))
         .hasMessageContaining("over the changelog stream 'agg' is not supported yet");
   }
+
+  @Test
+  void everyIntervalEmitsEarlyResultsOfOpenWindowsAsChanges() {
+    db.execute("CREATE STREAM early AS SELECT k, COUNT(*) AS n FROM TABLE(TUMBLE(TABLE s, DESCRIPTOR(ts), INTERVAL '1' HOUR)) "
+        + "GROUP BY k, window_start, window_end EMIT EVERY INTERVAL '0.05' SECOND");
+    Subscription out = db.subscribe("early");
+    SourceWriter w = db.writer("s");
+    for (int i = 0; i < 3; i++) {
+      w.beginRow();
+      w.setString(0, "a");
+      w.setLong(1, i);
+      w.setTimestampMillis(2, T0 + i);
+      w.endRow();
+    }
+    w.flush();
+    List<Row> rows = new ArrayList<>();
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (rows.isEmpty() && System.nanoTime() < deadline) {
+      rows.addAll(out.poll(Duration.ofMillis(50)));
+    }
+    // the window is open for an hour of event time: only the timer can have produced this
+    assertThat(rows).containsExactly(row(RowKind.INSERT, "a", 3L));
+    w.beginRow();
+    w.setString(0, "a");
+    w.setLong(1, 9);
+    w.setTimestampMillis(2, T0 + 10);
+    w.endRow();
+    w.flush();
+    rows.clear();
+    while (rows.size() < 2 && System.nanoTime() < deadline) {
+      rows.addAll(out.poll(Duration.ofMillis(50)));
+    }
+    assertThat(rows).containsExactly(row(RowKind.UPDATE_BEFORE, "a", 3L), row(RowKind.UPDATE_AFTER, "a", 4L));
+    w.close();
+    rows.clear();
+    while (!out.isFinished()) {
+      rows.addAll(out.poll(Duration.ofMillis(50)));
+    }
+    assertThat(rows).as("nothing changed since the last early result").isEmpty();
+  }
 }

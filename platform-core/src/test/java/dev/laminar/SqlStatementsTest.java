@@ -126,8 +126,9 @@ class SqlStatementsTest {
   @Test
   void unsupportedEmitModesAreRejectedWithTheirName() {
     db.execute(TRADES);
-    assertThatThrownBy(() -> db.execute(BARS + " EMIT EVERY INTERVAL '1' SECOND")).isInstanceOf(LaminarException.class)
-        .hasMessageContaining("EMIT EVERY is not supported yet");
+    assertThatThrownBy(() -> db.execute(BARS.replace("TUMBLE(TABLE trades, DESCRIPTOR(ts), INTERVAL '1' SECOND)",
+        "HOP(TABLE trades, DESCRIPTOR(ts), INTERVAL '1' SECOND, INTERVAL '2' SECOND)") + " EMIT CHANGES"))
+        .isInstanceOf(LaminarException.class).hasMessageContaining("supported on TUMBLE aggregates only so far");
   }
 
   @Test

@@ -218,6 +218,7 @@ public final class Engine implements AutoCloseable {
       }
       input.node().attach(chain, stream);
     });
+    reactor.addTimers(stream.metrics.timers(), stream);
     objects.put(key(name), stream);
     if (stream.table != null) {
       startSourcesOf(name); // a view maintains its contents from the start
@@ -272,6 +273,7 @@ public final class Engine implements AutoCloseable {
     holder[0] = sink;
     Operator chain = query != null ? instantiate(query.plan(), sink.edge, sink.metrics) : sink.edge;
     objects.put(key(name), sink);
+    reactor.addTimers(sink.metrics.timers(), sink);
     sink.runner.start(entry.classLoader());
     reactor.execute(() -> source.node().attach(chain, sink));
     startSourcesOf(inputName);
@@ -801,11 +803,15 @@ public final class Engine implements AutoCloseable {
     switch (o) {
       case SinkObject s -> {
         reactor.execute(() -> readableNode(s.input).ifPresent(n -> n.detach(s)));
+        reactor.removeTimers(s);
         s.edge.consumerClosed();
         s.runner.stop(10_000);
         closeQuietly(s.connector, s.name);
       }
-      case StreamObject st -> reactor.execute(() -> readableNode(st.inputs().get(0)).ifPresent(n -> n.detach(st)));
+      case StreamObject st -> {
+        reactor.execute(() -> readableNode(st.inputs().get(0)).ifPresent(n -> n.detach(st)));
+        reactor.removeTimers(st);
+      }
       case SourceObject src -> {
         for (SourceRunner r : src.runners) {
           if (r != null) {

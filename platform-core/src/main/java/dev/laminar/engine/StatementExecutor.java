@@ -262,8 +262,16 @@ public final class StatementExecutor {
           case ON_WINDOW_CLOSE, FINAL -> dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.Emit.ON_WINDOW_CLOSE;
           case ON_UPDATE -> dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.Emit.ON_UPDATE;
           case CHANGES -> dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.Emit.CHANGES;
-          case EVERY -> throw at(emit.getParserPosition(), "EMIT EVERY is not supported yet (it needs processing-time timers)", null);
+          case EVERY -> dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.Emit.EVERY;
         };
+    long every = 0;
+    if (emit.interval() != null) {
+      SqlIntervalLiteral.IntervalValue v = emit.interval().getValueAs(SqlIntervalLiteral.IntervalValue.class);
+      every = v.getIntervalQualifier().isYearMonth() ? -1 : SqlParserUtil.intervalToMillis(v);
+      if (every <= 0) {
+        throw at(emit.interval().getParserPosition(), "EMIT EVERY needs a positive day-time interval", null);
+      }
+    }
     long lateness = 0;
     if (emit.allowedLateness() != null) {
       SqlIntervalLiteral.IntervalValue v = emit.allowedLateness().getValueAs(SqlIntervalLiteral.IntervalValue.class);
@@ -279,15 +287,15 @@ public final class StatementExecutor {
     if (mode == dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.Emit.ON_WINDOW_CLOSE && lateness == 0 && lateTarget == null) {
       return q;
     }
-    PlanNode rewritten = applyEmit(q.plan(), mode, lateness, lateTarget, emit);
+    PlanNode rewritten = applyEmit(q.plan(), mode, lateness, lateTarget, every, emit);
     return new PlannedQuery(rewritten, q.logicalPlan(), q.functionOrigins());
   }
 
   private static PlanNode applyEmit(PlanNode n, dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.Emit mode, long lateness,
-      String lateTarget, SqlEmit emit) {
+      String lateTarget, long every, SqlEmit emit) {
     return switch (n) {
-      case WindowAggregateNode w -> w.withEmit(mode, lateness, lateTarget);
-      case dev.laminar.sql.plan.CalcNode c -> new dev.laminar.sql.plan.CalcNode(applyEmit(c.input(), mode, lateness, lateTarget, emit),
+      case WindowAggregateNode w -> w.withEmit(mode, lateness, lateTarget, every);
+      case dev.laminar.sql.plan.CalcNode c -> new dev.laminar.sql.plan.CalcNode(applyEmit(c.input(), mode, lateness, lateTarget, every, emit),
           c.condition(), c.projections(), c.schema(), c.rowtimeColumn(), c.window());
       default -> throw at(emit.getParserPosition(), "EMIT modes, ALLOW LATENESS and LATE DATA TO are supported on TUMBLE aggregates "
           + "only so far", null);
@@ -296,7 +304,8 @@ public final class StatementExecutor {
 
   private static boolean containsWindowAggregate(PlanNode plan) {
     for (PlanNode n = plan; n != null; n = n.input()) {
-      if (n instanceof WindowAggregateNode) {
+      if (n instanceof WindowAggregateNode || n instanceof dev.laminar.sql.plan.PaneWindowAggregateNode
+          || n instanceof dev.laminar.sql.plan.SessionWindowAggregateNode) {
         return true;
       }
     }

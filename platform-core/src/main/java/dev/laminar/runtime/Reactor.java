@@ -46,6 +46,10 @@ public final class Reactor implements AutoCloseable {
   private final Thread thread;
   private final IdleStrategy idle = IdleStrategy.standard();
   private final Counter batchesProcessed = new Counter();
+  /** Processing-time callbacks (reactor thread only), with the owner each was registered for. */
+  private final List<Timer> timers = new ArrayList<>();
+  private final List<Object> timerOwners = new ArrayList<>();
+  private long nextTimerNanos;
   private volatile boolean running = true;
 
   public Reactor(String name) {
@@ -106,6 +110,51 @@ public final class Reactor implements AutoCloseable {
     });
   }
 
+  /** Registers processing-time callbacks for {@code owner} (any thread; takes effect on the reactor). */
+  public void addTimers(List<Timer> added, Object owner) {
+    if (added.isEmpty()) {
+      return;
+    }
+    execute(() -> {
+      for (Timer t : added) {
+        timers.add(t);
+        timerOwners.add(owner);
+      }
+    });
+  }
+
+  /** Removes the callbacks registered for {@code owner}. */
+  public void removeTimers(Object owner) {
+    execute(() -> {
+      for (int i = timers.size() - 1; i >= 0; i--) {
+        if (timerOwners.get(i) == owner) {
+          timers.remove(i);
+          timerOwners.remove(i);
+        }
+      }
+    });
+  }
+
+  private int fireTimers() {
+    if (timers.isEmpty()) {
+      return 0;
+    }
+    long now = System.nanoTime();
+    if (now < nextTimerNanos) {
+      return 0;
+    }
+    nextTimerNanos = now + 5_000_000; // every 5 ms at most
+    long wall = System.currentTimeMillis();
+    for (int i = 0; i < timers.size(); i++) {
+      try {
+        timers.get(i).onTimer(wall);
+      } catch (RuntimeException e) {
+        LOG.error("A timer failed", e);
+      }
+    }
+    return 0; // timers alone do not count as work: the loop still idles between them
+  }
+
   public boolean isReactorThread() {
     return Thread.currentThread() == thread;
   }
@@ -142,8 +191,9 @@ public final class Reactor implements AutoCloseable {
           work++;
         }
       }
+      fireTimers();
       if (work == 0) {
-        idle.idle(idleCount++);
+        idle.idle(idleCount++); // parks at most 1 ms, so timers fire within a few ms
       } else {
         idleCount = 0;
       }

@@ -24,7 +24,7 @@ import java.util.Map;
  * window_end - 1 ms (Flink's window_time), so windowed results can be windowed again.
  * Groups are emitted in the order they first appeared in the window.
  */
-public final class TumblingWindowAggregateOperator implements Operator {
+public final class TumblingWindowAggregateOperator implements Operator, dev.laminar.runtime.Timer {
   /** What a grouping column of the output is filled from. */
   public enum KeySource { COLUMN, WINDOW_START, WINDOW_END }
 
@@ -34,7 +34,9 @@ public final class TumblingWindowAggregateOperator implements Operator {
    * grouping columns); CHANGES (the same changes as a changelog: +I, then -U old / +U new pairs).
    * An update that leaves a group's result unchanged emits nothing.
    */
-  public enum Emit { ON_WINDOW_CLOSE, ON_UPDATE, CHANGES }
+  public enum Emit { ON_WINDOW_CLOSE, ON_UPDATE, CHANGES,
+    /** Every interval of processing time, the changed results of open windows as a changelog; the rest at close. */
+    EVERY }
 
   private final long size;
   private final int windowStartColumn;
@@ -48,6 +50,8 @@ public final class TumblingWindowAggregateOperator implements Operator {
   private final Counter lateRowsDropped;
   private final Emit emit;
   private long allowedLateness;
+  private long everyMillis;
+  private long lastEveryMillis;
   private BatchEmitter lateEmitter;
   private Counter lateAccepted = new Counter();
   private Counter lateRedirected = new Counter();
@@ -119,6 +123,35 @@ public final class TumblingWindowAggregateOperator implements Operator {
     this.lateRedirected = redirected;
   }
 
+  /** EMIT EVERY: the interval of processing time between early results. */
+  public void emitEvery(long millis) {
+    if (millis <= 0) {
+      throw new IllegalArgumentException("EMIT EVERY needs a positive interval, was " + millis + " ms");
+    }
+    this.everyMillis = millis;
+  }
+
+  /** EMIT EVERY: emits the changed results of every open window (reactor thread). */
+  @Override
+  public void onTimer(long nowMillis) {
+    if (emit != Emit.EVERY || nowMillis - lastEveryMillis < everyMillis) {
+      return;
+    }
+    lastEveryMillis = nowMillis;
+    for (Window w : windows) {
+      if (!w.fired) {
+        emitPending(w);
+      }
+    }
+    emitter.flush();
+  }
+
+  private void emitPending(Window w) {
+    for (Map.Entry<GroupKey, Accumulator[]> e : w.groups.entrySet()) {
+      emitChange(w, e.getKey(), e.getValue(), watermark);
+    }
+  }
+
   @Override
   public void process(ColumnarBatch in) {
     final int n = in.size();
@@ -158,7 +191,7 @@ public final class TumblingWindowAggregateOperator implements Operator {
       for (Accumulator acc : accs) {
         acc.add(in, r);
       }
-      if (emit != Emit.ON_WINDOW_CLOSE || w.fired) {
+      if (emit == Emit.ON_UPDATE || emit == Emit.CHANGES || w.fired) {
         emitChange(w, key, accs, in.watermark(r));
       }
     }
@@ -197,6 +230,8 @@ public final class TumblingWindowAggregateOperator implements Operator {
         w.fired = true;
         if (emit == Emit.ON_WINDOW_CLOSE) {
           emit(w, wm);
+        } else if (emit == Emit.EVERY) {
+          emitPending(w); // the final changes at close
         }
       }
     }

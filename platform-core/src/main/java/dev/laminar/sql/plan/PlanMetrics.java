@@ -11,6 +11,12 @@ public final class PlanMetrics {
   private final Counter lateRowsAccepted = new Counter();
   private final Counter lateRowsRedirected = new Counter();
   private dev.laminar.runtime.Operator lateOutput;
+  private final java.util.List<dev.laminar.runtime.Timer> timers = new java.util.ArrayList<>();
+
+  /** Processing-time callbacks the deployed operators need (registered with the reactor on deploy). */
+  public java.util.List<dev.laminar.runtime.Timer> timers() {
+    return timers;
+  }
 
   /** Rows that arrived after their window had fired but within ALLOW LATENESS, and updated it. */
   public Counter lateRowsAccepted() {

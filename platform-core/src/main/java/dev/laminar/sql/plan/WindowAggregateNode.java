@@ -12,17 +12,17 @@ import java.util.List;
 /** GROUP BY over a tumbling window, emitted once per window when the watermark passes its end. */
 public record WindowAggregateNode(PlanNode input, long sizeMillis, int windowStartColumn, KeySource[] keySources,
     int[] keyColumns, AggregateSpec[] aggregates, Schema schema, TumblingWindowAggregateOperator.Emit emit,
-    long allowedLatenessMillis, String lateDataTarget) implements PlanNode {
+    long allowedLatenessMillis, String lateDataTarget, long everyMillis) implements PlanNode {
   public WindowAggregateNode(PlanNode input, long sizeMillis, int windowStartColumn, KeySource[] keySources,
       int[] keyColumns, AggregateSpec[] aggregates, Schema schema) {
     this(input, sizeMillis, windowStartColumn, keySources, keyColumns, aggregates, schema, TumblingWindowAggregateOperator.Emit.ON_WINDOW_CLOSE,
-        0, null);
+        0, null, 0);
   }
 
   /** The same aggregate with another emit mode, allowed lateness and LATE DATA TO stream (or null). */
-  public WindowAggregateNode withEmit(TumblingWindowAggregateOperator.Emit mode, long lateness, String lateTarget) {
+  public WindowAggregateNode withEmit(TumblingWindowAggregateOperator.Emit mode, long lateness, String lateTarget, long every) {
     return new WindowAggregateNode(input, sizeMillis, windowStartColumn, keySources, keyColumns, aggregates, schema, mode,
-        lateness, lateTarget);
+        lateness, lateTarget, every);
   }
 
   /** A changelog when updates are emitted, or when allowed lateness re-emits corrected windows. */
@@ -64,6 +64,10 @@ public record WindowAggregateNode(PlanNode input, long sizeMillis, int windowSta
   public Operator instantiate(Operator downstream, int batchCapacity, PlanMetrics metrics) {
     TumblingWindowAggregateOperator op = new TumblingWindowAggregateOperator(sizeMillis, windowStartColumn, keySources, keyColumns,
         input.schema(), aggregates, schema, batchCapacity, downstream, metrics.lateRowsDropped(), emit);
+    if (emit == TumblingWindowAggregateOperator.Emit.EVERY) {
+      op.emitEvery(everyMillis);
+      metrics.timers().add(op);
+    }
     if (allowedLatenessMillis > 0 || metrics.lateOutput() != null) {
       op.allowLateness(allowedLatenessMillis, metrics.lateOutput(), input.schema(), batchCapacity, metrics.lateRowsAccepted(),
           metrics.lateRowsRedirected());
@@ -82,7 +86,8 @@ public record WindowAggregateNode(PlanNode input, long sizeMillis, int windowSta
       });
     }
     return "WindowAggregate(tumble=" + sizeMillis + " ms, keys=" + keys + ", aggregates=" + Arrays.toString(aggregates)
-        + ", emit=" + emit.name().replace('_', ' ') + (allowedLatenessMillis > 0 ? ", lateness=" + allowedLatenessMillis + " ms" : "")
+        + ", emit=" + emit.name().replace('_', ' ') + (emit == TumblingWindowAggregateOperator.Emit.EVERY ? " " + everyMillis + " ms" : "")
+        + (allowedLatenessMillis > 0 ? ", lateness=" + allowedLatenessMillis + " ms" : "")
         + (lateDataTarget != null ? ", late data to " + lateDataTarget : "") + ")";
   }
 }
