@@ -69,6 +69,30 @@ class SessionWindowTest {
   }
 
   @Test
+  void emitChangesRetractsSessionsThatAMergeAbsorbs() {
+    db.execute("CREATE STREAM sessions AS SELECT k, window_start, window_end, COUNT(*) AS n FROM TABLE(SESSION(TABLE s, "
+        + "DESCRIPTOR(ts), DESCRIPTOR(k), INTERVAL '1' SECOND)) GROUP BY k, window_start, window_end EMIT CHANGES");
+    Subscription changes = db.subscribe("sessions");
+    try (SourceWriter w = db.writer("s")) {
+      for (long[] r : new long[][] {{0, 1, 0}, {0, 2, 1_400}, {0, 3, 700}}) {
+        w.beginRow();
+        w.setString(0, "a");
+        w.setLong(1, r[1]);
+        w.setTimestampMillis(2, T0 + r[2]);
+        w.endRow();
+      }
+    }
+    List<Row> rows = OhlcDifferentialTest.drain(changes);
+    assertThat(rows).containsExactly(
+        Row.ofKind(dev.laminar.sdk.row.RowKind.INSERT, "a", OhlcReference.time(T0), OhlcReference.time(T0 + 1_000), 1L),
+        Row.ofKind(dev.laminar.sdk.row.RowKind.INSERT, "a", OhlcReference.time(T0 + 1_400), OhlcReference.time(T0 + 2_400), 1L),
+        // a@700 bridges both: the later session is retracted, the earlier one grows to [0, 2400)
+        Row.ofKind(dev.laminar.sdk.row.RowKind.DELETE, "a", OhlcReference.time(T0 + 1_400), OhlcReference.time(T0 + 2_400), 1L),
+        Row.ofKind(dev.laminar.sdk.row.RowKind.UPDATE_BEFORE, "a", OhlcReference.time(T0), OhlcReference.time(T0 + 1_000), 1L),
+        Row.ofKind(dev.laminar.sdk.row.RowKind.UPDATE_AFTER, "a", OhlcReference.time(T0), OhlcReference.time(T0 + 2_400), 3L));
+  }
+
+  @Test
   void aSessionKeyThatIsNotGroupedIsRefused() {
     assertThatThrownBy(() -> db.subscribe("SELECT window_start, COUNT(*) FROM TABLE(SESSION(TABLE s, DESCRIPTOR(ts), DESCRIPTOR(k), "
         + "INTERVAL '1' SECOND)) GROUP BY window_start, window_end")).hasMessageContaining("SESSION key 'k' must be in the GROUP BY");

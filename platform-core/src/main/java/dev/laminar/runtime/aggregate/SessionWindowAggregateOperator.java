@@ -37,6 +37,7 @@ public final class SessionWindowAggregateOperator implements Operator {
   private final TreeSet<Session> byEnd = new TreeSet<>((a, b) -> a.end != b.end ? Long.compare(a.end, b.end) : Long.compare(a.id, b.id));
   private long watermark = ColumnarBatch.NO_TIME;
   private long nextId;
+  private TumblingWindowAggregateOperator.Emit emit = TumblingWindowAggregateOperator.Emit.ON_WINDOW_CLOSE;
 
   private final class Session {
     final long id = nextId++;
@@ -44,6 +45,8 @@ public final class SessionWindowAggregateOperator implements Operator {
     long start;
     long end;
     final Accumulator[] accs;
+    /** The row last emitted for this session (ON UPDATE / CHANGES), or null. */
+    Object[] emitted;
 
     Session(GroupKey key, long start, long end) {
       this.key = key;
@@ -80,6 +83,84 @@ public final class SessionWindowAggregateOperator implements Operator {
     this.probe = new GroupKey(this.keyColumns, keyTypes);
     this.emitter = new BatchEmitter(outputSchema, batchCapacity, downstream);
     this.lateRowsDropped = lateRowsDropped;
+  }
+
+  /**
+   * ON UPDATE or CHANGES: every change of a session goes out at once (+I, then -U/+U — or +U only
+   * for ON UPDATE); when an event merges sessions, each session merged away is retracted with a
+   * delete (-D) of the row last emitted for it.
+   */
+  public void emit(TumblingWindowAggregateOperator.Emit mode) {
+    if (mode == TumblingWindowAggregateOperator.Emit.EVERY) {
+      throw new IllegalArgumentException("EMIT EVERY is not supported on SESSION windows");
+    }
+    this.emit = mode;
+  }
+
+  private boolean eager() {
+    return emit == TumblingWindowAggregateOperator.Emit.ON_UPDATE || emit == TumblingWindowAggregateOperator.Emit.CHANGES;
+  }
+
+  private void retract(Session s, long wm) {
+    if (s.emitted == null) {
+      return;
+    }
+    int o = emitter.openRow(RowKind.DELETE, s.end - 1, wm);
+    ColumnarBatch out = emitter.batch();
+    for (int c = 0; c < s.emitted.length; c++) {
+      putBoxed(out, o, c, s.emitted[c]);
+    }
+    emitter.commitRow();
+    s.emitted = null;
+  }
+
+  private void emitChange(Session s, long wm) {
+    int o = emitter.openRow(RowKind.INSERT, s.end - 1, wm);
+    ColumnarBatch out = emitter.batch();
+    writeRow(out, o, s);
+    Object[] now = new Object[out.schema().size()];
+    for (int c = 0; c < now.length; c++) {
+      now[c] = out.getObject(o, c);
+    }
+    if (s.emitted != null && java.util.Arrays.deepEquals(s.emitted, now)) {
+      return;
+    }
+    if (s.emitted == null) {
+      emitter.commitRow();
+    } else if (emit == TumblingWindowAggregateOperator.Emit.ON_UPDATE) {
+      out.setRowKindAt(o, RowKind.UPDATE_AFTER);
+      emitter.commitRow();
+    } else {
+      for (int c = 0; c < now.length; c++) {
+        putBoxed(out, o, c, s.emitted[c]);
+      }
+      out.setRowKindAt(o, RowKind.UPDATE_BEFORE);
+      emitter.commitRow();
+      int n = emitter.openRow(RowKind.UPDATE_AFTER, s.end - 1, wm);
+      ColumnarBatch next = emitter.batch();
+      for (int c = 0; c < now.length; c++) {
+        putBoxed(next, n, c, now[c]);
+      }
+      emitter.commitRow();
+    }
+    s.emitted = now;
+  }
+
+  private static void putBoxed(ColumnarBatch out, int row, int col, Object value) {
+    if (value == null) {
+      out.putNull(row, col);
+      return;
+    }
+    DataType t = out.schema().column(col).type();
+    switch (value) {
+      case Boolean b -> out.putLong(row, col, b ? 1 : 0);
+      case Integer i -> out.putLong(row, col, i);
+      case Long l -> out.putLong(row, col, l);
+      case Double d -> out.putDouble(row, col, d);
+      case java.math.BigDecimal d when t.isCompactDecimal() -> out.putLong(row, col, d.unscaledValue().longValueExact());
+      case java.time.LocalDateTime ts -> out.putLong(row, col, ts.toInstant(java.time.ZoneOffset.UTC).toEpochMilli());
+      default -> out.putObject(row, col, value);
+    }
   }
 
   @Override
@@ -128,6 +209,9 @@ public final class SessionWindowAggregateOperator implements Operator {
           Session other = touching.get(i);
           byEnd.remove(other);
           sessions.remove(other);
+          if (eager()) {
+            retract(other, in.watermark(r));
+          }
           for (int a = 0; a < target.accs.length; a++) {
             target.accs[a].merge(other.accs[a]);
           }
@@ -139,6 +223,9 @@ public final class SessionWindowAggregateOperator implements Operator {
         acc.add(in, r);
       }
       byEnd.add(target);
+      if (eager()) {
+        emitChange(target, in.watermark(r));
+      }
     }
     emitter.flush();
   }
@@ -152,13 +239,19 @@ public final class SessionWindowAggregateOperator implements Operator {
       if (sessions.isEmpty()) {
         sessionsByKey.remove(s.key);
       }
-      emit(s);
+      if (!eager()) {
+        emit(s);
+      }
     }
   }
 
   private void emit(Session s) {
     int o = emitter.openRow(RowKind.INSERT, s.end - 1, s.end - 1);
-    ColumnarBatch out = emitter.batch();
+    writeRow(emitter.batch(), o, s);
+    emitter.commitRow();
+  }
+
+  private void writeRow(ColumnarBatch out, int o, Session s) {
     int k = 0;
     for (int c = 0; c < keySources.length; c++) {
       switch (keySources[c]) {
@@ -181,7 +274,6 @@ public final class SessionWindowAggregateOperator implements Operator {
     for (int a = 0; a < s.accs.length; a++) {
       s.accs[a].writeResult(out, o, keySources.length + a);
     }
-    emitter.commitRow();
   }
 
   @Override

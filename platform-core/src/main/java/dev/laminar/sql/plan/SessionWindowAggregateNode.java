@@ -9,7 +9,19 @@ import java.util.Arrays;
 
 /** GROUP BY keys over SESSION windows with a gap, emitted when each session closes. */
 public record SessionWindowAggregateNode(PlanNode input, long gapMillis, KeySource[] keySources, int[] keyColumns,
-    AggregateSpec[] aggregates, Schema schema) implements PlanNode {
+    AggregateSpec[] aggregates, Schema schema, dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.Emit emit)
+    implements PlanNode {
+  public SessionWindowAggregateNode(PlanNode input, long gapMillis, KeySource[] keySources, int[] keyColumns,
+      AggregateSpec[] aggregates, Schema schema) {
+    this(input, gapMillis, keySources, keyColumns, aggregates, schema,
+        dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.Emit.ON_WINDOW_CLOSE);
+  }
+
+  @Override
+  public boolean changelog() {
+    return emit != dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.Emit.ON_WINDOW_CLOSE;
+  }
+
   @Override
   public int rowtimeColumn() {
     for (int i = 0; i < keySources.length; i++) {
@@ -27,13 +39,15 @@ public record SessionWindowAggregateNode(PlanNode input, long gapMillis, KeySour
 
   @Override
   public Operator instantiate(Operator downstream, int batchCapacity, PlanMetrics metrics) {
-    return new SessionWindowAggregateOperator(gapMillis, keySources, keyColumns, input.schema(), aggregates, schema, batchCapacity,
-        downstream, metrics.lateRowsDropped());
+    SessionWindowAggregateOperator op = new SessionWindowAggregateOperator(gapMillis, keySources, keyColumns, input.schema(), aggregates,
+        schema, batchCapacity, downstream, metrics.lateRowsDropped());
+    op.emit(emit);
+    return op;
   }
 
   @Override
   public String describe() {
     return "SessionWindowAggregate(gap=" + gapMillis + " ms, keys=" + Arrays.toString(keySources) + ", aggregates="
-        + Arrays.toString(aggregates) + ", emit=ON WINDOW CLOSE)";
+        + Arrays.toString(aggregates) + ", emit=" + emit.name().replace('_', ' ') + ")";
   }
 }
