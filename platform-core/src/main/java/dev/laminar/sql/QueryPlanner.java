@@ -191,6 +191,14 @@ public final class QueryPlanner {
       int windowEnd = -1;
       WindowColumns w = input.window();
       for (int i = 0; i < projections.length; i++) {
+        if (exprs.get(i) instanceof RexCall legacy && legacy.getOperator().getName().startsWith("$")
+            && legacy.getOperator() instanceof org.apache.calcite.sql.SqlGroupedWindowFunction) {
+          long size = legacyTumbleSize(legacy, input);
+          projections[i] = new dev.laminar.runtime.expr.TumbleStartExpr(size);
+          w = new WindowColumns(-1, -1, size);
+          windowStart = i;
+          continue;
+        }
         projections[i] = tx.translate(exprs.get(i));
         if (exprs.get(i) instanceof RexInputRef ref) {
           if (ref.getIndex() == input.rowtimeColumn() && rowtime < 0) {
@@ -244,6 +252,33 @@ public final class QueryPlanner {
         throw new SqlPlanningException("SESSION key '" + below.column(k).name() + "' must be in the GROUP BY");
       }
     }
+  }
+
+  /**
+   * The legacy {@code GROUP BY TUMBLE(ts, size)}: checks {@code ts} is the event-time column and
+   * returns the size; the grouped value is the window start, and TUMBLE_START / TUMBLE_END come out
+   * of Calcite as expressions over it. HOP and SESSION in this form are refused.
+   */
+  private static long legacyTumbleSize(RexCall call, PlanNode input) {
+    String fn = call.getOperator().getName().substring(1).toUpperCase(java.util.Locale.ROOT);
+    if (!fn.equals("TUMBLE")) {
+      throw new SqlPlanningException("GROUP BY " + fn + "(...) is not supported; use the table function: FROM TABLE(" + fn
+          + "(TABLE t, DESCRIPTOR(ts), ...)) GROUP BY ..., window_start, window_end");
+    }
+    if (call.getOperands().size() != 2 || !(call.getOperands().get(0) instanceof RexInputRef ref)
+        || !(call.getOperands().get(1) instanceof RexLiteral size)) {
+      throw new SqlPlanningException("GROUP BY TUMBLE(time_column, INTERVAL ...) takes exactly a column and an interval");
+    }
+    if (input.rowtimeColumn() < 0 || ref.getIndex() != input.rowtimeColumn()) {
+      throw new SqlPlanningException("GROUP BY TUMBLE(" + input.schema().column(ref.getIndex()).name()
+          + ", ...) must use the event-time column" + (input.rowtimeColumn() < 0 ? " (the input has none: declare a WATERMARK)"
+          : " '" + input.schema().column(input.rowtimeColumn()).name() + "'"));
+    }
+    Long millis = size.getValueAs(Long.class);
+    if (millis == null || millis <= 0) {
+      throw new SqlPlanningException("GROUP BY TUMBLE needs a positive size");
+    }
+    return millis;
   }
 
   /** HOP and CUMULATE rows carry panes, not windows: they may only feed a windowed aggregate. */
