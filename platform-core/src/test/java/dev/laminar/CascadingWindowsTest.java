@@ -67,4 +67,32 @@ class CascadingWindowsTest {
       assertThat(db.execute("SHOW STREAMS").rows()).allSatisfy(r -> assertThat(r.get(2)).as("late rows of %s", r.get(0)).isEqualTo(0L));
     }
   }
+
+  @Test
+  void windowTimeIsWindowEndMinusOneMillisecondAndCascades() {
+    try (Laminar db = OhlcDifferentialTest.open()) {
+      db.execute("CREATE SOURCE t (k VARCHAR, ts TIMESTAMP(3) NOT NULL, WATERMARK FOR ts AS ts) WITH ('connector' = 'memory')");
+      db.execute("CREATE STREAM per_second AS SELECT k, window_time AS second_time, COUNT(*) AS n FROM TABLE(TUMBLE(TABLE t, "
+          + "DESCRIPTOR(ts), INTERVAL '1' SECOND)) GROUP BY k, window_start, window_end, window_time");
+      assertThat(db.execute("DESCRIBE per_second").rows()).extracting(r -> r.get(0) + " " + r.get(1)).contains("second_time TIMESTAMP(3)");
+      Subscription per10 = db.subscribe("SELECT k, window_start, window_time, SUM(n) AS n FROM TABLE(HOP(TABLE per_second, "
+          + "DESCRIPTOR(second_time), INTERVAL '5' SECOND, INTERVAL '10' SECOND)) GROUP BY k, window_start, window_end, window_time");
+      try (SourceWriter w = db.writer("t")) {
+        for (int i = 0; i < 100; i++) {
+          w.beginRow();
+          w.setString(0, "a");
+          w.setTimestampMillis(1, 1_767_225_600_000L + i * 200L); // 20 s of rows, 5 per second
+          w.endRow();
+        }
+      }
+      List<Row> rows = OhlcReference.sorted(OhlcDifferentialTest.drain(per10));
+      long t0 = 1_767_225_600_000L;
+      assertThat(rows).containsExactlyInAnyOrder(
+          Row.of("a", OhlcReference.time(t0), OhlcReference.time(t0 + 9_999), 50L),
+          Row.of("a", OhlcReference.time(t0 + 10_000), OhlcReference.time(t0 + 19_999), 50L),
+          Row.of("a", OhlcReference.time(t0 + 15_000), OhlcReference.time(t0 + 24_999), 25L),
+          Row.of("a", OhlcReference.time(t0 - 5_000), OhlcReference.time(t0 + 4_999), 25L),
+          Row.of("a", OhlcReference.time(t0 + 5_000), OhlcReference.time(t0 + 14_999), 50L));
+    }
+  }
 }

@@ -98,13 +98,57 @@ public final class QueryPlanner {
     this.functions = java.util.Objects.requireNonNull(functions, "functions is null");
   }
 
-  /** CUMULATE(TABLE t, DESCRIPTOR(ts), step, size): Calcite has HOP's operand shape but no CUMULATE. */
-  static final org.apache.calcite.sql.SqlWindowTableFunction CUMULATE = new org.apache.calcite.sql.SqlWindowTableFunction(
-      "CUMULATE", new org.apache.calcite.sql.SqlHopTableFunction().getOperandTypeChecker());
+  /**
+   * The window table functions, each adding window_time (window_end − 1 ms, TIMESTAMP(3)) after
+   * Calcite's window_start and window_end, as Flink does; CUMULATE(TABLE t, DESCRIPTOR(ts), step,
+   * size) has HOP's operand shape (Calcite has no CUMULATE).
+   */
+  static final List<org.apache.calcite.sql.SqlWindowTableFunction> WINDOW_FUNCTIONS = List.of(
+      windowFunction("TUMBLE", new org.apache.calcite.sql.SqlTumbleTableFunction().getOperandTypeChecker()),
+      windowFunction("HOP", new org.apache.calcite.sql.SqlHopTableFunction().getOperandTypeChecker()),
+      windowFunction("SESSION", new org.apache.calcite.sql.SqlSessionTableFunction().getOperandTypeChecker()),
+      windowFunction("CUMULATE", new org.apache.calcite.sql.SqlHopTableFunction().getOperandTypeChecker()));
+
+  private static org.apache.calcite.sql.SqlWindowTableFunction windowFunction(String name,
+      org.apache.calcite.sql.type.SqlOperandMetadata operands) {
+    return new org.apache.calcite.sql.SqlWindowTableFunction(name, operands) {
+      @Override
+      public org.apache.calcite.sql.type.SqlReturnTypeInference getRowTypeInference() {
+        return binding -> {
+          RelDataType base = ARG0_TABLE_FUNCTION_WINDOWING.inferReturnType(binding);
+          RelDataTypeFactory f = binding.getTypeFactory();
+          return f.builder().addAll(base.getFieldList())
+              .add("window_time", f.createSqlType(org.apache.calcite.sql.type.SqlTypeName.TIMESTAMP, 3)).build();
+        };
+      }
+    };
+  }
 
   private org.apache.calcite.sql.SqlOperatorTable operatorTable() {
-    return org.apache.calcite.sql.util.SqlOperatorTables.chain(
-        org.apache.calcite.sql.util.SqlOperatorTables.of(CUMULATE), LaminarOperatorTable.create(functions));
+    org.apache.calcite.sql.SqlOperatorTable chained = org.apache.calcite.sql.util.SqlOperatorTables.chain(
+        org.apache.calcite.sql.util.SqlOperatorTables.of(WINDOW_FUNCTIONS), LaminarOperatorTable.create(functions));
+    java.util.Set<org.apache.calcite.sql.SqlOperator> replaced = java.util.Set.of(org.apache.calcite.sql.fun.SqlStdOperatorTable.TUMBLE,
+        org.apache.calcite.sql.fun.SqlStdOperatorTable.HOP, org.apache.calcite.sql.fun.SqlStdOperatorTable.SESSION);
+    // Calcite's own TUMBLE/HOP/SESSION would be found next to ours: hide them so each name resolves once
+    return new org.apache.calcite.sql.SqlOperatorTable() {
+      @Override
+      public void lookupOperatorOverloads(org.apache.calcite.sql.SqlIdentifier opName, org.apache.calcite.sql.SqlFunctionCategory category,
+          org.apache.calcite.sql.SqlSyntax syntax, List<org.apache.calcite.sql.SqlOperator> operatorList,
+          org.apache.calcite.sql.validate.SqlNameMatcher nameMatcher) {
+        List<org.apache.calcite.sql.SqlOperator> found = new ArrayList<>();
+        chained.lookupOperatorOverloads(opName, category, syntax, found, nameMatcher);
+        for (org.apache.calcite.sql.SqlOperator op : found) {
+          if (!replaced.contains(op)) {
+            operatorList.add(op);
+          }
+        }
+      }
+
+      @Override
+      public List<org.apache.calcite.sql.SqlOperator> getOperatorList() {
+        return chained.getOperatorList().stream().filter(op -> !replaced.contains(op)).toList();
+      }
+    };
   }
 
   /** The type a column declaration names (e.g. {@code DECIMAL(10, 2)}, {@code STRING}). */
@@ -189,6 +233,7 @@ public final class QueryPlanner {
       int rowtime = -1;
       int windowStart = -1;
       int windowEnd = -1;
+      int windowTime = -1;
       WindowColumns w = input.window();
       for (int i = 0; i < projections.length; i++) {
         if (exprs.get(i) instanceof RexCall legacy && legacy.getOperator().getName().startsWith("$")
@@ -210,13 +255,16 @@ public final class QueryPlanner {
           if (w != null && ref.getIndex() == w.endColumn() && windowEnd < 0) {
             windowEnd = i;
           }
+          if (w != null && w.timeColumn() >= 0 && ref.getIndex() == w.timeColumn() && windowTime < 0) {
+            windowTime = i;
+          }
         }
       }
       Schema schema = TypeMapping.toSchema(project.getRowType());
       if (schema.size() == input.schema().size() && isIdentity(exprs) && names(schema).equals(names(input.schema()))) {
         return input;
       }
-      WindowColumns window = w == null || (windowStart < 0 && windowEnd < 0) ? null : w.moved(windowStart, windowEnd);
+      WindowColumns window = w == null || (windowStart < 0 && windowEnd < 0) ? null : w.moved(windowStart, windowEnd, windowTime);
       return new CalcNode(input, null, projections, schema, rowtime, window);
     }
     if (rel instanceof LogicalTableFunctionScan tvf) {
@@ -424,7 +472,8 @@ public final class QueryPlanner {
     for (int i = 0; i < keys.size(); i++) {
       int k = keys.get(i);
       keyColumns[i] = k;
-      sources[i] = k == w.startColumn() ? KeySource.WINDOW_START : k == w.endColumn() ? KeySource.WINDOW_END : KeySource.COLUMN;
+      sources[i] = k == w.startColumn() ? KeySource.WINDOW_START : k == w.endColumn() ? KeySource.WINDOW_END
+          : w.timeColumn() >= 0 && k == w.timeColumn() ? KeySource.WINDOW_TIME : KeySource.COLUMN;
     }
     int startColumn = w.startColumn() >= 0 ? w.startColumn() : -1;
     if (startColumn < 0) {

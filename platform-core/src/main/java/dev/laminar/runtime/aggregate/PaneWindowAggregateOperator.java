@@ -176,6 +176,7 @@ public final class PaneWindowAggregateOperator implements Operator {
         switch (keySources[c]) {
           case WINDOW_START -> out.putLong(o, c, start);
           case WINDOW_END -> out.putLong(o, c, end);
+          case WINDOW_TIME -> out.putLong(o, c, end - 1);
           case COLUMN -> {
             if (key.isNull(k)) {
               out.putNull(o, c);

@@ -257,6 +257,7 @@ public final class SessionWindowAggregateOperator implements Operator {
       switch (keySources[c]) {
         case WINDOW_START -> out.putLong(o, c, s.start);
         case WINDOW_END -> out.putLong(o, c, s.end);
+        case WINDOW_TIME -> out.putLong(o, c, s.end - 1);
         case COLUMN -> {
           if (s.key.isNull(k)) {
             out.putNull(o, c);

@@ -26,7 +26,9 @@ import java.util.Map;
  */
 public final class TumblingWindowAggregateOperator implements Operator, dev.laminar.runtime.Timer {
   /** What a grouping column of the output is filled from. */
-  public enum KeySource { COLUMN, WINDOW_START, WINDOW_END }
+  public enum KeySource { COLUMN, WINDOW_START, WINDOW_END,
+    /** window_end − 1 ms: the event time of a window's result (Flink's window_time). */
+    WINDOW_TIME }
 
   /**
    * When results leave: ON_WINDOW_CLOSE (once per window, append-only); ON_UPDATE (after every change
@@ -299,6 +301,7 @@ public final class TumblingWindowAggregateOperator implements Operator, dev.lami
       switch (keySources[c]) {
         case WINDOW_START -> out.putLong(o, c, start);
         case WINDOW_END -> out.putLong(o, c, end);
+        case WINDOW_TIME -> out.putLong(o, c, end - 1);
         case COLUMN -> {
           if (key.isNull(k)) {
             out.putNull(o, c);

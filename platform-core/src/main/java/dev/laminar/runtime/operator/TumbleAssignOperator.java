@@ -14,6 +14,7 @@ public final class TumbleAssignOperator implements Operator {
   private final long offset;
   private final int inputColumns;
   private final BatchEmitter emitter;
+  private final boolean withTime;
 
   public TumbleAssignOperator(long size, long offset, int inputColumns, Schema outputSchema, int batchCapacity, Operator downstream) {
     if (size <= 0) {
@@ -23,6 +24,7 @@ public final class TumbleAssignOperator implements Operator {
     this.offset = offset;
     this.inputColumns = inputColumns;
     this.emitter = new BatchEmitter(outputSchema, batchCapacity, downstream);
+    this.withTime = outputSchema.size() > inputColumns + 2; // window_time follows window_end
   }
 
   /** Start of the window containing {@code t}. */
@@ -44,6 +46,9 @@ public final class TumbleAssignOperator implements Operator {
       long start = windowStart(t, size, offset);
       out.putLong(o, cols, start);
       out.putLong(o, cols + 1, start + size);
+      if (withTime) {
+        out.putLong(o, cols + 2, start + size - 1);
+      }
       emitter.commitRow();
     }
     emitter.flush();

@@ -41,14 +41,19 @@ public sealed interface PlanNode permits ScanNode, CalcNode, TumbleNode, WindowA
    * ({@code paneMillis} = slide or step) until an aggregate computes the real windows.
    */
   record WindowColumns(int startColumn, int endColumn, long sizeMillis,
-      dev.laminar.runtime.aggregate.PaneWindowAggregateOperator.Shape shape, long paneMillis) {
+      dev.laminar.runtime.aggregate.PaneWindowAggregateOperator.Shape shape, long paneMillis, int timeColumn) {
     public WindowColumns(int startColumn, int endColumn, long sizeMillis) {
-      this(startColumn, endColumn, sizeMillis, null, sizeMillis);
+      this(startColumn, endColumn, sizeMillis, null, sizeMillis, -1);
+    }
+
+    public WindowColumns(int startColumn, int endColumn, long sizeMillis,
+        dev.laminar.runtime.aggregate.PaneWindowAggregateOperator.Shape shape, long paneMillis) {
+      this(startColumn, endColumn, sizeMillis, shape, paneMillis, -1);
     }
 
     /** The same window with its columns at other positions. */
-    public WindowColumns moved(int start, int end) {
-      return new WindowColumns(start, end, sizeMillis, shape, paneMillis);
+    public WindowColumns moved(int start, int end, int time) {
+      return new WindowColumns(start, end, sizeMillis, shape, paneMillis, time);
     }
   }
 

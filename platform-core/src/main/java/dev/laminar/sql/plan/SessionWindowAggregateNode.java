@@ -24,12 +24,16 @@ public record SessionWindowAggregateNode(PlanNode input, long gapMillis, KeySour
 
   @Override
   public int rowtimeColumn() {
+    int end = -1;
     for (int i = 0; i < keySources.length; i++) {
-      if (keySources[i] == KeySource.WINDOW_END) {
+      if (keySources[i] == KeySource.WINDOW_TIME) {
         return i;
       }
+      if (keySources[i] == KeySource.WINDOW_END && end < 0) {
+        end = i;
+      }
     }
-    return -1;
+    return end;
   }
 
   @Override

@@ -19,7 +19,7 @@ public record TumbleNode(PlanNode input, long sizeMillis, long offsetMillis, Sch
   @Override
   public WindowColumns window() {
     int n = input.schema().size();
-    return new WindowColumns(n, n + 1, windowSizeMillis, shape, sizeMillis);
+    return new WindowColumns(n, n + 1, windowSizeMillis, shape, sizeMillis, schema.size() > n + 2 ? n + 2 : -1);
   }
 
   @Override

@@ -38,12 +38,16 @@ public record WindowAggregateNode(PlanNode input, long sizeMillis, int windowSta
    */
   @Override
   public int rowtimeColumn() {
+    int end = -1;
     for (int i = 0; i < keySources.length; i++) {
-      if (keySources[i] == KeySource.WINDOW_END) {
+      if (keySources[i] == KeySource.WINDOW_TIME) {
         return i;
       }
+      if (keySources[i] == KeySource.WINDOW_END && end < 0) {
+        end = i;
+      }
     }
-    return -1;
+    return end;
   }
 
   @Override
@@ -82,6 +86,7 @@ public record WindowAggregateNode(PlanNode input, long sizeMillis, int windowSta
       keys.add(switch (keySources[i]) {
         case WINDOW_START -> "window_start";
         case WINDOW_END -> "window_end";
+        case WINDOW_TIME -> "window_time";
         case COLUMN -> input.schema().column(keyColumns[i]).name();
       });
     }
