@@ -133,4 +133,40 @@ class PaneWindowsDifferentialTest {
       assertThat(db.execute("SHOW STREAMS").rows().get(0).get(2)).as("late rows, seed %d", seed).isEqualTo(late[0]);
     }
   }
+
+  /** EMIT CHANGES on HOP: applying the changelog per (key, window) ends in the ON WINDOW CLOSE results. */
+  @ParameterizedTest(name = "HOP CHANGES seed {0}")
+  @ValueSource(longs = {4, 9})
+  void hopChangesEndInTheReference(long seed) {
+    List<Trade> trades = trades(seed);
+    long[] late = new long[1];
+    List<Row> expected = reference(trades, true, 1000, 3000, late);
+    try (Laminar db = OhlcDifferentialTest.open()) {
+      db.execute("CREATE SOURCE trades (symbol VARCHAR NOT NULL, price DECIMAL(10, 2) NOT NULL, qty BIGINT NOT NULL, "
+          + "ts TIMESTAMP(3) NOT NULL, WATERMARK FOR ts AS ts - INTERVAL '0.3' SECOND) WITH ('connector' = 'memory')");
+      db.execute("CREATE STREAM bars AS SELECT symbol, window_start, window_end, FIRST_VALUE(price) AS open, MAX(price) AS high, "
+          + "LAST_VALUE(price) AS close, SUM(qty) AS volume, COUNT(*) AS n FROM TABLE(HOP(TABLE trades, DESCRIPTOR(ts), "
+          + "INTERVAL '1' SECOND, INTERVAL '3' SECOND)) GROUP BY symbol, window_start, window_end EMIT CHANGES");
+      Subscription bars = db.subscribe("bars");
+      try (SourceWriter w = db.writer("trades")) {
+        for (Trade t : trades) {
+          w.beginRow();
+          w.setString(0, t.symbol());
+          w.setDecimal(1, t.price());
+          w.setLong(2, t.qty());
+          w.setTimestampMillis(3, t.ts());
+          w.endRow();
+        }
+      }
+      java.util.Map<List<Object>, Row> state = new java.util.LinkedHashMap<>();
+      for (Row r : OhlcDifferentialTest.drain(bars)) {
+        List<Object> key = List.of(r.get(0), r.get(1), r.get(2));
+        switch (r.kind()) {
+          case INSERT, UPDATE_AFTER -> state.put(key, Row.of(r.values()));
+          case UPDATE_BEFORE, DELETE -> assertThat(state.remove(key)).as("retracted row was current").isEqualTo(Row.of(r.values()));
+        }
+      }
+      assertThat(OhlcReference.sorted(new ArrayList<>(state.values()))).as("seed %d", seed).containsExactlyElementsOf(expected);
+    }
+  }
 }

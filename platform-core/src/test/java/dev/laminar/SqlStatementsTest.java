@@ -127,7 +127,7 @@ class SqlStatementsTest {
   void unsupportedEmitModesAreRejectedWithTheirName() {
     db.execute(TRADES);
     assertThatThrownBy(() -> db.execute(BARS.replace("TUMBLE(TABLE trades, DESCRIPTOR(ts), INTERVAL '1' SECOND)",
-        "HOP(TABLE trades, DESCRIPTOR(ts), INTERVAL '1' SECOND, INTERVAL '2' SECOND)") + " EMIT CHANGES"))
+        "HOP(TABLE trades, DESCRIPTOR(ts), INTERVAL '1' SECOND, INTERVAL '2' SECOND)") + " EMIT EVERY INTERVAL '1' SECOND"))
         .isInstanceOf(LaminarException.class).hasMessageContaining("supported on TUMBLE aggregates only so far");
   }
 

@@ -295,6 +295,9 @@ public final class StatementExecutor {
       String lateTarget, long every, SqlEmit emit) {
     return switch (n) {
       case WindowAggregateNode w -> w.withEmit(mode, lateness, lateTarget, every);
+      case dev.laminar.sql.plan.PaneWindowAggregateNode pw
+          when lateness == 0 && lateTarget == null && mode != dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.Emit.EVERY ->
+          pw.withEmit(mode);
       case dev.laminar.sql.plan.SessionWindowAggregateNode sw
           when lateness == 0 && lateTarget == null && mode != dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.Emit.EVERY ->
           new dev.laminar.sql.plan.SessionWindowAggregateNode(sw.input(), sw.gapMillis(), sw.keySources(), sw.keyColumns(), sw.aggregates(),
@@ -302,7 +305,7 @@ public final class StatementExecutor {
       case dev.laminar.sql.plan.CalcNode c -> new dev.laminar.sql.plan.CalcNode(applyEmit(c.input(), mode, lateness, lateTarget, every, emit),
           c.condition(), c.projections(), c.schema(), c.rowtimeColumn(), c.window());
       default -> throw at(emit.getParserPosition(), "EMIT modes, ALLOW LATENESS and LATE DATA TO are supported on TUMBLE aggregates "
-          + "only so far (SESSION takes EMIT ON UPDATE and CHANGES)", null);
+          + "only so far (HOP, CUMULATE and SESSION take EMIT ON UPDATE and CHANGES)", null);
     };
   }
 

@@ -51,6 +51,9 @@ public final class PaneWindowAggregateOperator implements Operator {
   /** Ends of windows that have data and have not been emitted. */
   private final TreeSet<Long> pendingEnds = new TreeSet<>();
   private long watermark = ColumnarBatch.NO_TIME;
+  private TumblingWindowAggregateOperator.Emit emit = TumblingWindowAggregateOperator.Emit.ON_WINDOW_CLOSE;
+  /** ON UPDATE / CHANGES: per open window end, the row last emitted per key. */
+  private final Map<Long, Map<GroupKey, Object[]>> emitted = new java.util.HashMap<>();
 
   /**
    * @param pane slide (HOP) or step (CUMULATE); must divide {@code size}
@@ -87,6 +90,23 @@ public final class PaneWindowAggregateOperator implements Operator {
     this.probe = new GroupKey(this.keyColumns, keyTypes);
     this.emitter = new BatchEmitter(outputSchema, batchCapacity, downstream);
     this.lateRowsDropped = lateRowsDropped;
+  }
+
+  /**
+   * ON UPDATE or CHANGES: after every row, the new result of its key in each open window containing
+   * it goes out (+I, then +U — or -U/+U for CHANGES); nothing more when the window closes. Each row
+   * merges up to size/pane panes for up to size/pane windows, so this costs far more than ON WINDOW
+   * CLOSE on fine-grained HOPs.
+   */
+  public void emit(TumblingWindowAggregateOperator.Emit mode) {
+    if (mode == TumblingWindowAggregateOperator.Emit.EVERY) {
+      throw new IllegalArgumentException("EMIT EVERY is not supported on " + shape + " windows");
+    }
+    this.emit = mode;
+  }
+
+  private boolean eager() {
+    return emit == TumblingWindowAggregateOperator.Emit.ON_UPDATE || emit == TumblingWindowAggregateOperator.Emit.CHANGES;
   }
 
   /** Start of the window that ends at {@code end}. */
@@ -127,10 +147,14 @@ public final class PaneWindowAggregateOperator implements Operator {
       Accumulator[] accs = groups.get(key);
       if (accs == null) {
         accs = newAccumulators();
-        groups.put(key.copy(), accs);
+        key = key.copy();
+        groups.put(key, accs);
       }
       for (Accumulator acc : accs) {
         acc.add(in, r);
+      }
+      if (eager()) {
+        emitChanges(paneStart, key, wm);
       }
     }
     emitter.flush();
@@ -148,7 +172,12 @@ public final class PaneWindowAggregateOperator implements Operator {
   private void advance(long wm) {
     watermark = wm;
     while (!pendingEnds.isEmpty() && pendingEnds.first() <= wm) {
-      emit(pendingEnds.pollFirst(), wm);
+      long end = pendingEnds.pollFirst();
+      if (eager()) {
+        emitted.remove(end); // already up to date; the window changes no more
+      } else {
+        emit(end, wm);
+      }
     }
     while (!panes.isEmpty() && lastEnd(panes.firstKey()) <= wm) {
       panes.pollFirstEntry();
@@ -169,9 +198,14 @@ public final class PaneWindowAggregateOperator implements Operator {
     }
     for (Map.Entry<GroupKey, Accumulator[]> e : merged.entrySet()) {
       int o = emitter.openRow(RowKind.INSERT, end - 1, end - 1);
-      ColumnarBatch out = emitter.batch();
-      GroupKey key = e.getKey();
-      int k = 0;
+      writeRow(emitter.batch(), o, start, end, e.getKey(), e.getValue());
+      emitter.commitRow();
+    }
+  }
+
+  private void writeRow(ColumnarBatch out, int o, long start, long end, GroupKey key, Accumulator[] accs) {
+    int k = 0;
+    {
       for (int c = 0; c < keySources.length; c++) {
         switch (keySources[c]) {
           case WINDOW_START -> out.putLong(o, c, start);
@@ -191,11 +225,76 @@ public final class PaneWindowAggregateOperator implements Operator {
           }
         }
       }
-      Accumulator[] accs = e.getValue();
       for (int a = 0; a < accs.length; a++) {
         accs[a].writeResult(out, o, keySources.length + a);
       }
-      emitter.commitRow();
+    }
+  }
+
+  /** ON UPDATE / CHANGES: the merged result of {@code key} in every open window containing pane {@code paneStart}. */
+  private void emitChanges(long paneStart, GroupKey key, long wm) {
+    for (long end = paneStart + pane; end <= lastEnd(paneStart); end += pane) {
+      if (end <= watermark) {
+        continue; // closed: it changes no more
+      }
+      long start = windowStart(end);
+      Accumulator[] merged = newAccumulators();
+      for (Map<GroupKey, Accumulator[]> groups : panes.subMap(start, true, end, false).values()) {
+        Accumulator[] part = groups.get(key);
+        if (part != null) {
+          for (int a = 0; a < merged.length; a++) {
+            merged[a].merge(part[a]);
+          }
+        }
+      }
+      int o = emitter.openRow(RowKind.INSERT, end - 1, wm);
+      ColumnarBatch out = emitter.batch();
+      writeRow(out, o, start, end, key, merged);
+      Object[] now = new Object[out.schema().size()];
+      for (int c = 0; c < now.length; c++) {
+        now[c] = out.getObject(o, c);
+      }
+      Map<GroupKey, Object[]> perKey = emitted.computeIfAbsent(end, e -> new java.util.HashMap<>());
+      Object[] before = perKey.get(key);
+      if (before != null && java.util.Arrays.deepEquals(before, now)) {
+        continue; // unchanged: the uncommitted row is overwritten next
+      }
+      if (before == null) {
+        emitter.commitRow();
+      } else if (emit == TumblingWindowAggregateOperator.Emit.ON_UPDATE) {
+        out.setRowKindAt(o, RowKind.UPDATE_AFTER);
+        emitter.commitRow();
+      } else {
+        for (int c = 0; c < now.length; c++) {
+          putBoxed(out, o, c, before[c]);
+        }
+        out.setRowKindAt(o, RowKind.UPDATE_BEFORE);
+        emitter.commitRow();
+        int n = emitter.openRow(RowKind.UPDATE_AFTER, end - 1, wm);
+        ColumnarBatch next = emitter.batch();
+        for (int c = 0; c < now.length; c++) {
+          putBoxed(next, n, c, now[c]);
+        }
+        emitter.commitRow();
+      }
+      perKey.put(key.copy(), now);
+    }
+  }
+
+  private static void putBoxed(ColumnarBatch out, int row, int col, Object value) {
+    if (value == null) {
+      out.putNull(row, col);
+      return;
+    }
+    DataType t = out.schema().column(col).type();
+    switch (value) {
+      case Boolean b -> out.putLong(row, col, b ? 1 : 0);
+      case Integer i -> out.putLong(row, col, i);
+      case Long l -> out.putLong(row, col, l);
+      case Double d -> out.putDouble(row, col, d);
+      case java.math.BigDecimal d when t.isCompactDecimal() -> out.putLong(row, col, d.unscaledValue().longValueExact());
+      case java.time.LocalDateTime ts -> out.putLong(row, col, ts.toInstant(java.time.ZoneOffset.UTC).toEpochMilli());
+      default -> out.putObject(row, col, value);
     }
   }
 

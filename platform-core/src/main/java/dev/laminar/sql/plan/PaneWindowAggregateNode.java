@@ -9,7 +9,24 @@ import java.util.Arrays;
 
 /** GROUP BY over HOP or CUMULATE windows, built from shared per-pane partial aggregates. */
 public record PaneWindowAggregateNode(PlanNode input, PaneWindowAggregateOperator.Shape shape, long paneMillis, long sizeMillis,
-    KeySource[] keySources, int[] keyColumns, AggregateSpec[] aggregates, Schema schema) implements PlanNode {
+    KeySource[] keySources, int[] keyColumns, AggregateSpec[] aggregates, Schema schema,
+    dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.Emit emit) implements PlanNode {
+  public PaneWindowAggregateNode(PlanNode input, PaneWindowAggregateOperator.Shape shape, long paneMillis, long sizeMillis,
+      KeySource[] keySources, int[] keyColumns, AggregateSpec[] aggregates, Schema schema) {
+    this(input, shape, paneMillis, sizeMillis, keySources, keyColumns, aggregates, schema,
+        dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.Emit.ON_WINDOW_CLOSE);
+  }
+
+  /** The same aggregate with another emit mode. */
+  public PaneWindowAggregateNode withEmit(dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.Emit mode) {
+    return new PaneWindowAggregateNode(input, shape, paneMillis, sizeMillis, keySources, keyColumns, aggregates, schema, mode);
+  }
+
+  @Override
+  public boolean changelog() {
+    return emit != dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.Emit.ON_WINDOW_CLOSE;
+  }
+
   /**
    * A windowed result's event time is window_end − 1 ms, carried by its {@code window_end} column:
    * windowing this stream again (1 s bars → 1 min bars) names that column in DESCRIPTOR. Without
@@ -36,14 +53,16 @@ public record PaneWindowAggregateNode(PlanNode input, PaneWindowAggregateOperato
 
   @Override
   public Operator instantiate(Operator downstream, int batchCapacity, PlanMetrics metrics) {
-    return new PaneWindowAggregateOperator(shape, paneMillis, sizeMillis, keySources, keyColumns, input.schema(), aggregates,
-        schema, batchCapacity, downstream, metrics.lateRowsDropped());
+    PaneWindowAggregateOperator op = new PaneWindowAggregateOperator(shape, paneMillis, sizeMillis, keySources, keyColumns,
+        input.schema(), aggregates, schema, batchCapacity, downstream, metrics.lateRowsDropped());
+    op.emit(emit);
+    return op;
   }
 
   @Override
   public String describe() {
     return "PaneWindowAggregate(" + shape + ", " + (shape == PaneWindowAggregateOperator.Shape.HOP ? "slide=" : "step=") + paneMillis
         + " ms, size=" + sizeMillis + " ms, keys=" + Arrays.toString(keySources) + ", aggregates=" + Arrays.toString(aggregates)
-        + ", emit=ON WINDOW CLOSE)";
+        + ", emit=" + emit.name().replace('_', ' ') + ")";
   }
 }
