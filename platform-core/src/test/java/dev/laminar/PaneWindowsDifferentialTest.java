@@ -58,6 +58,11 @@ class PaneWindowsDifferentialTest {
   }
 
   private static List<Row> reference(List<Trade> trades, boolean hop, long pane, long size, long[] late) {
+    return reference(trades, hop, pane, size, late, 0);
+  }
+
+  /** With ALLOW LATENESS {@code lateness}: a row counts in each window that had not expired (end + lateness > watermark). */
+  private static List<Row> reference(List<Trade> trades, boolean hop, long pane, long size, long[] late, long lateness) {
     long wm = Long.MIN_VALUE;
     Map<String, List<Trade>> groups = new LinkedHashMap<>();
     Map<String, Window> windowOf = new LinkedHashMap<>();
@@ -65,7 +70,7 @@ class PaneWindowsDifferentialTest {
       wm = Math.max(wm, t.ts() - BOUND);
       boolean counted = false;
       for (Window w : windows(hop, pane, size, t.ts())) {
-        if (w.end() > wm) {
+        if (w.end() + lateness > wm) {
           String key = t.symbol() + "|" + w.start() + "|" + w.end();
           groups.computeIfAbsent(key, k -> new ArrayList<>()).add(t);
           windowOf.put(key, w);
@@ -167,6 +172,53 @@ class PaneWindowsDifferentialTest {
         }
       }
       assertThat(OhlcReference.sorted(new ArrayList<>(state.values()))).as("seed %d", seed).containsExactlyElementsOf(expected);
+    }
+  }
+
+  /** HOP with ALLOW LATENESS and LATE DATA TO: corrections applied per (key, window) end in the reference. */
+  @ParameterizedTest(name = "HOP lateness seed {0}")
+  @ValueSource(longs = {5, 13})
+  void hopWithAllowedLatenessEndsInTheReference(long seed) {
+    List<Trade> trades = trades(seed);
+    long[] late = new long[1];
+    List<Row> expected = reference(trades, true, 1000, 3000, late, 1000);
+    try (Laminar db = OhlcDifferentialTest.open()) {
+      db.execute("CREATE SOURCE trades (symbol VARCHAR NOT NULL, price DECIMAL(10, 2) NOT NULL, qty BIGINT NOT NULL, "
+          + "ts TIMESTAMP(3) NOT NULL, WATERMARK FOR ts AS ts - INTERVAL '0.3' SECOND) WITH ('connector' = 'memory')");
+      db.execute("CREATE STREAM bars AS SELECT symbol, window_start, window_end, FIRST_VALUE(price) AS open, MAX(price) AS high, "
+          + "LAST_VALUE(price) AS close, SUM(qty) AS volume, COUNT(*) AS n FROM TABLE(HOP(TABLE trades, DESCRIPTOR(ts), "
+          + "INTERVAL '1' SECOND, INTERVAL '3' SECOND)) GROUP BY symbol, window_start, window_end "
+          + "ALLOW LATENESS INTERVAL '1' SECOND LATE DATA TO too_late");
+      Subscription bars = db.subscribe("bars");
+      List<Row> lateRows = java.util.Collections.synchronizedList(new ArrayList<>());
+      Subscription side = db.subscribe("too_late", batch -> {
+        for (int r = 0; r < batch.size(); r++) {
+          lateRows.add(batch.toRow(r));
+        }
+      });
+      try (SourceWriter w = db.writer("trades")) {
+        for (Trade t : trades) {
+          w.beginRow();
+          w.setString(0, t.symbol());
+          w.setDecimal(1, t.price());
+          w.setLong(2, t.qty());
+          w.setTimestampMillis(3, t.ts());
+          w.endRow();
+        }
+      }
+      java.util.Map<List<Object>, Row> state = new java.util.LinkedHashMap<>();
+      for (Row r : OhlcDifferentialTest.drain(bars)) {
+        List<Object> key = List.of(r.get(0), r.get(1), r.get(2));
+        switch (r.kind()) {
+          case INSERT, UPDATE_AFTER -> state.put(key, Row.of(r.values()));
+          case UPDATE_BEFORE, DELETE -> assertThat(state.remove(key)).as("retracted row was current").isEqualTo(Row.of(r.values()));
+        }
+      }
+      assertThat(OhlcReference.sorted(new ArrayList<>(state.values()))).as("seed %d", seed).containsExactlyElementsOf(expected);
+      assertThat(side.awaitFinished(java.time.Duration.ofSeconds(30))).isTrue();
+      assertThat((long) lateRows.size()).as("rows later than the lateness, seed %d", seed).isEqualTo(late[0]);
+      Row stats = db.execute("SHOW STREAMS").rows().stream().filter(r -> r.get(0).equals("bars")).findFirst().orElseThrow();
+      assertThat(stats.get(5)).isEqualTo(late[0]);
     }
   }
 }

@@ -231,9 +231,11 @@ public final class Engine implements AutoCloseable {
   /** The side stream of a LATE DATA TO clause (rows as the windowed aggregate received them), or null. */
   private StreamObject lateDataStream(String name, PlannedQuery query) {
     for (PlanNode n = query.plan(); n != null; n = n.input()) {
-      if (n instanceof dev.laminar.sql.plan.WindowAggregateNode w && w.lateDataTarget() != null) {
-        checkFree(w.lateDataTarget());
-        StreamObject late = StreamObject.sideOutput(w.lateDataTarget(), name, w.input().schema(), w.input().rowtimeColumn(), query);
+      String target = n instanceof dev.laminar.sql.plan.WindowAggregateNode w ? w.lateDataTarget()
+          : n instanceof dev.laminar.sql.plan.PaneWindowAggregateNode p ? p.lateDataTarget() : null;
+      if (target != null) {
+        checkFree(target);
+        StreamObject late = StreamObject.sideOutput(target, name, n.input().schema(), n.input().rowtimeColumn(), query);
         late.node.onConsumerFailure(this::consumerFailed);
         return late;
       }

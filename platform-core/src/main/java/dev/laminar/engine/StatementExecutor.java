@@ -296,8 +296,7 @@ public final class StatementExecutor {
     return switch (n) {
       case WindowAggregateNode w -> w.withEmit(mode, lateness, lateTarget, every);
       case dev.laminar.sql.plan.PaneWindowAggregateNode pw
-          when lateness == 0 && lateTarget == null && mode != dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.Emit.EVERY ->
-          pw.withEmit(mode);
+          when mode != dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.Emit.EVERY -> pw.withEmit(mode, lateness, lateTarget);
       case dev.laminar.sql.plan.SessionWindowAggregateNode sw
           when lateness == 0 && lateTarget == null && mode != dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.Emit.EVERY ->
           new dev.laminar.sql.plan.SessionWindowAggregateNode(sw.input(), sw.gapMillis(), sw.keySources(), sw.keyColumns(), sw.aggregates(),
@@ -305,7 +304,7 @@ public final class StatementExecutor {
       case dev.laminar.sql.plan.CalcNode c -> new dev.laminar.sql.plan.CalcNode(applyEmit(c.input(), mode, lateness, lateTarget, every, emit),
           c.condition(), c.projections(), c.schema(), c.rowtimeColumn(), c.window());
       default -> throw at(emit.getParserPosition(), "EMIT modes, ALLOW LATENESS and LATE DATA TO are supported on TUMBLE aggregates "
-          + "only so far (HOP, CUMULATE and SESSION take EMIT ON UPDATE and CHANGES)", null);
+          + "only so far (HOP and CUMULATE take every clause but EMIT EVERY; SESSION takes EMIT ON UPDATE and CHANGES)", null);
     };
   }
 

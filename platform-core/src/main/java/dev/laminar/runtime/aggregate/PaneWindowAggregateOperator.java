@@ -54,6 +54,10 @@ public final class PaneWindowAggregateOperator implements Operator {
   private TumblingWindowAggregateOperator.Emit emit = TumblingWindowAggregateOperator.Emit.ON_WINDOW_CLOSE;
   /** ON UPDATE / CHANGES: per open window end, the row last emitted per key. */
   private final Map<Long, Map<GroupKey, Object[]>> emitted = new java.util.HashMap<>();
+  private long allowedLateness;
+  private BatchEmitter lateEmitter;
+  private Counter lateAccepted = new Counter();
+  private Counter lateRedirected = new Counter();
 
   /**
    * @param pane slide (HOP) or step (CUMULATE); must divide {@code size}
@@ -105,6 +109,20 @@ public final class PaneWindowAggregateOperator implements Operator {
     this.emit = mode;
   }
 
+  /**
+   * ALLOW LATENESS / LATE DATA TO, as for tumbling windows: panes stay {@code millis} after the last
+   * window containing them has ended; a row in that time updates its pane, and every fired window it
+   * belongs to is re-emitted as a change (-U old, +U new). Rows later than that go to
+   * {@code lateOutput} or are dropped; all are counted.
+   */
+  public void allowLateness(long millis, Operator lateOutput, Schema inputSchema, int batchCapacity, Counter accepted,
+      Counter redirected) {
+    this.allowedLateness = millis;
+    this.lateEmitter = lateOutput == null ? null : new BatchEmitter(inputSchema, batchCapacity, lateOutput);
+    this.lateAccepted = accepted;
+    this.lateRedirected = redirected;
+  }
+
   private boolean eager() {
     return emit == TumblingWindowAggregateOperator.Emit.ON_UPDATE || emit == TumblingWindowAggregateOperator.Emit.CHANGES;
   }
@@ -129,9 +147,17 @@ public final class PaneWindowAggregateOperator implements Operator {
       }
       long t = in.rowtime(r);
       long paneStart = Math.floorDiv(t, pane) * pane;
-      if (lastEnd(paneStart) <= watermark) {
-        lateRowsDropped.increment();
+      if (lastEnd(paneStart) + allowedLateness <= watermark) {
+        if (lateEmitter != null) {
+          lateEmitter.copyRow(in, r);
+          lateRedirected.increment();
+        } else {
+          lateRowsDropped.increment();
+        }
         continue;
+      }
+      if (allowedLateness > 0 && paneStart + pane <= watermark) {
+        lateAccepted.increment(); // its first window has fired: the row corrects it
       }
       Map<GroupKey, Accumulator[]> groups = panes.get(paneStart);
       if (groups == null) {
@@ -153,11 +179,14 @@ public final class PaneWindowAggregateOperator implements Operator {
       for (Accumulator acc : accs) {
         acc.add(in, r);
       }
-      if (eager()) {
+      if (eager() || allowedLateness > 0) {
         emitChanges(paneStart, key, wm);
       }
     }
     emitter.flush();
+    if (lateEmitter != null) {
+      lateEmitter.flush();
+    }
   }
 
   private Accumulator[] newAccumulators() {
@@ -173,13 +202,12 @@ public final class PaneWindowAggregateOperator implements Operator {
     watermark = wm;
     while (!pendingEnds.isEmpty() && pendingEnds.first() <= wm) {
       long end = pendingEnds.pollFirst();
-      if (eager()) {
-        emitted.remove(end); // already up to date; the window changes no more
-      } else {
+      if (!eager()) {
         emit(end, wm);
       }
     }
-    while (!panes.isEmpty() && lastEnd(panes.firstKey()) <= wm) {
+    emitted.keySet().removeIf(end -> end + allowedLateness <= wm); // those windows change no more
+    while (!panes.isEmpty() && lastEnd(panes.firstKey()) + allowedLateness <= wm) {
       panes.pollFirstEntry();
     }
   }
@@ -198,7 +226,15 @@ public final class PaneWindowAggregateOperator implements Operator {
     }
     for (Map.Entry<GroupKey, Accumulator[]> e : merged.entrySet()) {
       int o = emitter.openRow(RowKind.INSERT, end - 1, end - 1);
-      writeRow(emitter.batch(), o, start, end, e.getKey(), e.getValue());
+      ColumnarBatch out = emitter.batch();
+      writeRow(out, o, start, end, e.getKey(), e.getValue());
+      if (allowedLateness > 0) {
+        Object[] snapshot = new Object[out.schema().size()];
+        for (int c = 0; c < snapshot.length; c++) {
+          snapshot[c] = out.getObject(o, c);
+        }
+        emitted.computeIfAbsent(end, x -> new java.util.HashMap<>()).put(e.getKey(), snapshot); // later changes retract it
+      }
       emitter.commitRow();
     }
   }
@@ -234,8 +270,11 @@ public final class PaneWindowAggregateOperator implements Operator {
   /** ON UPDATE / CHANGES: the merged result of {@code key} in every open window containing pane {@code paneStart}. */
   private void emitChanges(long paneStart, GroupKey key, long wm) {
     for (long end = paneStart + pane; end <= lastEnd(paneStart); end += pane) {
-      if (end <= watermark) {
-        continue; // closed: it changes no more
+      if (end + allowedLateness <= watermark) {
+        continue; // past its allowed lateness: it changes no more
+      }
+      if (!eager() && end > watermark) {
+        continue; // ON WINDOW CLOSE: an open window's result goes out when it closes
       }
       long start = windowStart(end);
       Accumulator[] merged = newAccumulators();
@@ -305,6 +344,10 @@ public final class PaneWindowAggregateOperator implements Operator {
       emitter.flush();
     }
     emitter.downstream().onWatermark(wm);
+    if (lateEmitter != null) {
+      lateEmitter.flush();
+      lateEmitter.downstream().onWatermark(wm);
+    }
   }
 
   @Override
@@ -312,6 +355,10 @@ public final class PaneWindowAggregateOperator implements Operator {
     advance(Long.MAX_VALUE);
     emitter.flush();
     emitter.downstream().onEndOfInput();
+    if (lateEmitter != null) {
+      lateEmitter.flush();
+      lateEmitter.downstream().onEndOfInput();
+    }
   }
 
   /** Panes currently held (for state-size checks). */

@@ -10,21 +10,24 @@ import java.util.Arrays;
 /** GROUP BY over HOP or CUMULATE windows, built from shared per-pane partial aggregates. */
 public record PaneWindowAggregateNode(PlanNode input, PaneWindowAggregateOperator.Shape shape, long paneMillis, long sizeMillis,
     KeySource[] keySources, int[] keyColumns, AggregateSpec[] aggregates, Schema schema,
-    dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.Emit emit) implements PlanNode {
+    dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.Emit emit, long allowedLatenessMillis, String lateDataTarget)
+    implements PlanNode {
   public PaneWindowAggregateNode(PlanNode input, PaneWindowAggregateOperator.Shape shape, long paneMillis, long sizeMillis,
       KeySource[] keySources, int[] keyColumns, AggregateSpec[] aggregates, Schema schema) {
     this(input, shape, paneMillis, sizeMillis, keySources, keyColumns, aggregates, schema,
-        dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.Emit.ON_WINDOW_CLOSE);
+        dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.Emit.ON_WINDOW_CLOSE, 0, null);
   }
 
-  /** The same aggregate with another emit mode. */
-  public PaneWindowAggregateNode withEmit(dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.Emit mode) {
-    return new PaneWindowAggregateNode(input, shape, paneMillis, sizeMillis, keySources, keyColumns, aggregates, schema, mode);
+  /** The same aggregate with another emit mode, allowed lateness and LATE DATA TO stream (or null). */
+  public PaneWindowAggregateNode withEmit(dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.Emit mode, long lateness,
+      String lateTarget) {
+    return new PaneWindowAggregateNode(input, shape, paneMillis, sizeMillis, keySources, keyColumns, aggregates, schema, mode,
+        lateness, lateTarget);
   }
 
   @Override
   public boolean changelog() {
-    return emit != dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.Emit.ON_WINDOW_CLOSE;
+    return emit != dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.Emit.ON_WINDOW_CLOSE || allowedLatenessMillis > 0;
   }
 
   /**
@@ -56,6 +59,10 @@ public record PaneWindowAggregateNode(PlanNode input, PaneWindowAggregateOperato
     PaneWindowAggregateOperator op = new PaneWindowAggregateOperator(shape, paneMillis, sizeMillis, keySources, keyColumns,
         input.schema(), aggregates, schema, batchCapacity, downstream, metrics.lateRowsDropped());
     op.emit(emit);
+    if (allowedLatenessMillis > 0 || metrics.lateOutput() != null) {
+      op.allowLateness(allowedLatenessMillis, metrics.lateOutput(), input.schema(), batchCapacity, metrics.lateRowsAccepted(),
+          metrics.lateRowsRedirected());
+    }
     return op;
   }
 
