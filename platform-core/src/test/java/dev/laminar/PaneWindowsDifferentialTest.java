@@ -221,4 +221,29 @@ class PaneWindowsDifferentialTest {
       assertThat(stats.get(5)).isEqualTo(late[0]);
     }
   }
+
+  @org.junit.jupiter.api.Test
+  void hopEmitEveryGivesEarlyResultsOfOpenWindows() {
+    try (Laminar db = OhlcDifferentialTest.open()) {
+      db.execute("CREATE SOURCE s (k VARCHAR, ts TIMESTAMP(3) NOT NULL, WATERMARK FOR ts AS ts) WITH ('connector' = 'memory')");
+      db.execute("CREATE STREAM early AS SELECT k, window_start, COUNT(*) AS n FROM TABLE(HOP(TABLE s, DESCRIPTOR(ts), "
+          + "INTERVAL '1' HOUR, INTERVAL '2' HOUR)) GROUP BY k, window_start, window_end EMIT EVERY INTERVAL '0.05' SECOND");
+      Subscription out = db.subscribe("early");
+      SourceWriter w = db.writer("s");
+      w.beginRow();
+      w.setString(0, "a");
+      w.setTimestampMillis(1, T0);
+      w.endRow();
+      w.flush();
+      List<Row> rows = new ArrayList<>();
+      long deadline = System.nanoTime() + java.time.Duration.ofSeconds(20).toNanos();
+      while (rows.size() < 2 && System.nanoTime() < deadline) {
+        rows.addAll(out.poll(java.time.Duration.ofMillis(50)));
+      }
+      // both windows containing T0 are open for hours of event time: only the timer can report them
+      assertThat(rows).containsExactlyInAnyOrder(
+          Row.of("a", OhlcReference.time(T0), 1L), Row.of("a", OhlcReference.time(T0 - 3_600_000), 1L));
+      w.close();
+    }
+  }
 }

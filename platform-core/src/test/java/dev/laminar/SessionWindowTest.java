@@ -93,6 +93,29 @@ class SessionWindowTest {
   }
 
   @Test
+  void emitEveryReportsAnOpenSessionBeforeItCloses() {
+    db.execute("CREATE STREAM early AS SELECT k, window_start, COUNT(*) AS n FROM TABLE(SESSION(TABLE s, DESCRIPTOR(ts), "
+        + "DESCRIPTOR(k), INTERVAL '1' HOUR)) GROUP BY k, window_start, window_end EMIT EVERY INTERVAL '0.05' SECOND");
+    Subscription out = db.subscribe("early");
+    SourceWriter w = db.writer("s");
+    for (int i = 0; i < 2; i++) {
+      w.beginRow();
+      w.setString(0, "a");
+      w.setLong(1, i);
+      w.setTimestampMillis(2, T0 + i);
+      w.endRow();
+    }
+    w.flush();
+    List<Row> rows = new ArrayList<>();
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(20).toNanos();
+    while (rows.isEmpty() && System.nanoTime() < deadline) {
+      rows.addAll(out.poll(java.time.Duration.ofMillis(50)));
+    }
+    assertThat(rows).containsExactly(Row.of("a", OhlcReference.time(T0), 2L)); // the session is open for an hour
+    w.close();
+  }
+
+  @Test
   void aSessionKeyThatIsNotGroupedIsRefused() {
     assertThatThrownBy(() -> db.subscribe("SELECT window_start, COUNT(*) FROM TABLE(SESSION(TABLE s, DESCRIPTOR(ts), DESCRIPTOR(k), "
         + "INTERVAL '1' SECOND)) GROUP BY window_start, window_end")).hasMessageContaining("SESSION key 'k' must be in the GROUP BY");

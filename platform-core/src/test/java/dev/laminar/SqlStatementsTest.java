@@ -127,8 +127,8 @@ class SqlStatementsTest {
   void unsupportedEmitModesAreRejectedWithTheirName() {
     db.execute(TRADES);
     assertThatThrownBy(() -> db.execute(BARS.replace("TUMBLE(TABLE trades, DESCRIPTOR(ts), INTERVAL '1' SECOND)",
-        "HOP(TABLE trades, DESCRIPTOR(ts), INTERVAL '1' SECOND, INTERVAL '2' SECOND)") + " EMIT EVERY INTERVAL '1' SECOND"))
-        .isInstanceOf(LaminarException.class).hasMessageContaining("supported on TUMBLE aggregates only so far");
+        "SESSION(TABLE trades, DESCRIPTOR(ts), DESCRIPTOR(symbol), INTERVAL '1' SECOND)") + " ALLOW LATENESS INTERVAL '1' SECOND"))
+        .isInstanceOf(LaminarException.class).hasMessageContaining("SESSION takes the EMIT modes but not ALLOW LATENESS");
   }
 
   @Test

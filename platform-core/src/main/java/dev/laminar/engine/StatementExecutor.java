@@ -295,16 +295,14 @@ public final class StatementExecutor {
       String lateTarget, long every, SqlEmit emit) {
     return switch (n) {
       case WindowAggregateNode w -> w.withEmit(mode, lateness, lateTarget, every);
-      case dev.laminar.sql.plan.PaneWindowAggregateNode pw
-          when mode != dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.Emit.EVERY -> pw.withEmit(mode, lateness, lateTarget);
-      case dev.laminar.sql.plan.SessionWindowAggregateNode sw
-          when lateness == 0 && lateTarget == null && mode != dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.Emit.EVERY ->
+      case dev.laminar.sql.plan.PaneWindowAggregateNode pw -> pw.withEmit(mode, lateness, lateTarget, every);
+      case dev.laminar.sql.plan.SessionWindowAggregateNode sw when lateness == 0 && lateTarget == null ->
           new dev.laminar.sql.plan.SessionWindowAggregateNode(sw.input(), sw.gapMillis(), sw.keySources(), sw.keyColumns(), sw.aggregates(),
-              sw.schema(), mode);
+              sw.schema(), mode, every);
       case dev.laminar.sql.plan.CalcNode c -> new dev.laminar.sql.plan.CalcNode(applyEmit(c.input(), mode, lateness, lateTarget, every, emit),
           c.condition(), c.projections(), c.schema(), c.rowtimeColumn(), c.window());
-      default -> throw at(emit.getParserPosition(), "EMIT modes, ALLOW LATENESS and LATE DATA TO are supported on TUMBLE aggregates "
-          + "only so far (HOP and CUMULATE take every clause but EMIT EVERY; SESSION takes EMIT ON UPDATE and CHANGES)", null);
+      default -> throw at(emit.getParserPosition(), "EMIT modes, ALLOW LATENESS and LATE DATA TO are supported on windowed aggregates "
+          + "so far (SESSION takes the EMIT modes but not ALLOW LATENESS or LATE DATA TO yet)", null);
     };
   }
 

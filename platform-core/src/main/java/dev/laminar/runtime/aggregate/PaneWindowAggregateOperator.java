@@ -28,7 +28,7 @@ import java.util.TreeSet;
  * Output rows follow GROUP BY order like the tumbling operator's, carry event time window_end − 1,
  * and come window by window in end order, groups in order of first appearance.
  */
-public final class PaneWindowAggregateOperator implements Operator {
+public final class PaneWindowAggregateOperator implements Operator, dev.laminar.runtime.Timer {
   /**
    * Window shapes other than TUMBLE: HOP and CUMULATE are built from panes here; SESSION is
    * aggregated by {@link SessionWindowAggregateOperator} (the planner uses this enum for all three).
@@ -55,6 +55,8 @@ public final class PaneWindowAggregateOperator implements Operator {
   /** ON UPDATE / CHANGES: per open window end, the row last emitted per key. */
   private final Map<Long, Map<GroupKey, Object[]>> emitted = new java.util.HashMap<>();
   private long allowedLateness;
+  private long everyMillis;
+  private long lastEveryMillis;
   private BatchEmitter lateEmitter;
   private Counter lateAccepted = new Counter();
   private Counter lateRedirected = new Counter();
@@ -103,10 +105,39 @@ public final class PaneWindowAggregateOperator implements Operator {
    * CLOSE on fine-grained HOPs.
    */
   public void emit(TumblingWindowAggregateOperator.Emit mode) {
-    if (mode == TumblingWindowAggregateOperator.Emit.EVERY) {
-      throw new IllegalArgumentException("EMIT EVERY is not supported on " + shape + " windows");
-    }
     this.emit = mode;
+  }
+
+  /** EMIT EVERY: the interval of processing time between early results. */
+  public void emitEvery(long millis) {
+    if (millis <= 0) {
+      throw new IllegalArgumentException("EMIT EVERY needs a positive interval, was " + millis + " ms");
+    }
+    this.everyMillis = millis;
+  }
+
+  /** EMIT EVERY: the changed results of every open window, per key (reactor thread). */
+  @Override
+  public void onTimer(long nowMillis) {
+    if (emit != TumblingWindowAggregateOperator.Emit.EVERY || nowMillis - lastEveryMillis < everyMillis) {
+      return;
+    }
+    lastEveryMillis = nowMillis;
+    for (long end : pendingEnds) {
+      emitWindow(end);
+    }
+    emitter.flush();
+  }
+
+  /** Every key of the window ending at {@code end}, as changes against what was emitted for it. */
+  private void emitWindow(long end) {
+    java.util.Set<GroupKey> keys = new java.util.LinkedHashSet<>();
+    for (Map<GroupKey, Accumulator[]> groups : panes.subMap(windowStart(end), true, end, false).values()) {
+      keys.addAll(groups.keySet());
+    }
+    for (GroupKey key : keys) {
+      emitChange(end, key, watermark);
+    }
   }
 
   /**
@@ -202,7 +233,9 @@ public final class PaneWindowAggregateOperator implements Operator {
     watermark = wm;
     while (!pendingEnds.isEmpty() && pendingEnds.first() <= wm) {
       long end = pendingEnds.pollFirst();
-      if (!eager()) {
+      if (emit == TumblingWindowAggregateOperator.Emit.EVERY) {
+        emitWindow(end); // the changes since the last early result
+      } else if (!eager()) {
         emit(end, wm);
       }
     }
@@ -267,57 +300,62 @@ public final class PaneWindowAggregateOperator implements Operator {
     }
   }
 
-  /** ON UPDATE / CHANGES: the merged result of {@code key} in every open window containing pane {@code paneStart}. */
+  /** The new result of {@code key} in every window containing pane {@code paneStart} that the row can still change. */
   private void emitChanges(long paneStart, GroupKey key, long wm) {
     for (long end = paneStart + pane; end <= lastEnd(paneStart); end += pane) {
       if (end + allowedLateness <= watermark) {
         continue; // past its allowed lateness: it changes no more
       }
       if (!eager() && end > watermark) {
-        continue; // ON WINDOW CLOSE: an open window's result goes out when it closes
+        continue; // ON WINDOW CLOSE / EVERY: an open window's result goes out later
       }
-      long start = windowStart(end);
-      Accumulator[] merged = newAccumulators();
-      for (Map<GroupKey, Accumulator[]> groups : panes.subMap(start, true, end, false).values()) {
-        Accumulator[] part = groups.get(key);
-        if (part != null) {
-          for (int a = 0; a < merged.length; a++) {
-            merged[a].merge(part[a]);
-          }
-        }
-      }
-      int o = emitter.openRow(RowKind.INSERT, end - 1, wm);
-      ColumnarBatch out = emitter.batch();
-      writeRow(out, o, start, end, key, merged);
-      Object[] now = new Object[out.schema().size()];
-      for (int c = 0; c < now.length; c++) {
-        now[c] = out.getObject(o, c);
-      }
-      Map<GroupKey, Object[]> perKey = emitted.computeIfAbsent(end, e -> new java.util.HashMap<>());
-      Object[] before = perKey.get(key);
-      if (before != null && java.util.Arrays.deepEquals(before, now)) {
-        continue; // unchanged: the uncommitted row is overwritten next
-      }
-      if (before == null) {
-        emitter.commitRow();
-      } else if (emit == TumblingWindowAggregateOperator.Emit.ON_UPDATE) {
-        out.setRowKindAt(o, RowKind.UPDATE_AFTER);
-        emitter.commitRow();
-      } else {
-        for (int c = 0; c < now.length; c++) {
-          putBoxed(out, o, c, before[c]);
-        }
-        out.setRowKindAt(o, RowKind.UPDATE_BEFORE);
-        emitter.commitRow();
-        int n = emitter.openRow(RowKind.UPDATE_AFTER, end - 1, wm);
-        ColumnarBatch next = emitter.batch();
-        for (int c = 0; c < now.length; c++) {
-          putBoxed(next, n, c, now[c]);
-        }
-        emitter.commitRow();
-      }
-      perKey.put(key.copy(), now);
+      emitChange(end, key, wm);
     }
+  }
+
+  /** Emits the merged result of {@code key} in the window ending at {@code end} if it changed (+I, -U/+U or +U). */
+  private void emitChange(long end, GroupKey key, long wm) {
+    long start = windowStart(end);
+    Accumulator[] merged = newAccumulators();
+    for (Map<GroupKey, Accumulator[]> groups : panes.subMap(start, true, end, false).values()) {
+      Accumulator[] part = groups.get(key);
+      if (part != null) {
+        for (int a = 0; a < merged.length; a++) {
+          merged[a].merge(part[a]);
+        }
+      }
+    }
+    int o = emitter.openRow(RowKind.INSERT, end - 1, wm);
+    ColumnarBatch out = emitter.batch();
+    writeRow(out, o, start, end, key, merged);
+    Object[] now = new Object[out.schema().size()];
+    for (int c = 0; c < now.length; c++) {
+      now[c] = out.getObject(o, c);
+    }
+    Map<GroupKey, Object[]> perKey = emitted.computeIfAbsent(end, e -> new java.util.HashMap<>());
+    Object[] before = perKey.get(key);
+    if (before != null && java.util.Arrays.deepEquals(before, now)) {
+      return; // unchanged: the uncommitted row is overwritten next
+    }
+    if (before == null) {
+      emitter.commitRow();
+    } else if (emit == TumblingWindowAggregateOperator.Emit.ON_UPDATE) {
+      out.setRowKindAt(o, RowKind.UPDATE_AFTER);
+      emitter.commitRow();
+    } else {
+      for (int c = 0; c < now.length; c++) {
+        putBoxed(out, o, c, before[c]);
+      }
+      out.setRowKindAt(o, RowKind.UPDATE_BEFORE);
+      emitter.commitRow();
+      int n = emitter.openRow(RowKind.UPDATE_AFTER, end - 1, wm);
+      ColumnarBatch next = emitter.batch();
+      for (int c = 0; c < now.length; c++) {
+        putBoxed(next, n, c, now[c]);
+      }
+      emitter.commitRow();
+    }
+    perKey.put(key.copy(), now);
   }
 
   private static void putBoxed(ColumnarBatch out, int row, int col, Object value) {

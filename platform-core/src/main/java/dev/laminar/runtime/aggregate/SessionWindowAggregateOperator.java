@@ -22,7 +22,7 @@ import java.util.TreeSet;
  * the watermark reaches its end. A row whose session — after merging — would already have ended is
  * late: counted and dropped.
  */
-public final class SessionWindowAggregateOperator implements Operator {
+public final class SessionWindowAggregateOperator implements Operator, dev.laminar.runtime.Timer {
   private final long gap;
   private final KeySource[] keySources;
   private final int[] keyColumns;
@@ -91,10 +91,35 @@ public final class SessionWindowAggregateOperator implements Operator {
    * delete (-D) of the row last emitted for it.
    */
   public void emit(TumblingWindowAggregateOperator.Emit mode) {
-    if (mode == TumblingWindowAggregateOperator.Emit.EVERY) {
-      throw new IllegalArgumentException("EMIT EVERY is not supported on SESSION windows");
-    }
     this.emit = mode;
+  }
+
+  private long everyMillis;
+  private long lastEveryMillis;
+
+  /** EMIT EVERY: the interval of processing time between early results. */
+  public void emitEvery(long millis) {
+    if (millis <= 0) {
+      throw new IllegalArgumentException("EMIT EVERY needs a positive interval, was " + millis + " ms");
+    }
+    this.everyMillis = millis;
+  }
+
+  /** EMIT EVERY: the changed results of every open session (reactor thread). */
+  @Override
+  public void onTimer(long nowMillis) {
+    if (emit != TumblingWindowAggregateOperator.Emit.EVERY || nowMillis - lastEveryMillis < everyMillis) {
+      return;
+    }
+    lastEveryMillis = nowMillis;
+    for (Session s : byEnd) {
+      emitChange(s, watermark);
+    }
+    emitter.flush();
+  }
+
+  private boolean retracts() {
+    return eager() || emit == TumblingWindowAggregateOperator.Emit.EVERY;
   }
 
   private boolean eager() {
@@ -209,7 +234,7 @@ public final class SessionWindowAggregateOperator implements Operator {
           Session other = touching.get(i);
           byEnd.remove(other);
           sessions.remove(other);
-          if (eager()) {
+          if (retracts()) {
             retract(other, in.watermark(r));
           }
           for (int a = 0; a < target.accs.length; a++) {
@@ -239,7 +264,9 @@ public final class SessionWindowAggregateOperator implements Operator {
       if (sessions.isEmpty()) {
         sessionsByKey.remove(s.key);
       }
-      if (!eager()) {
+      if (emit == TumblingWindowAggregateOperator.Emit.EVERY) {
+        emitChange(s, wm); // the changes since the last early result
+      } else if (!eager()) {
         emit(s);
       }
     }

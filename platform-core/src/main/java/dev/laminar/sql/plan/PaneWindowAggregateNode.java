@@ -10,19 +10,19 @@ import java.util.Arrays;
 /** GROUP BY over HOP or CUMULATE windows, built from shared per-pane partial aggregates. */
 public record PaneWindowAggregateNode(PlanNode input, PaneWindowAggregateOperator.Shape shape, long paneMillis, long sizeMillis,
     KeySource[] keySources, int[] keyColumns, AggregateSpec[] aggregates, Schema schema,
-    dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.Emit emit, long allowedLatenessMillis, String lateDataTarget)
-    implements PlanNode {
+    dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.Emit emit, long allowedLatenessMillis, String lateDataTarget,
+    long everyMillis) implements PlanNode {
   public PaneWindowAggregateNode(PlanNode input, PaneWindowAggregateOperator.Shape shape, long paneMillis, long sizeMillis,
       KeySource[] keySources, int[] keyColumns, AggregateSpec[] aggregates, Schema schema) {
     this(input, shape, paneMillis, sizeMillis, keySources, keyColumns, aggregates, schema,
-        dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.Emit.ON_WINDOW_CLOSE, 0, null);
+        dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.Emit.ON_WINDOW_CLOSE, 0, null, 0);
   }
 
   /** The same aggregate with another emit mode, allowed lateness and LATE DATA TO stream (or null). */
   public PaneWindowAggregateNode withEmit(dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.Emit mode, long lateness,
-      String lateTarget) {
+      String lateTarget, long every) {
     return new PaneWindowAggregateNode(input, shape, paneMillis, sizeMillis, keySources, keyColumns, aggregates, schema, mode,
-        lateness, lateTarget);
+        lateness, lateTarget, every);
   }
 
   @Override
@@ -59,6 +59,10 @@ public record PaneWindowAggregateNode(PlanNode input, PaneWindowAggregateOperato
     PaneWindowAggregateOperator op = new PaneWindowAggregateOperator(shape, paneMillis, sizeMillis, keySources, keyColumns,
         input.schema(), aggregates, schema, batchCapacity, downstream, metrics.lateRowsDropped());
     op.emit(emit);
+    if (emit == dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.Emit.EVERY) {
+      op.emitEvery(everyMillis);
+      metrics.timers().add(op);
+    }
     if (allowedLatenessMillis > 0 || metrics.lateOutput() != null) {
       op.allowLateness(allowedLatenessMillis, metrics.lateOutput(), input.schema(), batchCapacity, metrics.lateRowsAccepted(),
           metrics.lateRowsRedirected());

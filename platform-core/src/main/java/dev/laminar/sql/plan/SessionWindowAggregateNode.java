@@ -9,12 +9,12 @@ import java.util.Arrays;
 
 /** GROUP BY keys over SESSION windows with a gap, emitted when each session closes. */
 public record SessionWindowAggregateNode(PlanNode input, long gapMillis, KeySource[] keySources, int[] keyColumns,
-    AggregateSpec[] aggregates, Schema schema, dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.Emit emit)
-    implements PlanNode {
+    AggregateSpec[] aggregates, Schema schema, dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.Emit emit,
+    long everyMillis) implements PlanNode {
   public SessionWindowAggregateNode(PlanNode input, long gapMillis, KeySource[] keySources, int[] keyColumns,
       AggregateSpec[] aggregates, Schema schema) {
     this(input, gapMillis, keySources, keyColumns, aggregates, schema,
-        dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.Emit.ON_WINDOW_CLOSE);
+        dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.Emit.ON_WINDOW_CLOSE, 0);
   }
 
   @Override
@@ -46,6 +46,10 @@ public record SessionWindowAggregateNode(PlanNode input, long gapMillis, KeySour
     SessionWindowAggregateOperator op = new SessionWindowAggregateOperator(gapMillis, keySources, keyColumns, input.schema(), aggregates,
         schema, batchCapacity, downstream, metrics.lateRowsDropped());
     op.emit(emit);
+    if (emit == dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.Emit.EVERY) {
+      op.emitEvery(everyMillis);
+      metrics.timers().add(op);
+    }
     return op;
   }
 
