@@ -20,7 +20,10 @@ public interface Subscription extends AutoCloseable {
    */
   List<Row> poll(Duration timeout);
 
-  /** True once the stream has ended (its bounded sources finished) and every row was delivered. */
+  /**
+   * True once the stream has ended (its bounded sources finished) and every row was delivered: to the
+   * listener, or, for a polled subscription, returned by {@link #poll} (so poll until this is true).
+   */
   boolean isFinished();
 
   /** Waits until {@link #isFinished()}; false on timeout. */
