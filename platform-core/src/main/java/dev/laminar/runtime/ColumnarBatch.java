@@ -247,6 +247,26 @@ public final class ColumnarBatch implements BatchWriter, RowBatch {
     size++;
   }
 
+  /**
+   * Writes a boxed value (as {@link #getObject} returns them) into a cell of an opened row:
+   * the inverse of {@code getObject}, used to re-emit a remembered result row.
+   */
+  public void putBoxed(int row, int col, Object value) {
+    if (value == null) {
+      putNull(row, col);
+      return;
+    }
+    switch (value) {
+      case Boolean b -> putLong(row, col, b ? 1 : 0);
+      case Integer i -> putLong(row, col, i);
+      case Long l -> putLong(row, col, l);
+      case Double d -> putDouble(row, col, d);
+      case BigDecimal d when compactDecimal[col] -> putLong(row, col, d.setScale(scales[col], RoundingMode.HALF_UP).unscaledValue().longValueExact());
+      case LocalDateTime ts -> putLong(row, col, ts.toInstant(ZoneOffset.UTC).toEpochMilli());
+      default -> putObject(row, col, value);
+    }
+  }
+
   /** Sets the kind of an opened or written row. */
   public void setRowKindAt(int row, RowKind kind) {
     rowKinds[row] = (byte) kind.ordinal();

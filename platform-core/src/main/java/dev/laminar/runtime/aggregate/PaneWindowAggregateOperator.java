@@ -326,52 +326,12 @@ public final class PaneWindowAggregateOperator implements Operator, dev.laminar.
       }
     }
     int o = emitter.openRow(RowKind.INSERT, end - 1, wm);
-    ColumnarBatch out = emitter.batch();
-    writeRow(out, o, start, end, key, merged);
-    Object[] now = new Object[out.schema().size()];
-    for (int c = 0; c < now.length; c++) {
-      now[c] = out.getObject(o, c);
-    }
+    writeRow(emitter.batch(), o, start, end, key, merged);
     Map<GroupKey, Object[]> perKey = emitted.computeIfAbsent(end, e -> new java.util.HashMap<>());
     Object[] before = perKey.get(key);
-    if (before != null && java.util.Arrays.deepEquals(before, now)) {
-      return; // unchanged: the uncommitted row is overwritten next
-    }
-    if (before == null) {
-      emitter.commitRow();
-    } else if (emit == TumblingWindowAggregateOperator.Emit.ON_UPDATE) {
-      out.setRowKindAt(o, RowKind.UPDATE_AFTER);
-      emitter.commitRow();
-    } else {
-      for (int c = 0; c < now.length; c++) {
-        putBoxed(out, o, c, before[c]);
-      }
-      out.setRowKindAt(o, RowKind.UPDATE_BEFORE);
-      emitter.commitRow();
-      int n = emitter.openRow(RowKind.UPDATE_AFTER, end - 1, wm);
-      ColumnarBatch next = emitter.batch();
-      for (int c = 0; c < now.length; c++) {
-        putBoxed(next, n, c, now[c]);
-      }
-      emitter.commitRow();
-    }
-    perKey.put(key.copy(), now);
-  }
-
-  private static void putBoxed(ColumnarBatch out, int row, int col, Object value) {
-    if (value == null) {
-      out.putNull(row, col);
-      return;
-    }
-    DataType t = out.schema().column(col).type();
-    switch (value) {
-      case Boolean b -> out.putLong(row, col, b ? 1 : 0);
-      case Integer i -> out.putLong(row, col, i);
-      case Long l -> out.putLong(row, col, l);
-      case Double d -> out.putDouble(row, col, d);
-      case java.math.BigDecimal d when t.isCompactDecimal() -> out.putLong(row, col, d.unscaledValue().longValueExact());
-      case java.time.LocalDateTime ts -> out.putLong(row, col, ts.toInstant(java.time.ZoneOffset.UTC).toEpochMilli());
-      default -> out.putObject(row, col, value);
+    Object[] now = ChangelogEmitter.emit(emitter, o, before, emit == TumblingWindowAggregateOperator.Emit.ON_UPDATE, end - 1, wm);
+    if (now != before) {
+      perKey.put(key.copy(), now);
     }
   }
 

@@ -127,65 +127,16 @@ public final class SessionWindowAggregateOperator implements Operator, dev.lamin
   }
 
   private void retract(Session s, long wm) {
-    if (s.emitted == null) {
-      return;
+    if (s.emitted != null) {
+      ChangelogEmitter.retract(emitter, s.emitted, s.end - 1, wm);
+      s.emitted = null;
     }
-    int o = emitter.openRow(RowKind.DELETE, s.end - 1, wm);
-    ColumnarBatch out = emitter.batch();
-    for (int c = 0; c < s.emitted.length; c++) {
-      putBoxed(out, o, c, s.emitted[c]);
-    }
-    emitter.commitRow();
-    s.emitted = null;
   }
 
   private void emitChange(Session s, long wm) {
     int o = emitter.openRow(RowKind.INSERT, s.end - 1, wm);
-    ColumnarBatch out = emitter.batch();
-    writeRow(out, o, s);
-    Object[] now = new Object[out.schema().size()];
-    for (int c = 0; c < now.length; c++) {
-      now[c] = out.getObject(o, c);
-    }
-    if (s.emitted != null && java.util.Arrays.deepEquals(s.emitted, now)) {
-      return;
-    }
-    if (s.emitted == null) {
-      emitter.commitRow();
-    } else if (emit == TumblingWindowAggregateOperator.Emit.ON_UPDATE) {
-      out.setRowKindAt(o, RowKind.UPDATE_AFTER);
-      emitter.commitRow();
-    } else {
-      for (int c = 0; c < now.length; c++) {
-        putBoxed(out, o, c, s.emitted[c]);
-      }
-      out.setRowKindAt(o, RowKind.UPDATE_BEFORE);
-      emitter.commitRow();
-      int n = emitter.openRow(RowKind.UPDATE_AFTER, s.end - 1, wm);
-      ColumnarBatch next = emitter.batch();
-      for (int c = 0; c < now.length; c++) {
-        putBoxed(next, n, c, now[c]);
-      }
-      emitter.commitRow();
-    }
-    s.emitted = now;
-  }
-
-  private static void putBoxed(ColumnarBatch out, int row, int col, Object value) {
-    if (value == null) {
-      out.putNull(row, col);
-      return;
-    }
-    DataType t = out.schema().column(col).type();
-    switch (value) {
-      case Boolean b -> out.putLong(row, col, b ? 1 : 0);
-      case Integer i -> out.putLong(row, col, i);
-      case Long l -> out.putLong(row, col, l);
-      case Double d -> out.putDouble(row, col, d);
-      case java.math.BigDecimal d when t.isCompactDecimal() -> out.putLong(row, col, d.unscaledValue().longValueExact());
-      case java.time.LocalDateTime ts -> out.putLong(row, col, ts.toInstant(java.time.ZoneOffset.UTC).toEpochMilli());
-      default -> out.putObject(row, col, value);
-    }
+    writeRow(emitter.batch(), o, s);
+    s.emitted = ChangelogEmitter.emit(emitter, o, s.emitted, emit == TumblingWindowAggregateOperator.Emit.ON_UPDATE, s.end - 1, wm);
   }
 
   @Override

@@ -246,53 +246,8 @@ public final class TumblingWindowAggregateOperator implements Operator, dev.lami
   private void emitChange(Window w, GroupKey storedKey, Accumulator[] accs, long wm) {
     long end = w.start + size;
     int o = emitter.openRow(RowKind.INSERT, end - 1, wm);
-    ColumnarBatch out = emitter.batch();
-    writeRow(out, o, w.start, end, storedKey, accs);
-    Object[] now = new Object[out.schema().size()];
-    for (int c = 0; c < now.length; c++) {
-      now[c] = out.getObject(o, c);
-    }
-    Object[] before = w.emitted.get(storedKey);
-    if (before != null && java.util.Arrays.deepEquals(before, now)) {
-      return; // row left uncommitted: the batch reuses the slot
-    }
-    if (before == null) {
-      emitter.commitRow();
-    } else if (emit == Emit.ON_UPDATE) {
-      out.setRowKindAt(o, RowKind.UPDATE_AFTER);
-      emitter.commitRow();
-    } else {
-      // CHANGES: -U with the old values first, then +U with the new ones
-      for (int c = 0; c < now.length; c++) {
-        setBoxed(out, o, c, before[c]);
-      }
-      out.setRowKindAt(o, RowKind.UPDATE_BEFORE);
-      emitter.commitRow();
-      int n = emitter.openRow(RowKind.UPDATE_AFTER, end - 1, wm);
-      ColumnarBatch next = emitter.batch();
-      for (int c = 0; c < now.length; c++) {
-        setBoxed(next, n, c, now[c]);
-      }
-      emitter.commitRow();
-    }
-    w.emitted.put(storedKey, now);
-  }
-
-  private static void setBoxed(ColumnarBatch out, int row, int col, Object value) {
-    if (value == null) {
-      out.putNull(row, col);
-      return;
-    }
-    DataType t = out.schema().column(col).type();
-    switch (value) {
-      case Boolean b -> out.putLong(row, col, b ? 1 : 0);
-      case Integer i -> out.putLong(row, col, i);
-      case Long l -> out.putLong(row, col, l);
-      case Double d -> out.putDouble(row, col, d);
-      case java.math.BigDecimal d when t.isCompactDecimal() -> out.putLong(row, col, d.unscaledValue().longValueExact());
-      case java.time.LocalDateTime ts -> out.putLong(row, col, ts.toInstant(java.time.ZoneOffset.UTC).toEpochMilli());
-      default -> out.putObject(row, col, value);
-    }
+    writeRow(emitter.batch(), o, w.start, end, storedKey, accs);
+    w.emitted.put(storedKey, ChangelogEmitter.emit(emitter, o, w.emitted.get(storedKey), emit == Emit.ON_UPDATE, end - 1, wm));
   }
 
   private void writeRow(ColumnarBatch out, int o, long start, long end, GroupKey key, Accumulator[] accs) {
