@@ -162,7 +162,7 @@ final class RunCommand implements Callable<Integer> {
         break;
       }
       if (!polled && !(bounded && consumers)) {
-        sleep(TICK);
+        guard.awaitStop(TICK); // wakes at once on Ctrl-C; else re-checks failures and --for each tick
       }
     }
     if (!db.failures().isEmpty()) {
@@ -189,14 +189,6 @@ final class RunCommand implements Callable<Integer> {
       }
     }
     return polled;
-  }
-
-  private static void sleep(Duration d) {
-    try {
-      Thread.sleep(d);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 
   /** One line on stderr; the stack trace too with --verbose. */

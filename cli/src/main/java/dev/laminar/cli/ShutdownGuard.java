@@ -20,6 +20,8 @@ final class ShutdownGuard implements AutoCloseable {
   private final Thread hook;
   private final AtomicBoolean closing = new AtomicBoolean();
   private final CountDownLatch closed = new CountDownLatch(1);
+  private final CountDownLatch closingStarted = new CountDownLatch(1);
+  private final CountDownLatch stop = new CountDownLatch(1);
   private volatile boolean stopRequested;
 
   ShutdownGuard(Laminar db) {
@@ -33,13 +35,22 @@ final class ShutdownGuard implements AutoCloseable {
     return stopRequested;
   }
 
+  /** Waits up to {@code timeout} for a stop request; true if one came. */
+  boolean awaitStop(java.time.Duration timeout) {
+    try {
+      return stop.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return true;
+    }
+  }
+
   private void onShutdown() {
     stopRequested = true;
+    stop.countDown();
     try {
-      long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(GRACE_MILLIS);
-      while (!closing.get() && System.nanoTime() < deadline) {
-        Thread.sleep(10);
-      }
+      // give the command a moment to close the engine itself, so its last results print in order
+      closingStarted.await(GRACE_MILLIS, TimeUnit.MILLISECONDS);
       if (!closeEngine()) {
         closed.await(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
       }
@@ -53,6 +64,7 @@ final class ShutdownGuard implements AutoCloseable {
     if (!closing.compareAndSet(false, true)) {
       return false;
     }
+    closingStarted.countDown();
     try {
       db.close();
     } finally {
