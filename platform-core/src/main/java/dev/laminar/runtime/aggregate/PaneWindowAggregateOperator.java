@@ -6,12 +6,8 @@ import dev.laminar.runtime.Operator;
 import dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.KeySource;
 import dev.laminar.runtime.operator.BatchEmitter;
 import dev.laminar.sdk.row.RowKind;
-import dev.laminar.sdk.type.DataType;
 import dev.laminar.sdk.type.Schema;
-import dev.laminar.sdk.type.TypeKind;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -38,12 +34,8 @@ public final class PaneWindowAggregateOperator implements Operator, dev.laminar.
   private final Shape shape;
   private final long pane;
   private final long size;
-  private final KeySource[] keySources;
-  private final int[] keyColumns;
-  private final boolean[] keyLongBacked;
-  private final DataType[] keyTypes;
+  private final WindowGroupKeys keys;
   private final AggregateSpec[] aggregates;
-  private final GroupKey probe;
   private final BatchEmitter emitter;
   private final Counter lateRowsDropped;
   /** Pane start → groups of that pane. */
@@ -78,22 +70,8 @@ public final class PaneWindowAggregateOperator implements Operator, dev.laminar.
     this.shape = shape;
     this.pane = pane;
     this.size = size;
-    this.keySources = keySources.clone();
-    List<Integer> cols = new ArrayList<>();
-    for (int i = 0; i < keySources.length; i++) {
-      if (keySources[i] == KeySource.COLUMN) {
-        cols.add(keyColumns[i]);
-      }
-    }
-    this.keyColumns = cols.stream().mapToInt(Integer::intValue).toArray();
-    this.keyTypes = new DataType[this.keyColumns.length];
-    this.keyLongBacked = new boolean[this.keyColumns.length];
-    for (int i = 0; i < this.keyColumns.length; i++) {
-      keyTypes[i] = inputSchema.column(this.keyColumns[i]).type();
-      keyLongBacked[i] = keyTypes[i].isLongBacked();
-    }
+    this.keys = new WindowGroupKeys(keySources, keyColumns, inputSchema);
     this.aggregates = aggregates.clone();
-    this.probe = new GroupKey(this.keyColumns, keyTypes);
     this.emitter = new BatchEmitter(outputSchema, batchCapacity, downstream);
     this.lateRowsDropped = lateRowsDropped;
   }
@@ -200,7 +178,7 @@ public final class PaneWindowAggregateOperator implements Operator, dev.laminar.
           }
         }
       }
-      GroupKey key = probe.load(in, r, keyLongBacked);
+      GroupKey key = keys.probe(in, r);
       Accumulator[] accs = groups.get(key);
       if (accs == null) {
         accs = newAccumulators();
@@ -260,7 +238,7 @@ public final class PaneWindowAggregateOperator implements Operator, dev.laminar.
     for (Map.Entry<GroupKey, Accumulator[]> e : merged.entrySet()) {
       int o = emitter.openRow(RowKind.INSERT, end - 1, end - 1);
       ColumnarBatch out = emitter.batch();
-      writeRow(out, o, start, end, e.getKey(), e.getValue());
+      keys.writeRow(out, o, start, end, e.getKey(), e.getValue());
       if (allowedLateness > 0) {
         Object[] snapshot = new Object[out.schema().size()];
         for (int c = 0; c < snapshot.length; c++) {
@@ -269,34 +247,6 @@ public final class PaneWindowAggregateOperator implements Operator, dev.laminar.
         emitted.computeIfAbsent(end, x -> new java.util.HashMap<>()).put(e.getKey(), snapshot); // later changes retract it
       }
       emitter.commitRow();
-    }
-  }
-
-  private void writeRow(ColumnarBatch out, int o, long start, long end, GroupKey key, Accumulator[] accs) {
-    int k = 0;
-    {
-      for (int c = 0; c < keySources.length; c++) {
-        switch (keySources[c]) {
-          case WINDOW_START -> out.putLong(o, c, start);
-          case WINDOW_END -> out.putLong(o, c, end);
-          case WINDOW_TIME -> out.putLong(o, c, end - 1);
-          case COLUMN -> {
-            if (key.isNull(k)) {
-              out.putNull(o, c);
-            } else if (keyLongBacked[k]) {
-              out.putLong(o, c, key.longValue(k));
-            } else if (keyTypes[k].kind() == TypeKind.DOUBLE) {
-              out.putDouble(o, c, key.doubleValue(k));
-            } else {
-              out.putObject(o, c, key.objectValue(k));
-            }
-            k++;
-          }
-        }
-      }
-      for (int a = 0; a < accs.length; a++) {
-        accs[a].writeResult(out, o, keySources.length + a);
-      }
     }
   }
 
@@ -326,7 +276,7 @@ public final class PaneWindowAggregateOperator implements Operator, dev.laminar.
       }
     }
     int o = emitter.openRow(RowKind.INSERT, end - 1, wm);
-    writeRow(emitter.batch(), o, start, end, key, merged);
+    keys.writeRow(emitter.batch(), o, start, end, key, merged);
     Map<GroupKey, Object[]> perKey = emitted.computeIfAbsent(end, e -> new java.util.HashMap<>());
     Object[] before = perKey.get(key);
     Object[] now = ChangelogEmitter.emit(emitter, o, before, emit == TumblingWindowAggregateOperator.Emit.ON_UPDATE, end - 1, wm);

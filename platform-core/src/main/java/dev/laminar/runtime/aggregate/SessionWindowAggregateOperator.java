@@ -6,9 +6,7 @@ import dev.laminar.runtime.Operator;
 import dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.KeySource;
 import dev.laminar.runtime.operator.BatchEmitter;
 import dev.laminar.sdk.row.RowKind;
-import dev.laminar.sdk.type.DataType;
 import dev.laminar.sdk.type.Schema;
-import dev.laminar.sdk.type.TypeKind;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -24,12 +22,8 @@ import java.util.TreeSet;
  */
 public final class SessionWindowAggregateOperator implements Operator, dev.laminar.runtime.Timer {
   private final long gap;
-  private final KeySource[] keySources;
-  private final int[] keyColumns;
-  private final boolean[] keyLongBacked;
-  private final DataType[] keyTypes;
+  private final WindowGroupKeys keys;
   private final AggregateSpec[] aggregates;
-  private final GroupKey probe;
   private final BatchEmitter emitter;
   private final Counter lateRowsDropped;
   private final Map<GroupKey, List<Session>> sessionsByKey = new HashMap<>();
@@ -65,22 +59,8 @@ public final class SessionWindowAggregateOperator implements Operator, dev.lamin
       throw new IllegalArgumentException("SESSION gap must be positive, was " + gap + " ms");
     }
     this.gap = gap;
-    this.keySources = keySources.clone();
-    List<Integer> cols = new ArrayList<>();
-    for (int i = 0; i < keySources.length; i++) {
-      if (keySources[i] == KeySource.COLUMN) {
-        cols.add(keyColumns[i]);
-      }
-    }
-    this.keyColumns = cols.stream().mapToInt(Integer::intValue).toArray();
-    this.keyTypes = new DataType[this.keyColumns.length];
-    this.keyLongBacked = new boolean[this.keyColumns.length];
-    for (int i = 0; i < this.keyColumns.length; i++) {
-      keyTypes[i] = inputSchema.column(this.keyColumns[i]).type();
-      keyLongBacked[i] = keyTypes[i].isLongBacked();
-    }
+    this.keys = new WindowGroupKeys(keySources, keyColumns, inputSchema);
     this.aggregates = aggregates.clone();
-    this.probe = new GroupKey(this.keyColumns, keyTypes);
     this.emitter = new BatchEmitter(outputSchema, batchCapacity, downstream);
     this.lateRowsDropped = lateRowsDropped;
   }
@@ -135,7 +115,7 @@ public final class SessionWindowAggregateOperator implements Operator, dev.lamin
 
   private void emitChange(Session s, long wm) {
     int o = emitter.openRow(RowKind.INSERT, s.end - 1, wm);
-    writeRow(emitter.batch(), o, s);
+    keys.writeRow(emitter.batch(), o, s.start, s.end, s.key, s.accs);
     s.emitted = ChangelogEmitter.emit(emitter, o, s.emitted, emit == TumblingWindowAggregateOperator.Emit.ON_UPDATE, s.end - 1, wm);
   }
 
@@ -148,7 +128,7 @@ public final class SessionWindowAggregateOperator implements Operator, dev.lamin
         advance(wm);
       }
       long t = in.rowtime(r);
-      GroupKey key = probe.load(in, r, keyLongBacked);
+      GroupKey key = keys.probe(in, r);
       List<Session> sessions = sessionsByKey.get(key);
       long start = t;
       long end = t + gap;
@@ -225,34 +205,8 @@ public final class SessionWindowAggregateOperator implements Operator, dev.lamin
 
   private void emit(Session s) {
     int o = emitter.openRow(RowKind.INSERT, s.end - 1, s.end - 1);
-    writeRow(emitter.batch(), o, s);
+    keys.writeRow(emitter.batch(), o, s.start, s.end, s.key, s.accs);
     emitter.commitRow();
-  }
-
-  private void writeRow(ColumnarBatch out, int o, Session s) {
-    int k = 0;
-    for (int c = 0; c < keySources.length; c++) {
-      switch (keySources[c]) {
-        case WINDOW_START -> out.putLong(o, c, s.start);
-        case WINDOW_END -> out.putLong(o, c, s.end);
-        case WINDOW_TIME -> out.putLong(o, c, s.end - 1);
-        case COLUMN -> {
-          if (s.key.isNull(k)) {
-            out.putNull(o, c);
-          } else if (keyLongBacked[k]) {
-            out.putLong(o, c, s.key.longValue(k));
-          } else if (keyTypes[k].kind() == TypeKind.DOUBLE) {
-            out.putDouble(o, c, s.key.doubleValue(k));
-          } else {
-            out.putObject(o, c, s.key.objectValue(k));
-          }
-          k++;
-        }
-      }
-    }
-    for (int a = 0; a < s.accs.length; a++) {
-      s.accs[a].writeResult(out, o, keySources.length + a);
-    }
   }
 
   @Override

@@ -5,9 +5,7 @@ import dev.laminar.runtime.Counter;
 import dev.laminar.runtime.Operator;
 import dev.laminar.runtime.operator.BatchEmitter;
 import dev.laminar.sdk.row.RowKind;
-import dev.laminar.sdk.type.DataType;
 import dev.laminar.sdk.type.Schema;
-import dev.laminar.sdk.type.TypeKind;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,12 +40,8 @@ public final class TumblingWindowAggregateOperator implements Operator, dev.lami
 
   private final long size;
   private final int windowStartColumn;
-  private final KeySource[] keySources;
-  private final int[] keyColumns;
-  private final boolean[] keyLongBacked;
-  private final DataType[] keyTypes;
+  private final WindowGroupKeys keys;
   private final AggregateSpec[] aggregates;
-  private final GroupKey probe;
   private final BatchEmitter emitter;
   private final Counter lateRowsDropped;
   private final Emit emit;
@@ -92,22 +86,8 @@ public final class TumblingWindowAggregateOperator implements Operator, dev.lami
     this.emit = emit;
     this.size = size;
     this.windowStartColumn = windowStartColumn;
-    this.keySources = keySources.clone();
-    List<Integer> cols = new ArrayList<>();
-    for (int i = 0; i < keySources.length; i++) {
-      if (keySources[i] == KeySource.COLUMN) {
-        cols.add(keyColumns[i]);
-      }
-    }
-    this.keyColumns = cols.stream().mapToInt(Integer::intValue).toArray();
-    this.keyTypes = new DataType[this.keyColumns.length];
-    this.keyLongBacked = new boolean[this.keyColumns.length];
-    for (int i = 0; i < this.keyColumns.length; i++) {
-      keyTypes[i] = inputSchema.column(this.keyColumns[i]).type();
-      keyLongBacked[i] = keyTypes[i].isLongBacked();
-    }
+    this.keys = new WindowGroupKeys(keySources, keyColumns, inputSchema);
     this.aggregates = aggregates.clone();
-    this.probe = new GroupKey(this.keyColumns, keyTypes);
     this.emitter = new BatchEmitter(outputSchema, batchCapacity, downstream);
     this.lateRowsDropped = lateRowsDropped;
   }
@@ -180,7 +160,7 @@ public final class TumblingWindowAggregateOperator implements Operator, dev.lami
       if (late) {
         w.fired = true; // a window first seen after its end: its rows go out as changes
       }
-      GroupKey key = probe.load(in, r, keyLongBacked);
+      GroupKey key = keys.probe(in, r);
       Accumulator[] accs = w.groups.get(key);
       if (accs == null) {
         accs = new Accumulator[aggregates.length];
@@ -246,34 +226,8 @@ public final class TumblingWindowAggregateOperator implements Operator, dev.lami
   private void emitChange(Window w, GroupKey storedKey, Accumulator[] accs, long wm) {
     long end = w.start + size;
     int o = emitter.openRow(RowKind.INSERT, end - 1, wm);
-    writeRow(emitter.batch(), o, w.start, end, storedKey, accs);
+    keys.writeRow(emitter.batch(), o, w.start, end, storedKey, accs);
     w.emitted.put(storedKey, ChangelogEmitter.emit(emitter, o, w.emitted.get(storedKey), emit == Emit.ON_UPDATE, end - 1, wm));
-  }
-
-  private void writeRow(ColumnarBatch out, int o, long start, long end, GroupKey key, Accumulator[] accs) {
-    int k = 0;
-    for (int c = 0; c < keySources.length; c++) {
-      switch (keySources[c]) {
-        case WINDOW_START -> out.putLong(o, c, start);
-        case WINDOW_END -> out.putLong(o, c, end);
-        case WINDOW_TIME -> out.putLong(o, c, end - 1);
-        case COLUMN -> {
-          if (key.isNull(k)) {
-            out.putNull(o, c);
-          } else if (keyLongBacked[k]) {
-            out.putLong(o, c, key.longValue(k));
-          } else if (keyTypes[k].kind() == TypeKind.DOUBLE) {
-            out.putDouble(o, c, key.doubleValue(k));
-          } else {
-            out.putObject(o, c, key.objectValue(k));
-          }
-          k++;
-        }
-      }
-    }
-    for (int a = 0; a < accs.length; a++) {
-      accs[a].writeResult(out, o, keySources.length + a);
-    }
   }
 
   private void emit(Window w, long wm) {
@@ -281,7 +235,7 @@ public final class TumblingWindowAggregateOperator implements Operator, dev.lami
     for (Map.Entry<GroupKey, Accumulator[]> e : w.groups.entrySet()) {
       int o = emitter.openRow(RowKind.INSERT, end - 1, end - 1);
       ColumnarBatch out = emitter.batch();
-      writeRow(out, o, w.start, end, e.getKey(), e.getValue());
+      keys.writeRow(out, o, w.start, end, e.getKey(), e.getValue());
       if (allowedLateness > 0) {
         Object[] snapshot = new Object[out.schema().size()];
         for (int c = 0; c < snapshot.length; c++) {
