@@ -209,14 +209,13 @@ public final class Engine implements AutoCloseable {
     if (late != null) {
       stream.metrics.lateOutput(late.node);
     }
-    Operator chain = instantiate(query.plan(), stream.node, stream.metrics);
-    CatalogObject input = readable(query.plan().scan().streamName());
+    List<Attachment> chains = instantiate(query.plan(), stream.node, stream.metrics);
     stream.node.onConsumerFailure(this::consumerFailed);
     reactor.execute(() -> {
       if (stream.table != null) {
         stream.node.attach(stream.table, stream.table);
       }
-      input.node().attach(chain, stream);
+      attach(chains, stream);
     });
     reactor.addTimers(stream.metrics.timers(), stream);
     objects.put(key(name), stream);
@@ -230,7 +229,7 @@ public final class Engine implements AutoCloseable {
 
   /** The side stream of a LATE DATA TO clause (rows as the windowed aggregate received them), or null. */
   private StreamObject lateDataStream(String name, PlannedQuery query) {
-    for (PlanNode n = query.plan(); n != null; n = n.input()) {
+    for (PlanNode n : query.plan().nodes()) {
       String target = n instanceof dev.laminar.sql.plan.WindowAggregateNode w ? w.lateDataTarget()
           : n instanceof dev.laminar.sql.plan.PaneWindowAggregateNode p ? p.lateDataTarget() : null;
       if (target != null) {
@@ -243,12 +242,42 @@ public final class Engine implements AutoCloseable {
     return null;
   }
 
-  private Operator instantiate(PlanNode plan, Operator downstream, PlanMetrics metrics) {
-    Operator op = downstream;
-    for (PlanNode n = plan; n != null; n = n.input()) {
-      op = n.instantiate(op, config.batchSize(), metrics);
+  /** An operator chain to attach to the stream it reads. */
+  private record Attachment(CatalogObject input, Operator chain) {}
+
+  /** Builds the operators of {@code plan}: one chain per scan (a join has two), each ending in {@code downstream}. */
+  private List<Attachment> instantiate(PlanNode plan, Operator downstream, PlanMetrics metrics) {
+    List<Attachment> out = new ArrayList<>();
+    wire(plan, downstream, metrics, out);
+    return out;
+  }
+
+  private void wire(PlanNode n, Operator downstream, PlanMetrics metrics, List<Attachment> out) {
+    switch (n) {
+      case dev.laminar.sql.plan.ScanNode s -> out.add(new Attachment(readable(s.streamName()), downstream));
+      case dev.laminar.sql.plan.JoinNode j -> {
+        dev.laminar.runtime.join.TwoInputOperator op = j.instantiateJoin(downstream, config.batchSize(), metrics);
+        wire(j.left(), op.left(), metrics, out);
+        wire(j.right(), op.right(), metrics, out);
+      }
+      default -> wire(n.input(), n.instantiate(downstream, config.batchSize(), metrics), metrics, out);
     }
-    return op;
+  }
+
+  /** Attaches the chains to their inputs (reactor thread). */
+  private static void attach(List<Attachment> chains, Object owner) {
+    for (Attachment a : chains) {
+      a.input().node().attach(a.chain(), owner);
+    }
+  }
+
+  /** A single chain (a plan over one input, e.g. a point query over a view). */
+  private Operator instantiateSingle(PlanNode plan, Operator downstream, PlanMetrics metrics) {
+    List<Attachment> chains = instantiate(plan, downstream, metrics);
+    if (chains.size() != 1) {
+      throw new SqlPlanningException("this query reads " + chains.size() + " inputs; it must read one");
+    }
+    return chains.get(0).chain();
   }
 
   // ------------------------------------------------------------------ CREATE SINK
@@ -256,8 +285,10 @@ public final class Engine implements AutoCloseable {
   /** {@code CREATE SINK name FROM input} when {@code query} is null, else {@code CREATE SINK name AS query}. */
   public synchronized void createSink(String name, String input, PlannedQuery query, String connectorId, Map<String, String> options, String ddl) {
     checkFree(name);
-    String inputName = query != null ? query.plan().scan().streamName() : input;
-    CatalogObject source = readable(inputName);
+    List<String> inputNames = query != null ? query.plan().scans().stream().map(dev.laminar.sql.plan.ScanNode::streamName).distinct().toList()
+        : List.of(input);
+    String inputName = String.join(", ", inputNames);
+    CatalogObject source = readable(inputNames.get(0));
     Schema schema = query != null ? query.plan().schema() : source.schema;
     ConnectorRegistry.Entry entry = connectors.resolve(connectorId, ConnectorKind.SINK);
     ConnectorOptions validated = ConnectorOptions.validate(entry.factory().id(), entry.factory().options(), options);
@@ -269,16 +300,18 @@ public final class Engine implements AutoCloseable {
           + "' is a changelog (EMIT ON UPDATE / CHANGES): use a sink that accepts changelogs, or EMIT ON WINDOW CLOSE");
     }
     SinkObject[] holder = new SinkObject[1];
-    SinkObject sink = new SinkObject(name, schema, ddl, inputName, query, entry.factory().id(), validated, connector, entry.origin(),
+    SinkObject sink = new SinkObject(name, schema, ddl, inputNames, query, entry.factory().id(), validated, connector, entry.origin(),
         entry.pluginId(), withLoader(entry.classLoader(), connector::createWriter), config.queueBatches(), config.batchSize(),
         t -> objectFailed(holder[0], t));
     holder[0] = sink;
-    Operator chain = query != null ? instantiate(query.plan(), sink.edge, sink.metrics) : sink.edge;
+    List<Attachment> chains = query != null ? instantiate(query.plan(), sink.edge, sink.metrics) : List.of(new Attachment(source, sink.edge));
     objects.put(key(name), sink);
     reactor.addTimers(sink.metrics.timers(), sink);
     sink.runner.start(entry.classLoader());
-    reactor.execute(() -> source.node().attach(chain, sink));
-    startSourcesOf(inputName);
+    reactor.execute(() -> attach(chains, sink));
+    for (String in : inputNames) {
+      startSourcesOf(in);
+    }
   }
 
   // ------------------------------------------------------------------ subscriptions and queries
@@ -319,7 +352,7 @@ public final class Engine implements AutoCloseable {
       @Override
       public void onEndOfInput() {}
     };
-    Operator chain = instantiate(query.plan(), collector, new PlanMetrics());
+    Operator chain = instantiateSingle(query.plan(), collector, new PlanMetrics());
     ColumnarBatch batch = new ColumnarBatch(view.schema, config.batchSize());
     for (ViewTable.Entry e : snapshot) {
       if (batch.isFull()) {
@@ -352,24 +385,31 @@ public final class Engine implements AutoCloseable {
 
   /** Runs a continuous SELECT and returns its rows as a subscription (closing it stops the query). */
   public synchronized Subscription query(PlannedQuery query, RowListener listener) {
-    return attachSubscription(readable(query.plan().scan().streamName()), query, listener);
+    return attachSubscription(null, query, listener);
   }
 
+  /** Attaches a subscription to {@code source} (no query) or to the inputs of {@code query}. */
   private Subscription attachSubscription(CatalogObject source, PlannedQuery query, RowListener listener) {
     Schema schema = query != null ? query.plan().schema() : source.schema;
     OutputEdge edge = new OutputEdge(schema, config.queueBatches(), config.batchSize());
     Object owner = new Object();
     SubscriptionImpl[] holder = new SubscriptionImpl[1];
+    List<Attachment> chains = query != null ? instantiate(query.plan(), edge, new PlanMetrics()) : List.of(new Attachment(source, edge));
     SubscriptionImpl sub = new SubscriptionImpl(schema, edge, listener, () -> {
-      reactor.execute(() -> source.node().detachWhere(o -> o instanceof SubscriptionOwner so && so.owner() == owner));
+      reactor.execute(() -> {
+        for (Attachment a : chains) {
+          a.input().node().detachWhere(o -> o instanceof SubscriptionOwner so && so.owner() == owner);
+        }
+      });
       subscriptions.remove(holder[0]);
     });
     holder[0] = sub;
-    Operator chain = query != null ? instantiate(query.plan(), edge, new PlanMetrics()) : edge;
     subscriptions.add(sub);
     sub.start();
-    reactor.execute(() -> source.node().attach(chain, new SubscriptionOwner(sub, owner)));
-    startSourcesOf(source.name);
+    reactor.execute(() -> attach(chains, new SubscriptionOwner(sub, owner)));
+    for (Attachment a : chains) {
+      startSourcesOf(a.input().name);
+    }
     return sub;
   }
 
@@ -804,14 +844,14 @@ public final class Engine implements AutoCloseable {
   private void stop(CatalogObject o) {
     switch (o) {
       case SinkObject s -> {
-        reactor.execute(() -> readableNode(s.input).ifPresent(n -> n.detach(s)));
+        reactor.execute(() -> s.inputs().forEach(in -> readableNode(in).ifPresent(n -> n.detach(s))));
         reactor.removeTimers(s);
         s.edge.consumerClosed();
         s.runner.stop(10_000);
         closeQuietly(s.connector, s.name);
       }
       case StreamObject st -> {
-        reactor.execute(() -> readableNode(st.inputs().get(0)).ifPresent(n -> n.detach(st)));
+        reactor.execute(() -> st.inputs().forEach(in -> readableNode(in).ifPresent(n -> n.detach(st))));
         reactor.removeTimers(st);
       }
       case SourceObject src -> {

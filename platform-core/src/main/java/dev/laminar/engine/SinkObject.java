@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
 final class SinkObject extends CatalogObject {
   private static final Logger LOG = LoggerFactory.getLogger(SinkObject.class);
 
-  final String input;
+  final List<String> inputs;
   final PlannedQuery query;
   final String connectorId;
   final dev.laminar.sdk.connector.ConnectorOptions options;
@@ -36,12 +36,12 @@ final class SinkObject extends CatalogObject {
   final PlanMetrics metrics = new PlanMetrics();
   Runner runner;
 
-  SinkObject(String name, Schema schema, String ddl, String input, PlannedQuery query, String connectorId,
+  SinkObject(String name, Schema schema, String ddl, List<String> inputs, PlannedQuery query, String connectorId,
       dev.laminar.sdk.connector.ConnectorOptions options, SinkConnector connector, String origin, String pluginId, SinkWriter writer, int batches, int batchSize, Consumer<Throwable> onFailure) {
     super(name, schema, ddl);
     this.origin = origin;
     this.pluginId = pluginId;
-    this.input = input;
+    this.inputs = List.copyOf(inputs);
     this.query = query;
     this.connectorId = connectorId;
     this.options = options;
@@ -67,7 +67,7 @@ final class SinkObject extends CatalogObject {
 
   @Override
   List<String> inputs() {
-    return List.of(input);
+    return inputs;
   }
 
   @Override

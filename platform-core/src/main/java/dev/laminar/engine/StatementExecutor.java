@@ -89,7 +89,7 @@ public final class StatementExecutor {
         default -> {
           if (node.getKind().belongsTo(SqlKind.QUERY)) {
             PlannedQuery q = engine.planner().plan(node, engine.readableTables());
-            if (engine.isView(q.plan().scan().streamName())) {
+            if (q.plan().scans().size() == 1 && engine.isView(q.plan().scan().streamName())) {
               yield StatementResult.rows(q.plan().schema(), engine.queryView(q)); // point query: current contents, once
             }
             yield StatementResult.stream(engine.query(q, null));
@@ -307,7 +307,7 @@ public final class StatementExecutor {
   }
 
   private static boolean containsWindowAggregate(PlanNode plan) {
-    for (PlanNode n = plan; n != null; n = n.input()) {
+    for (PlanNode n : plan.nodes()) {
       if (n instanceof WindowAggregateNode || n instanceof dev.laminar.sql.plan.PaneWindowAggregateNode
           || n instanceof dev.laminar.sql.plan.SessionWindowAggregateNode) {
         return true;
@@ -393,16 +393,16 @@ public final class StatementExecutor {
       }
       switch (o) {
         case SourceObject src -> rows.add(Row.of(src.name, src.connectorId, src.status(), src.rowsRead()));
-        case StreamObject st -> rows.add(Row.of(st.name, st.status(), st.metrics.lateRowsDropped().get(), st.inputs().get(0),
+        case StreamObject st -> rows.add(Row.of(st.name, st.status(), st.metrics.lateRowsDropped().get(), String.join(", ", st.inputs()),
             st.metrics.lateRowsAccepted().get(), st.metrics.lateRowsRedirected().get()));
-        case SinkObject sk -> rows.add(Row.of(sk.name, sk.connectorId, sk.input, sk.status(), sk.runner.rowsHandled()));
+        case SinkObject sk -> rows.add(Row.of(sk.name, sk.connectorId, String.join(", ", sk.inputs), sk.status(), sk.runner.rowsHandled()));
       }
     }
     if (kind == CatalogObject.Kind.VIEW) {
       rows.clear();
       for (CatalogObject o : engine.all()) {
         if (o instanceof StreamObject st && st.table != null) {
-          rows.add(Row.of(st.name, st.status(), engine.viewSize(st.name), st.inputs().get(0)));
+          rows.add(Row.of(st.name, st.status(), engine.viewSize(st.name), String.join(", ", st.inputs())));
         }
       }
     }
@@ -456,10 +456,10 @@ public final class StatementExecutor {
     }
     switch (o) {
       case SourceObject s -> rows.add(Row.of("(source)", "connector " + s.connectorId, null, s.status() + ", rows read " + s.rowsRead()));
-      case StreamObject s -> rows.add(Row.of("(stream)", "reads " + s.inputs().get(0), null, s.status() + ", late rows dropped "
+      case StreamObject s -> rows.add(Row.of("(stream)", "reads " + String.join(", ", s.inputs()), null, s.status() + ", late rows dropped "
           + s.metrics.lateRowsDropped().get() + ", accepted " + s.metrics.lateRowsAccepted().get() + ", redirected "
           + s.metrics.lateRowsRedirected().get()));
-      case SinkObject s -> rows.add(Row.of("(sink)", "connector " + s.connectorId + ", reads " + s.input, null, s.status()
+      case SinkObject s -> rows.add(Row.of("(sink)", "connector " + s.connectorId + ", reads " + String.join(", ", s.inputs), null, s.status()
           + ", rows written " + s.runner.rowsHandled() + (s.failure() != null ? ", error: " + s.failure().getMessage() : "")));
     }
     return StatementResult.rows(Schema.builder().column("column", DataType.VARCHAR).column("type", DataType.VARCHAR)

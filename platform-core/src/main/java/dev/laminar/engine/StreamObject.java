@@ -59,7 +59,7 @@ final class StreamObject extends CatalogObject {
 
   @Override
   List<String> inputs() {
-    return List.of(sideOf != null ? sideOf : query.plan().scan().streamName());
+    return sideOf != null ? List.of(sideOf) : query.plan().scans().stream().map(dev.laminar.sql.plan.ScanNode::streamName).distinct().toList();
   }
 
   @Override

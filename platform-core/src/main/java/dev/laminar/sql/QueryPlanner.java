@@ -206,6 +206,20 @@ public final class QueryPlanner {
           .orElseThrow(() -> new SqlPlanningException("no source or stream named '" + name + "'"));
       return new ScanNode(t.name(), t.schema(), t.rowtimeColumn(), t.changelog());
     }
+    if (rel instanceof org.apache.calcite.rel.logical.LogicalJoin join) {
+      return joins(tables, rexBuilder).join(join);
+    }
+    if (rel instanceof LogicalFilter filter && org.apache.calcite.rex.RexUtil.SubQueryFinder.find(filter.getCondition()) != null) {
+      PlanNode semi = joins(tables, rexBuilder).existsFilter(filter, j -> {
+        ExprTranslator tx = new ExprTranslator(j.schema(), rexBuilder, functionOrigins);
+        Expr condition = tx.translate(JoinPlanner.withoutExists(filter, rexBuilder));
+        return new CalcNode(j, condition, identity(j.schema()), j.schema(), j.rowtimeColumn(), null);
+      });
+      if (semi == null) {
+        throw new SqlPlanningException("subqueries in WHERE are supported only as EXISTS / NOT EXISTS with a time bound (semi and anti joins)");
+      }
+      return semi;
+    }
     if (rel instanceof LogicalFilter filter) {
       PlanNode input = translate(filter.getInput(), tables, rexBuilder);
       ExprTranslator tx = new ExprTranslator(input.schema(), rexBuilder, functionOrigins);
@@ -218,12 +232,7 @@ public final class QueryPlanner {
               + " before the GROUP BY is not supported yet; filter the aggregated rows instead (HAVING or an outer query)");
         }
       }
-      Expr[] identity = new Expr[input.schema().size()];
-      for (int i = 0; i < identity.length; i++) {
-        Column c = input.schema().column(i);
-        identity[i] = new InputRefExpr(i, c.name(), c.type());
-      }
-      return new CalcNode(input, condition, identity, input.schema(), input.rowtimeColumn(), input.window());
+      return new CalcNode(input, condition, identity(input.schema()), input.schema(), input.rowtimeColumn(), input.window());
     }
     if (rel instanceof LogicalProject project) {
       PlanNode input = translate(project.getInput(), tables, rexBuilder);
@@ -274,6 +283,19 @@ public final class QueryPlanner {
       return aggregate(agg, tables, rexBuilder);
     }
     throw new SqlPlanningException(describeUnsupported(rel));
+  }
+
+  private static Expr[] identity(Schema schema) {
+    Expr[] identity = new Expr[schema.size()];
+    for (int i = 0; i < identity.length; i++) {
+      Column c = schema.column(i);
+      identity[i] = new InputRefExpr(i, c.name(), c.type());
+    }
+    return identity;
+  }
+
+  private JoinPlanner joins(List<Table> tables, RexBuilder rexBuilder) {
+    return new JoinPlanner(r -> translate(r, tables, rexBuilder), rexBuilder, functionOrigins);
   }
 
   /**
@@ -331,16 +353,20 @@ public final class QueryPlanner {
 
   /** HOP and CUMULATE rows carry panes, not windows: they may only feed a windowed aggregate. */
   private static void requireAggregateOverPanes(PlanNode plan) {
-    boolean aggregated = false;
-    for (PlanNode n = plan; n != null; n = n.input()) {
-      if (n instanceof PaneWindowAggregateNode || n instanceof SessionWindowAggregateNode) {
-        aggregated = true;
-      } else if (n instanceof TumbleNode t && t.shape() != null && !aggregated) {
-        throw new SqlPlanningException(t.shape() + " without GROUP BY ..., window_start, window_end is not supported yet; "
-            + "aggregate over the windows, or use TUMBLE");
-      } else if (!(n instanceof CalcNode)) {
-        aggregated = false;
-      }
+    requireAggregateOverPanes(plan, false);
+  }
+
+  private static void requireAggregateOverPanes(PlanNode n, boolean aggregated) {
+    if (n instanceof PaneWindowAggregateNode || n instanceof SessionWindowAggregateNode) {
+      aggregated = true;
+    } else if (n instanceof TumbleNode t && t.shape() != null && !aggregated) {
+      throw new SqlPlanningException(t.shape() + " without GROUP BY ..., window_start, window_end is not supported yet; "
+          + "aggregate over the windows, or use TUMBLE");
+    } else if (!(n instanceof CalcNode)) {
+      aggregated = false;
+    }
+    for (PlanNode in : n.inputs()) {
+      requireAggregateOverPanes(in, aggregated);
     }
   }
 
@@ -361,7 +387,7 @@ public final class QueryPlanner {
     String kind = rel.getRelTypeName().replace("Logical", "");
     return switch (kind) {
       case "Sort" -> "ORDER BY / LIMIT / OFFSET are not supported on unbounded streams";
-      case "Join", "Correlate" -> "joins are not supported yet (interval, lookup, temporal and ASOF joins are planned)";
+      case "Correlate" -> "correlated subqueries and lateral joins are not supported (EXISTS / NOT EXISTS with a time bound are)";
       case "Union", "Intersect", "Minus" -> kind.toUpperCase(java.util.Locale.ROOT) + " is not supported yet";
       case "Values" -> "queries without a FROM source (VALUES) are not supported in streaming queries";
       case "Window" -> "OVER windows are not supported yet";

@@ -73,6 +73,16 @@ public final class GroupKey {
     return new GroupKey(this);
   }
 
+  /** Whether any component is NULL (such a key matches nothing in a join). */
+  public boolean anyNull() {
+    for (boolean n : nulls) {
+      if (n) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   public boolean isNull(int i) {
     return nulls[i];
   }

@@ -37,7 +37,26 @@ public final class PlanMetrics {
     this.lateOutput = output;
   }
 
-  /** Rows that arrived after their window had closed and were dropped. */
+  private final java.util.List<java.util.function.LongSupplier> stateRows = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /** Registers an operator's count of rows held in state (joins). */
+  public void stateRows(java.util.function.LongSupplier rows) {
+    stateRows.add(rows);
+  }
+
+  /**
+   * Rows the plan's joins hold in state. Read from the control thread while the reactor updates the
+   * counts, so it is a monitoring figure, exact only when the plan is quiet.
+   */
+  public long stateRows() {
+    long sum = 0;
+    for (java.util.function.LongSupplier s : stateRows) {
+      sum += s.getAsLong();
+    }
+    return sum;
+  }
+
+  /** Rows that arrived after their window had closed (or, for a join, below their input's watermark) and were dropped. */
   public Counter lateRowsDropped() {
     return lateRowsDropped;
   }

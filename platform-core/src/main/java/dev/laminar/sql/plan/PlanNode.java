@@ -8,7 +8,7 @@ import dev.laminar.sdk.type.Schema;
  * and instantiated into operator chains when a stream, sink or subscription is deployed.
  */
 public sealed interface PlanNode permits ScanNode, CalcNode, TumbleNode, WindowAggregateNode, PaneWindowAggregateNode,
-    SessionWindowAggregateNode {
+    SessionWindowAggregateNode, JoinNode {
   Schema schema();
 
   /** Index of the column that carries each row's event time, or -1. */
@@ -26,8 +26,14 @@ public sealed interface PlanNode permits ScanNode, CalcNode, TumbleNode, WindowA
     return in != null && in.changelog();
   }
 
-  /** The single input, or null for a scan. */
+  /** The single input, or null for a scan or a join (whose inputs are {@link #inputs()}). */
   PlanNode input();
+
+  /** The inputs: none for a scan, two for a join, else the single input. */
+  default java.util.List<PlanNode> inputs() {
+    PlanNode in = input();
+    return in == null ? java.util.List.of() : java.util.List.of(in);
+  }
 
   /** Builds this node's operator, pushing its output into {@code downstream}. */
   Operator instantiate(Operator downstream, int batchCapacity, PlanMetrics metrics);
@@ -57,25 +63,43 @@ public sealed interface PlanNode permits ScanNode, CalcNode, TumbleNode, WindowA
     }
   }
 
-  /** The scan at the bottom of this plan. */
+  /** The first (leftmost) scan of this plan. */
   default ScanNode scan() {
-    PlanNode n = this;
-    while (!(n instanceof ScanNode)) {
-      n = n.input();
+    return scans().get(0);
+  }
+
+  /** Every scan of this plan, left to right (a join reads two or more). */
+  default java.util.List<ScanNode> scans() {
+    return nodes().stream().filter(ScanNode.class::isInstance).map(ScanNode.class::cast).toList();
+  }
+
+  /** This node and every node below it, parents before children, left before right. */
+  default java.util.List<PlanNode> nodes() {
+    java.util.List<PlanNode> out = new java.util.ArrayList<>();
+    java.util.ArrayDeque<PlanNode> todo = new java.util.ArrayDeque<>();
+    todo.push(this);
+    while (!todo.isEmpty()) {
+      PlanNode n = todo.pop();
+      out.add(n);
+      java.util.List<PlanNode> in = n.inputs();
+      for (int i = in.size() - 1; i >= 0; i--) {
+        todo.push(in.get(i));
+      }
     }
-    return (ScanNode) n;
+    return out;
   }
 
   /** An indented tree of {@link #describe()} lines, root first. */
   default String explain() {
     StringBuilder sb = new StringBuilder();
-    PlanNode n = this;
-    String indent = "";
-    while (n != null) {
-      sb.append(indent).append(n.describe()).append('\n');
-      indent += "  ";
-      n = n.input();
-    }
+    explain(this, "", sb);
     return sb.toString();
+  }
+
+  private static void explain(PlanNode n, String indent, StringBuilder sb) {
+    sb.append(indent).append(n.describe()).append('\n');
+    for (PlanNode in : n.inputs()) {
+      explain(in, indent + "  ", sb);
+    }
   }
 }

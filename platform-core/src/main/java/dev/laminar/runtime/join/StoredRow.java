@@ -1,0 +1,104 @@
+package dev.laminar.runtime.join;
+
+import dev.laminar.runtime.ColumnarBatch;
+import dev.laminar.sdk.type.Schema;
+import dev.laminar.sdk.type.TypeKind;
+
+/**
+ * A row kept in join state: its cells copied out of a batch in their storage class (long-backed
+ * values and doubles as raw longs, strings/bytes/decimals as references), its event time, and
+ * flags the join operators use. Written back into an output batch without boxing.
+ */
+final class StoredRow {
+  final long[] longs;
+  final Object[] objects;
+  final long nulls;
+  final long rowtime;
+  /** Matched at least once (outer, semi and anti joins). */
+  boolean matched;
+  /** Removed from its key's list (the time index drops it lazily). */
+  boolean dead;
+  /** The join key it is filed under. */
+  Object key;
+
+  private StoredRow(long[] longs, Object[] objects, long nulls, long rowtime) {
+    this.longs = longs;
+    this.objects = objects;
+    this.nulls = nulls;
+    this.rowtime = rowtime;
+  }
+
+  /** How the cells of one schema are stored. */
+  static final class Layout {
+    /** 0 = long, 1 = double, 2 = object. */
+    private final byte[] storage;
+
+    Layout(Schema schema) {
+      if (schema.size() > 64) {
+        throw new IllegalArgumentException("a joined input has more than 64 columns (" + schema.size() + ")");
+      }
+      storage = new byte[schema.size()];
+      for (int c = 0; c < storage.length; c++) {
+        var t = schema.column(c).type();
+        storage[c] = (byte) (t.isLongBacked() ? 0 : t.kind() == TypeKind.DOUBLE ? 1 : 2);
+      }
+    }
+
+    int width() {
+      return storage.length;
+    }
+
+    StoredRow copy(ColumnarBatch in, int row) {
+      int n = storage.length;
+      long[] longs = new long[n];
+      Object[] objects = null;
+      long nulls = 0;
+      for (int c = 0; c < n; c++) {
+        if (in.isNull(row, c)) {
+          nulls |= 1L << c;
+          continue;
+        }
+        switch (storage[c]) {
+          case 0 -> longs[c] = in.getLong(row, c);
+          case 1 -> longs[c] = Double.doubleToRawLongBits(in.getDouble(row, c));
+          default -> {
+            if (objects == null) {
+              objects = new Object[n];
+            }
+            objects[c] = in.getObjectSlot(row, c);
+          }
+        }
+      }
+      return new StoredRow(longs, objects, nulls, in.rowtime(row));
+    }
+
+    /** Writes {@code r}'s cells into columns {@code offset..offset+width-1} of an opened output row. */
+    void write(StoredRow r, ColumnarBatch out, int outRow, int offset) {
+      for (int c = 0; c < storage.length; c++) {
+        if ((r.nulls & (1L << c)) != 0) {
+          out.putNull(outRow, offset + c);
+          continue;
+        }
+        switch (storage[c]) {
+          case 0 -> out.putLong(outRow, offset + c, r.longs[c]);
+          case 1 -> out.putDouble(outRow, offset + c, Double.longBitsToDouble(r.longs[c]));
+          default -> out.putObject(outRow, offset + c, r.objects[c]);
+        }
+      }
+    }
+
+    /** Copies row {@code row} of {@code in} into columns {@code offset..} of an opened output row. */
+    void write(ColumnarBatch in, int row, ColumnarBatch out, int outRow, int offset) {
+      for (int c = 0; c < storage.length; c++) {
+        out.copyCell(in, row, c, outRow, offset + c);
+      }
+    }
+
+    /** NULLs in columns {@code offset..offset+width-1} of an opened output row. */
+    void writeNulls(ColumnarBatch out, int outRow, int offset) {
+      for (int c = 0; c < storage.length; c++) {
+        out.putNull(outRow, offset + c);
+      }
+    }
+  }
+}

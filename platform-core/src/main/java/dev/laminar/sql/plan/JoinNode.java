@@ -1,0 +1,40 @@
+package dev.laminar.sql.plan;
+
+import dev.laminar.runtime.Operator;
+import dev.laminar.runtime.join.TwoInputOperator;
+import java.util.List;
+
+/** A node with two stream inputs; deploying it attaches each input's chain to the join operator's side. */
+public non-sealed interface JoinNode extends PlanNode {
+  PlanNode left();
+
+  PlanNode right();
+
+  @Override
+  default PlanNode input() {
+    return null;
+  }
+
+  @Override
+  default List<PlanNode> inputs() {
+    return List.of(left(), right());
+  }
+
+  @Override
+  default WindowColumns window() {
+    return null;
+  }
+
+  @Override
+  default boolean changelog() {
+    return false;
+  }
+
+  /** Builds the join operator; its {@link TwoInputOperator#left()} and {@link TwoInputOperator#right()} receive the inputs. */
+  TwoInputOperator instantiateJoin(Operator downstream, int batchCapacity, PlanMetrics metrics);
+
+  @Override
+  default Operator instantiate(Operator downstream, int batchCapacity, PlanMetrics metrics) {
+    throw new UnsupportedOperationException("a join has two inputs: deploy it with instantiateJoin");
+  }
+}
