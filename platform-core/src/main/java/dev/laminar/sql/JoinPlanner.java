@@ -119,6 +119,154 @@ final class JoinPlanner {
     return rest.isEmpty() ? semi : applyRest.apply(semi);
   }
 
+  /** What an ASOF join's MATCH_CONDITION said beyond Calcite's single comparison: NEAREST and a tolerance. */
+  record AsofExtra(boolean nearest, long toleranceMillis) {}
+
+  private static final String ASOF_FORMS = "MATCH_CONDITION takes t.ts >= q.ts (backward), t.ts > q.ts, t.ts <= q.ts (forward), "
+      + "t.ts < q.ts or NEAREST(t.ts, q.ts), optionally AND t.ts - q.ts <= INTERVAL '5' SECOND (a tolerance)";
+
+  /**
+   * Rewrites each ASOF join's MATCH_CONDITION into the single comparison Calcite validates, and returns
+   * what was taken out (NEAREST, a tolerance) for each ASOF join in pre-order — the order in which
+   * {@link #asof} meets them.
+   */
+  static java.util.ArrayDeque<AsofExtra> rewriteAsof(org.apache.calcite.sql.SqlNode query) {
+    java.util.ArrayDeque<AsofExtra> extras = new java.util.ArrayDeque<>();
+    if (query == null) {
+      return extras;
+    }
+    query.accept(new org.apache.calcite.sql.util.SqlBasicVisitor<Void>() {
+      @Override
+      public Void visit(org.apache.calcite.sql.SqlCall call) {
+        if (call instanceof org.apache.calcite.sql.SqlAsofJoin join) {
+          extras.add(rewrite(join));
+        }
+        return super.visit(call);
+      }
+    });
+    return extras;
+  }
+
+  private static AsofExtra rewrite(org.apache.calcite.sql.SqlAsofJoin join) {
+    List<org.apache.calcite.sql.SqlNode> terms = new ArrayList<>();
+    flattenAnd(join.getMatchCondition(), terms);
+    org.apache.calcite.sql.SqlCall comparison = null;
+    boolean nearest = false;
+    long tolerance = Long.MAX_VALUE;
+    for (org.apache.calcite.sql.SqlNode t : terms) {
+      if (!(t instanceof org.apache.calcite.sql.SqlCall c)) {
+        throw at(t, ASOF_FORMS);
+      }
+      String op = c.getOperator().getName().toUpperCase(java.util.Locale.ROOT);
+      if (op.equals("NEAREST") && comparison == null && c.operandCount() == 2) {
+        nearest = true;
+        comparison = org.apache.calcite.sql.fun.SqlStdOperatorTable.GREATER_THAN_OR_EQUAL.createCall(c.getParserPosition(), c.operand(0),
+            c.operand(1));
+      } else if ((op.equals("<=") || op.equals("<")) && c.operand(0) instanceof org.apache.calcite.sql.SqlCall minus
+          && minus.getKind() == SqlKind.MINUS && c.operand(1) instanceof org.apache.calcite.sql.SqlIntervalLiteral interval) {
+        long millis = org.apache.calcite.sql.parser.SqlParserUtil.intervalToMillis(
+            (org.apache.calcite.sql.SqlIntervalLiteral.IntervalValue) interval.getValue());
+        tolerance = Math.min(tolerance, op.equals("<") ? millis - 1 : millis);
+        if (tolerance < 0) {
+          throw at(t, "the ASOF tolerance must not be negative");
+        }
+      } else if (comparison == null && (op.equals(">=") || op.equals(">") || op.equals("<=") || op.equals("<"))) {
+        comparison = c;
+      } else {
+        throw at(t, ASOF_FORMS);
+      }
+    }
+    if (comparison == null) {
+      throw at(join.getMatchCondition(), ASOF_FORMS);
+    }
+    join.setOperand(6, comparison);
+    return new AsofExtra(nearest, tolerance);
+  }
+
+  private static void flattenAnd(org.apache.calcite.sql.SqlNode n, List<org.apache.calcite.sql.SqlNode> out) {
+    if (n instanceof org.apache.calcite.sql.SqlCall c && c.getKind() == SqlKind.AND) {
+      for (org.apache.calcite.sql.SqlNode o : c.getOperandList()) {
+        flattenAnd(o, out);
+      }
+    } else {
+      out.add(n);
+    }
+  }
+
+  private static dev.laminar.api.SqlSyntaxException at(org.apache.calcite.sql.SqlNode n, String message) {
+    org.apache.calcite.sql.parser.SqlParserPos pos = n.getParserPosition();
+    return new dev.laminar.api.SqlSyntaxException(pos.getLineNum(), pos.getColumnNum(), message, null);
+  }
+
+  /** An ASOF join ({@code MATCH_CONDITION} already reduced to one comparison by {@link #rewriteAsof}). */
+  PlanNode asof(org.apache.calcite.rel.logical.LogicalAsofJoin join, AsofExtra extra) {
+    PlanNode left = translate.apply(join.getLeft());
+    PlanNode right = translate.apply(join.getRight());
+    for (PlanNode side : List.of(left, right)) {
+      if (side.changelog()) {
+        throw new SqlPlanningException("ASOF JOIN over the changelog '" + side.scan().streamName() + "' is not supported: use a temporal "
+            + "join (JOIN v FOR SYSTEM_TIME AS OF s.ts AS v ON ...) to match a changelog's versions");
+      }
+      if (side.rowtimeColumn() < 0) {
+        throw new SqlPlanningException("ASOF JOIN matches by event time and needs a watermark on both inputs, but '"
+            + side.scan().streamName() + "' has none");
+      }
+    }
+    int leftWidth = left.schema().size();
+    if (!(join.getMatchCondition() instanceof RexCall m) || !(m.getOperands().get(0) instanceof RexInputRef a)
+        || !(m.getOperands().get(1) instanceof RexInputRef b) || (a.getIndex() < leftWidth) == (b.getIndex() < leftWidth)) {
+      throw new SqlPlanningException(ASOF_FORMS);
+    }
+    SqlKind op = a.getIndex() < leftWidth ? m.getKind() : m.getKind().reverse();
+    int l = Math.min(a.getIndex(), b.getIndex());
+    int r = Math.max(a.getIndex(), b.getIndex()) - leftWidth;
+    if (l != left.rowtimeColumn() || r != right.rowtimeColumn()) {
+      throw new SqlPlanningException("ASOF JOIN MATCH_CONDITION must compare the inputs' event-time columns ("
+          + left.schema().column(left.rowtimeColumn()).name() + " and " + right.schema().column(right.rowtimeColumn()).name()
+          + "), not " + left.schema().column(l).name() + " and " + right.schema().column(r).name());
+    }
+    dev.laminar.runtime.join.AsofJoinOperator.Direction direction = extra.nearest()
+        ? dev.laminar.runtime.join.AsofJoinOperator.Direction.NEAREST
+        : op == SqlKind.GREATER_THAN || op == SqlKind.GREATER_THAN_OR_EQUAL ? dev.laminar.runtime.join.AsofJoinOperator.Direction.BACKWARD
+        : dev.laminar.runtime.join.AsofJoinOperator.Direction.FORWARD;
+    boolean strict = !extra.nearest() && (op == SqlKind.GREATER_THAN || op == SqlKind.LESS_THAN);
+    List<int[]> keys = equiKeys(join.getCondition(), leftWidth, left, right, "ASOF JOIN");
+    boolean leftOuter = join.getJoinType() == JoinRelType.LEFT_ASOF;
+    return new dev.laminar.sql.plan.AsofJoinNode(left, right, direction, strict, extra.toleranceMillis(), leftOuter, false, keys.get(0),
+        keys.get(1), TypeMapping.toSchema(join.getRowType()), left.rowtimeColumn());
+  }
+
+  /** Left and right key columns of a conjunction of equalities between the two inputs. */
+  private static List<int[]> equiKeys(RexNode condition, int leftWidth, PlanNode left, PlanNode right, String what) {
+    List<Integer> lk = new ArrayList<>();
+    List<Integer> rk = new ArrayList<>();
+    for (RexNode c : RelOptUtil.conjunctions(condition)) {
+      if (c.isAlwaysTrue()) {
+        continue;
+      }
+      if (c.getKind() == SqlKind.EQUALS && c instanceof RexCall eq && eq.getOperands().get(0) instanceof RexInputRef a
+          && eq.getOperands().get(1) instanceof RexInputRef b && (a.getIndex() < leftWidth) != (b.getIndex() < leftWidth)) {
+        RexInputRef l = a.getIndex() < leftWidth ? a : b;
+        RexInputRef r = a.getIndex() < leftWidth ? b : a;
+        checkKeyTypes(l, r, leftWidth, left, right);
+        lk.add(l.getIndex());
+        rk.add(r.getIndex() - leftWidth);
+      } else {
+        throw new SqlPlanningException(what + " ON takes only equalities between columns of the two inputs, not " + c);
+      }
+    }
+    return List.of(lk.stream().mapToInt(Integer::intValue).toArray(), rk.stream().mapToInt(Integer::intValue).toArray());
+  }
+
+  private static void checkKeyTypes(RexInputRef l, RexInputRef r, int leftWidth, PlanNode left, PlanNode right) {
+    dev.laminar.sdk.type.DataType lt = TypeMapping.toDataType(l.getType(), "key");
+    dev.laminar.sdk.type.DataType rt = TypeMapping.toDataType(r.getType(), "key");
+    if (!lt.equals(rt) && !(lt.isLongBacked() && rt.isLongBacked())) {
+      throw new SqlPlanningException("join keys " + left.schema().column(l.getIndex()).name() + " (" + lt + ") and "
+          + right.schema().column(r.getIndex() - leftWidth).name() + " (" + rt + ") have different types: CAST one side in a projection first");
+    }
+  }
+
   private static boolean hasCorrelation(RexNode condition) {
     return RexUtil.containsCorrelation(condition);
   }
@@ -162,12 +310,7 @@ final class JoinPlanner {
           && eq.getOperands().get(1) instanceof RexInputRef b && (a.getIndex() < leftWidth) != (b.getIndex() < leftWidth)) {
         RexInputRef l = a.getIndex() < leftWidth ? a : b;
         RexInputRef r = a.getIndex() < leftWidth ? b : a;
-        if (!TypeMapping.toDataType(l.getType(), "key").equals(TypeMapping.toDataType(r.getType(), "key"))
-            && !(TypeMapping.toDataType(l.getType(), "key").isLongBacked() && TypeMapping.toDataType(r.getType(), "key").isLongBacked())) {
-          throw new SqlPlanningException("join keys " + left.schema().column(l.getIndex()).name() + " ("
-              + TypeMapping.toDataType(l.getType(), "key") + ") and " + right.schema().column(r.getIndex() - leftWidth).name() + " ("
-              + TypeMapping.toDataType(r.getType(), "key") + ") have different types: CAST one side in a projection first");
-        }
+        checkKeyTypes(l, r, leftWidth, left, right);
         leftKeys.add(l.getIndex());
         rightKeys.add(r.getIndex() - leftWidth);
         continue;

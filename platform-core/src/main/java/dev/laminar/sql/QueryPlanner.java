@@ -79,6 +79,9 @@ public final class QueryPlanner {
   /** SESSION key columns (DESCRIPTOR) by the node below the SESSION call, for the aggregate's check. */
   private final java.util.Map<PlanNode, List<Integer>> sessionKeysOf = new java.util.IdentityHashMap<>();
 
+  /** NEAREST / tolerance of the current query's ASOF joins, in the order the translation meets them. */
+  private java.util.ArrayDeque<JoinPlanner.AsofExtra> asofExtras = new java.util.ArrayDeque<>();
+
   /** Origins of the plugin/application functions met while translating the current query. */
   private final java.util.Set<String> functionOrigins = new java.util.HashSet<>();
 
@@ -179,6 +182,7 @@ public final class QueryPlanner {
     CalciteCatalogReader reader = new CalciteCatalogReader(root, List.of(), typeFactory, new CalciteConnectionConfigImpl(props));
     SqlValidator validator = SqlValidatorUtil.newValidator(operatorTable(), reader, typeFactory,
         SqlValidator.Config.DEFAULT.withIdentifierExpansion(true));
+    asofExtras = JoinPlanner.rewriteAsof(query);
     SqlNode validated;
     try {
       validated = validator.validate(query);
@@ -205,6 +209,10 @@ public final class QueryPlanner {
       Table t = tables.stream().filter(x -> x.name().equalsIgnoreCase(name)).findFirst()
           .orElseThrow(() -> new SqlPlanningException("no source or stream named '" + name + "'"));
       return new ScanNode(t.name(), t.schema(), t.rowtimeColumn(), t.changelog());
+    }
+    if (rel instanceof org.apache.calcite.rel.logical.LogicalAsofJoin asof) {
+      JoinPlanner.AsofExtra extra = asofExtras.poll();
+      return joins(tables, rexBuilder).asof(asof, extra != null ? extra : new JoinPlanner.AsofExtra(false, Long.MAX_VALUE));
     }
     if (rel instanceof org.apache.calcite.rel.logical.LogicalJoin join) {
       return joins(tables, rexBuilder).join(join);

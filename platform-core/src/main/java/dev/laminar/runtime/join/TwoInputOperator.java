@@ -60,10 +60,6 @@ public abstract class TwoInputOperator {
     return outputWatermark;
   }
 
-  protected final boolean ended(boolean leftSide) {
-    return leftSide ? leftEnded : rightEnded;
-  }
-
   private void advance(boolean fromLeft, long wm) {
     if (fromLeft) {
       if (wm <= leftWatermark) {

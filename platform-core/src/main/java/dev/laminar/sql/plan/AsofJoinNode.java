@@ -1,0 +1,53 @@
+package dev.laminar.sql.plan;
+
+import dev.laminar.runtime.Operator;
+import dev.laminar.runtime.join.AsofJoinOperator;
+import dev.laminar.runtime.join.TwoInputOperator;
+import dev.laminar.sdk.type.Schema;
+
+/**
+ * An ASOF join ({@code temporal} false) or a temporal join against a versioned table ({@code temporal}
+ * true: BACKWARD, the right input a changelog or an append-only stream keyed by its primary key).
+ */
+public record AsofJoinNode(PlanNode left, PlanNode right, AsofJoinOperator.Direction direction, boolean strict, long toleranceMillis,
+    boolean leftOuter, boolean temporal, int[] leftKeys, int[] rightKeys, Schema schema, int rowtimeColumn) implements JoinNode {
+  @Override
+  public TwoInputOperator instantiateJoin(Operator downstream, int batchCapacity, PlanMetrics metrics) {
+    AsofJoinOperator op = new AsofJoinOperator(direction, strict, toleranceMillis, leftOuter, left.schema(), leftKeys, right.schema(),
+        rightKeys, schema, batchCapacity, downstream, metrics.lateRowsDropped());
+    metrics.stateRows(op::stateRows);
+    return op;
+  }
+
+  @Override
+  public String describe() {
+    StringBuilder keys = new StringBuilder();
+    for (int i = 0; i < leftKeys.length; i++) {
+      keys.append(i > 0 ? ", " : "").append(left.schema().column(leftKeys[i]).name()).append(" = ")
+          .append(right.schema().column(rightKeys[i]).name());
+    }
+    String l = left.schema().column(left.rowtimeColumn()).name();
+    String r = right.schema().column(right.rowtimeColumn()).name();
+    if (temporal) {
+      return "TemporalJoin(" + (leftOuter ? "LEFT" : "INNER") + ", keys=[" + keys + "], version of " + right.scan().streamName() + " as of "
+          + l + ")";
+    }
+    String match = switch (direction) {
+      case BACKWARD -> l + (strict ? " > " : " >= ") + r;
+      case FORWARD -> l + (strict ? " < " : " <= ") + r;
+      case NEAREST -> "nearest " + r + " to " + l;
+    };
+    return "AsofJoin(" + (leftOuter ? "LEFT" : "INNER") + ", keys=[" + keys + "], match=" + match
+        + (toleranceMillis != Long.MAX_VALUE ? ", tolerance=" + toleranceMillis + " ms" : "") + ")";
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return this == o;
+  }
+
+  @Override
+  public int hashCode() {
+    return System.identityHashCode(this);
+  }
+}
