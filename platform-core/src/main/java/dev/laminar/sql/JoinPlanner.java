@@ -236,6 +236,66 @@ final class JoinPlanner {
         keys.get(1), TypeMapping.toSchema(join.getRowType()), left.rowtimeColumn());
   }
 
+  /**
+   * {@code JOIN v FOR SYSTEM_TIME AS OF s.ts AS v ON s.k = v.k}: a temporal join. Calcite gives a
+   * correlate whose right side is {@code Filter(ON, with the left's columns as correlation variables)}
+   * over {@code Snapshot(period)} over the versioned input.
+   */
+  PlanNode correlate(org.apache.calcite.rel.logical.LogicalCorrelate correlate) {
+    RelNode r = correlate.getRight();
+    RexNode on = null;
+    if (r instanceof LogicalFilter f) {
+      on = f.getCondition();
+      r = f.getInput();
+    }
+    if (!(r instanceof org.apache.calcite.rel.logical.LogicalSnapshot snapshot)) {
+      throw new SqlPlanningException("correlated subqueries and lateral joins are not supported (EXISTS / NOT EXISTS with a time bound, "
+          + "and JOIN ... FOR SYSTEM_TIME AS OF, are)");
+    }
+    if (correlate.getJoinType() != JoinRelType.INNER && correlate.getJoinType() != JoinRelType.LEFT) {
+      throw new SqlPlanningException("a temporal join is INNER or LEFT, not " + correlate.getJoinType());
+    }
+    PlanNode left = translate.apply(correlate.getLeft());
+    PlanNode right = translate.apply(snapshot.getInput());
+    if (left.changelog()) {
+      throw new SqlPlanningException("a temporal join enriches an append-only stream, but '" + left.scan().streamName() + "' is a changelog");
+    }
+    int leftWidth = left.schema().size();
+    if (!(snapshot.getPeriod() instanceof RexFieldAccess period) || !(period.getReferenceExpr() instanceof RexCorrelVariable)
+        || period.getField().getIndex() != left.rowtimeColumn()) {
+      throw new SqlPlanningException("FOR SYSTEM_TIME AS OF must name the event-time column of the stream being enriched"
+          + (left.rowtimeColumn() >= 0 ? " ('" + left.schema().column(left.rowtimeColumn()).name() + "')" : " (it has none: declare a WATERMARK)"));
+    }
+    if (right.rowtimeColumn() < 0) {
+      throw new SqlPlanningException("the versioned table '" + right.scan().streamName() + "' of a temporal join needs an event-time "
+          + "column: its versions are valid from their event time");
+    }
+    if (on == null) {
+      throw new SqlPlanningException("a temporal join needs ON with equalities on the versioned table's key");
+    }
+    RexNode condition = on.accept(new RexShuttle() {
+      @Override
+      public RexNode visitInputRef(RexInputRef ref) {
+        return new RexInputRef(ref.getIndex() + leftWidth, ref.getType());
+      }
+
+      @Override
+      public RexNode visitFieldAccess(RexFieldAccess access) {
+        if (access.getReferenceExpr() instanceof RexCorrelVariable) {
+          return new RexInputRef(access.getField().getIndex(), access.getType());
+        }
+        return super.visitFieldAccess(access);
+      }
+    });
+    List<int[]> keys = equiKeys(condition, leftWidth, left, right, "a temporal join's");
+    if (keys.get(0).length == 0) {
+      throw new SqlPlanningException("a temporal join needs ON with equalities on the versioned table's key");
+    }
+    return new dev.laminar.sql.plan.AsofJoinNode(left, right, dev.laminar.runtime.join.AsofJoinOperator.Direction.BACKWARD, false,
+        Long.MAX_VALUE, correlate.getJoinType() == JoinRelType.LEFT, true, keys.get(0), keys.get(1),
+        TypeMapping.toSchema(correlate.getRowType()), left.rowtimeColumn());
+  }
+
   /** Left and right key columns of a conjunction of equalities between the two inputs. */
   private static List<int[]> equiKeys(RexNode condition, int leftWidth, PlanNode left, PlanNode right, String what) {
     List<Integer> lk = new ArrayList<>();

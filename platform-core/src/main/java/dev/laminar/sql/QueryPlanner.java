@@ -68,6 +68,34 @@ public final class QueryPlanner {
     }
   }
 
+  /**
+   * A catalog object as Calcite sees it. Every object with an event-time column can be read as a
+   * versioned table ({@code FOR SYSTEM_TIME AS OF}): a row is the version of its key from its event
+   * time on, until the next version or a deletion.
+   */
+  private static final class VersionedTable extends AbstractTable implements org.apache.calcite.schema.TemporalTable {
+    private final Table table;
+
+    VersionedTable(Table table) {
+      this.table = table;
+    }
+
+    @Override
+    public RelDataType getRowType(RelDataTypeFactory f) {
+      return TypeMapping.toRowType(table.schema(), f);
+    }
+
+    @Override
+    public String getSysStartFieldName() {
+      return table.rowtimeColumn() >= 0 ? table.schema().column(table.rowtimeColumn()).name() : table.schema().column(0).name();
+    }
+
+    @Override
+    public String getSysEndFieldName() {
+      return getSysStartFieldName();
+    }
+  }
+
   /** A planned query: the physical plan and Calcite's logical plan (for EXPLAIN). */
   public record PlannedQuery(PlanNode plan, String logicalPlan, java.util.Set<String> functionOrigins) {
     /** Whether the query calls a function of {@code origin} ("plugin ID VERSION"). */
@@ -170,12 +198,7 @@ public final class QueryPlanner {
   public synchronized PlannedQuery plan(SqlNode query, List<Table> tables) {
     CalciteSchema root = CalciteSchema.createRootSchema(false, false);
     for (Table t : tables) {
-      root.add(t.name(), new AbstractTable() {
-        @Override
-        public RelDataType getRowType(RelDataTypeFactory f) {
-          return TypeMapping.toRowType(t.schema(), f);
-        }
-      });
+      root.add(t.name(), new VersionedTable(t));
     }
     Properties props = new Properties();
     props.setProperty(CalciteConnectionProperty.CASE_SENSITIVE.camelName(), "false");
@@ -213,6 +236,9 @@ public final class QueryPlanner {
     if (rel instanceof org.apache.calcite.rel.logical.LogicalAsofJoin asof) {
       JoinPlanner.AsofExtra extra = asofExtras.poll();
       return joins(tables, rexBuilder).asof(asof, extra != null ? extra : new JoinPlanner.AsofExtra(false, Long.MAX_VALUE));
+    }
+    if (rel instanceof org.apache.calcite.rel.logical.LogicalCorrelate correlate) {
+      return joins(tables, rexBuilder).correlate(correlate);
     }
     if (rel instanceof org.apache.calcite.rel.logical.LogicalJoin join) {
       return joins(tables, rexBuilder).join(join);
