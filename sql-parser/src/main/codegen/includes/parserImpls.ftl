@@ -268,6 +268,32 @@ SqlCreate LaminarCreateStream(Span s, boolean replace) :
     }
 }
 
+/** Parses CREATE LOOKUP TABLE after "CREATE [OR REPLACE]". */
+SqlCreate LaminarCreateLookupTable(Span s, boolean replace) :
+{
+    final boolean ifNotExists;
+    final SqlIdentifier name;
+    final Span elements;
+    final List<SqlNode> columns = new ArrayList<SqlNode>();
+    SqlColumnDeclaration c;
+    SqlNodeList optionList = SqlNodeList.EMPTY;
+}
+{
+    <LOOKUP> <TABLE> ifNotExists = LaminarIfNotExists()
+    name = CompoundTableIdentifier()
+    <LPAREN> { elements = span(); }
+    c = LaminarColumn() { columns.add(c); }
+    (
+        <COMMA> c = LaminarColumn() { columns.add(c); }
+    )*
+    <RPAREN>
+    [ optionList = LaminarWithOptions() ]
+    {
+        return new SqlCreateLookupTable(s.end(this), replace, ifNotExists, name,
+            new SqlNodeList(columns, elements.end(this)), optionList);
+    }
+}
+
 /** Parses DROP SOURCE | SINK | STREAM after "DROP". */
 SqlDrop LaminarDropObject(Span s, boolean replace) :
 {
@@ -285,6 +311,8 @@ SqlDrop LaminarDropObject(Span s, boolean replace) :
         <STREAM> { kind = ObjectKind.STREAM; }
     |
         [ <MATERIALIZED> ] <VIEW> { kind = ObjectKind.VIEW; }
+    |
+        <LOOKUP> <TABLE> { kind = ObjectKind.LOOKUP_TABLE; }
     )
     ifExists = LaminarIfExists()
     name = CompoundTableIdentifier()
@@ -314,6 +342,8 @@ SqlNode LaminarShowObjects() :
         <PLUGINS> { kind = ObjectKind.PLUGIN; }
     |
         <VIEWS> { kind = ObjectKind.VIEW; }
+    |
+        <LOOKUP> <TABLES> { kind = ObjectKind.LOOKUP_TABLE; }
     )
     {
         return new SqlShowObjects(s.end(this), kind);
@@ -350,6 +380,8 @@ ObjectKind LaminarDescribeKind() :
     <SINK> { return ObjectKind.SINK; }
 |
     <STREAM> { return ObjectKind.STREAM; }
+|
+    <LOOKUP> <TABLE> { return ObjectKind.LOOKUP_TABLE; }
 |
     <CONNECTOR> { return ObjectKind.CONNECTOR; }
 }

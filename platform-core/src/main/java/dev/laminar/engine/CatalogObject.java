@@ -5,9 +5,16 @@ import dev.laminar.sdk.type.Schema;
 import java.util.List;
 
 /** A named object of the catalog: a source, a stream or a sink. */
-abstract sealed class CatalogObject permits SourceObject, StreamObject, SinkObject {
+abstract sealed class CatalogObject permits SourceObject, StreamObject, SinkObject, LookupTableObject {
   /** The three kinds, as SQL names them. */
-  enum Kind { SOURCE, STREAM, SINK, VIEW }
+  enum Kind {
+    SOURCE, STREAM, SINK, VIEW, LOOKUP_TABLE;
+
+    /** Lower-case name for messages, e.g. {@code lookup table}. */
+    String displayName() {
+      return name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+    }
+  }
 
   final String name;
   final Schema schema;

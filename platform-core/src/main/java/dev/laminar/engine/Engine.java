@@ -95,7 +95,9 @@ public final class Engine implements AutoCloseable {
   public synchronized List<QueryPlanner.Table> readableTables() {
     List<QueryPlanner.Table> tables = new ArrayList<>();
     for (CatalogObject o : objects.values()) {
-      if (o.node() != null) {
+      if (o instanceof LookupTableObject lt) {
+        tables.add(new QueryPlanner.Table(o.name, o.schema, -1, false, lt.keyColumns()));
+      } else if (o.node() != null) {
         tables.add(new QueryPlanner.Table(o.name, o.schema, o.rowtimeColumn(), o instanceof StreamObject st && st.isChangelog()));
       }
     }
@@ -113,7 +115,7 @@ public final class Engine implements AutoCloseable {
   private void checkFree(String name) {
     CatalogObject existing = objects.get(key(name));
     if (existing != null) {
-      throw new SqlPlanningException("a " + existing.kind().name().toLowerCase(Locale.ROOT) + " named '" + existing.name + "' already exists");
+      throw new SqlPlanningException("a " + existing.kind().displayName() + " named '" + existing.name + "' already exists");
     }
   }
 
@@ -187,6 +189,49 @@ public final class Engine implements AutoCloseable {
     ((SourceObject) objects.get(key(name))).processingTime = true;
   }
 
+  // ------------------------------------------------------------------ CREATE LOOKUP TABLE
+
+  /** Creates and opens a connector's lookup table; {@code options} holds the engine's lookup.* options and the connector's. */
+  public synchronized void createLookupTable(String name, Schema schema, String connectorId, Map<String, String> options, String ddl) {
+    checkFree(name);
+    ConnectorRegistry.Entry entry = connectors.resolve(connectorId, ConnectorKind.LOOKUP);
+    Map<String, String> engineOptions = new java.util.LinkedHashMap<>();
+    Map<String, String> connectorOptions = new java.util.LinkedHashMap<>();
+    options.forEach((k, v) -> (LookupTableObject.ENGINE_OPTIONS.stream().anyMatch(o -> o.matches(k)) ? engineOptions : connectorOptions).put(k, v));
+    ConnectorOptions engineValidated = ConnectorOptions.validate(entry.factory().id(), LookupTableObject.ENGINE_OPTIONS, engineOptions);
+    ConnectorOptions validated = ConnectorOptions.validate(entry.factory().id(), entry.factory().options(), connectorOptions);
+    dev.laminar.sdk.lookup.LookupTable table = withLoader(entry.classLoader(),
+        () -> entry.factory().createLookupTable(context(name, schema, validated, null)));
+    for (dev.laminar.sdk.type.Column k : table.keySchema().columns()) {
+      if (schema.indexOf(k.name()) < 0) {
+        closeQuietly(table, name);
+        throw new SqlPlanningException("lookup table '" + name + "': connector '" + entry.factory().id() + "' keys it by '" + k.name()
+            + "', which is not a declared column");
+      }
+    }
+    LookupTableObject object = new LookupTableObject(name, schema, ddl, table, entry.factory().id(), entry.origin(), entry.classLoader(),
+        engineValidated);
+    try {
+      object.open();
+    } catch (Exception e) {
+      object.close();
+      throw new LaminarException("lookup table '" + name + "' (connector '" + entry.factory().id() + "') failed to open: " + e.getMessage(), e);
+    }
+    objects.put(key(name), object);
+  }
+
+  /** Adds rows to a lookup table of the built-in {@code memory} connector ({@code INSERT INTO t VALUES ...}). */
+  public synchronized int insertInto(String name, List<dev.laminar.sdk.row.Row> rows) {
+    CatalogObject o = objects.get(key(name));
+    if (!(o instanceof LookupTableObject lt) || !(lt.table instanceof dev.laminar.connector.memory.MemoryLookupTable memory)) {
+      throw new SqlPlanningException("INSERT INTO takes a lookup table of the 'memory' connector; '" + name + "' is "
+          + (o == null ? "not defined" : o instanceof LookupTableObject lt2 ? "a lookup table of connector '" + lt2.connectorId + "'"
+          : "a " + o.kind().displayName()) + " (streams are written by their sources and queries)");
+    }
+    memory.insert(rows);
+    return rows.size();
+  }
+
   // ------------------------------------------------------------------ CREATE STREAM
 
   public synchronized void createStream(String name, PlannedQuery query, String ddl) {
@@ -209,6 +254,7 @@ public final class Engine implements AutoCloseable {
     if (late != null) {
       stream.metrics.lateOutput(late.node);
     }
+    stream.metrics.onAsyncFailure(e -> consumerFailed(stream, e));
     List<Attachment> chains = instantiate(query.plan(), stream.node, stream.metrics);
     stream.node.onConsumerFailure(this::consumerFailed);
     reactor.execute(() -> {
@@ -255,6 +301,17 @@ public final class Engine implements AutoCloseable {
   private void wire(PlanNode n, Operator downstream, PlanMetrics metrics, List<Attachment> out) {
     switch (n) {
       case dev.laminar.sql.plan.ScanNode s -> out.add(new Attachment(readable(s.streamName()), downstream));
+      case dev.laminar.sql.plan.LookupJoinNode lj -> {
+        LookupTableObject table = (LookupTableObject) objects.get(key(lj.table()));
+        if (table == null) {
+          throw new SqlPlanningException("no lookup table named '" + lj.table() + "'");
+        }
+        Operator op = new dev.laminar.runtime.join.LookupJoinOperator(table.name, table::lookup, lj.leftOuter(), lj.input().schema(),
+            lj.keyColumns(), lj.lookupSchema().size(), lj.schema(), config.batchSize(), downstream, reactor::execute, metrics.asyncFailure(),
+            table.onFailure, metrics.lookupFailedRows(), table.cacheRows, table.cacheTtlMillis, table.maxPendingRows,
+            table.timeoutMillis * (table.maxRetries + 1) + 60_000);
+        wire(lj.input(), op, metrics, out);
+      }
       case dev.laminar.sql.plan.JoinNode j -> {
         dev.laminar.runtime.join.TwoInputOperator op = j.instantiateJoin(downstream, config.batchSize(), metrics);
         wire(j.left(), op.left(), metrics, out);
@@ -285,8 +342,7 @@ public final class Engine implements AutoCloseable {
   /** {@code CREATE SINK name FROM input} when {@code query} is null, else {@code CREATE SINK name AS query}. */
   public synchronized void createSink(String name, String input, PlannedQuery query, String connectorId, Map<String, String> options, String ddl) {
     checkFree(name);
-    List<String> inputNames = query != null ? query.plan().scans().stream().map(dev.laminar.sql.plan.ScanNode::streamName).distinct().toList()
-        : List.of(input);
+    List<String> inputNames = query != null ? PlanMetrics.inputsOf(query.plan()) : List.of(input);
     String inputName = String.join(", ", inputNames);
     CatalogObject source = readable(inputNames.get(0));
     Schema schema = query != null ? query.plan().schema() : source.schema;
@@ -304,6 +360,7 @@ public final class Engine implements AutoCloseable {
         entry.pluginId(), withLoader(entry.classLoader(), connector::createWriter), config.queueBatches(), config.batchSize(),
         t -> objectFailed(holder[0], t));
     holder[0] = sink;
+    sink.metrics.onAsyncFailure(e -> consumerFailed(sink, e));
     List<Attachment> chains = query != null ? instantiate(query.plan(), sink.edge, sink.metrics) : List.of(new Attachment(source, sink.edge));
     objects.put(key(name), sink);
     reactor.addTimers(sink.metrics.timers(), sink);
@@ -394,7 +451,8 @@ public final class Engine implements AutoCloseable {
     OutputEdge edge = new OutputEdge(schema, config.queueBatches(), config.batchSize());
     Object owner = new Object();
     SubscriptionImpl[] holder = new SubscriptionImpl[1];
-    List<Attachment> chains = query != null ? instantiate(query.plan(), edge, new PlanMetrics()) : List.of(new Attachment(source, edge));
+    PlanMetrics metrics = new PlanMetrics();
+    List<Attachment> chains = query != null ? instantiate(query.plan(), edge, metrics) : List.of(new Attachment(source, edge));
     SubscriptionImpl sub = new SubscriptionImpl(schema, edge, listener, () -> {
       reactor.execute(() -> {
         for (Attachment a : chains) {
@@ -404,6 +462,10 @@ public final class Engine implements AutoCloseable {
       subscriptions.remove(holder[0]);
     });
     holder[0] = sub;
+    metrics.onAsyncFailure(e -> {
+      sub.fail(e);
+      failures.add("subscription failed: " + e);
+    });
     subscriptions.add(sub);
     sub.start();
     reactor.execute(() -> attach(chains, new SubscriptionOwner(sub, owner)));
@@ -431,7 +493,7 @@ public final class Engine implements AutoCloseable {
     }
     o.fail(t);
     String origin = o instanceof SourceObject src ? " (" + src.origin + ")" : o instanceof SinkObject snk ? " (" + snk.origin + ")" : "";
-    String message = o.kind().name().toLowerCase(Locale.ROOT) + " '" + o.name + "'" + origin + " failed: " + t;
+    String message = o.kind().displayName() + " '" + o.name + "'" + origin + " failed: " + t;
     LOG.error(message);
     failures.add(message);
     if (o instanceof SinkObject s) {
@@ -800,8 +862,8 @@ public final class Engine implements AutoCloseable {
       if (ifExists && o == null) {
         return List.of();
       }
-      throw new SqlPlanningException(o == null ? "no " + kind.name().toLowerCase(Locale.ROOT) + " named '" + name + "'"
-          : "'" + name + "' is a " + o.kind().name().toLowerCase(Locale.ROOT) + ", not a " + kind.name().toLowerCase(Locale.ROOT));
+      throw new SqlPlanningException(o == null ? "no " + kind.displayName() + " named '" + name + "'"
+          : "'" + name + "' is a " + o.kind().displayName() + ", not a " + kind.displayName());
     }
     List<CatalogObject> sideStreams = objects.values().stream()
         .filter(d -> d instanceof StreamObject st && st.sideOf != null && st.sideOf.equalsIgnoreCase(o.name)).toList();
@@ -813,8 +875,8 @@ public final class Engine implements AutoCloseable {
     List<String> dropped = new ArrayList<>();
     if (!dependents.isEmpty()) {
       if (!cascade) {
-        throw new SqlPlanningException("cannot drop " + kind.name().toLowerCase(Locale.ROOT) + " '" + o.name + "': "
-            + dependents.stream().map(d -> d.kind().name().toLowerCase(Locale.ROOT) + " '" + d.name + "'").toList()
+        throw new SqlPlanningException("cannot drop " + kind.displayName() + " '" + o.name + "': "
+            + dependents.stream().map(d -> d.kind().displayName() + " '" + d.name + "'").toList()
             + " read(s) it; drop those first or use DROP ... CASCADE");
       }
       for (CatalogObject d : dependents) {
@@ -824,7 +886,7 @@ public final class Engine implements AutoCloseable {
     for (CatalogObject side : sideStreams) {
       List<CatalogObject> readers = objects.values().stream().filter(d -> d.inputs().stream().anyMatch(i -> i.equalsIgnoreCase(side.name))).toList();
       if (!readers.isEmpty() && !cascade) {
-        throw new SqlPlanningException("cannot drop " + kind.name().toLowerCase(Locale.ROOT) + " '" + o.name + "': its late-data stream '"
+        throw new SqlPlanningException("cannot drop " + kind.displayName() + " '" + o.name + "': its late-data stream '"
             + side.name + "' is read by " + readers.stream().map(d -> d.name).toList() + "; drop those first or use DROP ... CASCADE");
       }
       for (CatalogObject d : readers) {
@@ -854,6 +916,7 @@ public final class Engine implements AutoCloseable {
         reactor.execute(() -> st.inputs().forEach(in -> readableNode(in).ifPresent(n -> n.detach(st))));
         reactor.removeTimers(st);
       }
+      case LookupTableObject lt -> lt.close();
       case SourceObject src -> {
         for (SourceRunner r : src.runners) {
           if (r != null) {

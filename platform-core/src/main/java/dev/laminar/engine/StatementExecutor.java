@@ -80,6 +80,8 @@ public final class StatementExecutor {
         case SqlCreateSource s -> createSource(s);
         case SqlCreateStream s -> createStream(s);
         case SqlCreateSink s -> createSink(s);
+        case dev.laminar.sql.parser.ddl.SqlCreateLookupTable s -> createLookupTable(s);
+        case org.apache.calcite.sql.SqlInsert i -> insert(i);
         case SqlDropObject d -> drop(d);
         case SqlShowObjects s -> show(s);
         case SqlDescribeObject d -> describe(d);
@@ -171,6 +173,92 @@ public final class StatementExecutor {
       throw at(positionOf(s.options(), e.option(), s.getParserPosition()), e.getMessage(), e);
     }
     return StatementResult.ok("Created source " + name);
+  }
+
+  private StatementResult createLookupTable(dev.laminar.sql.parser.ddl.SqlCreateLookupTable s) {
+    rejectReplace(s);
+    String name = s.name().getSimple();
+    if (s.ifNotExists() && engine.exists(name)) {
+      return StatementResult.ok("Lookup table " + name + " already exists");
+    }
+    List<Column> columns = new ArrayList<>();
+    for (SqlColumnDeclaration c : s.columnList()) {
+      if (c.proctime()) {
+        throw at(c.getParserPosition(), "a lookup table has no time column (AS PROCTIME() belongs to sources)", null);
+      }
+      DataType type;
+      try {
+        type = TypeMapping.toDataType(engine.planner().deriveType(c.type()), "column '" + c.name().getSimple() + "'");
+      } catch (SqlPlanningException e) {
+        throw at(c.getParserPosition(), e.getMessage(), e);
+      }
+      columns.add(new Column(c.name().getSimple(), type, c.nullable()));
+    }
+    Schema schema;
+    try {
+      schema = Schema.of(columns);
+    } catch (IllegalArgumentException e) {
+      throw at(s.getParserPosition(), e.getMessage(), e);
+    }
+    Map<String, String> options = new LinkedHashMap<>(s.optionMap());
+    String connector = connectorOption(options, s.options(), "lookup table", name, ConnectorKind.LOOKUP);
+    try {
+      engine.createLookupTable(name, schema, connector, options, LaminarSqlParser.unparse(s));
+    } catch (InvalidOptionException e) {
+      throw at(positionOf(s.options(), e.option(), s.getParserPosition()), e.getMessage(), e);
+    }
+    return StatementResult.ok("Created lookup table " + name);
+  }
+
+  /** {@code INSERT INTO lookup_table VALUES (...), ...}: literal rows into a memory lookup table. */
+  private StatementResult insert(org.apache.calcite.sql.SqlInsert insert) {
+    if (!(insert.getTargetTable() instanceof org.apache.calcite.sql.SqlIdentifier target)) {
+      throw at(insert.getParserPosition(), "INSERT INTO takes a lookup table name", null);
+    }
+    if (insert.getTargetColumnList() != null && insert.getTargetColumnList().size() > 0) {
+      throw at(insert.getTargetColumnList().getParserPosition(), "INSERT INTO a lookup table takes every column in order, without a column list",
+          null);
+    }
+    if (!(insert.getSource() instanceof org.apache.calcite.sql.SqlCall values) || values.getKind() != SqlKind.VALUES) {
+      throw at(insert.getSource().getParserPosition(), "INSERT INTO a lookup table takes VALUES (...), ... (literals)", null);
+    }
+    List<Row> rows = new ArrayList<>();
+    for (SqlNode rowNode : values.getOperandList()) {
+      List<SqlNode> cells = rowNode instanceof org.apache.calcite.sql.SqlCall row && row.getKind() == SqlKind.ROW ? row.getOperandList()
+          : List.of(rowNode);
+      Object[] v = new Object[cells.size()];
+      for (int i = 0; i < v.length; i++) {
+        v[i] = literal(cells.get(i));
+      }
+      rows.add(Row.of(v));
+    }
+    try {
+      int n = engine.insertInto(target.getSimple(), rows);
+      return StatementResult.ok("Inserted " + n + " row" + (n == 1 ? "" : "s") + " into " + target.getSimple());
+    } catch (IllegalArgumentException | SqlPlanningException e) {
+      throw at(insert.getParserPosition(), e.getMessage(), e);
+    }
+  }
+
+  /** The Java value of a literal cell of VALUES (numbers, strings, booleans, NULL, TIMESTAMP '...', and negated numbers). */
+  private static Object literal(SqlNode n) {
+    if (n instanceof org.apache.calcite.sql.SqlUnknownLiteral unknown) {
+      n = unknown.resolve(org.apache.calcite.sql.type.SqlTypeName.lookup(unknown.tag)); // TIMESTAMP '...' and friends
+    }
+    if (n instanceof org.apache.calcite.sql.SqlLiteral lit) {
+      return switch (lit.getTypeName()) {
+        case NULL -> null;
+        case BOOLEAN -> lit.booleanValue();
+        case DECIMAL, DOUBLE, INTEGER, BIGINT -> lit.getValueAs(java.math.BigDecimal.class);
+        case CHAR, VARCHAR -> lit.getValueAs(String.class);
+        case TIMESTAMP -> java.time.LocalDateTime.parse(lit.toValue().replace(' ', 'T'));
+        default -> throw at(n.getParserPosition(), "unsupported literal in VALUES: " + n, null);
+      };
+    }
+    if (n instanceof org.apache.calcite.sql.SqlCall c && c.getKind() == SqlKind.MINUS_PREFIX && literal(c.operand(0)) instanceof java.math.BigDecimal d) {
+      return d.negate();
+    }
+    throw at(n.getParserPosition(), "VALUES of a lookup table takes literals, not " + n, null);
   }
 
   /** Options the engine itself takes in a source's WITH clause (removed before the connector validates the rest). */
@@ -348,7 +436,7 @@ public final class StatementExecutor {
     CatalogObject.Kind kind = CatalogObject.Kind.valueOf(d.kind().name());
     List<String> dropped = engine.drop(kind, d.name().getSimple(), d.ifExists(), d.cascade());
     if (dropped.isEmpty()) {
-      return StatementResult.ok("No " + kind.name().toLowerCase(Locale.ROOT) + " named " + d.name().getSimple());
+      return StatementResult.ok("No " + kind.displayName() + " named " + d.name().getSimple());
     }
     return StatementResult.ok("Dropped " + String.join(", ", dropped));
   }
@@ -396,6 +484,8 @@ public final class StatementExecutor {
         case StreamObject st -> rows.add(Row.of(st.name, st.status(), st.metrics.lateRowsDropped().get(), String.join(", ", st.inputs()),
             st.metrics.lateRowsAccepted().get(), st.metrics.lateRowsRedirected().get()));
         case SinkObject sk -> rows.add(Row.of(sk.name, sk.connectorId, String.join(", ", sk.inputs), sk.status(), sk.runner.rowsHandled()));
+        case LookupTableObject lt -> rows.add(Row.of(lt.name, lt.connectorId, String.join(", ", lt.keyColumns()), lt.status(),
+            (long) lt.cacheRows, lt.onFailure.name().toLowerCase(Locale.ROOT)));
       }
     }
     if (kind == CatalogObject.Kind.VIEW) {
@@ -416,6 +506,9 @@ public final class StatementExecutor {
           .column("late_rows_accepted", DataType.BIGINT).column("late_rows_redirected", DataType.BIGINT).build();
       case SINK -> Schema.builder().column("name", DataType.VARCHAR).column("connector", DataType.VARCHAR)
           .column("reads", DataType.VARCHAR).column("status", DataType.VARCHAR).column("rows_written", DataType.BIGINT).build();
+      case LOOKUP_TABLE -> Schema.builder().column("name", DataType.VARCHAR).column("connector", DataType.VARCHAR)
+          .column("key", DataType.VARCHAR).column("status", DataType.VARCHAR).column("cache_rows", DataType.BIGINT)
+          .column("on_failure", DataType.VARCHAR).build();
     };
     return StatementResult.rows(schema, rows);
   }
@@ -442,7 +535,7 @@ public final class StatementExecutor {
     }
     CatalogObject o = engine.find(name);
     if (o == null || (d.kind() != null && !o.kind().name().equals(d.kind().name()))) {
-      throw at(d.name().getParserPosition(), "no " + (d.kind() == null ? "source, stream or sink" : d.kind().name().toLowerCase(Locale.ROOT))
+      throw at(d.name().getParserPosition(), "no " + (d.kind() == null ? "source, stream, sink or lookup table" : d.kind().displayName())
           + " named '" + name + "'", null);
     }
     List<Row> rows = new ArrayList<>();
@@ -461,6 +554,9 @@ public final class StatementExecutor {
           + s.metrics.lateRowsRedirected().get()));
       case SinkObject s -> rows.add(Row.of("(sink)", "connector " + s.connectorId + ", reads " + String.join(", ", s.inputs), null, s.status()
           + ", rows written " + s.runner.rowsHandled() + (s.failure() != null ? ", error: " + s.failure().getMessage() : "")));
+      case LookupTableObject l -> rows.add(Row.of("(lookup table)", "connector " + l.connectorId + ", key " + l.keyColumns(), null,
+          l.status() + ", cache " + l.cacheRows + " rows for " + l.cacheTtlMillis + " ms, " + l.maxRetries + " retries, on failure "
+              + l.onFailure.name().toLowerCase(Locale.ROOT)));
     }
     return StatementResult.rows(Schema.builder().column("column", DataType.VARCHAR).column("type", DataType.VARCHAR)
         .column("nullable", DataType.BOOLEAN).column("extra", DataType.VARCHAR).build(), rows);

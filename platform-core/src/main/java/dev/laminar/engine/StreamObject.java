@@ -59,7 +59,7 @@ final class StreamObject extends CatalogObject {
 
   @Override
   List<String> inputs() {
-    return sideOf != null ? List.of(sideOf) : query.plan().scans().stream().map(dev.laminar.sql.plan.ScanNode::streamName).distinct().toList();
+    return sideOf != null ? List.of(sideOf) : PlanMetrics.inputsOf(query.plan());
   }
 
   @Override

@@ -241,7 +241,7 @@ final class JoinPlanner {
    * correlate whose right side is {@code Filter(ON, with the left's columns as correlation variables)}
    * over {@code Snapshot(period)} over the versioned input.
    */
-  PlanNode correlate(org.apache.calcite.rel.logical.LogicalCorrelate correlate) {
+  PlanNode correlate(org.apache.calcite.rel.logical.LogicalCorrelate correlate, QueryPlanner.Table lookupTable) {
     RelNode r = correlate.getRight();
     RexNode on = null;
     if (r instanceof LogicalFilter f) {
@@ -254,6 +254,11 @@ final class JoinPlanner {
     }
     if (correlate.getJoinType() != JoinRelType.INNER && correlate.getJoinType() != JoinRelType.LEFT) {
       throw new SqlPlanningException("a temporal join is INNER or LEFT, not " + correlate.getJoinType());
+    }
+    if (lookupTable != null) {
+      PlanNode input = translate.apply(correlate.getLeft());
+      return lookup(input, lookupTable, on == null ? null : correlatedToJoined(on, input.schema().size()), correlate.getJoinType(),
+          correlate.getRowType());
     }
     PlanNode left = translate.apply(correlate.getLeft());
     PlanNode right = translate.apply(snapshot.getInput());
@@ -273,7 +278,19 @@ final class JoinPlanner {
     if (on == null) {
       throw new SqlPlanningException("a temporal join needs ON with equalities on the versioned table's key");
     }
-    RexNode condition = on.accept(new RexShuttle() {
+    RexNode condition = correlatedToJoined(on, leftWidth);
+    List<int[]> keys = equiKeys(condition, leftWidth, left, right, "a temporal join's");
+    if (keys.get(0).length == 0) {
+      throw new SqlPlanningException("a temporal join needs ON with equalities on the versioned table's key");
+    }
+    return new dev.laminar.sql.plan.AsofJoinNode(left, right, dev.laminar.runtime.join.AsofJoinOperator.Direction.BACKWARD, false,
+        Long.MAX_VALUE, correlate.getJoinType() == JoinRelType.LEFT, true, keys.get(0), keys.get(1),
+        TypeMapping.toSchema(correlate.getRowType()), left.rowtimeColumn());
+  }
+
+  /** A correlated condition over the right input as a condition over the joined row (left columns, then right). */
+  private static RexNode correlatedToJoined(RexNode on, int leftWidth) {
+    return on.accept(new RexShuttle() {
       @Override
       public RexNode visitInputRef(RexInputRef ref) {
         return new RexInputRef(ref.getIndex() + leftWidth, ref.getType());
@@ -287,13 +304,68 @@ final class JoinPlanner {
         return super.visitFieldAccess(access);
       }
     });
-    List<int[]> keys = equiKeys(condition, leftWidth, left, right, "a temporal join's");
-    if (keys.get(0).length == 0) {
-      throw new SqlPlanningException("a temporal join needs ON with equalities on the versioned table's key");
+  }
+
+  /** A lookup join of {@code leftRel} with {@code table}: ON must equate a column of the stream with each key column of the table. */
+  PlanNode lookup(RelNode leftRel, QueryPlanner.Table table, RexNode condition, JoinRelType type,
+      org.apache.calcite.rel.type.RelDataType rowType) {
+    return lookup(translate.apply(leftRel), table, condition, type, rowType);
+  }
+
+  private PlanNode lookup(PlanNode input, QueryPlanner.Table table, RexNode condition, JoinRelType type,
+      org.apache.calcite.rel.type.RelDataType rowType) {
+    if (type != JoinRelType.INNER && type != JoinRelType.LEFT) {
+      throw new SqlPlanningException("a lookup join is INNER or LEFT (the stream on the left), not " + type);
     }
-    return new dev.laminar.sql.plan.AsofJoinNode(left, right, dev.laminar.runtime.join.AsofJoinOperator.Direction.BACKWARD, false,
-        Long.MAX_VALUE, correlate.getJoinType() == JoinRelType.LEFT, true, keys.get(0), keys.get(1),
-        TypeMapping.toSchema(correlate.getRowType()), left.rowtimeColumn());
+    if (input.changelog()) {
+      throw new SqlPlanningException("a lookup join enriches an append-only stream, but '" + input.scan().streamName() + "' is a changelog");
+    }
+    int leftWidth = input.schema().size();
+    String example = "ON s.col = " + table.name() + "." + String.join(" AND ...", table.lookupKey());
+    if (condition == null) {
+      throw new SqlPlanningException("a lookup join with '" + table.name() + "' needs ON with its key columns " + table.lookupKey() + ": " + example);
+    }
+    int[] keyColumns = new int[table.lookupKey().size()];
+    java.util.Arrays.fill(keyColumns, -1);
+    for (RexNode c : RelOptUtil.conjunctions(condition)) {
+      if (c.getKind() == SqlKind.EQUALS && c instanceof RexCall eq && eq.getOperands().get(0) instanceof RexInputRef a
+          && eq.getOperands().get(1) instanceof RexInputRef b && (a.getIndex() < leftWidth) != (b.getIndex() < leftWidth)) {
+        RexInputRef l = a.getIndex() < leftWidth ? a : b;
+        RexInputRef r = a.getIndex() < leftWidth ? b : a;
+        String column = table.schema().column(r.getIndex() - leftWidth).name();
+        int k = indexOfIgnoreCase(table.lookupKey(), column);
+        if (k < 0) {
+          throw new SqlPlanningException("lookup table '" + table.name() + "' is looked up by " + table.lookupKey() + ", not by '" + column + "'");
+        }
+        dev.laminar.sdk.type.DataType lt = TypeMapping.toDataType(l.getType(), "key");
+        dev.laminar.sdk.type.DataType rt = TypeMapping.toDataType(r.getType(), "key");
+        if (lt.kind() != rt.kind()) {
+          throw new SqlPlanningException("lookup key " + column + " is " + rt + " but " + input.schema().column(l.getIndex()).name() + " is "
+              + lt + ": CAST it in a projection first");
+        }
+        keyColumns[k] = l.getIndex();
+      } else {
+        throw new SqlPlanningException("a lookup join's ON takes only equalities of stream columns with the key columns "
+            + table.lookupKey() + " of '" + table.name() + "'; filter the joined rows in WHERE instead");
+      }
+    }
+    for (int k = 0; k < keyColumns.length; k++) {
+      if (keyColumns[k] < 0) {
+        throw new SqlPlanningException("a lookup join with '" + table.name() + "' must give every key column " + table.lookupKey()
+            + "; '" + table.lookupKey().get(k) + "' is missing from ON");
+      }
+    }
+    return new dev.laminar.sql.plan.LookupJoinNode(input, table.name(), type == JoinRelType.LEFT, keyColumns, table.schema(),
+        TypeMapping.toSchema(rowType));
+  }
+
+  private static int indexOfIgnoreCase(List<String> names, String name) {
+    for (int i = 0; i < names.size(); i++) {
+      if (names.get(i).equalsIgnoreCase(name)) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   /** Left and right key columns of a conjunction of equalities between the two inputs. */

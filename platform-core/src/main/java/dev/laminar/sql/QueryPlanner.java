@@ -62,9 +62,18 @@ import org.apache.calcite.util.ImmutableBitSet;
  */
 public final class QueryPlanner {
   /** What the planner needs to know about a readable object. */
-  public record Table(String name, Schema schema, int rowtimeColumn, boolean changelog) {
+  public record Table(String name, Schema schema, int rowtimeColumn, boolean changelog, List<String> lookupKey) {
     public Table(String name, Schema schema, int rowtimeColumn) {
-      this(name, schema, rowtimeColumn, false);
+      this(name, schema, rowtimeColumn, false, null);
+    }
+
+    public Table(String name, Schema schema, int rowtimeColumn, boolean changelog) {
+      this(name, schema, rowtimeColumn, changelog, null);
+    }
+
+    /** A lookup table: read only through lookup joins, by the key columns {@code lookupKey}. */
+    public boolean isLookup() {
+      return lookupKey != null;
     }
   }
 
@@ -231,6 +240,10 @@ public final class QueryPlanner {
       String name = scan.getTable().getQualifiedName().getLast();
       Table t = tables.stream().filter(x -> x.name().equalsIgnoreCase(name)).findFirst()
           .orElseThrow(() -> new SqlPlanningException("no source or stream named '" + name + "'"));
+      if (t.isLookup()) {
+        throw new SqlPlanningException("'" + t.name() + "' is a lookup table: it can only be joined to a stream, e.g. JOIN " + t.name()
+            + " FOR SYSTEM_TIME AS OF s.proc_time AS l ON s.key = l." + t.lookupKey().get(0) + " (or a plain JOIN " + t.name() + " ON ...)");
+      }
       return new ScanNode(t.name(), t.schema(), t.rowtimeColumn(), t.changelog());
     }
     if (rel instanceof org.apache.calcite.rel.logical.LogicalAsofJoin asof) {
@@ -238,9 +251,16 @@ public final class QueryPlanner {
       return joins(tables, rexBuilder).asof(asof, extra != null ? extra : new JoinPlanner.AsofExtra(false, Long.MAX_VALUE));
     }
     if (rel instanceof org.apache.calcite.rel.logical.LogicalCorrelate correlate) {
-      return joins(tables, rexBuilder).correlate(correlate);
+      return joins(tables, rexBuilder).correlate(correlate, lookupTable(correlate.getRight(), tables));
     }
     if (rel instanceof org.apache.calcite.rel.logical.LogicalJoin join) {
+      Table lookup = lookupTable(join.getRight(), tables);
+      if (lookup != null) {
+        return joins(tables, rexBuilder).lookup(join.getLeft(), lookup, join.getCondition(), join.getJoinType(), join.getRowType());
+      }
+      if (lookupTable(join.getLeft(), tables) != null) {
+        throw new SqlPlanningException("a lookup table goes on the right of its join: FROM stream s JOIN lookup_table l ON ...");
+      }
       return joins(tables, rexBuilder).join(join);
     }
     if (rel instanceof LogicalFilter filter && org.apache.calcite.rex.RexUtil.SubQueryFinder.find(filter.getCondition()) != null) {
@@ -326,6 +346,23 @@ public final class QueryPlanner {
       identity[i] = new InputRefExpr(i, c.name(), c.type());
     }
     return identity;
+  }
+
+  /** The lookup table {@code rel} scans (possibly under a FOR SYSTEM_TIME AS OF snapshot and the ON filter), or null. */
+  private static Table lookupTable(RelNode rel, List<Table> tables) {
+    while (rel instanceof LogicalFilter || rel instanceof org.apache.calcite.rel.logical.LogicalSnapshot) {
+      rel = rel.getInput(0);
+    }
+    if (rel instanceof LogicalProject p && lookupTable(p.getInput(), tables) instanceof Table t) {
+      // Calcite casts the lookup side when ON compares columns of different types
+      throw new SqlPlanningException("the ON condition compares a key column of lookup table '" + t.name() + "' with a stream column "
+          + "of another type: CAST the stream's column to the key's type in a projection first");
+    }
+    if (rel instanceof LogicalTableScan scan) {
+      String name = scan.getTable().getQualifiedName().getLast();
+      return tables.stream().filter(t -> t.isLookup() && t.name().equalsIgnoreCase(name)).findFirst().orElse(null);
+    }
+    return null;
   }
 
   private JoinPlanner joins(List<Table> tables, RexBuilder rexBuilder) {

@@ -37,6 +37,25 @@ public final class PlanMetrics {
     this.lateOutput = output;
   }
 
+  private java.util.function.Consumer<RuntimeException> asyncFailure = e -> {
+    throw e;
+  };
+  private final Counter lookupFailedRows = new Counter();
+
+  /** Where operators that finish work asynchronously (lookup joins) report a failure of the pipeline. */
+  public void onAsyncFailure(java.util.function.Consumer<RuntimeException> handler) {
+    this.asyncFailure = handler;
+  }
+
+  public java.util.function.Consumer<RuntimeException> asyncFailure() {
+    return e -> asyncFailure.accept(e);
+  }
+
+  /** Rows whose lookup failed after every retry and were skipped or joined as unmatched. */
+  public Counter lookupFailedRows() {
+    return lookupFailedRows;
+  }
+
   private final java.util.List<java.util.function.LongSupplier> stateRows = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   /** Registers an operator's count of rows held in state (joins). */
@@ -54,6 +73,12 @@ public final class PlanMetrics {
       sum += s.getAsLong();
     }
     return sum;
+  }
+
+  /** Names of the objects a plan reads: its scans and lookup tables. */
+  public static java.util.List<String> inputsOf(PlanNode plan) {
+    return plan.nodes().stream().map(n -> n instanceof ScanNode s ? s.streamName() : n instanceof LookupJoinNode l ? l.table() : null)
+        .filter(java.util.Objects::nonNull).distinct().toList();
   }
 
   /** Rows that arrived after their window had closed (or, for a join, below their input's watermark) and were dropped. */

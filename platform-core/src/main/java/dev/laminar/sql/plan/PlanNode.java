@@ -8,7 +8,7 @@ import dev.laminar.sdk.type.Schema;
  * and instantiated into operator chains when a stream, sink or subscription is deployed.
  */
 public sealed interface PlanNode permits ScanNode, CalcNode, TumbleNode, WindowAggregateNode, PaneWindowAggregateNode,
-    SessionWindowAggregateNode, JoinNode {
+    SessionWindowAggregateNode, JoinNode, LookupJoinNode {
   Schema schema();
 
   /** Index of the column that carries each row's event time, or -1. */

@@ -312,4 +312,19 @@ class DdlParserTest {
     assertThatThrownBy(() -> LaminarSqlParser.parseStatement("CREATE STREAM s AS 1 + 2"))
         .isInstanceOf(SqlParseException.class);
   }
+
+  @org.junit.jupiter.api.Test
+  void lookupTableStatementsParseAndRoundTrip() throws Exception {
+    assertRoundTrip("CREATE LOOKUP TABLE rates (cur VARCHAR NOT NULL, rate DOUBLE) WITH ('connector' = 'memory', 'lookup.key' = 'cur')");
+    assertRoundTrip("CREATE OR REPLACE LOOKUP TABLE IF NOT EXISTS s.rates (cur VARCHAR)");
+    var create = (dev.laminar.sql.parser.ddl.SqlCreateLookupTable) LaminarSqlParser.parseStatement(
+        "CREATE LOOKUP TABLE rates (cur STRING, rate DOUBLE) WITH ('connector' = 'memory')");
+    org.assertj.core.api.Assertions.assertThat(create.columnList()).hasSize(2);
+    org.assertj.core.api.Assertions.assertThat(create.optionMap()).containsEntry("connector", "memory");
+    var drop = (dev.laminar.sql.parser.ddl.SqlDropObject) LaminarSqlParser.parseStatement("DROP LOOKUP TABLE IF EXISTS rates");
+    org.assertj.core.api.Assertions.assertThat(drop.kind()).isEqualTo(dev.laminar.sql.parser.ddl.ObjectKind.LOOKUP_TABLE);
+    var show = (dev.laminar.sql.parser.ddl.SqlShowObjects) LaminarSqlParser.parseStatement("SHOW LOOKUP TABLES");
+    org.assertj.core.api.Assertions.assertThat(show.kind()).isEqualTo(dev.laminar.sql.parser.ddl.ObjectKind.LOOKUP_TABLE);
+    org.assertj.core.api.Assertions.assertThat(LaminarSqlParser.unparse(show)).isEqualTo("SHOW LOOKUP TABLES");
+  }
 }

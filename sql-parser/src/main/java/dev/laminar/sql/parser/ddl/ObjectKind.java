@@ -14,20 +14,22 @@ public enum ObjectKind {
   /** A materialized view (CREATE MATERIALIZED VIEW, DROP [MATERIALIZED] VIEW, SHOW VIEWS). */
   VIEW,
   /** Only in SHOW PLUGINS. */
-  PLUGIN;
+  PLUGIN,
+  /** A table queried by key in lookup joins (CREATE LOOKUP TABLE, SHOW LOOKUP TABLES). */
+  LOOKUP_TABLE;
 
-  /** The singular keyword, e.g. {@code SOURCE}. */
+  /** The singular keyword, e.g. {@code SOURCE} or {@code LOOKUP TABLE}. */
   public String keyword() {
-    return name();
+    return name().replace('_', ' ');
   }
 
   /** The plural keyword used by SHOW, e.g. {@code SOURCES}. */
   public String pluralKeyword() {
-    return name() + "S";
+    return keyword() + "S";
   }
 
   /** Lower-case singular name for messages, e.g. {@code source}. */
   public String displayName() {
-    return name().toLowerCase(Locale.ROOT);
+    return keyword().toLowerCase(Locale.ROOT);
   }
 }
