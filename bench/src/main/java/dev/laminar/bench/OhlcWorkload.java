@@ -48,6 +48,11 @@ final class OhlcWorkload {
 
   private OhlcWorkload() {}
 
+  /** The name of symbol {@code s} (0 to {@link #SYMBOLS} − 1). */
+  static String symbol(int s) {
+    return SYMBOL_NAMES[s];
+  }
+
   static long eventTime(long i) {
     return BASE_MILLIS + i / EVENTS_PER_MILLI;
   }
