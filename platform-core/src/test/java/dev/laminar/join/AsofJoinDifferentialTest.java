@@ -15,13 +15,17 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * ASOF joins, differentially: backward, forward, strict, nearest, with and without tolerance, INNER and
- * LEFT, over random out-of-order streams with late rows, NULL keys and duplicate times, against a
+ * LEFT, and temporal joins (FOR SYSTEM_TIME AS OF, an append-only versioned stream), over random out-of-order streams with late rows, NULL keys and duplicate times, against a
  * batch evaluation that picks each left row's match from the whole (on-time) right input.
  */
 class AsofJoinDifferentialTest {
   /** direction: B, F or N; strict; tolerance in ms or -1; LEFT or INNER. */
   record Case(String name, String match, char direction, boolean strict, long tolerance, boolean left) {
     String sql() {
+      if (match.equals("TEMPORAL")) {
+        return "SELECT l.k, l.v, r.v AS rv, l.ts, r.ts AS rts FROM l " + (left ? "LEFT " : "") + "JOIN r FOR SYSTEM_TIME AS OF l.ts AS r "
+            + "ON l.k = r.k";
+      }
       return "SELECT l.k, l.v, r.v AS rv, l.ts, r.ts AS rts FROM l " + (left ? "LEFT " : "") + "ASOF JOIN r MATCH_CONDITION(" + match
           + ") ON l.k = r.k";
     }
@@ -42,6 +46,8 @@ class AsofJoinDifferentialTest {
         new Case("forward left with tolerance", "l.ts <= r.ts AND r.ts - l.ts <= INTERVAL '0.3' SECOND", 'F', false, 300, true),
         new Case("forward strict", "l.ts < r.ts", 'F', true, -1, true),
         new Case("nearest", "NEAREST(l.ts, r.ts)", 'N', false, -1, true),
+        new Case("temporal join (the version in force)", "TEMPORAL", 'B', false, -1, false),
+        new Case("temporal left join", "TEMPORAL", 'B', false, -1, true),
         new Case("nearest with tolerance", "NEAREST(l.ts, r.ts) AND l.ts - r.ts < INTERVAL '0.1' SECOND", 'N', false, 99, true));
   }
 

@@ -93,6 +93,17 @@ class JoinTest {
   }
 
   @Test
+  void aMaterializedViewOverAJoinAnswersPointQueries() {
+    db.execute("CREATE MATERIALIZED VIEW pairs AS SELECT l.k, l.v, r.v AS rv FROM l JOIN r ON l.k = r.k "
+        + "AND l.ts BETWEEN r.ts AND r.ts + INTERVAL '1' SECOND");
+    Subscription feed = db.subscribe("pairs");
+    CompletableFuture<List<Row>> streamed = CompletableFuture.supplyAsync(() -> JoinTestSupport.drain(feed));
+    JoinTestSupport.write(db, List.of(In.r("a", 1, 0), In.l("a", 10, 500), In.l("b", 11, 600), In.r("b", 2, 700), In.l("a", 12, 900)));
+    assertThat(streamed.join()).hasSize(2);
+    assertThat(JoinTestSupport.sortedStrings(db.execute("SELECT k, v, rv FROM pairs WHERE v > 10").rows())).containsExactly("[a, 12, 1]");
+  }
+
+  @Test
   void explainShowsEachJoin() {
     String plan = db.execute("EXPLAIN SELECT * FROM l LEFT ASOF JOIN r MATCH_CONDITION(NEAREST(l.ts, r.ts) AND l.ts - r.ts <= INTERVAL '2' SECOND) "
         + "ON l.k = r.k").rows().toString();
