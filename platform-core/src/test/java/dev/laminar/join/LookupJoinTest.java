@@ -198,6 +198,28 @@ class LookupJoinTest {
   }
 
   @ParameterizedTest
+  @ValueSource(strings = {"60 s", "0 ms"})
+  void aCachedKeyIsLookedUpAgainOnlyAfterItsTtl(String ttl) {
+    TestLookupFactory factory = new TestLookupFactory();
+    try (Laminar db = open(factory)) {
+      db.execute("CREATE LOOKUP TABLE t (k VARCHAR, n BIGINT) WITH ('connector' = 'test-lookup', 'lookup.cache.ttl' = '" + ttl + "')");
+      Subscription sub = db.subscribe("SELECT l.v, t.n FROM l JOIN t ON l.k = t.k");
+      try (var l = db.writer("l")) {
+        for (int i = 0; i < 2; i++) {
+          l.beginRow();
+          l.setString(0, "key");
+          l.setLong(1, i);
+          l.setTimestampMillis(2, JoinTestSupport.T0 + i);
+          l.endRow();
+          l.flush();
+          assertThat(sub.poll(Duration.ofSeconds(30))).extracting(Row::toString).containsExactly("[" + i + ", 3]"); // answered and cached
+        }
+      }
+      assertThat(factory.keysAsked.get()).isEqualTo(ttl.equals("0 ms") ? 2 : 1);
+    }
+  }
+
+  @ParameterizedTest
   @ValueSource(strings = {"fail", "skip", "null"})
   void aLookupThatKeepsFailingFollowsThePolicy(String policy) {
     TestLookupFactory factory = new TestLookupFactory();
