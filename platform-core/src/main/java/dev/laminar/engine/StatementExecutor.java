@@ -551,7 +551,8 @@ public final class StatementExecutor {
       case SourceObject s -> rows.add(Row.of("(source)", "connector " + s.connectorId, null, s.status() + ", rows read " + s.rowsRead()));
       case StreamObject s -> rows.add(Row.of("(stream)", "reads " + String.join(", ", s.inputs()), null, s.status() + ", late rows dropped "
           + s.metrics.lateRowsDropped().get() + ", accepted " + s.metrics.lateRowsAccepted().get() + ", redirected "
-          + s.metrics.lateRowsRedirected().get()));
+          + s.metrics.lateRowsRedirected().get() + ", join state rows " + s.metrics.stateRows() + ", lookup rows failed "
+          + s.metrics.lookupFailedRows().get()));
       case SinkObject s -> rows.add(Row.of("(sink)", "connector " + s.connectorId + ", reads " + String.join(", ", s.inputs), null, s.status()
           + ", rows written " + s.runner.rowsHandled() + (s.failure() != null ? ", error: " + s.failure().getMessage() : "")));
       case LookupTableObject l -> rows.add(Row.of("(lookup table)", "connector " + l.connectorId + ", key " + l.keyColumns(), null,
