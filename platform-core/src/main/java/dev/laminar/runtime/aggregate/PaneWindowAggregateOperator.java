@@ -35,11 +35,11 @@ public final class PaneWindowAggregateOperator implements Operator, dev.laminar.
   private final long pane;
   private final long size;
   private final WindowGroupKeys keys;
-  private final AggregateSpec[] aggregates;
+  private final GroupAccumulatorFactory aggregates;
   private final BatchEmitter emitter;
   private final Counter lateRowsDropped;
   /** Pane start → groups of that pane. */
-  private final TreeMap<Long, Map<GroupKey, Accumulator[]>> panes = new TreeMap<>();
+  private final TreeMap<Long, Map<GroupKey, GroupAccumulator>> panes = new TreeMap<>();
   /** Ends of windows that have data and have not been emitted. */
   private final TreeSet<Long> pendingEnds = new TreeSet<>();
   private long watermark = ColumnarBatch.NO_TIME;
@@ -58,7 +58,7 @@ public final class PaneWindowAggregateOperator implements Operator, dev.laminar.
    * @param keySources and {@code keyColumns} as for {@link TumblingWindowAggregateOperator}
    */
   public PaneWindowAggregateOperator(Shape shape, long pane, long size, KeySource[] keySources, int[] keyColumns,
-      Schema inputSchema, AggregateSpec[] aggregates, Schema outputSchema, int batchCapacity, Operator downstream,
+      Schema inputSchema, GroupAccumulatorFactory aggregates, Schema outputSchema, int batchCapacity, Operator downstream,
       Counter lateRowsDropped) {
     if (shape == Shape.SESSION) {
       throw new IllegalArgumentException("SESSION windows are aggregated by SessionWindowAggregateOperator");
@@ -71,7 +71,7 @@ public final class PaneWindowAggregateOperator implements Operator, dev.laminar.
     this.pane = pane;
     this.size = size;
     this.keys = new WindowGroupKeys(keySources, keyColumns, inputSchema);
-    this.aggregates = aggregates.clone();
+    this.aggregates = aggregates;
     this.emitter = new BatchEmitter(outputSchema, batchCapacity, downstream);
     this.lateRowsDropped = lateRowsDropped;
   }
@@ -110,7 +110,7 @@ public final class PaneWindowAggregateOperator implements Operator, dev.laminar.
   /** Every key of the window ending at {@code end}, as changes against what was emitted for it. */
   private void emitWindow(long end) {
     java.util.Set<GroupKey> keys = new java.util.LinkedHashSet<>();
-    for (Map<GroupKey, Accumulator[]> groups : panes.subMap(windowStart(end), true, end, false).values()) {
+    for (Map<GroupKey, GroupAccumulator> groups : panes.subMap(windowStart(end), true, end, false).values()) {
       keys.addAll(groups.keySet());
     }
     for (GroupKey key : keys) {
@@ -168,7 +168,7 @@ public final class PaneWindowAggregateOperator implements Operator, dev.laminar.
       if (allowedLateness > 0 && paneStart + pane <= watermark) {
         lateAccepted.increment(); // its first window has fired: the row corrects it
       }
-      Map<GroupKey, Accumulator[]> groups = panes.get(paneStart);
+      Map<GroupKey, GroupAccumulator> groups = panes.get(paneStart);
       if (groups == null) {
         groups = new LinkedHashMap<>();
         panes.put(paneStart, groups);
@@ -179,15 +179,13 @@ public final class PaneWindowAggregateOperator implements Operator, dev.laminar.
         }
       }
       GroupKey key = keys.probe(in, r);
-      Accumulator[] accs = groups.get(key);
+      GroupAccumulator accs = groups.get(key);
       if (accs == null) {
         accs = newAccumulators();
         key = key.copy();
         groups.put(key, accs);
       }
-      for (Accumulator acc : accs) {
-        acc.add(in, r);
-      }
+      accs.add(in, r);
       if (eager() || allowedLateness > 0) {
         emitChanges(paneStart, key, wm);
       }
@@ -198,12 +196,8 @@ public final class PaneWindowAggregateOperator implements Operator, dev.laminar.
     }
   }
 
-  private Accumulator[] newAccumulators() {
-    Accumulator[] accs = new Accumulator[aggregates.length];
-    for (int a = 0; a < accs.length; a++) {
-      accs[a] = aggregates[a].create();
-    }
-    return accs;
+  private GroupAccumulator newAccumulators() {
+    return aggregates.create();
   }
 
   /** Moves the watermark: emits every pending window whose end it reached, then drops unneeded panes. */
@@ -225,17 +219,13 @@ public final class PaneWindowAggregateOperator implements Operator, dev.laminar.
 
   private void emit(long end, long wm) {
     long start = windowStart(end);
-    Map<GroupKey, Accumulator[]> merged = new LinkedHashMap<>();
-    for (Map<GroupKey, Accumulator[]> groups : panes.subMap(start, true, end, false).values()) {
-      for (Map.Entry<GroupKey, Accumulator[]> e : groups.entrySet()) {
-        Accumulator[] target = merged.computeIfAbsent(e.getKey(), k -> newAccumulators());
-        Accumulator[] source = e.getValue();
-        for (int a = 0; a < target.length; a++) {
-          target[a].merge(source[a]);
-        }
+    Map<GroupKey, GroupAccumulator> merged = new LinkedHashMap<>();
+    for (Map<GroupKey, GroupAccumulator> groups : panes.subMap(start, true, end, false).values()) {
+      for (Map.Entry<GroupKey, GroupAccumulator> e : groups.entrySet()) {
+        merged.computeIfAbsent(e.getKey(), k -> newAccumulators()).merge(e.getValue());
       }
     }
-    for (Map.Entry<GroupKey, Accumulator[]> e : merged.entrySet()) {
+    for (Map.Entry<GroupKey, GroupAccumulator> e : merged.entrySet()) {
       int o = emitter.openRow(RowKind.INSERT, end - 1, end - 1);
       ColumnarBatch out = emitter.batch();
       keys.writeRow(out, o, start, end, e.getKey(), e.getValue());
@@ -266,13 +256,11 @@ public final class PaneWindowAggregateOperator implements Operator, dev.laminar.
   /** Emits the merged result of {@code key} in the window ending at {@code end} if it changed (+I, -U/+U or +U). */
   private void emitChange(long end, GroupKey key, long wm) {
     long start = windowStart(end);
-    Accumulator[] merged = newAccumulators();
-    for (Map<GroupKey, Accumulator[]> groups : panes.subMap(start, true, end, false).values()) {
-      Accumulator[] part = groups.get(key);
+    GroupAccumulator merged = newAccumulators();
+    for (Map<GroupKey, GroupAccumulator> groups : panes.subMap(start, true, end, false).values()) {
+      GroupAccumulator part = groups.get(key);
       if (part != null) {
-        for (int a = 0; a < merged.length; a++) {
-          merged[a].merge(part[a]);
-        }
+        merged.merge(part);
       }
     }
     int o = emitter.openRow(RowKind.INSERT, end - 1, wm);

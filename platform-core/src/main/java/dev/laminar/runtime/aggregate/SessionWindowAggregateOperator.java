@@ -23,7 +23,7 @@ import java.util.TreeSet;
 public final class SessionWindowAggregateOperator implements Operator, dev.laminar.runtime.Timer {
   private final long gap;
   private final WindowGroupKeys keys;
-  private final AggregateSpec[] aggregates;
+  private final GroupAccumulatorFactory aggregates;
   private final BatchEmitter emitter;
   private final Counter lateRowsDropped;
   private final Map<GroupKey, List<Session>> sessionsByKey = new HashMap<>();
@@ -38,7 +38,7 @@ public final class SessionWindowAggregateOperator implements Operator, dev.lamin
     final GroupKey key;
     long start;
     long end;
-    final Accumulator[] accs;
+    final GroupAccumulator accs;
     /** The row last emitted for this session (ON UPDATE / CHANGES), or null. */
     Object[] emitted;
 
@@ -46,21 +46,18 @@ public final class SessionWindowAggregateOperator implements Operator, dev.lamin
       this.key = key;
       this.start = start;
       this.end = end;
-      this.accs = new Accumulator[aggregates.length];
-      for (int a = 0; a < accs.length; a++) {
-        accs[a] = aggregates[a].create();
-      }
+      this.accs = aggregates.create();
     }
   }
 
   public SessionWindowAggregateOperator(long gap, KeySource[] keySources, int[] keyColumns, Schema inputSchema,
-      AggregateSpec[] aggregates, Schema outputSchema, int batchCapacity, Operator downstream, Counter lateRowsDropped) {
+      GroupAccumulatorFactory aggregates, Schema outputSchema, int batchCapacity, Operator downstream, Counter lateRowsDropped) {
     if (gap <= 0) {
       throw new IllegalArgumentException("SESSION gap must be positive, was " + gap + " ms");
     }
     this.gap = gap;
     this.keys = new WindowGroupKeys(keySources, keyColumns, inputSchema);
-    this.aggregates = aggregates.clone();
+    this.aggregates = aggregates;
     this.emitter = new BatchEmitter(outputSchema, batchCapacity, downstream);
     this.lateRowsDropped = lateRowsDropped;
   }
@@ -168,16 +165,12 @@ public final class SessionWindowAggregateOperator implements Operator, dev.lamin
           if (retracts()) {
             retract(other, in.watermark(r));
           }
-          for (int a = 0; a < target.accs.length; a++) {
-            target.accs[a].merge(other.accs[a]);
-          }
+          target.accs.merge(other.accs);
         }
         target.start = start;
         target.end = end;
       }
-      for (Accumulator acc : target.accs) {
-        acc.add(in, r);
-      }
+      target.accs.add(in, r);
       byEnd.add(target);
       if (eager()) {
         emitChange(target, in.watermark(r));

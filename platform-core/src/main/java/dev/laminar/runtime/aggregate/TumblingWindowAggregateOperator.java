@@ -41,7 +41,7 @@ public final class TumblingWindowAggregateOperator implements Operator, dev.lami
   private final long size;
   private final int windowStartColumn;
   private final WindowGroupKeys keys;
-  private final AggregateSpec[] aggregates;
+  private final GroupAccumulatorFactory aggregates;
   private final BatchEmitter emitter;
   private final Counter lateRowsDropped;
   private final Emit emit;
@@ -59,7 +59,7 @@ public final class TumblingWindowAggregateOperator implements Operator, dev.lami
     final long start;
     /** Whether the watermark has passed the window's end (its ON WINDOW CLOSE result is out). */
     boolean fired;
-    final Map<GroupKey, Accumulator[]> groups = new LinkedHashMap<>();
+    final Map<GroupKey, GroupAccumulator> groups = new LinkedHashMap<>();
     /** Per group, the result last emitted (ON_UPDATE / CHANGES only). */
     final Map<GroupKey, Object[]> emitted = new java.util.HashMap<>();
 
@@ -73,7 +73,7 @@ public final class TumblingWindowAggregateOperator implements Operator, dev.lami
    * @param keyColumns for each grouping output column of source COLUMN, the input column (others ignored)
    */
   public TumblingWindowAggregateOperator(long size, int windowStartColumn, KeySource[] keySources, int[] keyColumns,
-      Schema inputSchema, AggregateSpec[] aggregates, Schema outputSchema, int batchCapacity, Operator downstream,
+      Schema inputSchema, GroupAccumulatorFactory aggregates, Schema outputSchema, int batchCapacity, Operator downstream,
       Counter lateRowsDropped) {
     this(size, windowStartColumn, keySources, keyColumns, inputSchema, aggregates, outputSchema, batchCapacity, downstream,
         lateRowsDropped, Emit.ON_WINDOW_CLOSE);
@@ -81,13 +81,13 @@ public final class TumblingWindowAggregateOperator implements Operator, dev.lami
 
   /** With an emit mode other than the default ON_WINDOW_CLOSE. */
   public TumblingWindowAggregateOperator(long size, int windowStartColumn, KeySource[] keySources, int[] keyColumns,
-      Schema inputSchema, AggregateSpec[] aggregates, Schema outputSchema, int batchCapacity, Operator downstream,
+      Schema inputSchema, GroupAccumulatorFactory aggregates, Schema outputSchema, int batchCapacity, Operator downstream,
       Counter lateRowsDropped, Emit emit) {
     this.emit = emit;
     this.size = size;
     this.windowStartColumn = windowStartColumn;
     this.keys = new WindowGroupKeys(keySources, keyColumns, inputSchema);
-    this.aggregates = aggregates.clone();
+    this.aggregates = aggregates;
     this.emitter = new BatchEmitter(outputSchema, batchCapacity, downstream);
     this.lateRowsDropped = lateRowsDropped;
   }
@@ -129,7 +129,7 @@ public final class TumblingWindowAggregateOperator implements Operator, dev.lami
   }
 
   private void emitPending(Window w) {
-    for (Map.Entry<GroupKey, Accumulator[]> e : w.groups.entrySet()) {
+    for (Map.Entry<GroupKey, GroupAccumulator> e : w.groups.entrySet()) {
       emitChange(w, e.getKey(), e.getValue(), watermark);
     }
   }
@@ -161,18 +161,13 @@ public final class TumblingWindowAggregateOperator implements Operator, dev.lami
         w.fired = true; // a window first seen after its end: its rows go out as changes
       }
       GroupKey key = keys.probe(in, r);
-      Accumulator[] accs = w.groups.get(key);
+      GroupAccumulator accs = w.groups.get(key);
       if (accs == null) {
-        accs = new Accumulator[aggregates.length];
-        for (int a = 0; a < accs.length; a++) {
-          accs[a] = aggregates[a].create();
-        }
+        accs = aggregates.create();
         key = key.copy();
         w.groups.put(key, accs);
       }
-      for (Accumulator acc : accs) {
-        acc.add(in, r);
-      }
+      accs.add(in, r);
       if (emit == Emit.ON_UPDATE || emit == Emit.CHANGES || w.fired) {
         emitChange(w, key, accs, in.watermark(r));
       }
@@ -223,7 +218,7 @@ public final class TumblingWindowAggregateOperator implements Operator, dev.lami
   }
 
   /** Emits a group's new result as +I / +U (and the old one as -U for CHANGES), unless it did not change. */
-  private void emitChange(Window w, GroupKey storedKey, Accumulator[] accs, long wm) {
+  private void emitChange(Window w, GroupKey storedKey, GroupAccumulator accs, long wm) {
     long end = w.start + size;
     int o = emitter.openRow(RowKind.INSERT, end - 1, wm);
     keys.writeRow(emitter.batch(), o, w.start, end, storedKey, accs);
@@ -232,7 +227,7 @@ public final class TumblingWindowAggregateOperator implements Operator, dev.lami
 
   private void emit(Window w, long wm) {
     long end = w.start + size;
-    for (Map.Entry<GroupKey, Accumulator[]> e : w.groups.entrySet()) {
+    for (Map.Entry<GroupKey, GroupAccumulator> e : w.groups.entrySet()) {
       int o = emitter.openRow(RowKind.INSERT, end - 1, end - 1);
       ColumnarBatch out = emitter.batch();
       keys.writeRow(out, o, w.start, end, e.getKey(), e.getValue());

@@ -2,6 +2,7 @@ package dev.laminar.sql.plan;
 
 import dev.laminar.runtime.Operator;
 import dev.laminar.runtime.aggregate.AggregateSpec;
+import dev.laminar.runtime.codegen.AggregateCompiler;
 import dev.laminar.runtime.aggregate.SessionWindowAggregateOperator;
 import dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.KeySource;
 import dev.laminar.sdk.type.Schema;
@@ -43,8 +44,8 @@ public record SessionWindowAggregateNode(PlanNode input, long gapMillis, KeySour
 
   @Override
   public Operator instantiate(Operator downstream, int batchCapacity, PlanMetrics metrics) {
-    SessionWindowAggregateOperator op = new SessionWindowAggregateOperator(gapMillis, keySources, keyColumns, input.schema(), aggregates,
-        schema, batchCapacity, downstream, metrics.lateRowsDropped());
+    SessionWindowAggregateOperator op = new SessionWindowAggregateOperator(gapMillis, keySources, keyColumns, input.schema(),
+        AggregateCompiler.create(aggregates), schema, batchCapacity, downstream, metrics.lateRowsDropped());
     op.emit(emit);
     if (emit == dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.Emit.EVERY) {
       op.emitEvery(everyMillis);
@@ -56,6 +57,6 @@ public record SessionWindowAggregateNode(PlanNode input, long gapMillis, KeySour
   @Override
   public String describe() {
     return "SessionWindowAggregate(gap=" + gapMillis + " ms, keys=" + Arrays.toString(keySources) + ", aggregates="
-        + Arrays.toString(aggregates) + ", emit=" + emit.name().replace('_', ' ') + ")";
+        + Arrays.toString(aggregates) + ", update=" + AggregateCompiler.describe(aggregates) + ", emit=" + emit.name().replace('_', ' ') + ")";
   }
 }

@@ -3,6 +3,7 @@ package dev.laminar.runtime.codegen;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.laminar.TestProperties;
 import dev.laminar.runtime.ColumnarBatch;
 import dev.laminar.runtime.Operator;
 import dev.laminar.runtime.expr.ArithmeticExpr;
@@ -189,19 +190,9 @@ class CompiledCalcDifferentialTest {
 
   @Test
   void switchForcesInterpreter() {
-    String before = System.getProperty(CalcCompiler.ENABLED_PROPERTY);
-    try {
-      System.setProperty(CalcCompiler.ENABLED_PROPERTY, "false");
-      assertThat(CalcCompiler.create(null, new Expr[] {A}).isCompiled()).isFalse();
-      System.clearProperty(CalcCompiler.ENABLED_PROPERTY);
-      assertThat(CalcCompiler.create(null, new Expr[] {A}).isCompiled()).isTrue();
-    } finally {
-      if (before == null) {
-        System.clearProperty(CalcCompiler.ENABLED_PROPERTY);
-      } else {
-        System.setProperty(CalcCompiler.ENABLED_PROPERTY, before);
-      }
-    }
+    TestProperties.with(CalcCompiler.ENABLED_PROPERTY, "false",
+        () -> assertThat(CalcCompiler.create(null, new Expr[] {A}).isCompiled()).isFalse());
+    TestProperties.with(CalcCompiler.ENABLED_PROPERTY, null, () -> assertThat(CalcCompiler.create(null, new Expr[] {A}).isCompiled()).isTrue());
   }
 
   @Test
