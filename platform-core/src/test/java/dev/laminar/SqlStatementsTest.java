@@ -142,8 +142,8 @@ class SqlStatementsTest {
   void unsupportedEmitModesAreRejectedWithTheirName() {
     db.execute(TRADES);
     assertThatThrownBy(() -> db.execute(BARS.replace("TUMBLE(TABLE trades, DESCRIPTOR(ts), INTERVAL '1' SECOND)",
-        "SESSION(TABLE trades, DESCRIPTOR(ts), DESCRIPTOR(symbol), INTERVAL '1' SECOND)") + " ALLOW LATENESS INTERVAL '1' SECOND"))
-        .isInstanceOf(LaminarException.class).hasMessageContaining("SESSION takes the EMIT modes but not ALLOW LATENESS");
+        "SESSION(TABLE trades, DESCRIPTOR(ts), DESCRIPTOR(symbol), INTERVAL '1' SECOND)") + " EMIT FINAL ALLOW LATENESS INTERVAL '1' SECOND"))
+        .isInstanceOf(LaminarException.class).hasMessageContaining("EMIT FINAL with ALLOW LATENESS");
   }
 
   @Test

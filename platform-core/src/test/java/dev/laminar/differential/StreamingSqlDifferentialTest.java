@@ -101,6 +101,7 @@ class StreamingSqlDifferentialTest {
       case ORDERED, SEQUENCE -> RowComparison.inOrder(expected.rows(), actual.rows());
       case MULTISET -> RowComparison.asMultisets(expected.rows(), actual.rows());
       case CHANGELOG -> RowComparison.asChangelogs(expected.rows(), actual.rows(), query.upsertKey());
+      case RETRACTIONS -> RowComparison.asRetractions(expected.rows(), actual.rows(), query.upsertKey());
     };
     if (rows != null) {
       return rows;

@@ -37,7 +37,7 @@ public final class PaneWindowAggregateOperator implements Operator, dev.laminar.
   private final WindowGroupKeys keys;
   private final GroupAccumulatorFactory aggregates;
   private final BatchEmitter emitter;
-  private final Counter lateRowsDropped;
+  private final LateRows late;
   /** Pane start → groups of that pane. */
   private final TreeMap<Long, Map<GroupKey, GroupAccumulator>> panes = new TreeMap<>();
   /** Ends of windows that have data and have not been emitted. */
@@ -46,12 +46,8 @@ public final class PaneWindowAggregateOperator implements Operator, dev.laminar.
   private TumblingWindowAggregateOperator.Emit emit = TumblingWindowAggregateOperator.Emit.ON_WINDOW_CLOSE;
   /** ON UPDATE / CHANGES: per open window end, the row last emitted per key. */
   private final Map<Long, Map<GroupKey, Object[]>> emitted = new java.util.HashMap<>();
-  private long allowedLateness;
   private long everyMillis;
   private long lastEveryMillis;
-  private BatchEmitter lateEmitter;
-  private Counter lateAccepted = new Counter();
-  private Counter lateRedirected = new Counter();
 
   /**
    * @param pane slide (HOP) or step (CUMULATE); must divide {@code size}
@@ -73,7 +69,7 @@ public final class PaneWindowAggregateOperator implements Operator, dev.laminar.
     this.keys = new WindowGroupKeys(keySources, keyColumns, inputSchema);
     this.aggregates = aggregates;
     this.emitter = new BatchEmitter(outputSchema, batchCapacity, downstream);
-    this.lateRowsDropped = lateRowsDropped;
+    this.late = new LateRows(lateRowsDropped);
   }
 
   /**
@@ -126,10 +122,7 @@ public final class PaneWindowAggregateOperator implements Operator, dev.laminar.
    */
   public void allowLateness(long millis, Operator lateOutput, Schema inputSchema, int batchCapacity, Counter accepted,
       Counter redirected) {
-    this.allowedLateness = millis;
-    this.lateEmitter = lateOutput == null ? null : new BatchEmitter(inputSchema, batchCapacity, lateOutput);
-    this.lateAccepted = accepted;
-    this.lateRedirected = redirected;
+    late.configure(millis, lateOutput, inputSchema, batchCapacity, accepted, redirected);
   }
 
   private boolean eager() {
@@ -156,17 +149,12 @@ public final class PaneWindowAggregateOperator implements Operator, dev.laminar.
       }
       long t = in.rowtime(r);
       long paneStart = Math.floorDiv(t, pane) * pane;
-      if (lastEnd(paneStart) + allowedLateness <= watermark) {
-        if (lateEmitter != null) {
-          lateEmitter.copyRow(in, r);
-          lateRedirected.increment();
-        } else {
-          lateRowsDropped.increment();
-        }
+      if (lastEnd(paneStart) + late.lateness() <= watermark) {
+        late.reject(in, r);
         continue;
       }
-      if (allowedLateness > 0 && paneStart + pane <= watermark) {
-        lateAccepted.increment(); // its first window has fired: the row corrects it
+      if (late.lateness() > 0 && paneStart + pane <= watermark) {
+        late.accept(); // its first window has fired: the row corrects it
       }
       Map<GroupKey, GroupAccumulator> groups = panes.get(paneStart);
       if (groups == null) {
@@ -186,14 +174,12 @@ public final class PaneWindowAggregateOperator implements Operator, dev.laminar.
         groups.put(key, accs);
       }
       accs.add(in, r);
-      if (eager() || allowedLateness > 0) {
+      if (eager() || late.lateness() > 0) {
         emitChanges(paneStart, key, wm);
       }
     }
     emitter.flush();
-    if (lateEmitter != null) {
-      lateEmitter.flush();
-    }
+    late.flush();
   }
 
   private GroupAccumulator newAccumulators() {
@@ -211,8 +197,8 @@ public final class PaneWindowAggregateOperator implements Operator, dev.laminar.
         emit(end, wm);
       }
     }
-    emitted.keySet().removeIf(end -> end + allowedLateness <= wm); // those windows change no more
-    while (!panes.isEmpty() && lastEnd(panes.firstKey()) + allowedLateness <= wm) {
+    emitted.keySet().removeIf(end -> end + late.lateness() <= wm); // those windows change no more
+    while (!panes.isEmpty() && lastEnd(panes.firstKey()) + late.lateness() <= wm) {
       panes.pollFirstEntry();
     }
   }
@@ -229,12 +215,9 @@ public final class PaneWindowAggregateOperator implements Operator, dev.laminar.
       int o = emitter.openRow(RowKind.INSERT, end - 1, end - 1);
       ColumnarBatch out = emitter.batch();
       keys.writeRow(out, o, start, end, e.getKey(), e.getValue());
-      if (allowedLateness > 0) {
-        Object[] snapshot = new Object[out.schema().size()];
-        for (int c = 0; c < snapshot.length; c++) {
-          snapshot[c] = out.getObject(o, c);
-        }
-        emitted.computeIfAbsent(end, x -> new java.util.HashMap<>()).put(e.getKey(), snapshot); // later changes retract it
+      if (late.lateness() > 0) {
+        // later changes retract it
+        emitted.computeIfAbsent(end, x -> new java.util.HashMap<>()).put(e.getKey(), ChangelogEmitter.snapshot(out, o));
       }
       emitter.commitRow();
     }
@@ -243,7 +226,7 @@ public final class PaneWindowAggregateOperator implements Operator, dev.laminar.
   /** The new result of {@code key} in every window containing pane {@code paneStart} that the row can still change. */
   private void emitChanges(long paneStart, GroupKey key, long wm) {
     for (long end = paneStart + pane; end <= lastEnd(paneStart); end += pane) {
-      if (end + allowedLateness <= watermark) {
+      if (end + late.lateness() <= watermark) {
         continue; // past its allowed lateness: it changes no more
       }
       if (!eager() && end > watermark) {
@@ -280,10 +263,7 @@ public final class PaneWindowAggregateOperator implements Operator, dev.laminar.
       emitter.flush();
     }
     emitter.downstream().onWatermark(wm);
-    if (lateEmitter != null) {
-      lateEmitter.flush();
-      lateEmitter.downstream().onWatermark(wm);
-    }
+    late.onWatermark(wm);
   }
 
   @Override
@@ -291,10 +271,7 @@ public final class PaneWindowAggregateOperator implements Operator, dev.laminar.
     advance(Long.MAX_VALUE);
     emitter.flush();
     emitter.downstream().onEndOfInput();
-    if (lateEmitter != null) {
-      lateEmitter.flush();
-      lateEmitter.downstream().onEndOfInput();
-    }
+    late.onEndOfInput();
   }
 
   /** Panes currently held (for state-size checks). */

@@ -43,14 +43,10 @@ public final class TumblingWindowAggregateOperator implements Operator, dev.lami
   private final WindowGroupKeys keys;
   private final GroupAccumulatorFactory aggregates;
   private final BatchEmitter emitter;
-  private final Counter lateRowsDropped;
+  private final LateRows late;
   private final Emit emit;
-  private long allowedLateness;
   private long everyMillis;
   private long lastEveryMillis;
-  private BatchEmitter lateEmitter;
-  private Counter lateAccepted = new Counter();
-  private Counter lateRedirected = new Counter();
   /** Open windows, ordered by start. Few are open at once (out-of-orderness / size + 1). */
   private final List<Window> windows = new ArrayList<>();
   private long watermark = ColumnarBatch.NO_TIME;
@@ -89,7 +85,7 @@ public final class TumblingWindowAggregateOperator implements Operator, dev.lami
     this.keys = new WindowGroupKeys(keySources, keyColumns, inputSchema);
     this.aggregates = aggregates;
     this.emitter = new BatchEmitter(outputSchema, batchCapacity, downstream);
-    this.lateRowsDropped = lateRowsDropped;
+    this.late = new LateRows(lateRowsDropped);
   }
 
   /**
@@ -99,10 +95,7 @@ public final class TumblingWindowAggregateOperator implements Operator, dev.lami
    */
   public void allowLateness(long millis, Operator lateOutput, Schema inputSchema, int batchCapacity, Counter accepted,
       Counter redirected) {
-    this.allowedLateness = millis;
-    this.lateEmitter = lateOutput == null ? null : new BatchEmitter(inputSchema, batchCapacity, lateOutput);
-    this.lateAccepted = accepted;
-    this.lateRedirected = redirected;
+    late.configure(millis, lateOutput, inputSchema, batchCapacity, accepted, redirected);
   }
 
   /** EMIT EVERY: the interval of processing time between early results. */
@@ -143,21 +136,16 @@ public final class TumblingWindowAggregateOperator implements Operator, dev.lami
         advance(wm);
       }
       long start = in.getLong(r, windowStartColumn);
-      if (start + size + allowedLateness <= watermark) {
-        if (lateEmitter != null) {
-          lateEmitter.copyRow(in, r);
-          lateRedirected.increment();
-        } else {
-          lateRowsDropped.increment();
-        }
+      if (start + size + late.lateness() <= watermark) {
+        late.reject(in, r);
         continue;
       }
-      boolean late = start + size <= watermark;
-      if (late) {
-        lateAccepted.increment();
+      boolean isLate = start + size <= watermark;
+      if (isLate) {
+        late.accept();
       }
       Window w = window(start);
-      if (late) {
+      if (isLate) {
         w.fired = true; // a window first seen after its end: its rows go out as changes
       }
       GroupKey key = keys.probe(in, r);
@@ -173,9 +161,7 @@ public final class TumblingWindowAggregateOperator implements Operator, dev.lami
       }
     }
     emitter.flush();
-    if (lateEmitter != null) {
-      lateEmitter.flush();
-    }
+    late.flush();
   }
 
   private Window window(long start) {
@@ -212,7 +198,7 @@ public final class TumblingWindowAggregateOperator implements Operator, dev.lami
         }
       }
     }
-    while (!windows.isEmpty() && windows.get(0).start + size + allowedLateness <= wm) {
+    while (!windows.isEmpty() && windows.get(0).start + size + late.lateness() <= wm) {
       windows.remove(0); // past the allowed lateness: nothing can change it any more
     }
   }
@@ -231,12 +217,8 @@ public final class TumblingWindowAggregateOperator implements Operator, dev.lami
       int o = emitter.openRow(RowKind.INSERT, end - 1, end - 1);
       ColumnarBatch out = emitter.batch();
       keys.writeRow(out, o, w.start, end, e.getKey(), e.getValue());
-      if (allowedLateness > 0) {
-        Object[] snapshot = new Object[out.schema().size()];
-        for (int c = 0; c < snapshot.length; c++) {
-          snapshot[c] = out.getObject(o, c);
-        }
-        w.emitted.put(e.getKey(), snapshot); // later changes retract it
+      if (late.lateness() > 0) {
+        w.emitted.put(e.getKey(), ChangelogEmitter.snapshot(out, o)); // later changes retract it
       }
       emitter.commitRow();
     }
@@ -249,20 +231,14 @@ public final class TumblingWindowAggregateOperator implements Operator, dev.lami
       emitter.flush();
     }
     emitter.downstream().onWatermark(wm);
-    if (lateEmitter != null) {
-      lateEmitter.flush();
-      lateEmitter.downstream().onWatermark(wm);
-    }
+    late.onWatermark(wm);
   }
 
   @Override
   public void onEndOfInput() {
     advance(Long.MAX_VALUE);
     emitter.flush();
-    if (lateEmitter != null) {
-      lateEmitter.flush();
-      lateEmitter.downstream().onEndOfInput();
-    }
+    late.onEndOfInput();
     emitter.downstream().onEndOfInput();
   }
 
