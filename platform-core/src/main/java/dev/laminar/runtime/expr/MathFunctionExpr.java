@@ -30,6 +30,16 @@ public final class MathFunctionExpr extends Expr {
     return kind == TypeKind.INT || kind == TypeKind.BIGINT || kind == TypeKind.DOUBLE || kind == TypeKind.DECIMAL;
   }
 
+  /** For the code generator. */
+  public Fn fn() {
+    return fn;
+  }
+
+  /** For the code generator. */
+  public Expr[] args() {
+    return args.clone();
+  }
+
   @Override
   public boolean isNull(ColumnarBatch b, int row) {
     for (Expr a : args) {
@@ -48,15 +58,23 @@ public final class MathFunctionExpr extends Expr {
     return fn == Fn.ROUND ? RoundingMode.HALF_UP : RoundingMode.DOWN;
   }
 
+  /** ROUND (half away from zero) or TRUNCATE of an integer to {@code d} places (only negative d changes it). */
+  public static long roundLong(long v, int d, boolean round) {
+    return d >= 0 ? v : BigDecimal.valueOf(v).setScale(d, round ? RoundingMode.HALF_UP : RoundingMode.DOWN).longValue();
+  }
+
+  /** ROUND (half away from zero) or TRUNCATE of a DOUBLE to {@code d} places; NaN and infinities stay. */
+  public static double roundDouble(double v, int d, boolean round) {
+    return Double.isNaN(v) || Double.isInfinite(v) ? v
+        : BigDecimal.valueOf(v).setScale(d, round ? RoundingMode.HALF_UP : RoundingMode.DOWN).doubleValue();
+  }
+
   @Override
   public long evalLong(ColumnarBatch b, int row) {
     long v = args[0].evalLong(b, row);
     return switch (fn) {
       case SIGN -> Long.signum(v);
-      case ROUND, TRUNCATE -> {
-        int d = places(b, row);
-        yield d >= 0 ? v : BigDecimal.valueOf(v).setScale(d, mode()).longValue();
-      }
+      case ROUND, TRUNCATE -> roundLong(v, places(b, row), fn == Fn.ROUND);
       default -> throw new UnsupportedOperationException(fn + " has no long value");
     };
   }
@@ -66,8 +84,7 @@ public final class MathFunctionExpr extends Expr {
     double v = args[0].evalAsDouble(b, row);
     return switch (fn) {
       case SIGN -> Math.signum(v);
-      case ROUND, TRUNCATE -> Double.isNaN(v) || Double.isInfinite(v) ? v
-          : BigDecimal.valueOf(v).setScale(places(b, row), mode()).doubleValue();
+      case ROUND, TRUNCATE -> roundDouble(v, places(b, row), fn == Fn.ROUND);
       case POWER -> Math.pow(v, args[1].evalAsDouble(b, row));
       case SQRT -> Math.sqrt(v);
       case EXP -> Math.exp(v);

@@ -11,6 +11,7 @@ import dev.laminar.runtime.expr.CaseExpr;
 import dev.laminar.runtime.expr.CastExpr;
 import dev.laminar.runtime.expr.ComparisonExpr;
 import dev.laminar.runtime.expr.Expr;
+import dev.laminar.runtime.expr.FunctionExpr;
 import dev.laminar.runtime.expr.InputRefExpr;
 import dev.laminar.runtime.expr.LikeExpr;
 import dev.laminar.runtime.expr.LiteralExpr;
@@ -126,7 +127,68 @@ class CompiledCalcDifferentialTest {
     c.add(new Case("timestamps", cmp(ComparisonExpr.Op.GE, TS, LiteralExpr.ofLong(DataType.TIMESTAMP, 500)), TS,
         arith(ArithmeticExpr.Op.MINUS, TS, A)));
     c.add(new Case("no filter pass-through of every type", null, A, I, X, S, F, D, TS, BD));
+    generatedWithoutFallback(c);
     return c.stream();
+  }
+
+  private static final DataType DEC_WIDE = DataType.decimal(38, 6);
+
+  /** Cases the generator compiles completely: DECIMAL arithmetic, casts to and from text, scalar functions. */
+  static List<Case> withoutFallback() {
+    List<Case> c = new ArrayList<>();
+    generatedWithoutFallback(c);
+    return c;
+  }
+
+  private static void generatedWithoutFallback(List<Case> c) {
+    c.add(new Case("casts to VARCHAR", cmp(ComparisonExpr.Op.NE, new CastExpr(A, DataType.VARCHAR), S), new CastExpr(A, DataType.VARCHAR),
+        new CastExpr(I, DataType.VARCHAR), new CastExpr(X, DataType.VARCHAR), new CastExpr(F, DataType.VARCHAR),
+        new CastExpr(TS, DataType.VARCHAR), new CastExpr(D, DataType.VARCHAR), new CastExpr(BD, DataType.VARCHAR),
+        new CastExpr(new CastExpr(S, DataType.BYTES), DataType.VARCHAR), new CastExpr(S, DataType.VARCHAR)));
+    c.add(new Case("casts from VARCHAR, failing on bad text", null, new CastExpr(NUM, DataType.INT), new CastExpr(NUM, DataType.DOUBLE),
+        new CastExpr(NUM, DataType.decimal(12, 2)), new CastExpr(new CastExpr(TS, DataType.VARCHAR), DataType.TIMESTAMP)));
+    c.add(new Case("casts from VARCHAR to BOOLEAN fail on other text", null, new CastExpr(S, DataType.BOOLEAN)));
+    c.add(new Case("DECIMAL arithmetic and comparisons", logic(LogicalExpr.Op.OR, cmp(ComparisonExpr.Op.GT, D, A), cmp(ComparisonExpr.Op.LT, D, X)),
+        new ArithmeticExpr(ArithmeticExpr.Op.PLUS, D, D, DataType.decimal(11, 2)),
+        new ArithmeticExpr(ArithmeticExpr.Op.TIMES, D, I, DataType.decimal(20, 2)),
+        new ArithmeticExpr(ArithmeticExpr.Op.MINUS, D, A, DataType.decimal(30, 2)),
+        new ArithmeticExpr(ArithmeticExpr.Op.TIMES, BD, D, DEC_WIDE), new ArithmeticExpr(ArithmeticExpr.Op.MOD, D, lit(7), DataType.decimal(10, 2)),
+        new ArithmeticExpr(ArithmeticExpr.Op.PLUS, D, Y, DataType.DOUBLE), cmp(ComparisonExpr.Op.EQ, D, BD),
+        new CastExpr(D, DataType.BIGINT), new CastExpr(BD, DataType.DOUBLE), new CastExpr(A, DataType.decimal(30, 0)),
+        new CastExpr(D, DataType.decimal(10, 1)), new FunctionExpr(FunctionExpr.Fn.ABS, DEC, D),
+        new FunctionExpr(FunctionExpr.Fn.FLOOR, DEC, D), new FunctionExpr(FunctionExpr.Fn.CEIL, BIG_DEC, BD)));
+    c.add(new Case("DECIMAL division by zero fails", null, new ArithmeticExpr(ArithmeticExpr.Op.DIVIDE, D, BD, DEC_WIDE)));
+    c.add(new Case("DOUBLE to DECIMAL fails on NaN and infinities", null, new CastExpr(X, DataType.decimal(8, 2))));
+    c.add(new Case("string functions", cmp(ComparisonExpr.Op.GT, new FunctionExpr(FunctionExpr.Fn.CHAR_LENGTH, DataType.INT, S), lit(0)),
+        new FunctionExpr(FunctionExpr.Fn.UPPER, DataType.VARCHAR, S), new FunctionExpr(FunctionExpr.Fn.LOWER, DataType.VARCHAR, T),
+        new FunctionExpr(FunctionExpr.Fn.CONCAT, DataType.VARCHAR, S, T),
+        new StringFunctionExpr(StringFunctionExpr.Fn.SUBSTRING, DataType.VARCHAR, S, I),
+        new StringFunctionExpr(StringFunctionExpr.Fn.TRIM_BOTH, DataType.VARCHAR, T, S),
+        new StringFunctionExpr(StringFunctionExpr.Fn.TRIM_LEADING, DataType.VARCHAR, LiteralExpr.ofObject(DataType.VARCHAR, " a"), S),
+        new StringFunctionExpr(StringFunctionExpr.Fn.TRIM_TRAILING, DataType.VARCHAR, T, S),
+        new StringFunctionExpr(StringFunctionExpr.Fn.POSITION, DataType.INT, T, S),
+        new StringFunctionExpr(StringFunctionExpr.Fn.POSITION, DataType.INT, T, S, I),
+        new StringFunctionExpr(StringFunctionExpr.Fn.REPLACE, DataType.VARCHAR, S, T, NUM),
+        new StringFunctionExpr(StringFunctionExpr.Fn.INITCAP, DataType.VARCHAR, NUM),
+        new StringFunctionExpr(StringFunctionExpr.Fn.CONCAT, DataType.VARCHAR, S, T, NUM)));
+    c.add(new Case("SUBSTRING with a negative length fails", null,
+        new StringFunctionExpr(StringFunctionExpr.Fn.SUBSTRING, DataType.VARCHAR, S, lit(2), I)));
+    c.add(new Case("math functions", null, new MathFunctionExpr(MathFunctionExpr.Fn.SIGN, DataType.BIGINT, A),
+        new MathFunctionExpr(MathFunctionExpr.Fn.SIGN, DataType.DOUBLE, X), new MathFunctionExpr(MathFunctionExpr.Fn.ROUND, DataType.DOUBLE, X, I),
+        new MathFunctionExpr(MathFunctionExpr.Fn.TRUNCATE, DataType.BIGINT, A, I),
+        new MathFunctionExpr(MathFunctionExpr.Fn.ROUND, DataType.BIGINT, A),
+        new MathFunctionExpr(MathFunctionExpr.Fn.POWER, DataType.DOUBLE, X, I), new MathFunctionExpr(MathFunctionExpr.Fn.SQRT, DataType.DOUBLE, X),
+        new MathFunctionExpr(MathFunctionExpr.Fn.EXP, DataType.DOUBLE, Y), new MathFunctionExpr(MathFunctionExpr.Fn.LN, DataType.DOUBLE, A),
+        new MathFunctionExpr(MathFunctionExpr.Fn.LOG10, DataType.DOUBLE, D), new FunctionExpr(FunctionExpr.Fn.ABS, DataType.BIGINT, A),
+        new FunctionExpr(FunctionExpr.Fn.ABS, DataType.DOUBLE, X), new FunctionExpr(FunctionExpr.Fn.FLOOR, DataType.DOUBLE, Y),
+        new FunctionExpr(FunctionExpr.Fn.CEIL, DataType.DOUBLE, X)));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("withoutFallback")
+  void decimalTextCastsAndScalarFunctionsCompileWithoutFallback(Case c) {
+    CalcCodeGenerator.Generated g = CalcCodeGenerator.generate(c.condition(), c.projections());
+    assertThat(g.fallbackNodes()).as("interpreted nodes in\n" + g.source()).isZero();
   }
 
   /** Makes a DECIMAL literal (scale from the text). */
