@@ -5,12 +5,15 @@ import dev.laminar.runtime.expr.CaseExpr;
 import dev.laminar.runtime.expr.CastExpr;
 import dev.laminar.runtime.expr.ComparisonExpr;
 import dev.laminar.runtime.expr.Expr;
+import dev.laminar.runtime.expr.ExtractExpr;
 import dev.laminar.runtime.expr.FunctionExpr;
 import dev.laminar.runtime.expr.InputRefExpr;
+import dev.laminar.runtime.expr.LikeExpr;
 import dev.laminar.runtime.expr.LiteralExpr;
 import dev.laminar.runtime.expr.LogicalExpr;
 import dev.laminar.runtime.expr.MathFunctionExpr;
 import dev.laminar.runtime.expr.StringFunctionExpr;
+import dev.laminar.runtime.expr.TimestampFunctionExpr;
 import dev.laminar.sdk.type.DataType;
 import dev.laminar.sdk.type.TypeKind;
 import java.util.ArrayList;
@@ -22,10 +25,10 @@ import java.util.List;
  * <p>Every expression becomes straight-line code over primitive locals: a {@code boolean} null flag
  * and a value ({@code boolean}, {@code long}, {@code double}, {@code String}, {@code byte[]} or, for
  * DECIMAL, a {@code BigDecimal}). DECIMAL arithmetic, casts to and from VARCHAR, BYTES and DECIMAL,
- * and the built-in string and math functions call the interpreter's own static helpers (or the JDK
- * method it uses), so values and failure messages are the same. Kinds it does not generate (LIKE,
- * SIMILAR TO, REGEXP_REPLACE, EXTRACT and other timestamp functions, plugin and application
- * functions, CASE of DECIMAL, DECIMAL results of ROUND/TRUNCATE/SIGN) are embedded as the
+ * the built-in string and math functions, EXTRACT and FLOOR/CEIL/month arithmetic of timestamps call the interpreter's own static helpers (or the JDK
+ * method it uses), so values and failure messages are the same; LIKE and SIMILAR TO with a literal
+ * pattern match a pattern compiled once. Kinds it does not generate (LIKE with a computed pattern,
+ * REGEXP_REPLACE, plugin and application functions, DECIMAL results of ROUND/TRUNCATE/SIGN) are embedded as the
  * interpreted {@link Expr} in a field and called, so every expression compiles.
  *
  * <p>Evaluation order follows the interpreter: where a node's NULL-ness depends only on input NULL
@@ -196,7 +199,10 @@ final class CalcCodeGenerator {
       v = logical(l, nonNull);
     } else if (e instanceof CaseExpr c) {
       v = caseWhen(c);
-    } else if (e instanceof FunctionExpr || e instanceof MathFunctionExpr || e instanceof StringFunctionExpr) {
+    } else if (e instanceof LikeExpr l) {
+      v = like(l, nonNull);
+    } else if (e instanceof FunctionExpr || e instanceof MathFunctionExpr || e instanceof StringFunctionExpr
+        || e instanceof ExtractExpr || e instanceof TimestampFunctionExpr) {
       v = function(e, nonNull);
     }
     if (v == null) {
@@ -228,6 +234,9 @@ final class CalcCodeGenerator {
     }
     if (e instanceof LogicalExpr l && l.op() == LogicalExpr.Op.NOT) {
       return pureNull(l.operands()[0]);
+    }
+    if (e instanceof LikeExpr l && jtype(l.value().type()) == JType.STRING && l.literalPattern() != null) {
+      return pureNull(l.value());
     }
     if (functionCall(e) != null) {
       String n = "false";
@@ -273,7 +282,8 @@ final class CalcCodeGenerator {
   private Val literal(LiteralExpr lit) {
     JType jt = jtype(lit.type());
     if (lit.isNullLiteral()) {
-      return new Val("true", jt.zero, jt);
+      // a typed null, so that code using it (unreachable behind its NULL flag) still compiles
+      return new Val("true", jt.zero.equals("null") ? "((" + jt.java + ") null)" : jt.zero, jt);
     }
     String value = switch (jt) {
       case BOOLEAN -> lit.longValue() != 0 ? "true" : "false";
@@ -574,6 +584,8 @@ final class CalcCodeGenerator {
       case FunctionExpr f -> f.args();
       case MathFunctionExpr m -> m.args();
       case StringFunctionExpr s -> s.args();
+      case ExtractExpr x -> new Expr[] {x.input()};
+      case TimestampFunctionExpr t -> t.args();
       default -> new Expr[0];
     };
   }
@@ -590,6 +602,13 @@ final class CalcCodeGenerator {
       case FunctionExpr f -> scalar(f, res, types, e.type().scale());
       case MathFunctionExpr m -> math(m, res, types);
       case StringFunctionExpr s -> string(s, res, types);
+      case ExtractExpr x -> all(types, JType.LONG, 0)
+          ? v -> "dev.laminar.runtime.expr.ExtractExpr.extract(dev.laminar.runtime.expr.ExtractExpr.Unit." + x.unit() + ", " + v[0].value + ")"
+          : null;
+      case TimestampFunctionExpr t -> all(types, JType.LONG, 0) ? v -> "dev.laminar.runtime.expr.TimestampFunctionExpr.apply("
+          + "dev.laminar.runtime.expr.TimestampFunctionExpr.Fn." + t.fn() + ", "
+          + (t.unit() == null ? "null" : "dev.laminar.runtime.expr.TimestampFunctionExpr.Unit." + t.unit()) + ", " + v[0].value + ", "
+          + (v.length > 1 ? v[1].value : "0L") + ")" : null;
       default -> null;
     };
   }
@@ -677,6 +696,21 @@ final class CalcCodeGenerator {
     };
   }
 
+  /** LIKE / SIMILAR TO with a literal pattern: compiled once into a field, matched per row. */
+  private Val like(LikeExpr l, boolean nonNull) {
+    java.util.regex.Pattern p = l.literalPattern();
+    if (p == null || jtype(l.value().type()) != JType.STRING) {
+      return null;
+    }
+    String f = field("java.util.regex.Pattern", p);
+    Val x = gen(l.value(), nonNull);
+    String v = declare("boolean", "v", "false");
+    open(x.isNull);
+    assign(v, f + ".matcher(" + x.value + ").matches()");
+    close();
+    return new Val(x.isNull, v, JType.BOOLEAN);
+  }
+
   private Val logical(LogicalExpr l, boolean nonNull) {
     Expr[] ops = l.operands();
     boolean nullTest = l.op() == LogicalExpr.Op.IS_NULL || l.op() == LogicalExpr.Op.IS_NOT_NULL;
@@ -738,9 +772,6 @@ final class CalcCodeGenerator {
 
   private Val caseWhen(CaseExpr c) {
     JType jt = jtype(c.type());
-    if (jt == JType.DECIMAL) {
-      return null; // the interpreter rescales each branch to the CASE's scale
-    }
     Expr[] conds = c.conditions();
     Expr[] values = c.values();
     for (Expr cond : conds) {
@@ -761,10 +792,10 @@ final class CalcCodeGenerator {
     for (int i = 0; i < conds.length; i++) {
       Val cond = gen(conds[i], false);
       sb.append("    if (!").append(cond.isNull).append(" && ").append(cond.value).append(") {\n");
-      assignBranch(n, v, jt, gen(values[i], false));
+      assignBranch(n, v, jt, gen(values[i], false), c.type());
       sb.append("    } else {\n");
     }
-    assignBranch(n, v, jt, gen(c.otherwise(), false));
+    assignBranch(n, v, jt, gen(c.otherwise(), false), c.type());
     for (int i = 0; i < conds.length; i++) {
       close();
     }
@@ -773,12 +804,18 @@ final class CalcCodeGenerator {
 
   private static boolean caseValueFits(JType result, Expr value) {
     JType t = jtype(value.type());
-    return t == result || (result == JType.DOUBLE && t == JType.LONG);
+    return t == result || (result == JType.DOUBLE && t == JType.LONG) || (result == JType.DECIMAL && numeric(t));
   }
 
-  private void assignBranch(String n, String v, JType jt, Val x) {
+  private void assignBranch(String n, String v, JType jt, Val x, DataType type) {
     assign(n, x.isNull);
-    assign(v, jt == JType.DOUBLE ? asDouble(x) : x.value);
+    if (jt == JType.DECIMAL) {
+      // as the interpreter: the branch taken, rescaled to the CASE's scale
+      assign(v, x.isNull.equals("true") ? "null"
+          : "(" + x.isNull + ") ? null : " + asDecimal(x) + ".setScale(" + type.scale() + ", java.math.RoundingMode.HALF_UP)");
+    } else {
+      assign(v, jt == JType.DOUBLE ? asDouble(x) : x.value);
+    }
   }
 
   private Val fallback(Expr e) {

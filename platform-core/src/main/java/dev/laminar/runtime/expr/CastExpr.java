@@ -73,7 +73,7 @@ public final class CastExpr extends Expr {
 
   /** TIMESTAMP (epoch milliseconds, UTC) as text: {@code yyyy-MM-dd HH:mm:ss.SSS}. */
   public static String timestampText(long millis) {
-    return TIMESTAMP_TEXT.format(LocalDateTime.ofEpochSecond(Math.floorDiv(millis, 1000), (int) Math.floorMod(millis, 1000) * 1_000_000,
+    return TIMESTAMP_TEXT.format(LocalDateTime.ofEpochSecond(Math.floorDiv(millis, 1000), Math.floorMod(millis, 1000) * 1_000_000,
         ZoneOffset.UTC));
   }
 

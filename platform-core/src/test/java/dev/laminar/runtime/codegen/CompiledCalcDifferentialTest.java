@@ -11,6 +11,7 @@ import dev.laminar.runtime.expr.CaseExpr;
 import dev.laminar.runtime.expr.CastExpr;
 import dev.laminar.runtime.expr.ComparisonExpr;
 import dev.laminar.runtime.expr.Expr;
+import dev.laminar.runtime.expr.ExtractExpr;
 import dev.laminar.runtime.expr.FunctionExpr;
 import dev.laminar.runtime.expr.InputRefExpr;
 import dev.laminar.runtime.expr.LikeExpr;
@@ -18,6 +19,7 @@ import dev.laminar.runtime.expr.LiteralExpr;
 import dev.laminar.runtime.expr.LogicalExpr;
 import dev.laminar.runtime.expr.MathFunctionExpr;
 import dev.laminar.runtime.expr.StringFunctionExpr;
+import dev.laminar.runtime.expr.TimestampFunctionExpr;
 import dev.laminar.runtime.operator.CalcOperator;
 import dev.laminar.sdk.row.RowKind;
 import dev.laminar.sdk.type.DataType;
@@ -115,12 +117,12 @@ class CompiledCalcDifferentialTest {
         new CastExpr(A, DataType.DOUBLE), new CastExpr(F, DataType.INT), new CastExpr(A, DataType.BOOLEAN), new CastExpr(X, DataType.BOOLEAN),
         new CastExpr(A, DataType.TIMESTAMP), new CastExpr(TS, DataType.BIGINT)));
     c.add(new Case("string comparisons", cmp(ComparisonExpr.Op.LT, S, T), S, T, cmp(ComparisonExpr.Op.EQ, S, LiteralExpr.ofObject(DataType.VARCHAR, "abc"))));
-    c.add(new Case("LIKE and CONCAT through the fallback", new LikeExpr(false, S, LiteralExpr.ofObject(DataType.VARCHAR, "a%"), null),
+    c.add(new Case("LIKE with literal patterns, and CONCAT", new LikeExpr(false, S, LiteralExpr.ofObject(DataType.VARCHAR, "a%"), null),
         new StringFunctionExpr(StringFunctionExpr.Fn.CONCAT, DataType.VARCHAR, S, T),
         logic(LogicalExpr.Op.AND, new LikeExpr(false, T, LiteralExpr.ofObject(DataType.VARCHAR, "%b%"), null), F)));
-    c.add(new Case("fallback inside generated arithmetic", null,
-        arith(ArithmeticExpr.Op.PLUS, new MathFunctionExpr(MathFunctionExpr.Fn.SIGN, DataType.BIGINT, A), lit(1)),
-        arith(ArithmeticExpr.Op.TIMES, new MathFunctionExpr(MathFunctionExpr.Fn.SQRT, DataType.DOUBLE, X), Y)));
+    c.add(new Case("fallback inside generated code", logic(LogicalExpr.Op.OR, new LikeExpr(false, S, T, null), F),
+        arith(ArithmeticExpr.Op.PLUS, new CastExpr(new MathFunctionExpr(MathFunctionExpr.Fn.ROUND, DEC, D), DataType.BIGINT), lit(1)),
+        arith(ArithmeticExpr.Op.TIMES, new CastExpr(new MathFunctionExpr(MathFunctionExpr.Fn.SIGN, DEC, D), DataType.DOUBLE), Y)));
     c.add(new Case("casts from text fail on bad input", null, new CastExpr(NUM, DataType.BIGINT), new CastExpr(NUM, DataType.DOUBLE)));
     c.add(new Case("DECIMAL pass-through and arithmetic", cmp(ComparisonExpr.Op.GT, D, new LiteralExprs().dec("1.50")), D, BD,
         new ArithmeticExpr(ArithmeticExpr.Op.PLUS, D, lit(1), DataType.decimal(11, 2)), new CastExpr(D, DataType.DOUBLE)));
@@ -182,6 +184,44 @@ class CompiledCalcDifferentialTest {
         new MathFunctionExpr(MathFunctionExpr.Fn.LOG10, DataType.DOUBLE, D), new FunctionExpr(FunctionExpr.Fn.ABS, DataType.BIGINT, A),
         new FunctionExpr(FunctionExpr.Fn.ABS, DataType.DOUBLE, X), new FunctionExpr(FunctionExpr.Fn.FLOOR, DataType.DOUBLE, Y),
         new FunctionExpr(FunctionExpr.Fn.CEIL, DataType.DOUBLE, X)));
+    timestampFunctions(c);
+    c.add(new Case("LIKE and SIMILAR TO with literal patterns and ESCAPE", new LikeExpr(true, S, LiteralExpr.ofObject(DataType.VARCHAR, "[a-b]%"), null),
+        new LikeExpr(false, T, LiteralExpr.ofObject(DataType.VARCHAR, "_b%"), null),
+        new LikeExpr(false, NUM, LiteralExpr.ofObject(DataType.VARCHAR, "%!%%"), LiteralExpr.ofObject(DataType.VARCHAR, "!")),
+        new LikeExpr(true, S, LiteralExpr.ofObject(DataType.VARCHAR, "(a|zz)%"), null)));
+    Expr nullText = LiteralExpr.ofNull(DataType.VARCHAR);
+    Expr nullDecimal = LiteralExpr.ofNull(DEC);
+    c.add(new Case("NULL literals in functions, casts and DECIMAL arithmetic", null,
+        new FunctionExpr(FunctionExpr.Fn.UPPER, DataType.VARCHAR, nullText), new CastExpr(nullDecimal, DataType.VARCHAR),
+        new ArithmeticExpr(ArithmeticExpr.Op.PLUS, D, nullDecimal, DataType.decimal(11, 2)), cmp(ComparisonExpr.Op.LT, nullDecimal, X),
+        cmp(ComparisonExpr.Op.GE, nullDecimal, A), new StringFunctionExpr(StringFunctionExpr.Fn.REPLACE, DataType.VARCHAR, S, nullText, T),
+        new LikeExpr(false, nullText, LiteralExpr.ofObject(DataType.VARCHAR, "a%"), null), cmp(ComparisonExpr.Op.EQ, S, nullText)));
+    c.add(new Case("CASE of DECIMAL rescales the branch taken", null,
+        new CaseExpr(new Expr[] {F, G}, new Expr[] {D, A}, BD, DataType.decimal(30, 3)),
+        new CaseExpr(new Expr[] {cmp(ComparisonExpr.Op.GT, D, lit(0))}, new Expr[] {D}, LiteralExpr.ofNull(DEC), DataType.decimal(12, 1))));
+  }
+
+  /** Timestamps spread over years: ts (0 to 999) times a day and a bit. */
+  private static Expr spreadTimestamps() {
+    return arith(ArithmeticExpr.Op.TIMES, TS, lit(86_400_123L));
+  }
+
+  private static void timestampFunctions(List<Case> c) {
+    Expr t = spreadTimestamps();
+    List<Expr> fields = new ArrayList<>();
+    for (ExtractExpr.Unit u : ExtractExpr.Unit.values()) {
+      fields.add(new ExtractExpr(u, t));
+    }
+    c.add(new Case("EXTRACT of every unit", cmp(ComparisonExpr.Op.NE, new ExtractExpr(ExtractExpr.Unit.DOW, t), lit(3)),
+        fields.toArray(Expr[]::new)));
+    List<Expr> rounded = new ArrayList<>();
+    for (TimestampFunctionExpr.Unit u : TimestampFunctionExpr.Unit.values()) {
+      rounded.add(TimestampFunctionExpr.round(false, t, u));
+      rounded.add(TimestampFunctionExpr.round(true, t, u));
+    }
+    rounded.add(TimestampFunctionExpr.plusMonths(t, I));
+    rounded.add(TimestampFunctionExpr.monthsBetween(t, TS));
+    c.add(new Case("FLOOR and CEIL of timestamps, month arithmetic", null, rounded.toArray(Expr[]::new)));
   }
 
   @ParameterizedTest(name = "{0}")
