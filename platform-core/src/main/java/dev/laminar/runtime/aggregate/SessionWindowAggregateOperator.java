@@ -29,6 +29,8 @@ import java.util.TreeSet;
 public final class SessionWindowAggregateOperator implements Operator, dev.laminar.runtime.Timer {
   /** By end, then creation: the order sessions fire and expire in. */
   private static final Comparator<Session> BY_END = (a, b) -> a.end != b.end ? Long.compare(a.end, b.end) : Long.compare(a.id, b.id);
+  /** Sessions of one key do not overlap, so their starts order them in time. */
+  private static final Comparator<Session> BY_START = (a, b) -> Long.compare(a.start, b.start);
 
   private final long gap;
   private final WindowGroupKeys keys;
@@ -187,7 +189,9 @@ public final class SessionWindowAggregateOperator implements Operator, dev.lamin
       target = new Session(key, start, end);
       sessions.add(target);
     } else {
-      touching.sort(Comparator.comparingLong(s -> s.start)); // merge in time order
+      if (touching.size() > 1) {
+        touching.sort(BY_START); // merge in time order
+      }
       target = touching.get(0);
       unindex(target);
       for (int i = 1; i < touching.size(); i++) {
