@@ -27,8 +27,8 @@ import java.util.List;
  * DECIMAL, a {@code BigDecimal}). DECIMAL arithmetic, casts to and from VARCHAR, BYTES and DECIMAL,
  * the built-in string and math functions, EXTRACT and FLOOR/CEIL/month arithmetic of timestamps call the interpreter's own static helpers (or the JDK
  * method it uses), so values and failure messages are the same; LIKE and SIMILAR TO with a literal
- * pattern match a pattern compiled once. Kinds it does not generate (LIKE with a computed pattern,
- * REGEXP_REPLACE, plugin and application functions, DECIMAL results of ROUND/TRUNCATE/SIGN) are embedded as the
+ * pattern, and REGEXP_REPLACE with a literal pattern, use a pattern compiled once. Kinds it does
+ * not generate (LIKE and REGEXP_REPLACE with a computed pattern, plugin and application functions) are embedded as the
  * interpreted {@link Expr} in a field and called, so every expression compiles.
  *
  * <p>Evaluation order follows the interpreter: where a node's NULL-ness depends only on input NULL
@@ -238,7 +238,7 @@ final class CalcCodeGenerator {
     if (e instanceof LikeExpr l && jtype(l.value().type()) == JType.STRING && l.literalPattern() != null) {
       return pureNull(l.value());
     }
-    if (functionCall(e) != null) {
+    if (functionCall(e) != null || e instanceof StringFunctionExpr s && s.literalPattern() != null) {
       String n = "false";
       for (Expr a : functionArgs(e)) {
         n = or(n, pureNull(a));
@@ -547,6 +547,11 @@ final class CalcCodeGenerator {
    */
   private Val function(Expr e, boolean nonNull) {
     java.util.function.Function<Val[], String> call = functionCall(e);
+    if (call == null && e instanceof StringFunctionExpr s && s.literalPattern() != null && all(argTypes(s.args()), JType.STRING, 0)) {
+      // REGEXP_REPLACE with a literal pattern: compiled once into a field
+      String pattern = field("java.util.regex.Pattern", s.literalPattern());
+      call = v -> pattern + ".matcher(" + v[0].value + ").replaceAll(" + v[2].value + ")";
+    }
     if (call == null) {
       return null;
     }
@@ -591,16 +596,20 @@ final class CalcCodeGenerator {
   }
 
   /** How to compute a supported function from its argument values, or null when it is left to the interpreter. */
-  private static java.util.function.Function<Val[], String> functionCall(Expr e) {
-    Expr[] args = functionArgs(e);
+  private static JType[] argTypes(Expr[] args) {
     JType[] types = new JType[args.length];
     for (int i = 0; i < args.length; i++) {
       types[i] = jtype(args[i].type());
     }
+    return types;
+  }
+
+  private static java.util.function.Function<Val[], String> functionCall(Expr e) {
+    JType[] types = argTypes(functionArgs(e));
     JType res = jtype(e.type());
     return switch (e) {
       case FunctionExpr f -> scalar(f, res, types, e.type().scale());
-      case MathFunctionExpr m -> math(m, res, types);
+      case MathFunctionExpr m -> math(m, res, types, e.type().scale());
       case StringFunctionExpr s -> string(s, res, types);
       case ExtractExpr x -> all(types, JType.LONG, 0)
           ? v -> "dev.laminar.runtime.expr.ExtractExpr.extract(dev.laminar.runtime.expr.ExtractExpr.Unit." + x.unit() + ", " + v[0].value + ")"
@@ -645,7 +654,7 @@ final class CalcCodeGenerator {
     };
   }
 
-  private static java.util.function.Function<Val[], String> math(MathFunctionExpr m, JType res, JType[] a) {
+  private static java.util.function.Function<Val[], String> math(MathFunctionExpr m, JType res, JType[] a, int scale) {
     String helper = "dev.laminar.runtime.expr.MathFunctionExpr.";
     boolean round = m.fn() == MathFunctionExpr.Fn.ROUND;
     boolean placesOk = a.length < 2 || a[1] == JType.LONG;
@@ -656,8 +665,16 @@ final class CalcCodeGenerator {
         default -> null;
       };
     }
+    if (res == JType.DECIMAL && numeric(a[0])) {
+      return switch (m.fn()) {
+        case SIGN -> v -> helper + "signDecimal(" + asDecimal(v[0]) + ", " + scale + ")";
+        case ROUND, TRUNCATE -> placesOk ? v -> helper + "roundDecimal(" + asDecimal(v[0]) + ", " + places(v) + ", " + round + ", " + scale + ")"
+            : null;
+        default -> null;
+      };
+    }
     if (res != JType.DOUBLE || !numeric(a[0])) {
-      return null; // a DECIMAL result stays interpreted
+      return null;
     }
     return switch (m.fn()) {
       case SIGN -> v -> "Math.signum(" + asDouble(v[0]) + ")";
@@ -692,7 +709,7 @@ final class CalcCodeGenerator {
         }
         return sb.append(')').toString();
       } : null;
-      case REGEXP_REPLACE -> null; // the interpreter caches its compiled pattern
+      case REGEXP_REPLACE -> null; // with a literal pattern: see function()
     };
   }
 

@@ -54,10 +54,6 @@ public final class MathFunctionExpr extends Expr {
     return args.length > 1 ? (int) args[1].evalLong(b, row) : 0;
   }
 
-  private RoundingMode mode() {
-    return fn == Fn.ROUND ? RoundingMode.HALF_UP : RoundingMode.DOWN;
-  }
-
   /** ROUND (half away from zero) or TRUNCATE of an integer to {@code d} places (only negative d changes it). */
   public static long roundLong(long v, int d, boolean round) {
     return d >= 0 ? v : BigDecimal.valueOf(v).setScale(d, round ? RoundingMode.HALF_UP : RoundingMode.DOWN).longValue();
@@ -96,12 +92,21 @@ public final class MathFunctionExpr extends Expr {
   @Override
   public Object evalObject(ColumnarBatch b, int row) {
     BigDecimal v = args[0].evalAsDecimal(b, row);
-    BigDecimal r = switch (fn) {
-      case SIGN -> BigDecimal.valueOf(v.signum());
-      case ROUND, TRUNCATE -> v.setScale(places(b, row), mode());
-      default -> BigDecimal.valueOf(evalDouble(b, row));
+    return switch (fn) {
+      case SIGN -> signDecimal(v, type.scale());
+      case ROUND, TRUNCATE -> roundDecimal(v, places(b, row), fn == Fn.ROUND, type.scale());
+      default -> BigDecimal.valueOf(evalDouble(b, row)).setScale(type.scale(), RoundingMode.HALF_UP);
     };
-    return r.setScale(type.scale(), RoundingMode.HALF_UP);
+  }
+
+  /** SIGN of a DECIMAL, at {@code scale}. */
+  public static BigDecimal signDecimal(BigDecimal v, int scale) {
+    return BigDecimal.valueOf(v.signum()).setScale(scale, RoundingMode.HALF_UP);
+  }
+
+  /** ROUND (half away from zero) or TRUNCATE of a DECIMAL to {@code d} places, then at {@code scale}. */
+  public static BigDecimal roundDecimal(BigDecimal v, int d, boolean round, int scale) {
+    return v.setScale(d, round ? RoundingMode.HALF_UP : RoundingMode.DOWN).setScale(scale, RoundingMode.HALF_UP);
   }
 
   @Override

@@ -94,6 +94,12 @@ public final class StringFunctionExpr extends Expr {
     };
   }
 
+  /** For the code generator: REGEXP_REPLACE's pattern compiled once when it is a non-NULL literal, else null. */
+  public Pattern literalPattern() {
+    return fn == Fn.REGEXP_REPLACE && args[1] instanceof LiteralExpr lit && !lit.isNull(null, 0)
+        ? Pattern.compile((String) lit.evalObject(null, 0)) : null;
+  }
+
   private Pattern pattern(String regex) {
     if (!regex.equals(lastRegex)) {
       lastPattern = Pattern.compile(regex);
