@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the TUMBLE vs HOP harness (dev.laminar.bench.WindowShapesHarness) on a JDK 25: the same aggregate over
-# TUMBLE 10 s and HOP 10 s / 100 ms through the embedded API; the argument is the event count (default 2,000,000).
+# TUMBLE 10 s and HOP 10 s / 100 ms through the embedded API, then compiled vs interpreted expressions and aggregate
+# updates; the argument is the event count (default 2,000,000).
 # Builds bench/target/laminar-bench.jar when missing (pass --rebuild first to force it). Prints one JSON object.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd -P)

@@ -118,6 +118,21 @@ class SqlStatementsTest {
   }
 
   @Test
+  void explainSaysWhetherExpressionsAndAggregateUpdatesAreCompiled() {
+    db.execute(TRADES);
+    String plan = String.join("\n", rows("EXPLAIN SELECT symbol, window_start, COUNT(*) AS n, COUNT(DISTINCT price) AS dp "
+        + "FROM TABLE(TUMBLE(TABLE trades, DESCRIPTOR(ts), INTERVAL '1' SECOND)) WHERE price > 1 "
+        + "GROUP BY symbol, window_start, window_end").stream().map(r -> (String) r.get(0)).toList());
+    assertThat(plan).contains("update=compiled (interpreted: [COUNT(DISTINCT price)])").contains("code=compiled");
+    TestProperties.with(dev.laminar.runtime.codegen.AggregateCompiler.ENABLED_PROPERTY, "false", () -> {
+      String interpreted = String.join("\n", rows("EXPLAIN SELECT symbol, window_start, COUNT(*) AS n "
+          + "FROM TABLE(TUMBLE(TABLE trades, DESCRIPTOR(ts), INTERVAL '1' SECOND)) GROUP BY symbol, window_start, window_end")
+          .stream().map(r -> (String) r.get(0)).toList());
+      assertThat(interpreted).contains("update=interpreted");
+    });
+  }
+
+  @Test
   void createOrReplaceIsRefusedNotIgnored() {
     assertThatThrownBy(() -> db.execute(TRADES.replace("CREATE SOURCE", "CREATE OR REPLACE SOURCE")))
         .hasMessageContaining("CREATE OR REPLACE is not supported yet");
@@ -127,8 +142,8 @@ class SqlStatementsTest {
   void unsupportedEmitModesAreRejectedWithTheirName() {
     db.execute(TRADES);
     assertThatThrownBy(() -> db.execute(BARS.replace("TUMBLE(TABLE trades, DESCRIPTOR(ts), INTERVAL '1' SECOND)",
-        "SESSION(TABLE trades, DESCRIPTOR(ts), DESCRIPTOR(symbol), INTERVAL '1' SECOND)") + " ALLOW LATENESS INTERVAL '1' SECOND"))
-        .isInstanceOf(LaminarException.class).hasMessageContaining("SESSION takes the EMIT modes but not ALLOW LATENESS");
+        "SESSION(TABLE trades, DESCRIPTOR(ts), DESCRIPTOR(symbol), INTERVAL '1' SECOND)") + " EMIT FINAL ALLOW LATENESS INTERVAL '1' SECOND"))
+        .isInstanceOf(LaminarException.class).hasMessageContaining("EMIT FINAL with ALLOW LATENESS");
   }
 
   @Test

@@ -7,6 +7,7 @@ import dev.laminar.runtime.aggregate.AggregateKind;
 import dev.laminar.runtime.aggregate.AggregateSpec;
 import dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator;
 import dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.KeySource;
+import dev.laminar.runtime.codegen.AggregateCompiler;
 import dev.laminar.sdk.type.DataType;
 import dev.laminar.sdk.type.Schema;
 import java.util.concurrent.TimeUnit;
@@ -104,7 +105,7 @@ public class WindowAggregateBenchmark {
         new AggregateSpec(AggregateKind.COUNT_STAR, -1, null, DataType.BIGINT, "trades")};
     operator = new TumblingWindowAggregateOperator(OhlcWorkload.WINDOW_MILLIS, WINDOW_START,
         new KeySource[] {KeySource.COLUMN, KeySource.WINDOW_START, KeySource.WINDOW_END}, new int[] {SYMBOL, -1, -1},
-        input, aggregates, output, BATCH, new BlackholeOperator(bh), new Counter());
+        input, AggregateCompiler.create(aggregates), output, BATCH, new BlackholeOperator(bh), new Counter());
     batch = new ColumnarBatch(input, BATCH);
     for (int r = 0; r < BATCH; r++) {
       batch.beginRow();

@@ -16,7 +16,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * symbol, 100 symbols, the OHLC harness's trade stream) over TUMBLE 10 s and over HOP with a 10 s
  * size and a 100 ms slide (100 overlapping windows per event, sharing per-pane partials), each in a
  * fresh engine, in the same run so the two figures compare; then a filter and projection with compiled
- * and with interpreted expressions ({@code laminar.codegen}). Prints one JSON object.
+ * and with interpreted expressions ({@code laminar.codegen}); then a ten-call TUMBLE aggregate with
+ * interpreted and with compiled aggregate updates ({@code laminar.codegen.aggregates}), each path
+ * warmed up first. Prints one JSON object.
  *
  * <p>Usage: {@code bench/run-windows.sh [EVENTS]} (default 2,000,000).
  */
@@ -25,6 +27,12 @@ public final class WindowShapesHarness {
 
   static final String QUERY = "SELECT symbol, window_start, COUNT(*) AS n, SUM(qty) AS volume, MAX(price) AS high FROM TABLE(%s) "
       + "GROUP BY symbol, window_start, window_end";
+
+  /** Ten aggregate calls per row over TUMBLE 10 s: where the per-row update is most of the operator's work. */
+  static final String AGGREGATES = "SELECT symbol, window_start, COUNT(*) AS n, COUNT(price) AS np, SUM(qty) AS volume, "
+      + "MIN(price) AS low, MAX(price) AS high, FIRST_VALUE(price) AS open, LAST_VALUE(price) AS close, AVG(qty) AS aq, "
+      + "STDDEV_POP(price) AS sd, COUNT(*) FILTER (WHERE qty > 250) AS big "
+      + "FROM TABLE(TUMBLE(TABLE trades, DESCRIPTOR(ts), INTERVAL '10' SECOND)) GROUP BY symbol, window_start, window_end";
 
   public static void main(String[] args) throws Exception {
     long events = args.length > 0 ? Long.parseLong(args[0]) : 2_000_000L;
@@ -46,6 +54,19 @@ public final class WindowShapesHarness {
     result.put("calc_interpreted_events_per_sec", Math.round(interpreted));
     result.put("calc_compiled_events_per_sec", Math.round(compiled));
     result.put("compiled_over_interpreted", Math.round(compiled / interpreted * 1000) / 1000.0);
+    // the same windowed aggregate with interpreted and with compiled per-row aggregate updates (calcs compiled in both)
+    String property = dev.laminar.runtime.codegen.AggregateCompiler.ENABLED_PROPERTY;
+    for (String mode : new String[] {"false", "true"}) { // warm-up, both paths
+      System.setProperty(property, mode);
+      runQuery("aggregates_warmup", AGGREGATES, events / 4);
+    }
+    System.setProperty(property, "false");
+    double aggInterpreted = runQuery("aggregates_interpreted", AGGREGATES, events);
+    System.setProperty(property, "true");
+    double aggCompiled = runQuery("aggregates_compiled", AGGREGATES, events);
+    result.put("aggregates_interpreted_events_per_sec", Math.round(aggInterpreted));
+    result.put("aggregates_compiled_events_per_sec", Math.round(aggCompiled));
+    result.put("aggregates_compiled_over_interpreted", Math.round(aggCompiled / aggInterpreted * 1000) / 1000.0);
     result.put("cores", Runtime.getRuntime().availableProcessors());
     System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(result));
   }

@@ -276,8 +276,12 @@ public final class Engine implements AutoCloseable {
   /** The side stream of a LATE DATA TO clause (rows as the windowed aggregate received them), or null. */
   private StreamObject lateDataStream(String name, PlannedQuery query) {
     for (PlanNode n : query.plan().nodes()) {
-      String target = n instanceof dev.laminar.sql.plan.WindowAggregateNode w ? w.lateDataTarget()
-          : n instanceof dev.laminar.sql.plan.PaneWindowAggregateNode p ? p.lateDataTarget() : null;
+      String target = switch (n) {
+        case dev.laminar.sql.plan.WindowAggregateNode w -> w.lateDataTarget();
+        case dev.laminar.sql.plan.PaneWindowAggregateNode p -> p.lateDataTarget();
+        case dev.laminar.sql.plan.SessionWindowAggregateNode s -> s.lateDataTarget();
+        default -> null;
+      };
       if (target != null) {
         checkFree(target);
         StreamObject late = StreamObject.sideOutput(target, name, n.input().schema(), n.input().rowtimeColumn(), query);

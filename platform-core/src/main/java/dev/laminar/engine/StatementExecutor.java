@@ -384,13 +384,11 @@ public final class StatementExecutor {
     return switch (n) {
       case WindowAggregateNode w -> w.withEmit(mode, lateness, lateTarget, every);
       case dev.laminar.sql.plan.PaneWindowAggregateNode pw -> pw.withEmit(mode, lateness, lateTarget, every);
-      case dev.laminar.sql.plan.SessionWindowAggregateNode sw when lateness == 0 && lateTarget == null ->
-          new dev.laminar.sql.plan.SessionWindowAggregateNode(sw.input(), sw.gapMillis(), sw.keySources(), sw.keyColumns(), sw.aggregates(),
-              sw.schema(), mode, every);
+      case dev.laminar.sql.plan.SessionWindowAggregateNode sw -> sw.withEmit(mode, lateness, lateTarget, every);
       case dev.laminar.sql.plan.CalcNode c -> new dev.laminar.sql.plan.CalcNode(applyEmit(c.input(), mode, lateness, lateTarget, every, emit),
           c.condition(), c.projections(), c.schema(), c.rowtimeColumn(), c.window());
       default -> throw at(emit.getParserPosition(), "EMIT modes, ALLOW LATENESS and LATE DATA TO are supported on windowed aggregates "
-          + "so far (SESSION takes the EMIT modes but not ALLOW LATENESS or LATE DATA TO yet)", null);
+          + "so far", null);
     };
   }
 
@@ -572,7 +570,12 @@ public final class StatementExecutor {
     if (!query.getKind().belongsTo(SqlKind.QUERY)) {
       throw at(explained.getParserPosition(), "EXPLAIN applies to a query, CREATE STREAM ... AS or CREATE SINK ... AS", null);
     }
-    PlannedQuery q = engine.planner().plan(query, engine.readableTables());
+    SqlEmit emit = switch (explained) {
+      case SqlCreateStream s -> s.emit();
+      case SqlCreateSink s -> s.emit();
+      default -> null;
+    };
+    PlannedQuery q = withEmit(emit, engine.planner().plan(query, engine.readableTables()));
     List<Row> rows = new ArrayList<>();
     rows.add(Row.of("== Logical plan (Calcite) =="));
     for (String line : q.logicalPlan().split("\n")) {

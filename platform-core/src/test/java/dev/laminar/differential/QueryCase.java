@@ -29,7 +29,12 @@ record QueryCase(String name, List<String> statements, String output, Mode mode,
     /** A changelog: the final state per upsert key after applying it, and each key's own sequence. */
     CHANGELOG,
     /** A changelog compared entry by entry, kinds included. */
-    SEQUENCE
+    SEQUENCE,
+    /**
+     * A changelog whose rows change identity (sessions: -U with the old bounds, +U with the new):
+     * the final multisets after applying it, and each key's own sequence.
+     */
+    RETRACTIONS
   }
 
   /** The expected output rows and {@code late_rows_dropped} of each stream. */

@@ -60,6 +60,7 @@ final class QueryCatalogue {
     hoppingAndCumulating(all);
     cascades(all);
     emitModes(all);
+    sessions(all);
     return all;
   }
 
@@ -556,6 +557,48 @@ final class QueryCatalogue {
         "q", Mode.MULTISET, null, UnaryOperator.identity(),
         input -> new Expected(hopped.windowClose(halfSeconds.emitted(input)),
             Map.of("level1", halfSeconds.evaluate(input).late(), "q", 0L)));
+  }
+
+  // ---- SESSION windows, with and without ALLOW LATENESS ----
+
+  private static String session(String gap) {
+    return "TABLE(SESSION(TABLE s, DESCRIPTOR(ts), DESCRIPTOR(k), INTERVAL '" + gap + "' SECOND))";
+  }
+
+  /** A SESSION query over k; {@code singleKey} rewrites every row to key 'a' (so the whole sequence is defined). */
+  private static QueryCase sessionCase(String name, String sql, SessionReference ref, boolean changes, Mode mode, boolean singleKey,
+      String lateStream) {
+    UnaryOperator<List<StreamRow>> prepare = singleKey ? in -> in.stream().map(r -> r.withKey("a")).toList() : UnaryOperator.identity();
+    return new QueryCase(name, List.of("CREATE STREAM q AS " + sql), "q", mode, new int[] {0}, prepare, input -> {
+      SessionReference.Result result = ref.run(input, changes);
+      return new Expected(result.changelog(), lateStream == null ? Map.of("q", result.late()) : Map.of("q", 0L, lateStream, 0L));
+    });
+  }
+
+  private static void sessions(List<QueryCase> all) {
+    Function<Group<StreamRow>, Object[]> wide = g -> row(g.key(0), g.start(), g.end(), g.count(), g.sumLong(StreamRow::v),
+        g.min(StreamRow::d), g.max(StreamRow::p), g.first(StreamRow::v), g.last(StreamRow::d));
+    all.add(sessionCase("SESSION 0.1 s by a nullable key: COUNT, SUM, MIN, MAX, FIRST_VALUE, LAST_VALUE",
+        "SELECT k, window_start, window_end, COUNT(*) AS n, SUM(v) AS sv, MIN(d) AS mnd, MAX(p) AS mxp, FIRST_VALUE(v) AS fv, "
+            + "LAST_VALUE(d) AS ld FROM " + session("0.1") + " GROUP BY k, window_start, window_end",
+        new SessionReference(100, BOUND, 0, StreamRow::k, wide), false, Mode.MULTISET, false, null));
+
+    all.add(sessionCase("SESSION with ALLOW LATENESS: late rows extend and merge fired sessions (-U/+U, -D)",
+        "SELECT k, window_start, window_end, COUNT(*) AS n, SUM(v) AS sv, MIN(d) AS mnd, MAX(p) AS mxp, FIRST_VALUE(v) AS fv, "
+            + "LAST_VALUE(d) AS ld FROM " + session("0.1") + " GROUP BY k, window_start, window_end ALLOW LATENESS INTERVAL '1' SECOND",
+        new SessionReference(100, BOUND, 1000, StreamRow::k, wide), false, Mode.RETRACTIONS, false, null));
+
+    all.add(sessionCase("SESSION with ALLOW LATENESS on a single key: exact changelog sequence",
+        "SELECT k, window_start, window_end, COUNT(*) AS n, SUM(p) AS sp, AVG(v) AS av, COUNT(*) FILTER (WHERE d > 0) AS pos FROM "
+            + session("0.01") + " GROUP BY k, window_start, window_end EMIT ON WINDOW CLOSE ALLOW LATENESS INTERVAL '0.5' SECOND",
+        new SessionReference(10, BOUND, 500, StreamRow::k, g -> row(g.key(0), g.start(), g.end(), g.count(), g.sumDecimal(StreamRow::p),
+            g.avg(StreamRow::v), g.filter(r -> gt(r.d(), 0)).count())), false, Mode.SEQUENCE, true, null));
+
+    all.add(sessionCase("SESSION EMIT CHANGES with ALLOW LATENESS and LATE DATA TO",
+        "SELECT k, window_start, window_end, COUNT(*) AS n, MAX(v) AS mx, LAST_VALUE(p) AS lp FROM " + session("0.05")
+            + " GROUP BY k, window_start, window_end EMIT CHANGES ALLOW LATENESS INTERVAL '0.5' SECOND LATE DATA TO too_late",
+        new SessionReference(50, BOUND, 500, StreamRow::k, g -> row(g.key(0), g.start(), g.end(), g.count(), g.max(StreamRow::v),
+            g.last(StreamRow::p))), true, Mode.RETRACTIONS, false, "too_late"));
   }
 
   // ---- EMIT modes on TUMBLE ----

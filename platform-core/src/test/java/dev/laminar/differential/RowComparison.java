@@ -119,6 +119,50 @@ final class RowComparison {
     return null;
   }
 
+  /**
+   * Changelogs agree when applying each as a multiset (+I and +U add a row, -U and -D remove an equal
+   * current row) gives the same final rows, and the entries of each {@code key} are the same sequence.
+   */
+  static String asRetractions(List<Row> expected, List<Row> actual, int[] key) {
+    List<Row> state = new ArrayList<>();
+    for (Row r : actual) {
+      Row values = Row.of(r.values());
+      switch (r.kind()) {
+        case INSERT, UPDATE_AFTER -> state.add(values);
+        case UPDATE_BEFORE, DELETE -> {
+          int at = -1;
+          for (int i = 0; i < state.size() && at < 0; i++) {
+            at = sameRow(state.get(i), values) ? i : -1;
+          }
+          if (at < 0) {
+            return "the engine retracts a row that is not current: " + describe(r);
+          }
+          state.remove(at);
+        }
+      }
+    }
+    List<Row> expectedState = new ArrayList<>();
+    for (Row r : expected) {
+      switch (r.kind()) {
+        case INSERT, UPDATE_AFTER -> expectedState.add(Row.of(r.values()));
+        case UPDATE_BEFORE, DELETE -> expectedState.remove(Row.of(r.values()));
+      }
+    }
+    String final_ = asMultisets(expectedState, state);
+    if (final_ != null) {
+      return "final state after applying the changelog differs: " + final_;
+    }
+    Map<List<Object>, List<Row>> expectedByKey = byKey(expected, key);
+    Map<List<Object>, List<Row>> actualByKey = byKey(actual, key);
+    for (Map.Entry<List<Object>, List<Row>> e : expectedByKey.entrySet()) {
+      String seq = inOrder(e.getValue(), actualByKey.getOrDefault(e.getKey(), List.of()));
+      if (seq != null) {
+        return "the changelog of key " + e.getKey() + " differs: " + seq;
+      }
+    }
+    return actualByKey.size() == expectedByKey.size() ? null : "keys " + actualByKey.keySet() + " but expected " + expectedByKey.keySet();
+  }
+
   private static Map<List<Object>, List<Row>> byKey(List<Row> log, int[] key) {
     Map<List<Object>, List<Row>> out = new LinkedHashMap<>();
     for (Row r : log) {

@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.laminar.api.Laminar;
 import dev.laminar.api.LaminarConfig;
+import dev.laminar.TestProperties;
 import dev.laminar.api.SourceWriter;
 import dev.laminar.api.Subscription;
 import dev.laminar.differential.QueryCase.Expected;
+import dev.laminar.runtime.codegen.AggregateCompiler;
 import dev.laminar.sdk.row.Row;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,7 +27,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * the engine's output over a random out-of-order stream (NULL keys and values, late rows) equals
  * an independent batch computation of the same query over the same rows, and so does each
  * stream's {@code late_rows_dropped}. A mismatch is shrunk to a small input and reported with the
- * seed, the statements and the rows, ready to paste into a test.
+ * seed, the statements and the rows, ready to paste into a test. Every aggregate query runs with
+ * compiled and with interpreted aggregate updates ({@code laminar.codegen.aggregates}).
  */
 class StreamingSqlDifferentialTest {
   /** Three seeds (one per start time of {@link StreamRow#generate}); explore with {@code -Ddifferential.seeds=N -Ddifferential.rows=M}. */
@@ -33,19 +36,32 @@ class StreamingSqlDifferentialTest {
   private static final int ROWS = Integer.getInteger("differential.rows", 400);
   private static final int SHRINK_RUNS = 300;
 
+  /** Whether aggregate updates run as generated code or through the interpreted accumulators. */
+  enum Aggregates { COMPILED, INTERPRETED }
+
+  /** Every query and seed; queries with a GROUP BY once with compiled and once with interpreted aggregate updates. */
   static Stream<Arguments> queriesAndSeeds() {
-    return QueryCatalogue.all().stream().flatMap(q -> java.util.Arrays.stream(SEEDS).mapToObj(seed -> Arguments.of(q, seed)));
+    return QueryCatalogue.all().stream().flatMap(q -> java.util.Arrays.stream(SEEDS).boxed().flatMap(seed -> aggregates(q)
+        .map(a -> Arguments.of(q, seed, a))));
   }
 
-  @ParameterizedTest(name = "{0} [seed {1}]")
+  private static Stream<Aggregates> aggregates(QueryCase q) {
+    boolean grouped = q.statements().stream().anyMatch(st -> st.contains("GROUP BY"));
+    return grouped ? Stream.of(Aggregates.values()) : Stream.of(Aggregates.COMPILED);
+  }
+
+  @ParameterizedTest(name = "{0} [seed {1}, {2} aggregates]")
   @MethodSource("queriesAndSeeds")
-  void engineOutputEqualsTheBatchReference(QueryCase query, long seed) {
+  void engineOutputEqualsTheBatchReference(QueryCase query, long seed, Aggregates aggregates) {
     List<StreamRow> input = query.prepare().apply(StreamRow.generate(seed, ROWS));
     assertThat(query.reference().apply(input).rows()).as("the reference's output is not empty, seed %d", seed).isNotEmpty();
-    String mismatch = mismatch(query, input);
-    if (mismatch != null) {
-      fail(Reproduction.report(query, seed, input, mismatch, SHRINK_RUNS, StreamingSqlDifferentialTest::mismatch));
-    }
+    TestProperties.with(AggregateCompiler.ENABLED_PROPERTY, String.valueOf(aggregates == Aggregates.COMPILED), () -> {
+      String mismatch = mismatch(query, input);
+      if (mismatch != null) {
+        fail(aggregates + " aggregates: "
+            + Reproduction.report(query, seed, input, mismatch, SHRINK_RUNS, StreamingSqlDifferentialTest::mismatch));
+      }
+    });
   }
 
   @Test
@@ -85,6 +101,7 @@ class StreamingSqlDifferentialTest {
       case ORDERED, SEQUENCE -> RowComparison.inOrder(expected.rows(), actual.rows());
       case MULTISET -> RowComparison.asMultisets(expected.rows(), actual.rows());
       case CHANGELOG -> RowComparison.asChangelogs(expected.rows(), actual.rows(), query.upsertKey());
+      case RETRACTIONS -> RowComparison.asRetractions(expected.rows(), actual.rows(), query.upsertKey());
     };
     if (rows != null) {
       return rows;

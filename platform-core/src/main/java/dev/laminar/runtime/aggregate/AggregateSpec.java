@@ -4,7 +4,6 @@ import dev.laminar.runtime.ColumnarBatch;
 import dev.laminar.sdk.type.DataType;
 import dev.laminar.sdk.type.TypeKind;
 import java.math.BigDecimal;
-import java.math.RoundingMode;
 
 /**
  * One aggregate call of a GROUP BY: the function, its argument column and the input and result types.
@@ -120,7 +119,8 @@ public record AggregateSpec(AggregateKind kind, int argument, DataType argumentT
       }
       double x = switch (type.kind()) {
         case DOUBLE -> in.getDouble(row, arg);
-        case DECIMAL -> in.getDecimal(row, arg).doubleValue();
+        case DECIMAL -> type.isCompactDecimal() ? AggregateResults.decimalToDouble(in.getLong(row, arg), type.scale())
+            : in.getDecimal(row, arg).doubleValue();
         default -> in.getLong(row, arg);
       };
       n++;
@@ -144,13 +144,8 @@ public record AggregateSpec(AggregateKind kind, int argument, DataType argumentT
 
     @Override
     public void writeResult(ColumnarBatch out, int row, int col) {
-      boolean sample = kind == AggregateKind.STDDEV_SAMP || kind == AggregateKind.VAR_SAMP;
-      if (n == 0 || (sample && n == 1)) {
-        out.putNull(row, col);
-        return;
-      }
-      double variance = Math.max(0, m2 / (sample ? n - 1 : n));
-      out.putDouble(row, col, kind == AggregateKind.STDDEV_POP || kind == AggregateKind.STDDEV_SAMP ? Math.sqrt(variance) : variance);
+      AggregateResults.writeMoments(out, row, col, n, m2, kind == AggregateKind.STDDEV_SAMP || kind == AggregateKind.VAR_SAMP,
+          kind == AggregateKind.STDDEV_POP || kind == AggregateKind.STDDEV_SAMP);
     }
   }
 
@@ -431,21 +426,7 @@ public record AggregateSpec(AggregateKind kind, int argument, DataType argumentT
 
     @Override
     public void writeResult(ColumnarBatch out, int row, int col) {
-      if (count == 0) {
-        out.putNull(row, col);
-        return;
-      }
-      if (result.kind() == TypeKind.DOUBLE) {
-        out.putDouble(row, col, sum.doubleValue() / (average ? count : 1));
-        return;
-      }
-      BigDecimal v = average ? sum.divide(BigDecimal.valueOf(count), result.scale(), RoundingMode.HALF_UP)
-          : sum.setScale(result.scale(), RoundingMode.HALF_UP);
-      if (result.isCompactDecimal()) {
-        out.putLong(row, col, v.unscaledValue().longValueExact());
-      } else {
-        out.putObject(row, col, v);
-      }
+      AggregateResults.writeDecimalSum(out, row, col, sum, count, result, average);
     }
   }
 

@@ -23,10 +23,7 @@ final class ChangelogEmitter {
    */
   static Object[] emit(BatchEmitter emitter, int o, Object[] before, boolean upsert, long rowtime, long watermark) {
     ColumnarBatch out = emitter.batch();
-    Object[] now = new Object[out.schema().size()];
-    for (int c = 0; c < now.length; c++) {
-      now[c] = out.getObject(o, c);
-    }
+    Object[] now = snapshot(out, o);
     if (before != null && Arrays.deepEquals(before, now)) {
       return before; // unchanged: the row stays uncommitted and its slot is reused
     }
@@ -50,6 +47,15 @@ final class ChangelogEmitter {
       emitter.commitRow();
     }
     return now;
+  }
+
+  /** The values of row {@code o} of {@code out}, kept as the row last emitted so that a later change can retract it. */
+  static Object[] snapshot(ColumnarBatch out, int o) {
+    Object[] row = new Object[out.schema().size()];
+    for (int c = 0; c < row.length; c++) {
+      row[c] = out.getObject(o, c);
+    }
+    return row;
   }
 
   /** Emits {@code row} (the row last emitted for a group) again as a delete (-D). */

@@ -35,30 +35,26 @@ public final class PaneWindowAggregateOperator implements Operator, dev.laminar.
   private final long pane;
   private final long size;
   private final WindowGroupKeys keys;
-  private final AggregateSpec[] aggregates;
+  private final GroupAccumulatorFactory aggregates;
   private final BatchEmitter emitter;
-  private final Counter lateRowsDropped;
+  private final LateRows late;
   /** Pane start → groups of that pane. */
-  private final TreeMap<Long, Map<GroupKey, Accumulator[]>> panes = new TreeMap<>();
+  private final TreeMap<Long, Map<GroupKey, GroupAccumulator>> panes = new TreeMap<>();
   /** Ends of windows that have data and have not been emitted. */
   private final TreeSet<Long> pendingEnds = new TreeSet<>();
   private long watermark = ColumnarBatch.NO_TIME;
   private TumblingWindowAggregateOperator.Emit emit = TumblingWindowAggregateOperator.Emit.ON_WINDOW_CLOSE;
   /** ON UPDATE / CHANGES: per open window end, the row last emitted per key. */
   private final Map<Long, Map<GroupKey, Object[]>> emitted = new java.util.HashMap<>();
-  private long allowedLateness;
   private long everyMillis;
   private long lastEveryMillis;
-  private BatchEmitter lateEmitter;
-  private Counter lateAccepted = new Counter();
-  private Counter lateRedirected = new Counter();
 
   /**
    * @param pane slide (HOP) or step (CUMULATE); must divide {@code size}
    * @param keySources and {@code keyColumns} as for {@link TumblingWindowAggregateOperator}
    */
   public PaneWindowAggregateOperator(Shape shape, long pane, long size, KeySource[] keySources, int[] keyColumns,
-      Schema inputSchema, AggregateSpec[] aggregates, Schema outputSchema, int batchCapacity, Operator downstream,
+      Schema inputSchema, GroupAccumulatorFactory aggregates, Schema outputSchema, int batchCapacity, Operator downstream,
       Counter lateRowsDropped) {
     if (shape == Shape.SESSION) {
       throw new IllegalArgumentException("SESSION windows are aggregated by SessionWindowAggregateOperator");
@@ -71,9 +67,9 @@ public final class PaneWindowAggregateOperator implements Operator, dev.laminar.
     this.pane = pane;
     this.size = size;
     this.keys = new WindowGroupKeys(keySources, keyColumns, inputSchema);
-    this.aggregates = aggregates.clone();
+    this.aggregates = aggregates;
     this.emitter = new BatchEmitter(outputSchema, batchCapacity, downstream);
-    this.lateRowsDropped = lateRowsDropped;
+    this.late = new LateRows(lateRowsDropped);
   }
 
   /**
@@ -110,7 +106,7 @@ public final class PaneWindowAggregateOperator implements Operator, dev.laminar.
   /** Every key of the window ending at {@code end}, as changes against what was emitted for it. */
   private void emitWindow(long end) {
     java.util.Set<GroupKey> keys = new java.util.LinkedHashSet<>();
-    for (Map<GroupKey, Accumulator[]> groups : panes.subMap(windowStart(end), true, end, false).values()) {
+    for (Map<GroupKey, GroupAccumulator> groups : panes.subMap(windowStart(end), true, end, false).values()) {
       keys.addAll(groups.keySet());
     }
     for (GroupKey key : keys) {
@@ -126,10 +122,7 @@ public final class PaneWindowAggregateOperator implements Operator, dev.laminar.
    */
   public void allowLateness(long millis, Operator lateOutput, Schema inputSchema, int batchCapacity, Counter accepted,
       Counter redirected) {
-    this.allowedLateness = millis;
-    this.lateEmitter = lateOutput == null ? null : new BatchEmitter(inputSchema, batchCapacity, lateOutput);
-    this.lateAccepted = accepted;
-    this.lateRedirected = redirected;
+    late.configure(millis, lateOutput, inputSchema, batchCapacity, accepted, redirected);
   }
 
   private boolean eager() {
@@ -156,19 +149,14 @@ public final class PaneWindowAggregateOperator implements Operator, dev.laminar.
       }
       long t = in.rowtime(r);
       long paneStart = Math.floorDiv(t, pane) * pane;
-      if (lastEnd(paneStart) + allowedLateness <= watermark) {
-        if (lateEmitter != null) {
-          lateEmitter.copyRow(in, r);
-          lateRedirected.increment();
-        } else {
-          lateRowsDropped.increment();
-        }
+      if (lastEnd(paneStart) + late.lateness() <= watermark) {
+        late.reject(in, r);
         continue;
       }
-      if (allowedLateness > 0 && paneStart + pane <= watermark) {
-        lateAccepted.increment(); // its first window has fired: the row corrects it
+      if (late.lateness() > 0 && paneStart + pane <= watermark) {
+        late.accept(); // its first window has fired: the row corrects it
       }
-      Map<GroupKey, Accumulator[]> groups = panes.get(paneStart);
+      Map<GroupKey, GroupAccumulator> groups = panes.get(paneStart);
       if (groups == null) {
         groups = new LinkedHashMap<>();
         panes.put(paneStart, groups);
@@ -179,31 +167,23 @@ public final class PaneWindowAggregateOperator implements Operator, dev.laminar.
         }
       }
       GroupKey key = keys.probe(in, r);
-      Accumulator[] accs = groups.get(key);
+      GroupAccumulator accs = groups.get(key);
       if (accs == null) {
         accs = newAccumulators();
         key = key.copy();
         groups.put(key, accs);
       }
-      for (Accumulator acc : accs) {
-        acc.add(in, r);
-      }
-      if (eager() || allowedLateness > 0) {
+      accs.add(in, r);
+      if (eager() || late.lateness() > 0) {
         emitChanges(paneStart, key, wm);
       }
     }
     emitter.flush();
-    if (lateEmitter != null) {
-      lateEmitter.flush();
-    }
+    late.flush();
   }
 
-  private Accumulator[] newAccumulators() {
-    Accumulator[] accs = new Accumulator[aggregates.length];
-    for (int a = 0; a < accs.length; a++) {
-      accs[a] = aggregates[a].create();
-    }
-    return accs;
+  private GroupAccumulator newAccumulators() {
+    return aggregates.create();
   }
 
   /** Moves the watermark: emits every pending window whose end it reached, then drops unneeded panes. */
@@ -217,34 +197,27 @@ public final class PaneWindowAggregateOperator implements Operator, dev.laminar.
         emit(end, wm);
       }
     }
-    emitted.keySet().removeIf(end -> end + allowedLateness <= wm); // those windows change no more
-    while (!panes.isEmpty() && lastEnd(panes.firstKey()) + allowedLateness <= wm) {
+    emitted.keySet().removeIf(end -> end + late.lateness() <= wm); // those windows change no more
+    while (!panes.isEmpty() && lastEnd(panes.firstKey()) + late.lateness() <= wm) {
       panes.pollFirstEntry();
     }
   }
 
   private void emit(long end, long wm) {
     long start = windowStart(end);
-    Map<GroupKey, Accumulator[]> merged = new LinkedHashMap<>();
-    for (Map<GroupKey, Accumulator[]> groups : panes.subMap(start, true, end, false).values()) {
-      for (Map.Entry<GroupKey, Accumulator[]> e : groups.entrySet()) {
-        Accumulator[] target = merged.computeIfAbsent(e.getKey(), k -> newAccumulators());
-        Accumulator[] source = e.getValue();
-        for (int a = 0; a < target.length; a++) {
-          target[a].merge(source[a]);
-        }
+    Map<GroupKey, GroupAccumulator> merged = new LinkedHashMap<>();
+    for (Map<GroupKey, GroupAccumulator> groups : panes.subMap(start, true, end, false).values()) {
+      for (Map.Entry<GroupKey, GroupAccumulator> e : groups.entrySet()) {
+        merged.computeIfAbsent(e.getKey(), k -> newAccumulators()).merge(e.getValue());
       }
     }
-    for (Map.Entry<GroupKey, Accumulator[]> e : merged.entrySet()) {
+    for (Map.Entry<GroupKey, GroupAccumulator> e : merged.entrySet()) {
       int o = emitter.openRow(RowKind.INSERT, end - 1, end - 1);
       ColumnarBatch out = emitter.batch();
       keys.writeRow(out, o, start, end, e.getKey(), e.getValue());
-      if (allowedLateness > 0) {
-        Object[] snapshot = new Object[out.schema().size()];
-        for (int c = 0; c < snapshot.length; c++) {
-          snapshot[c] = out.getObject(o, c);
-        }
-        emitted.computeIfAbsent(end, x -> new java.util.HashMap<>()).put(e.getKey(), snapshot); // later changes retract it
+      if (late.lateness() > 0) {
+        // later changes retract it
+        emitted.computeIfAbsent(end, x -> new java.util.HashMap<>()).put(e.getKey(), ChangelogEmitter.snapshot(out, o));
       }
       emitter.commitRow();
     }
@@ -253,7 +226,7 @@ public final class PaneWindowAggregateOperator implements Operator, dev.laminar.
   /** The new result of {@code key} in every window containing pane {@code paneStart} that the row can still change. */
   private void emitChanges(long paneStart, GroupKey key, long wm) {
     for (long end = paneStart + pane; end <= lastEnd(paneStart); end += pane) {
-      if (end + allowedLateness <= watermark) {
+      if (end + late.lateness() <= watermark) {
         continue; // past its allowed lateness: it changes no more
       }
       if (!eager() && end > watermark) {
@@ -266,13 +239,11 @@ public final class PaneWindowAggregateOperator implements Operator, dev.laminar.
   /** Emits the merged result of {@code key} in the window ending at {@code end} if it changed (+I, -U/+U or +U). */
   private void emitChange(long end, GroupKey key, long wm) {
     long start = windowStart(end);
-    Accumulator[] merged = newAccumulators();
-    for (Map<GroupKey, Accumulator[]> groups : panes.subMap(start, true, end, false).values()) {
-      Accumulator[] part = groups.get(key);
+    GroupAccumulator merged = newAccumulators();
+    for (Map<GroupKey, GroupAccumulator> groups : panes.subMap(start, true, end, false).values()) {
+      GroupAccumulator part = groups.get(key);
       if (part != null) {
-        for (int a = 0; a < merged.length; a++) {
-          merged[a].merge(part[a]);
-        }
+        merged.merge(part);
       }
     }
     int o = emitter.openRow(RowKind.INSERT, end - 1, wm);
@@ -292,10 +263,7 @@ public final class PaneWindowAggregateOperator implements Operator, dev.laminar.
       emitter.flush();
     }
     emitter.downstream().onWatermark(wm);
-    if (lateEmitter != null) {
-      lateEmitter.flush();
-      lateEmitter.downstream().onWatermark(wm);
-    }
+    late.onWatermark(wm);
   }
 
   @Override
@@ -303,10 +271,7 @@ public final class PaneWindowAggregateOperator implements Operator, dev.laminar.
     advance(Long.MAX_VALUE);
     emitter.flush();
     emitter.downstream().onEndOfInput();
-    if (lateEmitter != null) {
-      lateEmitter.flush();
-      lateEmitter.downstream().onEndOfInput();
-    }
+    late.onEndOfInput();
   }
 
   /** Panes currently held (for state-size checks). */

@@ -41,16 +41,12 @@ public final class TumblingWindowAggregateOperator implements Operator, dev.lami
   private final long size;
   private final int windowStartColumn;
   private final WindowGroupKeys keys;
-  private final AggregateSpec[] aggregates;
+  private final GroupAccumulatorFactory aggregates;
   private final BatchEmitter emitter;
-  private final Counter lateRowsDropped;
+  private final LateRows late;
   private final Emit emit;
-  private long allowedLateness;
   private long everyMillis;
   private long lastEveryMillis;
-  private BatchEmitter lateEmitter;
-  private Counter lateAccepted = new Counter();
-  private Counter lateRedirected = new Counter();
   /** Open windows, ordered by start. Few are open at once (out-of-orderness / size + 1). */
   private final List<Window> windows = new ArrayList<>();
   private long watermark = ColumnarBatch.NO_TIME;
@@ -59,7 +55,7 @@ public final class TumblingWindowAggregateOperator implements Operator, dev.lami
     final long start;
     /** Whether the watermark has passed the window's end (its ON WINDOW CLOSE result is out). */
     boolean fired;
-    final Map<GroupKey, Accumulator[]> groups = new LinkedHashMap<>();
+    final Map<GroupKey, GroupAccumulator> groups = new LinkedHashMap<>();
     /** Per group, the result last emitted (ON_UPDATE / CHANGES only). */
     final Map<GroupKey, Object[]> emitted = new java.util.HashMap<>();
 
@@ -73,7 +69,7 @@ public final class TumblingWindowAggregateOperator implements Operator, dev.lami
    * @param keyColumns for each grouping output column of source COLUMN, the input column (others ignored)
    */
   public TumblingWindowAggregateOperator(long size, int windowStartColumn, KeySource[] keySources, int[] keyColumns,
-      Schema inputSchema, AggregateSpec[] aggregates, Schema outputSchema, int batchCapacity, Operator downstream,
+      Schema inputSchema, GroupAccumulatorFactory aggregates, Schema outputSchema, int batchCapacity, Operator downstream,
       Counter lateRowsDropped) {
     this(size, windowStartColumn, keySources, keyColumns, inputSchema, aggregates, outputSchema, batchCapacity, downstream,
         lateRowsDropped, Emit.ON_WINDOW_CLOSE);
@@ -81,15 +77,15 @@ public final class TumblingWindowAggregateOperator implements Operator, dev.lami
 
   /** With an emit mode other than the default ON_WINDOW_CLOSE. */
   public TumblingWindowAggregateOperator(long size, int windowStartColumn, KeySource[] keySources, int[] keyColumns,
-      Schema inputSchema, AggregateSpec[] aggregates, Schema outputSchema, int batchCapacity, Operator downstream,
+      Schema inputSchema, GroupAccumulatorFactory aggregates, Schema outputSchema, int batchCapacity, Operator downstream,
       Counter lateRowsDropped, Emit emit) {
     this.emit = emit;
     this.size = size;
     this.windowStartColumn = windowStartColumn;
     this.keys = new WindowGroupKeys(keySources, keyColumns, inputSchema);
-    this.aggregates = aggregates.clone();
+    this.aggregates = aggregates;
     this.emitter = new BatchEmitter(outputSchema, batchCapacity, downstream);
-    this.lateRowsDropped = lateRowsDropped;
+    this.late = new LateRows(lateRowsDropped);
   }
 
   /**
@@ -99,10 +95,7 @@ public final class TumblingWindowAggregateOperator implements Operator, dev.lami
    */
   public void allowLateness(long millis, Operator lateOutput, Schema inputSchema, int batchCapacity, Counter accepted,
       Counter redirected) {
-    this.allowedLateness = millis;
-    this.lateEmitter = lateOutput == null ? null : new BatchEmitter(inputSchema, batchCapacity, lateOutput);
-    this.lateAccepted = accepted;
-    this.lateRedirected = redirected;
+    late.configure(millis, lateOutput, inputSchema, batchCapacity, accepted, redirected);
   }
 
   /** EMIT EVERY: the interval of processing time between early results. */
@@ -129,7 +122,7 @@ public final class TumblingWindowAggregateOperator implements Operator, dev.lami
   }
 
   private void emitPending(Window w) {
-    for (Map.Entry<GroupKey, Accumulator[]> e : w.groups.entrySet()) {
+    for (Map.Entry<GroupKey, GroupAccumulator> e : w.groups.entrySet()) {
       emitChange(w, e.getKey(), e.getValue(), watermark);
     }
   }
@@ -143,44 +136,32 @@ public final class TumblingWindowAggregateOperator implements Operator, dev.lami
         advance(wm);
       }
       long start = in.getLong(r, windowStartColumn);
-      if (start + size + allowedLateness <= watermark) {
-        if (lateEmitter != null) {
-          lateEmitter.copyRow(in, r);
-          lateRedirected.increment();
-        } else {
-          lateRowsDropped.increment();
-        }
+      if (start + size + late.lateness() <= watermark) {
+        late.reject(in, r);
         continue;
       }
-      boolean late = start + size <= watermark;
-      if (late) {
-        lateAccepted.increment();
+      boolean isLate = start + size <= watermark;
+      if (isLate) {
+        late.accept();
       }
       Window w = window(start);
-      if (late) {
+      if (isLate) {
         w.fired = true; // a window first seen after its end: its rows go out as changes
       }
       GroupKey key = keys.probe(in, r);
-      Accumulator[] accs = w.groups.get(key);
+      GroupAccumulator accs = w.groups.get(key);
       if (accs == null) {
-        accs = new Accumulator[aggregates.length];
-        for (int a = 0; a < accs.length; a++) {
-          accs[a] = aggregates[a].create();
-        }
+        accs = aggregates.create();
         key = key.copy();
         w.groups.put(key, accs);
       }
-      for (Accumulator acc : accs) {
-        acc.add(in, r);
-      }
+      accs.add(in, r);
       if (emit == Emit.ON_UPDATE || emit == Emit.CHANGES || w.fired) {
         emitChange(w, key, accs, in.watermark(r));
       }
     }
     emitter.flush();
-    if (lateEmitter != null) {
-      lateEmitter.flush();
-    }
+    late.flush();
   }
 
   private Window window(long start) {
@@ -217,13 +198,13 @@ public final class TumblingWindowAggregateOperator implements Operator, dev.lami
         }
       }
     }
-    while (!windows.isEmpty() && windows.get(0).start + size + allowedLateness <= wm) {
+    while (!windows.isEmpty() && windows.get(0).start + size + late.lateness() <= wm) {
       windows.remove(0); // past the allowed lateness: nothing can change it any more
     }
   }
 
   /** Emits a group's new result as +I / +U (and the old one as -U for CHANGES), unless it did not change. */
-  private void emitChange(Window w, GroupKey storedKey, Accumulator[] accs, long wm) {
+  private void emitChange(Window w, GroupKey storedKey, GroupAccumulator accs, long wm) {
     long end = w.start + size;
     int o = emitter.openRow(RowKind.INSERT, end - 1, wm);
     keys.writeRow(emitter.batch(), o, w.start, end, storedKey, accs);
@@ -232,16 +213,12 @@ public final class TumblingWindowAggregateOperator implements Operator, dev.lami
 
   private void emit(Window w, long wm) {
     long end = w.start + size;
-    for (Map.Entry<GroupKey, Accumulator[]> e : w.groups.entrySet()) {
+    for (Map.Entry<GroupKey, GroupAccumulator> e : w.groups.entrySet()) {
       int o = emitter.openRow(RowKind.INSERT, end - 1, end - 1);
       ColumnarBatch out = emitter.batch();
       keys.writeRow(out, o, w.start, end, e.getKey(), e.getValue());
-      if (allowedLateness > 0) {
-        Object[] snapshot = new Object[out.schema().size()];
-        for (int c = 0; c < snapshot.length; c++) {
-          snapshot[c] = out.getObject(o, c);
-        }
-        w.emitted.put(e.getKey(), snapshot); // later changes retract it
+      if (late.lateness() > 0) {
+        w.emitted.put(e.getKey(), ChangelogEmitter.snapshot(out, o)); // later changes retract it
       }
       emitter.commitRow();
     }
@@ -254,20 +231,14 @@ public final class TumblingWindowAggregateOperator implements Operator, dev.lami
       emitter.flush();
     }
     emitter.downstream().onWatermark(wm);
-    if (lateEmitter != null) {
-      lateEmitter.flush();
-      lateEmitter.downstream().onWatermark(wm);
-    }
+    late.onWatermark(wm);
   }
 
   @Override
   public void onEndOfInput() {
     advance(Long.MAX_VALUE);
     emitter.flush();
-    if (lateEmitter != null) {
-      lateEmitter.flush();
-      lateEmitter.downstream().onEndOfInput();
-    }
+    late.onEndOfInput();
     emitter.downstream().onEndOfInput();
   }
 

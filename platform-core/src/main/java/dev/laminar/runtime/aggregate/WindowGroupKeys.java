@@ -77,10 +77,8 @@ final class WindowGroupKeys {
   }
 
   /** Fills result row {@code o}: grouping columns, then each accumulator's result. */
-  void writeRow(ColumnarBatch out, int o, long start, long end, GroupKey key, Accumulator[] accs) {
+  void writeRow(ColumnarBatch out, int o, long start, long end, GroupKey key, GroupAccumulator accs) {
     write(out, o, start, end, key);
-    for (int a = 0; a < accs.length; a++) {
-      accs[a].writeResult(out, o, sources.length + a);
-    }
+    accs.writeResults(out, o, sources.length);
   }
 }

@@ -5,9 +5,15 @@ import dev.laminar.runtime.expr.CaseExpr;
 import dev.laminar.runtime.expr.CastExpr;
 import dev.laminar.runtime.expr.ComparisonExpr;
 import dev.laminar.runtime.expr.Expr;
+import dev.laminar.runtime.expr.ExtractExpr;
+import dev.laminar.runtime.expr.FunctionExpr;
 import dev.laminar.runtime.expr.InputRefExpr;
+import dev.laminar.runtime.expr.LikeExpr;
 import dev.laminar.runtime.expr.LiteralExpr;
 import dev.laminar.runtime.expr.LogicalExpr;
+import dev.laminar.runtime.expr.MathFunctionExpr;
+import dev.laminar.runtime.expr.StringFunctionExpr;
+import dev.laminar.runtime.expr.TimestampFunctionExpr;
 import dev.laminar.sdk.type.DataType;
 import dev.laminar.sdk.type.TypeKind;
 import java.util.ArrayList;
@@ -17,9 +23,13 @@ import java.util.List;
  * Turns a condition and projections into the Java source of one {@link CompiledCalc} class.
  *
  * <p>Every expression becomes straight-line code over primitive locals: a {@code boolean} null flag
- * and a value ({@code boolean}, {@code long}, {@code double}, {@code String} or {@code byte[]}).
- * Kinds it does not generate (functions, LIKE, DECIMAL arithmetic, casts to or from text, ...) are
- * embedded as the interpreted {@link Expr} in a field and called, so every expression compiles.
+ * and a value ({@code boolean}, {@code long}, {@code double}, {@code String}, {@code byte[]} or, for
+ * DECIMAL, a {@code BigDecimal}). DECIMAL arithmetic, casts to and from VARCHAR, BYTES and DECIMAL,
+ * the built-in string and math functions, EXTRACT and FLOOR/CEIL/month arithmetic of timestamps call the interpreter's own static helpers (or the JDK
+ * method it uses), so values and failure messages are the same; LIKE and SIMILAR TO with a literal
+ * pattern, and REGEXP_REPLACE with a literal pattern, use a pattern compiled once. Kinds it does
+ * not generate (LIKE and REGEXP_REPLACE with a computed pattern, plugin and application functions) are embedded as the
+ * interpreted {@link Expr} in a field and called, so every expression compiles.
  *
  * <p>Evaluation order follows the interpreter: where a node's NULL-ness depends only on input NULL
  * flags ("pure", e.g. {@code a * b + c}), the flags are tested first and the values are computed
@@ -37,7 +47,9 @@ final class CalcCodeGenerator {
   /** Java representation of a value. */
   private enum JType {
     BOOLEAN("boolean", "false"), LONG("long", "0L"), DOUBLE("double", "0.0d"), STRING("String", "null"),
-    BYTES("byte[]", "null");
+    BYTES("byte[]", "null"),
+    /** DECIMAL as a BigDecimal (allocates, as the interpreter does); written at the column's scale. */
+    DECIMAL("java.math.BigDecimal", "null");
 
     final String java;
     final String zero;
@@ -146,17 +158,15 @@ final class CalcCodeGenerator {
       return;
     }
     JType jt = jtype(t);
-    if (jt == null) {
-      fallbackNodes++;
-      sb.append("    ").append(field("Expr", e)).append(".writeTo(in, r, out, o, ").append(c).append(");\n");
-      return;
-    }
     Val v = gen(e, false);
     String put = switch (jt) {
       case BOOLEAN -> "out.putLong(o, " + c + ", " + v.value + " ? 1L : 0L);";
       case LONG -> "out.putLong(o, " + c + ", " + v.value + ");";
       case DOUBLE -> "out.putDouble(o, " + c + ", " + v.value + ");";
       case STRING, BYTES -> "out.putObject(o, " + c + ", " + v.value + ");";
+      // as Expr.writeTo: a compact DECIMAL column holds the unscaled value at the column's scale
+      case DECIMAL -> t.isCompactDecimal() ? "out.putLong(o, " + c + ", " + v.value + ".setScale(" + t.scale()
+          + ", java.math.RoundingMode.HALF_UP).unscaledValue().longValueExact());" : "out.putObject(o, " + c + ", " + v.value + ");";
     };
     if (v.isNull.equals("false")) {
       sb.append("    ").append(put).append('\n');
@@ -189,6 +199,11 @@ final class CalcCodeGenerator {
       v = logical(l, nonNull);
     } else if (e instanceof CaseExpr c) {
       v = caseWhen(c);
+    } else if (e instanceof LikeExpr l) {
+      v = like(l, nonNull);
+    } else if (e instanceof FunctionExpr || e instanceof MathFunctionExpr || e instanceof StringFunctionExpr
+        || e instanceof ExtractExpr || e instanceof TimestampFunctionExpr) {
+      v = function(e, nonNull);
     }
     if (v == null) {
       return fallback(e);
@@ -220,6 +235,16 @@ final class CalcCodeGenerator {
     if (e instanceof LogicalExpr l && l.op() == LogicalExpr.Op.NOT) {
       return pureNull(l.operands()[0]);
     }
+    if (e instanceof LikeExpr l && jtype(l.value().type()) == JType.STRING && l.literalPattern() != null) {
+      return pureNull(l.value());
+    }
+    if (functionCall(e) != null || e instanceof StringFunctionExpr s && s.literalPattern() != null) {
+      String n = "false";
+      for (Expr a : functionArgs(e)) {
+        n = or(n, pureNull(a));
+      }
+      return n;
+    }
     return null;
   }
 
@@ -249,6 +274,7 @@ final class CalcCodeGenerator {
       case DOUBLE -> "in.getDouble(r, " + i + ")";
       case STRING -> "(String) in.getObjectSlot(r, " + i + ")";
       case BYTES -> "(byte[]) in.getObjectSlot(r, " + i + ")";
+      case DECIMAL -> "in.getDecimal(r, " + i + ")";
     };
     return new Val(n, local(jt.java, "v", read), jt);
   }
@@ -256,7 +282,8 @@ final class CalcCodeGenerator {
   private Val literal(LiteralExpr lit) {
     JType jt = jtype(lit.type());
     if (lit.isNullLiteral()) {
-      return new Val("true", jt.zero, jt);
+      // a typed null, so that code using it (unreachable behind its NULL flag) still compiles
+      return new Val("true", jt.zero.equals("null") ? "((" + jt.java + ") null)" : jt.zero, jt);
     }
     String value = switch (jt) {
       case BOOLEAN -> lit.longValue() != 0 ? "true" : "false";
@@ -264,6 +291,7 @@ final class CalcCodeGenerator {
       case DOUBLE -> doubleLiteral(lit.doubleValue());
       case STRING -> field("String", lit.objectValue());
       case BYTES -> field("byte[]", lit.objectValue());
+      case DECIMAL -> field(JType.DECIMAL.java, lit.objectValue());
     };
     return new Val("false", value, jt);
   }
@@ -285,7 +313,11 @@ final class CalcCodeGenerator {
     if (res == JType.LONG) {
       return l == JType.LONG && r == JType.LONG;
     }
-    return res == JType.DOUBLE && (l == JType.LONG || l == JType.DOUBLE) && (r == JType.LONG || r == JType.DOUBLE);
+    return (res == JType.DOUBLE || res == JType.DECIMAL) && numeric(l) && numeric(r);
+  }
+
+  private static boolean numeric(JType t) {
+    return t == JType.LONG || t == JType.DOUBLE || t == JType.DECIMAL;
   }
 
   private Val arithmetic(ArithmeticExpr a, boolean nonNull) {
@@ -318,6 +350,14 @@ final class CalcCodeGenerator {
   }
 
   private String arithmeticOp(ArithmeticExpr a, JType jt, Val l, Val r) {
+    if (jt == JType.DECIMAL) {
+      return "dev.laminar.runtime.expr.ArithmeticExpr.decimal(dev.laminar.runtime.expr.ArithmeticExpr.Op." + a.op() + ", "
+          + asDecimal(l) + ", " + asDecimal(r) + ", " + a.type().scale() + ", " + field("Object", a) + ")";
+    }
+    if (jt == JType.DOUBLE) {
+      l = new Val(l.isNull, asDouble(l), JType.DOUBLE);
+      r = new Val(r.isNull, asDouble(r), JType.DOUBLE);
+    }
     String lv = jt == JType.DOUBLE && l.type == JType.LONG ? "((double) " + l.value + ")" : l.value;
     String rv = jt == JType.DOUBLE && r.type == JType.LONG ? "((double) " + r.value + ")" : r.value;
     return switch (a.op()) {
@@ -343,6 +383,13 @@ final class CalcCodeGenerator {
     }
     if (l == null || r == null || l == JType.STRING || r == JType.STRING || l == JType.BYTES || r == JType.BYTES) {
       return null;
+    }
+    if (l == JType.DECIMAL || r == JType.DECIMAL) {
+      // as the interpreter: with a DOUBLE operand as doubles, else exactly
+      if (l == JType.BOOLEAN || r == JType.BOOLEAN) {
+        return null;
+      }
+      return l == JType.DOUBLE || r == JType.DOUBLE ? "double" : "decimal";
     }
     return l == JType.DOUBLE || r == JType.DOUBLE ? "double" : "long";
   }
@@ -385,6 +432,7 @@ final class CalcCodeGenerator {
     };
     return switch (mode) {
       case "string" -> l.value + ".compareTo(" + r.value + ")" + op;
+      case "decimal" -> asDecimal(l) + ".compareTo(" + asDecimal(r) + ")" + op;
       // Double.compare, as the interpreter: NaN equals NaN and -0.0 < 0.0
       case "double" -> "Double.compare(" + asDouble(l) + ", " + asDouble(r) + ")" + op;
       default -> "Long.compare(" + asLong(l) + ", " + asLong(r) + ")" + op;
@@ -395,6 +443,15 @@ final class CalcCodeGenerator {
     return switch (v.type) {
       case BOOLEAN -> "(" + v.value + " ? 1.0d : 0.0d)";
       case LONG -> "((double) " + v.value + ")";
+      case DECIMAL -> v.value + ".doubleValue()";
+      default -> v.value;
+    };
+  }
+
+  /** As {@code Expr.evalAsDecimal}. */
+  private static String asDecimal(Val v) {
+    return switch (v.type) {
+      case LONG, DOUBLE -> "java.math.BigDecimal.valueOf(" + v.value + ")";
       default -> v.value;
     };
   }
@@ -406,7 +463,16 @@ final class CalcCodeGenerator {
   private static boolean castSupported(CastExpr c) {
     JType from = jtype(c.input().type());
     JType to = jtype(c.type());
-    return numericOrBoolean(from) && numericOrBoolean(to);
+    if (numericOrBoolean(from) && numericOrBoolean(to)) {
+      return true;
+    }
+    return switch (to) {
+      case STRING -> from != null;
+      case BYTES -> from == JType.STRING || from == JType.BYTES;
+      case DECIMAL -> numeric(from) || from == JType.STRING;
+      case BOOLEAN -> from == JType.STRING;
+      case LONG, DOUBLE -> from == JType.STRING || from == JType.DECIMAL;
+    };
   }
 
   private static boolean numericOrBoolean(JType t) {
@@ -419,6 +485,9 @@ final class CalcCodeGenerator {
     }
     Val in = gen(c.input(), nonNull);
     JType to = jtype(c.type());
+    if (!numericOrBoolean(in.type) || !numericOrBoolean(to)) {
+      return textOrDecimalCast(c, in, to);
+    }
     boolean toInt = c.type().kind() == TypeKind.INT;
     String x = in.value;
     String value = switch (to) {
@@ -435,6 +504,228 @@ final class CalcCodeGenerator {
       default -> asDouble(in);
     };
     return new Val(in.isNull, local(to.java, "v", value), to);
+  }
+
+  /**
+   * Casts to or from VARCHAR, BYTES and DECIMAL through the interpreter's own static conversions
+   * ({@code CastExpr.parse}, ...), so values and failure messages are the same. The value is computed
+   * only for a non-NULL input.
+   */
+  private Val textOrDecimalCast(CastExpr c, Val in, JType to) {
+    TypeKind from = c.input().type().kind();
+    String x = in.value;
+    String cast = "dev.laminar.runtime.expr.CastExpr.";
+    String value = switch (to) {
+      case STRING -> switch (from) {
+        case BOOLEAN -> "(" + x + " ? \"true\" : \"false\")";
+        case INT, BIGINT -> "Long.toString(" + x + ")";
+        case DOUBLE -> "Double.toString(" + x + ")";
+        case DECIMAL -> x + ".toPlainString()";
+        case TIMESTAMP -> cast + "timestampText(" + x + ")";
+        case VARCHAR -> x;
+        case BYTES -> "new String(" + x + ", java.nio.charset.StandardCharsets.UTF_8)";
+      };
+      case BYTES -> from == TypeKind.VARCHAR ? x + ".getBytes(java.nio.charset.StandardCharsets.UTF_8)" : x;
+      case DECIMAL -> (from == TypeKind.VARCHAR ? cast + "parseDecimal(" + x + ", " + field("dev.laminar.sdk.type.DataType", c.type()) + ")"
+          : asDecimal(in)) + ".setScale(" + c.type().scale() + ", java.math.RoundingMode.HALF_UP)";
+      case BOOLEAN -> cast + "parse(" + x + ", " + field("dev.laminar.sdk.type.DataType", c.type()) + ") != 0L";
+      case LONG -> from == TypeKind.DECIMAL ? x + ".longValue()"
+          : cast + "parse(" + x + ", " + field("dev.laminar.sdk.type.DataType", c.type()) + ")";
+      case DOUBLE -> from == TypeKind.DECIMAL ? x + ".doubleValue()" : cast + "parseDouble(" + x + ")";
+    };
+    String v = declare(to.java, "v", to.zero);
+    open(in.isNull);
+    assign(v, value);
+    close();
+    return new Val(in.isNull, v, to);
+  }
+
+  /**
+   * A built-in scalar function (NULL if any argument is NULL): the arguments' NULL flags are tested
+   * first where they are pure, then the value is one call of the interpreter's own static helper or
+   * of the JDK method it uses.
+   */
+  private Val function(Expr e, boolean nonNull) {
+    java.util.function.Function<Val[], String> call = functionCall(e);
+    if (call == null && e instanceof StringFunctionExpr s && s.literalPattern() != null && all(argTypes(s.args()), JType.STRING, 0)) {
+      // REGEXP_REPLACE with a literal pattern: compiled once into a field
+      String pattern = field("java.util.regex.Pattern", s.literalPattern());
+      call = v -> pattern + ".matcher(" + v[0].value + ").replaceAll(" + v[2].value + ")";
+    }
+    if (call == null) {
+      return null;
+    }
+    Expr[] args = functionArgs(e);
+    JType jt = jtype(e.type());
+    String v = declare(jt.java, "v", jt.zero);
+    String pure = nonNull ? "false" : pureNull(e);
+    Val[] values = new Val[args.length];
+    String n;
+    if (pure != null) {
+      n = pure.equals("false") ? "false" : local("boolean", "n", pure);
+      open(n);
+      for (int i = 0; i < args.length; i++) {
+        values[i] = gen(args[i], true);
+      }
+      assign(v, call.apply(values));
+      close();
+    } else {
+      n = declare("boolean", "n", "true");
+      for (int i = 0; i < args.length; i++) {
+        values[i] = gen(args[i], false);
+        open(values[i].isNull);
+      }
+      assign(n, "false");
+      assign(v, call.apply(values));
+      for (int i = 0; i < args.length; i++) {
+        close();
+      }
+    }
+    return new Val(n, v, jt);
+  }
+
+  private static Expr[] functionArgs(Expr e) {
+    return switch (e) {
+      case FunctionExpr f -> f.args();
+      case MathFunctionExpr m -> m.args();
+      case StringFunctionExpr s -> s.args();
+      case ExtractExpr x -> new Expr[] {x.input()};
+      case TimestampFunctionExpr t -> t.args();
+      default -> new Expr[0];
+    };
+  }
+
+  /** How to compute a supported function from its argument values, or null when it is left to the interpreter. */
+  private static JType[] argTypes(Expr[] args) {
+    JType[] types = new JType[args.length];
+    for (int i = 0; i < args.length; i++) {
+      types[i] = jtype(args[i].type());
+    }
+    return types;
+  }
+
+  private static java.util.function.Function<Val[], String> functionCall(Expr e) {
+    JType[] types = argTypes(functionArgs(e));
+    JType res = jtype(e.type());
+    return switch (e) {
+      case FunctionExpr f -> scalar(f, res, types, e.type().scale());
+      case MathFunctionExpr m -> math(m, res, types, e.type().scale());
+      case StringFunctionExpr s -> string(s, res, types);
+      case ExtractExpr x -> all(types, JType.LONG, 0)
+          ? v -> "dev.laminar.runtime.expr.ExtractExpr.extract(dev.laminar.runtime.expr.ExtractExpr.Unit." + x.unit() + ", " + v[0].value + ")"
+          : null;
+      case TimestampFunctionExpr t -> all(types, JType.LONG, 0) ? v -> "dev.laminar.runtime.expr.TimestampFunctionExpr.apply("
+          + "dev.laminar.runtime.expr.TimestampFunctionExpr.Fn." + t.fn() + ", "
+          + (t.unit() == null ? "null" : "dev.laminar.runtime.expr.TimestampFunctionExpr.Unit." + t.unit()) + ", " + v[0].value + ", "
+          + (v.length > 1 ? v[1].value : "0L") + ")" : null;
+      default -> null;
+    };
+  }
+
+  private static boolean all(JType[] types, JType t, int from) {
+    for (int i = from; i < types.length; i++) {
+      if (types[i] != t) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static java.util.function.Function<Val[], String> scalar(FunctionExpr f, JType res, JType[] a, int scale) {
+    return switch (f.fn()) {
+      case UPPER, LOWER -> all(a, JType.STRING, 0) ? v -> v[0].value + (f.fn() == FunctionExpr.Fn.UPPER ? ".toUpperCase" : ".toLowerCase")
+          + "(java.util.Locale.ROOT)" : null;
+      case CHAR_LENGTH -> all(a, JType.STRING, 0) ? v -> "((long) " + v[0].value + ".length())" : null;
+      case CONCAT -> all(a, JType.STRING, 0) ? v -> "(" + v[0].value + " + " + v[1].value + ")" : null;
+      case ABS, FLOOR, CEIL -> {
+        String fn = f.fn() == FunctionExpr.Fn.ABS ? "abs" : f.fn() == FunctionExpr.Fn.FLOOR ? "floor" : "ceil";
+        if (res == JType.LONG && a[0] == JType.LONG) {
+          yield f.fn() == FunctionExpr.Fn.ABS ? v -> "Math.abs(" + v[0].value + ")" : v -> v[0].value;
+        }
+        if (res == JType.DOUBLE && numeric(a[0])) {
+          yield v -> "Math." + fn + "(" + asDouble(v[0]) + ")";
+        }
+        if (res == JType.DECIMAL && a[0] == JType.DECIMAL) {
+          yield f.fn() == FunctionExpr.Fn.ABS ? v -> v[0].value + ".abs()" : v -> v[0].value + ".setScale(0, java.math.RoundingMode."
+              + (f.fn() == FunctionExpr.Fn.FLOOR ? "FLOOR" : "CEILING") + ").setScale(" + scale + ")";
+        }
+        yield null;
+      }
+    };
+  }
+
+  private static java.util.function.Function<Val[], String> math(MathFunctionExpr m, JType res, JType[] a, int scale) {
+    String helper = "dev.laminar.runtime.expr.MathFunctionExpr.";
+    boolean round = m.fn() == MathFunctionExpr.Fn.ROUND;
+    boolean placesOk = a.length < 2 || a[1] == JType.LONG;
+    if (res == JType.LONG && a[0] == JType.LONG) {
+      return switch (m.fn()) {
+        case SIGN -> v -> "((long) Long.signum(" + v[0].value + "))";
+        case ROUND, TRUNCATE -> placesOk ? v -> helper + "roundLong(" + v[0].value + ", " + places(v) + ", " + round + ")" : null;
+        default -> null;
+      };
+    }
+    if (res == JType.DECIMAL && numeric(a[0])) {
+      return switch (m.fn()) {
+        case SIGN -> v -> helper + "signDecimal(" + asDecimal(v[0]) + ", " + scale + ")";
+        case ROUND, TRUNCATE -> placesOk ? v -> helper + "roundDecimal(" + asDecimal(v[0]) + ", " + places(v) + ", " + round + ", " + scale + ")"
+            : null;
+        default -> null;
+      };
+    }
+    if (res != JType.DOUBLE || !numeric(a[0])) {
+      return null;
+    }
+    return switch (m.fn()) {
+      case SIGN -> v -> "Math.signum(" + asDouble(v[0]) + ")";
+      case ROUND, TRUNCATE -> placesOk ? v -> helper + "roundDouble(" + asDouble(v[0]) + ", " + places(v) + ", " + round + ")" : null;
+      case POWER -> numeric(a[1]) ? v -> "Math.pow(" + asDouble(v[0]) + ", " + asDouble(v[1]) + ")" : null;
+      case SQRT -> v -> "Math.sqrt(" + asDouble(v[0]) + ")";
+      case EXP -> v -> "Math.exp(" + asDouble(v[0]) + ")";
+      case LN -> v -> "Math.log(" + asDouble(v[0]) + ")";
+      case LOG10 -> v -> "Math.log10(" + asDouble(v[0]) + ")";
+    };
+  }
+
+  private static String places(Val[] v) {
+    return v.length > 1 ? "((int) " + v[1].value + ")" : "0";
+  }
+
+  private static java.util.function.Function<Val[], String> string(StringFunctionExpr s, JType res, JType[] a) {
+    String helper = "dev.laminar.runtime.expr.StringFunctionExpr.";
+    return switch (s.fn()) {
+      case SUBSTRING -> a[0] == JType.STRING && all(a, JType.LONG, 1)
+          ? v -> helper + "substring(" + v[0].value + ", " + v[1].value + ", " + (v.length > 2 ? v[2].value : "Long.MAX_VALUE") + ")" : null;
+      case TRIM_BOTH, TRIM_LEADING, TRIM_TRAILING -> all(a, JType.STRING, 0) ? v -> helper + "trim(" + v[1].value + ", " + v[0].value + ", "
+          + (s.fn() != StringFunctionExpr.Fn.TRIM_TRAILING) + ", " + (s.fn() != StringFunctionExpr.Fn.TRIM_LEADING) + ")" : null;
+      case POSITION -> a[0] == JType.STRING && a[1] == JType.STRING && all(a, JType.LONG, 2)
+          ? v -> helper + "position(" + v[0].value + ", " + v[1].value + ", " + (v.length > 2 ? v[2].value : "1L") + ")" : null;
+      case REPLACE -> all(a, JType.STRING, 0) ? v -> helper + "replace(" + v[0].value + ", " + v[1].value + ", " + v[2].value + ")" : null;
+      case INITCAP -> all(a, JType.STRING, 0) ? v -> helper + "initcap(" + v[0].value + ")" : null;
+      case CONCAT -> all(a, JType.STRING, 0) ? v -> {
+        StringBuilder sb = new StringBuilder("(\"\"");
+        for (Val x : v) {
+          sb.append(" + ").append(x.value);
+        }
+        return sb.append(')').toString();
+      } : null;
+      case REGEXP_REPLACE -> null; // with a literal pattern: see function()
+    };
+  }
+
+  /** LIKE / SIMILAR TO with a literal pattern: compiled once into a field, matched per row. */
+  private Val like(LikeExpr l, boolean nonNull) {
+    java.util.regex.Pattern p = l.literalPattern();
+    if (p == null || jtype(l.value().type()) != JType.STRING) {
+      return null;
+    }
+    String f = field("java.util.regex.Pattern", p);
+    Val x = gen(l.value(), nonNull);
+    String v = declare("boolean", "v", "false");
+    open(x.isNull);
+    assign(v, f + ".matcher(" + x.value + ").matches()");
+    close();
+    return new Val(x.isNull, v, JType.BOOLEAN);
   }
 
   private Val logical(LogicalExpr l, boolean nonNull) {
@@ -518,10 +809,10 @@ final class CalcCodeGenerator {
     for (int i = 0; i < conds.length; i++) {
       Val cond = gen(conds[i], false);
       sb.append("    if (!").append(cond.isNull).append(" && ").append(cond.value).append(") {\n");
-      assignBranch(n, v, jt, gen(values[i], false));
+      assignBranch(n, v, jt, gen(values[i], false), c.type());
       sb.append("    } else {\n");
     }
-    assignBranch(n, v, jt, gen(c.otherwise(), false));
+    assignBranch(n, v, jt, gen(c.otherwise(), false), c.type());
     for (int i = 0; i < conds.length; i++) {
       close();
     }
@@ -530,12 +821,18 @@ final class CalcCodeGenerator {
 
   private static boolean caseValueFits(JType result, Expr value) {
     JType t = jtype(value.type());
-    return t == result || (result == JType.DOUBLE && t == JType.LONG);
+    return t == result || (result == JType.DOUBLE && t == JType.LONG) || (result == JType.DECIMAL && numeric(t));
   }
 
-  private void assignBranch(String n, String v, JType jt, Val x) {
+  private void assignBranch(String n, String v, JType jt, Val x, DataType type) {
     assign(n, x.isNull);
-    assign(v, jt == JType.DOUBLE ? asDouble(x) : x.value);
+    if (jt == JType.DECIMAL) {
+      // as the interpreter: the branch taken, rescaled to the CASE's scale
+      assign(v, x.isNull.equals("true") ? "null"
+          : "(" + x.isNull + ") ? null : " + asDecimal(x) + ".setScale(" + type.scale() + ", java.math.RoundingMode.HALF_UP)");
+    } else {
+      assign(v, jt == JType.DOUBLE ? asDouble(x) : x.value);
+    }
   }
 
   private Val fallback(Expr e) {
@@ -549,6 +846,7 @@ final class CalcCodeGenerator {
       case DOUBLE -> f + ".evalDouble(in, r)";
       case STRING -> "(String) " + f + ".evalObject(in, r)";
       case BYTES -> "(byte[]) " + f + ".evalObject(in, r)";
+      case DECIMAL -> "(java.math.BigDecimal) " + f + ".evalObject(in, r)";
     };
     return new Val(n, local(jt.java, "v", n + " ? " + jt.zero + " : " + read), jt);
   }
@@ -562,7 +860,7 @@ final class CalcCodeGenerator {
       case DOUBLE -> JType.DOUBLE;
       case VARCHAR -> JType.STRING;
       case BYTES -> JType.BYTES;
-      case DECIMAL -> null;
+      case DECIMAL -> JType.DECIMAL;
     };
   }
 

@@ -1,11 +1,7 @@
 package dev.laminar.runtime.codegen;
 
 import dev.laminar.runtime.expr.Expr;
-import java.lang.reflect.Constructor;
 import java.util.Arrays;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import org.codehaus.janino.SimpleCompiler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,8 +10,7 @@ import org.slf4j.LoggerFactory;
  * code generation is switched off ({@code -Dlaminar.codegen=false}, for differential testing) or
  * fails (logged as a warning; the query still runs).
  *
- * <p>Generated classes are cached by source text: the same query shape instantiated again (another
- * parallel instance, a restarted query) reuses the class and only constructs a new instance with its
+ * <p>Generated classes are cached by source text ({@link GeneratedClasses}); each instance gets its
  * own embedded expressions and constants. Thread-safe; called at plan instantiation, never per row.
  */
 public final class CalcCompiler {
@@ -23,9 +18,6 @@ public final class CalcCompiler {
   public static final String ENABLED_PROPERTY = "laminar.codegen";
 
   private static final Logger LOG = LoggerFactory.getLogger(CalcCompiler.class);
-  private static final int CACHE_SIZE = 256;
-  /** Bounded by dropping everything when full: shapes beyond this many are rare, recompiling is cheap. */
-  private static final Map<String, Constructor<?>> CACHE = new ConcurrentHashMap<>();
 
   private CalcCompiler() {}
 
@@ -52,7 +44,7 @@ public final class CalcCompiler {
   public static CompiledCalc compile(Expr condition, Expr[] projections) {
     CalcCodeGenerator.Generated g = CalcCodeGenerator.generate(condition, projections);
     try {
-      return (CompiledCalc) constructorFor(g.source()).newInstance((Object) g.fieldValues());
+      return (CompiledCalc) GeneratedClasses.constructor(g.source(), CalcCodeGenerator.CLASS_NAME, Object[].class).newInstance((Object) g.fieldValues());
     } catch (ReflectiveOperationException e) {
       throw new IllegalStateException("cannot instantiate generated calc:\n" + g.source(), e);
     }
@@ -61,32 +53,5 @@ public final class CalcCompiler {
   /** The generated source, for debugging and tests. */
   public static String source(Expr condition, Expr[] projections) {
     return CalcCodeGenerator.generate(condition, projections).source();
-  }
-
-  private static Constructor<?> constructorFor(String source) {
-    Constructor<?> c = CACHE.get(source);
-    if (c == null) {
-      c = cook(source); // outside the map: two threads may both compile a new shape, harmlessly
-      if (CACHE.size() >= CACHE_SIZE) {
-        CACHE.clear();
-      }
-      CACHE.putIfAbsent(source, c);
-    }
-    return c;
-  }
-
-  private static Constructor<?> cook(String source) {
-    LOG.debug("compiling calc:\n{}", source);
-    SimpleCompiler compiler = new SimpleCompiler();
-    // the loader that sees CompiledCalc, ColumnarBatch and Expr (not the thread's context loader,
-    // which may be a plugin's)
-    compiler.setParentClassLoader(CompiledCalc.class.getClassLoader());
-    try {
-      compiler.cook(source);
-      Class<?> cls = compiler.getClassLoader().loadClass(CalcCodeGenerator.CLASS_NAME);
-      return cls.getConstructor(Object[].class);
-    } catch (Exception e) {
-      throw new IllegalStateException("cannot compile generated calc: " + e.getMessage() + "\n" + source, e);
-    }
   }
 }

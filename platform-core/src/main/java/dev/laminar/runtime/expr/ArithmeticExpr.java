@@ -88,21 +88,27 @@ public final class ArithmeticExpr extends Expr {
 
   @Override
   public Object evalObject(ColumnarBatch b, int row) {
-    BigDecimal l = left.evalAsDecimal(b, row);
-    BigDecimal r = right.evalAsDecimal(b, row);
+    return decimal(op, left.evalAsDecimal(b, row), right.evalAsDecimal(b, row), type.scale(), this);
+  }
+
+  /**
+   * DECIMAL arithmetic (also called by generated code): exact, division to 34 digits, the result
+   * rounded half up to {@code scale}; division by zero fails naming {@code where}.
+   */
+  public static BigDecimal decimal(Op op, BigDecimal l, BigDecimal r, int scale, Object where) {
     BigDecimal v = switch (op) {
       case PLUS -> l.add(r);
       case MINUS -> l.subtract(r);
       case TIMES -> l.multiply(r);
       case DIVIDE -> {
         if (r.signum() == 0) {
-          throw new ArithmeticException("division by zero in " + this);
+          throw new ArithmeticException("division by zero in " + where);
         }
         yield l.divide(r, MathContext.DECIMAL128);
       }
       case MOD -> l.remainder(r);
     };
-    return v.setScale(type.scale(), RoundingMode.HALF_UP);
+    return v.setScale(scale, RoundingMode.HALF_UP);
   }
 
   @Override

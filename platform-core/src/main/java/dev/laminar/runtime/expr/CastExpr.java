@@ -30,27 +30,11 @@ public final class CastExpr extends Expr {
     return input;
   }
 
-  @Override
-  public boolean isNull(ColumnarBatch b, int row) {
-    return input.isNull(b, row);
-  }
-
-  @Override
-  public long evalLong(ColumnarBatch b, int row) {
-    return switch (from) {
-      case BOOLEAN, INT, BIGINT, TIMESTAMP -> type.kind() == TypeKind.BOOLEAN ? (input.evalLong(b, row) != 0 ? 1 : 0)
-          : type.kind() == TypeKind.INT ? (int) input.evalLong(b, row) : input.evalLong(b, row);
-      case DOUBLE -> type.kind() == TypeKind.BOOLEAN ? (input.evalDouble(b, row) != 0 ? 1 : 0) : (long) input.evalDouble(b, row);
-      case DECIMAL -> ((BigDecimal) input.evalObject(b, row)).longValue();
-      case VARCHAR -> parseLong((String) input.evalObject(b, row));
-      case BYTES -> throw new IllegalArgumentException("cannot cast BYTES to " + type);
-    };
-  }
-
-  private long parseLong(String s) {
+  /** VARCHAR to BOOLEAN (1/0), INT, BIGINT or TIMESTAMP ({@code target}); unparsable text fails naming the value. */
+  public static long parse(String s, DataType target) {
     String v = s.trim();
     try {
-      return switch (type.kind()) {
+      return switch (target.kind()) {
         case BOOLEAN -> {
           if (v.equalsIgnoreCase("true")) {
             yield 1;
@@ -65,19 +49,55 @@ public final class CastExpr extends Expr {
         default -> Long.parseLong(v);
       };
     } catch (RuntimeException e) {
-      throw new IllegalArgumentException("cannot cast '" + s + "' to " + type, e);
+      throw new IllegalArgumentException("cannot cast '" + s + "' to " + target, e);
     }
+  }
+
+  /** VARCHAR to DOUBLE. */
+  public static double parseDouble(String s) {
+    try {
+      return Double.parseDouble(s.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("cannot cast '" + s + "' to DOUBLE", e);
+    }
+  }
+
+  /** VARCHAR to DECIMAL ({@code target}), before rescaling to its scale. */
+  public static BigDecimal parseDecimal(String s, DataType target) {
+    try {
+      return new BigDecimal(s.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("cannot cast '" + s + "' to " + target, e);
+    }
+  }
+
+  /** TIMESTAMP (epoch milliseconds, UTC) as text: {@code yyyy-MM-dd HH:mm:ss.SSS}. */
+  public static String timestampText(long millis) {
+    return TIMESTAMP_TEXT.format(LocalDateTime.ofEpochSecond(Math.floorDiv(millis, 1000), Math.floorMod(millis, 1000) * 1_000_000,
+        ZoneOffset.UTC));
+  }
+
+  @Override
+  public boolean isNull(ColumnarBatch b, int row) {
+    return input.isNull(b, row);
+  }
+
+  @Override
+  public long evalLong(ColumnarBatch b, int row) {
+    return switch (from) {
+      case BOOLEAN, INT, BIGINT, TIMESTAMP -> type.kind() == TypeKind.BOOLEAN ? (input.evalLong(b, row) != 0 ? 1 : 0)
+          : type.kind() == TypeKind.INT ? (int) input.evalLong(b, row) : input.evalLong(b, row);
+      case DOUBLE -> type.kind() == TypeKind.BOOLEAN ? (input.evalDouble(b, row) != 0 ? 1 : 0) : (long) input.evalDouble(b, row);
+      case DECIMAL -> ((BigDecimal) input.evalObject(b, row)).longValue();
+      case VARCHAR -> parse((String) input.evalObject(b, row), type);
+      case BYTES -> throw new IllegalArgumentException("cannot cast BYTES to " + type);
+    };
   }
 
   @Override
   public double evalDouble(ColumnarBatch b, int row) {
     if (from == TypeKind.VARCHAR) {
-      String s = (String) input.evalObject(b, row);
-      try {
-        return Double.parseDouble(s.trim());
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("cannot cast '" + s + "' to DOUBLE", e);
-      }
+      return parseDouble((String) input.evalObject(b, row));
     }
     return input.evalAsDouble(b, row);
   }
@@ -85,7 +105,7 @@ public final class CastExpr extends Expr {
   @Override
   public Object evalObject(ColumnarBatch b, int row) {
     if (type.kind() == TypeKind.DECIMAL) {
-      BigDecimal d = from == TypeKind.VARCHAR ? parseDecimal((String) input.evalObject(b, row)) : input.evalAsDecimal(b, row);
+      BigDecimal d = from == TypeKind.VARCHAR ? parseDecimal((String) input.evalObject(b, row), type) : input.evalAsDecimal(b, row);
       return d.setScale(type.scale(), RoundingMode.HALF_UP);
     }
     if (type.kind() == TypeKind.VARCHAR) {
@@ -94,8 +114,7 @@ public final class CastExpr extends Expr {
         case INT, BIGINT -> Long.toString(input.evalLong(b, row));
         case DOUBLE -> Double.toString(input.evalDouble(b, row));
         case DECIMAL -> ((BigDecimal) input.evalObject(b, row)).toPlainString();
-        case TIMESTAMP -> TIMESTAMP_TEXT.format(LocalDateTime.ofEpochSecond(Math.floorDiv(input.evalLong(b, row), 1000),
-            (int) Math.floorMod(input.evalLong(b, row), 1000) * 1_000_000, ZoneOffset.UTC));
+        case TIMESTAMP -> timestampText(input.evalLong(b, row));
         case VARCHAR -> input.evalObject(b, row);
         case BYTES -> new String((byte[]) input.evalObject(b, row), java.nio.charset.StandardCharsets.UTF_8);
       };
@@ -104,14 +123,6 @@ public final class CastExpr extends Expr {
       return ((String) input.evalObject(b, row)).getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
     return input.evalObject(b, row);
-  }
-
-  private BigDecimal parseDecimal(String s) {
-    try {
-      return new BigDecimal(s.trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("cannot cast '" + s + "' to " + type, e);
-    }
   }
 
   @Override

@@ -31,9 +31,23 @@ public final class ExtractExpr extends Expr {
     return input.isNull(b, row);
   }
 
+  /** For the code generator. */
+  public Unit unit() {
+    return unit;
+  }
+
+  /** For the code generator. */
+  public Expr input() {
+    return input;
+  }
+
   @Override
   public long evalLong(ColumnarBatch b, int row) {
-    long ms = input.evalLong(b, row);
+    return extract(unit, input.evalLong(b, row));
+  }
+
+  /** The field {@code unit} of the timestamp {@code ms} (also called by generated code). */
+  public static long extract(Unit unit, long ms) {
     long msOfDay = Math.floorMod(ms, MS_PER_DAY);
     return switch (unit) {
       case HOUR -> msOfDay / 3_600_000;

@@ -20,6 +20,16 @@ public final class FunctionExpr extends Expr {
     this.args = args.clone();
   }
 
+  /** For the code generator. */
+  public Fn fn() {
+    return fn;
+  }
+
+  /** For the code generator. */
+  public Expr[] args() {
+    return args.clone();
+  }
+
   @Override
   public boolean isNull(ColumnarBatch b, int row) {
     for (Expr a : args) {

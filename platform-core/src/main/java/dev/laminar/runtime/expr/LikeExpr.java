@@ -30,6 +30,23 @@ public final class LikeExpr extends Expr {
     }
   }
 
+  /** For the code generator. */
+  public Expr value() {
+    return value;
+  }
+
+  /**
+   * For the code generator: the pattern compiled once when it and the escape (if any) are non-NULL
+   * literals, else null (it is computed per row).
+   */
+  public Pattern literalPattern() {
+    if (pattern instanceof LiteralExpr p && !p.isNull(null, 0) && (escape == null || escape instanceof LiteralExpr e && !e.isNull(null, 0))) {
+      return Pattern.compile(toRegex((String) p.evalObject(null, 0), escape == null ? null : (String) escape.evalObject(null, 0), similar),
+          Pattern.DOTALL);
+    }
+    return null;
+  }
+
   @Override
   public boolean isNull(ColumnarBatch b, int row) {
     return value.isNull(b, row) || pattern.isNull(b, row) || (escape != null && escape.isNull(b, row));

@@ -30,6 +30,16 @@ public final class MathFunctionExpr extends Expr {
     return kind == TypeKind.INT || kind == TypeKind.BIGINT || kind == TypeKind.DOUBLE || kind == TypeKind.DECIMAL;
   }
 
+  /** For the code generator. */
+  public Fn fn() {
+    return fn;
+  }
+
+  /** For the code generator. */
+  public Expr[] args() {
+    return args.clone();
+  }
+
   @Override
   public boolean isNull(ColumnarBatch b, int row) {
     for (Expr a : args) {
@@ -44,8 +54,15 @@ public final class MathFunctionExpr extends Expr {
     return args.length > 1 ? (int) args[1].evalLong(b, row) : 0;
   }
 
-  private RoundingMode mode() {
-    return fn == Fn.ROUND ? RoundingMode.HALF_UP : RoundingMode.DOWN;
+  /** ROUND (half away from zero) or TRUNCATE of an integer to {@code d} places (only negative d changes it). */
+  public static long roundLong(long v, int d, boolean round) {
+    return d >= 0 ? v : BigDecimal.valueOf(v).setScale(d, round ? RoundingMode.HALF_UP : RoundingMode.DOWN).longValue();
+  }
+
+  /** ROUND (half away from zero) or TRUNCATE of a DOUBLE to {@code d} places; NaN and infinities stay. */
+  public static double roundDouble(double v, int d, boolean round) {
+    return Double.isNaN(v) || Double.isInfinite(v) ? v
+        : BigDecimal.valueOf(v).setScale(d, round ? RoundingMode.HALF_UP : RoundingMode.DOWN).doubleValue();
   }
 
   @Override
@@ -53,10 +70,7 @@ public final class MathFunctionExpr extends Expr {
     long v = args[0].evalLong(b, row);
     return switch (fn) {
       case SIGN -> Long.signum(v);
-      case ROUND, TRUNCATE -> {
-        int d = places(b, row);
-        yield d >= 0 ? v : BigDecimal.valueOf(v).setScale(d, mode()).longValue();
-      }
+      case ROUND, TRUNCATE -> roundLong(v, places(b, row), fn == Fn.ROUND);
       default -> throw new UnsupportedOperationException(fn + " has no long value");
     };
   }
@@ -66,8 +80,7 @@ public final class MathFunctionExpr extends Expr {
     double v = args[0].evalAsDouble(b, row);
     return switch (fn) {
       case SIGN -> Math.signum(v);
-      case ROUND, TRUNCATE -> Double.isNaN(v) || Double.isInfinite(v) ? v
-          : BigDecimal.valueOf(v).setScale(places(b, row), mode()).doubleValue();
+      case ROUND, TRUNCATE -> roundDouble(v, places(b, row), fn == Fn.ROUND);
       case POWER -> Math.pow(v, args[1].evalAsDouble(b, row));
       case SQRT -> Math.sqrt(v);
       case EXP -> Math.exp(v);
@@ -79,12 +92,21 @@ public final class MathFunctionExpr extends Expr {
   @Override
   public Object evalObject(ColumnarBatch b, int row) {
     BigDecimal v = args[0].evalAsDecimal(b, row);
-    BigDecimal r = switch (fn) {
-      case SIGN -> BigDecimal.valueOf(v.signum());
-      case ROUND, TRUNCATE -> v.setScale(places(b, row), mode());
-      default -> BigDecimal.valueOf(evalDouble(b, row));
+    return switch (fn) {
+      case SIGN -> signDecimal(v, type.scale());
+      case ROUND, TRUNCATE -> roundDecimal(v, places(b, row), fn == Fn.ROUND, type.scale());
+      default -> BigDecimal.valueOf(evalDouble(b, row)).setScale(type.scale(), RoundingMode.HALF_UP);
     };
-    return r.setScale(type.scale(), RoundingMode.HALF_UP);
+  }
+
+  /** SIGN of a DECIMAL, at {@code scale}. */
+  public static BigDecimal signDecimal(BigDecimal v, int scale) {
+    return BigDecimal.valueOf(v.signum()).setScale(scale, RoundingMode.HALF_UP);
+  }
+
+  /** ROUND (half away from zero) or TRUNCATE of a DECIMAL to {@code d} places, then at {@code scale}. */
+  public static BigDecimal roundDecimal(BigDecimal v, int d, boolean round, int scale) {
+    return v.setScale(d, round ? RoundingMode.HALF_UP : RoundingMode.DOWN).setScale(scale, RoundingMode.HALF_UP);
   }
 
   @Override

@@ -28,6 +28,16 @@ public final class StringFunctionExpr extends Expr {
     }
   }
 
+  /** For the code generator. */
+  public Fn fn() {
+    return fn;
+  }
+
+  /** For the code generator. */
+  public Expr[] args() {
+    return args.clone();
+  }
+
   @Override
   public boolean isNull(ColumnarBatch b, int row) {
     for (Expr a : args) {
@@ -47,13 +57,20 @@ public final class StringFunctionExpr extends Expr {
     if (fn != Fn.POSITION) {
       throw new UnsupportedOperationException(fn + " has no long value");
     }
-    String needle = str(0, b, row);
-    String haystack = str(1, b, row);
-    long from = args.length > 2 ? args[2].evalLong(b, row) : 1;
+    return position(str(0, b, row), str(1, b, row), args.length > 2 ? args[2].evalLong(b, row) : 1);
+  }
+
+  /** POSITION(needle IN haystack FROM from): 1-based, 0 when absent or {@code from} is out of range. */
+  public static long position(String needle, String haystack, long from) {
     if (from < 1 || from > haystack.length() + 1L) {
       return 0;
     }
     return haystack.indexOf(needle, (int) from - 1) + 1;
+  }
+
+  /** REPLACE(s, from, to): every occurrence; an empty {@code from} leaves {@code s} as it is. */
+  public static String replace(String s, String from, String to) {
+    return from.isEmpty() ? s : s.replace(from, to);
   }
 
   @Override
@@ -63,11 +80,7 @@ public final class StringFunctionExpr extends Expr {
       case TRIM_BOTH -> trim(str(1, b, row), str(0, b, row), true, true);
       case TRIM_LEADING -> trim(str(1, b, row), str(0, b, row), true, false);
       case TRIM_TRAILING -> trim(str(1, b, row), str(0, b, row), false, true);
-      case REPLACE -> {
-        String s = str(0, b, row);
-        String from = str(1, b, row);
-        yield from.isEmpty() ? s : s.replace(from, str(2, b, row));
-      }
+      case REPLACE -> replace(str(0, b, row), str(1, b, row), str(2, b, row));
       case INITCAP -> initcap(str(0, b, row));
       case CONCAT -> {
         StringBuilder sb = new StringBuilder();
@@ -81,6 +94,12 @@ public final class StringFunctionExpr extends Expr {
     };
   }
 
+  /** For the code generator: REGEXP_REPLACE's pattern compiled once when it is a non-NULL literal, else null. */
+  public Pattern literalPattern() {
+    return fn == Fn.REGEXP_REPLACE && args[1] instanceof LiteralExpr lit && !lit.isNull(null, 0)
+        ? Pattern.compile((String) lit.evalObject(null, 0)) : null;
+  }
+
   private Pattern pattern(String regex) {
     if (!regex.equals(lastRegex)) {
       lastPattern = Pattern.compile(regex);
@@ -90,7 +109,7 @@ public final class StringFunctionExpr extends Expr {
   }
 
   /** SQL SUBSTRING: characters at 1-based positions [start, start + length) that exist. */
-  static String substring(String s, long start, long length) {
+  public static String substring(String s, long start, long length) {
     if (length < 0) {
       throw new IllegalArgumentException("SUBSTRING with negative length " + length);
     }
@@ -101,7 +120,7 @@ public final class StringFunctionExpr extends Expr {
   }
 
   /** Removes every character contained in {@code chars} from the chosen ends. */
-  static String trim(String s, String chars, boolean leading, boolean trailing) {
+  public static String trim(String s, String chars, boolean leading, boolean trailing) {
     int from = 0;
     int to = s.length();
     while (leading && from < to && chars.indexOf(s.charAt(from)) >= 0) {
@@ -114,7 +133,7 @@ public final class StringFunctionExpr extends Expr {
   }
 
   /** First letter of every word upper case, the rest lower case; words are runs of letters and digits. */
-  static String initcap(String s) {
+  public static String initcap(String s) {
     StringBuilder sb = new StringBuilder(s.length());
     boolean wordStart = true;
     for (int i = 0; i < s.length(); i++) {

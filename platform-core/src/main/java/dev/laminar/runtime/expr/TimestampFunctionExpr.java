@@ -60,17 +60,36 @@ public final class TimestampFunctionExpr extends Expr {
     return left.isNull(b, row) || (right != null && right.isNull(b, row));
   }
 
+  /** For the code generator. */
+  public Fn fn() {
+    return fn;
+  }
+
+  /** For the code generator: FLOOR/CEIL's unit, else null. */
+  public Unit unit() {
+    return unit;
+  }
+
+  /** For the code generator: the timestamp, and the second operand (months or start) when there is one. */
+  public Expr[] args() {
+    return right == null ? new Expr[] {left} : new Expr[] {left, right};
+  }
+
   @Override
   public long evalLong(ColumnarBatch b, int row) {
-    long ms = left.evalLong(b, row);
+    return apply(fn, unit, left.evalLong(b, row), right == null ? 0 : right.evalLong(b, row));
+  }
+
+  /** {@code fn} of the timestamp {@code ms} and the second operand {@code other} (also called by generated code). */
+  public static long apply(Fn fn, Unit unit, long ms, long other) {
     return switch (fn) {
       case FLOOR -> floor(ms, unit);
       case CEIL -> {
         long f = floor(ms, unit);
         yield f == ms ? ms : next(f, unit);
       }
-      case PLUS_MONTHS -> toMillis(toDateTime(ms).plusMonths(right.evalLong(b, row)));
-      case MONTHS_BETWEEN -> ChronoUnit.MONTHS.between(toDateTime(right.evalLong(b, row)), toDateTime(ms));
+      case PLUS_MONTHS -> toMillis(toDateTime(ms).plusMonths(other));
+      case MONTHS_BETWEEN -> ChronoUnit.MONTHS.between(toDateTime(other), toDateTime(ms));
     };
   }
 

@@ -27,6 +27,7 @@ public record CalcNode(PlanNode input, Expr condition, Expr[] projections, Schem
       String e = projections[i].toString();
       items[i] = e.equals(name) ? e : e + " AS " + name;
     }
-    return sb.append("select=[").append(String.join(", ", Arrays.asList(items))).append("])").toString();
+    return sb.append("select=[").append(String.join(", ", Arrays.asList(items))).append("], code=")
+        .append(CalcCompiler.enabled() ? "compiled" : "interpreted").append(')').toString();
   }
 }

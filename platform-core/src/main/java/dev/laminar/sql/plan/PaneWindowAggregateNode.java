@@ -2,6 +2,7 @@ package dev.laminar.sql.plan;
 
 import dev.laminar.runtime.Operator;
 import dev.laminar.runtime.aggregate.AggregateSpec;
+import dev.laminar.runtime.codegen.AggregateCompiler;
 import dev.laminar.runtime.aggregate.PaneWindowAggregateOperator;
 import dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.KeySource;
 import dev.laminar.sdk.type.Schema;
@@ -57,7 +58,7 @@ public record PaneWindowAggregateNode(PlanNode input, PaneWindowAggregateOperato
   @Override
   public Operator instantiate(Operator downstream, int batchCapacity, PlanMetrics metrics) {
     PaneWindowAggregateOperator op = new PaneWindowAggregateOperator(shape, paneMillis, sizeMillis, keySources, keyColumns,
-        input.schema(), aggregates, schema, batchCapacity, downstream, metrics.lateRowsDropped());
+        input.schema(), AggregateCompiler.create(aggregates), schema, batchCapacity, downstream, metrics.lateRowsDropped());
     op.emit(emit);
     if (emit == dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.Emit.EVERY) {
       op.emitEvery(everyMillis);
@@ -74,6 +75,7 @@ public record PaneWindowAggregateNode(PlanNode input, PaneWindowAggregateOperato
   public String describe() {
     return "PaneWindowAggregate(" + shape + ", " + (shape == PaneWindowAggregateOperator.Shape.HOP ? "slide=" : "step=") + paneMillis
         + " ms, size=" + sizeMillis + " ms, keys=" + Arrays.toString(keySources) + ", aggregates=" + Arrays.toString(aggregates)
+        + ", update=" + AggregateCompiler.describe(aggregates)
         + ", emit=" + emit.name().replace('_', ' ') + ")";
   }
 }

@@ -3,23 +3,34 @@ package dev.laminar.sql.plan;
 import dev.laminar.runtime.Operator;
 import dev.laminar.runtime.aggregate.AggregateSpec;
 import dev.laminar.runtime.aggregate.SessionWindowAggregateOperator;
+import dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.Emit;
 import dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.KeySource;
+import dev.laminar.runtime.codegen.AggregateCompiler;
 import dev.laminar.sdk.type.Schema;
 import java.util.Arrays;
 
-/** GROUP BY keys over SESSION windows with a gap, emitted when each session closes. */
+/**
+ * GROUP BY keys over SESSION windows with a gap, emitted when each session closes (or as the EMIT
+ * mode says), kept {@code allowedLatenessMillis} after that for late corrections; rows later than
+ * that go to {@code lateDataTarget} when it is not null.
+ */
 public record SessionWindowAggregateNode(PlanNode input, long gapMillis, KeySource[] keySources, int[] keyColumns,
-    AggregateSpec[] aggregates, Schema schema, dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.Emit emit,
-    long everyMillis) implements PlanNode {
+    AggregateSpec[] aggregates, Schema schema, Emit emit, long everyMillis, long allowedLatenessMillis, String lateDataTarget)
+    implements PlanNode {
   public SessionWindowAggregateNode(PlanNode input, long gapMillis, KeySource[] keySources, int[] keyColumns,
       AggregateSpec[] aggregates, Schema schema) {
-    this(input, gapMillis, keySources, keyColumns, aggregates, schema,
-        dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.Emit.ON_WINDOW_CLOSE, 0);
+    this(input, gapMillis, keySources, keyColumns, aggregates, schema, Emit.ON_WINDOW_CLOSE, 0, 0, null);
   }
 
+  /** The same aggregate with another emit mode, allowed lateness and LATE DATA TO stream (or null). */
+  public SessionWindowAggregateNode withEmit(Emit mode, long lateness, String lateTarget, long every) {
+    return new SessionWindowAggregateNode(input, gapMillis, keySources, keyColumns, aggregates, schema, mode, every, lateness, lateTarget);
+  }
+
+  /** A changelog when updates are emitted, or when allowed lateness corrects fired sessions. */
   @Override
   public boolean changelog() {
-    return emit != dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.Emit.ON_WINDOW_CLOSE;
+    return emit != Emit.ON_WINDOW_CLOSE || allowedLatenessMillis > 0;
   }
 
   @Override
@@ -43,12 +54,16 @@ public record SessionWindowAggregateNode(PlanNode input, long gapMillis, KeySour
 
   @Override
   public Operator instantiate(Operator downstream, int batchCapacity, PlanMetrics metrics) {
-    SessionWindowAggregateOperator op = new SessionWindowAggregateOperator(gapMillis, keySources, keyColumns, input.schema(), aggregates,
-        schema, batchCapacity, downstream, metrics.lateRowsDropped());
+    SessionWindowAggregateOperator op = new SessionWindowAggregateOperator(gapMillis, keySources, keyColumns, input.schema(),
+        AggregateCompiler.create(aggregates), schema, batchCapacity, downstream, metrics.lateRowsDropped());
     op.emit(emit);
-    if (emit == dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.Emit.EVERY) {
+    if (emit == Emit.EVERY) {
       op.emitEvery(everyMillis);
       metrics.timers().add(op);
+    }
+    if (allowedLatenessMillis > 0 || metrics.lateOutput() != null) {
+      op.allowLateness(allowedLatenessMillis, metrics.lateOutput(), input.schema(), batchCapacity, metrics.lateRowsAccepted(),
+          metrics.lateRowsRedirected());
     }
     return op;
   }
@@ -56,6 +71,9 @@ public record SessionWindowAggregateNode(PlanNode input, long gapMillis, KeySour
   @Override
   public String describe() {
     return "SessionWindowAggregate(gap=" + gapMillis + " ms, keys=" + Arrays.toString(keySources) + ", aggregates="
-        + Arrays.toString(aggregates) + ", emit=" + emit.name().replace('_', ' ') + ")";
+        + Arrays.toString(aggregates) + ", update=" + AggregateCompiler.describe(aggregates) + ", emit=" + emit.name().replace('_', ' ')
+        + (emit == Emit.EVERY ? " " + everyMillis + " ms" : "")
+        + (allowedLatenessMillis > 0 ? ", lateness=" + allowedLatenessMillis + " ms" : "")
+        + (lateDataTarget != null ? ", late data to " + lateDataTarget : "") + ")";
   }
 }

@@ -2,6 +2,7 @@ package dev.laminar.sql.plan;
 
 import dev.laminar.runtime.Operator;
 import dev.laminar.runtime.aggregate.AggregateSpec;
+import dev.laminar.runtime.codegen.AggregateCompiler;
 import dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator;
 import dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.KeySource;
 import dev.laminar.sdk.type.Schema;
@@ -67,7 +68,7 @@ public record WindowAggregateNode(PlanNode input, long sizeMillis, int windowSta
   @Override
   public Operator instantiate(Operator downstream, int batchCapacity, PlanMetrics metrics) {
     TumblingWindowAggregateOperator op = new TumblingWindowAggregateOperator(sizeMillis, windowStartColumn, keySources, keyColumns,
-        input.schema(), aggregates, schema, batchCapacity, downstream, metrics.lateRowsDropped(), emit);
+        input.schema(), AggregateCompiler.create(aggregates), schema, batchCapacity, downstream, metrics.lateRowsDropped(), emit);
     if (emit == TumblingWindowAggregateOperator.Emit.EVERY) {
       op.emitEvery(everyMillis);
       metrics.timers().add(op);
@@ -90,7 +91,7 @@ public record WindowAggregateNode(PlanNode input, long sizeMillis, int windowSta
         case COLUMN -> input.schema().column(keyColumns[i]).name();
       });
     }
-    return "WindowAggregate(tumble=" + sizeMillis + " ms, keys=" + keys + ", aggregates=" + Arrays.toString(aggregates)
+    return "WindowAggregate(tumble=" + sizeMillis + " ms, keys=" + keys + ", aggregates=" + Arrays.toString(aggregates) + ", update=" + AggregateCompiler.describe(aggregates)
         + ", emit=" + emit.name().replace('_', ' ') + (emit == TumblingWindowAggregateOperator.Emit.EVERY ? " " + everyMillis + " ms" : "")
         + (allowedLatenessMillis > 0 ? ", lateness=" + allowedLatenessMillis + " ms" : "")
         + (lateDataTarget != null ? ", late data to " + lateDataTarget : "") + ")";

@@ -1,0 +1,312 @@
+package dev.laminar.runtime.codegen;
+
+import dev.laminar.runtime.aggregate.AggregateKind;
+import dev.laminar.runtime.aggregate.AggregateSpec;
+import dev.laminar.sdk.type.DataType;
+import dev.laminar.sdk.type.TypeKind;
+
+/**
+ * Turns a query's aggregate calls into the Java source of one {@code GroupAccumulatorFactory} class
+ * whose nested {@code Group} class keeps every call's state in primitive fields and updates them
+ * straight from the batch's columns: no {@code Accumulator} objects, no dispatch per call, no
+ * boxing, and no allocation except for wide DECIMALs and a DECIMAL sum that outgrows a long.
+ *
+ * <p>Each call's update is its own private method (small enough for the JIT to inline), guarded by
+ * its FILTER column when it has one. The semantics are those of the interpreted accumulators in
+ * {@link AggregateSpec} (docs/SQL.md), which the differential tests compare it with; results that
+ * take more than a line are written by the same {@code AggregateResults} helpers. Calls it does not
+ * generate ({@link #generates}: COUNT(DISTINCT), APPROX_COUNT_DISTINCT, plugin aggregates) keep
+ * their interpreted {@code Accumulator} in a field of the group and are called through it.
+ */
+final class AggregateCodeGenerator {
+  static final String CLASS_NAME = "dev.laminar.generated.GeneratedAggregates";
+  private static final String DECIMAL = "java.math.BigDecimal";
+
+  private final StringBuilder fields = new StringBuilder();
+  private final StringBuilder init = new StringBuilder();
+  private final StringBuilder calls = new StringBuilder();
+  private final StringBuilder updates = new StringBuilder();
+  private final StringBuilder merge = new StringBuilder();
+  private final StringBuilder write = new StringBuilder();
+
+  private AggregateCodeGenerator() {}
+
+  /** Whether the call's state and update are generated (else its interpreted accumulator is embedded). */
+  static boolean generates(AggregateSpec spec) {
+    return switch (spec.kind()) {
+      case COUNT_DISTINCT, APPROX_COUNT_DISTINCT, PLUGIN -> false;
+      default -> true;
+    };
+  }
+
+  /** The source of the factory class for these calls; it depends only on their kinds, columns and types. */
+  static String generate(AggregateSpec[] specs) {
+    return new AggregateCodeGenerator().run(specs);
+  }
+
+  private String run(AggregateSpec[] specs) {
+    for (int i = 0; i < specs.length; i++) {
+      AggregateSpec s = specs[i];
+      if (!generates(s)) {
+        fallback(i);
+        continue;
+      }
+      calls.append("      u").append(i).append("(in, r);\n");
+      updates.append("    private void u").append(i).append("(ColumnarBatch in, int r) {\n");
+      if (s.filterColumn() >= 0) {
+        updates.append("      if (in.isNull(r, ").append(s.filterColumn()).append(") || in.getLong(r, ").append(s.filterColumn())
+            .append(") == 0L) {\n        return;\n      }\n");
+      }
+      call(i, s);
+      updates.append("    }\n\n");
+    }
+    int dot = CLASS_NAME.lastIndexOf('.');
+    String simple = CLASS_NAME.substring(dot + 1);
+    return "package " + CLASS_NAME.substring(0, dot) + ";\n\n"
+        + "import dev.laminar.runtime.ColumnarBatch;\n"
+        + "import dev.laminar.runtime.aggregate.Accumulator;\n"
+        + "import dev.laminar.runtime.aggregate.AggregateResults;\n"
+        + "import dev.laminar.runtime.aggregate.AggregateSpec;\n"
+        + "import dev.laminar.runtime.aggregate.GroupAccumulator;\n\n"
+        + "public final class " + simple + " implements dev.laminar.runtime.aggregate.GroupAccumulatorFactory {\n"
+        + "  private final AggregateSpec[] specs;\n\n"
+        + "  public " + simple + "(AggregateSpec[] specs) {\n    this.specs = specs;\n  }\n\n"
+        + "  public GroupAccumulator create() {\n    return new Group(specs);\n  }\n\n"
+        + "  public boolean isCompiled() {\n    return true;\n  }\n\n"
+        + "  public static final class Group implements GroupAccumulator {\n"
+        + "    private final AggregateSpec[] specs;\n"
+        + fields
+        + "\n    Group(AggregateSpec[] specs) {\n      this.specs = specs;\n" + init + "    }\n\n"
+        + "    public void add(ColumnarBatch in, int r) {\n" + calls + "    }\n\n"
+        + updates
+        + "    public void merge(GroupAccumulator other) {\n      Group o = (Group) other;\n" + merge + "    }\n\n"
+        + "    public void writeResults(ColumnarBatch out, int o, int c) {\n" + write + "    }\n\n"
+        + "    /** Moves a DECIMAL sum's unscaled long into its BigDecimal part (before the long would overflow). */\n"
+        + "    private static java.math.BigDecimal spill(java.math.BigDecimal big, long unscaled, int scale) {\n"
+        + "      java.math.BigDecimal v = java.math.BigDecimal.valueOf(unscaled, scale);\n"
+        + "      return big == null ? v : big.add(v);\n    }\n"
+        + "  }\n}\n";
+  }
+
+  private void fallback(int i) {
+    fields.append("    private final Accumulator a").append(i).append(";\n");
+    init.append("      this.a").append(i).append(" = specs[").append(i).append("].create();\n");
+    calls.append("      a").append(i).append(".add(in, r);\n");
+    merge.append("      a").append(i).append(".merge(o.a").append(i).append(");\n");
+    write.append("      a").append(i).append(".writeResult(out, o, c + ").append(i).append(");\n");
+  }
+
+  private void call(int i, AggregateSpec s) {
+    DataType t = s.argumentType();
+    TypeKind in = t == null ? null : t.kind();
+    int arg = s.argument();
+    switch (s.kind()) {
+      case COUNT_STAR, COUNT -> count(i, s.kind() == AggregateKind.COUNT ? arg : -1);
+      case SUM -> {
+        if (in == TypeKind.DECIMAL) {
+          decimalSum(i, arg, t, false);
+        } else {
+          sum(i, arg, in == TypeKind.DOUBLE ? "double" : "long");
+        }
+      }
+      case AVG -> {
+        if (in == TypeKind.DECIMAL) {
+          decimalSum(i, arg, t, true);
+        } else {
+          average(i, arg, in == TypeKind.DOUBLE);
+        }
+      }
+      case MIN, MAX -> extreme(i, arg, t, s.kind() == AggregateKind.MAX);
+      case FIRST_VALUE, LAST_VALUE -> firstLast(i, arg, t, s.kind() == AggregateKind.LAST_VALUE);
+      case STDDEV_POP, STDDEV_SAMP, VAR_POP, VAR_SAMP -> moments(i, arg, t, s.kind());
+      default -> throw new IllegalArgumentException("not generated: " + s);
+    }
+  }
+
+  /** Declares field {@code a<i>_<name>}. */
+  private String field(int i, String type, String name) {
+    String f = "a" + i + "_" + name;
+    fields.append("    private ").append(type).append(' ').append(f).append(";\n");
+    return f;
+  }
+
+  private void skipNull(int arg) {
+    updates.append("      if (in.isNull(r, ").append(arg).append(")) {\n        return;\n      }\n");
+  }
+
+  private static String put(String what, int i, String value) {
+    return "out.put" + what + "(o, c + " + i + ", " + value + ")";
+  }
+
+  private void count(int i, int arg) {
+    String n = field(i, "long", "n");
+    if (arg >= 0) {
+      skipNull(arg);
+    }
+    updates.append("      ").append(n).append("++;\n");
+    merge.append("      ").append(n).append(" += o.").append(n).append(";\n");
+    write.append("      ").append(put("Long", i, n)).append(";\n");
+  }
+
+  /** SUM of integers ({@code long}) or DOUBLE: NULL over no non-NULL value. */
+  private void sum(int i, int arg, String type) {
+    String sum = field(i, type, "sum");
+    String seen = field(i, "boolean", "seen");
+    skipNull(arg);
+    updates.append("      ").append(sum).append(" += in.get").append(type.equals("long") ? "Long" : "Double").append("(r, ")
+        .append(arg).append(");\n      ").append(seen).append(" = true;\n");
+    merge.append("      ").append(sum).append(" += o.").append(sum).append(";\n      ").append(seen).append(" |= o.")
+        .append(seen).append(";\n");
+    write.append("      if (").append(seen).append(") {\n        ").append(put(type.equals("long") ? "Long" : "Double", i, sum))
+        .append(";\n      } else {\n        out.putNull(o, c + ").append(i).append(");\n      }\n");
+  }
+
+  /** AVG of integers or DOUBLE, as DOUBLE. */
+  private void average(int i, int arg, boolean isDouble) {
+    String sum = field(i, "double", "sum");
+    String n = field(i, "long", "n");
+    skipNull(arg);
+    updates.append("      ").append(sum).append(" += in.get").append(isDouble ? "Double" : "Long").append("(r, ").append(arg)
+        .append(");\n      ").append(n).append("++;\n");
+    merge.append("      ").append(sum).append(" += o.").append(sum).append(";\n      ").append(n).append(" += o.").append(n)
+        .append(";\n");
+    write.append("      if (").append(n).append(" > 0L) {\n        ").append(put("Double", i, sum + " / " + n))
+        .append(";\n      } else {\n        out.putNull(o, c + ").append(i).append(");\n      }\n");
+  }
+
+  /**
+   * SUM / AVG of DECIMAL. A compact argument is summed as unscaled longs; a sum that would overflow
+   * moves into a BigDecimal (so the result is exact either way). A wide argument adds BigDecimals.
+   */
+  private void decimalSum(int i, int arg, DataType t, boolean average) {
+    String n = field(i, "long", "n");
+    String big = field(i, DECIMAL, "big");
+    skipNull(arg);
+    if (t.isCompactDecimal()) {
+      String unscaled = field(i, "long", "unscaled");
+      updates.append("      long x = in.getLong(r, ").append(arg).append(");\n")
+          .append("      long s = ").append(unscaled).append(" + x;\n")
+          .append("      if (((").append(unscaled).append(" ^ s) & (x ^ s)) < 0L) {\n")
+          .append("        ").append(big).append(" = spill(").append(big).append(", ").append(unscaled).append(", ").append(t.scale())
+          .append(");\n        ").append(unscaled).append(" = x;\n      } else {\n        ").append(unscaled).append(" = s;\n      }\n");
+      merge.append("      if (o.").append(big).append(" != null) {\n        ").append(big).append(" = ").append(big).append(" == null ? o.")
+          .append(big).append(" : ").append(big).append(".add(o.").append(big).append(");\n      }\n")
+          .append("      long s").append(i).append(" = ").append(unscaled).append(" + o.").append(unscaled).append(";\n")
+          .append("      if (((").append(unscaled).append(" ^ s").append(i).append(") & (o.").append(unscaled).append(" ^ s").append(i)
+          .append(")) < 0L) {\n        ").append(big).append(" = spill(").append(big).append(", ").append(unscaled).append(", ")
+          .append(t.scale()).append(");\n        ").append(unscaled).append(" = o.").append(unscaled).append(";\n      } else {\n        ")
+          .append(unscaled).append(" = s").append(i).append(";\n      }\n");
+      write.append("      AggregateResults.writeDecimalSum(out, o, c + ").append(i).append(", ").append(big).append(" == null ? ")
+          .append(DECIMAL).append(".valueOf(").append(unscaled).append(", ").append(t.scale()).append(") : ").append(big)
+          .append(".add(").append(DECIMAL).append(".valueOf(").append(unscaled).append(", ").append(t.scale()).append(")), ")
+          .append(n).append(", specs[").append(i).append("].resultType(), ").append(average).append(");\n");
+    } else {
+      updates.append("      java.math.BigDecimal x = in.getDecimal(r, ").append(arg).append(");\n      ").append(big).append(" = ")
+          .append(big).append(" == null ? x : ").append(big).append(".add(x);\n");
+      merge.append("      if (o.").append(big).append(" != null) {\n        ").append(big).append(" = ").append(big).append(" == null ? o.")
+          .append(big).append(" : ").append(big).append(".add(o.").append(big).append(");\n      }\n");
+      write.append("      AggregateResults.writeDecimalSum(out, o, c + ").append(i).append(", ").append(big).append(", ").append(n)
+          .append(", specs[").append(i).append("].resultType(), ").append(average).append(");\n");
+    }
+    updates.append("      ").append(n).append("++;\n");
+    merge.append("      ").append(n).append(" += o.").append(n).append(";\n");
+  }
+
+  /** MIN / MAX: long-backed and DOUBLE values compared as primitives, VARCHAR, BYTES and wide DECIMAL as objects. */
+  private void extreme(int i, int arg, DataType t, boolean max) {
+    String op = max ? " > " : " < ";
+    if (t.kind() == TypeKind.DOUBLE || t.isLongBacked()) {
+      String type = t.kind() == TypeKind.DOUBLE ? "double" : "long";
+      String getter = t.kind() == TypeKind.DOUBLE ? "Double" : "Long";
+      String v = field(i, type, "value");
+      String seen = field(i, "boolean", "seen");
+      skipNull(arg);
+      updates.append("      ").append(type).append(" x = in.get").append(getter).append("(r, ").append(arg).append(");\n")
+          .append("      if (!").append(seen).append(" || x").append(op).append(v).append(") {\n        ").append(v)
+          .append(" = x;\n        ").append(seen).append(" = true;\n      }\n");
+      merge.append("      if (o.").append(seen).append(" && (!").append(seen).append(" || o.").append(v).append(op).append(v)
+          .append(")) {\n        ").append(v).append(" = o.").append(v).append(";\n        ").append(seen).append(" = true;\n      }\n");
+      write.append("      if (").append(seen).append(") {\n        ").append(put(getter, i, v))
+          .append(";\n      } else {\n        out.putNull(o, c + ").append(i).append(");\n      }\n");
+      return;
+    }
+    String type = switch (t.kind()) {
+      case VARCHAR -> "String";
+      case BYTES -> "byte[]";
+      default -> DECIMAL;
+    };
+    String v = field(i, type, "value");
+    skipNull(arg);
+    updates.append("      ").append(type).append(" x = (").append(type).append(") in.getObjectSlot(r, ").append(arg).append(");\n")
+        .append("      if (").append(v).append(" == null || ").append(compare(t, "x", v)).append(op).append("0) {\n        ")
+        .append(v).append(" = x;\n      }\n");
+    merge.append("      if (o.").append(v).append(" != null && (").append(v).append(" == null || ")
+        .append(compare(t, "o." + v, v)).append(op).append("0)) {\n        ").append(v).append(" = o.").append(v).append(";\n      }\n");
+    write.append("      ").append(put("Object", i, v)).append(";\n");
+  }
+
+  private static String compare(DataType t, String a, String b) {
+    return t.kind() == TypeKind.BYTES ? "java.util.Arrays.compareUnsigned(" + a + ", " + b + ")" : a + ".compareTo(" + b + ")";
+  }
+
+  /** FIRST_VALUE / LAST_VALUE by event time; ties go to the earlier (first) or later (last) arrival or pane. */
+  private void firstLast(int i, int arg, DataType t, boolean last) {
+    String type;
+    String getter;
+    String putter;
+    if (t.isLongBacked()) {
+      type = "long";
+      getter = "in.getLong(r, " + arg + ")";
+      putter = "Long";
+    } else if (t.kind() == TypeKind.DOUBLE) {
+      type = "double";
+      getter = "in.getDouble(r, " + arg + ")";
+      putter = "Double";
+    } else {
+      type = "Object";
+      getter = "in.getObjectSlot(r, " + arg + ")";
+      putter = "Object";
+    }
+    String time = field(i, "long", "time");
+    String v = field(i, type, "value");
+    String seen = field(i, "boolean", "seen");
+    String keep = last ? " < " : " >= ";
+    skipNull(arg);
+    updates.append("      long t = in.rowtime(r);\n")
+        .append("      if (").append(seen).append(" && t").append(keep).append(time).append(") {\n        return;\n      }\n")
+        .append("      ").append(seen).append(" = true;\n      ").append(time).append(" = t;\n      ").append(v).append(" = ")
+        .append(getter).append(";\n");
+    merge.append("      if (o.").append(seen).append(" && !(").append(seen).append(" && o.").append(time).append(keep).append(time)
+        .append(")) {\n        ").append(seen).append(" = true;\n        ").append(time).append(" = o.").append(time)
+        .append(";\n        ").append(v).append(" = o.").append(v).append(";\n      }\n");
+    write.append("      if (").append(seen).append(") {\n        ").append(put(putter, i, v))
+        .append(";\n      } else {\n        out.putNull(o, c + ").append(i).append(");\n      }\n");
+  }
+
+  /** Variance / standard deviation: Welford's update, Chan's merge. */
+  private void moments(int i, int arg, DataType t, AggregateKind kind) {
+    String n = field(i, "long", "n");
+    String mean = field(i, "double", "mean");
+    String m2 = field(i, "double", "m2");
+    skipNull(arg);
+    String x = switch (t.kind()) {
+      case DOUBLE -> "in.getDouble(r, " + arg + ")";
+      case DECIMAL -> t.isCompactDecimal() ? "AggregateResults.decimalToDouble(in.getLong(r, " + arg + "), " + t.scale() + ")"
+          : "in.getDecimal(r, " + arg + ").doubleValue()";
+      default -> "(double) in.getLong(r, " + arg + ")";
+    };
+    updates.append("      double x = ").append(x).append(";\n      ").append(n).append("++;\n")
+        .append("      double delta = x - ").append(mean).append(";\n      ").append(mean).append(" += delta / ").append(n)
+        .append(";\n      ").append(m2).append(" += delta * (x - ").append(mean).append(");\n");
+    merge.append("      if (o.").append(n).append(" != 0L) {\n")
+        .append("        long total = ").append(n).append(" + o.").append(n).append(";\n")
+        .append("        double delta = o.").append(mean).append(" - ").append(mean).append(";\n")
+        .append("        ").append(mean).append(" += delta * o.").append(n).append(" / total;\n")
+        .append("        ").append(m2).append(" += o.").append(m2).append(" + delta * delta * ").append(n).append(" * o.").append(n)
+        .append(" / total;\n        ").append(n).append(" = total;\n      }\n");
+    boolean sample = kind == AggregateKind.STDDEV_SAMP || kind == AggregateKind.VAR_SAMP;
+    boolean stddev = kind == AggregateKind.STDDEV_POP || kind == AggregateKind.STDDEV_SAMP;
+    write.append("      AggregateResults.writeMoments(out, o, c + ").append(i).append(", ").append(n).append(", ").append(m2)
+        .append(", ").append(sample).append(", ").append(stddev).append(");\n");
+  }
+}
