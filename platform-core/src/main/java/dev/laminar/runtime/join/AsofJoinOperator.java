@@ -154,7 +154,9 @@ public final class AsofJoinOperator extends TwoInputOperator {
     }
     Pending p = new Pending(l, key.copy());
     p.horizon = h;
-    byHorizon.add(new Queued(h, p));
+    if (direction != Direction.BACKWARD) {
+      byHorizon.add(new Queued(h, p)); // BACKWARD: the horizon is the row's time, so the time queue serves
+    }
     byTime.add(p);
     pendingRows++;
     if (direction != Direction.BACKWARD) {
@@ -217,7 +219,15 @@ public final class AsofJoinOperator extends TwoInputOperator {
 
   @Override
   protected void onWatermarkAdvanced(boolean left) {
-    if (!left) {
+    if (!left && direction == Direction.BACKWARD) {
+      boolean all = rightWatermark == Long.MAX_VALUE;
+      for (Pending p = byTime.peek(); p != null && (all || p.horizon < rightWatermark); p = byTime.peek()) {
+        byTime.poll();
+        p.done = true;
+        pendingRows--;
+        finish(p.row, right.get(p.key));
+      }
+    } else if (!left) {
       boolean all = rightWatermark == Long.MAX_VALUE; // the right input is over: every answer is final
       for (Queued q = byHorizon.peek(); q != null && (all || q.horizon() < rightWatermark); q = byHorizon.peek()) {
         byHorizon.poll();
