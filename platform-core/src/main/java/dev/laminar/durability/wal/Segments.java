@@ -1,11 +1,9 @@
 package dev.laminar.durability.wal;
 
+import dev.laminar.durability.DurableFiles;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -39,15 +37,7 @@ final class Segments {
     return bases;
   }
 
-  /** Forces the directory entry (so that a created, renamed or deleted file survives a power loss). */
   static void syncDirectory(Path dir) {
-    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-      ch.force(true);
-    } catch (IOException e) {
-      // Some platforms cannot open a directory for reading; there, rename/delete are as durable as the OS makes them.
-      if (!System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("win")) {
-        throw new UncheckedIOException("cannot fsync directory " + dir, e);
-      }
-    }
+    DurableFiles.syncDirectory(dir);
   }
 }
