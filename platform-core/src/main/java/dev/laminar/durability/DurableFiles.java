@@ -8,7 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.stream.Stream;
 
 /**
  * File operations whose result survives a power loss: write-to-temp, fsync, atomic rename, fsync of
@@ -36,6 +39,29 @@ public final class DurableFiles {
     }
     Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     syncDirectory(target.toAbsolutePath().getParent());
+  }
+
+  /**
+   * The numbers of the files in {@code dir} named {@code <20-digit number><suffix>} (segments by base
+   * LSN, manifests by epoch), ascending; other files are ignored.
+   */
+  public static List<Long> numberedFiles(Path dir, String suffix) throws IOException {
+    List<Long> numbers = new ArrayList<>();
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path p : (Iterable<Path>) files::iterator) {
+        String name = p.getFileName().toString();
+        if (name.endsWith(suffix) && name.length() == 20 + suffix.length() && name.chars().limit(20).allMatch(Character::isDigit)) {
+          numbers.add(Long.parseLong(name.substring(0, 20)));
+        }
+      }
+    }
+    numbers.sort(null);
+    return numbers;
+  }
+
+  /** {@code <number, 20 digits><suffix>}. */
+  public static String numberedName(long number, String suffix) {
+    return String.format("%020d%s", number, suffix);
   }
 
   /** Forces the contents and metadata of an existing file. */

@@ -175,20 +175,7 @@ public final class CheckpointStore {
   }
 
   private TreeSet<Long> manifestEpochs() throws IOException {
-    TreeSet<Long> epochs = new TreeSet<>();
-    try (Stream<Path> files = Files.list(manifests)) {
-      for (Path p : (Iterable<Path>) files::iterator) {
-        String n = p.getFileName().toString();
-        if (n.endsWith(MANIFEST) && n.length() == 20 + MANIFEST.length()) {
-          try {
-            epochs.add(Long.parseLong(n.substring(0, 20)));
-          } catch (NumberFormatException notOurs) {
-            // not a file of ours
-          }
-        }
-      }
-    }
-    return epochs;
+    return new TreeSet<>(DurableFiles.numberedFiles(manifests, MANIFEST));
   }
 
   private Path manifestPath(long epoch) {
@@ -196,6 +183,6 @@ public final class CheckpointStore {
   }
 
   private static String name(long epoch, String suffix) {
-    return String.format("%020d%s", epoch, suffix);
+    return DurableFiles.numberedName(epoch, suffix);
   }
 }

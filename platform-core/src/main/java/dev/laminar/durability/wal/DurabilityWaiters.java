@@ -30,6 +30,9 @@ final class DurabilityWaiters {
       }
       waiting.add(new Waiter(lsn, f));
       count = waiting.size();
+      // The flusher publishes durableLsn and then reads count; we wrote count and now read durableLsn
+      // again (both volatile), so a publication that saw count == 0 is seen here and nothing is lost.
+      drainUpTo(log.durableLsn());
     }
     return f;
   }
@@ -39,11 +42,15 @@ final class DurabilityWaiters {
       return;
     }
     synchronized (this) {
-      while (!waiting.isEmpty() && waiting.peek().lsn < durable) {
-        waiting.poll().future.complete(durable);
-      }
-      count = waiting.size();
+      drainUpTo(durable);
     }
+  }
+
+  private void drainUpTo(long durable) {
+    while (!waiting.isEmpty() && waiting.peek().lsn < durable) {
+      waiting.poll().future.complete(durable);
+    }
+    count = waiting.size();
   }
 
   synchronized void failAll(Throwable t) {

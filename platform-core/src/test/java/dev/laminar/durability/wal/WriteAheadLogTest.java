@@ -91,10 +91,12 @@ class WriteAheadLogTest {
     }
   }
 
-  @Test
-  void everyCommitSignalsDurabilityOnlyAfterAForceCoveringTheRecord() throws Exception {
-    try (WriteAheadLog wal = WriteAheadLog.open(config(SyncPolicy.EVERY_COMMIT, 1 << 20))) {
-      for (int i = 0; i < 200; i++) {
+  /** One record at a time, each waited for: a waiter registered while the flusher publishes is never lost. */
+  @ParameterizedTest
+  @EnumSource(SyncPolicy.class)
+  void eachRecordWaitedForBecomesDurable(SyncPolicy policy) throws Exception {
+    try (WriteAheadLog wal = WriteAheadLog.open(config(policy, 1 << 20))) {
+      for (int i = 0; i < 500; i++) {
         long lsn = wal.append(new byte[] {(byte) i});
         var done = wal.whenDurable(lsn);
         long durableAt = done.get(1, TimeUnit.MINUTES);

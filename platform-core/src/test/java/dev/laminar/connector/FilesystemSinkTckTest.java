@@ -1,8 +1,9 @@
-package dev.laminar.connector.filesystem;
+package dev.laminar.connector;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.laminar.connector.filesystem.FilesystemConnectorFactory;
 import dev.laminar.sdk.connector.ConnectorFactory;
 import dev.laminar.sdk.row.Row;
 import dev.laminar.sdk.type.DataType;
@@ -20,20 +21,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
-/** The built-in {@code filesystem} sink passes the sink contract suite, like every plugin (JSON lines). */
+/**
+ * The built-in {@code filesystem} sink passes the sink contract suite, like every plugin (JSON lines),
+ * on the same schema as the other built-ins in {@link BuiltinConnectorsTckTest}.
+ */
 class FilesystemSinkTckTest extends SinkConnectorTestSuite {
-  static final Schema ALL_TYPES = Schema.builder()
-      .column("k", DataType.VARCHAR, false)
-      .column("b", DataType.BOOLEAN)
-      .column("i", DataType.INT)
-      .column("l", DataType.BIGINT)
-      .column("d", DataType.DOUBLE)
-      .column("dec", DataType.decimal(10, 2))
-      .column("wide", DataType.decimal(30, 4))
-      .column("ts", DataType.TIMESTAMP)
-      .column("bin", DataType.BYTES)
-      .build();
-
   @Override
   protected SinkTestContext createContext(Path workDir) {
     return new Context(workDir.resolve("out"));
@@ -54,7 +46,7 @@ class FilesystemSinkTckTest extends SinkConnectorTestSuite {
 
     @Override
     public Schema schema() {
-      return ALL_TYPES;
+      return BuiltinConnectorsTckTest.ALL_TYPES;
     }
 
     @Override
@@ -76,10 +68,10 @@ class FilesystemSinkTckTest extends SinkConnectorTestSuite {
       for (Path part : parts) {
         for (String line : Files.readAllLines(part)) {
           JsonNode node = json.readTree(line);
-          Object[] values = new Object[ALL_TYPES.size()];
+          Object[] values = new Object[BuiltinConnectorsTckTest.ALL_TYPES.size()];
           for (int c = 0; c < values.length; c++) {
-            JsonNode v = node.get(ALL_TYPES.column(c).name());
-            values[c] = v == null || v.isNull() ? null : value(ALL_TYPES.column(c).type(), v);
+            JsonNode v = node.get(BuiltinConnectorsTckTest.ALL_TYPES.column(c).name());
+            values[c] = v == null || v.isNull() ? null : value(BuiltinConnectorsTckTest.ALL_TYPES.column(c).type(), v);
           }
           rows.add(Row.of(values));
         }
