@@ -28,4 +28,35 @@ class OffHeapStateStoreTest extends StateStoreContractTest {
     assertThat(store.size()).isEqualTo(100_000);
     assertThat(store.capacity() * 0.7).isGreaterThanOrEqualTo(100_000);
   }
+
+  @Test
+  void heapAndOffHeapStoresRestoreEachOthersSnapshots() throws Exception {
+    HeapStateStore heap = new HeapStateStore(16, StateStore.VARIABLE, true);
+    StateStore offHeap = open(StateStore.VARIABLE);
+    for (long i = 0; i < 500; i++) {
+      byte[] v = ("value-" + i).getBytes();
+      heap.put(keySegment(new K(i % 5, i)), MemorySegment.ofArray(v));
+      offHeap.put(keySegment(new K(i % 5, i)), MemorySegment.ofArray(v));
+    }
+    heap.remove(keySegment(new K(0, 0)));
+    offHeap.remove(keySegment(new K(0, 0)));
+    Path fromHeap = dir.resolve("from-heap");
+    Path fromOffHeap = dir.resolve("from-off-heap");
+    try (SnapshotCapture a = heap.captureFull(); SnapshotCapture b = offHeap.captureFull()) {
+      a.writeTo(fromHeap);
+      b.writeTo(fromOffHeap);
+    }
+    StateStore offHeapRestored = open(StateStore.VARIABLE);
+    offHeapRestored.restore(java.util.List.of(fromHeap));
+    HeapStateStore heapRestored = new HeapStateStore(16, StateStore.VARIABLE, true);
+    heapRestored.restore(java.util.List.of(fromOffHeap));
+    for (StateStore s : java.util.List.of(offHeapRestored, heapRestored)) {
+      assertThat(s.size()).isEqualTo(499);
+      MemorySegment out = arena.allocate(32);
+      assertThat(s.get(keySegment(new K(3, 123)), out)).isTrue();
+      assertThat(new String(out.asSlice(0, s.valueLength(keySegment(new K(3, 123)))).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE)))
+          .isEqualTo("value-123");
+      assertThat(s.get(keySegment(new K(0, 0)), out)).isFalse();
+    }
+  }
 }

@@ -63,6 +63,9 @@ public final class FilesystemConnectorFactory implements ConnectorFactory {
       public SinkWriter createWriter() {
         return new FilesystemSinkWriter(dir, format, context.schema());
       }
+
+      @Override
+      public void close() {} // nothing shared between writers
     };
   }
 }
