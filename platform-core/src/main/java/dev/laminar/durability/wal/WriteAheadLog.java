@@ -186,10 +186,14 @@ public final class WriteAheadLog implements AutoCloseable {
 
   /**
    * Reads the records from {@code fromLsn} (an LSN returned by {@code append} or {@link #firstLsn()})
-   * to the end of what the flusher has written so far. Use it after {@link #open} to replay.
+   * to the end of what the flusher has written so far. Use it after {@link #open} to replay. Do not
+   * {@link #truncateBefore} below a reader's position while it is open.
    */
   public WalReader reader(long fromLsn) {
-    return new WalReader(config.directory(), List.copyOf(segmentBases), fromLsn, flusher.lvWrittenLsn());
+    // the end first: a segment is listed before anything is written into it, so the list copied
+    // afterwards covers every byte below the end
+    long end = flusher.lvWrittenLsn();
+    return new WalReader(config.directory(), List.copyOf(segmentBases), fromLsn, end);
   }
 
   /** LSN of the oldest record still kept. */
