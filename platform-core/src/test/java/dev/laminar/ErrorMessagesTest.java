@@ -45,7 +45,7 @@ class ErrorMessagesTest {
   void unknownConnectorListsTheKnownOnes() {
     assertThatThrownBy(() -> db.execute("CREATE SOURCE t (a INT) WITH ('connector' = 'kafkaa')"))
         .isInstanceOf(SqlSyntaxException.class)
-        .hasMessageContaining("unknown connector 'kafkaa'; known connectors: console, datagen, memory");
+        .hasMessageContaining("unknown connector 'kafkaa'; known connectors: console, datagen, filesystem, memory");
   }
 
   @Test

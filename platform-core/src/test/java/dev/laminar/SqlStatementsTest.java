@@ -99,7 +99,7 @@ class SqlStatementsTest {
   @Test
   void showConnectorsListsTheBuiltIns() {
     assertThat(rows("SHOW CONNECTORS")).extracting(r -> r.get(0) + " " + r.get(1))
-        .containsExactly("console [SINK]", "datagen [SOURCE]", "memory [LOOKUP, SINK, SOURCE]");
+        .containsExactly("console [SINK]", "datagen [SOURCE]", "filesystem [SINK]", "memory [LOOKUP, SINK, SOURCE]");
   }
 
   @Test

@@ -63,7 +63,8 @@ public final class Engine implements AutoCloseable {
   public Engine(LaminarConfig config) {
     this.config = config;
     this.connectors = new ConnectorRegistry(
-        List.of(new DatagenConnectorFactory(), new ConsoleConnectorFactory(), new MemoryConnectorFactory()),
+        List.of(new DatagenConnectorFactory(), new ConsoleConnectorFactory(), new MemoryConnectorFactory(),
+            new dev.laminar.connector.filesystem.FilesystemConnectorFactory()),
         config.connectors(), config.pluginsDirectory());
     this.planner = new QueryPlanner(new dev.laminar.sql.function.FunctionRegistry(config.functions(), this.connectors::functionProviders));
     watchdog.scheduleWithFixedDelay(this::checkHungCalls, 100, 100, java.util.concurrent.TimeUnit.MILLISECONDS);

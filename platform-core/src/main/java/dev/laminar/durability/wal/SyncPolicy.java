@@ -1,0 +1,21 @@
+package dev.laminar.durability.wal;
+
+/**
+ * When the write-ahead log forces appended records to the storage device. Chosen per database.
+ * Whatever the policy, {@link WriteAheadLog#append} never waits for the disk: writing and forcing
+ * happen on the log's flusher thread.
+ */
+public enum SyncPolicy {
+  /**
+   * Group commit: the flusher writes whatever has been appended since its last round and then calls
+   * {@code FileChannel.force(false)} (fdatasync); a record counts as durable only after that force.
+   */
+  EVERY_COMMIT,
+  /** Records are written as they arrive and forced every {@link WalConfig#syncIntervalMillis()} ms. */
+  INTERVAL,
+  /**
+   * Records are written to the operating system and never forced (except on {@link WriteAheadLog#close()}).
+   * "Durable" then means "handed to the OS": it survives a process crash, not a power failure.
+   */
+  NONE
+}

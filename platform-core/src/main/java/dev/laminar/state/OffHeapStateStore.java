@@ -1,0 +1,497 @@
+package dev.laminar.state;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * {@link StateStore} in an open-addressing hash table (linear probing) on a memory-mapped file,
+ * through {@code java.lang.foreign} (no Unsafe). The file is scratch space, not the durable copy:
+ * durability comes from snapshots; the mapping lets state exceed the heap and the OS page it out.
+ *
+ * <p>Slot layout: {@code long ctrl} (0 empty, 1 tombstone, else the key's hash with the top bit set),
+ * the key, the value (fixed-size: inline, padded to 8; variable-size: {@code long offset, int length}
+ * into a {@link ValueLog}), and, when indexed, {@code int prev, int next} of the slot's list in the
+ * {@link LongIndex}. Removal leaves a tombstone that is never reused before the next rehash, so slots
+ * never move between rehashes (the index lists point at slots) and the removed key stays readable for
+ * the next incremental snapshot. Growth rehashes into a new file twice the size once live entries and
+ * tombstones pass 70% of the slots.
+ *
+ * <p>Change tracking: one bit per slot; rehash carries the bits to the new slots and keeps the keys of
+ * changed tombstones, so an incremental snapshot after a rehash is still exact.
+ */
+public final class OffHeapStateStore implements StateStore {
+  private static final long EMPTY = 0;
+  private static final long TOMBSTONE = 1;
+  private static final long FULL_BIT = 1L << 63;
+  private static final double MAX_LOAD = 0.7;
+
+  private final Path dir;
+  private final int keyBytes;
+  private final int valueBytes;
+  private final boolean indexed;
+  private final long valueOffset;
+  private final long linkOffset;
+  private final long slotBytes;
+  private final LongIndex index;
+  private final List<byte[]> pendingDeletes = new ArrayList<>();
+  private Arena tableArena;
+  private MemorySegment table;
+  private Path tableFile;
+  private long capacity;
+  private long mask;
+  private long live;
+  private long tombstones;
+  private long[] dirty;
+  private ValueLog values;
+  private int generation;
+
+  /**
+   * Creates an empty store whose files live in a new directory under {@code workDir}.
+   *
+   * @param keyBytes key size, a positive multiple of 8
+   * @param valueBytes value size (> 0), or {@link StateStore#VARIABLE}
+   * @param indexed whether to keep the ordered index on the key's first 8 bytes
+   * @param initialCapacity entries expected (the table starts with room for them)
+   */
+  public OffHeapStateStore(Path workDir, int keyBytes, int valueBytes, boolean indexed, long initialCapacity) {
+    if (keyBytes <= 0 || keyBytes % 8 != 0) {
+      throw new IllegalArgumentException("keyBytes must be a positive multiple of 8: " + keyBytes);
+    }
+    if (valueBytes <= 0 && valueBytes != VARIABLE) {
+      throw new IllegalArgumentException("valueBytes must be > 0 or VARIABLE: " + valueBytes);
+    }
+    this.keyBytes = keyBytes;
+    this.valueBytes = valueBytes;
+    this.indexed = indexed;
+    this.valueOffset = 8 + keyBytes;
+    long valueArea = valueBytes == VARIABLE ? 16 : (valueBytes + 7) & ~7L;
+    this.linkOffset = valueOffset + valueArea;
+    this.slotBytes = linkOffset + (indexed ? 8 : 0);
+    this.index = indexed ? new LongIndex() : null;
+    try {
+      Files.createDirectories(workDir);
+      this.dir = Files.createTempDirectory(workDir, "state-");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create state directory under " + workDir, e);
+    }
+    long cap = 16;
+    while (cap * MAX_LOAD < initialCapacity) {
+      cap <<= 1;
+    }
+    mapTable(cap);
+    if (valueBytes == VARIABLE) {
+      values = new ValueLog(dir.resolve("values-" + generation + ".bin"), 1 << 16);
+    }
+  }
+
+  private void mapTable(long cap) {
+    if (cap > Integer.MAX_VALUE) {
+      throw new IllegalStateException("state table of " + cap + " slots is too large (index links are ints)");
+    }
+    generation++;
+    tableFile = dir.resolve("table-" + generation + ".bin");
+    tableArena = Arena.ofShared();
+    try (FileChannel ch = FileChannel.open(tableFile, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+        StandardOpenOption.WRITE)) {
+      table = ch.map(FileChannel.MapMode.READ_WRITE, 0, cap * slotBytes, tableArena); // sparse: all slots empty
+    } catch (IOException e) {
+      tableArena.close();
+      throw new UncheckedIOException("cannot map state table " + tableFile, e);
+    }
+    capacity = cap;
+    mask = cap - 1;
+    dirty = new long[(int) Math.max(1, cap >>> 6)];
+  }
+
+  @Override
+  public int keyBytes() {
+    return keyBytes;
+  }
+
+  @Override
+  public int valueBytes() {
+    return valueBytes;
+  }
+
+  @Override
+  public boolean indexed() {
+    return indexed;
+  }
+
+  @Override
+  public long size() {
+    return live;
+  }
+
+  /** Slots in the table (for tests and metrics). */
+  public long capacity() {
+    return capacity;
+  }
+
+  // ---------------------------------------------------------------- lookups
+
+  private long hash(MemorySegment key) {
+    long h = 0x9E3779B97F4A7C15L;
+    for (long i = 0; i < keyBytes; i += 8) {
+      h = (h ^ key.get(JAVA_LONG_UNALIGNED, i)) * 0xBF58476D1CE4E5B9L;
+      h ^= h >>> 31;
+    }
+    return h | FULL_BIT;
+  }
+
+  /** The slot holding {@code key}, or {@code -(first empty slot) - 1}. */
+  private long find(MemorySegment key, long h) {
+    final MemorySegment t = table;
+    final long sb = slotBytes;
+    long i = h & mask;
+    while (true) {
+      long base = i * sb;
+      long ctrl = t.get(JAVA_LONG_UNALIGNED, base);
+      if (ctrl == EMPTY) {
+        return -i - 1;
+      }
+      if (ctrl == h && MemorySegment.mismatch(t, base + 8, base + 8 + keyBytes, key, 0, keyBytes) < 0) {
+        return i;
+      }
+      i = (i + 1) & mask;
+    }
+  }
+
+  @Override
+  public boolean get(MemorySegment key, MemorySegment valueOut) {
+    long s = find(key, hash(key));
+    if (s < 0) {
+      return false;
+    }
+    long at = s * slotBytes + valueOffset;
+    if (valueBytes == VARIABLE) {
+      long off = table.get(JAVA_LONG_UNALIGNED, at);
+      int len = table.get(JAVA_INT_UNALIGNED, at + 8);
+      MemorySegment.copy(values.segment(), off, valueOut, 0, Math.min(len, valueOut.byteSize()));
+    } else {
+      MemorySegment.copy(table, at, valueOut, 0, valueBytes);
+    }
+    return true;
+  }
+
+  @Override
+  public int valueLength(MemorySegment key) {
+    long s = find(key, hash(key));
+    if (s < 0) {
+      return -1;
+    }
+    return valueBytes == VARIABLE ? table.get(JAVA_INT_UNALIGNED, s * slotBytes + valueOffset + 8) : valueBytes;
+  }
+
+  // ---------------------------------------------------------------- updates
+
+  @Override
+  public void put(MemorySegment key, MemorySegment value) {
+    long h = hash(key);
+    long s = find(key, h);
+    if (s < 0) {
+      if (live + tombstones + 1 > capacity * MAX_LOAD) {
+        rehash();
+        s = find(key, h);
+      }
+      s = -s - 1;
+      long base = s * slotBytes;
+      table.set(JAVA_LONG_UNALIGNED, base, h);
+      MemorySegment.copy(key, 0, table, base + 8, keyBytes);
+      if (valueBytes == VARIABLE) {
+        table.set(JAVA_INT_UNALIGNED, base + valueOffset + 8, 0);
+      }
+      live++;
+      if (indexed) {
+        link((int) s, key.get(JAVA_LONG_UNALIGNED, 0));
+      }
+    }
+    long at = s * slotBytes + valueOffset;
+    if (valueBytes == VARIABLE) {
+      values.release(table.get(JAVA_INT_UNALIGNED, at + 8));
+      int len = (int) value.byteSize();
+      table.set(JAVA_LONG_UNALIGNED, at, values.append(value, 0, len));
+      table.set(JAVA_INT_UNALIGNED, at + 8, len);
+    } else {
+      MemorySegment.copy(value, 0, table, at, valueBytes);
+    }
+    dirty[(int) (s >>> 6)] |= 1L << s;
+    if (valueBytes == VARIABLE && values.garbageBytes() > (1 << 20) && values.garbageBytes() > values.liveBytes()) {
+      compactValues();
+    }
+  }
+
+  @Override
+  public boolean remove(MemorySegment key) {
+    long s = find(key, hash(key));
+    if (s < 0) {
+      return false;
+    }
+    long base = s * slotBytes;
+    if (indexed) {
+      unlink((int) s, key.get(JAVA_LONG_UNALIGNED, 0));
+    }
+    if (valueBytes == VARIABLE) {
+      values.release(table.get(JAVA_INT_UNALIGNED, base + valueOffset + 8));
+    }
+    table.set(JAVA_LONG_UNALIGNED, base, TOMBSTONE);
+    live--;
+    tombstones++;
+    dirty[(int) (s >>> 6)] |= 1L << s;
+    return true;
+  }
+
+  private void rehash() {
+    MemorySegment old = table;
+    Arena oldArena = tableArena;
+    Path oldFile = tableFile;
+    long oldCapacity = capacity;
+    long[] oldDirty = dirty;
+    mapTable(live * 2 > oldCapacity * MAX_LOAD ? oldCapacity * 2 : oldCapacity);
+    if (indexed) {
+      index.clear();
+    }
+    for (long i = 0; i < oldCapacity; i++) {
+      long base = i * slotBytes;
+      long ctrl = old.get(JAVA_LONG_UNALIGNED, base);
+      boolean wasDirty = (oldDirty[(int) (i >>> 6)] & (1L << i)) != 0;
+      if (ctrl == TOMBSTONE) {
+        if (wasDirty) { // its removal is not in any snapshot yet
+          pendingDeletes.add(old.asSlice(base + 8, keyBytes).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));
+        }
+      } else if (ctrl != EMPTY) {
+        long j = ctrl & mask;
+        while (table.get(JAVA_LONG_UNALIGNED, j * slotBytes) != EMPTY) {
+          j = (j + 1) & mask;
+        }
+        MemorySegment.copy(old, base, table, j * slotBytes, linkOffset);
+        if (wasDirty) {
+          dirty[(int) (j >>> 6)] |= 1L << j;
+        }
+        if (indexed) {
+          link((int) j, old.get(JAVA_LONG_UNALIGNED, base + 8));
+        }
+      }
+    }
+    tombstones = 0;
+    oldArena.close();
+    try {
+      Files.deleteIfExists(oldFile);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete old state table " + oldFile, e);
+    }
+  }
+
+  private void compactValues() {
+    ValueLog old = values;
+    generation++;
+    values = new ValueLog(dir.resolve("values-" + generation + ".bin"), Math.max(1 << 16, old.liveBytes() * 2));
+    for (long i = 0; i < capacity; i++) {
+      long base = i * slotBytes;
+      long ctrl = table.get(JAVA_LONG_UNALIGNED, base);
+      if (ctrl != EMPTY && ctrl != TOMBSTONE) {
+        long at = base + valueOffset;
+        int len = table.get(JAVA_INT_UNALIGNED, at + 8);
+        table.set(JAVA_LONG_UNALIGNED, at, values.append(old.segment(), table.get(JAVA_LONG_UNALIGNED, at), len));
+      }
+    }
+    old.close();
+  }
+
+  // ---------------------------------------------------------------- index
+
+  private int prev(int s) {
+    return table.get(JAVA_INT_UNALIGNED, s * slotBytes + linkOffset);
+  }
+
+  private int next(int s) {
+    return table.get(JAVA_INT_UNALIGNED, s * slotBytes + linkOffset + 4);
+  }
+
+  private void setPrev(int s, int p) {
+    table.set(JAVA_INT_UNALIGNED, s * slotBytes + linkOffset, p);
+  }
+
+  private void setNext(int s, int n) {
+    table.set(JAVA_INT_UNALIGNED, s * slotBytes + linkOffset + 4, n);
+  }
+
+  private void link(int s, long component) {
+    int head = index.head(component);
+    setPrev(s, -1);
+    setNext(s, head);
+    if (head >= 0) {
+      setPrev(head, s);
+    }
+    index.setHead(component, s);
+  }
+
+  private void unlink(int s, long component) {
+    int p = prev(s);
+    int n = next(s);
+    if (p >= 0) {
+      setNext(p, n);
+    } else if (n >= 0) {
+      index.setHead(component, n);
+    } else {
+      index.remove(component);
+    }
+    if (n >= 0) {
+      setPrev(n, p);
+    }
+  }
+
+  @Override
+  public void forEachInRange(long from, long to, EntryVisitor visitor) {
+    if (!indexed) {
+      throw new UnsupportedOperationException("state store is not indexed");
+    }
+    for (int i = index.lowerBound(from); i < index.distinct() && index.sortedAt(i) <= to; i++) {
+      for (int s = index.head(index.sortedAt(i)); s >= 0; s = next(s)) {
+        visit(s, visitor);
+      }
+    }
+  }
+
+  @Override
+  public void forEach(EntryVisitor visitor) {
+    for (long i = 0; i < capacity; i++) {
+      long ctrl = table.get(JAVA_LONG_UNALIGNED, i * slotBytes);
+      if (ctrl != EMPTY && ctrl != TOMBSTONE) {
+        visit(i, visitor);
+      }
+    }
+  }
+
+  private void visit(long s, EntryVisitor visitor) {
+    long base = s * slotBytes;
+    MemorySegment value;
+    if (valueBytes == VARIABLE) {
+      value = values.segment().asSlice(table.get(JAVA_LONG_UNALIGNED, base + valueOffset),
+          table.get(JAVA_INT_UNALIGNED, base + valueOffset + 8));
+    } else {
+      value = table.asSlice(base + valueOffset, valueBytes);
+    }
+    visitor.accept(table.asSlice(base + 8, keyBytes).asReadOnly(), value.asReadOnly());
+  }
+
+  // ---------------------------------------------------------------- snapshots
+
+  @Override
+  public SnapshotCapture captureIncremental() {
+    long changed = 0;
+    for (long word : dirty) {
+      changed += Long.bitCount(word);
+    }
+    SnapshotCapture c = new SnapshotCapture(SnapshotFormat.INCREMENTAL, keyBytes, valueBytes,
+        SnapshotFormat.HEADER_BYTES + (changed + pendingDeletes.size()) * (keyBytes + Math.max(16, valueBytes)));
+    for (byte[] key : pendingDeletes) {
+      c.addDelete(MemorySegment.ofArray(key), 0);
+    }
+    for (int pass = 0; pass < 2; pass++) { // deletes first: a key removed and re-added has both, and the add wins
+      for (int w = 0; w < dirty.length; w++) {
+        for (long bits = dirty[w]; bits != 0; bits &= bits - 1) {
+          long s = ((long) w << 6) + Long.numberOfTrailingZeros(bits);
+          long base = s * slotBytes;
+          long ctrl = table.get(JAVA_LONG_UNALIGNED, base);
+          if (pass == 0 && ctrl == TOMBSTONE) {
+            c.addDelete(table, base + 8);
+          } else if (pass == 1 && ctrl != TOMBSTONE && ctrl != EMPTY) {
+            addUpsert(c, base);
+          }
+        }
+      }
+    }
+    resetTracking();
+    return c.finish();
+  }
+
+  @Override
+  public SnapshotCapture captureFull() {
+    SnapshotCapture c = new SnapshotCapture(SnapshotFormat.FULL, keyBytes, valueBytes,
+        SnapshotFormat.HEADER_BYTES + live * (keyBytes + Math.max(16, valueBytes)));
+    for (long i = 0; i < capacity; i++) {
+      long base = i * slotBytes;
+      long ctrl = table.get(JAVA_LONG_UNALIGNED, base);
+      if (ctrl != EMPTY && ctrl != TOMBSTONE) {
+        addUpsert(c, base);
+      }
+    }
+    resetTracking();
+    return c.finish();
+  }
+
+  private void addUpsert(SnapshotCapture c, long base) {
+    long at = base + valueOffset;
+    if (valueBytes == VARIABLE) {
+      c.addUpsert(table, base + 8, values.segment(), table.get(JAVA_LONG_UNALIGNED, at), table.get(JAVA_INT_UNALIGNED, at + 8));
+    } else {
+      c.addUpsert(table, base + 8, table, at, valueBytes);
+    }
+  }
+
+  private void resetTracking() {
+    Arrays.fill(dirty, 0);
+    pendingDeletes.clear();
+  }
+
+  @Override
+  public void restore(List<Path> chain) throws IOException {
+    long cap = capacity;
+    releaseFiles();
+    live = 0;
+    tombstones = 0;
+    if (indexed) {
+      index.clear();
+    }
+    mapTable(cap);
+    if (valueBytes == VARIABLE) {
+      values = new ValueLog(dir.resolve("values-" + generation + ".bin"), 1 << 16);
+    }
+    for (Path file : chain) {
+      SnapshotFiles.apply(file, this);
+    }
+    resetTracking();
+  }
+
+  private void releaseFiles() {
+    if (tableArena != null) {
+      tableArena.close();
+      tableArena = null;
+    }
+    if (values != null) {
+      values.close();
+      values = null;
+    }
+    try {
+      Files.deleteIfExists(tableFile);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete state table " + tableFile, e);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (tableArena == null) {
+      return;
+    }
+    releaseFiles();
+    try {
+      Files.deleteIfExists(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete state directory " + dir, e);
+    }
+  }
+}
