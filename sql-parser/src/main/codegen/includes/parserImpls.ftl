@@ -350,6 +350,15 @@ SqlNode LaminarShowObjects() :
     }
 }
 
+/** Parses CHECKPOINT. */
+SqlNode LaminarCheckpoint() :
+{
+    final Span s;
+}
+{
+    <CHECKPOINT> { s = span(); return new SqlCheckpoint(s.end(this)); }
+}
+
 /** Parses INSTALL PLUGIN 'zip' | UPDATE PLUGIN 'zip' | REMOVE PLUGIN id. */
 SqlNode LaminarPluginCommand() :
 {

@@ -18,11 +18,24 @@ import java.util.Objects;
  * @param pluginCallTimeout how long a call into a connector (poll, write, open) may take before its
  *     pipeline is failed as hung; the rest of the engine goes on
  * @param functions scalar SQL functions the application registers in code, next to those of plugins
+ * @param checkpointInterval how often the engine takes a checkpoint (needs a data directory); null: only
+ *     on {@code CHECKPOINT} statements and when pipelines end
+ * @param checkpointsRetained how many complete checkpoints are kept in the data directory
  */
 public record LaminarConfig(Path pluginsDirectory, Path dataDirectory, int batchSize, int queueBatches,
     java.util.List<dev.laminar.sdk.connector.ConnectorFactory> connectors, String pluginIndex,
-    java.time.Duration pluginCallTimeout, java.util.List<dev.laminar.sdk.function.ScalarFunction> functions) {
+    java.time.Duration pluginCallTimeout, java.util.List<dev.laminar.sdk.function.ScalarFunction> functions,
+    java.time.Duration checkpointInterval, int checkpointsRetained) {
   public LaminarConfig {
+    if (checkpointInterval != null && (checkpointInterval.isNegative() || checkpointInterval.isZero())) {
+      throw new IllegalArgumentException("checkpointInterval must be positive, was " + checkpointInterval);
+    }
+    if (checkpointInterval != null && dataDirectory == null) {
+      throw new IllegalArgumentException("checkpointInterval needs a dataDirectory to keep the checkpoints in");
+    }
+    if (checkpointsRetained < 1) {
+      throw new IllegalArgumentException("checkpointsRetained must be >= 1, was " + checkpointsRetained);
+    }
     if (pluginCallTimeout.isNegative() || pluginCallTimeout.isZero()) {
       throw new IllegalArgumentException("pluginCallTimeout must be positive, was " + pluginCallTimeout);
     }
@@ -54,8 +67,22 @@ public record LaminarConfig(Path pluginsDirectory, Path dataDirectory, int batch
     private java.time.Duration pluginCallTimeout = java.time.Duration.ofSeconds(60);
     private String pluginIndex;
     private final java.util.List<dev.laminar.sdk.function.ScalarFunction> functions = new java.util.ArrayList<>();
+    private java.time.Duration checkpointInterval;
+    private int checkpointsRetained = 3;
 
     private Builder() {}
+
+    /** Takes a checkpoint every {@code interval} (needs a data directory); null (the default): only on CHECKPOINT. */
+    public Builder checkpointInterval(java.time.Duration interval) {
+      this.checkpointInterval = interval;
+      return this;
+    }
+
+    /** Complete checkpoints kept (default 3). */
+    public Builder checkpointsRetained(int count) {
+      this.checkpointsRetained = count;
+      return this;
+    }
 
     public Builder pluginsDirectory(Path dir) {
       this.pluginsDirectory = dir;
@@ -103,7 +130,7 @@ public record LaminarConfig(Path pluginsDirectory, Path dataDirectory, int batch
 
     public LaminarConfig build() {
       return new LaminarConfig(pluginsDirectory, dataDirectory, batchSize, queueBatches, connectors, pluginIndex, pluginCallTimeout,
-          functions);
+          functions, checkpointInterval, checkpointsRetained);
     }
   }
 }

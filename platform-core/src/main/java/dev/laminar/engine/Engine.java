@@ -55,6 +55,10 @@ public final class Engine implements AutoCloseable {
   private final Reactor reactor = new Reactor("laminar-reactor-0");
   private final QueryPlanner planner;
   private final Map<String, CatalogObject> objects = new LinkedHashMap<>();
+  /** A copy of {@link #objects}' values after every change, readable without the engine's lock (checkpoints). */
+  private volatile List<CatalogObject> published = List.of();
+  /** Checkpoints and recovery; null without a data directory. */
+  private final CheckpointCoordinator checkpoints;
   private final List<SubscriptionImpl> subscriptions = new CopyOnWriteArrayList<>();
   private final List<String> failures = new CopyOnWriteArrayList<>();
   private final java.util.concurrent.ScheduledExecutorService watchdog =
@@ -68,6 +72,29 @@ public final class Engine implements AutoCloseable {
         config.connectors(), config.pluginsDirectory());
     this.planner = new QueryPlanner(new dev.laminar.sql.function.FunctionRegistry(config.functions(), this.connectors::functionProviders));
     watchdog.scheduleWithFixedDelay(this::checkHungCalls, 100, 100, java.util.concurrent.TimeUnit.MILLISECONDS);
+    this.checkpoints = config.dataDirectory() == null ? null
+        : new CheckpointCoordinator(this, config.dataDirectory().resolve("checkpoints"), config.checkpointsRetained());
+    if (config.checkpointInterval() != null) {
+      long millis = config.checkpointInterval().toMillis();
+      watchdog.scheduleWithFixedDelay(this::periodicCheckpoint, millis, millis, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private String lastCheckpointFailure;
+
+  private void periodicCheckpoint() {
+    if (published.stream().noneMatch(o -> o instanceof SinkObject)) {
+      return; // nothing to make durable
+    }
+    try {
+      checkpoints.checkpoint();
+      lastCheckpointFailure = null;
+    } catch (RuntimeException e) {
+      if (!String.valueOf(e.getMessage()).equals(lastCheckpointFailure)) {
+        LOG.warn("periodic checkpoint failed: {}", e.getMessage());
+        lastCheckpointFailure = String.valueOf(e.getMessage());
+      }
+    }
   }
 
   public ConnectorRegistry connectors() {
@@ -90,6 +117,44 @@ public final class Engine implements AutoCloseable {
 
   synchronized List<CatalogObject> all() {
     return List.copyOf(objects.values());
+  }
+
+  private void publish() {
+    published = List.copyOf(objects.values());
+  }
+
+  /** The catalog objects as of the last change, without taking the engine's lock. */
+  List<CatalogObject> published() {
+    return published;
+  }
+
+  /** One running split of a started source. */
+  record Split(String source, String id, SourceRunner runner) {}
+
+  /** The splits of every started source (without the engine's lock). */
+  List<Split> runningSplits() {
+    List<Split> out = new ArrayList<>();
+    for (CatalogObject o : published) {
+      if (o instanceof SourceObject s && s.started) {
+        List<SourceRunner> runners = List.copyOf(s.runners);
+        for (int i = 0; i < runners.size() && i < s.splitIds.size(); i++) {
+          out.add(new Split(s.name, s.splitIds.get(i), runners.get(i)));
+        }
+      }
+    }
+    return out;
+  }
+
+  Reactor reactor() {
+    return reactor;
+  }
+
+  /** Takes a checkpoint now ({@code CHECKPOINT}); returns its epoch. */
+  public long checkpoint() {
+    if (checkpoints == null) {
+      throw new LaminarException("CHECKPOINT needs a data directory (LaminarConfig.builder().dataDirectory(dir))");
+    }
+    return checkpoints.checkpoint();
   }
 
   /** Tables the planner can read: every source and stream. */
@@ -140,6 +205,7 @@ public final class Engine implements AutoCloseable {
     source.idleTimeout = idleTimeout;
     source.node.onConsumerFailure(this::consumerFailed);
     objects.put(key(name), source);
+    publish();
   }
 
   private static ConnectorContext context(String name, Schema schema, ConnectorOptions options, String eventTimeColumn) {
@@ -219,6 +285,7 @@ public final class Engine implements AutoCloseable {
       throw new LaminarException("lookup table '" + name + "' (connector '" + entry.factory().id() + "') failed to open: " + e.getMessage(), e);
     }
     objects.put(key(name), object);
+    publish();
   }
 
   /** Adds rows to a lookup table of the built-in {@code memory} connector ({@code INSERT INTO t VALUES ...}). */
@@ -266,11 +333,13 @@ public final class Engine implements AutoCloseable {
     });
     reactor.addTimers(stream.metrics.timers(), stream);
     objects.put(key(name), stream);
+    publish();
     if (stream.table != null) {
       startSourcesOf(name); // a view maintains its contents from the start
     }
     if (late != null) {
       objects.put(key(late.name), late);
+      publish();
     }
   }
 
@@ -363,11 +432,12 @@ public final class Engine implements AutoCloseable {
     SinkObject[] holder = new SinkObject[1];
     SinkObject sink = new SinkObject(name, schema, ddl, inputNames, query, entry.factory().id(), validated, connector, entry.origin(),
         entry.pluginId(), withLoader(entry.classLoader(), connector::createWriter), config.queueBatches(), config.batchSize(),
-        t -> objectFailed(holder[0], t));
+        t -> objectFailed(holder[0], t), checkpoints);
     holder[0] = sink;
     sink.metrics.onAsyncFailure(e -> consumerFailed(sink, e));
     List<Attachment> chains = query != null ? instantiate(query.plan(), sink.edge, sink.metrics) : List.of(new Attachment(source, sink.edge));
     objects.put(key(name), sink);
+    publish();
     reactor.addTimers(sink.metrics.timers(), sink);
     sink.runner.start(entry.classLoader());
     reactor.execute(() -> attach(chains, sink));
@@ -540,7 +610,10 @@ public final class Engine implements AutoCloseable {
     for (int i = 0; i < splits.size(); i++) {
       s.splitIds.add(splits.get(i).id());
       s.channels.add(reactor.addChannel(input, i, config.queueBatches() + 1));
-      s.runners.add(startSplit(s, i, splits.get(i), null, ColumnarBatch.NO_TIME));
+      String splitId = splits.get(i).id();
+      byte[] position = checkpoints == null ? null : checkpoints.recoveredPosition(s.name, splitId);
+      long watermark = checkpoints == null ? ColumnarBatch.NO_TIME : checkpoints.recoveredWatermark(s.name, splitId);
+      s.runners.add(startSplit(s, i, splits.get(i), position, watermark));
     }
     s.started = true;
   }
@@ -827,7 +900,7 @@ public final class Engine implements AutoCloseable {
         k.connector = withLoader(entry.classLoader(), () -> entry.factory().createSink(context(k.name, k.schema, options, null)));
         k.origin = entry.origin();
         SinkObject.Runner runner = new SinkObject.Runner("sink-" + k.name, k.edge, withLoader(entry.classLoader(), k.connector::createWriter),
-            t -> objectFailed(k, t));
+            t -> objectFailed(k, t), checkpoints, k);
         k.runner = runner;
         runner.start(entry.classLoader());
       }
@@ -900,8 +973,10 @@ public final class Engine implements AutoCloseable {
     }
     stop(o);
     objects.remove(key(o.name));
+    publish();
     for (CatalogObject side : sideStreams) {
       objects.remove(key(side.name));
+      publish();
       dropped.add(side.name);
     }
     dropped.add(o.name);
@@ -990,7 +1065,18 @@ public final class Engine implements AutoCloseable {
   }
 
   @Override
-  public synchronized void close() {
+  public void close() {
+    if (checkpoints != null && checkpoints.possible() && published.stream().anyMatch(o -> o instanceof SinkObject k && !k.runner.isDone())) {
+      try {
+        checkpoints.checkpoint(); // a clean shutdown commits what the sinks have and records where the sources are
+      } catch (RuntimeException e) {
+        LOG.warn("final checkpoint at close failed: {}", e.getMessage());
+      }
+    }
+    closeLocked();
+  }
+
+  private synchronized void closeLocked() {
     // first let the reactor stop waiting on any consumer, so the detach commands below can run
     for (SubscriptionImpl s : subscriptions) {
       s.releaseBackpressure();
@@ -1016,6 +1102,7 @@ public final class Engine implements AutoCloseable {
       }
     }
     objects.clear();
+    publish();
     watchdog.shutdownNow();
     reactor.close();
     connectors.close();

@@ -37,7 +37,8 @@ final class SinkObject extends CatalogObject {
   Runner runner;
 
   SinkObject(String name, Schema schema, String ddl, List<String> inputs, PlannedQuery query, String connectorId,
-      dev.laminar.sdk.connector.ConnectorOptions options, SinkConnector connector, String origin, String pluginId, SinkWriter writer, int batches, int batchSize, Consumer<Throwable> onFailure) {
+      dev.laminar.sdk.connector.ConnectorOptions options, SinkConnector connector, String origin, String pluginId, SinkWriter writer, int batches, int batchSize, Consumer<Throwable> onFailure,
+      CheckpointCoordinator checkpoints) {
     super(name, schema, ddl);
     this.origin = origin;
     this.pluginId = pluginId;
@@ -47,7 +48,7 @@ final class SinkObject extends CatalogObject {
     this.options = options;
     this.connector = connector;
     this.edge = new OutputEdge(schema, batches, batchSize);
-    this.runner = new Runner("sink-" + name, edge, writer, onFailure);
+    this.runner = new Runner("sink-" + name, edge, writer, onFailure, checkpoints, this);
   }
 
   @Override
@@ -75,20 +76,47 @@ final class SinkObject extends CatalogObject {
     return failure() != null ? "FAILED" : runner.reachedEnd() ? "FINISHED" : "RUNNING";
   }
 
-  /** The sink thread's loop around the connector's writer. */
+  /**
+   * The sink thread's loop around the connector's writer. Without checkpoints (no data directory),
+   * the whole run is one epoch, committed when the input ends or the sink is stopped. With them,
+   * epochs end at checkpoint barriers: the writer pre-commits when the barrier marker arrives, and
+   * commits when the checkpoint's manifest is durable; rows after the last checkpoint are aborted
+   * when the sink stops early (they are read again after a restart), and the end of the input
+   * takes a last checkpoint that covers them.
+   */
   static final class Runner extends OutputConsumer {
-    private static final long EPOCH = 1;
     private final SinkWriter writer;
+    private final CheckpointCoordinator checkpoints;
+    private final SinkObject owner;
+    /** The epoch the rows being written belong to. */
+    private long epoch;
     private boolean committed;
+    private final java.util.Map<Long, java.util.concurrent.CompletableFuture<byte[]>> barrierWaiters =
+        new java.util.concurrent.ConcurrentHashMap<>();
 
     Runner(String description, OutputEdge edge, SinkWriter writer, Consumer<Throwable> onFailure) {
+      this(description, edge, writer, onFailure, null, null);
+    }
+
+    Runner(String description, OutputEdge edge, SinkWriter writer, Consumer<Throwable> onFailure, CheckpointCoordinator checkpoints,
+        SinkObject owner) {
       super(description, edge, onFailure);
       this.writer = writer;
+      this.checkpoints = checkpoints;
+      this.owner = owner;
+      this.epoch = checkpoints == null ? 1 : checkpoints.firstEpoch();
     }
 
     @Override
     protected void open() throws Exception {
       writer.open();
+      if (checkpoints != null) {
+        byte[] redrive = checkpoints.recoveredHandle(owner.name);
+        if (redrive != null) {
+          writer.commit(checkpoints.recoveredEpoch(), redrive); // decided before the crash: idempotent
+        }
+        writer.abort(epoch, new byte[0]); // presumed abort: anything pre-committed after the last decision
+      }
     }
 
     @Override
@@ -101,26 +129,103 @@ final class SinkObject extends CatalogObject {
       writer.flush();
     }
 
-    @Override
-    protected void finish() throws Exception {
-      commit();
+    /** A future for the handle this sink pre-commits at barrier {@code e}. */
+    java.util.concurrent.CompletableFuture<byte[]> expectBarrier(long e) {
+      java.util.concurrent.CompletableFuture<byte[]> f = new java.util.concurrent.CompletableFuture<>();
+      barrierWaiters.put(e, f);
+      if (isDone()) {
+        barrierWaiters.remove(e);
+        f.complete(null); // nothing more to pre-commit
+      }
+      return f;
     }
 
-    private void commit() throws Exception {
+    @Override
+    protected void onBarrier(long e) throws Exception {
+      java.util.concurrent.CompletableFuture<byte[]> f = barrierWaiters.remove(e);
+      try {
+        byte[] handle = writer.preCommit(e);
+        epoch = e + 1;
+        if (f != null) {
+          f.complete(handle);
+        }
+      } catch (Exception ex) {
+        if (f != null) {
+          f.completeExceptionally(ex);
+        }
+        throw ex;
+      }
+    }
+
+    /** Commits epoch {@code e} on the sink thread (the checkpoint's manifest is durable). */
+    java.util.concurrent.CompletableFuture<Void> commitOnThread(long e, byte[] handle) {
+      java.util.concurrent.CompletableFuture<Void> f = new java.util.concurrent.CompletableFuture<>();
+      boolean queued = runOnThread(() -> {
+        try {
+          writer.commit(e, handle);
+          f.complete(null);
+        } catch (Exception ex) {
+          f.completeExceptionally(ex);
+        }
+      });
+      if (!queued) {
+        f.completeExceptionally(new IllegalStateException(description + " stopped before committing epoch " + e));
+      }
+      return f;
+    }
+
+    /** Aborts epoch {@code e} on the sink thread (its checkpoint failed). */
+    void abortOnThread(long e, byte[] handle) {
+      runOnThread(() -> {
+        try {
+          writer.abort(e, handle);
+        } catch (Exception ex) {
+          LOG.warn("{}: abort of epoch {} failed", description, e, ex);
+        }
+      });
+    }
+
+    @Override
+    protected void finish() throws Exception {
+      if (checkpoints == null || !checkpoints.possible()) {
+        commitWholeRun();
+        return;
+      }
+      byte[][] handle = new byte[1][];
+      long e = checkpoints.checkpoint(owner, ep -> {
+        try {
+          handle[0] = writer.preCommit(ep);
+          return handle[0];
+        } catch (Exception ex) {
+          throw new java.util.concurrent.CompletionException(ex);
+        }
+      });
+      try {
+        writer.commit(e, handle[0]);
+        committed = true;
+        checkpoints.sinkCommitted(e, null);
+      } catch (Exception ex) {
+        checkpoints.sinkCommitted(e, ex);
+        throw ex;
+      }
+    }
+
+    /** Without checkpoints: every row of the run is one epoch. */
+    private void commitWholeRun() throws Exception {
       if (!committed) {
         committed = true;
-        byte[] handle = writer.preCommit(EPOCH);
-        writer.commit(EPOCH, handle);
+        byte[] h = writer.preCommit(epoch);
+        writer.commit(epoch, h);
       }
     }
 
     @Override
     protected void release(boolean failed) {
       try {
-        if (failed) {
-          writer.abort(EPOCH, new byte[0]);
-        } else {
-          commit();
+        if (failed || (checkpoints != null && checkpoints.possible() && !committed && !handingOff())) {
+          writer.abort(epoch, new byte[0]); // not covered by a checkpoint: read again after a restart
+        } else if (!committed) {
+          commitWholeRun();
         }
       } catch (Exception e) {
         LOG.error("{}: final {} failed", description, failed ? "abort" : "commit", e);

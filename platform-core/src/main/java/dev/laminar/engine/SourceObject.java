@@ -22,7 +22,7 @@ final class SourceObject extends CatalogObject {
   final int rowtimeColumn;
   final long outOfOrdernessMillis;
   final StreamNode node;
-  final List<SourceRunner> runners = new ArrayList<>();
+  final List<SourceRunner> runners = new java.util.concurrent.CopyOnWriteArrayList<>();
   final List<String> splitIds = new ArrayList<>();
   final List<dev.laminar.runtime.Reactor.Channel> channels = new ArrayList<>();
   final AtomicInteger finishedSplits = new AtomicInteger();

@@ -88,6 +88,13 @@ public final class StatementExecutor {
         case SqlExplainStatement e -> explain(e.explained());
         case SqlExplain e -> explain(e.getExplicandum());
         case SqlPluginCommand p -> plugin(p);
+        case dev.laminar.sql.parser.ddl.SqlCheckpoint c -> {
+          try {
+            yield StatementResult.ok("Checkpoint " + engine.checkpoint() + " complete");
+          } catch (LaminarException e) {
+            throw at(c.getParserPosition(), e.getMessage(), e);
+          }
+        }
         default -> {
           if (node.getKind().belongsTo(SqlKind.QUERY)) {
             PlannedQuery q = engine.planner().plan(node, engine.readableTables());

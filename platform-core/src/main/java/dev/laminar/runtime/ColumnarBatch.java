@@ -47,6 +47,7 @@ public final class ColumnarBatch implements BatchWriter, RowBatch {
   private boolean endOfInput;
   private boolean idleMarker;
   private long batchWatermark = NO_TIME;
+  private long barrierEpoch = -1;
   /** Where the batch goes back to when its consumer is done (set by the producer). */
   private BatchPool owner;
 
@@ -112,6 +113,17 @@ public final class ColumnarBatch implements BatchWriter, RowBatch {
     endOfInput = false;
     idleMarker = false;
     batchWatermark = NO_TIME;
+    barrierEpoch = -1;
+  }
+
+  /** A row-less marker on an output edge: the rows before it belong to checkpoint epoch {@code epoch} (or an earlier one). */
+  public void markBarrier(long epoch) {
+    this.barrierEpoch = epoch;
+  }
+
+  /** The epoch of a barrier marker, or -1 for a batch of rows. */
+  public long barrierEpoch() {
+    return barrierEpoch;
   }
 
   /** True for a row-less batch saying its split has been idle past the timeout (it stops holding back the watermark). */

@@ -40,6 +40,32 @@ public abstract class OutputConsumer implements Runnable {
   /** Called when the queue is momentarily empty after rows were handled. */
   protected void quiet() throws Exception {}
 
+  /** A checkpoint barrier arrived: the rows handled so far belong to epoch {@code epoch} (or earlier). */
+  protected void onBarrier(long epoch) throws Exception {}
+
+  private final java.util.concurrent.ConcurrentLinkedQueue<Runnable> tasks = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+  /**
+   * Runs {@code task} on the consumer thread between batches (the destination is called from that
+   * thread only). Returns false when the consumer has already finished: the task will not run.
+   */
+  public boolean runOnThread(Runnable task) {
+    tasks.add(task);
+    if (tasksClosed) {
+      return !tasks.remove(task); // still queued after the last drain: it will not run
+    }
+    return true;
+  }
+
+  private volatile boolean tasksClosed;
+
+  private void runTasks() {
+    Runnable t;
+    while ((t = tasks.poll()) != null) {
+      t.run();
+    }
+  }
+
   /** Called once after the end of input. */
   protected abstract void finish() throws Exception;
 
@@ -50,6 +76,11 @@ public abstract class OutputConsumer implements Runnable {
     thread = Thread.ofPlatform().name("out-" + description).daemon(true).unstarted(this);
     thread.setContextClassLoader(contextLoader);
     thread.start();
+  }
+
+  /** Whether the consumer is being replaced on the same edge (a plugin swap). */
+  protected boolean handingOff() {
+    return handingOff;
   }
 
   public long rowsHandled() {
@@ -68,6 +99,7 @@ public abstract class OutputConsumer implements Runnable {
     try {
       open();
       while (running) {
+        runTasks();
         ColumnarBatch b = edge.queue().relaxedPoll();
         if (b == null) {
           if (dirty) {
@@ -86,6 +118,9 @@ public abstract class OutputConsumer implements Runnable {
             rows.add(b.size());
             dirty = true;
           }
+          if (b.barrierEpoch() >= 0) {
+            onBarrier(b.barrierEpoch());
+          }
           if (b.isEndOfInput()) {
             finish();
             reachedEnd = true;
@@ -102,6 +137,12 @@ public abstract class OutputConsumer implements Runnable {
     } finally {
       if (!handingOff || failed) {
         edge.consumerClosed();
+      }
+      tasksClosed = true;
+      try {
+        runTasks();
+      } catch (RuntimeException e) {
+        LOG.error("{}: a task failed", description, e);
       }
       release(failed);
       done.countDown();

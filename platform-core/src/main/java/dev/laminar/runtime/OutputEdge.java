@@ -81,6 +81,21 @@ public final class OutputEdge implements Operator {
     // consumers on other threads receive rows only
   }
 
+  /**
+   * A checkpoint barrier (reactor thread): every row passed to this edge so far belongs to epoch
+   * {@code epoch} or an earlier one; the consumer sees the marker after those rows.
+   */
+  public void barrier(long epoch) {
+    if (current != null && current.size() > 0) {
+      publish();
+    }
+    if (current == null && !acquire()) {
+      return;
+    }
+    current.markBarrier(epoch);
+    publish();
+  }
+
   @Override
   public void onEndOfInput() {
     if (current == null && !acquire()) {

@@ -92,6 +92,35 @@ public final class Reactor implements AutoCloseable {
     }).join();
   }
 
+  /**
+   * Runs {@code action} on the reactor once every batch already queued in its channels has been
+   * processed (a checkpoint: the sources are held at their barrier, so the queues run dry).
+   */
+  public <T> CompletableFuture<T> submitDrained(Callable<T> action) {
+    return submit(() -> {
+      boolean any;
+      do {
+        any = false;
+        for (int i = 0; i < channels.size(); i++) {
+          Channel c = channels.get(i);
+          ColumnarBatch batch;
+          while ((batch = c.queue.relaxedPoll()) != null) {
+            try {
+              c.input.deliver(batch, c.split);
+            } catch (RuntimeException e) {
+              LOG.error("Unexpected failure delivering a batch of {}", c.input.node().name(), e);
+            } finally {
+              BatchPool.release(batch);
+            }
+            batchesProcessed.increment();
+            any = true;
+          }
+        }
+      } while (any);
+      return action.call();
+    });
+  }
+
   /** Registers a channel from one split of a source (call from any thread; takes effect on the reactor). */
   public Channel addChannel(SourceInput input, int split, int capacity) {
     Channel channel = new Channel(new SpscArrayQueue<>(capacity), input, split);

@@ -31,6 +31,15 @@ public final class SourceRunner implements Runnable {
   private volatile boolean pausing;
   private volatile boolean finished;
   private volatile byte[] pausedPosition;
+  /** The reader's position after its last row, kept when it finished (a checkpoint records it). */
+  private volatile byte[] finalPosition;
+  private volatile BarrierRequest barrier;
+  private final java.util.concurrent.ConcurrentLinkedQueue<Long> completedEpochs = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+  /** Where a split stood at a checkpoint barrier: the position after its last row handed over, its watermark, whether it had finished. */
+  public record BarrierPosition(byte[] position, long watermark, boolean finished) {}
+
+  private record BarrierRequest(java.util.concurrent.CompletableFuture<BarrierPosition> reached, java.util.concurrent.CountDownLatch release) {}
   /** System.nanoTime() when the current call into the reader began, or 0 outside calls (for the hang watchdog). */
   private volatile long callStartedNanos;
   private long watermark = ColumnarBatch.NO_TIME;
@@ -126,8 +135,12 @@ public final class SourceRunner implements Runnable {
       reader.open();
       callStartedNanos = 0;
       while (running && !pausing) {
-        ColumnarBatch batch = pool.acquire(idle, () -> running && !pausing);
+        atBarrier();
+        ColumnarBatch batch = pool.acquire(idle, () -> running && !pausing && barrier == null);
         if (batch == null) {
+          if (barrier != null && running && !pausing) {
+            continue;
+          }
           break;
         }
         callStartedNanos = System.nanoTime();
@@ -159,6 +172,7 @@ public final class SourceRunner implements Runnable {
         rowsRead.add(batch.size());
         publish(batch);
         if (finished) {
+          finalPosition = reader.position();
           this.finished = true;
           onFinished.run();
           break;
@@ -174,11 +188,72 @@ public final class SourceRunner implements Runnable {
       }
     } finally {
       try {
+        notifyCompleted();
+      } catch (Exception e) {
+        LOG.warn("Source {}: notifying completed checkpoints failed", description, e);
+      }
+      try {
         reader.close();
       } catch (Exception e) {
         LOG.warn("Closing source reader {} failed", description, e);
       }
+      done = true;
+      BarrierRequest b = barrier;
+      if (b != null) {
+        answerAfterEnd(b);
+      }
       onClosed.run();
+    }
+  }
+
+  private volatile boolean done;
+
+  /**
+   * Asks the runner to stop at its next batch boundary for checkpoint barrier: the future gets the
+   * position after the last row handed to the reactor; the runner then waits until {@code release}
+   * opens. A finished split answers at once with its final position.
+   */
+  public java.util.concurrent.CompletableFuture<BarrierPosition> barrier(java.util.concurrent.CountDownLatch release) {
+    BarrierRequest request = new BarrierRequest(new java.util.concurrent.CompletableFuture<>(), release);
+    barrier = request;
+    if (done) {
+      answerAfterEnd(request);
+    }
+    return request.reached();
+  }
+
+  private void answerAfterEnd(BarrierRequest b) {
+    barrier = null;
+    if (finished) {
+      b.reached().complete(new BarrierPosition(finalPosition, watermark, true));
+    } else {
+      b.reached().completeExceptionally(new IllegalStateException("source " + description + " stopped before the checkpoint barrier"));
+    }
+  }
+
+  /** The epoch is durable: the reader may commit its positions upstream (on the runner thread, soon). */
+  public void checkpointComplete(long epoch) {
+    completedEpochs.add(epoch);
+  }
+
+  private void atBarrier() throws Exception {
+    notifyCompleted();
+    BarrierRequest b = barrier;
+    if (b == null) {
+      return;
+    }
+    barrier = null;
+    b.reached().complete(new BarrierPosition(reader.position(), watermark, false));
+    while (running && !b.release().await(10, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+      // held at the barrier until the engine has taken the checkpoint's snapshot
+    }
+    notifyCompleted();
+  }
+
+  private void notifyCompleted() throws Exception {
+    Long epoch;
+    while ((epoch = completedEpochs.poll()) != null) {
+      reader.notifyCheckpointComplete(epoch);
     }
   }
 

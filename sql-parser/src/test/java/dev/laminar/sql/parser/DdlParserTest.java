@@ -327,4 +327,11 @@ class DdlParserTest {
     org.assertj.core.api.Assertions.assertThat(show.kind()).isEqualTo(dev.laminar.sql.parser.ddl.ObjectKind.LOOKUP_TABLE);
     org.assertj.core.api.Assertions.assertThat(LaminarSqlParser.unparse(show)).isEqualTo("SHOW LOOKUP TABLES");
   }
+
+  @org.junit.jupiter.api.Test
+  void checkpointStatement() throws Exception {
+    org.assertj.core.api.Assertions.assertThat(LaminarSqlParser.parseStatement("CHECKPOINT"))
+        .isInstanceOf(dev.laminar.sql.parser.ddl.SqlCheckpoint.class);
+    assertRoundTrip("CHECKPOINT");
+  }
 }

@@ -1,0 +1,96 @@
+package dev.laminar.durability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Exactly-once through crashes, for real: the engine runs in a child JVM ({@link CrashTestChild})
+ * with a data directory and a checkpoint every 20 ms, is killed with SIGKILL at random moments (50
+ * times: mid-batch, mid-checkpoint, between pre-commit and commit — wherever the kill lands), and
+ * is started again each time on the same directory until it finishes. Its committed output (the
+ * filesystem sink's visible files) must equal that of a run that was never interrupted: no row lost,
+ * none twice. A failure prints the seed.
+ */
+class CrashRecoveryTest {
+  private static final long ROWS = 150_000;
+  private static final int KILLS = 50;
+  private static final java.util.concurrent.atomic.AtomicLong committedBeforeLast = new java.util.concurrent.atomic.AtomicLong();
+
+  @Test
+  void killedFiftyTimesTheCommittedOutputEqualsAnUninterruptedRun(@TempDir Path dir) throws Exception {
+    List<String> reference = runToCompletion(dir.resolve("ref-data"), dir.resolve("ref-out"), null, 0);
+    assertThat(reference).as("the reference run's output").isNotEmpty();
+    long seed = System.nanoTime();
+    Random random = new Random(seed);
+    Path data = dir.resolve("data");
+    Path out = dir.resolve("out");
+    List<String> crashed = runToCompletion(data, out, random, KILLS);
+    assertThat(crashed).as("committed output after %d SIGKILLs (seed %d)", KILLS, seed).isEqualTo(reference);
+  }
+
+  /** Runs the child until it exits 0, first killing it {@code kills} times after random delays; returns the sorted committed rows. */
+  private static List<String> runToCompletion(Path data, Path out, Random random, int kills) throws Exception {
+    int killed = 0;
+    for (int attempt = 0; attempt < kills + 20; attempt++) {
+      Process p = start(data, out);
+      java.io.BufferedReader stdout = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()));
+      String first = stdout.readLine(); // the child says when its pipeline runs (or ends without saying it)
+      if (killed < kills && "RUNNING".equals(first)) {
+        long delay = random.nextInt(800);
+        if (!p.waitFor(delay, TimeUnit.MILLISECONDS)) { // the random kill point, not a synchronisation
+          p.destroyForcibly(); // SIGKILL
+          p.waitFor();
+          killed++;
+          if (Files.isDirectory(out)) {
+            committedBeforeLast.set(committedRows(out).size());
+          }
+          continue;
+        }
+      } else {
+        assertThat(p.waitFor(5, TimeUnit.MINUTES)).as("the last run finishes").isTrue();
+      }
+      if (kills > 0 && killed >= kills) {
+        // the killed runs must have committed part of the output, or the last run alone would pass the test
+        long before = committedBeforeLast.get();
+        assertThat(before).as("rows committed by the killed runs (of %d in all)", committedRows(out).size()).isPositive();
+        assertThat(before).isLessThan(committedRows(out).size());
+      }
+      int code = p.exitValue();
+      assertThat(code).as("child exit code (output in the test log)").isZero();
+      if (killed >= kills) {
+        return committedRows(out);
+      }
+    }
+    throw new AssertionError("the child kept finishing before it could be killed " + kills + " times (killed " + killed + ")");
+  }
+
+  private static Process start(Path data, Path out) throws IOException {
+    String java = ProcessHandle.current().info().command().orElse("java");
+    return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "-Xmx256m", "-XX:+UseSerialGC",
+        "--sun-misc-unsafe-memory-access=allow", "--enable-native-access=ALL-UNNAMED", CrashTestChild.class.getName(), data.toString(),
+        out.toString(), Long.toString(ROWS)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+  }
+
+  /** Every row of the sink's committed (visible) files, sorted. */
+  private static List<String> committedRows(Path out) throws IOException {
+    List<String> rows = new ArrayList<>();
+    try (Stream<Path> files = Files.list(out)) {
+      for (Path f : files.filter(f -> f.getFileName().toString().startsWith("part-")).toList()) {
+        List<String> lines = Files.readAllLines(f);
+        assertThat(lines.get(0)).as("the CSV header of %s", f).isEqualTo("id,k,doubled,ts");
+        rows.addAll(lines.subList(1, lines.size()));
+      }
+    }
+    return rows.stream().sorted().toList();
+  }
+}

@@ -1,0 +1,43 @@
+package dev.laminar.durability;
+
+import dev.laminar.api.Laminar;
+import dev.laminar.api.LaminarConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * The engine run by {@link CrashRecoveryTest} in a child JVM: a generated source through a filter and
+ * projection into the {@code filesystem} sink, with a checkpoint every 20 ms, until the source ends.
+ * Killed at random moments and started again on the same data directory, it must leave the same
+ * committed output as a run that was never interrupted. Exits 0 when the pipeline has finished.
+ *
+ * <p>Arguments: data directory, output directory, rows.
+ */
+public final class CrashTestChild {
+  private CrashTestChild() {}
+
+  public static void main(String[] args) throws Exception {
+    Path data = Path.of(args[0]);
+    Path out = Path.of(args[1]);
+    long rows = Long.parseLong(args[2]);
+    try (Laminar db = Laminar.open(LaminarConfig.builder().pluginsDirectory(null).dataDirectory(data).batchSize(64)
+        .checkpointInterval(Duration.ofMillis(20)).build())) {
+      db.execute("CREATE SOURCE IF NOT EXISTS events (id BIGINT NOT NULL, k VARCHAR NOT NULL, amount INT NOT NULL, "
+          + "ts TIMESTAMP(3) NOT NULL, WATERMARK FOR ts AS ts - INTERVAL '1' SECOND) WITH ('connector' = 'datagen', "
+          + "'number-of-rows' = '" + rows + "', 'rows-per-second' = '5000', 'fields.id.kind' = 'sequence', "
+          + "'fields.k.values' = 'a,b,c,d', 'fields.amount.min' = '0', 'fields.amount.max' = '1000', 'event-time.step' = '1ms')");
+      db.execute("CREATE SINK IF NOT EXISTS results WITH ('connector' = 'filesystem', 'path' = '" + out + "', 'format' = 'csv') AS "
+          + "SELECT id, k, amount * 2 AS doubled, ts FROM events WHERE MOD(amount, 3) <> 0");
+      System.out.println("RUNNING"); // the parent kills at random moments after this line
+      System.out.flush();
+      if (!db.awaitCompletion(Duration.ofMinutes(5))) {
+        System.exit(3);
+      }
+      if (!db.failures().isEmpty()) {
+        System.err.println(db.failures());
+        System.exit(4);
+      }
+    }
+    System.exit(0);
+  }
+}
