@@ -147,7 +147,7 @@ final class CheckpointCoordinator {
       }
       List<SinkObject> sinks = new ArrayList<>();
       for (CatalogObject o : objects) {
-        if (o instanceof SinkObject k && k != finishing && k.failure() == null && !k.runner.isDone()) {
+        if (o instanceof SinkObject k && k != finishing && k.failure() == null && !k.runner.endArrived()) {
           sinks.add(k);
           handles.put(k, k.runner.expectBarrier(epoch));
         }

@@ -1066,7 +1066,7 @@ public final class Engine implements AutoCloseable {
 
   @Override
   public void close() {
-    if (checkpoints != null && checkpoints.possible() && published.stream().anyMatch(o -> o instanceof SinkObject k && !k.runner.isDone())) {
+    if (checkpoints != null && checkpoints.possible() && published.stream().anyMatch(o -> o instanceof SinkObject k && !k.runner.endArrived())) {
       try {
         checkpoints.checkpoint(); // a clean shutdown commits what the sinks have and records where the sources are
       } catch (RuntimeException e) {

@@ -133,9 +133,9 @@ final class SinkObject extends CatalogObject {
     java.util.concurrent.CompletableFuture<byte[]> expectBarrier(long e) {
       java.util.concurrent.CompletableFuture<byte[]> f = new java.util.concurrent.CompletableFuture<>();
       barrierWaiters.put(e, f);
-      if (isDone()) {
+      if (isDone() || endArrived()) {
         barrierWaiters.remove(e);
-        f.complete(null); // nothing more to pre-commit
+        f.complete(null); // past its end: its last rows are covered by the checkpoint its end took
       }
       return f;
     }
@@ -185,8 +185,19 @@ final class SinkObject extends CatalogObject {
       });
     }
 
+    /** Barriers behind the end of input never reach this consumer: their checkpoints go on without it. */
+    private void noMoreBarriers() {
+      for (Long e : List.copyOf(barrierWaiters.keySet())) {
+        java.util.concurrent.CompletableFuture<byte[]> f = barrierWaiters.remove(e);
+        if (f != null) {
+          f.complete(null);
+        }
+      }
+    }
+
     @Override
     protected void finish() throws Exception {
+      noMoreBarriers(); // before waiting for the coordinator, which may be waiting for this sink's barrier
       if (checkpoints == null || !checkpoints.possible()) {
         commitWholeRun();
         return;
@@ -221,6 +232,7 @@ final class SinkObject extends CatalogObject {
 
     @Override
     protected void release(boolean failed) {
+      noMoreBarriers();
       try {
         if (failed || (checkpoints != null && checkpoints.possible() && !committed && !handingOff())) {
           writer.abort(epoch, new byte[0]); // not covered by a checkpoint: read again after a restart

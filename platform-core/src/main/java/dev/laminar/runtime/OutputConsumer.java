@@ -91,6 +91,13 @@ public abstract class OutputConsumer implements Runnable {
     return reachedEnd;
   }
 
+  private volatile boolean finishing;
+
+  /** Whether the end of input has arrived (it may still be finishing). */
+  public boolean endArrived() {
+    return finishing;
+  }
+
   @Override
   public void run() {
     int idles = 0;
@@ -122,6 +129,7 @@ public abstract class OutputConsumer implements Runnable {
             onBarrier(b.barrierEpoch());
           }
           if (b.isEndOfInput()) {
+            finishing = true;
             finish();
             reachedEnd = true;
             break;
