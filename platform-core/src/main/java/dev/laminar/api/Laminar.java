@@ -42,8 +42,10 @@ public final class Laminar implements AutoCloseable {
     this.executor = new StatementExecutor(engine);
     this.catalogFile = config.dataDirectory() == null ? null : config.dataDirectory().resolve(CATALOG_FILE);
     if (catalogFile != null) {
+      engine.restoringCatalog();
       restoreCatalog();
     }
+    engine.catalogRestored();
   }
 
   /** An in-memory engine with default settings. */

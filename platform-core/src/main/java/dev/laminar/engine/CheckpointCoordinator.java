@@ -34,9 +34,11 @@ import org.slf4j.LoggerFactory;
  * re-driven when no committed marker exists (commit is idempotent); epochs after it were never
  * decided and are aborted (presumed abort).
  *
- * <p>Scope today: pipelines whose operators keep no state (filters, projections, window
- * assignment). Windowed aggregates, joins, lookups and materialized views keep state on the heap
- * that is not snapshotted yet; a checkpoint of an engine running one fails with a message naming it.
+ * <p>Scope today: filters, projections, window assignment, and TUMBLE aggregates (their open windows
+ * are written at the barrier, serialized on the reactor and stored as one file per operator and
+ * epoch). HOP/CUMULATE/SESSION aggregates, joins, lookups, plugin aggregate functions and
+ * materialized views keep state that is not snapshotted yet; a checkpoint of an engine running one
+ * fails with a message naming it.
  */
 final class CheckpointCoordinator {
   private static final Logger LOG = LoggerFactory.getLogger(CheckpointCoordinator.class);
@@ -59,6 +61,15 @@ final class CheckpointCoordinator {
     }
     if (recovered != null) {
       lastEpoch = Math.max(lastEpoch, recovered.epoch());
+      for (CheckpointManifest.OperatorSnapshot o : recovered.manifest().operators()) {
+        try { // read now: later checkpoints' retention may delete the files before the pipelines are rebuilt
+          recoveredStates.put(o.operator().toLowerCase(java.util.Locale.ROOT),
+              java.nio.file.Files.readAllBytes(store.stateDirectory().resolve(o.files().get(0))));
+        } catch (IOException e) {
+          throw new LaminarException("checkpoint " + recovered.epoch() + ": cannot read the state of " + o.operator() + " (" + o.files()
+              + "): " + e.getMessage(), e);
+        }
+      }
       for (LoadedCheckpoint.Skipped s : recovered.skipped()) {
         LOG.warn("checkpoint {} skipped: {}", s.epoch(), s.reason());
       }
@@ -66,6 +77,13 @@ final class CheckpointCoordinator {
           recovered.manifest().sinks().size(), recovered.committed() ? "" : ", commit re-driven");
     }
   }
+
+  /** The state a recovered checkpoint holds for operator {@code id} of {@code owner}, or null. */
+  byte[] recoveredState(String owner, String id) {
+    return recoveredStates.get((owner + "/" + id).toLowerCase(java.util.Locale.ROOT));
+  }
+
+  private final Map<String, byte[]> recoveredStates = new HashMap<>();
 
   /** The epoch recovered from, or 0. */
   long recoveredEpoch() {
@@ -141,6 +159,7 @@ final class CheckpointCoordinator {
     CountDownLatch release = new CountDownLatch(1);
     Map<String, CompletableFuture<SourceRunner.BarrierPosition>> positions = new LinkedHashMap<>();
     Map<SinkObject, CompletableFuture<byte[]>> handles = new LinkedHashMap<>();
+    Map<String, byte[]> states = new LinkedHashMap<>();
     try {
       for (Engine.Split split : engine.runningSplits()) {
         positions.put(split.source() + "\u0000" + split.id(), split.runner().barrier(release));
@@ -154,6 +173,19 @@ final class CheckpointCoordinator {
       }
       CompletableFuture.allOf(positions.values().toArray(CompletableFuture[]::new)).get(BARRIER_TIMEOUT_SECONDS, TimeUnit.SECONDS);
       engine.reactor().submitDrained(() -> {
+        // every row before the barrier has gone through the operators: capture their state, then mark the sinks' queues
+        for (CatalogObject o : objects) {
+          dev.laminar.sql.plan.PlanMetrics m = o instanceof StreamObject st && st.sideOf == null ? st.metrics
+              : o instanceof SinkObject k ? k.metrics : null;
+          if (m == null) {
+            continue;
+          }
+          for (Map.Entry<String, dev.laminar.runtime.Checkpointable> c : m.checkpointables()) {
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            c.getValue().snapshot(new java.io.DataOutputStream(bytes));
+            states.put(o.name + "/" + c.getKey(), bytes.toByteArray());
+          }
+        }
         for (SinkObject k : sinks) {
           k.edge.barrier(epoch);
         }
@@ -187,7 +219,13 @@ final class CheckpointCoordinator {
       }
       List<CheckpointManifest.SinkPreCommit> sinkHandles = new ArrayList<>();
       preCommitted.forEach((k, h) -> sinkHandles.add(new CheckpointManifest.SinkPreCommit(k.name, h)));
-      store.write(new CheckpointManifest(epoch, System.currentTimeMillis(), 0, sources, List.of(), watermarks, sinkHandles));
+      List<CheckpointManifest.OperatorSnapshot> operators = new ArrayList<>();
+      for (Map.Entry<String, byte[]> st : states.entrySet()) {
+        String file = "e" + epoch + "-" + st.getKey().replaceAll("[^A-Za-z0-9_-]", "_") + ".state";
+        dev.laminar.durability.DurableFiles.writeAtomically(store.stateDirectory().resolve(file), st.getValue());
+        operators.add(new CheckpointManifest.OperatorSnapshot(st.getKey(), List.of(file)));
+      }
+      store.write(new CheckpointManifest(epoch, System.currentTimeMillis(), 0, sources, operators, watermarks, sinkHandles));
     } catch (Exception e) {
       for (Map.Entry<SinkObject, byte[]> p : preCommitted.entrySet()) {
         if (p.getKey() != finishing) {
@@ -277,7 +315,9 @@ final class CheckpointCoordinator {
       }
       for (PlanNode n : q.plan().nodes()) {
         String what = switch (n) {
-          case dev.laminar.sql.plan.WindowAggregateNode w -> "a windowed aggregate";
+          case dev.laminar.sql.plan.WindowAggregateNode w when java.util.Arrays.stream(w.aggregates())
+              .anyMatch(a -> a.kind() == dev.laminar.runtime.aggregate.AggregateKind.PLUGIN) -> "an aggregate function of a plugin";
+          case dev.laminar.sql.plan.WindowAggregateNode w -> null; // TUMBLE: its state is snapshotted
           case dev.laminar.sql.plan.PaneWindowAggregateNode w -> "a HOP/CUMULATE aggregate";
           case dev.laminar.sql.plan.SessionWindowAggregateNode w -> "a SESSION aggregate";
           case dev.laminar.sql.plan.JoinNode j -> "a join";
@@ -285,7 +325,7 @@ final class CheckpointCoordinator {
           default -> null;
         };
         if (what != null) {
-          throw new NotCheckpointable("checkpoints cover stateless pipelines so far (filters, projections): " + o.kind().displayName()
+          throw new NotCheckpointable("checkpoints cover filters, projections and TUMBLE aggregates so far: " + o.kind().displayName()
               + " '" + o.name + "' has " + what + ", whose state is not snapshotted yet");
         }
       }

@@ -82,8 +82,30 @@ public final class Engine implements AutoCloseable {
 
   private String lastCheckpointFailure;
 
+  private volatile boolean catalogRestored = true;
+  private boolean restoringCatalog;
+  private final java.util.Set<SourceObject> deferredStarts = new java.util.LinkedHashSet<>();
+
+  /** The data directory's catalog is being replayed: sources start only once every pipeline reading them is rebuilt. */
+  public synchronized void restoringCatalog() {
+    restoringCatalog = true;
+    catalogRestored = false;
+  }
+
+  /** The catalog has been replayed: the sources start (from their checkpointed positions), and checkpoints may be taken. */
+  public synchronized void catalogRestored() {
+    restoringCatalog = false;
+    for (SourceObject s : deferredStarts) {
+      if (!s.started && objects.get(key(s.name)) == s) {
+        start(s);
+      }
+    }
+    deferredStarts.clear();
+    catalogRestored = true;
+  }
+
   private void periodicCheckpoint() {
-    if (published.stream().noneMatch(o -> o instanceof SinkObject)) {
+    if (!catalogRestored || published.stream().noneMatch(o -> o instanceof SinkObject)) {
       return; // nothing to make durable
     }
     try {
@@ -147,6 +169,24 @@ public final class Engine implements AutoCloseable {
 
   Reactor reactor() {
     return reactor;
+  }
+
+  /** Puts back the state the recovered checkpoint holds for the operators of {@code owner} (before they see a row). */
+  private void restoreState(String owner, PlanMetrics metrics) {
+    if (checkpoints == null) {
+      return;
+    }
+    for (Map.Entry<String, dev.laminar.runtime.Checkpointable> c : metrics.checkpointables()) {
+      byte[] state = checkpoints.recoveredState(owner, c.getKey());
+      if (state != null) {
+        try {
+          c.getValue().restore(new java.io.DataInputStream(new java.io.ByteArrayInputStream(state)));
+        } catch (java.io.IOException | RuntimeException e) {
+          throw new LaminarException("cannot restore the state of '" + owner + "' (operator " + c.getKey() + ") from checkpoint "
+              + checkpoints.recoveredEpoch() + ": " + e.getMessage(), e);
+        }
+      }
+    }
   }
 
   /** Takes a checkpoint now ({@code CHECKPOINT}); returns its epoch. */
@@ -324,6 +364,7 @@ public final class Engine implements AutoCloseable {
     }
     stream.metrics.onAsyncFailure(e -> consumerFailed(stream, e));
     List<Attachment> chains = instantiate(query.plan(), stream.node, stream.metrics);
+    restoreState(name, stream.metrics);
     stream.node.onConsumerFailure(this::consumerFailed);
     reactor.execute(() -> {
       if (stream.table != null) {
@@ -368,11 +409,21 @@ public final class Engine implements AutoCloseable {
   /** Builds the operators of {@code plan}: one chain per scan (a join has two), each ending in {@code downstream}. */
   private List<Attachment> instantiate(PlanNode plan, Operator downstream, PlanMetrics metrics) {
     List<Attachment> out = new ArrayList<>();
-    wire(plan, downstream, metrics, out);
+    wire(plan, plan.nodes(), downstream, metrics, out);
     return out;
   }
 
-  private void wire(PlanNode n, Operator downstream, PlanMetrics metrics, List<Attachment> out) {
+  /** The position of {@code n} in {@code nodes} by identity: its operator's id in checkpoints. */
+  private static String nodeId(List<PlanNode> nodes, PlanNode n) {
+    for (int i = 0; i < nodes.size(); i++) {
+      if (nodes.get(i) == n) {
+        return Integer.toString(i);
+      }
+    }
+    throw new IllegalStateException("node not in its plan: " + n.describe());
+  }
+
+  private void wire(PlanNode n, List<PlanNode> nodes, Operator downstream, PlanMetrics metrics, List<Attachment> out) {
     switch (n) {
       case dev.laminar.sql.plan.ScanNode s -> out.add(new Attachment(readable(s.streamName()), downstream));
       case dev.laminar.sql.plan.LookupJoinNode lj -> {
@@ -384,14 +435,20 @@ public final class Engine implements AutoCloseable {
             lj.keyColumns(), lj.lookupSchema().size(), lj.schema(), config.batchSize(), downstream, reactor::execute, metrics.asyncFailure(),
             table.onFailure, metrics.lookupFailedRows(), table.cacheRows, table.cacheTtlMillis, table.maxPendingRows,
             table.timeoutMillis * (table.maxRetries + 1) + 60_000);
-        wire(lj.input(), op, metrics, out);
+        wire(lj.input(), nodes, op, metrics, out);
       }
       case dev.laminar.sql.plan.JoinNode j -> {
         dev.laminar.runtime.join.TwoInputOperator op = j.instantiateJoin(downstream, config.batchSize(), metrics);
-        wire(j.left(), op.left(), metrics, out);
-        wire(j.right(), op.right(), metrics, out);
+        wire(j.left(), nodes, op.left(), metrics, out);
+        wire(j.right(), nodes, op.right(), metrics, out);
       }
-      default -> wire(n.input(), n.instantiate(downstream, config.batchSize(), metrics), metrics, out);
+      default -> {
+        Operator op = n.instantiate(downstream, config.batchSize(), metrics);
+        if (op instanceof dev.laminar.runtime.Checkpointable c) {
+          metrics.checkpointable(nodeId(nodes, n), c);
+        }
+        wire(n.input(), nodes, op, metrics, out);
+      }
     }
   }
 
@@ -436,6 +493,7 @@ public final class Engine implements AutoCloseable {
     holder[0] = sink;
     sink.metrics.onAsyncFailure(e -> consumerFailed(sink, e));
     List<Attachment> chains = query != null ? instantiate(query.plan(), sink.edge, sink.metrics) : List.of(new Attachment(source, sink.edge));
+    restoreState(name, sink.metrics);
     objects.put(key(name), sink);
     publish();
     reactor.addTimers(sink.metrics.timers(), sink);
@@ -587,7 +645,9 @@ public final class Engine implements AutoCloseable {
   private void startSourcesOf(String name) {
     CatalogObject o = objects.get(key(name));
     if (o instanceof SourceObject s) {
-      if (!s.started) {
+      if (restoringCatalog) {
+        deferredStarts.add(s); // every reader of it must be attached before it produces a row
+      } else if (!s.started) {
         start(s);
       }
     } else if (o != null) {

@@ -22,7 +22,7 @@ import java.util.Map;
  * window_end - 1 ms (Flink's window_time), so windowed results can be windowed again.
  * Groups are emitted in the order they first appeared in the window.
  */
-public final class TumblingWindowAggregateOperator implements Operator, dev.laminar.runtime.Timer {
+public final class TumblingWindowAggregateOperator implements Operator, dev.laminar.runtime.Timer, dev.laminar.runtime.Checkpointable {
   /** What a grouping column of the output is filled from. */
   public enum KeySource { COLUMN, WINDOW_START, WINDOW_END,
     /** window_end − 1 ms: the event time of a window's result (Flink's window_time). */
@@ -124,6 +124,62 @@ public final class TumblingWindowAggregateOperator implements Operator, dev.lami
   private void emitPending(Window w) {
     for (Map.Entry<GroupKey, GroupAccumulator> e : w.groups.entrySet()) {
       emitChange(w, e.getKey(), e.getValue(), watermark);
+    }
+  }
+
+  /** Its open windows with every group's state, the results last emitted, and its watermark. */
+  @Override
+  public void snapshot(java.io.DataOutput out) throws java.io.IOException {
+    out.writeLong(watermark);
+    out.writeLong(lastEveryMillis);
+    out.writeInt(windows.size());
+    for (Window w : windows) {
+      out.writeLong(w.start);
+      out.writeBoolean(w.fired);
+      out.writeInt(w.groups.size());
+      for (Map.Entry<GroupKey, GroupAccumulator> e : w.groups.entrySet()) {
+        dev.laminar.runtime.StateCodec.writeState(e.getKey(), out);
+        dev.laminar.runtime.StateCodec.writeState(e.getValue(), out);
+      }
+      out.writeInt(w.emitted.size());
+      for (Map.Entry<GroupKey, Object[]> e : w.emitted.entrySet()) {
+        dev.laminar.runtime.StateCodec.writeState(e.getKey(), out);
+        out.writeInt(e.getValue().length);
+        for (Object v : e.getValue()) {
+          dev.laminar.runtime.StateCodec.writeValue(v, out);
+        }
+      }
+    }
+  }
+
+  @Override
+  public void restore(java.io.DataInput in) throws java.io.IOException {
+    watermark = in.readLong();
+    lastEveryMillis = in.readLong();
+    windows.clear();
+    int n = in.readInt();
+    for (int i = 0; i < n; i++) {
+      Window w = new Window(in.readLong());
+      w.fired = in.readBoolean();
+      int groups = in.readInt();
+      for (int g = 0; g < groups; g++) {
+        GroupKey key = keys.blank();
+        dev.laminar.runtime.StateCodec.readState(key, in);
+        GroupAccumulator acc = aggregates.create();
+        dev.laminar.runtime.StateCodec.readState(acc, in);
+        w.groups.put(key, acc);
+      }
+      int emitted = in.readInt();
+      for (int g = 0; g < emitted; g++) {
+        GroupKey key = keys.blank();
+        dev.laminar.runtime.StateCodec.readState(key, in);
+        Object[] values = new Object[in.readInt()];
+        for (int v = 0; v < values.length; v++) {
+          values[v] = dev.laminar.runtime.StateCodec.readValue(in);
+        }
+        w.emitted.put(key, values);
+      }
+      windows.add(w);
     }
   }
 

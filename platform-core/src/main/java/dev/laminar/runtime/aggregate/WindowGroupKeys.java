@@ -42,6 +42,11 @@ final class WindowGroupKeys {
     this.probe = new GroupKey(keyColumns, types);
   }
 
+  /** A new key to read a checkpointed key into ({@code StateCodec.readState}). */
+  GroupKey blank() {
+    return probe.copy();
+  }
+
   /** Number of grouping output columns (the aggregate results follow them). */
   int width() {
     return sources.length;

@@ -56,6 +56,19 @@ public final class PlanMetrics {
     return lookupFailedRows;
   }
 
+  private final java.util.List<java.util.Map.Entry<String, dev.laminar.runtime.Checkpointable>> checkpointables =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /** Registers a deployed operator whose state checkpoints capture, under an id stable across restarts (its plan position). */
+  public void checkpointable(String id, dev.laminar.runtime.Checkpointable operator) {
+    checkpointables.add(java.util.Map.entry(id, operator));
+  }
+
+  /** The deployed operators whose state checkpoints capture, with their ids. */
+  public java.util.List<java.util.Map.Entry<String, dev.laminar.runtime.Checkpointable>> checkpointables() {
+    return checkpointables;
+  }
+
   private final java.util.List<java.util.function.LongSupplier> stateRows = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   /** Registers an operator's count of rows held in state (joins). */
