@@ -34,11 +34,10 @@ import org.slf4j.LoggerFactory;
  * re-driven when no committed marker exists (commit is idempotent); epochs after it were never
  * decided and are aborted (presumed abort).
  *
- * <p>Scope today: filters, projections, window assignment, and TUMBLE aggregates (their open windows
- * are written at the barrier, serialized on the reactor and stored as one file per operator and
- * epoch). HOP/CUMULATE/SESSION aggregates, joins, lookups, plugin aggregate functions and
- * materialized views keep state that is not snapshotted yet; a checkpoint of an engine running one
- * fails with a message naming it.
+ * <p>Scope today: filters, projections, window assignment, and windowed aggregates (their state is
+ * serialized on the reactor at the barrier and stored as one file per operator and epoch). Joins,
+ * lookups, plugin aggregate functions and materialized views keep state that is not snapshotted
+ * yet; a checkpoint of an engine running one fails with a message naming it.
  */
 final class CheckpointCoordinator {
   private static final Logger LOG = LoggerFactory.getLogger(CheckpointCoordinator.class);
@@ -303,6 +302,10 @@ final class CheckpointCoordinator {
     }
   }
 
+  private static boolean pluginAggregates(dev.laminar.runtime.aggregate.AggregateSpec[] specs) {
+    return java.util.Arrays.stream(specs).anyMatch(a -> a.kind() == dev.laminar.runtime.aggregate.AggregateKind.PLUGIN);
+  }
+
   /** Operators whose state is not snapshotted yet make a checkpoint impossible; say which. */
   private static void refuseStatefulPipelines(List<CatalogObject> objects) {
     for (CatalogObject o : objects) {
@@ -315,17 +318,18 @@ final class CheckpointCoordinator {
       }
       for (PlanNode n : q.plan().nodes()) {
         String what = switch (n) {
-          case dev.laminar.sql.plan.WindowAggregateNode w when java.util.Arrays.stream(w.aggregates())
-              .anyMatch(a -> a.kind() == dev.laminar.runtime.aggregate.AggregateKind.PLUGIN) -> "an aggregate function of a plugin";
-          case dev.laminar.sql.plan.WindowAggregateNode w -> null; // TUMBLE: its state is snapshotted
-          case dev.laminar.sql.plan.PaneWindowAggregateNode w -> "a HOP/CUMULATE aggregate";
-          case dev.laminar.sql.plan.SessionWindowAggregateNode w -> "a SESSION aggregate";
+          case dev.laminar.sql.plan.WindowAggregateNode w when pluginAggregates(w.aggregates()) -> "an aggregate function of a plugin";
+          case dev.laminar.sql.plan.WindowAggregateNode w -> null; // their state is snapshotted
+          case dev.laminar.sql.plan.PaneWindowAggregateNode w when pluginAggregates(w.aggregates()) -> "an aggregate function of a plugin";
+          case dev.laminar.sql.plan.PaneWindowAggregateNode w -> null;
+          case dev.laminar.sql.plan.SessionWindowAggregateNode w when pluginAggregates(w.aggregates()) -> "an aggregate function of a plugin";
+          case dev.laminar.sql.plan.SessionWindowAggregateNode w -> null;
           case dev.laminar.sql.plan.JoinNode j -> "a join";
           case dev.laminar.sql.plan.LookupJoinNode l -> "a lookup join";
           default -> null;
         };
         if (what != null) {
-          throw new NotCheckpointable("checkpoints cover filters, projections and TUMBLE aggregates so far: " + o.kind().displayName()
+          throw new NotCheckpointable("checkpoints cover filters, projections and windowed aggregates so far: " + o.kind().displayName()
               + " '" + o.name + "' has " + what + ", whose state is not snapshotted yet");
         }
       }

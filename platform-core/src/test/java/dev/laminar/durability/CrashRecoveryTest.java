@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Exactly-once through crashes, for real: the engine runs in a child JVM ({@link CrashTestChild})
- * (a filter/projection pipeline and a TUMBLE aggregate) with a data directory and a checkpoint every 20 ms, is killed with SIGKILL at random moments (50
+ * (a filter/projection pipeline and TUMBLE, HOP and SESSION aggregates) with a data directory and a checkpoint every 20 ms, is killed with SIGKILL at random moments (50
  * times: mid-batch, mid-checkpoint, between pre-commit and commit — wherever the kill lands), and
  * is started again each time on the same directory until it finishes. Its committed output (the
  * filesystem sink's visible files) must equal that of a run that was never interrupted: no row lost,
@@ -32,6 +32,10 @@ class CrashRecoveryTest {
     assertThat(reference).as("the reference run's output").isNotEmpty();
     List<String> referenceBars = committedRows(dir.resolve("ref-out-bars"), "k,window_start,n,total,lo,hi,first_id,last_id");
     assertThat(referenceBars).as("the reference run's windows").hasSizeGreaterThan(400);
+    List<String> referenceHops = committedRows(dir.resolve("ref-out-hops"), "k,window_start,window_end,n,total,distinct_amounts,sd");
+    List<String> referenceSessions = committedRows(dir.resolve("ref-out-sessions"), "k,window_start,window_end,n,last_id,amounts");
+    assertThat(referenceHops).hasSizeGreaterThan(400);
+    assertThat(referenceSessions).hasSizeGreaterThan(1_000);
     long seed = System.nanoTime();
     Random random = new Random(seed);
     Path data = dir.resolve("data");
@@ -40,6 +44,10 @@ class CrashRecoveryTest {
     assertThat(crashed).as("committed output after %d SIGKILLs (seed %d)", KILLS, seed).isEqualTo(reference);
     assertThat(committedRows(dir.resolve("out-bars"), "k,window_start,n,total,lo,hi,first_id,last_id"))
         .as("committed TUMBLE results after %d SIGKILLs (seed %d)", KILLS, seed).isEqualTo(referenceBars);
+    assertThat(committedRows(dir.resolve("out-hops"), "k,window_start,window_end,n,total,distinct_amounts,sd"))
+        .as("committed HOP results after %d SIGKILLs (seed %d)", KILLS, seed).isEqualTo(referenceHops);
+    assertThat(committedRows(dir.resolve("out-sessions"), "k,window_start,window_end,n,last_id,amounts"))
+        .as("committed SESSION results after %d SIGKILLs (seed %d)", KILLS, seed).isEqualTo(referenceSessions);
   }
 
   /** Runs the child until it exits 0, first killing it {@code kills} times after random delays; returns the sorted committed rows. */

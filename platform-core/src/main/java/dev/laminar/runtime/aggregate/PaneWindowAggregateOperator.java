@@ -24,7 +24,7 @@ import java.util.TreeSet;
  * Output rows follow GROUP BY order like the tumbling operator's, carry event time window_end − 1,
  * and come window by window in end order, groups in order of first appearance.
  */
-public final class PaneWindowAggregateOperator implements Operator, dev.laminar.runtime.Timer {
+public final class PaneWindowAggregateOperator implements Operator, dev.laminar.runtime.Timer, dev.laminar.runtime.Checkpointable {
   /**
    * Window shapes other than TUMBLE: HOP and CUMULATE are built from panes here; SESSION is
    * aggregated by {@link SessionWindowAggregateOperator} (the planner uses this enum for all three).
@@ -180,6 +180,47 @@ public final class PaneWindowAggregateOperator implements Operator, dev.laminar.
     }
     emitter.flush();
     late.flush();
+  }
+
+  /** Its panes with every group's state, the window ends still to emit, the results last emitted, and its watermark. */
+  @Override
+  public void snapshot(java.io.DataOutput out) throws java.io.IOException {
+    out.writeLong(watermark);
+    out.writeLong(lastEveryMillis);
+    out.writeInt(panes.size());
+    for (Map.Entry<Long, Map<GroupKey, GroupAccumulator>> p : panes.entrySet()) {
+      out.writeLong(p.getKey());
+      GroupStateIo.writeGroups(p.getValue(), out);
+    }
+    out.writeInt(pendingEnds.size());
+    for (long end : pendingEnds) {
+      out.writeLong(end);
+    }
+    out.writeInt(emitted.size());
+    for (Map.Entry<Long, Map<GroupKey, Object[]>> e : emitted.entrySet()) {
+      out.writeLong(e.getKey());
+      GroupStateIo.writeEmitted(e.getValue(), out);
+    }
+  }
+
+  @Override
+  public void restore(java.io.DataInput in) throws java.io.IOException {
+    watermark = in.readLong();
+    lastEveryMillis = in.readLong();
+    panes.clear();
+    for (int i = in.readInt(); i > 0; i--) {
+      long start = in.readLong();
+      panes.put(start, GroupStateIo.readGroups(keys, aggregates, in));
+    }
+    pendingEnds.clear();
+    for (int i = in.readInt(); i > 0; i--) {
+      pendingEnds.add(in.readLong());
+    }
+    emitted.clear();
+    for (int i = in.readInt(); i > 0; i--) {
+      long end = in.readLong();
+      emitted.put(end, GroupStateIo.readEmitted(keys, in));
+    }
   }
 
   private GroupAccumulator newAccumulators() {

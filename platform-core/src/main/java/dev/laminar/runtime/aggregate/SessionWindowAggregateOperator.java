@@ -26,7 +26,7 @@ import java.util.TreeSet;
  * watermark minus the lateness is too late: it goes to the LATE DATA TO stream, or is dropped; both
  * are counted.
  */
-public final class SessionWindowAggregateOperator implements Operator, dev.laminar.runtime.Timer {
+public final class SessionWindowAggregateOperator implements Operator, dev.laminar.runtime.Timer, dev.laminar.runtime.Checkpointable {
   /** By end, then creation: the order sessions fire and expire in. */
   private static final Comparator<Session> BY_END = (a, b) -> a.end != b.end ? Long.compare(a.end, b.end) : Long.compare(a.id, b.id);
   /** Sessions of one key do not overlap, so their starts order them in time. */
@@ -119,6 +119,71 @@ public final class SessionWindowAggregateOperator implements Operator, dev.lamin
       emitChange(s, watermark);
     }
     emitter.flush();
+  }
+
+  /** Every open session (key, bounds, state, what was emitted for it), in each key's order, and the watermark. */
+  @Override
+  public void snapshot(java.io.DataOutput out) throws java.io.IOException {
+    out.writeLong(watermark);
+    out.writeLong(lastEveryMillis);
+    out.writeLong(nextId);
+    out.writeInt(sessionsByKey.size());
+    for (Map.Entry<GroupKey, List<Session>> e : sessionsByKey.entrySet()) {
+      dev.laminar.runtime.StateCodec.writeState(e.getKey(), out);
+      out.writeInt(e.getValue().size());
+      for (Session session : e.getValue()) {
+        out.writeLong(session.id);
+        out.writeLong(session.start);
+        out.writeLong(session.end);
+        out.writeBoolean(session.fired);
+        out.writeBoolean(pending.contains(session));
+        out.writeBoolean(session.emitted != null);
+        if (session.emitted != null) {
+          out.writeInt(session.emitted.length);
+          for (Object v : session.emitted) {
+            dev.laminar.runtime.StateCodec.writeValue(v, out);
+          }
+        }
+        dev.laminar.runtime.StateCodec.writeState(session.accs, out);
+      }
+    }
+  }
+
+  @Override
+  public void restore(java.io.DataInput in) throws java.io.IOException {
+    watermark = in.readLong();
+    lastEveryMillis = in.readLong();
+    long savedNextId = in.readLong();
+    sessionsByKey.clear();
+    byEnd.clear();
+    pending.clear();
+    for (int k = in.readInt(); k > 0; k--) {
+      GroupKey key = keys.blank();
+      dev.laminar.runtime.StateCodec.readState(key, in);
+      List<Session> sessions = new ArrayList<>();
+      for (int i = in.readInt(); i > 0; i--) {
+        nextId = in.readLong(); // the session takes its old id (ids order sessions that end together)
+        long start = in.readLong();
+        long end = in.readLong();
+        Session session = new Session(key, start, end);
+        session.fired = in.readBoolean();
+        boolean isPending = in.readBoolean();
+        if (in.readBoolean()) {
+          session.emitted = new Object[in.readInt()];
+          for (int v = 0; v < session.emitted.length; v++) {
+            session.emitted[v] = dev.laminar.runtime.StateCodec.readValue(in);
+          }
+        }
+        dev.laminar.runtime.StateCodec.readState(session.accs, in);
+        sessions.add(session);
+        byEnd.add(session);
+        if (isPending) {
+          pending.add(session);
+        }
+      }
+      sessionsByKey.put(key, sessions);
+    }
+    nextId = savedNextId;
   }
 
   private boolean eager() {

@@ -136,19 +136,8 @@ public final class TumblingWindowAggregateOperator implements Operator, dev.lami
     for (Window w : windows) {
       out.writeLong(w.start);
       out.writeBoolean(w.fired);
-      out.writeInt(w.groups.size());
-      for (Map.Entry<GroupKey, GroupAccumulator> e : w.groups.entrySet()) {
-        dev.laminar.runtime.StateCodec.writeState(e.getKey(), out);
-        dev.laminar.runtime.StateCodec.writeState(e.getValue(), out);
-      }
-      out.writeInt(w.emitted.size());
-      for (Map.Entry<GroupKey, Object[]> e : w.emitted.entrySet()) {
-        dev.laminar.runtime.StateCodec.writeState(e.getKey(), out);
-        out.writeInt(e.getValue().length);
-        for (Object v : e.getValue()) {
-          dev.laminar.runtime.StateCodec.writeValue(v, out);
-        }
-      }
+      GroupStateIo.writeGroups(w.groups, out);
+      GroupStateIo.writeEmitted(w.emitted, out);
     }
   }
 
@@ -161,24 +150,8 @@ public final class TumblingWindowAggregateOperator implements Operator, dev.lami
     for (int i = 0; i < n; i++) {
       Window w = new Window(in.readLong());
       w.fired = in.readBoolean();
-      int groups = in.readInt();
-      for (int g = 0; g < groups; g++) {
-        GroupKey key = keys.blank();
-        dev.laminar.runtime.StateCodec.readState(key, in);
-        GroupAccumulator acc = aggregates.create();
-        dev.laminar.runtime.StateCodec.readState(acc, in);
-        w.groups.put(key, acc);
-      }
-      int emitted = in.readInt();
-      for (int g = 0; g < emitted; g++) {
-        GroupKey key = keys.blank();
-        dev.laminar.runtime.StateCodec.readState(key, in);
-        Object[] values = new Object[in.readInt()];
-        for (int v = 0; v < values.length; v++) {
-          values[v] = dev.laminar.runtime.StateCodec.readValue(in);
-        }
-        w.emitted.put(key, values);
-      }
+      w.groups.putAll(GroupStateIo.readGroups(keys, aggregates, in));
+      w.emitted.putAll(GroupStateIo.readEmitted(keys, in));
       windows.add(w);
     }
   }
