@@ -34,10 +34,11 @@ import org.slf4j.LoggerFactory;
  * re-driven when no committed marker exists (commit is idempotent); epochs after it were never
  * decided and are aborted (presumed abort).
  *
- * <p>Scope today: filters, projections, window assignment, and windowed aggregates (their state is
- * serialized on the reactor at the barrier and stored as one file per operator and epoch). Joins,
- * lookups, plugin aggregate functions and materialized views keep state that is not snapshotted
- * yet; a checkpoint of an engine running one fails with a message naming it.
+ * <p>Scope today: filters, projections, window assignment, windowed aggregates and joins (their
+ * state is serialized on the reactor at the barrier and stored as one file per operator and epoch;
+ * a lookup join finishes its lookups in flight at the barrier). Plugin aggregate functions and
+ * materialized views keep state that is not snapshotted yet; a checkpoint of an engine running one
+ * fails with a message naming it.
  */
 final class CheckpointCoordinator {
   private static final Logger LOG = LoggerFactory.getLogger(CheckpointCoordinator.class);
@@ -324,12 +325,10 @@ final class CheckpointCoordinator {
           case dev.laminar.sql.plan.PaneWindowAggregateNode w -> null;
           case dev.laminar.sql.plan.SessionWindowAggregateNode w when pluginAggregates(w.aggregates()) -> "an aggregate function of a plugin";
           case dev.laminar.sql.plan.SessionWindowAggregateNode w -> null;
-          case dev.laminar.sql.plan.JoinNode j -> "a join";
-          case dev.laminar.sql.plan.LookupJoinNode l -> "a lookup join";
           default -> null;
         };
         if (what != null) {
-          throw new NotCheckpointable("checkpoints cover filters, projections and windowed aggregates so far: " + o.kind().displayName()
+          throw new NotCheckpointable("checkpoints cover filters, projections, windowed aggregates and joins so far: " + o.kind().displayName()
               + " '" + o.name + "' has " + what + ", whose state is not snapshotted yet");
         }
       }

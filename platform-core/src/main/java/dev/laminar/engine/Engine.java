@@ -435,10 +435,12 @@ public final class Engine implements AutoCloseable {
             lj.keyColumns(), lj.lookupSchema().size(), lj.schema(), config.batchSize(), downstream, reactor::execute, metrics.asyncFailure(),
             table.onFailure, metrics.lookupFailedRows(), table.cacheRows, table.cacheTtlMillis, table.maxPendingRows,
             table.timeoutMillis * (table.maxRetries + 1) + 60_000);
+        metrics.checkpointable(nodeId(nodes, n), (dev.laminar.runtime.Checkpointable) op);
         wire(lj.input(), nodes, op, metrics, out);
       }
       case dev.laminar.sql.plan.JoinNode j -> {
         dev.laminar.runtime.join.TwoInputOperator op = j.instantiateJoin(downstream, config.batchSize(), metrics);
+        metrics.checkpointable(nodeId(nodes, n), op);
         wire(j.left(), nodes, op.left(), metrics, out);
         wire(j.right(), nodes, op.right(), metrics, out);
       }

@@ -78,9 +78,9 @@ class CheckpointStatementTest {
     }
     try (Laminar db = open(dir.resolve("data"))) {
       db.execute("CREATE SOURCE s (k VARCHAR, ts TIMESTAMP(3), WATERMARK FOR ts AS ts) WITH ('connector' = 'memory')");
-      db.execute("CREATE STREAM pairs AS SELECT a.k FROM s a JOIN s b ON a.k = b.k AND a.ts BETWEEN b.ts AND b.ts + INTERVAL '1' SECOND");
+      db.execute("CREATE MATERIALIZED VIEW latest AS SELECT k, ts FROM s");
       assertThatThrownBy(() -> db.execute("CHECKPOINT")).hasMessageContaining("line 1, column 1")
-          .hasMessageContaining("stream 'pairs' has a join, whose state is not snapshotted yet");
+          .hasMessageContaining("checkpoints do not cover materialized views yet: view 'latest'");
       try (SourceWriter w = db.writer("s")) {
         w.beginRow();
         w.setString(0, "a");

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Exactly-once through crashes, for real: the engine runs in a child JVM ({@link CrashTestChild})
- * (a filter/projection pipeline and TUMBLE, HOP and SESSION aggregates) with a data directory and a checkpoint every 20 ms, is killed with SIGKILL at random moments (50
+ * (a filter/projection pipeline, TUMBLE, HOP and SESSION aggregates, an interval and an ASOF join) with a data directory and a checkpoint every 20 ms, is killed with SIGKILL at random moments (50
  * times: mid-batch, mid-checkpoint, between pre-commit and commit — wherever the kill lands), and
  * is started again each time on the same directory until it finishes. Its committed output (the
  * filesystem sink's visible files) must equal that of a run that was never interrupted: no row lost,
@@ -36,6 +36,10 @@ class CrashRecoveryTest {
     List<String> referenceSessions = committedRows(dir.resolve("ref-out-sessions"), "k,window_start,window_end,n,last_id,amounts");
     assertThat(referenceHops).hasSizeGreaterThan(400);
     assertThat(referenceSessions).hasSizeGreaterThan(1_000);
+    List<String> referencePairs = committedRows(dir.resolve("ref-out-pairs"), "id,other,k");
+    List<String> referenceAsof = committedRows(dir.resolve("ref-out-asof"), "id,quote,amount");
+    assertThat(referencePairs).hasSizeGreaterThan(100_000);
+    assertThat(referenceAsof).hasSizeGreaterThan(100_000);
     long seed = System.nanoTime();
     Random random = new Random(seed);
     Path data = dir.resolve("data");
@@ -48,6 +52,10 @@ class CrashRecoveryTest {
         .as("committed HOP results after %d SIGKILLs (seed %d)", KILLS, seed).isEqualTo(referenceHops);
     assertThat(committedRows(dir.resolve("out-sessions"), "k,window_start,window_end,n,last_id,amounts"))
         .as("committed SESSION results after %d SIGKILLs (seed %d)", KILLS, seed).isEqualTo(referenceSessions);
+    assertThat(committedRows(dir.resolve("out-pairs"), "id,other,k"))
+        .as("committed interval join results after %d SIGKILLs (seed %d)", KILLS, seed).isEqualTo(referencePairs);
+    assertThat(committedRows(dir.resolve("out-asof"), "id,quote,amount"))
+        .as("committed ASOF join results after %d SIGKILLs (seed %d)", KILLS, seed).isEqualTo(referenceAsof);
   }
 
   /** Runs the child until it exits 0, first killing it {@code kills} times after random delays; returns the sorted committed rows. */

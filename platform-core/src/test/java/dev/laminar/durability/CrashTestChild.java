@@ -8,7 +8,8 @@ import java.time.Duration;
 /**
  * The engine run by {@link CrashRecoveryTest} in a child JVM: a generated source (out of order within
  * 200 ms) through a filter and projection into one {@code filesystem} sink, and a second one like it
- * through a TUMBLE aggregate into another, and two more through HOP and SESSION aggregates (one source each: a source starts with its first reader,
+ * through a TUMBLE aggregate into another,, two more through HOP and SESSION aggregates, and
+ * two pairs through an interval and an ASOF join (one source each: a source starts with its first reader,
  * so a second sink created later would see it from wherever it then is), with a checkpoint every 20 ms, until the source ends.
  * Killed at random moments and started again on the same data directory, it must leave the same
  * committed output as a run that was never interrupted. Exits 0 when the pipeline has finished.
@@ -40,6 +41,22 @@ public final class CrashTestChild {
           + "ts TIMESTAMP(3) NOT NULL, WATERMARK FOR ts AS ts - INTERVAL '1' SECOND) WITH ('connector' = 'datagen', "
           + "'number-of-rows' = '" + rows + "', 'rows-per-second' = '5000', 'fields.id.kind' = 'sequence', "
           + "'fields.k.values' = 'a,b,c,d', 'fields.amount.min' = '0', 'fields.amount.max' = '1000', 'event-time.step' = '1ms', 'event-time.max-out-of-orderness' = '200ms')");
+      db.execute("CREATE SOURCE IF NOT EXISTS events5 (id BIGINT NOT NULL, k VARCHAR NOT NULL, amount INT NOT NULL, "
+          + "ts TIMESTAMP(3) NOT NULL, WATERMARK FOR ts AS ts - INTERVAL '1' SECOND) WITH ('connector' = 'datagen', "
+          + "'number-of-rows' = '" + rows + "', 'rows-per-second' = '5000', 'fields.id.kind' = 'sequence', "
+          + "'fields.k.values' = 'a,b,c,d', 'fields.amount.min' = '0', 'fields.amount.max' = '1000', 'event-time.step' = '1ms', 'event-time.max-out-of-orderness' = '200ms')");
+      db.execute("CREATE SOURCE IF NOT EXISTS events6 (id BIGINT NOT NULL, k VARCHAR NOT NULL, amount INT NOT NULL, "
+          + "ts TIMESTAMP(3) NOT NULL, WATERMARK FOR ts AS ts - INTERVAL '1' SECOND) WITH ('connector' = 'datagen', "
+          + "'number-of-rows' = '" + rows + "', 'rows-per-second' = '5000', 'fields.id.kind' = 'sequence', "
+          + "'fields.k.values' = 'a,b,c,d', 'fields.amount.min' = '0', 'fields.amount.max' = '1000', 'event-time.step' = '1ms', 'event-time.max-out-of-orderness' = '200ms')");
+      db.execute("CREATE SOURCE IF NOT EXISTS events7 (id BIGINT NOT NULL, k VARCHAR NOT NULL, amount INT NOT NULL, "
+          + "ts TIMESTAMP(3) NOT NULL, WATERMARK FOR ts AS ts - INTERVAL '1' SECOND) WITH ('connector' = 'datagen', "
+          + "'number-of-rows' = '" + rows + "', 'rows-per-second' = '5000', 'fields.id.kind' = 'sequence', "
+          + "'fields.k.values' = 'a,b,c,d', 'fields.amount.min' = '0', 'fields.amount.max' = '1000', 'event-time.step' = '1ms', 'event-time.max-out-of-orderness' = '200ms')");
+      db.execute("CREATE SOURCE IF NOT EXISTS events8 (id BIGINT NOT NULL, k VARCHAR NOT NULL, amount INT NOT NULL, "
+          + "ts TIMESTAMP(3) NOT NULL, WATERMARK FOR ts AS ts - INTERVAL '1' SECOND) WITH ('connector' = 'datagen', "
+          + "'number-of-rows' = '" + rows + "', 'rows-per-second' = '5000', 'fields.id.kind' = 'sequence', "
+          + "'fields.k.values' = 'a,b,c,d', 'fields.amount.min' = '0', 'fields.amount.max' = '1000', 'event-time.step' = '1ms', 'event-time.max-out-of-orderness' = '200ms')");
       db.execute("CREATE SINK IF NOT EXISTS results WITH ('connector' = 'filesystem', 'path' = '" + out + "', 'format' = 'csv') AS "
           + "SELECT id, k, amount * 2 AS doubled, ts FROM events WHERE MOD(amount, 3) <> 0");
       db.execute("CREATE SINK IF NOT EXISTS bars WITH ('connector' = 'filesystem', 'path' = '" + out.resolveSibling(out.getFileName() + "-bars")
@@ -54,6 +71,12 @@ public final class CrashTestChild {
           + out.resolveSibling(out.getFileName() + "-sessions") + "', 'format' = 'csv') AS SELECT k, window_start, window_end, COUNT(*) AS n, "
           + "MAX(id) AS last_id, COUNT(DISTINCT amount) AS amounts FROM TABLE(SESSION(TABLE events4, DESCRIPTOR(ts), DESCRIPTOR(k), "
           + "INTERVAL '0.008' SECOND)) GROUP BY k, window_start, window_end");
+      db.execute("CREATE SINK IF NOT EXISTS pairs WITH ('connector' = 'filesystem', 'path' = '" + out.resolveSibling(out.getFileName() + "-pairs")
+          + "', 'format' = 'csv') AS SELECT a.id, b.id AS other, a.k FROM events5 a LEFT JOIN events6 b ON a.k = b.k "
+          + "AND a.ts BETWEEN b.ts - INTERVAL '0.002' SECOND AND b.ts + INTERVAL '0.001' SECOND AND b.amount > 500");
+      db.execute("CREATE SINK IF NOT EXISTS quoted WITH ('connector' = 'filesystem', 'path' = '" + out.resolveSibling(out.getFileName() + "-asof")
+          + "', 'format' = 'csv') AS SELECT a.id, b.id AS quote, b.amount FROM events7 a ASOF JOIN events8 b "
+          + "MATCH_CONDITION(a.ts >= b.ts) ON a.k = b.k");
       System.out.println("RUNNING"); // the parent kills at random moments after this line
       System.out.flush();
       if (!db.awaitCompletion(Duration.ofMinutes(5))) {

@@ -9,6 +9,7 @@ import dev.laminar.sdk.type.DataType;
 import dev.laminar.sdk.type.Schema;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.TreeMap;
@@ -294,6 +295,62 @@ public final class AsofJoinOperator extends TwoInputOperator {
   @Override
   protected long earliestPendingOutput() {
     return earliestPending();
+  }
+
+  @Override
+  protected void snapshotState(java.io.DataOutput out) throws java.io.IOException {
+    out.writeInt(right.size());
+    for (Map.Entry<GroupKey, TreeMap<Long, StoredRow>> e : right.entrySet()) {
+      dev.laminar.runtime.StateCodec.writeState(e.getKey(), out);
+      out.writeInt(e.getValue().size());
+      for (StoredRow r : e.getValue().values()) {
+        rightLayout.writeRow(r, out);
+      }
+    }
+    List<Pending> open = byTime.stream().filter(p -> !p.done).toList();
+    out.writeInt(open.size());
+    for (Pending p : open) {
+      dev.laminar.runtime.StateCodec.writeState(p.key, out);
+      leftLayout.writeRow(p.row, out);
+    }
+  }
+
+  @Override
+  protected void restoreState(java.io.DataInput in) throws java.io.IOException {
+    right.clear();
+    cleanups.clear();
+    byHorizon.clear();
+    byTime.clear();
+    pendingByKey.clear();
+    rightRows = 0;
+    pendingRows = 0;
+    for (int k = in.readInt(); k > 0; k--) {
+      GroupKey key = rightProbe.copy();
+      dev.laminar.runtime.StateCodec.readState(key, in);
+      TreeMap<Long, StoredRow> versions = new TreeMap<>();
+      for (int i = in.readInt(); i > 0; i--) {
+        StoredRow r = rightLayout.readRow(in);
+        versions.put(r.rowtime, r);
+        rightRows++;
+        cleanups.add(new Cleanup(r.rowtime, key));
+        if (tolerance != Long.MAX_VALUE) {
+          cleanups.add(new Cleanup(saturatedAdd(r.rowtime, tolerance), key));
+        }
+      }
+      right.put(key, versions);
+    }
+    for (int i = in.readInt(); i > 0; i--) {
+      GroupKey key = leftProbe.copy();
+      dev.laminar.runtime.StateCodec.readState(key, in);
+      Pending p = new Pending(leftLayout.readRow(in), key);
+      p.horizon = horizon(p.row.rowtime, right.get(key));
+      if (direction != Direction.BACKWARD) {
+        byHorizon.add(new Queued(p.horizon, p));
+        pendingByKey.computeIfAbsent(key, x -> new ArrayList<>(2)).add(p);
+      }
+      byTime.add(p);
+      pendingRows++;
+    }
   }
 
   @Override

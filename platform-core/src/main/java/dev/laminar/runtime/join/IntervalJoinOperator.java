@@ -273,6 +273,33 @@ public final class IntervalJoinOperator extends TwoInputOperator {
   }
 
   @Override
+  protected void snapshotState(java.io.DataOutput out) throws java.io.IOException {
+    for (Side side : new Side[] {leftSide, rightSide}) {
+      out.writeLong(side.live);
+      for (java.util.Map.Entry<GroupKey, ArrayList<StoredRow>> e : side.byKey.entrySet()) {
+        for (StoredRow r : e.getValue()) {
+          dev.laminar.runtime.StateCodec.writeState(e.getKey(), out);
+          side.layout.writeRow(r, out);
+        }
+      }
+    }
+  }
+
+  @Override
+  protected void restoreState(java.io.DataInput in) throws java.io.IOException {
+    for (Side side : new Side[] {leftSide, rightSide}) {
+      side.byKey.clear();
+      side.byTime.clear();
+      side.live = 0;
+      for (long n = in.readLong(); n > 0; n--) {
+        GroupKey key = side.probe.copy();
+        dev.laminar.runtime.StateCodec.readState(key, in);
+        side.add(key, side.layout.readRow(in));
+      }
+    }
+  }
+
+  @Override
   public long stateRows() {
     return leftSide.live + rightSide.live;
   }

@@ -31,7 +31,7 @@ import java.util.function.Function;
  * A lookup that still fails after the client's retries follows the failure policy: fail the
  * pipeline, skip the rows (counted), or join them as if nothing matched (counted).
  */
-public final class LookupJoinOperator implements Operator {
+public final class LookupJoinOperator implements Operator, dev.laminar.runtime.Checkpointable {
   /** What to do with rows whose lookup failed after every retry. */
   public enum OnFailure { FAIL, SKIP, NULL }
 
@@ -347,6 +347,25 @@ public final class LookupJoinOperator implements Operator {
     } else {
       endHeld = true;
     }
+  }
+
+  /**
+   * At a barrier every row before it must be joined (a lookup table is not state to restore): waits for
+   * the lookups in flight and emits their rows, so they belong to the epoch before the barrier.
+   */
+  @Override
+  public void snapshot(java.io.DataOutput out) {
+    while (!pending.isEmpty() && !failed) {
+      awaitOldest();
+    }
+    if (failed) {
+      throw new IllegalStateException("lookup join on table '" + tableName + "' has failed: no checkpoint can include it");
+    }
+  }
+
+  @Override
+  public void restore(java.io.DataInput in) {
+    // nothing: lookups in flight were finished at the barrier, and the cache is rebuilt from the table
   }
 
   /** Rows waiting for lookups (for tests and metrics). */

@@ -94,6 +94,44 @@ final class StoredRow {
       }
     }
 
+    /** Writes a stored row for a checkpoint: time, NULL mask, flags, then each cell in its storage class. */
+    void writeRow(StoredRow r, java.io.DataOutput out) throws java.io.IOException {
+      out.writeLong(r.rowtime);
+      out.writeLong(r.nulls);
+      out.writeBoolean(r.matched);
+      for (int c = 0; c < storage.length; c++) {
+        if (storage[c] == 2) {
+          dev.laminar.runtime.StateCodec.writeValue(r.objects == null ? null : r.objects[c], out);
+        } else {
+          out.writeLong(r.longs[c]);
+        }
+      }
+    }
+
+    StoredRow readRow(java.io.DataInput in) throws java.io.IOException {
+      long rowtime = in.readLong();
+      long nulls = in.readLong();
+      boolean matched = in.readBoolean();
+      long[] longs = new long[storage.length];
+      Object[] objects = null;
+      for (int c = 0; c < storage.length; c++) {
+        if (storage[c] == 2) {
+          Object v = dev.laminar.runtime.StateCodec.readValue(in);
+          if (v != null) {
+            if (objects == null) {
+              objects = new Object[storage.length];
+            }
+            objects[c] = v;
+          }
+        } else {
+          longs[c] = in.readLong();
+        }
+      }
+      StoredRow r = new StoredRow(longs, objects, nulls, rowtime);
+      r.matched = matched;
+      return r;
+    }
+
     /** NULLs in columns {@code offset..offset+width-1} of an opened output row. */
     void writeNulls(ColumnarBatch out, int outRow, int offset) {
       for (int c = 0; c < storage.length; c++) {

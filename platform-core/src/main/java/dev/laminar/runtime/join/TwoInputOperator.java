@@ -17,7 +17,7 @@ import dev.laminar.sdk.type.Schema;
  * counted and dropped, because the other side's rows it might match may already be cleaned up.
  * Runs on one reactor thread; no locks.
  */
-public abstract class TwoInputOperator {
+public abstract class TwoInputOperator implements dev.laminar.runtime.Checkpointable {
   protected final BatchEmitter emitter;
   private final Counter lateRowsDropped;
   protected long leftWatermark = ColumnarBatch.NO_TIME;
@@ -54,6 +54,28 @@ public abstract class TwoInputOperator {
 
   /** Rows held in state (for metrics and the state-size test). */
   public abstract long stateRows();
+
+  /** Writes the watermarks, then the subclass's state. */
+  @Override
+  public final void snapshot(java.io.DataOutput out) throws java.io.IOException {
+    out.writeLong(leftWatermark);
+    out.writeLong(rightWatermark);
+    out.writeLong(outputWatermark);
+    snapshotState(out);
+  }
+
+  @Override
+  public final void restore(java.io.DataInput in) throws java.io.IOException {
+    leftWatermark = in.readLong();
+    rightWatermark = in.readLong();
+    outputWatermark = in.readLong();
+    restoreState(in);
+  }
+
+  /** The rows held in state (for a checkpoint). */
+  protected abstract void snapshotState(java.io.DataOutput out) throws java.io.IOException;
+
+  protected abstract void restoreState(java.io.DataInput in) throws java.io.IOException;
 
   /** The watermark to stamp on rows emitted now. */
   protected final long outputWatermark() {
