@@ -70,6 +70,11 @@ final class HarnessSupport {
     return Math.round(v * 10) / 10.0;
   }
 
+  /** bench/target from the repository root, else target (run from bench/). */
+  static Path defaultOut() {
+    return HarnessOptions.defaultOut();
+  }
+
   static ObjectMapper json() {
     return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   }

@@ -41,7 +41,11 @@ import org.HdrHistogram.Histogram;
  *       batch reached the listener minus nanoTime just before writing the bid it is due from (the
  *       bid itself for per-row queries; for windowed ones the first bid whose watermark reached the
  *       row's {@code window_end}, as OhlcHarness times bars). {@code from_schedule} times from when
- *       that bid was due instead (coordinated omission included).
+ *       that bid was due instead (coordinated omission included). The writer is flushed whenever the
+ *       pusher is ahead of the schedule (before it waits for the next bid's time), so no bid waits in
+ *       the writer while the pusher idles, and a rate the pusher can sustain with batched hand-offs is
+ *       not turned into one hand-off per bid; {@code -Dnexmark.flush=every-bid} flushes after every
+ *       bid instead (the OhlcHarness method; at high rates the pusher then cannot keep the rate).
  * </ol>
  * The runtime runs one reactor today; the report says so ({@code reactors}).
  */
@@ -52,16 +56,19 @@ public final class NexmarkHarness {
       Usage: NexmarkHarness [--query NAME[,NAME...]|all] [--runs N] [OhlcHarness options]
         --query Q   queries to run (default all): %s
         --runs N    throughput runs per query, the median is reported (default 1)
+        --low-rate R  also measure latency at R bids/s (default 100000; 0: not)
         --events defaults to 5000000 here; --latency-seconds 0 skips the latency phase
       """.formatted(String.join(", ", Arrays.stream(NexmarkWorkload.QUERIES).map(NexmarkWorkload.Query::name).toList()));
 
   private final HarnessOptions options;
   private final List<NexmarkWorkload.Query> queries;
   private final int runs;
+  private final double lowRate;
   private final NexmarkWorkload bids;
 
-  private NexmarkHarness(HarnessOptions options, List<NexmarkWorkload.Query> queries, int runs) {
+  private NexmarkHarness(HarnessOptions options, List<NexmarkWorkload.Query> queries, int runs, double lowRate) {
     this.options = options;
+    this.lowRate = lowRate;
     this.queries = queries;
     this.runs = runs;
     if (options.events() > Integer.MAX_VALUE) {
@@ -74,11 +81,13 @@ public final class NexmarkHarness {
     List<String> rest = new ArrayList<>();
     String query = "all";
     int runs = 1;
+    double lowRate = 100_000;
     boolean eventsGiven = false;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--query" -> query = args[++i];
         case "--runs" -> runs = Integer.parseInt(args[++i]);
+        case "--low-rate" -> lowRate = Double.parseDouble(args[++i]);
         default -> {
           eventsGiven |= args[i].equals("--events");
           rest.add(args[i]);
@@ -111,7 +120,7 @@ public final class NexmarkHarness {
       return;
     }
     progress("generating %,d bids", Math.max(options.events(), options.warmupEvents()));
-    new NexmarkHarness(options, queries, Math.max(1, runs)).run();
+    new NexmarkHarness(options, queries, Math.max(1, runs), lowRate).run();
   }
 
   private void run() throws IOException {
@@ -146,30 +155,44 @@ public final class NexmarkHarness {
         progress("%s: latency p50 %.1f us, p99 %.1f us, p99.9 %.1f us, max %.1f us (%d rows, achieved %,.0f/s)", q.name(),
             HarnessSupport.micros(l.fromPush(), 50), HarnessSupport.micros(l.fromPush(), 99),
             HarnessSupport.micros(l.fromPush(), 99.9), l.fromPush().getMaxValue() / 1e3, l.rows(), l.achievedRate());
-        ObjectNode latency = node.putObject("latency");
-        latency.put("rate", Math.round(rate));
-        latency.put("achieved_rate", Math.round(l.achievedRate()));
-        latency.put("events", l.events());
-        latency.put("rows_measured", l.rows());
-        HarnessSupport.percentiles(l.fromPush(), latency);
-        HarnessSupport.percentiles(l.fromSchedule(), latency.putObject("from_schedule"));
+        putLatency(node.putObject("latency"), rate, l);
+        if (lowRate > 0 && lowRate < rate) {
+          long lowEvents = Math.min(options.events(), Math.max(1, (long) (lowRate * options.latencySeconds())));
+          LatencyResult low = latency(q, (int) lowEvents, lowRate);
+          progress("%s: latency at %,.0f/s: p50 %.1f us, p99 %.1f us, p99.9 %.1f us, max %.1f us", q.name(), lowRate,
+              HarnessSupport.micros(low.fromPush(), 50), HarnessSupport.micros(low.fromPush(), 99),
+              HarnessSupport.micros(low.fromPush(), 99.9), low.fromPush().getMaxValue() / 1e3);
+          putLatency(node.putObject("latency_low_rate"), lowRate, low);
+        }
       }
     }
     root.put("measured", "events_per_sec: bids / (last row received - first push), one thread pushing as fast as the "
         + "writer accepts, no flush; median of runs. gc_*_per_10m_events: all collectors over that span, scaled to 10 M "
         + "bids. cpu_cores_used: process CPU time / elapsed; thread_cpu_cores: per thread (name), CPU time / elapsed. "
         + "latency: per output row, nanoTime at the listener minus nanoTime before writing the bid it is due from "
-        + "(per-row queries: the bid; windowed: the first bid whose watermark reached window_end), flush after every bid");
+        + "(per-row queries: the bid; windowed: the first bid whose watermark reached window_end); the writer is flushed "
+        + "whenever the pusher is ahead of the schedule (latency.flush)");
     HarnessSupport.putJvm(root);
     ObjectNode config = root.putObject("config");
     config.put("batch_size", options.batchSize());
     config.put("queue_batches", options.queueBatches());
     config.put("warmup_events", options.warmupEvents());
     config.put("runs", runs);
+    config.put("low_rate", lowRate);
     config.put("events_per_milli", NexmarkWorkload.EVENTS_PER_MILLI);
     config.put("seed", NexmarkWorkload.SEED);
     Path file = HarnessSupport.writeReport(root, options.outDirectory(), "nexmark");
     progress("written to %s", file);
+  }
+
+  private static void putLatency(ObjectNode latency, double rate, LatencyResult l) {
+    latency.put("rate", Math.round(rate));
+    latency.put("achieved_rate", Math.round(l.achievedRate()));
+    latency.put("events", l.events());
+    latency.put("flush", flushEveryBid() ? "every-bid" : "when-idle");
+    latency.put("rows_measured", l.rows());
+    HarnessSupport.percentiles(l.fromPush(), latency);
+    HarnessSupport.percentiles(l.fromSchedule(), latency.putObject("from_schedule"));
   }
 
   private static void putThroughput(ObjectNode node, ThroughputResult t, List<ThroughputResult> all) {
@@ -239,19 +262,41 @@ public final class NexmarkHarness {
       SourceWriter writer = db.writer("bids");
       final double nanosPerEvent = 1e9 / rate;
       long start = System.nanoTime();
+      long deadline = start + (long) (options.latencySeconds() * 1e9);
       listener.nanosPerEvent = nanosPerEvent;
       listener.scheduleStartNanos = start;
-      for (int i = 0; i < events; i++) {
-        long due = start + (long) (i * nanosPerEvent);
-        pushedAt[i] = HarnessSupport.awaitDue(due);
-        bids.push(writer, i);
-        writer.flush();
+      final boolean flushEveryBid = flushEveryBid();
+      boolean unflushed = false;
+      int pushed = 0;
+      while (pushed < events) {
+        long due = start + (long) (pushed * nanosPerEvent);
+        if (unflushed && System.nanoTime() < due) {
+          writer.flush(); // caught up with the schedule: hand over what was written before waiting
+          unflushed = false;
+        }
+        long now = HarnessSupport.awaitDue(due);
+        if (now > deadline) {
+          break; // the pusher fell behind the rate: stop at the time limit, rows of unpushed bids are not timed
+        }
+        pushedAt[pushed] = now;
+        bids.push(writer, pushed);
+        if (flushEveryBid) {
+          writer.flush();
+        } else {
+          unflushed = true;
+        }
+        pushed++;
       }
-      double achieved = events / ((System.nanoTime() - start) / 1e9);
+      double achieved = pushed / ((System.nanoTime() - start) / 1e9);
       writer.close();
       HarnessSupport.awaitEnd(db, sub);
-      return new LatencyResult(achieved, events, listener.rowsMeasured, fromPush, fromSchedule);
+      return new LatencyResult(achieved, pushed, listener.rowsMeasured, fromPush, fromSchedule);
     }
+  }
+
+  /** {@code -Dnexmark.flush=every-bid}: flush after every bid, as OhlcHarness does; default: when caught up. */
+  private static boolean flushEveryBid() {
+    return "every-bid".equals(System.getProperty("nexmark.flush", "when-idle"));
   }
 
   private void check(NexmarkWorkload.Query q, int events, NexmarkListener l) {
