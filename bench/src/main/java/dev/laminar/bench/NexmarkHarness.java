@@ -232,17 +232,26 @@ public final class NexmarkHarness {
       Subscription sub = db.subscribe(q.output(), listener);
       SourceWriter writer = db.writer("bids");
       Map<Long, Long> threadsBefore = threadCpu();
+      Map<Long, Map.Entry<String, Long>> threadsNow = new HashMap<>();
       long cpuBefore = processCpuNanos();
       GcSnapshot gcBefore = GcSnapshot.now();
       long start = System.nanoTime();
       for (int i = 0; i < events; i++) {
         bids.push(writer, i);
+        if ((i & 0xFFFFF) == 0) {
+          sampleThreadCpu(threadsNow); // the source thread ends with the input: sample it while it lives
+        }
       }
       writer.close();
+      while (!sub.isFinished() && db.failures().isEmpty()) {
+        sampleThreadCpu(threadsNow);
+        sleepMillis(2);
+      }
       HarnessSupport.awaitEnd(db, sub);
       GcSnapshot gc = GcSnapshot.now().since(gcBefore);
       double cpu = (processCpuNanos() - cpuBefore) / 1e9;
-      Map<String, Double> threads = threadCpuSince(threadsBefore);
+      sampleThreadCpu(threadsNow);
+      Map<String, Double> threads = threadCpuSince(threadsBefore, threadsNow);
       double seconds = (listener.lastRowNanos - start) / 1e9;
       check(q, events, listener);
       return new ThroughputResult(events, listener.rows, seconds, events / seconds, gc, cpu, threads);
@@ -330,22 +339,39 @@ public final class NexmarkHarness {
     return cpu;
   }
 
-  /** CPU seconds since {@code before} per thread name (digits folded), threads above 1 % of a second only. */
-  private static Map<String, Double> threadCpuSince(Map<Long, Long> before) {
+  /** Notes the CPU time so far of every live thread, with its name (a thread that ends keeps its last sample). */
+  private static void sampleThreadCpu(Map<Long, Map.Entry<String, Long>> samples) {
     ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-    Map<String, Double> byName = new TreeMap<>();
-    for (long id : mx.getAllThreadIds()) {
-      ThreadInfo info = mx.getThreadInfo(id);
-      long now = mx.getThreadCpuTime(id);
-      if (info == null || now < 0) {
+    for (ThreadInfo info : mx.getThreadInfo(mx.getAllThreadIds())) {
+      if (info == null) {
         continue;
       }
-      double s = (now - before.getOrDefault(id, 0L)) / 1e9;
-      if (s >= 0.01) {
-        byName.merge(info.getThreadName().equals("main") ? "main (pusher)" : info.getThreadName(), s, Double::sum);
+      long cpu = mx.getThreadCpuTime(info.getThreadId());
+      if (cpu >= 0) {
+        samples.put(info.getThreadId(), Map.entry(info.getThreadName(), cpu));
       }
     }
+  }
+
+  /** CPU seconds between the samples per thread name, threads above 0.01 s only. */
+  private static Map<String, Double> threadCpuSince(Map<Long, Long> before, Map<Long, Map.Entry<String, Long>> after) {
+    Map<String, Double> byName = new TreeMap<>();
+    after.forEach((id, sample) -> {
+      double s = (sample.getValue() - before.getOrDefault(id, 0L)) / 1e9;
+      if (s >= 0.01) {
+        byName.merge(sample.getKey().equals("main") ? "main (pusher)" : sample.getKey(), s, Double::sum);
+      }
+    });
     return byName;
+  }
+
+  private static void sleepMillis(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   private static void progress(String format, Object... args) {
