@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Profiles one Nexmark query with JDK Flight Recorder (no external profiler needed): runs the throughput
-# phase only (--latency-seconds 0) with a JFR recording (method sampling every 10 ms per thread, the
+# phase only (--latency-seconds 0) with a JFR recording (method sampling every 1 ms per running thread, on top of the
 # JDK's "profile" settings), then prints the hottest methods (whole process and the reactor thread only),
 # and the allocations by class. Usage: bench/profile-nexmark.sh QUERY [harness options], e.g.
 # bench/profile-nexmark.sh tumbling --events 5000000. The recording stays in bench/target/nexmark-QUERY.jfr.
@@ -11,7 +11,7 @@ query=${1:?usage: bench/profile-nexmark.sh QUERY [harness options]}
 shift
 jfr_file="$root/bench/target/nexmark-$query.jfr"
 mkdir -p "$root/bench/target"
-LAMINAR_BENCH_OPTS="${LAMINAR_BENCH_OPTS:-} -XX:StartFlightRecording=settings=profile,filename=$jfr_file,dumponexit=true" \
+LAMINAR_BENCH_OPTS="${LAMINAR_BENCH_OPTS:-} -XX:StartFlightRecording=settings=profile,jdk.ExecutionSample#period=1ms,filename=$jfr_file,dumponexit=true" \
   "$root/bench/run-nexmark.sh" --query "$query" --latency-seconds 0 --runs 1 "$@" >/dev/null
 echo "== hot methods (all threads): $jfr_file"
 "$JAVA_HOME/bin/jfr" view --width 200 hot-methods "$jfr_file"
