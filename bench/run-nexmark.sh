@@ -11,8 +11,8 @@ if [ "${1:-}" = "--rebuild" ] || [ ! -f "$jar" ]; then
   (cd "$root" && ./mvnw -q -B -DskipTests -pl bench -am package)
 fi
 cd "$root"
-# a fixed heap so that GC figures compare across runs; LAMINAR_BENCH_OPTS adds or overrides JVM options
+# a fixed heap so that GC figures compare across runs, G1 (chosen over ZGC on 2 cores: bench/README.md); LAMINAR_BENCH_OPTS adds or overrides JVM options
 # shellcheck disable=SC2086 # LAMINAR_BENCH_OPTS is a list of JVM options, split on purpose
-exec "$JAVA_HOME/bin/java" -Xms2g -Xmx2g -XX:+AlwaysPreTouch --enable-native-access=ALL-UNNAMED \
+exec "$JAVA_HOME/bin/java" -Xms2g -Xmx2g -XX:+AlwaysPreTouch -XX:+UseG1GC --enable-native-access=ALL-UNNAMED \
   --sun-misc-unsafe-memory-access=allow ${LAMINAR_BENCH_OPTS:-} \
   -cp "$jar" dev.laminar.bench.NexmarkHarness "$@"
