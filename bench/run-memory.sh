@@ -3,16 +3,5 @@
 # harness, e.g. bench/run-memory.sh --groups 200000,1000000. Builds bench/target/laminar-bench.jar when missing
 # (pass --rebuild first to force it). Report: stdout and bench/target/memory-<timestamp>.json.
 set -euo pipefail
-root=$(cd "$(dirname "$0")/.." && pwd -P)
-. "$root/scripts/jdk25.sh"
-jar="$root/bench/target/laminar-bench.jar"
-if [ "${1:-}" = "--rebuild" ] || [ ! -f "$jar" ]; then
-  [ "${1:-}" = "--rebuild" ] && shift
-  (cd "$root" && ./mvnw -q -B -DskipTests -pl bench -am package)
-fi
-cd "$root"
 # G1: System.gc() is a full collection, so heap-after-GC figures are live data; LAMINAR_BENCH_OPTS adds or overrides JVM options
-# shellcheck disable=SC2086 # LAMINAR_BENCH_OPTS is a list of JVM options, split on purpose
-exec "$JAVA_HOME/bin/java" -Xms2g -Xmx2g -XX:+UseG1GC --enable-native-access=ALL-UNNAMED \
-  --sun-misc-unsafe-memory-access=allow ${LAMINAR_BENCH_OPTS:-} \
-  -cp "$jar" dev.laminar.bench.MemoryHarness "$@"
+BENCH_JVM_OPTS="-Xms2g -Xmx2g -XX:+UseG1GC" exec "$(dirname "$0")/run-java.sh" dev.laminar.bench.MemoryHarness "$@"

@@ -74,18 +74,7 @@ public class WindowAssignBenchmark {
       batch.endRow();
       times[r] = t;
     }
-    Operator sink = new Operator() {
-      @Override
-      public void process(ColumnarBatch b) {
-        bh.consume(b.getLong(b.size() - 1, 5));
-      }
-
-      @Override
-      public void onWatermark(long watermark) {}
-
-      @Override
-      public void onEndOfInput() {}
-    };
+    Operator sink = new BlackholeOperator(bh);
     tumble = new TumbleAssignOperator(SIZE, 0, 4, output, BATCH, sink);
   }
 
