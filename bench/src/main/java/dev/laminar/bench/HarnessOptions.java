@@ -71,7 +71,7 @@ record HarnessOptions(long events, long warmupEvents, double rate, double latenc
     return v;
   }
 
-  private static Path defaultOut() {
+  static Path defaultOut() {
     if (Files.isDirectory(Path.of("bench"))) {
       return Path.of("bench", "target");
     }

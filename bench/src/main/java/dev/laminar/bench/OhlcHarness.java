@@ -1,22 +1,13 @@
 package dev.laminar.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.laminar.api.Laminar;
 import dev.laminar.api.LaminarConfig;
 import dev.laminar.api.SourceWriter;
 import dev.laminar.api.Subscription;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.util.List;
-import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -54,9 +45,6 @@ import org.HdrHistogram.Histogram;
  * {@code bench/target}, or {@code target} when run from {@code bench/}). Progress goes to stderr.
  */
 public final class OhlcHarness {
-  private static final Duration COMPLETION_TIMEOUT = Duration.ofMinutes(10);
-  private static final long PARK_THRESHOLD_NANOS = 200_000;
-
   private final HarnessOptions options;
 
   private OhlcHarness(HarnessOptions options) {
@@ -92,8 +80,8 @@ public final class OhlcHarness {
     long latencyEvents = Math.min(options.events(), Math.max(1, (long) (rate * options.latencySeconds())));
     progress("latency: %,d events at %,.0f events/s", latencyEvents, rate);
     LatencyResult l = latency(latencyEvents, rate);
-    progress("latency: p50 %.1f us, p99 %.1f us, p99.9 %.1f us, max %.1f us", micros(l.fromPush(), 50),
-        micros(l.fromPush(), 99), micros(l.fromPush(), 99.9), l.fromPush().getMaxValue() / 1e3);
+    progress("latency: p50 %.1f us, p99 %.1f us, p99.9 %.1f us, max %.1f us", HarnessSupport.micros(l.fromPush(), 50),
+        HarnessSupport.micros(l.fromPush(), 99), HarnessSupport.micros(l.fromPush(), 99.9), l.fromPush().getMaxValue() / 1e3);
     report(t, l);
   }
 
@@ -119,7 +107,7 @@ public final class OhlcHarness {
         OhlcWorkload.push(writer, i);
       }
       writer.close();
-      awaitEnd(db, sub);
+      HarnessSupport.awaitEnd(db, sub);
       GcSnapshot gc = GcSnapshot.now().since(gcBefore);
       double seconds = (bars.lastBarNanos - start) / 1e9;
       check(events, bars);
@@ -146,7 +134,7 @@ public final class OhlcHarness {
       long start = System.nanoTime();
       for (long i = 0; i < events; i++) {
         long due = start + (long) (i * nanosPerEvent);
-        long now = awaitDue(due);
+        long now = HarnessSupport.awaitDue(due);
         // the windows this event closes: their bars are timed from now
         long watermark = OhlcWorkload.watermarkAfter(i);
         while (nextWindowEnd <= watermark && nextWindow < windows) {
@@ -160,34 +148,9 @@ public final class OhlcHarness {
       }
       double achieved = events / ((System.nanoTime() - start) / 1e9);
       writer.close();
-      awaitEnd(db, sub);
+      HarnessSupport.awaitEnd(db, sub);
       check(events, bars);
       return new LatencyResult(rate, achieved, events, bars.barsMeasured, fromPush, fromSchedule);
-    }
-  }
-
-  /** Waits until {@code due} (parks when far, spins when near); returns the time it is then. */
-  private static long awaitDue(long due) {
-    long now = System.nanoTime();
-    while (now < due) {
-      long left = due - now;
-      if (left > PARK_THRESHOLD_NANOS) {
-        LockSupport.parkNanos(left - PARK_THRESHOLD_NANOS / 2);
-      } else {
-        Thread.onSpinWait();
-      }
-      now = System.nanoTime();
-    }
-    return now;
-  }
-
-  private static void awaitEnd(Laminar db, Subscription sub) {
-    if (!db.awaitCompletion(COMPLETION_TIMEOUT)) {
-      throw new IllegalStateException("the pipeline did not finish within " + COMPLETION_TIMEOUT);
-    }
-    List<String> failures = db.failures();
-    if (!failures.isEmpty() || sub.failure() != null) {
-      throw new IllegalStateException("the pipeline failed: " + failures + (sub.failure() != null ? " " + sub.failure() : ""));
     }
   }
 
@@ -199,8 +162,7 @@ public final class OhlcHarness {
   }
 
   private void report(ThroughputResult t, LatencyResult l) throws IOException {
-    ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    ObjectNode root = json.createObjectNode();
+    ObjectNode root = HarnessSupport.json().createObjectNode();
     root.put("benchmark", "ohlc");
     root.put("timestamp", Instant.now().toString());
     root.put("events", t.events());
@@ -214,14 +176,11 @@ public final class OhlcHarness {
     latency.put("achieved_rate", Math.round(l.achievedRate()));
     latency.put("events", l.events());
     latency.put("bars_measured", l.bars());
-    percentiles(l.fromPush(), latency);
-    percentiles(l.fromSchedule(), latency.putObject("from_schedule"));
+    HarnessSupport.percentiles(l.fromPush(), latency);
+    HarnessSupport.percentiles(l.fromSchedule(), latency.putObject("from_schedule"));
     latency.put("measured", "per bar: nanoTime when the bar reached the subscriber minus nanoTime just before "
         + "writing the event whose watermark closed its window (flush after every event)");
-    root.put("jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version") + " ("
-        + System.getProperty("java.vm.vendor") + ")");
-    root.putPOJO("jvm_args", ManagementFactory.getRuntimeMXBean().getInputArguments());
-    root.put("cores", Runtime.getRuntime().availableProcessors());
+    HarnessSupport.putJvm(root);
     ObjectNode config = root.putObject("config");
     config.put("batch_size", options.batchSize());
     config.put("queue_batches", options.queueBatches());
@@ -230,32 +189,9 @@ public final class OhlcHarness {
     config.put("events_per_window", OhlcWorkload.EVENTS_PER_WINDOW);
     root.put("measured", "events_per_sec: events / (last bar received - first push), pushing as fast as possible "
         + "without flush; gc_*: all collectors over that span");
-    String text = json.writeValueAsString(root);
-    System.out.println(text);
-    Path dir = options.outDirectory();
-    Files.createDirectories(dir);
-    String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now());
-    Path file = dir.resolve("ohlc-" + stamp + ".json");
-    Files.writeString(file, text + System.lineSeparator());
+    Path file = HarnessSupport.writeReport(root, options.outDirectory(), "ohlc");
     progress("written to %s", file);
   }
-
-  private static void percentiles(Histogram h, ObjectNode node) {
-    node.put("p50_us", micros(h, 50));
-    node.put("p99_us", micros(h, 99));
-    node.put("p999_us", micros(h, 99.9));
-    node.put("max_us", round1(h.getMaxValue() / 1e3));
-    node.put("count", h.getTotalCount());
-  }
-
-  private static double micros(Histogram h, double percentile) {
-    return round1(h.getValueAtPercentile(percentile) / 1e3);
-  }
-
-  private static double round1(double v) {
-    return Math.round(v * 10) / 10.0;
-  }
-
   private static void progress(String format, Object... args) {
     System.err.printf("[ohlc] " + format + "%n", args);
   }

@@ -2,7 +2,6 @@ package dev.laminar.bench;
 
 import dev.laminar.runtime.ColumnarBatch;
 import dev.laminar.runtime.Counter;
-import dev.laminar.runtime.Operator;
 import dev.laminar.runtime.aggregate.AggregateKind;
 import dev.laminar.runtime.aggregate.AggregateSpec;
 import dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator;
@@ -51,29 +50,6 @@ public class WindowAggregateBenchmark {
   private ColumnarBatch batch;
   private TumblingWindowAggregateOperator operator;
   private long nextEvent;
-
-  /** Receives the bars; consumes them so they are not optimised away. */
-  private static final class BlackholeOperator implements Operator {
-    private final Blackhole bh;
-
-    BlackholeOperator(Blackhole bh) {
-      this.bh = bh;
-    }
-
-    @Override
-    public void process(ColumnarBatch bars) {
-      bh.consume(bars.size());
-      bh.consume(bars.getDouble(0, 3));
-    }
-
-    @Override
-    public void onWatermark(long watermark) {
-      bh.consume(watermark);
-    }
-
-    @Override
-    public void onEndOfInput() {}
-  }
 
   @Setup
   public void setUp(Blackhole bh) {

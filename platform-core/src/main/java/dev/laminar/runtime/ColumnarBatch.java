@@ -230,6 +230,31 @@ public final class ColumnarBatch implements BatchWriter, RowBatch {
     size = r + 1;
   }
 
+  /**
+   * Appends copies of rows {@code [from, from + count)} of {@code src}, which must have the same schema
+   * shape: one array copy per column instead of a cell at a time.
+   */
+  public void appendRowsFrom(ColumnarBatch src, int from, int count) {
+    int r = size;
+    if (count > capacity - r) {
+      throw new IllegalStateException("batch has room for " + (capacity - r) + " rows, not " + count);
+    }
+    for (int c = 0; c < kinds.length; c++) {
+      System.arraycopy(src.nulls[c], from, nulls[c], r, count);
+      if (longs[c] != null) {
+        System.arraycopy(src.longs[c], from, longs[c], r, count);
+      } else if (doubles[c] != null) {
+        System.arraycopy(src.doubles[c], from, doubles[c], r, count);
+      } else {
+        System.arraycopy(src.objects[c], from, objects[c], r, count);
+      }
+    }
+    System.arraycopy(src.rowKinds, from, rowKinds, r, count);
+    System.arraycopy(src.rowtime, from, rowtime, r, count);
+    System.arraycopy(src.watermark, from, watermark, r, count);
+    size = r + count;
+  }
+
   /** Copies one cell; the column types must share a storage class. */
   public void copyCell(ColumnarBatch src, int srcRow, int srcCol, int dstRow, int dstCol) {
     boolean isNull = src.nulls[srcCol][srcRow];

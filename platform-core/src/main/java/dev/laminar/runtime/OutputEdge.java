@@ -50,11 +50,15 @@ public final class OutputEdge implements Operator {
   @Override
   public void process(ColumnarBatch in) {
     final int n = in.size();
-    for (int r = 0; r < n; r++) {
+    int r = 0;
+    while (r < n) {
       if (current == null && !acquire()) {
         return;
       }
-      current.appendRowFrom(in, r);
+      // as many rows as fit, a column at a time (a row-by-row copy was the reactor's top frame on pass-through)
+      int count = Math.min(n - r, current.capacity() - current.size());
+      current.appendRowsFrom(in, r, count);
+      r += count;
       if (current.size() == current.capacity()) {
         publish();
       }

@@ -134,9 +134,14 @@ public final class SourceRunner implements Runnable {
       }
       reader.open();
       callStartedNanos = 0;
+      // A batch that came back empty is kept for the next poll rather than released: the pool's free
+      // queue is single-producer (the reactor releases into it), and a second releasing thread loses
+      // batches until the pool is empty and the source stalls for good.
+      ColumnarBatch spare = null;
       while (running && !pausing) {
         atBarrier();
-        ColumnarBatch batch = pool.acquire(idle, () -> running && !pausing && barrier == null);
+        ColumnarBatch batch = spare != null ? spare : pool.acquire(idle, () -> running && !pausing && barrier == null);
+        spare = null;
         if (batch == null) {
           if (barrier != null && running && !pausing) {
             continue;
@@ -162,7 +167,8 @@ public final class SourceRunner implements Runnable {
           continue;
         }
         if (batch.size() == 0 && !finished && watermark == before) {
-          BatchPool.release(batch);
+          batch.clear();
+          spare = batch;
           if (status == PollStatus.IDLE) {
             idle.idle(idles++);
           }

@@ -40,6 +40,11 @@ public final class PaneWindowAggregateOperator implements Operator, dev.laminar.
   private final LateRows late;
   /** Pane start → groups of that pane. */
   private final TreeMap<Long, Map<GroupKey, GroupAccumulator>> panes = new TreeMap<>();
+  /** The pane of the last row (reactor thread only), so consecutive rows of a pane skip the lookup. */
+  private long currentPaneStart = Long.MIN_VALUE;
+  private Map<GroupKey, GroupAccumulator> currentPane;
+  /** Groups of the last pane dropped: the initial capacity of new panes. */
+  private int lastPaneGroups = 16;
   /** Ends of windows that have data and have not been emitted. */
   private final TreeSet<Long> pendingEnds = new TreeSet<>();
   private long watermark = ColumnarBatch.NO_TIME;
@@ -156,9 +161,15 @@ public final class PaneWindowAggregateOperator implements Operator, dev.laminar.
       if (late.lateness() > 0 && paneStart + pane <= watermark) {
         late.accept(); // its first window has fired: the row corrects it
       }
-      Map<GroupKey, GroupAccumulator> groups = panes.get(paneStart);
+      Map<GroupKey, GroupAccumulator> groups;
+      if (paneStart == currentPaneStart && currentPane != null) {
+        groups = currentPane; // rows come mostly in time order: no boxed TreeMap lookup per row
+      } else {
+        groups = panes.get(paneStart);
+      }
       if (groups == null) {
-        groups = new LinkedHashMap<>();
+        // sized for as many groups as the last dropped pane had, so it does not rehash as it fills
+        groups = LinkedHashMap.newLinkedHashMap(lastPaneGroups);
         panes.put(paneStart, groups);
         for (long end = paneStart + pane; end <= lastEnd(paneStart); end += pane) {
           if (end > watermark) {
@@ -166,6 +177,8 @@ public final class PaneWindowAggregateOperator implements Operator, dev.laminar.
           }
         }
       }
+      currentPaneStart = paneStart;
+      currentPane = groups;
       GroupKey key = keys.probe(in, r);
       GroupAccumulator accs = groups.get(key);
       if (accs == null) {
@@ -240,13 +253,21 @@ public final class PaneWindowAggregateOperator implements Operator, dev.laminar.
     }
     emitted.keySet().removeIf(end -> end + late.lateness() <= wm); // those windows change no more
     while (!panes.isEmpty() && lastEnd(panes.firstKey()) + late.lateness() <= wm) {
-      panes.pollFirstEntry();
+      Map<GroupKey, GroupAccumulator> dropped = panes.pollFirstEntry().getValue();
+      lastPaneGroups = Math.max(16, dropped.size());
+      if (dropped == currentPane) {
+        currentPane = null;
+      }
     }
   }
 
   private void emit(long end, long wm) {
     long start = windowStart(end);
-    Map<GroupKey, GroupAccumulator> merged = new LinkedHashMap<>();
+    int upperBound = 0;
+    for (Map<GroupKey, GroupAccumulator> groups : panes.subMap(start, true, end, false).values()) {
+      upperBound += groups.size();
+    }
+    Map<GroupKey, GroupAccumulator> merged = LinkedHashMap.newLinkedHashMap(upperBound); // no rehashing while merging
     for (Map<GroupKey, GroupAccumulator> groups : panes.subMap(start, true, end, false).values()) {
       for (Map.Entry<GroupKey, GroupAccumulator> e : groups.entrySet()) {
         merged.computeIfAbsent(e.getKey(), k -> newAccumulators()).merge(e.getValue());
