@@ -283,7 +283,7 @@ final class CheckpointCoordinator {
   private static LaminarException failed(long epoch, Throwable e) {
     Throwable cause = e instanceof java.util.concurrent.ExecutionException || e instanceof java.util.concurrent.CompletionException
         ? e.getCause() : e;
-    return new LaminarException("checkpoint " + epoch + " failed: " + cause.getMessage(), cause);
+    return new LaminarException("checkpoint " + epoch + " failed: " + cause, cause);
   }
 
   /** Thrown when a pipeline's operators keep state that checkpoints do not cover yet. */
