@@ -59,7 +59,7 @@ final class AtLeastOnceSinkWriter implements SinkWriter {
   private void checkSends() throws Exception {
     Exception e = sendError.get();
     if (e != null) {
-      throw new IllegalStateException("sink '" + settings.objectName() + "': writing to topic '" + settings.topic() + "' failed", e);
+      throw new IllegalStateException("sink '" + settings.objectName() + "': writing to topic '" + settings.topic() + "' failed: " + e, e);
     }
   }
 

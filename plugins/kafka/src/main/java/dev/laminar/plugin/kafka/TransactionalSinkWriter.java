@@ -273,7 +273,7 @@ final class TransactionalSinkWriter implements SinkWriter {
   private void checkSends() {
     Exception e = sendError.get();
     if (e != null) {
-      throw new IllegalStateException("sink '" + settings.objectName() + "': writing to topic '" + settings.topic() + "' failed", e);
+      throw new IllegalStateException("sink '" + settings.objectName() + "': writing to topic '" + settings.topic() + "' failed: " + e, e);
     }
   }
 
