@@ -30,7 +30,7 @@ final class AtLeastOnceSinkWriter implements SinkWriter {
   @Override
   public void open() {
     records = new RecordBuilder(settings);
-    producer = new KafkaProducer<>(settings.producerProperties());
+    producer = Clients.producer(settings.producerProperties());
   }
 
   @Override

@@ -29,7 +29,7 @@ final class KafkaSource implements SourceConnector {
   @Override
   public List<SourceSplit> discoverSplits() {
     List<TopicPartition> partitions = new ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(metadataProperties())) {
+    try (KafkaConsumer<byte[], byte[]> consumer = Clients.consumer(metadataProperties())) {
       if (settings.topicPattern() != null) {
         Map<String, List<PartitionInfo>> all = consumer.listTopics(METADATA_TIMEOUT);
         for (String topic : new TreeSet<>(all.keySet())) {

@@ -93,7 +93,7 @@ final class KafkaSourceReader implements SourceReader {
   public void open() {
     Map<String, Object> props = new HashMap<>(settings.consumerProperties());
     props.putIfAbsent("client.id", "laminar-" + settings.objectName() + "-" + location);
-    consumer = new KafkaConsumer<>(props);
+    consumer = Clients.consumer(props);
     consumer.assign(List.of(partition));
     if (restored != null) {
       consumer.seek(partition, restored);
@@ -234,7 +234,7 @@ final class KafkaSourceReader implements SourceReader {
       props.put("acks", "all");
       props.put("enable.idempotence", "true");
       props.put("client.id", "laminar-" + settings.objectName() + "-" + location + "-dead-letters");
-      deadLetters = new KafkaProducer<>(props);
+      deadLetters = Clients.producer(props);
     }
     return deadLetters;
   }

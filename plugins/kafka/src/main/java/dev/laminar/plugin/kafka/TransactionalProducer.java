@@ -33,7 +33,7 @@ final class TransactionalProducer implements AutoCloseable {
     props.put("transactional.id", transactionalId);
     props.putIfAbsent("transaction.timeout.ms", "900000");
     props.put("client.id", transactionalId);
-    this.producer = new KafkaProducer<>(props);
+    this.producer = Clients.producer(props);
   }
 
   String transactionalId() {

@@ -246,7 +246,7 @@ final class TransactionalSinkWriter implements SinkWriter {
 
   private Admin admin() {
     if (admin == null) {
-      admin = Admin.create(adminProperties());
+      admin = Clients.admin(adminProperties());
     }
     return admin;
   }

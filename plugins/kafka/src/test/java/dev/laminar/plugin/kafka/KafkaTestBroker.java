@@ -67,6 +67,7 @@ public final class KafkaTestBroker implements BeforeAllCallback {
         KafkaTestBroker broker = new KafkaTestBroker(Files.createTempDirectory("laminar-kafka-test"), freePort(), freePort());
         broker.format();
         broker.start();
+        broker.warmUp();
         Runtime.getRuntime().addShutdownHook(new Thread(broker::stopAndDelete, "kafka-test-broker-stop"));
         shared = broker;
       } catch (Throwable t) {
@@ -136,6 +137,43 @@ public final class KafkaTestBroker implements BeforeAllCallback {
           throw new IllegalStateException("broker did not serve within 60 s", e);
         }
       }
+    }
+  }
+
+  /**
+   * Starts the broker's lazily created threads (delayed-fetch purgatory, transaction marker sender,
+   * group coordinator) with one transactional write and one consumer-group read, so that tests counting
+   * the threads a plugin leaves behind do not count the broker's.
+   */
+  private void warmUp() throws Exception {
+    String topic = createTopic("warm-up", 1);
+    Map<String, Object> producerProps = new java.util.HashMap<>();
+    producerProps.put("bootstrap.servers", bootstrapServers());
+    producerProps.put("transactional.id", "warm-up");
+    producerProps.put("key.serializer", "org.apache.kafka.common.serialization.ByteArraySerializer");
+    producerProps.put("value.serializer", "org.apache.kafka.common.serialization.ByteArraySerializer");
+    try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]>(producerProps)) {
+      producer.initTransactions();
+      producer.beginTransaction();
+      producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, new byte[] {1}));
+      producer.commitTransaction();
+    }
+    Map<String, Object> consumerProps = new java.util.HashMap<>();
+    consumerProps.put("bootstrap.servers", bootstrapServers());
+    consumerProps.put("group.id", "warm-up");
+    consumerProps.put("isolation.level", "read_committed");
+    consumerProps.put("auto.offset.reset", "earliest");
+    consumerProps.put("key.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer");
+    consumerProps.put("value.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer");
+    try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]>(consumerProps)) {
+      consumer.subscribe(List.of(topic));
+      int read = 0;
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (read == 0 && System.nanoTime() < deadline) {
+        read += consumer.poll(Duration.ofMillis(200)).count();
+      }
+      consumer.commitSync();
+      consumer.poll(Duration.ofMillis(200)); // a long-poll fetch with nothing to return
     }
   }
 
