@@ -38,6 +38,7 @@ public final class KafkaConnectorFactory implements ConnectorFactory {
   static final String STARTUP_TIMESTAMP = "startup.timestamp-millis";
   static final String STARTUP_SPECIFIC_OFFSETS = "startup.specific-offsets";
   static final String BOUNDED_MODE = "scan.bounded.mode";
+  static final String DISCOVERY_INTERVAL = "scan.partition-discovery.interval";
   static final String ISOLATION_LEVEL = "isolation.level";
   static final String FORMAT = "format";
   static final String ON_ERROR = "format.on-error";
@@ -81,6 +82,9 @@ public final class KafkaConnectorFactory implements ConnectorFactory {
       OptionSpec.builder(BOUNDED_MODE, OptionType.ENUM).allowedValues("unbounded", "latest-offset").defaultValue("unbounded")
           .description("source: unbounded, or latest-offset to stop each partition at the end offset it had when the"
               + " reader opened (the pipeline then finishes)").build(),
+      OptionSpec.builder(DISCOVERY_INTERVAL, OptionType.DURATION)
+          .description("source (unbounded): how often readers look for partitions added to the topics (and, with"
+              + " topic-pattern, new topics) and read them from their start; default: never").build(),
       OptionSpec.builder(ISOLATION_LEVEL, OptionType.ENUM).allowedValues("read_committed", "read_uncommitted")
           .defaultValue("read_committed")
           .description("source: read_committed skips records of open and aborted transactions").build(),

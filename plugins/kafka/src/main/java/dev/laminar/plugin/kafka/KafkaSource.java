@@ -21,6 +21,8 @@ import org.apache.kafka.common.TopicPartition;
 final class KafkaSource implements SourceConnector {
   private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(30);
   private final SourceSettings settings;
+  /** The partitions of the last {@link #discoverSplits()}, in split order. */
+  private List<TopicPartition> discovered = List.of();
 
   KafkaSource(SourceSettings settings) {
     this.settings = settings;
@@ -28,32 +30,44 @@ final class KafkaSource implements SourceConnector {
 
   @Override
   public List<SourceSplit> discoverSplits() {
-    List<TopicPartition> partitions = new ArrayList<>();
+    List<TopicPartition> partitions;
     try (KafkaConsumer<byte[], byte[]> consumer = Clients.consumer(metadataProperties())) {
-      if (settings.topicPattern() != null) {
-        Map<String, List<PartitionInfo>> all = consumer.listTopics(METADATA_TIMEOUT);
-        for (String topic : new TreeSet<>(all.keySet())) {
-          if (settings.topicPattern().matcher(topic).matches()) {
-            all.get(topic).forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
-          }
-        }
-      } else {
-        for (String topic : settings.topics()) {
-          List<PartitionInfo> infos = consumer.partitionsFor(topic, METADATA_TIMEOUT);
-          if (infos == null || infos.isEmpty()) {
-            throw new IllegalStateException("source '" + settings.objectName() + "': topic '" + topic + "' does not exist");
-          }
-          infos.forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
-        }
-      }
+      partitions = listPartitions(settings, consumer);
     }
-    partitions.sort(Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition));
+    discovered = List.copyOf(partitions);
     List<SourceSplit> splits = new ArrayList<>(partitions.size());
     for (TopicPartition tp : partitions) {
       String id = tp.topic() + "-" + tp.partition();
       splits.add(new SourceSplit(id, id.getBytes(StandardCharsets.UTF_8)));
     }
     return splits;
+  }
+
+  /**
+   * The partitions of the source's topics (or of the topics matching its pattern), sorted by topic and
+   * partition, from fresh cluster metadata ({@code listTopics} asks the brokers; {@code partitionsFor}
+   * would answer from the consumer's cache and miss partitions added since).
+   */
+  static List<TopicPartition> listPartitions(SourceSettings settings, KafkaConsumer<byte[], byte[]> consumer) {
+    List<TopicPartition> partitions = new ArrayList<>();
+    Map<String, List<PartitionInfo>> all = consumer.listTopics(METADATA_TIMEOUT);
+    if (settings.topicPattern() != null) {
+      for (String topic : new TreeSet<>(all.keySet())) {
+        if (settings.topicPattern().matcher(topic).matches()) {
+          all.get(topic).forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
+        }
+      }
+    } else {
+      for (String topic : settings.topics()) {
+        List<PartitionInfo> infos = all.get(topic);
+        if (infos == null || infos.isEmpty()) {
+          throw new IllegalStateException("source '" + settings.objectName() + "': topic '" + topic + "' does not exist");
+        }
+        infos.forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
+      }
+    }
+    partitions.sort(Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition));
+    return partitions;
   }
 
   private Map<String, Object> metadataProperties() {
@@ -70,7 +84,10 @@ final class KafkaSource implements SourceConnector {
     if (dash <= 0) {
       throw new IllegalArgumentException("source '" + settings.objectName() + "': not a kafka split descriptor: " + id);
     }
-    return new KafkaSourceReader(settings, new TopicPartition(id.substring(0, dash), Integer.parseInt(id.substring(dash + 1))));
+    TopicPartition partition = new TopicPartition(id.substring(0, dash), Integer.parseInt(id.substring(dash + 1)));
+    PartitionDiscovery discovery = settings.discoveryInterval() == null || !discovered.contains(partition) ? null
+        : new PartitionDiscovery(settings, discovered, discovered.indexOf(partition));
+    return new KafkaSourceReader(settings, partition, discovery);
   }
 
   @Override

@@ -7,9 +7,11 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -30,9 +32,11 @@ import org.slf4j.LoggerFactory;
  * Reads one partition with its own consumer ({@code assign}, never {@code subscribe}, never
  * auto-commit).
  *
- * <p>Position: the offset of the next record to hand over (9 bytes: version, offset). Without a
- * restored position the reader starts where {@code startup.mode} says, resolved to an offset when it
- * opens, so a position taken before the first poll already names that offset.
+ * <p>Position: the offset of the next record to hand over (9 bytes: version 1, offset); when the
+ * reader has adopted partitions found by {@link PartitionDiscovery}, the offset of each partition it
+ * reads (version 2). Without a restored position the reader starts where {@code startup.mode} says,
+ * resolved to an offset when it opens, so a position taken before the first poll already names that
+ * offset. Adopted partitions are read from their start.
  *
  * <p>Consumer-group offsets: each {@link #position()} call is remembered; {@link #notifyCheckpointComplete}
  * commits the oldest remembered one (the engine takes one position per checkpoint and completes
@@ -43,6 +47,7 @@ import org.slf4j.LoggerFactory;
 final class KafkaSourceReader implements SourceReader {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaSourceReader.class);
   private static final byte POSITION_VERSION = 1;
+  private static final byte POSITION_VERSION_WITH_ADOPTED = 2;
   private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
   /** Positions remembered for commits at most; older ones are dropped (their checkpoints never completed). */
@@ -51,8 +56,12 @@ final class KafkaSourceReader implements SourceReader {
   private final SourceSettings settings;
   private final TopicPartition partition;
   private final String location;
-  private final ArrayDeque<Long> pendingCommits = new ArrayDeque<>();
+  private final PartitionDiscovery discovery;
+  private final ArrayDeque<Map<TopicPartition, OffsetAndMetadata>> pendingCommits = new ArrayDeque<>();
+  /** Next offsets of adopted partitions (besides {@link #partition}); empty without discovery. */
+  private final Map<TopicPartition, Long> adopted = new LinkedHashMap<>();
   private Long restored;
+  private Map<TopicPartition, Long> restoredAdopted = Map.of();
   private KafkaConsumer<byte[], byte[]> consumer;
   private KafkaProducer<byte[], byte[]> deadLetters;
   private RecordCodec codec;
@@ -64,9 +73,10 @@ final class KafkaSourceReader implements SourceReader {
   private long skipped;
   private long deadLettered;
 
-  KafkaSourceReader(SourceSettings settings, TopicPartition partition) {
+  KafkaSourceReader(SourceSettings settings, TopicPartition partition, PartitionDiscovery discovery) {
     this.settings = settings;
     this.partition = partition;
+    this.discovery = discovery;
     this.location = partition.topic() + "-" + partition.partition();
   }
 
@@ -83,10 +93,22 @@ final class KafkaSourceReader implements SourceReader {
   @Override
   public void restore(byte[] position) {
     ByteBuffer b = ByteBuffer.wrap(position);
-    if (position.length != 9 || b.get() != POSITION_VERSION) {
+    byte version = position.length == 0 ? 0 : b.get();
+    if (version == POSITION_VERSION && position.length == 9) {
+      restored = b.getLong();
+      return;
+    }
+    if (version != POSITION_VERSION_WITH_ADOPTED) {
       throw new IllegalArgumentException(location + ": not a position of this connector version (" + position.length + " bytes)");
     }
     restored = b.getLong();
+    Map<TopicPartition, Long> more = new LinkedHashMap<>();
+    for (int i = b.getInt(); i > 0; i--) {
+      byte[] topic = new byte[b.getShort()];
+      b.get(topic);
+      more.put(new TopicPartition(new String(topic, StandardCharsets.UTF_8), b.getInt()), b.getLong());
+    }
+    restoredAdopted = more;
   }
 
   @Override
@@ -94,17 +116,43 @@ final class KafkaSourceReader implements SourceReader {
     Map<String, Object> props = new HashMap<>(settings.consumerProperties());
     props.putIfAbsent("client.id", "laminar-" + settings.objectName() + "-" + location);
     consumer = Clients.consumer(props);
-    consumer.assign(List.of(partition));
+    adopted.putAll(restoredAdopted);
+    assign();
     if (restored != null) {
       consumer.seek(partition, restored);
     } else {
       seekToStart();
     }
+    adopted.forEach(consumer::seek);
     nextOffset = consumer.position(partition);
     if (settings.boundedAtLatest()) {
       stopOffset = consumer.endOffsets(List.of(partition)).get(partition);
     }
     codec = settings.newCodec();
+  }
+
+  private void assign() {
+    List<TopicPartition> all = new ArrayList<>(1 + adopted.size());
+    all.add(partition);
+    all.addAll(adopted.keySet());
+    consumer.assign(all);
+  }
+
+  /** Starts reading partitions the discovery assigns to this reader, from their start. */
+  private void discoverPartitions() {
+    List<TopicPartition> found = discovery.newPartitions(consumer, adopted.keySet());
+    if (found.isEmpty()) {
+      return;
+    }
+    for (TopicPartition tp : found) {
+      adopted.put(tp, 0L);
+    }
+    assign(); // keeps the positions of the partitions already assigned
+    consumer.seekToBeginning(found);
+    for (TopicPartition tp : found) {
+      adopted.put(tp, consumer.position(tp));
+    }
+    LOG.info("source '{}': split {} now also reads new partitions {} from their start", settings.objectName(), location, found);
   }
 
   private void seekToStart() {
@@ -150,20 +198,26 @@ final class KafkaSourceReader implements SourceReader {
       return PollStatus.FINISHED;
     }
     final KafkaConsumer<byte[], byte[]> c = consumer;
+    if (discovery != null && !pending.hasNext() && discovery.due(System.nanoTime())) {
+      discoverPartitions();
+    }
     if (!pending.hasNext()) {
       if (reachedStop()) {
         return finish();
       }
-      pending = c.poll(POLL_TIMEOUT).records(partition).iterator();
+      pending = c.poll(POLL_TIMEOUT).iterator();
       if (!pending.hasNext()) {
-        nextOffset = Math.max(nextOffset, c.position(partition));
+        advanceToConsumerPositions();
         return reachedStop() ? finish() : PollStatus.IDLE;
       }
     }
     final MetadataColumns metadata = settings.metadata();
+    final String topic = partition.topic();
+    final int own = partition.partition();
     while (!out.isFull() && pending.hasNext()) {
       ConsumerRecord<byte[], byte[]> r = pending.next();
-      if (r.offset() >= stopOffset) {
+      boolean mine = r.partition() == own && r.topic().equals(topic);
+      if (mine && r.offset() >= stopOffset) {
         pending = Collections.emptyIterator();
         nextOffset = stopOffset;
         return finish();
@@ -177,16 +231,30 @@ final class KafkaSourceReader implements SourceReader {
         out.cancelRow();
         badRecord(r, e.getMessage());
       }
-      nextOffset = r.offset() + 1;
+      if (mine) {
+        nextOffset = r.offset() + 1;
+      } else {
+        adopted.put(new TopicPartition(r.topic(), r.partition()), r.offset() + 1);
+      }
     }
     if (!pending.hasNext()) {
-      // the consumer's position also covers transaction markers and aborted records it passed over
-      nextOffset = Math.max(nextOffset, c.position(partition));
+      advanceToConsumerPositions();
       if (reachedStop()) {
         return finish();
       }
     }
     return PollStatus.MORE_AVAILABLE;
+  }
+
+  /**
+   * Once every fetched record is handed over, the consumer's positions also cover the transaction
+   * markers and aborted records it passed over.
+   */
+  private void advanceToConsumerPositions() {
+    nextOffset = Math.max(nextOffset, consumer.position(partition));
+    for (Map.Entry<TopicPartition, Long> e : adopted.entrySet()) {
+      e.setValue(Math.max(e.getValue(), consumer.position(e.getKey())));
+    }
   }
 
   private boolean reachedStop() {
@@ -247,21 +315,36 @@ final class KafkaSourceReader implements SourceReader {
       }
       return ByteBuffer.allocate(9).put(POSITION_VERSION).putLong(restored).array();
     }
-    pendingCommits.addLast(nextOffset);
+    Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
+    commit.put(partition, new OffsetAndMetadata(nextOffset));
+    adopted.forEach((tp, offset) -> commit.put(tp, new OffsetAndMetadata(offset)));
+    pendingCommits.addLast(commit);
     while (pendingCommits.size() > MAX_PENDING_POSITIONS) {
       pendingCommits.removeFirst();
     }
-    return ByteBuffer.allocate(9).put(POSITION_VERSION).putLong(nextOffset).array();
+    if (adopted.isEmpty()) {
+      return ByteBuffer.allocate(9).put(POSITION_VERSION).putLong(nextOffset).array();
+    }
+    int size = 1 + 8 + 4;
+    for (TopicPartition tp : adopted.keySet()) {
+      size += 2 + tp.topic().getBytes(StandardCharsets.UTF_8).length + 4 + 8;
+    }
+    ByteBuffer b = ByteBuffer.allocate(size).put(POSITION_VERSION_WITH_ADOPTED).putLong(nextOffset).putInt(adopted.size());
+    adopted.forEach((tp, offset) -> {
+      byte[] topic = tp.topic().getBytes(StandardCharsets.UTF_8);
+      b.putShort((short) topic.length).put(topic).putInt(tp.partition()).putLong(offset);
+    });
+    return b.array();
   }
 
   @Override
   public void notifyCheckpointComplete(long epoch) {
-    Long offset = pendingCommits.pollFirst();
-    if (offset == null || settings.groupId() == null || consumer == null) {
+    Map<TopicPartition, OffsetAndMetadata> offsets = pendingCommits.pollFirst();
+    if (offsets == null || settings.groupId() == null || consumer == null) {
       return;
     }
-    consumer.commitSync(Map.of(partition, new OffsetAndMetadata(offset)));
-    LOG.debug("source '{}': committed offset {} of {} for epoch {}", settings.objectName(), offset, location, epoch);
+    consumer.commitSync(offsets);
+    LOG.debug("source '{}': committed offsets {} for epoch {}", settings.objectName(), offsets, epoch);
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.laminar.plugin.kafka;
 import dev.laminar.sdk.connector.ConnectorContext;
 import dev.laminar.sdk.connector.ConnectorOptions;
 import dev.laminar.sdk.type.Schema;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -31,11 +32,12 @@ import java.util.regex.PatternSyntaxException;
  * @param avroSchema {@code avro.schema} or {@code null}
  * @param csvDelimiter the CSV separator
  * @param consumerProperties client properties (bootstrap, security, isolation level, properties.*)
+ * @param discoveryInterval how often readers look for new partitions, or {@code null} for never
  */
 record SourceSettings(String objectName, Schema schema, List<String> topics, Pattern topicPattern, String groupId,
     StartupMode startupMode, long startupTimestamp, Map<Integer, Long> specificOffsets, boolean boundedAtLatest,
     OnError onError, String deadLetterTopic, MetadataColumns metadata, int[] valueColumns, String format,
-    String avroSchema, char csvDelimiter, Map<String, Object> consumerProperties) {
+    String avroSchema, char csvDelimiter, Map<String, Object> consumerProperties, Duration discoveryInterval) {
 
   static SourceSettings of(ConnectorContext context) {
     ConnectorOptions o = context.options();
@@ -108,9 +110,25 @@ record SourceSettings(String objectName, Schema schema, List<String> topics, Pat
     props.put("value.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer");
     SourceSettings settings = new SourceSettings(context.objectName(), schema, topics, pattern, group, mode, timestamp, offsets,
         o.getString(KafkaConnectorFactory.BOUNDED_MODE).equals("latest-offset"), onError, deadLetter, metadata,
-        valueColumns, format, o.getString(KafkaConnectorFactory.AVRO_SCHEMA), delimiter, props);
+        valueColumns, format, o.getString(KafkaConnectorFactory.AVRO_SCHEMA), delimiter, props, discovery(o));
     settings.newCodec(); // checks the format against the columns now, not when a reader opens
     return settings;
+  }
+
+  private static Duration discovery(ConnectorOptions o) {
+    Duration interval = o.getDuration(KafkaConnectorFactory.DISCOVERY_INTERVAL);
+    if (interval == null) {
+      return null;
+    }
+    if (interval.isZero() || interval.isNegative()) {
+      throw ClientSettings.invalid(KafkaConnectorFactory.DISCOVERY_INTERVAL, "option 'scan.partition-discovery.interval' must be"
+          + " positive, was " + interval);
+    }
+    if (o.getString(KafkaConnectorFactory.BOUNDED_MODE).equals("latest-offset")) {
+      throw ClientSettings.invalid(KafkaConnectorFactory.DISCOVERY_INTERVAL, "option 'scan.partition-discovery.interval'"
+          + " applies to unbounded sources only (scan.bounded.mode is latest-offset)");
+    }
+    return interval;
   }
 
   RecordCodec newCodec() {
