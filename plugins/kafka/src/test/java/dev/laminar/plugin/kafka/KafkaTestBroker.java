@@ -208,7 +208,6 @@ public final class KafkaTestBroker implements BeforeAllCallback {
     p.put("transaction.state.log.min.isr", "1");
     p.put("transaction.state.log.num.partitions", "1");
     p.put("group.initial.rebalance.delay.ms", "0");
-    p.put("log.flush.interval.messages", "1");
     return p;
   }
 

@@ -142,7 +142,12 @@ public final class KafkaBenchmark {
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
       int copied = 0;
+      long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
       while (copied < records) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("plain loop copied only " + copied + " of " + records + " records in 5 minutes; positions "
+              + partitions.stream().map(tp -> tp + "=" + consumer.position(tp)).toList());
+        }
         ConsumerRecords<byte[], byte[]> batch = consumer.poll(Duration.ofMillis(100));
         for (ConsumerRecord<byte[], byte[]> r : batch) {
           producer.send(new ProducerRecord<>(output, r.partition(), r.timestamp(), r.key(), r.value()));
