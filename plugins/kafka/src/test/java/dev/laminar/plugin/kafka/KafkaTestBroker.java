@@ -208,6 +208,8 @@ public final class KafkaTestBroker implements BeforeAllCallback {
     p.put("transaction.state.log.min.isr", "1");
     p.put("transaction.state.log.num.partitions", "1");
     p.put("group.initial.rebalance.delay.ms", "0");
+    // tests and the benchmark write records with timestamps in the past: never delete them by age
+    p.put("log.retention.ms", "-1");
     return p;
   }
 
