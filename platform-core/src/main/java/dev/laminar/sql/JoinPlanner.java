@@ -101,20 +101,7 @@ final class JoinPlanner {
     }
     PlanNode right = translate.apply(correlated.getInput());
     int leftWidth = left.schema().size();
-    RexNode condition = correlated.getCondition().accept(new RexShuttle() {
-      @Override
-      public RexNode visitInputRef(RexInputRef ref) {
-        return new RexInputRef(ref.getIndex() + leftWidth, ref.getType());
-      }
-
-      @Override
-      public RexNode visitFieldAccess(RexFieldAccess access) {
-        if (access.getReferenceExpr() instanceof RexCorrelVariable) {
-          return new RexInputRef(access.getField().getIndex(), access.getType());
-        }
-        return super.visitFieldAccess(access);
-      }
-    });
+    RexNode condition = correlatedToJoined(correlated.getCondition(), leftWidth);
     PlanNode semi = interval(negated ? IntervalJoinOperator.Kind.ANTI : IntervalJoinOperator.Kind.SEMI, left, right, condition, left.schema());
     return rest.isEmpty() ? semi : applyRest.apply(semi);
   }

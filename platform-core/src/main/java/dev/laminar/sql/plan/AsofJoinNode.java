@@ -21,11 +21,7 @@ public record AsofJoinNode(PlanNode left, PlanNode right, AsofJoinOperator.Direc
 
   @Override
   public String describe() {
-    StringBuilder keys = new StringBuilder();
-    for (int i = 0; i < leftKeys.length; i++) {
-      keys.append(i > 0 ? ", " : "").append(left.schema().column(leftKeys[i]).name()).append(" = ")
-          .append(right.schema().column(rightKeys[i]).name());
-    }
+    String keys = JoinNode.keyList(left, leftKeys, right, rightKeys);
     String l = left.schema().column(left.rowtimeColumn()).name();
     String r = right.schema().column(right.rowtimeColumn()).name();
     if (temporal) {

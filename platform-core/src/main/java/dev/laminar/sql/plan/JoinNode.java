@@ -33,6 +33,16 @@ public non-sealed interface JoinNode extends PlanNode {
   /** Builds the join operator; its {@link TwoInputOperator#left()} and {@link TwoInputOperator#right()} receive the inputs. */
   TwoInputOperator instantiateJoin(Operator downstream, int batchCapacity, PlanMetrics metrics);
 
+  /** "l1 = r1, l2 = r2" for EXPLAIN. */
+  static String keyList(PlanNode left, int[] leftKeys, PlanNode right, int[] rightKeys) {
+    StringBuilder keys = new StringBuilder();
+    for (int i = 0; i < leftKeys.length; i++) {
+      keys.append(i > 0 ? ", " : "").append(left.schema().column(leftKeys[i]).name()).append(" = ")
+          .append(right.schema().column(rightKeys[i]).name());
+    }
+    return keys.toString();
+  }
+
   @Override
   default Operator instantiate(Operator downstream, int batchCapacity, PlanMetrics metrics) {
     throw new UnsupportedOperationException("a join has two inputs: deploy it with instantiateJoin");
