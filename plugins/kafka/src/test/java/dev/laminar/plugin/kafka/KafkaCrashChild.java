@@ -22,7 +22,7 @@ public final class KafkaCrashChild {
           CREATE SOURCE IF NOT EXISTS trades (symbol VARCHAR, price INT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts - INTERVAL '0.2' SECOND)
             WITH ('connector' = 'kafka', 'bootstrap.servers' = '%1$s', 'topic' = '%2$s', 'format' = 'json',
                   'startup.mode' = 'earliest', 'scan.bounded.mode' = 'latest-offset', 'metadata.timestamp' = 'ts',
-                  'properties.max.poll.records' = '200');
+                  'properties.max.poll.records' = '200', 'group.id' = '%2$s-group');
           CREATE SINK IF NOT EXISTS bars WITH ('connector' = 'kafka', 'bootstrap.servers' = '%1$s', 'topic' = '%3$s', 'format' = 'json',
                   'sink.delivery-guarantee' = 'exactly-once', 'sink.transactional-id-prefix' = '%3$s') AS
             SELECT symbol, window_start, SUM(price) AS total, COUNT(*) AS n

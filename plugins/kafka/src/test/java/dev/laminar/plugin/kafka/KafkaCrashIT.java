@@ -29,8 +29,28 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(KafkaTestBroker.class)
 class KafkaCrashIT {
   private static final long T0 = 1_767_225_600_000L; // 2026-01-01T00:00:00Z
-  private static final int RECORDS = 200_000;
+  private static final int RECORDS = 600_000;
   private static final int KILLS = 10;
+
+  private static long committedSoFar;
+
+  /**
+   * Waits until the engine has committed the consumer group's offsets beyond what earlier runs had
+   * (it does so only after a checkpoint is durable) or the child ended; true when it has.
+   */
+  private static boolean committedProgress(KafkaTestBroker broker, String group, Process child) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline && child.isAlive()) {
+      long committed = broker.admin().listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().values().stream()
+          .filter(java.util.Objects::nonNull).mapToLong(org.apache.kafka.clients.consumer.OffsetAndMetadata::offset).sum();
+      if (committed > committedSoFar) {
+        committedSoFar = committed;
+        return true;
+      }
+      child.waitFor(20, TimeUnit.MILLISECONDS); // polls the broker for the condition above
+    }
+    return false;
+  }
 
   @Test
   void killedAndRestartedTheOutputTopicHoldsEachWindowOnce(@TempDir Path dir) throws Exception {
@@ -52,6 +72,7 @@ class KafkaCrashIT {
       p.flush();
     }
     Path zip = Path.of(System.getProperty("plugin.zip"));
+    committedSoFar = 0;
     Path plugins = Files.createDirectories(dir.resolve("plugins"));
     Files.copy(zip, plugins.resolve(zip.getFileName()));
     long seed = System.nanoTime();
@@ -63,7 +84,9 @@ class KafkaCrashIT {
           dir.resolve("data").toString(), plugins.toString(), broker.bootstrapServers(), trades, bars)
           .redirectError(ProcessBuilder.Redirect.INHERIT).start();
       String first = new BufferedReader(new InputStreamReader(child.getInputStream())).readLine();
-      if (killed < KILLS && "RUNNING".equals(first) && !child.waitFor(random.nextInt(1_500), TimeUnit.MILLISECONDS)) {
+      // kill once this run has committed input offsets beyond the last run's (so every run makes progress), a random moment later
+      if (killed < KILLS && "RUNNING".equals(first) && committedProgress(broker, trades + "-group", child)
+          && !child.waitFor(random.nextInt(300), TimeUnit.MILLISECONDS)) {
         child.destroyForcibly(); // SIGKILL at a random moment of the run (not a synchronisation)
         child.waitFor();
         killed++;
