@@ -140,6 +140,22 @@ public final class MemoryHarness {
     }
   }
 
+  /** Waits until SHOW SOURCES reports {@code rows} rows read by {@code source}. */
+  private static void awaitRowsRead(Laminar db, String source, long rows) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+    while (true) {
+      long read = db.execute("SHOW SOURCES").rows().stream().filter(r -> source.equalsIgnoreCase((String) r.get(0)))
+          .mapToLong(r -> ((Number) r.get(3)).longValue()).sum();
+      if (read >= rows) {
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("source " + source + " read " + read + " of " + rows + " rows");
+      }
+      Thread.sleep(10); // polls the condition above
+    }
+  }
+
   private static void footprint(ObjectNode node) throws Exception {
     snapshot(node.putObject("jvm_only"));
     try (Laminar db = open()) {
@@ -160,7 +176,7 @@ public final class MemoryHarness {
         bids.push(w, i);
       }
       w.flush();
-      Thread.sleep(3_000); // let the reactor drain the queues (rows stay in open windows and join state)
+      awaitRowsRead(db, "bids", bids.size()); // the source has handed every bid on (rows stay in open windows and join state)
       ObjectNode loaded = node.putObject("catalogue_after_1m_bids");
       snapshot(loaded);
       loaded.put("note", "includes the harness's 24 MB of pre-generated bids");
