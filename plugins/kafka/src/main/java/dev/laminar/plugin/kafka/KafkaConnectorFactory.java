@@ -39,6 +39,7 @@ public final class KafkaConnectorFactory implements ConnectorFactory {
   static final String STARTUP_SPECIFIC_OFFSETS = "startup.specific-offsets";
   static final String BOUNDED_MODE = "scan.bounded.mode";
   static final String DISCOVERY_INTERVAL = "scan.partition-discovery.interval";
+  static final String OUT_OF_RANGE = "scan.offset-out-of-range";
   static final String ISOLATION_LEVEL = "isolation.level";
   static final String FORMAT = "format";
   static final String ON_ERROR = "format.on-error";
@@ -85,6 +86,11 @@ public final class KafkaConnectorFactory implements ConnectorFactory {
       OptionSpec.builder(DISCOVERY_INTERVAL, OptionType.DURATION)
           .description("source (unbounded): how often readers look for partitions added to the topics (and, with"
               + " topic-pattern, new topics) and read them from their start; default: never").build(),
+      OptionSpec.builder(OUT_OF_RANGE, OptionType.ENUM).allowedValues("fail", "skip").defaultValue("fail")
+          .description("source: when a reader's position is no longer in its partition (records deleted by retention"
+              + " before they were read, or the log truncated): fail the pipeline naming topic, partition, position and"
+              + " the offsets still there; or skip to the earliest record still there (or the end), logging and counting"
+              + " the records lost").build(),
       OptionSpec.builder(ISOLATION_LEVEL, OptionType.ENUM).allowedValues("read_committed", "read_uncommitted")
           .defaultValue("read_committed")
           .description("source: read_committed skips records of open and aborted transactions").build(),

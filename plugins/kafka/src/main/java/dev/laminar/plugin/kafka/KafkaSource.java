@@ -23,6 +23,8 @@ final class KafkaSource implements SourceConnector {
   private final SourceSettings settings;
   /** The partitions of the last {@link #discoverSplits()}, in split order. */
   private List<TopicPartition> discovered = List.of();
+  /** Where the readers of the last discovery round meet when they open (with partition discovery only). */
+  private AdoptionHandover handover;
 
   KafkaSource(SourceSettings settings) {
     this.settings = settings;
@@ -40,6 +42,8 @@ final class KafkaSource implements SourceConnector {
       String id = tp.topic() + "-" + tp.partition();
       splits.add(new SourceSplit(id, id.getBytes(StandardCharsets.UTF_8)));
     }
+    handover = settings.discoveryInterval() == null ? null
+        : new AdoptionHandover(settings.objectName(), splits.stream().map(SourceSplit::id).toList());
     return splits;
   }
 
@@ -85,9 +89,9 @@ final class KafkaSource implements SourceConnector {
       throw new IllegalArgumentException("source '" + settings.objectName() + "': not a kafka split descriptor: " + id);
     }
     TopicPartition partition = new TopicPartition(id.substring(0, dash), Integer.parseInt(id.substring(dash + 1)));
-    PartitionDiscovery discovery = settings.discoveryInterval() == null || !discovered.contains(partition) ? null
-        : new PartitionDiscovery(settings, discovered, discovered.indexOf(partition));
-    return new KafkaSourceReader(settings, partition, discovery);
+    boolean discovering = settings.discoveryInterval() != null && discovered.contains(partition);
+    PartitionDiscovery discovery = discovering ? new PartitionDiscovery(settings, discovered, discovered.indexOf(partition)) : null;
+    return new KafkaSourceReader(settings, partition, discovery, discovering ? handover : null);
   }
 
   @Override

@@ -21,6 +21,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -36,7 +37,9 @@ import org.slf4j.LoggerFactory;
  * reader has adopted partitions found by {@link PartitionDiscovery}, the offset of each partition it
  * reads (version 2). Without a restored position the reader starts where {@code startup.mode} says,
  * resolved to an offset when it opens, so a position taken before the first poll already names that
- * offset. Adopted partitions are read from their start.
+ * offset. Adopted partitions are read from their start. Under partition discovery the splits of a
+ * restarted source meet in an {@link AdoptionHandover} when they open, so partitions adopted before the
+ * restart resume in splits of their own exactly at their checkpointed offsets.
  *
  * <p>Consumer-group offsets: each {@link #position()} call is remembered; {@link #notifyCheckpointComplete}
  * commits the oldest remembered one (the engine takes one position per checkpoint and completes
@@ -50,6 +53,8 @@ final class KafkaSourceReader implements SourceReader {
   private static final byte POSITION_VERSION_WITH_ADOPTED = 2;
   private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+  /** How long {@link #position()} of a split without a checkpointed position waits for the other splits to open ({@link AdoptionHandover}). */
+  private static final Duration HANDOVER_TIMEOUT = Duration.ofSeconds(30);
   /** Positions remembered for commits at most; older ones are dropped (their checkpoints never completed). */
   private static final int MAX_PENDING_POSITIONS = 64;
 
@@ -57,6 +62,7 @@ final class KafkaSourceReader implements SourceReader {
   private final TopicPartition partition;
   private final String location;
   private final PartitionDiscovery discovery;
+  private final AdoptionHandover handover;
   private final ArrayDeque<Map<TopicPartition, OffsetAndMetadata>> pendingCommits = new ArrayDeque<>();
   /** Next offsets of adopted partitions (besides {@link #partition}); empty without discovery. */
   private final Map<TopicPartition, Long> adopted = new LinkedHashMap<>();
@@ -69,20 +75,29 @@ final class KafkaSourceReader implements SourceReader {
   private long nextOffset = -1;
   private long stopOffset = Long.MAX_VALUE;
   private boolean finished;
+  /** Without a checkpointed position, under partition discovery: not positioned until the other splits have opened. */
+  private boolean undecided;
   private boolean closed;
   private long skipped;
   private long deadLettered;
+  private long lostRecords;
 
-  KafkaSourceReader(SourceSettings settings, TopicPartition partition, PartitionDiscovery discovery) {
+  KafkaSourceReader(SourceSettings settings, TopicPartition partition, PartitionDiscovery discovery, AdoptionHandover handover) {
     this.settings = settings;
     this.partition = partition;
     this.discovery = discovery;
+    this.handover = handover;
     this.location = partition.topic() + "-" + partition.partition();
   }
 
   /** Records skipped under {@code format.on-error = skip}. */
   long skippedRecords() {
     return skipped;
+  }
+
+  /** Records deleted before they were read, skipped under {@code scan.offset-out-of-range = skip}. */
+  long lostRecords() {
+    return lostRecords;
   }
 
   /** Records copied to the dead-letter topic. */
@@ -115,8 +130,24 @@ final class KafkaSourceReader implements SourceReader {
   public void open() {
     Map<String, Object> props = new HashMap<>(settings.consumerProperties());
     props.putIfAbsent("client.id", "laminar-" + settings.objectName() + "-" + location);
+    // every start offset is resolved here; a position out of range fails poll() (outOfRange()), never resets silently
+    props.put("auto.offset.reset", "none");
     consumer = Clients.consumer(props);
-    adopted.putAll(restoredAdopted);
+    codec = settings.newCodec();
+    if (handover == null) {
+      adopted.putAll(restoredAdopted);
+    } else if (restored != null) {
+      adopted.putAll(handover.restored(restoredAdopted, KafkaSourceReader::splitId));
+      if (adopted.size() < restoredAdopted.size()) {
+        LOG.info("source '{}': split {} hands partitions it adopted before the restart back to their own splits: {}",
+            settings.objectName(), location, restoredAdopted.keySet().stream().filter(tp -> !adopted.containsKey(tp)).toList());
+      }
+    } else {
+      handover.opened();
+      undecided = true;
+      assign(); // positioned once the other splits have opened (decided())
+      return;
+    }
     assign();
     if (restored != null) {
       consumer.seek(partition, restored);
@@ -124,11 +155,46 @@ final class KafkaSourceReader implements SourceReader {
       seekToStart();
     }
     adopted.forEach(consumer::seek);
+    positioned();
+  }
+
+  private void positioned() {
     nextOffset = consumer.position(partition);
     if (settings.boundedAtLatest()) {
       stopOffset = consumer.endOffsets(List.of(partition)).get(partition);
     }
-    codec = settings.newCodec();
+  }
+
+  /**
+   * Whether this split has its start offset: a split without a checkpointed position, under partition
+   * discovery, starts once every split of the source has opened (waiting up to {@code wait}), where
+   * {@link AdoptionHandover} says.
+   */
+  private boolean decided(Duration wait) throws InterruptedException {
+    if (!undecided) {
+      return true;
+    }
+    if (!handover.awaitOpened(wait)) {
+      return false;
+    }
+    long start = handover.startOf(location);
+    if (start >= 0) {
+      consumer.seek(partition, start);
+      LOG.info("source '{}': split {} resumes at offset {}, where the split that read it before the restart stopped",
+          settings.objectName(), location, start);
+    } else if (start == AdoptionHandover.EARLIEST) {
+      consumer.seekToBeginning(List.of(partition));
+      LOG.info("source '{}': split {} is new since the checkpoint: read from its start", settings.objectName(), location);
+    } else {
+      seekToStart();
+    }
+    positioned();
+    undecided = false;
+    return true;
+  }
+
+  private static String splitId(TopicPartition tp) {
+    return tp.topic() + "-" + tp.partition();
   }
 
   private void assign() {
@@ -197,6 +263,9 @@ final class KafkaSourceReader implements SourceReader {
     if (finished) {
       return PollStatus.FINISHED;
     }
+    if (!decided(POLL_TIMEOUT)) {
+      return PollStatus.IDLE;
+    }
     final KafkaConsumer<byte[], byte[]> c = consumer;
     if (discovery != null && !pending.hasNext() && discovery.due(System.nanoTime())) {
       discoverPartitions();
@@ -205,7 +274,12 @@ final class KafkaSourceReader implements SourceReader {
       if (reachedStop()) {
         return finish();
       }
-      pending = c.poll(POLL_TIMEOUT).iterator();
+      try {
+        pending = c.poll(POLL_TIMEOUT).iterator();
+      } catch (OffsetOutOfRangeException e) {
+        outOfRange(e.offsetOutOfRangePartitions());
+        return PollStatus.IDLE;
+      }
       if (!pending.hasNext()) {
         advanceToConsumerPositions();
         return reachedStop() ? finish() : PollStatus.IDLE;
@@ -244,6 +318,39 @@ final class KafkaSourceReader implements SourceReader {
       }
     }
     return PollStatus.MORE_AVAILABLE;
+  }
+
+  /**
+   * Positions no longer in their partitions (option {@code scan.offset-out-of-range}): fails naming each
+   * partition, its position and the offsets still there; or moves to the earliest record still there
+   * (the end, when the position is past it), counting the records deleted before they were read.
+   */
+  private void outOfRange(Map<TopicPartition, Long> positions) {
+    Map<TopicPartition, Long> begin = consumer.beginningOffsets(positions.keySet());
+    Map<TopicPartition, Long> end = consumer.endOffsets(positions.keySet());
+    for (Map.Entry<TopicPartition, Long> e : positions.entrySet()) {
+      TopicPartition tp = e.getKey();
+      long position = e.getValue();
+      long first = begin.get(tp);
+      long next = end.get(tp);
+      long lost = position < first ? first - position : 0;
+      String what = "source '" + settings.objectName() + "': partition " + splitId(tp) + ": position " + position
+          + " is no longer in the partition, which holds offsets " + first + " to " + next + " (exclusive) now: "
+          + (lost > 0 ? "records " + position + " to " + (first - 1) + " were deleted (retention) before they were read"
+              : "the partition's log was truncated below the position");
+      if (!settings.skipOutOfRange()) {
+        throw new IllegalStateException(what + "; set 'scan.offset-out-of-range' = 'skip' to read on from what is there");
+      }
+      long resume = lost > 0 ? first : next;
+      consumer.seek(tp, resume);
+      if (tp.equals(partition)) {
+        nextOffset = resume;
+      } else {
+        adopted.put(tp, resume);
+      }
+      lostRecords += lost;
+      LOG.warn("{}; skipping to offset {} ({} records lost so far)", what, resume, lostRecords);
+    }
   }
 
   /**
@@ -309,6 +416,14 @@ final class KafkaSourceReader implements SourceReader {
 
   @Override
   public byte[] position() {
+    try {
+      if (!decided(HANDOVER_TIMEOUT)) {
+        throw new IllegalStateException(handover.waiting(location));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(location + ": interrupted while waiting for the source's other splits to open", e);
+    }
     if (nextOffset < 0) {
       if (restored == null) {
         throw new IllegalStateException(location + ": position() before open() and without restore()");

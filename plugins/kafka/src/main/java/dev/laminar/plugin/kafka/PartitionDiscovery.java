@@ -13,7 +13,8 @@ import org.apache.kafka.common.TopicPartition;
  * <p>The SDK fixes a source's splits when the engine starts it, so a partition that appears later
  * cannot become a split of its own while the pipeline runs. Instead it is adopted by one of the
  * existing splits — the one at index {@code floorMod(hash("<topic>-<partition>"), splits)} — whose
- * reader reads it from its start and covers it in its position.
+ * reader reads it from its start and covers it in its position. After a restart the partition is a split
+ * of its own, and {@link AdoptionHandover} moves its offset there.
  */
 final class PartitionDiscovery {
   private final SourceSettings settings;

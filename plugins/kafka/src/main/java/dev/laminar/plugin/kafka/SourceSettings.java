@@ -33,11 +33,14 @@ import java.util.regex.PatternSyntaxException;
  * @param csvDelimiter the CSV separator
  * @param consumerProperties client properties (bootstrap, security, isolation level, properties.*)
  * @param discoveryInterval how often readers look for new partitions, or {@code null} for never
+ * @param skipOutOfRange whether a position no longer in its partition skips to the records still there
+ *     (else it fails the pipeline)
  */
 record SourceSettings(String objectName, Schema schema, List<String> topics, Pattern topicPattern, String groupId,
     StartupMode startupMode, long startupTimestamp, Map<Integer, Long> specificOffsets, boolean boundedAtLatest,
     OnError onError, String deadLetterTopic, MetadataColumns metadata, int[] valueColumns, String format,
-    String avroSchema, char csvDelimiter, Map<String, Object> consumerProperties, Duration discoveryInterval) {
+    String avroSchema, char csvDelimiter, Map<String, Object> consumerProperties, Duration discoveryInterval,
+    boolean skipOutOfRange) {
 
   static SourceSettings of(ConnectorContext context) {
     ConnectorOptions o = context.options();
@@ -110,7 +113,8 @@ record SourceSettings(String objectName, Schema schema, List<String> topics, Pat
     props.put("value.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer");
     SourceSettings settings = new SourceSettings(context.objectName(), schema, topics, pattern, group, mode, timestamp, offsets,
         o.getString(KafkaConnectorFactory.BOUNDED_MODE).equals("latest-offset"), onError, deadLetter, metadata,
-        valueColumns, format, o.getString(KafkaConnectorFactory.AVRO_SCHEMA), delimiter, props, discovery(o));
+        valueColumns, format, o.getString(KafkaConnectorFactory.AVRO_SCHEMA), delimiter, props, discovery(o),
+        o.getString(KafkaConnectorFactory.OUT_OF_RANGE).equals("skip"));
     settings.newCodec(); // checks the format against the columns now, not when a reader opens
     return settings;
   }

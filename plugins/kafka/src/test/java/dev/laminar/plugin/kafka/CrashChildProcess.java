@@ -33,13 +33,13 @@ final class CrashChildProcess implements AutoCloseable {
     reader.start();
   }
 
-  static CrashChildProcess start(Path data, Path plugins, Path sinkPlugins, String bootstrap, String input, String output)
-      throws IOException {
+  /** Starts {@link KafkaCrashChild} on {@code data} running the SQL script in {@code script}. */
+  static CrashChildProcess start(Path data, Path plugins, Path sinkPlugins, Path script) throws IOException {
     String java = ProcessHandle.current().info().command().orElse("java");
     return new CrashChildProcess(new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "-Xmx256m",
         "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "--sun-misc-unsafe-memory-access=allow", "--enable-native-access=ALL-UNNAMED",
         "-Dorg.slf4j.simpleLogger.log.org.apache.kafka=error", KafkaCrashChild.class.getName(), data.toString(), plugins.toString(),
-        sinkPlugins.toString(), bootstrap, input, output).redirectError(ProcessBuilder.Redirect.INHERIT).start());
+        sinkPlugins.toString(), script.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start());
   }
 
   private void readLines() {
@@ -116,10 +116,6 @@ final class CrashChildProcess implements AutoCloseable {
 
   private String exitCode() {
     return process.isAlive() ? "still running" : Integer.toString(process.exitValue());
-  }
-
-  int exitValue() {
-    return process.exitValue();
   }
 
   /** SIGKILL, and waits until the process is gone. */

@@ -85,6 +85,60 @@ class KafkaSourceTest {
     assertThat(ids(KafkaFixture.readAll(ID_NAME, o))).containsExactlyInAnyOrder(3L, 4L, 100L, 101L, 102L, 103L, 104L);
   }
 
+  /** The position of a reader (startup.mode earliest) after its first {@code rows} rows. */
+  private static byte[] positionAfter(Map<String, String> options, int rows) throws Exception {
+    try (SourceReader reader = KafkaFixture.openReader(KafkaFixture.source(ID_NAME, options), null)) {
+      new SourceReaderDriver(ID_NAME).readRows(reader, rows);
+      return reader.position();
+    }
+  }
+
+  /** Deletes the records of partition 0 below {@code offset}, as retention would. */
+  private static void deleteBefore(String topic, long offset) throws Exception {
+    try (Admin admin = KafkaFixture.broker().admin()) {
+      admin.deleteRecords(Map.of(new TopicPartition(topic, 0), org.apache.kafka.clients.admin.RecordsToDelete.beforeOffset(offset)))
+          .all().get();
+    }
+  }
+
+  @Test
+  void aRestoredPositionWhoseRecordsRetentionDeletedFailsNamingPartitionAndOffsets() throws Exception {
+    String topic = topicWith(10);
+    Map<String, String> o = KafkaFixture.sourceOptions(topic, "json");
+    byte[] position = positionAfter(o, 3);
+    deleteBefore(topic, 6);
+    try (SourceReader reader = KafkaFixture.openReader(KafkaFixture.source(ID_NAME, o), position)) {
+      assertThatThrownBy(() -> new SourceReaderDriver(ID_NAME).readRows(reader, 1))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("partition " + topic + "-0: position 3 is no longer in the partition, which holds offsets 6 to 10")
+          .hasMessageContaining("records 3 to 5 were deleted (retention) before they were read")
+          .hasMessageContaining("'scan.offset-out-of-range' = 'skip'");
+    }
+  }
+
+  @Test
+  void withSkipARestoredPositionWhoseRecordsRetentionDeletedReadsOnFromTheEarliestRecordAndCountsTheLoss() throws Exception {
+    String topic = topicWith(10);
+    Map<String, String> o = KafkaFixture.sourceOptions(topic, "json");
+    o.put("scan.offset-out-of-range", "skip");
+    byte[] position = positionAfter(o, 3);
+    deleteBefore(topic, 6);
+    try (SourceReader reader = KafkaFixture.openReader(KafkaFixture.source(ID_NAME, o), position)) {
+      assertThat(ids(new SourceReaderDriver(ID_NAME).readRows(reader, 4).rows())).containsExactly(6L, 7L, 8L, 9L);
+      assertThat(((KafkaSourceReader) reader).lostRecords()).as("records deleted before they were read").isEqualTo(3);
+      KafkaFixture.produce(topic, 0, T0 + 100, json(10, 11));
+      assertThat(ids(new SourceReaderDriver(ID_NAME).readRows(reader, 1).rows())).containsExactly(10L);
+    }
+  }
+
+  @Test
+  void anUnknownOutOfRangePolicyIsRejectedNamingTheOption() throws Exception {
+    Map<String, String> o = KafkaFixture.sourceOptions("any", "json");
+    o.put("scan.offset-out-of-range", "latest");
+    assertThatThrownBy(() -> KafkaFixture.source(ID_NAME, o)).isInstanceOf(InvalidOptionException.class)
+        .hasMessageContaining("scan.offset-out-of-range");
+  }
+
   @Test
   void groupOffsetsAreCommittedOnlyWhenTheirCheckpointCompletesAndAreWhereTheNextRunStarts() throws Exception {
     String topic = topicWith(10);

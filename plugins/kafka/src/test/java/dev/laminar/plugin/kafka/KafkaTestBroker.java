@@ -93,12 +93,32 @@ public final class KafkaTestBroker implements BeforeAllCallback {
     return prefix + "-" + (++topicCounter) + "-" + System.nanoTime() % 100_000;
   }
 
-  /** Creates a topic and waits until its metadata is known. */
+  /**
+   * Creates a topic and waits until the broker leads every partition (answers a list-offsets request
+   * for it): a producer sending earlier gets NOT_LEADER_OR_FOLLOWER, and an idempotent producer's retry
+   * of such a first batch was seen to end in a loop of OutOfOrderSequenceException until its delivery
+   * timeout (two minutes) when the machine was loaded.
+   */
   public String createTopic(String name, int partitions) throws Exception {
     try (Admin admin = admin()) {
       admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get();
+      Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> all = new java.util.HashMap<>();
+      for (int p = 0; p < partitions; p++) {
+        all.put(new org.apache.kafka.common.TopicPartition(name, p), org.apache.kafka.clients.admin.OffsetSpec.latest());
+      }
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (true) {
+        try {
+          admin.listOffsets(all).all().get();
+          return name;
+        } catch (java.util.concurrent.ExecutionException e) {
+          if (!(e.getCause() instanceof org.apache.kafka.common.errors.RetriableException) || System.nanoTime() > deadline) {
+            throw e;
+          }
+          java.util.concurrent.locks.LockSupport.parkNanos(10_000_000); // polls the broker until it leads the partitions
+        }
+      }
     }
-    return name;
   }
 
   public Admin admin() {
