@@ -99,6 +99,8 @@ final class FaultInjectingSink implements ConnectorFactory {
     SinkConnector sink;
     try {
       sink = call(() -> delegate.createSink(context));
+    } catch (RuntimeException e) {
+      throw e; // e.g. an invalid option, as the engine would get it from the plain connector
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
