@@ -337,7 +337,7 @@ final class KafkaSourceReader implements SourceReader {
       String what = "source '" + settings.objectName() + "': partition " + splitId(tp) + ": position " + position
           + " is no longer in the partition, which holds offsets " + first + " to " + next + " (exclusive) now: "
           + (lost > 0 ? "records " + position + " to " + (first - 1) + " were deleted (retention) before they were read"
-              : "the partition's log was truncated below the position");
+              : "the partition's log now ends before the position (truncated, e.g. by an unclean leader election)");
       if (!settings.skipOutOfRange()) {
         throw new IllegalStateException(what + "; set 'scan.offset-out-of-range' = 'skip' to read on from what is there");
       }

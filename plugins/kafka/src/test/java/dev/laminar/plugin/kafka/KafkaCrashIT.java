@@ -44,7 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(KafkaTestBroker.class)
 class KafkaCrashIT {
   private static final long T0 = 1_767_225_600_000L; // 2026-01-01T00:00:00Z
-  private static final int KILLS = 8;
+  private static final int KILLS = 6;
   private static final int PARTITIONS = 2;
   private static final int CHUNK_RECORDS = 4_000;
   private static final long CHUNK_MILLIS = 2_000;
@@ -62,7 +62,7 @@ class KafkaCrashIT {
   private int chunks;
 
   @Test
-  void killedEightTimesMidStreamTheOutputHoldsEachWindowExactlyOnce(@TempDir Path dir) throws Exception {
+  void killedSixTimesMidStreamTheOutputHoldsEachWindowExactlyOnce(@TempDir Path dir) throws Exception {
     try (org.apache.kafka.clients.admin.Admin a = broker.admin()) {
       admin = a;
       killRestartAndCheck(dir);
