@@ -45,7 +45,7 @@ public final class WalCrashTestChild {
       db.execute("CREATE SOURCE IF NOT EXISTS events (id BIGINT NOT NULL, k VARCHAR NOT NULL, amount INT NOT NULL, "
           + "ts TIMESTAMP(3) NOT NULL, WATERMARK FOR ts AS ts - INTERVAL '0.2' SECOND) WITH ('connector' = 'memory', 'chunk-rows' = '100')");
       db.execute("CREATE SINK IF NOT EXISTS bars WITH ('connector' = 'filesystem', 'path' = '" + out.resolveSibling(out.getFileName() + "-bars")
-          + "', 'format' = 'csv') AS SELECT k, window_start, COUNT(*) AS n, SUM(amount) AS total, "
+          + "', 'format' = 'csv', 'sink.delivery-guarantee' = 'exactly-once') AS SELECT k, window_start, COUNT(*) AS n, SUM(amount) AS total, "
           + "MIN(amount) AS lo, MAX(amount) AS hi, FIRST_VALUE(id) AS first_id, LAST_VALUE(id) AS last_id "
           + "FROM TABLE(TUMBLE(TABLE events, DESCRIPTOR(ts), INTERVAL '0.1' SECOND)) GROUP BY k, window_start, window_end");
       db.execute("CREATE SINK IF NOT EXISTS results WITH ('connector' = 'filesystem', 'path' = '" + out + "', 'format' = 'csv') AS "
