@@ -140,6 +140,7 @@ final class SourceLog implements AutoCloseable {
     lastLsn = wal.append(encoded);
     lastEnd = wal.nextLsn();
     nextRow += n;
+    durableRows(); // drops what became durable, so the ring holds only records not yet durable (it never grows otherwise)
     if (pendingCount == pendingEnd.length) {
       growPending();
     }
