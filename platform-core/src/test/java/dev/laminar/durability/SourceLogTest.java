@@ -150,6 +150,51 @@ class SourceLogTest {
     assertThat(committed(dir.resolve("out"))).hasSize(5_000).doesNotHaveDuplicates();
   }
 
+  /** Damages the newest segment of the source's log: appends garbage (a torn write) or flips a byte of its last record. */
+  private static void damageLog(Path data, boolean flipLastRecord) throws Exception {
+    Path newest;
+    try (Stream<Path> files = Files.list(data.resolve("wal").resolve("s"))) {
+      newest = files.filter(f -> f.toString().endsWith(".wal") && f.toFile().length() > 0).max(java.util.Comparator.naturalOrder())
+          .orElseThrow();
+    }
+    byte[] bytes = Files.readAllBytes(newest);
+    if (flipLastRecord) {
+      bytes[bytes.length - 3] ^= 0x10; // inside the last record's payload
+      Files.write(newest, bytes);
+    } else {
+      Files.write(newest, new byte[] {17, 0, 0, 0, 1, 2, 3, 4, 5}, java.nio.file.StandardOpenOption.APPEND);
+    }
+  }
+
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+  void aDamagedTailOfTheLogIsCutAndTheApplicationResumesAfterTheLastWholeRecord(boolean flipLastRecord, @TempDir Path dir)
+      throws Exception {
+    Path data = dir.resolve("data");
+    Path out = dir.resolve("out");
+    try (Laminar db = open(data, SyncPolicy.EVERY_COMMIT)) {
+      db.execute(SOURCE);
+      SourceWriter w = db.writer("s");
+      push(w, 0, 200); // chunks of 64 rows: records of 64, 64, 64 and 8 rows
+      assertThat(w.commit()).isEqualTo(200);
+    }
+    damageLog(data, flipLastRecord);
+    long resumeAt = flipLastRecord ? 192 : 200; // a corrupt record is cut with what follows it; torn garbage alone
+    try (Laminar db = open(data, SyncPolicy.EVERY_COMMIT)) {
+      SourceWriter w = db.writer("s");
+      assertThat(w.durableRows()).isEqualTo(resumeAt);
+      db.execute("CREATE SINK f WITH ('connector' = 'filesystem', 'path' = '" + out + "') AS SELECT id, name, price, ok FROM s");
+      push(w, resumeAt, 250);
+      w.close();
+      assertThat(db.awaitCompletion(Duration.ofMinutes(1))).isTrue();
+    }
+    List<String> expected = new ArrayList<>();
+    for (long i = 0; i < 250; i++) {
+      expected.add(expected(i));
+    }
+    assertThat(committed(out)).containsExactlyInAnyOrderElementsOf(expected);
+  }
+
   @Test
   void droppingTheSourceDeletesItsLog(@TempDir Path dir) throws Exception {
     Path data = dir.resolve("data");
