@@ -534,7 +534,8 @@ public final class Engine implements AutoCloseable {
     }
     try {
       List<CatalogObject> upstream = upstreamOf(inputNames);
-      DeliveryGuarantee.check(guarantee, name, entry.factory().id(), connector.capabilities(), checkpoints != null, upstream, () -> {
+      DeliveryGuarantee.check(guarantee, name, entry.factory().id(), connector.capabilities(),
+          connector instanceof dev.laminar.connector.memory.MemorySink, checkpoints != null, upstream, () -> {
         CheckpointCoordinator.refuseStatefulPipelines(upstream);
         if (query != null) {
           CheckpointCoordinator.refusePlan("sink", name, query);

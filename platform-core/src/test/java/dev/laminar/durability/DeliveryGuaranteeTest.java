@@ -53,6 +53,17 @@ class DeliveryGuaranteeTest {
   }
 
   @Test
+  void theMemorySinkTakesNoGuaranteeButNone(@TempDir Path dir) {
+    try (Laminar db = open(dir.resolve("data"))) {
+      db.execute(EVENTS);
+      assertThatThrownBy(() -> db.execute("CREATE SINK m WITH ('connector' = 'memory', 'sink.delivery-guarantee' = 'at-least-once') "
+          + "AS SELECT id FROM events"))
+          .hasMessageContaining("cannot hold for sink 'm': the memory sink keeps its rows on the heap, so none survives a restart");
+      db.execute("CREATE SINK m WITH ('connector' = 'memory', 'sink.delivery-guarantee' = 'none') AS SELECT id FROM events");
+    }
+  }
+
+  @Test
   void aGuaranteeWithoutADataDirectoryIsRefused() {
     try (Laminar db = open(null)) {
       db.execute(EVENTS);
