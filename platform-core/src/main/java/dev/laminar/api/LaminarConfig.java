@@ -1,5 +1,6 @@
 package dev.laminar.api;
 
+import dev.laminar.durability.wal.SyncPolicy;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -21,12 +22,28 @@ import java.util.Objects;
  * @param checkpointInterval how often the engine takes a checkpoint (needs a data directory); null: only
  *     on {@code CHECKPOINT} statements and when pipelines end
  * @param checkpointsRetained how many complete checkpoints are kept in the data directory
+ * @param walSyncPolicy when the write-ahead log of rows the application pushes (memory sources, with a data
+ *     directory) is forced to the device: {@link SyncPolicy#EVERY_COMMIT} (group commit: a row is durable
+ *     once an fdatasync covering it returned), {@link SyncPolicy#INTERVAL} (forced every {@code walSyncInterval}),
+ *     {@link SyncPolicy#NONE} (never forced: durable means written to the operating system — it survives a
+ *     crash of the process, not of the machine)
+ * @param walSyncInterval the force period of {@link SyncPolicy#INTERVAL}
+ * @param walSegmentBytes size of a write-ahead log segment file; whole segments are deleted once no retained
+ *     checkpoint needs them
  */
 public record LaminarConfig(Path pluginsDirectory, Path dataDirectory, int batchSize, int queueBatches,
     java.util.List<dev.laminar.sdk.connector.ConnectorFactory> connectors, String pluginIndex,
     java.time.Duration pluginCallTimeout, java.util.List<dev.laminar.sdk.function.ScalarFunction> functions,
-    java.time.Duration checkpointInterval, int checkpointsRetained) {
+    java.time.Duration checkpointInterval, int checkpointsRetained, SyncPolicy walSyncPolicy, java.time.Duration walSyncInterval,
+    long walSegmentBytes) {
   public LaminarConfig {
+    Objects.requireNonNull(walSyncPolicy, "walSyncPolicy is null");
+    if (walSyncInterval.toMillis() < 1) {
+      throw new IllegalArgumentException("walSyncInterval must be at least 1 ms, was " + walSyncInterval);
+    }
+    if (walSegmentBytes < 4096 || walSegmentBytes > 1L << 30) {
+      throw new IllegalArgumentException("walSegmentBytes must be between 4096 and 1 GiB, was " + walSegmentBytes);
+    }
     if (checkpointInterval != null && (checkpointInterval.isNegative() || checkpointInterval.isZero())) {
       throw new IllegalArgumentException("checkpointInterval must be positive, was " + checkpointInterval);
     }
@@ -69,8 +86,29 @@ public record LaminarConfig(Path pluginsDirectory, Path dataDirectory, int batch
     private final java.util.List<dev.laminar.sdk.function.ScalarFunction> functions = new java.util.ArrayList<>();
     private java.time.Duration checkpointInterval;
     private int checkpointsRetained = 3;
+    private SyncPolicy walSyncPolicy = SyncPolicy.EVERY_COMMIT;
+    private java.time.Duration walSyncInterval = java.time.Duration.ofMillis(10);
+    private long walSegmentBytes = 64L << 20;
 
     private Builder() {}
+
+    /** When the write-ahead log of pushed rows is forced (default EVERY_COMMIT; see {@link LaminarConfig}). */
+    public Builder walSyncPolicy(SyncPolicy policy) {
+      this.walSyncPolicy = Objects.requireNonNull(policy, "policy is null");
+      return this;
+    }
+
+    /** The force period of {@link SyncPolicy#INTERVAL} (default 10 ms). */
+    public Builder walSyncInterval(java.time.Duration interval) {
+      this.walSyncInterval = Objects.requireNonNull(interval, "interval is null");
+      return this;
+    }
+
+    /** Size of a write-ahead log segment (default 64 MiB). */
+    public Builder walSegmentBytes(long bytes) {
+      this.walSegmentBytes = bytes;
+      return this;
+    }
 
     /** Takes a checkpoint every {@code interval} (needs a data directory); null (the default): only on CHECKPOINT. */
     public Builder checkpointInterval(java.time.Duration interval) {
@@ -130,7 +168,7 @@ public record LaminarConfig(Path pluginsDirectory, Path dataDirectory, int batch
 
     public LaminarConfig build() {
       return new LaminarConfig(pluginsDirectory, dataDirectory, batchSize, queueBatches, connectors, pluginIndex, pluginCallTimeout,
-          functions, checkpointInterval, checkpointsRetained);
+          functions, checkpointInterval, checkpointsRetained, walSyncPolicy, walSyncInterval, walSegmentBytes);
     }
   }
 }

@@ -34,11 +34,13 @@ import org.slf4j.LoggerFactory;
  * re-driven when no committed marker exists (commit is idempotent); epochs after it were never
  * decided and are aborted (presumed abort).
  *
- * <p>Scope today: filters, projections, window assignment, windowed aggregates and joins (their
- * state is serialized on the reactor at the barrier and stored as one file per operator and epoch;
- * a lookup join finishes its lookups in flight at the barrier). Plugin aggregate functions and
- * materialized views keep state that is not snapshotted yet; a checkpoint of an engine running one
- * fails with a message naming it.
+ * <p>Scope today: filters, projections, window assignment, windowed aggregates, joins and the
+ * contents of materialized views (their state is serialized on the reactor at the barrier and stored
+ * as one file per operator and epoch; a lookup join finishes its lookups in flight at the barrier).
+ * Plugin aggregate functions keep state that is not snapshotted yet; a checkpoint of an engine running
+ * one fails with a message naming it. Sources whose rows the application pushes are logged: before a
+ * manifest records their positions, their write-ahead logs are made durable up to them, and after it
+ * segments no retained checkpoint needs are deleted.
  */
 final class CheckpointCoordinator {
   private static final Logger LOG = LoggerFactory.getLogger(CheckpointCoordinator.class);
@@ -225,7 +227,9 @@ final class CheckpointCoordinator {
         dev.laminar.durability.DurableFiles.writeAtomically(store.stateDirectory().resolve(file), st.getValue());
         operators.add(new CheckpointManifest.OperatorSnapshot(st.getKey(), List.of(file)));
       }
+      awaitLogsDurable(objects, sources);
       store.write(new CheckpointManifest(epoch, System.currentTimeMillis(), 0, sources, operators, watermarks, sinkHandles));
+      truncateLogs(objects);
     } catch (Exception e) {
       for (Map.Entry<SinkObject, byte[]> p : preCommitted.entrySet()) {
         if (p.getKey() != finishing) {
@@ -268,6 +272,63 @@ final class CheckpointCoordinator {
 
   private final Map<Long, CompletableFuture<Void>> finishingCommits = new HashMap<>();
 
+  /**
+   * A position recorded for a source whose rows the application pushed must be replayable: wait until
+   * its write-ahead log is durable up to it (INTERVAL asks for a force now), so a checkpoint never
+   * covers rows a crash could take out of the log.
+   */
+  private static void awaitLogsDurable(List<CatalogObject> objects, List<CheckpointManifest.SourcePosition> positions) throws Exception {
+    for (CheckpointManifest.SourcePosition p : positions) {
+      if (loggedSource(objects, p.source()) instanceof dev.laminar.connector.memory.MemorySource memory) {
+        memory.awaitDurable(p.position(), TimeUnit.SECONDS.toMillis(BARRIER_TIMEOUT_SECONDS));
+      }
+    }
+  }
+
+  private static dev.laminar.connector.memory.MemorySource loggedSource(List<CatalogObject> objects, String name) {
+    for (CatalogObject o : objects) {
+      if (o instanceof SourceObject s && s.name.equalsIgnoreCase(name) && s.connector instanceof dev.laminar.connector.memory.MemorySource m
+          && m.isLogged()) {
+        return m;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Deletes write-ahead log segments that no retained checkpoint needs: per logged source, those below
+   * the oldest position the retained manifests record for it (none while a retained manifest lacks it,
+   * or cannot be read). Recovery falls back to an older manifest when the newest is damaged, so every
+   * retained one must stay replayable.
+   */
+  private void truncateLogs(List<CatalogObject> objects) {
+    List<SourceObject> logged = new ArrayList<>();
+    for (CatalogObject o : objects) {
+      if (o instanceof SourceObject s && s.connector instanceof dev.laminar.connector.memory.MemorySource m && m.isLogged()) {
+        logged.add(s);
+      }
+    }
+    if (logged.isEmpty()) {
+      return;
+    }
+    try {
+      List<CheckpointManifest> retained = new ArrayList<>();
+      for (long e : store.epochs()) {
+        retained.add(store.read(e));
+      }
+      for (SourceObject s : logged) {
+        List<byte[]> positions = new ArrayList<>();
+        for (CheckpointManifest m : retained) {
+          positions.add(m.sources().stream().filter(p -> p.source().equalsIgnoreCase(s.name)).map(CheckpointManifest.SourcePosition::position)
+              .findFirst().orElse(null));
+        }
+        ((dev.laminar.connector.memory.MemorySource) s.connector).truncateLog(positions);
+      }
+    } catch (IOException | dev.laminar.durability.checkpoint.CorruptManifestException | RuntimeException e) {
+      LOG.warn("write-ahead logs not truncated after a checkpoint (they are at the next one): {}", e.toString());
+    }
+  }
+
   /** A finishing sink committed epoch {@code epoch} (see {@link #checkpoint(SinkObject, LongFunction)}). */
   synchronized void sinkCommitted(long epoch, Throwable failure) {
     CompletableFuture<Void> f = finishingCommits.remove(epoch);
@@ -308,29 +369,28 @@ final class CheckpointCoordinator {
   }
 
   /** Operators whose state is not snapshotted yet make a checkpoint impossible; say which. */
-  private static void refuseStatefulPipelines(List<CatalogObject> objects) {
+  static void refuseStatefulPipelines(List<CatalogObject> objects) {
     for (CatalogObject o : objects) {
       dev.laminar.sql.QueryPlanner.PlannedQuery q = o instanceof StreamObject st ? st.query : o instanceof SinkObject k ? k.query : null;
-      if (o instanceof StreamObject st && st.table != null) {
-        throw new NotCheckpointable("checkpoints do not cover materialized views yet: view '" + o.name + "' keeps its contents on the heap");
-      }
       if (q == null || (o instanceof StreamObject st2 && st2.sideOf != null)) {
         continue;
       }
-      for (PlanNode n : q.plan().nodes()) {
-        String what = switch (n) {
-          case dev.laminar.sql.plan.WindowAggregateNode w when pluginAggregates(w.aggregates()) -> "an aggregate function of a plugin";
-          case dev.laminar.sql.plan.WindowAggregateNode w -> null; // their state is snapshotted
-          case dev.laminar.sql.plan.PaneWindowAggregateNode w when pluginAggregates(w.aggregates()) -> "an aggregate function of a plugin";
-          case dev.laminar.sql.plan.PaneWindowAggregateNode w -> null;
-          case dev.laminar.sql.plan.SessionWindowAggregateNode w when pluginAggregates(w.aggregates()) -> "an aggregate function of a plugin";
-          case dev.laminar.sql.plan.SessionWindowAggregateNode w -> null;
-          default -> null;
-        };
-        if (what != null) {
-          throw new NotCheckpointable("checkpoints cover filters, projections, windowed aggregates and joins so far: " + o.kind().displayName()
-              + " '" + o.name + "' has " + what + ", whose state is not snapshotted yet");
-        }
+      refusePlan(o.kind().displayName(), o.name, q);
+    }
+  }
+
+  /** Refuses a query whose operators keep state that checkpoints do not cover, naming its owner. */
+  static void refusePlan(String kind, String name, dev.laminar.sql.QueryPlanner.PlannedQuery q) {
+    for (PlanNode n : q.plan().nodes()) {
+      String what = switch (n) {
+        case dev.laminar.sql.plan.WindowAggregateNode w when pluginAggregates(w.aggregates()) -> "an aggregate function of a plugin";
+        case dev.laminar.sql.plan.PaneWindowAggregateNode w when pluginAggregates(w.aggregates()) -> "an aggregate function of a plugin";
+        case dev.laminar.sql.plan.SessionWindowAggregateNode w when pluginAggregates(w.aggregates()) -> "an aggregate function of a plugin";
+        default -> null; // their state is snapshotted
+      };
+      if (what != null) {
+        throw new NotCheckpointable("checkpoints cover filters, projections, windowed aggregates and joins so far: " + kind
+            + " '" + name + "' has " + what + ", whose state is not snapshotted yet");
       }
     }
   }

@@ -240,12 +240,53 @@ public final class Engine implements AutoCloseable {
     ConnectorOptions validated = ConnectorOptions.validate(entry.factory().id(), entry.factory().options(), options);
     int rowtime = rowtimeColumn == null ? -1 : schema.indexOf(rowtimeColumn);
     SourceConnector connector = withLoader(entry.classLoader(), () -> entry.factory().createSource(context(name, schema, validated, rowtimeColumn)));
+    if (connector instanceof dev.laminar.connector.memory.MemorySource memory && config.dataDirectory() != null) {
+      attachLog(name, memory);
+    }
     SourceObject source = new SourceObject(name, schema, ddl, entry.factory().id(), validated, connector, entry.classLoader(),
         entry.origin(), entry.pluginId(), rowtime, outOfOrdernessMillis);
     source.idleTimeout = idleTimeout;
     source.node.onConsumerFailure(this::consumerFailed);
     objects.put(key(name), source);
     publish();
+  }
+
+  /**
+   * Gives a memory source (rows pushed by the application) its write-ahead log,
+   * {@code <data>/wal/<source>/}: rows are logged before the engine sees them and replayed after a
+   * crash from the recovered checkpoint's position. A log left by a dropped source of the same name
+   * (outside a catalog restore) is stale and deleted first.
+   */
+  private void attachLog(String name, dev.laminar.connector.memory.MemorySource memory) {
+    java.nio.file.Path dir = walDirectory(name);
+    try {
+      if (!restoringCatalog && java.nio.file.Files.exists(dir)) {
+        try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(dir)) {
+          for (java.nio.file.Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            java.nio.file.Files.delete(f);
+          }
+        }
+      }
+      memory.attachLog(dev.laminar.durability.wal.WalConfig.defaults(dir).withSyncPolicy(config.walSyncPolicy())
+          .withSyncIntervalMillis(config.walSyncInterval().toMillis()).withSegmentBytes(config.walSegmentBytes()),
+          checkpoints == null ? null : checkpoints.recoveredPosition(name, name));
+    } catch (java.io.IOException | RuntimeException e) {
+      closeQuietly(memory, name);
+      throw new LaminarException("source '" + name + "': cannot open its write-ahead log " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The write-ahead log directory of a memory source: its lower-cased name, other characters than [a-z0-9_] hex-escaped. */
+  private java.nio.file.Path walDirectory(String name) {
+    StringBuilder b = new StringBuilder();
+    for (char c : name.toLowerCase(Locale.ROOT).toCharArray()) {
+      if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_') {
+        b.append(c);
+      } else {
+        b.append('-').append(Integer.toHexString(c)).append('-');
+      }
+    }
+    return config.dataDirectory().resolve("wal").resolve(b.toString());
   }
 
   private static ConnectorContext context(String name, Schema schema, ConnectorOptions options, String eventTimeColumn) {
@@ -357,6 +398,7 @@ public final class Engine implements AutoCloseable {
     StreamObject stream = new StreamObject(name, ddl, query);
     if (materialized) {
       stream.table = new ViewTable();
+      stream.metrics.checkpointable("view", stream.table); // its contents are part of every checkpoint
     }
     StreamObject late = lateDataStream(name, query);
     if (late != null) {
@@ -480,13 +522,28 @@ public final class Engine implements AutoCloseable {
     CatalogObject source = readable(inputNames.get(0));
     Schema schema = query != null ? query.plan().schema() : source.schema;
     ConnectorRegistry.Entry entry = connectors.resolve(connectorId, ConnectorKind.SINK);
-    ConnectorOptions validated = ConnectorOptions.validate(entry.factory().id(), entry.factory().options(), options);
+    Map<String, String> connectorOptions = new java.util.LinkedHashMap<>(options);
+    String guarantee = DeliveryGuarantee.take(connectorOptions, entry.factory().id(), entry.factory().options());
+    ConnectorOptions validated = ConnectorOptions.validate(entry.factory().id(), entry.factory().options(), connectorOptions);
     SinkConnector connector = withLoader(entry.classLoader(), () -> entry.factory().createSink(context(name, schema, validated, null)));
     boolean changelog = query != null ? query.plan().changelog() : source instanceof StreamObject st && st.isChangelog();
     if (changelog && !connector.capabilities().contains(dev.laminar.sdk.sink.SinkCapability.ACCEPTS_CHANGELOG)) {
       closeQuietly(connector, name);
       throw new SqlPlanningException("sink '" + name + "' (connector '" + entry.factory().id() + "') is append-only, but '" + inputName
           + "' is a changelog (EMIT ON UPDATE / CHANGES): use a sink that accepts changelogs, or EMIT ON WINDOW CLOSE");
+    }
+    try {
+      List<CatalogObject> upstream = upstreamOf(inputNames);
+      DeliveryGuarantee.check(guarantee, name, entry.factory().id(), connector.capabilities(),
+          connector instanceof dev.laminar.connector.memory.MemorySink, checkpoints != null, upstream, () -> {
+        CheckpointCoordinator.refuseStatefulPipelines(upstream);
+        if (query != null) {
+          CheckpointCoordinator.refusePlan("sink", name, query);
+        }
+      });
+    } catch (RuntimeException e) {
+      closeQuietly(connector, name);
+      throw e;
     }
     SinkObject[] holder = new SinkObject[1];
     SinkObject sink = new SinkObject(name, schema, ddl, inputNames, query, entry.factory().id(), validated, connector, entry.origin(),
@@ -504,6 +561,19 @@ public final class Engine implements AutoCloseable {
     for (String in : inputNames) {
       startSourcesOf(in);
     }
+  }
+
+  /** Every object {@code names} read, transitively (each once). */
+  private List<CatalogObject> upstreamOf(List<String> names) {
+    java.util.LinkedHashSet<CatalogObject> out = new java.util.LinkedHashSet<>();
+    java.util.ArrayDeque<String> todo = new java.util.ArrayDeque<>(names);
+    while (!todo.isEmpty()) {
+      CatalogObject o = objects.get(key(todo.pop()));
+      if (o != null && out.add(o)) {
+        todo.addAll(o.inputs());
+      }
+    }
+    return List.copyOf(out);
   }
 
   // ------------------------------------------------------------------ subscriptions and queries
@@ -1034,6 +1104,14 @@ public final class Engine implements AutoCloseable {
       }
     }
     stop(o);
+    if (o instanceof SourceObject src && src.connector instanceof dev.laminar.connector.memory.MemorySource memory) {
+      try {
+        memory.deleteLog();
+      } catch (java.io.IOException e) {
+        LOG.warn("source '{}' dropped, but its write-ahead log could not be deleted (a new source of this name deletes it): {}", o.name,
+            e.getMessage());
+      }
+    }
     objects.remove(key(o.name));
     publish();
     for (CatalogObject side : sideStreams) {

@@ -15,7 +15,7 @@ import java.util.Map;
  * keeps its event time, so point queries can window the contents again. Read only through
  * {@link #snapshot()} on the reactor thread (the engine submits it there), so it needs no lock.
  */
-final class ViewTable implements Operator {
+final class ViewTable implements Operator, dev.laminar.runtime.Checkpointable {
   /** A row of the view and its event time. */
   record Entry(Row row, long rowtime) {}
 
@@ -54,6 +54,40 @@ final class ViewTable implements Operator {
       }
     });
     return out;
+  }
+
+  /**
+   * Checkpoint (reactor thread, at the barrier): distinct rows in first-insertion order, each with its
+   * count, event time and values ({@link dev.laminar.runtime.StateCodec#writeValue}).
+   */
+  @Override
+  public void snapshot(java.io.DataOutput out) throws java.io.IOException {
+    out.writeInt(rows.size());
+    for (Map.Entry<Row, long[]> e : rows.entrySet()) {
+      out.writeLong(e.getValue()[0]);
+      out.writeLong(e.getValue()[1]);
+      Object[] values = e.getKey().values();
+      out.writeInt(values.length);
+      for (Object v : values) {
+        dev.laminar.runtime.StateCodec.writeValue(v, out);
+      }
+    }
+  }
+
+  /** Recovery: the contents at the checkpoint, before the view's stream delivers any row. */
+  @Override
+  public void restore(java.io.DataInput in) throws java.io.IOException {
+    rows.clear();
+    int distinct = in.readInt();
+    for (int i = 0; i < distinct; i++) {
+      long count = in.readLong();
+      long rowtime = in.readLong();
+      Object[] values = new Object[in.readInt()];
+      for (int c = 0; c < values.length; c++) {
+        values[c] = dev.laminar.runtime.StateCodec.readValue(in);
+      }
+      rows.put(Row.of(values), new long[] {count, rowtime});
+    }
   }
 
   /** Rows held (reactor thread). */

@@ -14,8 +14,10 @@ public enum SyncPolicy {
   /** Records are written as they arrive and forced every {@link WalConfig#syncIntervalMillis()} ms. */
   INTERVAL,
   /**
-   * Records are written to the operating system and never forced (except on {@link WriteAheadLog#close()}).
-   * "Durable" then means "handed to the OS": it survives a process crash, not a power failure.
+   * Records are written to the operating system and forced only when asked ({@link WriteAheadLog#requestSync()},
+   * which the engine does before a checkpoint relies on the log), when a segment is closed, and on
+   * {@link WriteAheadLog#close()}. "Durable" then means "handed to the OS": it survives a crash of the process,
+   * not of the operating system or a power failure, which can lose records appended since the last force.
    */
   NONE
 }

@@ -24,6 +24,8 @@ final class WalFlusher implements Runnable {
   private long durable;
   private long lastForce = System.nanoTime();
   private volatile long writtenLsnPublished;
+  /** End of what has been forced to the device (for NONE, which publishes durability at write: forced only on request and at rotation). */
+  private volatile long forcedLsn;
   private volatile boolean idle;
   private volatile boolean syncRequested;
   private volatile boolean stopping;
@@ -36,6 +38,10 @@ final class WalFlusher implements Runnable {
     this.durable = nextLsn;
     this.writtenLsnPublished = nextLsn;
     this.channel = openSegment(segmentBase);
+    if (config.syncPolicy() == SyncPolicy.NONE) {
+      channel.force(false); // what an earlier process wrote may still be only in the OS: forced once, so forcedLsn starts true
+    }
+    this.forcedLsn = nextLsn;
   }
 
   /** Owner: wakes the flusher if it is parked. Cheap when it is busy (one volatile read). */
@@ -53,6 +59,11 @@ final class WalFlusher implements Runnable {
   void stop(Thread flusherThread) {
     stopping = true;
     LockSupport.unpark(flusherThread);
+  }
+
+  /** End of what has been forced to the device (any thread). */
+  long lvForcedLsn() {
+    return forcedLsn;
   }
 
   /** End of what has been written to the OS (any thread). */
@@ -75,6 +86,7 @@ final class WalFlusher implements Runnable {
         }
       }
       channel.force(false);
+      forcedLsn = writtenLsn;
       log.publishDurable(writtenLsn);
     } catch (Throwable t) {
       log.fail(t);
@@ -118,7 +130,7 @@ final class WalFlusher implements Runnable {
   }
 
   private void syncIfDue(boolean stop) throws IOException {
-    if (writtenLsn == durable) {
+    if (writtenLsn == durable && (config.syncPolicy() != SyncPolicy.NONE || forcedLsn == writtenLsn || !syncRequested)) {
       syncRequested = false;
       return;
     }
@@ -130,8 +142,12 @@ final class WalFlusher implements Runnable {
         }
       }
       case NONE -> {
-        durable = writtenLsn;
-        log.publishDurable(durable);
+        if (syncRequested || stop) {
+          force(); // a checkpoint is about to rely on the log: force it even though the policy does not
+        } else {
+          durable = writtenLsn;
+          log.publishDurable(durable);
+        }
       }
     }
   }
@@ -142,6 +158,7 @@ final class WalFlusher implements Runnable {
     channel.force(false);
     lastForce = System.nanoTime();
     durable = upTo;
+    forcedLsn = upTo;
     log.publishDurable(upTo);
   }
 
@@ -162,14 +179,13 @@ final class WalFlusher implements Runnable {
   }
 
   private void rotate(long nextBase) throws IOException {
-    if (config.syncPolicy() != SyncPolicy.NONE) {
-      channel.force(false); // the periodic force only covers the open segment
-    }
+    // forced under every policy (NONE too, once per segment): a force covers only the open segment, and
+    // forcedLsn — what a checkpoint relies on — must cover every closed one
+    channel.force(false);
+    forcedLsn = nextBase; // closed segments were forced when they closed, this one now
     channel.close();
     channel = openSegment(nextBase);
-    if (config.syncPolicy() != SyncPolicy.NONE) {
-      Segments.syncDirectory(config.directory());
-    }
+    Segments.syncDirectory(config.directory());
     log.segmentStarted(nextBase);
   }
 

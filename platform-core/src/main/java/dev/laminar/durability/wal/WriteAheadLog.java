@@ -160,6 +160,15 @@ public final class WriteAheadLog implements AutoCloseable {
     return (long) DURABLE.getVolatile(this);
   }
 
+  /**
+   * Any thread: every record below the returned LSN has been forced to the device. Equal to
+   * {@link #durableLsn()} under EVERY_COMMIT and INTERVAL; under NONE it moves only when a force is
+   * requested ({@link #requestSync()}), at segment rotation and at close.
+   */
+  public long forcedLsn() {
+    return flusher.lvForcedLsn();
+  }
+
   /** Any thread: whether the record at {@code lsn} is durable. */
   public boolean isDurable(long lsn) {
     return durableLsn() > lsn;
@@ -179,7 +188,10 @@ public final class WriteAheadLog implements AutoCloseable {
     }
   }
 
-  /** Owner thread: asks the flusher to force now (for INTERVAL, e.g. at a checkpoint barrier) rather than at the next tick. */
+  /**
+   * Any thread: asks the flusher to force now (for INTERVAL, e.g. at a checkpoint, rather than at the next tick; for NONE,
+   * the only way records are forced besides rotation and close). Watch {@link #forcedLsn()} for the result.
+   */
   public void requestSync() {
     flusher.requestSync(flusherThread);
   }

@@ -136,6 +136,36 @@ class WriteAheadLogTest {
   }
 
   @Test
+  void underNoneRecordsAreForcedOnlyWhenAskedOrWhenASegmentCloses() throws Exception {
+    try (WriteAheadLog wal = WriteAheadLog.open(config(SyncPolicy.NONE, 1 << 20))) {
+      long start = wal.forcedLsn();
+      long last = 0;
+      for (int i = 0; i < 100; i++) {
+        last = wal.append(new byte[100]);
+      }
+      wal.awaitDurable(last); // NONE: durable = written to the OS
+      assertThat(wal.durableLsn()).isEqualTo(wal.nextLsn());
+      assertThat(wal.forcedLsn()).as("nothing asked for a force and no segment closed").isEqualTo(start);
+      wal.requestSync();
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      while (wal.forcedLsn() < wal.nextLsn() && System.nanoTime() < deadline) {
+        Thread.onSpinWait(); // waiting for the flusher's answer to the request
+      }
+      assertThat(wal.forcedLsn()).as("forced after requestSync").isEqualTo(wal.nextLsn());
+    }
+    Path second = dir.resolve("wal-rotating");
+    try (WriteAheadLog wal = WriteAheadLog.open(WalConfig.defaults(second).withSyncPolicy(SyncPolicy.NONE).withSegmentBytes(4096)
+        .withBuffers(4096, 4))) {
+      while (Segments.list(second).size() < 3) {
+        wal.append(new byte[1000]);
+        wal.awaitDurable(wal.nextLsn() - 1);
+      }
+      assertThat(wal.forcedLsn()).as("a closed segment is forced under NONE too").isGreaterThanOrEqualTo(Segments.list(second).get(1))
+          .isPositive();
+    }
+  }
+
+  @Test
   void truncateBeforeDeletesOnlyWholeSegmentsBelowTheLsn() throws Exception {
     Random random = new Random(3);
     try (WriteAheadLog wal = WriteAheadLog.open(config(SyncPolicy.NONE, 2048))) {
