@@ -57,6 +57,8 @@ public final class Engine implements AutoCloseable {
   private final Map<String, CatalogObject> objects = new LinkedHashMap<>();
   /** A copy of {@link #objects}' values after every change, readable without the engine's lock (checkpoints). */
   private volatile List<CatalogObject> published = List.of();
+  /** Set when {@link #close()} starts. */
+  private volatile boolean closing;
   /** Checkpoints and recovery; null without a data directory. */
   private final CheckpointCoordinator checkpoints;
   private final List<SubscriptionImpl> subscriptions = new CopyOnWriteArrayList<>();
@@ -775,7 +777,7 @@ public final class Engine implements AutoCloseable {
   /** Fails (only) the pipeline whose connector is stuck in a call longer than the configured timeout. */
   private void checkHungCalls() {
     long limit = config.pluginCallTimeout().toNanos();
-    for (CatalogObject o : all()) {
+    for (CatalogObject o : published) {
       if (o.failure() != null) {
         continue;
       }
@@ -800,7 +802,9 @@ public final class Engine implements AutoCloseable {
    * source using it fails with their names.
    */
   private void checkLeakedThreads(SourceObject s, ClassLoader loader) {
-    if (s.pluginId == null || loader == null) {
+    // runs on the source thread, which close() waits for while holding the engine's lock: read the
+    // published catalog only, and skip the check when the whole engine is closing
+    if (s.pluginId == null || loader == null || closing) {
       return;
     }
     long deadline = System.nanoTime() + 200_000_000L; // threads told to stop in close() get a moment to end
@@ -815,7 +819,7 @@ public final class Engine implements AutoCloseable {
       }
       Thread.onSpinWait();
     } while (System.nanoTime() < deadline);
-    boolean pluginStillInUse = all().stream().anyMatch(o -> o != s && o.failure() == null
+    boolean pluginStillInUse = published.stream().anyMatch(o -> o != s && o.failure() == null
         && (o instanceof SourceObject x ? s.pluginId.equals(x.pluginId) && x.status().equals("RUNNING")
             : o instanceof SinkObject k && s.pluginId.equals(k.pluginId) && !k.runner.isDone()));
     boolean ownRunnersOpen = List.copyOf(s.runners).stream().anyMatch(r -> r != null && !r.isFinished() && r.currentCallNanos() >= 0
@@ -1206,6 +1210,7 @@ public final class Engine implements AutoCloseable {
 
   @Override
   public void close() {
+    closing = true;
     if (checkpoints != null && checkpoints.possible() && published.stream().anyMatch(o -> o instanceof SinkObject k && !k.runner.endArrived())) {
       try {
         checkpoints.checkpoint(); // a clean shutdown commits what the sinks have and records where the sources are
