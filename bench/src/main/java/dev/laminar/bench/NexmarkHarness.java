@@ -47,11 +47,12 @@ import org.HdrHistogram.Histogram;
  *       not turned into one hand-off per bid; {@code -Dnexmark.flush=every-bid} flushes after every
  *       bid instead (the OhlcHarness method; at high rates the pusher then cannot keep the rate).
  * </ol>
- * The runtime runs one reactor today; the report says so ({@code reactors}).
+ * Reactors: {@code -Dlaminar.reactors=N} (the engine's default otherwise, 1); the report says how many
+ * ({@code reactors}). With N &gt; 1 only plans with a keyed aggregate run sharded (docs/ARCHITECTURE.md).
  */
 public final class NexmarkHarness {
-  /** The runtime runs all operators on one reactor thread today. */
-  static final int REACTORS = 1;
+  /** Reactor threads of the engines the harness opens (system property {@code laminar.reactors}, else 1). */
+  static final int REACTORS = LaminarConfig.builder().pluginsDirectory(null).build().reactors();
   static final String USAGE = """
       Usage: NexmarkHarness [--query NAME[,NAME...]|all] [--runs N] [OhlcHarness options]
         --query Q   queries to run (default all): %s

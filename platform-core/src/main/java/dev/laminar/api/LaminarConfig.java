@@ -21,11 +21,14 @@ import java.util.Objects;
  * @param checkpointInterval how often the engine takes a checkpoint (needs a data directory); null: only
  *     on {@code CHECKPOINT} statements and when pipelines end
  * @param checkpointsRetained how many complete checkpoints are kept in the data directory
+ * @param reactors reactor threads that run operator chains; keyed aggregates of sinks and subscriptions
+ *     are sharded by key over all of them (docs/ARCHITECTURE.md, "Reactors"). Default: the system property
+ *     {@code laminar.reactors}, else 1
  */
 public record LaminarConfig(Path pluginsDirectory, Path dataDirectory, int batchSize, int queueBatches,
     java.util.List<dev.laminar.sdk.connector.ConnectorFactory> connectors, String pluginIndex,
     java.time.Duration pluginCallTimeout, java.util.List<dev.laminar.sdk.function.ScalarFunction> functions,
-    java.time.Duration checkpointInterval, int checkpointsRetained) {
+    java.time.Duration checkpointInterval, int checkpointsRetained, int reactors) {
   public LaminarConfig {
     if (checkpointInterval != null && (checkpointInterval.isNegative() || checkpointInterval.isZero())) {
       throw new IllegalArgumentException("checkpointInterval must be positive, was " + checkpointInterval);
@@ -46,6 +49,32 @@ public record LaminarConfig(Path pluginsDirectory, Path dataDirectory, int batch
     }
     if (queueBatches < 1) {
       throw new IllegalArgumentException("queueBatches must be >= 1, was " + queueBatches);
+    }
+    if (reactors < 1 || reactors > MAX_REACTORS) {
+      throw new IllegalArgumentException("reactors must be between 1 and " + MAX_REACTORS + ", was " + reactors);
+    }
+  }
+
+  /** Upper bound of {@link #reactors()}: more threads than this only contend. */
+  public static final int MAX_REACTORS = 256;
+
+  /** Name of the system property that sets the default reactor count. */
+  public static final String REACTORS_PROPERTY = "laminar.reactors";
+
+  /** The reactor count when the builder is not told: {@value #REACTORS_PROPERTY}, else 1. */
+  static int defaultReactors() {
+    String value = System.getProperty(REACTORS_PROPERTY);
+    if (value == null || value.isBlank()) {
+      return 1;
+    }
+    if (value.trim().equalsIgnoreCase("cores")) {
+      return Math.min(MAX_REACTORS, Runtime.getRuntime().availableProcessors());
+    }
+    try {
+      return Integer.parseInt(value.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("system property " + REACTORS_PROPERTY + " must be a number of reactors or 'cores', was '"
+          + value + "'", e);
     }
   }
 
@@ -69,8 +98,15 @@ public record LaminarConfig(Path pluginsDirectory, Path dataDirectory, int batch
     private final java.util.List<dev.laminar.sdk.function.ScalarFunction> functions = new java.util.ArrayList<>();
     private java.time.Duration checkpointInterval;
     private int checkpointsRetained = 3;
+    private int reactors = defaultReactors();
 
     private Builder() {}
+
+    /** Reactor threads (default: system property {@value LaminarConfig#REACTORS_PROPERTY}, a number or {@code cores}; else 1). */
+    public Builder reactors(int count) {
+      this.reactors = count;
+      return this;
+    }
 
     /** Takes a checkpoint every {@code interval} (needs a data directory); null (the default): only on CHECKPOINT. */
     public Builder checkpointInterval(java.time.Duration interval) {
@@ -130,7 +166,7 @@ public record LaminarConfig(Path pluginsDirectory, Path dataDirectory, int batch
 
     public LaminarConfig build() {
       return new LaminarConfig(pluginsDirectory, dataDirectory, batchSize, queueBatches, connectors, pluginIndex, pluginCallTimeout,
-          functions, checkpointInterval, checkpointsRetained);
+          functions, checkpointInterval, checkpointsRetained, reactors);
     }
   }
 }
