@@ -53,6 +53,23 @@ import org.HdrHistogram.Histogram;
 public final class NexmarkHarness {
   /** Reactor threads of the engines the harness opens (system property {@code laminar.reactors}, else 1). */
   static final int REACTORS = LaminarConfig.builder().pluginsDirectory(null).build().reactors();
+  /**
+   * What the subscriber reads: {@code stream} (default) the last statement's stream; {@code query} the last
+   * statement's query subscribed directly (no stream), which is what the engine shards over reactors.
+   */
+  static final String SUBSCRIBE = subscribeMode(System.getProperty("nexmark.subscribe", "stream"));
+
+  private static String subscribeMode(String mode) {
+    if (!mode.equals("stream") && !mode.equals("query")) {
+      throw new IllegalArgumentException("-Dnexmark.subscribe must be 'stream' or 'query', was '" + mode + "'");
+    }
+    return mode;
+  }
+
+  /** Subscribes the query's output the way {@link #SUBSCRIBE} says. */
+  private static Subscription subscribe(Laminar db, NexmarkWorkload.Query q, dev.laminar.api.RowListener listener) {
+    return SUBSCRIBE.equals("query") ? db.subscribe(q.lastQuery(), listener) : db.subscribe(q.output(), listener);
+  }
   static final String USAGE = """
       Usage: NexmarkHarness [--query NAME[,NAME...]|all] [--runs N] [OhlcHarness options]
         --query Q   queries to run (default all): %s
@@ -130,6 +147,7 @@ public final class NexmarkHarness {
     root.put("timestamp", Instant.now().toString());
     root.put("events", options.events());
     root.put("reactors", REACTORS);
+    root.put("subscribe", SUBSCRIBE);
     ObjectNode results = root.putObject("queries");
     for (NexmarkWorkload.Query q : queries) {
       if (options.warmupEvents() > 0) {
@@ -218,8 +236,10 @@ public final class NexmarkHarness {
     Laminar db = Laminar.open(LaminarConfig.builder().pluginsDirectory(null).batchSize(options.batchSize())
         .queueBatches(options.queueBatches()).build());
     db.execute(NexmarkWorkload.CREATE_SOURCE);
-    for (String s : q.statements()) {
-      db.execute(s);
+    String[] statements = q.statements();
+    int deployed = SUBSCRIBE.equals("query") ? statements.length - 1 : statements.length; // the last one is subscribed as a query
+    for (int i = 0; i < deployed; i++) {
+      db.execute(statements[i]);
     }
     return db;
   }
@@ -230,7 +250,7 @@ public final class NexmarkHarness {
   private ThroughputResult throughput(NexmarkWorkload.Query q, int events) {
     try (Laminar db = openEngine(q)) {
       NexmarkListener listener = new NexmarkListener(q);
-      Subscription sub = db.subscribe(q.output(), listener);
+      Subscription sub = subscribe(db, q, listener);
       SourceWriter writer = db.writer("bids");
       Map<Long, Long> threadsBefore = threadCpu();
       Map<Long, Map.Entry<String, Long>> threadsNow = new HashMap<>();
@@ -268,7 +288,7 @@ public final class NexmarkHarness {
     int[] kept = q.name().equals("selection") ? bids.selected(events) : null;
     try (Laminar db = openEngine(q)) {
       NexmarkListener listener = new NexmarkListener(q, pushedAt, kept, fromPush, fromSchedule, events);
-      Subscription sub = db.subscribe(q.output(), listener);
+      Subscription sub = subscribe(db, q, listener);
       SourceWriter writer = db.writer("bids");
       final double nanosPerEvent = 1e9 / rate;
       long start = System.nanoTime();

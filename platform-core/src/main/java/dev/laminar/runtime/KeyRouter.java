@@ -21,7 +21,8 @@ import org.jctools.queues.SpscArrayQueue;
  * <p>Watermarks travel in band: a routed batch carries the watermark after its last row, and a
  * watermark advance with no rows is sent to every shard as a row-less batch. Every input batch is
  * flushed before {@link #process} returns, so once the router's reactor has drained its inputs, every
- * row is in a shard's queue (checkpoint barriers rely on this). Allocates nothing per row or batch.
+ * row is in a shard's queue (checkpoint barriers rely on this). Rows are sorted by shard into index
+ * lists, then each shard's rows are gathered a column at a time. Allocates nothing per row or batch.
  */
 public final class KeyRouter implements Operator {
   private static final byte LONG = 0;
@@ -33,6 +34,9 @@ public final class KeyRouter implements Operator {
   private final int[] keyColumns;
   private final byte[] storage;
   private final Lane[] lanes;
+  /** Per shard, the input rows going to it (reused across batches). */
+  private final int[][] rowsOf;
+  private final int[] rowCounts;
   private long watermarkSent = ColumnarBatch.NO_TIME;
   private boolean ended;
 
@@ -55,6 +59,8 @@ public final class KeyRouter implements Operator {
       storage[i] = t.isLongBacked() ? LONG : t.kind() == TypeKind.DOUBLE ? DOUBLE : t.kind() == TypeKind.BYTES ? BYTES : OBJECT;
     }
     this.lanes = lanes.clone();
+    this.rowsOf = new int[lanes.length][0];
+    this.rowCounts = new int[lanes.length];
   }
 
   /** Murmur3's 64-bit finaliser: every input bit affects every output bit, so sequential ids spread. */
@@ -99,11 +105,21 @@ public final class KeyRouter implements Operator {
     final int n = in.size();
     final Lane[] ls = lanes;
     final int shards = ls.length;
-    for (int r = 0; r < n; r++) {
-      ls[shardOf(hash(in, r), shards)].append(in, r);
+    final int[] counts = rowCounts;
+    if (rowsOf[0].length < n) {
+      for (int k = 0; k < shards; k++) {
+        rowsOf[k] = new int[in.capacity()]; // once per larger input batch size, not per batch
+      }
     }
-    for (Lane l : ls) {
-      l.flush();
+    final int[][] rows = rowsOf;
+    for (int r = 0; r < n; r++) {
+      final int k = shardOf(hash(in, r), shards);
+      rows[k][counts[k]++] = r;
+    }
+    for (int k = 0; k < shards; k++) {
+      ls[k].append(in, rows[k], counts[k]);
+      counts[k] = 0;
+      ls[k].flush();
     }
   }
 
@@ -159,19 +175,25 @@ public final class KeyRouter implements Operator {
       return 0;
     }
 
-    final void append(ColumnarBatch in, int row) {
-      ColumnarBatch b = current;
-      if (b == null) {
-        b = current = acquire();
+    /** Appends rows {@code rowIndexes[0 .. count)} of {@code in}, handing over each batch that fills up. */
+    final void append(ColumnarBatch in, int[] rowIndexes, int count) {
+      int done = 0;
+      while (done < count) {
+        ColumnarBatch b = current;
         if (b == null) {
-          return; // the shard is gone (its pipeline is being dropped): nothing waits for the row
+          b = current = acquire();
+          if (b == null) {
+            return; // the shard is gone (its pipeline is being dropped): nothing waits for the rows
+          }
+        }
+        int take = Math.min(count - done, b.capacity() - b.size());
+        b.appendRows(in, rowIndexes, done, take);
+        done += take;
+        if (b.size() == b.capacity()) {
+          flush();
         }
       }
-      b.appendRowFrom(in, row);
-      rows.increment();
-      if (b.size() == b.capacity()) {
-        flush();
-      }
+      rows.add(count);
     }
 
     final void flush() {
