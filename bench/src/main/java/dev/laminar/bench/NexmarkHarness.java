@@ -76,6 +76,8 @@ public final class NexmarkHarness {
         --runs N    throughput runs per query, the median is reported (default 1)
         --low-rate R  also measure latency at R bids/s (default 100000; 0: not)
         --events defaults to 5000000 here; --latency-seconds 0 skips the latency phase
+      System properties: -Dlaminar.reactors=N (reactor threads, default 1); -Dnexmark.subscribe=stream|query
+        (subscribe the last CREATE STREAM's stream, the default, or its query itself: only the latter is sharded)
       """.formatted(String.join(", ", Arrays.stream(NexmarkWorkload.QUERIES).map(NexmarkWorkload.Query::name).toList()));
 
   private final HarnessOptions options;
