@@ -176,6 +176,58 @@ class KeyRouterTest {
   }
 
   @Test
+  void routedRowsKeepEveryCellNullsRowKindsAndTimes() {
+    Schema schema = Schema.builder().column("k", DataType.BIGINT, false).column("d", DataType.DOUBLE, true)
+        .column("s", DataType.VARCHAR, true).build();
+    List<String> received = new ArrayList<>();
+    Operator recorder = new Operator() {
+      @Override
+      public void process(ColumnarBatch batch) {
+        for (int r = 0; r < batch.size(); r++) {
+          received.add(batch.getLong(r, 0) + "|" + (batch.isNull(r, 1) ? "null" : batch.getDouble(r, 1)) + "|"
+              + (batch.isNull(r, 2) ? "null" : batch.getString(r, 2)) + "|" + batch.rowKind(r) + "|" + batch.rowtime(r) + "|" + batch.watermark(r));
+        }
+      }
+
+      @Override
+      public void onWatermark(long watermark) {}
+
+      @Override
+      public void onEndOfInput() {}
+    };
+    StreamNode a = new StreamNode("a", schema);
+    a.attach(recorder, "t");
+    StreamNode b = new StreamNode("b", schema);
+    b.attach(recorder, "t");
+    KeyRouter router = new KeyRouter(schema, new int[] {0}, new KeyRouter.Lane[] {
+        new KeyRouter.LocalLane(new SourceInput(a, 1), schema, 3), // smaller than the input: the gather goes in pieces
+        new KeyRouter.LocalLane(new SourceInput(b, 1), schema, 3)});
+    ColumnarBatch in = new ColumnarBatch(schema, 16);
+    List<String> expected = new ArrayList<>();
+    for (int i = 0; i < 16; i++) {
+      in.beginRow();
+      in.setRowKind(i % 3 == 0 ? dev.laminar.sdk.row.RowKind.UPDATE_AFTER : dev.laminar.sdk.row.RowKind.INSERT);
+      in.setLong(0, i);
+      if (i % 4 == 0) {
+        in.setNull(1);
+        in.setNull(2);
+      } else {
+        in.setDouble(1, i * 1.5);
+        in.setString(2, "s" + i);
+      }
+      in.setRowtime(i, 1000 + i);
+      in.setWatermark(i, 900 + i);
+      in.endRow();
+      expected.add(i + "|" + (i % 4 == 0 ? "null" : Double.toString(i * 1.5)) + "|" + (i % 4 == 0 ? "null" : "s" + i) + "|"
+          + (i % 3 == 0 ? dev.laminar.sdk.row.RowKind.UPDATE_AFTER : dev.laminar.sdk.row.RowKind.INSERT) + "|" + (1000 + i) + "|" + (900 + i));
+    }
+    router.process(in);
+    assertThat(received).containsExactlyInAnyOrderElementsOf(expected);
+    assertThat(router.rowsRouted(0)).isPositive();
+    assertThat(router.rowsRouted(1)).isPositive();
+  }
+
+  @Test
   void shardOfSpreadsSequentialIdsEvenly() {
     int[] load = new int[4];
     for (long k = 0; k < 100_000; k++) {
