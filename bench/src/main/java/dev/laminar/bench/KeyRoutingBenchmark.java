@@ -1,6 +1,10 @@
 package dev.laminar.bench;
 
+import dev.laminar.runtime.BatchPool;
 import dev.laminar.runtime.ColumnarBatch;
+import dev.laminar.runtime.KeyRouter;
+import dev.laminar.runtime.SourceInput;
+import dev.laminar.runtime.StreamNode;
 import dev.laminar.runtime.aggregate.GroupKey;
 import dev.laminar.sdk.type.DataType;
 import dev.laminar.sdk.type.Schema;
@@ -17,10 +21,12 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
+import org.jctools.queues.SpscArrayQueue;
 
 /**
- * Routing a group key to a shard (reactor) index, as the N-reactor runtime will do for every row of a
- * batch before handing it over: the proposed function is {@link #shardOf(long, int)} — the key's
+ * Routing a group key to a shard (reactor) index, as the N-reactor runtime's {@link KeyRouter} does for
+ * every row of a batch before handing it over ({@code routeBatch}: the whole router, copy and hand-off
+ * included): the function is {@link KeyRouter#shardOf(long, int)} — the key's
  * 64-bit hash through the Murmur3 finaliser (so sequential ids and low-entropy hashes spread), then
  * Lemire's multiply-shift range reduction (no division, any shard count). A numeric key hashes its
  * value; a string key its {@link String#hashCode()} (cached on the String after the first call), which
@@ -57,19 +63,52 @@ public class KeyRoutingBenchmark {
   private final boolean[] longBacked = {true};
   private final boolean[] objectBacked = {false};
 
-  /** Murmur3's 64-bit finaliser: every input bit affects every output bit. */
+  /** Murmur3's 64-bit finaliser (the engine's, {@link KeyRouter#mix64}). */
   static long mix64(long h) {
-    h ^= h >>> 33;
-    h *= 0xff51afd7ed558ccdL;
-    h ^= h >>> 33;
-    h *= 0xc4ceb9fe1a85ec53L;
-    h ^= h >>> 33;
-    return h;
+    return KeyRouter.mix64(h);
   }
 
-  /** The proposed router: the shard of a key whose hash is {@code hash}, in [0, shards). */
+  /** The engine's router function: the shard of a key whose hash is {@code hash}, in [0, shards). */
   static int shardOf(long hash, int shards) {
-    return (int) (((mix64(hash) >>> 32) * shards) >>> 32);
+    return KeyRouter.shardOf(hash, shards);
+  }
+
+  private KeyRouter router;
+  private SpscArrayQueue<ColumnarBatch>[] remoteQueues;
+  private SourceInput[] remoteInputs;
+
+  /** The engine's {@link KeyRouter}: shard 0 local, the others behind SPSC queues drained here as their reactors would. */
+  @SuppressWarnings("unchecked")
+  private void setUpRouter(Schema schema) {
+    KeyRouter.Lane[] lanes = new KeyRouter.Lane[shards];
+    remoteQueues = new SpscArrayQueue[shards];
+    remoteInputs = new SourceInput[shards];
+    lanes[0] = new KeyRouter.LocalLane(new SourceInput(new StreamNode("shard-0", schema), 1), schema, BATCH);
+    for (int k = 1; k < shards; k++) {
+      remoteQueues[k] = new SpscArrayQueue<>(5);
+      remoteInputs[k] = new SourceInput(new StreamNode("shard-" + k, schema), 1);
+      lanes[k] = new KeyRouter.RemoteLane(schema, 4, BATCH, remoteQueues[k], () -> true);
+    }
+    router = new KeyRouter(schema, new int[] {0}, lanes);
+  }
+
+  /**
+   * A whole batch through the engine's {@link KeyRouter} on a BIGINT key: hash, shard, copy each row into
+   * its shard's batch, hand the batches over (shard 0 directly, the others through their SPSC queue),
+   * and the receiving side's delivery and release, all on this thread.
+   */
+  @Benchmark
+  @OperationsPerInvocation(BATCH)
+  public KeyRouter routeBatch() {
+    router.process(batch);
+    for (int k = 1; k < shards; k++) {
+      ColumnarBatch b;
+      while ((b = remoteQueues[k].relaxedPoll()) != null) {
+        remoteInputs[k].deliver(b, 0);
+        BatchPool.release(b);
+      }
+    }
+    return router;
   }
 
   @Setup
@@ -85,6 +124,7 @@ public class KeyRoutingBenchmark {
       batch.setString(1, names[r]);
       batch.endRow();
     }
+    setUpRouter(schema);
     numericProbe = new GroupKey(new int[] {0}, new DataType[] {DataType.BIGINT});
     stringProbe = new GroupKey(new int[] {1}, new DataType[] {DataType.VARCHAR});
     int[] load = new int[shards];

@@ -47,17 +47,37 @@ import org.HdrHistogram.Histogram;
  *       not turned into one hand-off per bid; {@code -Dnexmark.flush=every-bid} flushes after every
  *       bid instead (the OhlcHarness method; at high rates the pusher then cannot keep the rate).
  * </ol>
- * The runtime runs one reactor today; the report says so ({@code reactors}).
+ * Reactors: {@code -Dlaminar.reactors=N} (the engine's default otherwise, 1); the report says how many
+ * ({@code reactors}). With N &gt; 1 only plans with a keyed aggregate run sharded (docs/ARCHITECTURE.md).
  */
 public final class NexmarkHarness {
-  /** The runtime runs all operators on one reactor thread today. */
-  static final int REACTORS = 1;
+  /** Reactor threads of the engines the harness opens (system property {@code laminar.reactors}, else 1). */
+  static final int REACTORS = LaminarConfig.builder().pluginsDirectory(null).build().reactors();
+  /**
+   * What the subscriber reads: {@code stream} (default) the last statement's stream; {@code query} the last
+   * statement's query subscribed directly (no stream), which is what the engine shards over reactors.
+   */
+  static final String SUBSCRIBE = subscribeMode(System.getProperty("nexmark.subscribe", "stream"));
+
+  private static String subscribeMode(String mode) {
+    if (!mode.equals("stream") && !mode.equals("query")) {
+      throw new IllegalArgumentException("-Dnexmark.subscribe must be 'stream' or 'query', was '" + mode + "'");
+    }
+    return mode;
+  }
+
+  /** Subscribes the query's output the way {@link #SUBSCRIBE} says. */
+  private static Subscription subscribe(Laminar db, NexmarkWorkload.Query q, dev.laminar.api.RowListener listener) {
+    return SUBSCRIBE.equals("query") ? db.subscribe(q.lastQuery(), listener) : db.subscribe(q.output(), listener);
+  }
   static final String USAGE = """
       Usage: NexmarkHarness [--query NAME[,NAME...]|all] [--runs N] [OhlcHarness options]
         --query Q   queries to run (default all): %s
         --runs N    throughput runs per query, the median is reported (default 1)
         --low-rate R  also measure latency at R bids/s (default 100000; 0: not)
         --events defaults to 5000000 here; --latency-seconds 0 skips the latency phase
+      System properties: -Dlaminar.reactors=N (reactor threads, default 1); -Dnexmark.subscribe=stream|query
+        (subscribe the last CREATE STREAM's stream, the default, or its query itself: only the latter is sharded)
       """.formatted(String.join(", ", Arrays.stream(NexmarkWorkload.QUERIES).map(NexmarkWorkload.Query::name).toList()));
 
   private final HarnessOptions options;
@@ -129,6 +149,7 @@ public final class NexmarkHarness {
     root.put("timestamp", Instant.now().toString());
     root.put("events", options.events());
     root.put("reactors", REACTORS);
+    root.put("subscribe", SUBSCRIBE);
     ObjectNode results = root.putObject("queries");
     for (NexmarkWorkload.Query q : queries) {
       if (options.warmupEvents() > 0) {
@@ -217,8 +238,10 @@ public final class NexmarkHarness {
     Laminar db = Laminar.open(LaminarConfig.builder().pluginsDirectory(null).batchSize(options.batchSize())
         .queueBatches(options.queueBatches()).build());
     db.execute(NexmarkWorkload.CREATE_SOURCE);
-    for (String s : q.statements()) {
-      db.execute(s);
+    String[] statements = q.statements();
+    int deployed = SUBSCRIBE.equals("query") ? statements.length - 1 : statements.length; // the last one is subscribed as a query
+    for (int i = 0; i < deployed; i++) {
+      db.execute(statements[i]);
     }
     return db;
   }
@@ -229,7 +252,7 @@ public final class NexmarkHarness {
   private ThroughputResult throughput(NexmarkWorkload.Query q, int events) {
     try (Laminar db = openEngine(q)) {
       NexmarkListener listener = new NexmarkListener(q);
-      Subscription sub = db.subscribe(q.output(), listener);
+      Subscription sub = subscribe(db, q, listener);
       SourceWriter writer = db.writer("bids");
       Map<Long, Long> threadsBefore = threadCpu();
       Map<Long, Map.Entry<String, Long>> threadsNow = new HashMap<>();
@@ -267,7 +290,7 @@ public final class NexmarkHarness {
     int[] kept = q.name().equals("selection") ? bids.selected(events) : null;
     try (Laminar db = openEngine(q)) {
       NexmarkListener listener = new NexmarkListener(q, pushedAt, kept, fromPush, fromSchedule, events);
-      Subscription sub = db.subscribe(q.output(), listener);
+      Subscription sub = subscribe(db, q, listener);
       SourceWriter writer = db.writer("bids");
       final double nanosPerEvent = 1e9 / rate;
       long start = System.nanoTime();

@@ -51,6 +51,12 @@ final class NexmarkWorkload {
       String last = statements[statements.length - 1];
       return last.substring("CREATE STREAM ".length(), last.indexOf(" AS"));
     }
+
+    /** The last statement's query (what {@code -Dnexmark.subscribe=query} subscribes instead of its stream). */
+    String lastQuery() {
+      String last = statements[statements.length - 1];
+      return last.substring(last.indexOf(" AS ") + " AS ".length());
+    }
   }
 
   static final Query[] QUERIES = {

@@ -43,7 +43,12 @@ public final class Laminar implements AutoCloseable {
     this.catalogFile = config.dataDirectory() == null ? null : config.dataDirectory().resolve(CATALOG_FILE);
     if (catalogFile != null) {
       engine.restoringCatalog();
-      restoreCatalog();
+      try {
+        restoreCatalog();
+      } catch (RuntimeException e) {
+        engine.close(); // its threads (reactors, started sinks) would otherwise outlive the failed open
+        throw e;
+      }
     }
     engine.catalogRestored();
   }

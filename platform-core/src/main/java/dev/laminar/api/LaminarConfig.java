@@ -30,12 +30,15 @@ import java.util.Objects;
  * @param walSyncInterval the force period of {@link SyncPolicy#INTERVAL}
  * @param walSegmentBytes size of a write-ahead log segment file; whole segments are deleted once no retained
  *     checkpoint needs them
+ * @param reactors reactor threads that run operator chains; keyed aggregates of sinks and subscriptions
+ *     are sharded by key over all of them (docs/ARCHITECTURE.md, "Reactors"). Default: the system property
+ *     {@code laminar.reactors}, else 1
  */
 public record LaminarConfig(Path pluginsDirectory, Path dataDirectory, int batchSize, int queueBatches,
     java.util.List<dev.laminar.sdk.connector.ConnectorFactory> connectors, String pluginIndex,
     java.time.Duration pluginCallTimeout, java.util.List<dev.laminar.sdk.function.ScalarFunction> functions,
     java.time.Duration checkpointInterval, int checkpointsRetained, SyncPolicy walSyncPolicy, java.time.Duration walSyncInterval,
-    long walSegmentBytes) {
+    long walSegmentBytes, int reactors) {
   public LaminarConfig {
     Objects.requireNonNull(walSyncPolicy, "walSyncPolicy is null");
     if (walSyncInterval.toMillis() < 1) {
@@ -64,6 +67,32 @@ public record LaminarConfig(Path pluginsDirectory, Path dataDirectory, int batch
     if (queueBatches < 1) {
       throw new IllegalArgumentException("queueBatches must be >= 1, was " + queueBatches);
     }
+    if (reactors < 1 || reactors > MAX_REACTORS) {
+      throw new IllegalArgumentException("reactors must be between 1 and " + MAX_REACTORS + ", was " + reactors);
+    }
+  }
+
+  /** Upper bound of {@link #reactors()}: more threads than this only contend. */
+  public static final int MAX_REACTORS = 256;
+
+  /** Name of the system property that sets the default reactor count. */
+  public static final String REACTORS_PROPERTY = "laminar.reactors";
+
+  /** The reactor count when the builder is not told: {@value #REACTORS_PROPERTY}, else 1. */
+  static int defaultReactors() {
+    String value = System.getProperty(REACTORS_PROPERTY);
+    if (value == null || value.isBlank()) {
+      return 1;
+    }
+    if (value.trim().equalsIgnoreCase("cores")) {
+      return Math.min(MAX_REACTORS, Runtime.getRuntime().availableProcessors());
+    }
+    try {
+      return Integer.parseInt(value.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("system property " + REACTORS_PROPERTY + " must be a number of reactors or 'cores', was '"
+          + value + "'", e);
+    }
   }
 
   public static LaminarConfig defaults() {
@@ -90,7 +119,15 @@ public record LaminarConfig(Path pluginsDirectory, Path dataDirectory, int batch
     private java.time.Duration walSyncInterval = java.time.Duration.ofMillis(10);
     private long walSegmentBytes = 64L << 20;
 
+    private int reactors = defaultReactors();
+
     private Builder() {}
+
+    /** Reactor threads (default: system property {@value LaminarConfig#REACTORS_PROPERTY}, a number or {@code cores}; else 1). */
+    public Builder reactors(int count) {
+      this.reactors = count;
+      return this;
+    }
 
     /** When the write-ahead log of pushed rows is forced (default EVERY_COMMIT; see {@link LaminarConfig}). */
     public Builder walSyncPolicy(SyncPolicy policy) {
@@ -168,7 +205,7 @@ public record LaminarConfig(Path pluginsDirectory, Path dataDirectory, int batch
 
     public LaminarConfig build() {
       return new LaminarConfig(pluginsDirectory, dataDirectory, batchSize, queueBatches, connectors, pluginIndex, pluginCallTimeout,
-          functions, checkpointInterval, checkpointsRetained, walSyncPolicy, walSyncInterval, walSegmentBytes);
+          functions, checkpointInterval, checkpointsRetained, walSyncPolicy, walSyncInterval, walSegmentBytes, reactors);
     }
   }
 }

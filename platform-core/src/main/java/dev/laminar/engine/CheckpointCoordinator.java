@@ -4,6 +4,8 @@ import dev.laminar.api.LaminarException;
 import dev.laminar.durability.checkpoint.CheckpointManifest;
 import dev.laminar.durability.checkpoint.CheckpointStore;
 import dev.laminar.durability.checkpoint.LoadedCheckpoint;
+import dev.laminar.runtime.OutputEdge;
+import dev.laminar.runtime.Reactor;
 import dev.laminar.runtime.SourceRunner;
 import dev.laminar.sql.plan.PlanNode;
 import java.io.IOException;
@@ -24,9 +26,11 @@ import org.slf4j.LoggerFactory;
  * Takes checkpoints and recovers from them (a data directory's {@code checkpoints/}).
  *
  * <p>A checkpoint of epoch E: every running source split stops at its next batch boundary and
- * reports its position (the barrier enters at the sources); once all have, the reactor processes
- * everything queued before the barrier and puts a barrier marker into every sink's queue; the
- * sources go on. Each sink thread pre-commits epoch E when the marker reaches it (the rows before
+ * reports its position (the barrier enters at the sources); once all have, each reactor in turn
+ * (reactor 0, which runs the sources' channels and the key routers, first; then the reactors running
+ * shards, which drain what was routed to them) processes everything queued before the barrier,
+ * snapshots the operators it runs, and puts a barrier marker into its lane of every sink's queue (a
+ * sink fed by N shards aligns the N markers, {@link OutputEdge#poll()}); then the sources go on. Each sink thread pre-commits epoch E when the marker reaches it (the rows before
  * it). The manifest — source positions and sink pre-commit handles — is then written atomically;
  * that durable manifest is the decision to commit: the sinks commit E, and once all have, a
  * committed marker is written and the sources may commit their positions upstream. On recovery the
@@ -86,6 +90,18 @@ final class CheckpointCoordinator {
   }
 
   private final Map<String, byte[]> recoveredStates = new HashMap<>();
+
+  /** The operator ids the recovered checkpoint holds state for under {@code owner} (lower case). */
+  java.util.Set<String> recoveredStateIds(String owner) {
+    String prefix = (owner + "/").toLowerCase(java.util.Locale.ROOT);
+    java.util.Set<String> ids = new java.util.TreeSet<>();
+    for (String k : recoveredStates.keySet()) {
+      if (k.startsWith(prefix)) {
+        ids.add(k.substring(prefix.length()));
+      }
+    }
+    return ids;
+  }
 
   /** The epoch recovered from, or 0. */
   long recoveredEpoch() {
@@ -157,6 +173,44 @@ final class CheckpointCoordinator {
     }
   }
 
+  /**
+   * On reactor {@code reactor}, once it has processed every row before the barrier: captures the state
+   * of the operators it runs, then marks its lane of each sink's queue.
+   */
+  private static void passBarrier(int reactor, long epoch, List<CatalogObject> objects, List<SinkObject> sinks, Map<String, byte[]> states)
+      throws IOException {
+    for (CatalogObject o : objects) {
+      dev.laminar.sql.plan.PlanMetrics m = o instanceof StreamObject st && st.sideOf == null ? st.metrics
+          : o instanceof SinkObject k ? k.metrics : null;
+      if (m == null) {
+        continue;
+      }
+      if (reactor == 0) {
+        snapshot(o.name, m.checkpointables(), -1, states);
+      }
+      dev.laminar.sql.plan.PlanMetrics[] shards = m.shards();
+      if (reactor < shards.length) {
+        snapshot(o.name, shards[reactor].checkpointables(), reactor, states);
+      }
+    }
+    for (SinkObject k : sinks) {
+      OutputEdge[] lanes = k.edge.lanes();
+      if (reactor < lanes.length) {
+        lanes[reactor].barrier(epoch);
+      }
+    }
+  }
+
+  private static void snapshot(String owner, List<Map.Entry<String, dev.laminar.runtime.Checkpointable>> operators, int shard,
+      Map<String, byte[]> states) throws IOException {
+    for (Map.Entry<String, dev.laminar.runtime.Checkpointable> c : operators) {
+      java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+      c.getValue().snapshot(new java.io.DataOutputStream(bytes));
+      String id = shard < 0 ? c.getKey() : dev.laminar.sql.plan.PlanMetrics.shardStateId(c.getKey(), shard);
+      states.put(owner + "/" + id, bytes.toByteArray()); // reactors take turns: each waits for the one before
+    }
+  }
+
   private long checkpoint(long epoch, List<CatalogObject> objects, SinkObject finishing, LongFunction<byte[]> preCommit) {
     CountDownLatch release = new CountDownLatch(1);
     Map<String, CompletableFuture<SourceRunner.BarrierPosition>> positions = new LinkedHashMap<>();
@@ -174,25 +228,18 @@ final class CheckpointCoordinator {
         }
       }
       CompletableFuture.allOf(positions.values().toArray(CompletableFuture[]::new)).get(BARRIER_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-      engine.reactor().submitDrained(() -> {
-        // every row before the barrier has gone through the operators: capture their state, then mark the sinks' queues
-        for (CatalogObject o : objects) {
-          dev.laminar.sql.plan.PlanMetrics m = o instanceof StreamObject st && st.sideOf == null ? st.metrics
-              : o instanceof SinkObject k ? k.metrics : null;
-          if (m == null) {
-            continue;
-          }
-          for (Map.Entry<String, dev.laminar.runtime.Checkpointable> c : m.checkpointables()) {
-            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-            c.getValue().snapshot(new java.io.DataOutputStream(bytes));
-            states.put(o.name + "/" + c.getKey(), bytes.toByteArray());
-          }
-        }
-        for (SinkObject k : sinks) {
-          k.edge.barrier(epoch);
-        }
-        return null;
-      }).get(BARRIER_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      // Reactor 0 first: it runs the sources' channels and every key router, which hand each batch to
+      // the shards before returning, so once it has drained, every row before the barrier is in a
+      // shard's queue; each other reactor then drains those queues. The sources stay held until all
+      // reactors have passed the barrier.
+      Reactor[] reactors = engine.reactors();
+      for (int r = 0; r < reactors.length; r++) {
+        final int shard = r;
+        reactors[r].submitDrained(() -> {
+          passBarrier(shard, epoch, objects, sinks, states);
+          return null;
+        }).get(BARRIER_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      }
     } catch (Exception e) {
       throw failed(epoch, e);
     } finally {

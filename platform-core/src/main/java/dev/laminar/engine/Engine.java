@@ -49,10 +49,16 @@ import org.slf4j.LoggerFactory;
  */
 public final class Engine implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
+  /** The reactor layout is logged once per process, not per engine. */
+  private static final java.util.concurrent.atomic.AtomicBoolean LOGGED_REACTORS = new java.util.concurrent.atomic.AtomicBoolean();
 
   private final LaminarConfig config;
   private final ConnectorRegistry connectors;
-  private final Reactor reactor = new Reactor("laminar-reactor-0");
+  /** The reactor threads; reactor 0 runs the sources' channels, streams, views and every chain that is not sharded. */
+  private final Reactor[] reactors;
+  private final Reactor reactor;
+  /** How to take down the shards of a sink or subscription, by owner (sinks: the SinkObject). */
+  private final Map<Object, Shards> shardsByOwner = new java.util.concurrent.ConcurrentHashMap<>();
   private final QueryPlanner planner;
   private final Map<String, CatalogObject> objects = new LinkedHashMap<>();
   /** A copy of {@link #objects}' values after every change, readable without the engine's lock (checkpoints). */
@@ -68,6 +74,15 @@ public final class Engine implements AutoCloseable {
 
   public Engine(LaminarConfig config) {
     this.config = config;
+    this.reactors = new Reactor[config.reactors()];
+    for (int i = 0; i < reactors.length; i++) {
+      reactors[i] = new Reactor("laminar-reactor-" + i);
+    }
+    this.reactor = reactors[0];
+    if (reactors.length > 1 && !LOGGED_REACTORS.getAndSet(true)) {
+      LOG.info("{} reactors; keyed aggregates of sinks and subscriptions run as one shard per reactor (no CPU pinning: "
+          + "no affinity library on the class path)", reactors.length);
+    }
     this.connectors = new ConnectorRegistry(
         List.of(new DatagenConnectorFactory(), new ConsoleConnectorFactory(), new MemoryConnectorFactory(),
             new dev.laminar.connector.filesystem.FilesystemConnectorFactory()),
@@ -173,12 +188,34 @@ public final class Engine implements AutoCloseable {
     return reactor;
   }
 
+  /** Every reactor, reactor 0 first. */
+  Reactor[] reactors() {
+    return reactors.clone();
+  }
+
   /** Puts back the state the recovered checkpoint holds for the operators of {@code owner} (before they see a row). */
   private void restoreState(String owner, PlanMetrics metrics) {
     if (checkpoints == null) {
       return;
     }
-    for (Map.Entry<String, dev.laminar.runtime.Checkpointable> c : metrics.checkpointables()) {
+    List<Map.Entry<String, dev.laminar.runtime.Checkpointable>> operators = new ArrayList<>(metrics.checkpointables());
+    PlanMetrics[] shards = metrics.shards();
+    for (int k = 0; k < shards.length; k++) {
+      for (Map.Entry<String, dev.laminar.runtime.Checkpointable> c : shards[k].checkpointables()) {
+        operators.add(Map.entry(PlanMetrics.shardStateId(c.getKey(), k), c.getValue()));
+      }
+    }
+    java.util.Set<String> unknown = new java.util.TreeSet<>(checkpoints.recoveredStateIds(owner));
+    for (Map.Entry<String, dev.laminar.runtime.Checkpointable> c : operators) {
+      unknown.remove(c.getKey().toLowerCase(Locale.ROOT));
+    }
+    if (!unknown.isEmpty()) {
+      throw new LaminarException("cannot restore the state of '" + owner + "' from checkpoint " + checkpoints.recoveredEpoch()
+          + ": it holds operator state " + unknown + " that this deployment has no operator for; was it taken with another "
+          + "reactor count? (this engine runs " + reactors.length + "; set LaminarConfig.reactors or -D"
+          + LaminarConfig.REACTORS_PROPERTY + " as when the checkpoint was taken)");
+    }
+    for (Map.Entry<String, dev.laminar.runtime.Checkpointable> c : operators) {
       byte[] state = checkpoints.recoveredState(owner, c.getKey());
       if (state != null) {
         try {
@@ -505,6 +542,57 @@ public final class Engine implements AutoCloseable {
     }
   }
 
+  /**
+   * Builds the operators of a plan ending in an edge towards a sink or subscription thread. When the
+   * engine runs several reactors and the plan is shardable ({@link Shards#keyedAggregate}), the keyed
+   * aggregate and everything after it run as one shard per reactor, each ending in its own lane of
+   * {@code edge}, behind a {@link dev.laminar.runtime.KeyRouter} on reactor 0; else as
+   * {@link #instantiate}.
+   *
+   * @param owner what the shards' timers are registered for and what {@link #undeployShards} takes
+   * @param failureOwner who a failing shard operator is reported as (see {@link #consumerFailed})
+   */
+  private List<Attachment> instantiateToEdge(PlanNode plan, OutputEdge edge, PlanMetrics metrics, Object owner,
+      java.util.function.Supplier<Object> failureOwner) {
+    PlanNode keyed = reactors.length > 1 ? Shards.keyedAggregate(plan) : null;
+    if (keyed == null) {
+      return instantiate(plan, edge, metrics);
+    }
+    List<PlanNode> nodes = plan.nodes();
+    Shards shards = Shards.deploy(reactors, keyed, edge, config.queueBatches(), config.batchSize(), metrics,
+        (downstream, shardMetrics) -> {
+          Operator op = downstream;
+          for (PlanNode n = plan; ; n = n.input()) {
+            op = n.instantiate(op, config.batchSize(), shardMetrics);
+            if (op instanceof dev.laminar.runtime.Checkpointable c) {
+              shardMetrics.checkpointable(nodeId(nodes, n), c);
+            }
+            if (n == keyed) {
+              return op;
+            }
+          }
+        },
+        (o, e) -> consumerFailed(failureOwner.get(), e), owner);
+    shardsByOwner.put(owner, shards);
+    List<Attachment> out = new ArrayList<>();
+    wire(keyed.input(), nodes, shards.router(), metrics, out);
+    return out;
+  }
+
+  /** Takes down the shards deployed for {@code owner}, if any (after its chains were detached on reactor 0). */
+  private void undeployShards(Object owner) {
+    Shards shards = shardsByOwner.remove(owner);
+    if (shards != null) {
+      shards.undeploy();
+    }
+  }
+
+  /** Routing and queue figures of a sink's or subscription's shards, or null when it is not sharded (for DESCRIBE). */
+  String shardMetrics(Object owner) {
+    Shards shards = shardsByOwner.get(owner);
+    return shards == null ? null : shards.describe();
+  }
+
   /** A single chain (a plan over one input, e.g. a point query over a view). */
   private Operator instantiateSingle(PlanNode plan, Operator downstream, PlanMetrics metrics) {
     List<Attachment> chains = instantiate(plan, downstream, metrics);
@@ -553,7 +641,8 @@ public final class Engine implements AutoCloseable {
         t -> objectFailed(holder[0], t), checkpoints);
     holder[0] = sink;
     sink.metrics.onAsyncFailure(e -> consumerFailed(sink, e));
-    List<Attachment> chains = query != null ? instantiate(query.plan(), sink.edge, sink.metrics) : List.of(new Attachment(source, sink.edge));
+    List<Attachment> chains = query != null ? instantiateToEdge(query.plan(), sink.edge, sink.metrics, sink, () -> sink)
+        : List.of(new Attachment(source, sink.edge));
     restoreState(name, sink.metrics);
     objects.put(key(name), sink);
     publish();
@@ -659,13 +748,15 @@ public final class Engine implements AutoCloseable {
     Object owner = new Object();
     SubscriptionImpl[] holder = new SubscriptionImpl[1];
     PlanMetrics metrics = new PlanMetrics();
-    List<Attachment> chains = query != null ? instantiate(query.plan(), edge, metrics) : List.of(new Attachment(source, edge));
+    List<Attachment> chains = query != null ? instantiateToEdge(query.plan(), edge, metrics, owner, () -> new SubscriptionOwner(holder[0], owner))
+        : List.of(new Attachment(source, edge));
     SubscriptionImpl sub = new SubscriptionImpl(schema, edge, listener, () -> {
       reactor.execute(() -> {
         for (Attachment a : chains) {
           a.input().node().detachWhere(o -> o instanceof SubscriptionOwner so && so.owner() == owner);
         }
       });
+      undeployShards(owner);
       subscriptions.remove(holder[0]);
     });
     holder[0] = sub;
@@ -1133,6 +1224,7 @@ public final class Engine implements AutoCloseable {
         reactor.execute(() -> s.inputs().forEach(in -> readableNode(in).ifPresent(n -> n.detach(s))));
         reactor.removeTimers(s);
         s.edge.consumerClosed();
+        undeployShards(s);
         s.runner.stop(10_000);
         closeQuietly(s.connector, s.name);
       }
@@ -1211,7 +1303,9 @@ public final class Engine implements AutoCloseable {
   @Override
   public void close() {
     closing = true;
-    if (checkpoints != null && checkpoints.possible() && published.stream().anyMatch(o -> o instanceof SinkObject k && !k.runner.endArrived())) {
+    // never while the catalog is half restored (a failed open): that checkpoint would lack the state not restored yet
+    if (catalogRestored && checkpoints != null && checkpoints.possible()
+        && published.stream().anyMatch(o -> o instanceof SinkObject k && !k.runner.endArrived())) {
       try {
         checkpoints.checkpoint(); // a clean shutdown commits what the sinks have and records where the sources are
       } catch (RuntimeException e) {
@@ -1249,7 +1343,9 @@ public final class Engine implements AutoCloseable {
     objects.clear();
     publish();
     watchdog.shutdownNow();
-    reactor.close();
+    for (Reactor r : reactors) {
+      r.close(); // reactor 0 first: its routers may wait for the shards, never the other way round
+    }
     connectors.close();
   }
 

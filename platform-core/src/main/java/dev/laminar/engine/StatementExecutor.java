@@ -553,19 +553,35 @@ public final class StatementExecutor {
       rows.add(Row.of(c.name(), c.type().toString(), c.nullable(), extra));
     }
     switch (o) {
-      case SourceObject s -> rows.add(Row.of("(source)", "connector " + s.connectorId, null, s.status() + ", rows read " + s.rowsRead()));
+      case SourceObject s -> rows.add(Row.of("(source)", "connector " + s.connectorId, null, s.status() + ", rows read " + s.rowsRead()
+          + queueFigures(s)));
       case StreamObject s -> rows.add(Row.of("(stream)", "reads " + String.join(", ", s.inputs()), null, s.status() + ", late rows dropped "
           + s.metrics.lateRowsDropped().get() + ", accepted " + s.metrics.lateRowsAccepted().get() + ", redirected "
           + s.metrics.lateRowsRedirected().get() + ", join state rows " + s.metrics.stateRows() + ", lookup rows failed "
           + s.metrics.lookupFailedRows().get()));
       case SinkObject s -> rows.add(Row.of("(sink)", "connector " + s.connectorId + ", reads " + String.join(", ", s.inputs), null, s.status()
-          + ", rows written " + s.runner.rowsHandled() + (s.failure() != null ? ", error: " + s.failure().getMessage() : "")));
+          + ", rows written " + s.runner.rowsHandled() + (s.failure() != null ? ", error: " + s.failure().getMessage() : "")
+          + "; queue: " + s.edge.lanes().length + " lane(s), batches queued " + s.edge.depth() + ", reactors blocked "
+          + s.edge.blockedNanos() / 1_000_000 + " ms" + (engine.shardMetrics(s) == null ? "" : "; routed by key: " + engine.shardMetrics(s))));
       case LookupTableObject l -> rows.add(Row.of("(lookup table)", "connector " + l.connectorId + ", key " + l.keyColumns(), null,
           l.status() + ", cache " + l.cacheRows + " rows for " + l.cacheTtlMillis + " ms, " + l.maxRetries + " retries, on failure "
               + l.onFailure.name().toLowerCase(Locale.ROOT)));
     }
     return StatementResult.rows(Schema.builder().column("column", DataType.VARCHAR).column("type", DataType.VARCHAR)
         .column("nullable", DataType.BOOLEAN).column("extra", DataType.VARCHAR).build(), rows);
+  }
+
+  /** Per split of a started source (nothing before it starts): batches queued towards reactor 0 and the time the split waited for it. */
+  private static String queueFigures(SourceObject s) {
+    List<String> parts = new ArrayList<>();
+    List<dev.laminar.runtime.Reactor.Channel> channels = List.copyOf(s.channels);
+    List<dev.laminar.runtime.SourceRunner> runners = List.copyOf(s.runners);
+    for (int i = 0; i < channels.size(); i++) {
+      dev.laminar.runtime.SourceRunner r = i < runners.size() ? runners.get(i) : null;
+      parts.add("split " + i + ": batches queued " + channels.get(i).depth() + ", blocked " + (r == null ? 0 : r.blockedNanos() / 1_000_000)
+          + " ms");
+    }
+    return parts.isEmpty() ? "" : "; " + String.join("; ", parts);
   }
 
   private StatementResult explain(SqlNode explained) {

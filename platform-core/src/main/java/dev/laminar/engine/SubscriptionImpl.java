@@ -65,7 +65,7 @@ final class SubscriptionImpl implements Subscription {
     long deadline = System.nanoTime() + timeout.toNanos();
     int idles = 0;
     while (!closed && finished.getCount() > 0) {
-      ColumnarBatch b = edge.queue().relaxedPoll();
+      ColumnarBatch b = edge.poll();
       if (b == null) {
         if (!rows.isEmpty() || System.nanoTime() >= deadline) {
           break;

@@ -255,6 +255,55 @@ public final class ColumnarBatch implements BatchWriter, RowBatch {
     size = r + count;
   }
 
+  /**
+   * Appends copies of rows {@code rows[offset .. offset + count)} of {@code src} (same schema shape), in
+   * that order: a gather a column at a time, as {@link #appendRowsFrom} copies a run (the key router's
+   * hand-off of each shard's rows).
+   */
+  public void appendRows(ColumnarBatch src, int[] rows, int offset, int count) {
+    final int r = size;
+    if (count > capacity - r) {
+      throw new IllegalStateException("batch has room for " + (capacity - r) + " rows, not " + count);
+    }
+    final int end = offset + count;
+    for (int c = 0; c < kinds.length; c++) {
+      final boolean[] sn = src.nulls[c];
+      final boolean[] dn = nulls[c];
+      for (int i = offset, d = r; i < end; i++, d++) {
+        dn[d] = sn[rows[i]];
+      }
+      if (longs[c] != null) {
+        final long[] sv = src.longs[c];
+        final long[] dv = longs[c];
+        for (int i = offset, d = r; i < end; i++, d++) {
+          dv[d] = sv[rows[i]];
+        }
+      } else if (doubles[c] != null) {
+        final double[] sv = src.doubles[c];
+        final double[] dv = doubles[c];
+        for (int i = offset, d = r; i < end; i++, d++) {
+          dv[d] = sv[rows[i]];
+        }
+      } else {
+        final Object[] sv = src.objects[c];
+        final Object[] dv = objects[c];
+        for (int i = offset, d = r; i < end; i++, d++) {
+          dv[d] = sv[rows[i]];
+        }
+      }
+    }
+    final byte[] sk = src.rowKinds;
+    final long[] st = src.rowtime;
+    final long[] sw = src.watermark;
+    for (int i = offset, d = r; i < end; i++, d++) {
+      final int row = rows[i];
+      rowKinds[d] = sk[row];
+      rowtime[d] = st[row];
+      watermark[d] = sw[row];
+    }
+    size = r + count;
+  }
+
   /** Copies one cell; the column types must share a storage class. */
   public void copyCell(ColumnarBatch src, int srcRow, int srcCol, int dstRow, int dstCol) {
     boolean isNull = src.nulls[srcCol][srcRow];

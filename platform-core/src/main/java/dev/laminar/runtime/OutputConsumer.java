@@ -107,7 +107,7 @@ public abstract class OutputConsumer implements Runnable {
       open();
       while (running) {
         runTasks();
-        ColumnarBatch b = edge.queue().relaxedPoll();
+        ColumnarBatch b = edge.poll();
         if (b == null) {
           if (dirty) {
             quiet();

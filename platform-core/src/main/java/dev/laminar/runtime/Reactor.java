@@ -15,8 +15,9 @@ import org.slf4j.LoggerFactory;
  * threads change what it runs only through its command queue, so operator state is touched by this
  * thread alone and needs no locks.
  *
- * <p>Today the engine runs one reactor; the thread-per-core runtime adds more, each owning a shard
- * of keyed state, with the same channel and command model.
+ * <p>The engine runs {@code LaminarConfig.reactors} of them: reactor 0 runs the sources' channels and
+ * every unsharded chain; the others run shards of keyed aggregates, fed by channels from the key
+ * routers on reactor 0 ({@code engine.Shards}).
  */
 public final class Reactor implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Reactor.class);
@@ -38,6 +39,11 @@ public final class Reactor implements AutoCloseable {
     /** The queue a source thread offers batches to (single producer). */
     public SpscArrayQueue<ColumnarBatch> queue() {
       return queue;
+    }
+
+    /** Batches waiting in the queue (approximate, for metrics). */
+    public int depth() {
+      return queue.size();
     }
   }
 
@@ -182,6 +188,11 @@ public final class Reactor implements AutoCloseable {
       }
     }
     return 0; // timers alone do not count as work: the loop still idles between them
+  }
+
+  /** False once {@link #close()} began: producers waiting for this reactor stop waiting. */
+  public boolean isRunning() {
+    return running;
   }
 
   public boolean isReactorThread() {

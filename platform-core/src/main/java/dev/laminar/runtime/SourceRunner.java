@@ -27,6 +27,7 @@ public final class SourceRunner implements Runnable {
   private final Runnable onFinished;
   private final IdleStrategy idle = IdleStrategy.standard();
   private final Counter rowsRead = new Counter();
+  private final Counter blockedNanos = new Counter();
   private volatile boolean running = true;
   private volatile boolean pausing;
   private volatile boolean finished;
@@ -76,6 +77,11 @@ public final class SourceRunner implements Runnable {
 
   public long rowsRead() {
     return rowsRead.get();
+  }
+
+  /** Nanoseconds this split waited for the reactor (no free batch, or its queue full): backpressure. */
+  public long blockedNanos() {
+    return blockedNanos.get();
   }
 
   /**
@@ -140,7 +146,12 @@ public final class SourceRunner implements Runnable {
       ColumnarBatch spare = null;
       while (running && !pausing) {
         atBarrier();
-        ColumnarBatch batch = spare != null ? spare : pool.acquire(idle, () -> running && !pausing && barrier == null);
+        ColumnarBatch batch = spare != null ? spare : pool.tryAcquire();
+        if (batch == null) {
+          long start = System.nanoTime();
+          batch = pool.acquire(idle, () -> running && !pausing && barrier == null);
+          blockedNanos.add(System.nanoTime() - start);
+        }
         spare = null;
         if (batch == null) {
           if (barrier != null && running && !pausing) {
@@ -303,14 +314,19 @@ public final class SourceRunner implements Runnable {
   }
 
   private void publish(ColumnarBatch batch) {
+    if (queue.offer(batch)) {
+      return;
+    }
+    long start = System.nanoTime();
     int idles = 0;
     while (!queue.offer(batch)) {
       if (!running) {
         BatchPool.release(batch);
-        return;
+        break;
       }
       idle.idle(idles++);
     }
+    blockedNanos.add(System.nanoTime() - start);
   }
 
   /**

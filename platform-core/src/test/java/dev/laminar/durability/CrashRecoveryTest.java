@@ -96,7 +96,10 @@ class CrashRecoveryTest {
 
   private static Process start(Path data, Path out) throws IOException {
     String java = ProcessHandle.current().info().command().orElse("java");
-    return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "-Xmx256m", "-XX:+UseSerialGC",
+    // the child runs as many reactors as this JVM's engines (the suite runs once with 1 and once with 2)
+    String reactors = "-D" + dev.laminar.api.LaminarConfig.REACTORS_PROPERTY + "="
+        + System.getProperty(dev.laminar.api.LaminarConfig.REACTORS_PROPERTY, "1");
+    return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "-Xmx256m", "-XX:+UseSerialGC", reactors,
         "--sun-misc-unsafe-memory-access=allow", "--enable-native-access=ALL-UNNAMED", CrashTestChild.class.getName(), data.toString(),
         out.toString(), Long.toString(ROWS)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
   }

@@ -69,6 +69,26 @@ public final class PlanMetrics {
     return checkpointables;
   }
 
+  private PlanMetrics[] shards = new PlanMetrics[0];
+
+  /**
+   * The metrics of each shard when the plan's keyed part runs as one shard per reactor (index = reactor),
+   * or none. Each shard's operators register their timers and checkpointed state there, under the ids
+   * of their plan positions; checkpoints store them as {@code <id>~shard<k>}.
+   */
+  public PlanMetrics[] shards() {
+    return shards.clone();
+  }
+
+  public void shards(PlanMetrics[] perShard) {
+    this.shards = perShard.clone();
+  }
+
+  /** The id a shard's checkpointed operator is stored under. */
+  public static String shardStateId(String id, int shard) {
+    return id + "~shard" + shard;
+  }
+
   private final java.util.List<java.util.function.LongSupplier> stateRows = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   /** Registers an operator's count of rows held in state (joins). */

@@ -1,0 +1,159 @@
+package dev.laminar;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.laminar.api.Laminar;
+import dev.laminar.api.LaminarConfig;
+import dev.laminar.api.SourceWriter;
+import dev.laminar.api.Subscription;
+import dev.laminar.sdk.row.Row;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Keyed aggregates run as one shard per reactor: the same input gives the same rows with 1, 2 and 3
+ * reactors (as multisets, and in the same order per key), the rows are really spread over the shards,
+ * and a checkpoint records each shard's state under its shard.
+ */
+class ReactorShardingTest {
+  private static final long T0 = 1_767_225_600_000L;
+  private static final String SOURCE = "CREATE SOURCE bids (auction BIGINT NOT NULL, bidder VARCHAR NOT NULL, price BIGINT NOT NULL, "
+      + "ts TIMESTAMP(3) NOT NULL, WATERMARK FOR ts AS ts - INTERVAL '0.05' SECOND) WITH ('connector' = 'memory')";
+
+  private static LaminarConfig.Builder config(int reactors) {
+    return LaminarConfig.builder().pluginsDirectory(null).batchSize(64).queueBatches(4).reactors(reactors);
+  }
+
+  /** Pushes a deterministic, slightly out-of-order bid stream (seeded). */
+  private static void push(Laminar db, long seed, int rows) {
+    Random random = new Random(seed);
+    try (SourceWriter w = db.writer("bids")) {
+      for (int i = 0; i < rows; i++) {
+        w.beginRow();
+        w.setLong(0, random.nextInt(200));
+        w.setString(1, "bidder-" + random.nextInt(50));
+        w.setLong(2, 1 + random.nextInt(1000));
+        w.setTimestampMillis(3, T0 + i - random.nextInt(40));
+        w.endRow();
+      }
+    }
+  }
+
+  private static List<Row> run(int reactors, String query, long seed) {
+    try (Laminar db = Laminar.open(config(reactors).build())) {
+      db.execute(SOURCE);
+      List<Row> rows = java.util.Collections.synchronizedList(new ArrayList<>());
+      java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
+      Subscription sub = db.subscribe(query, new dev.laminar.api.RowListener() {
+        @Override
+        public void onRows(dev.laminar.sdk.row.RowBatch batch) {
+          for (int r = 0; r < batch.size(); r++) {
+            rows.add(batch.toRow(r));
+          }
+        }
+
+        @Override
+        public void onEnd() {
+          ended.countDown();
+        }
+      });
+      push(db, seed, 20_000);
+      try {
+        assertThat(ended.await(1, java.util.concurrent.TimeUnit.MINUTES)).as("subscription ended in time").isTrue();
+      } catch (InterruptedException e) {
+        throw new AssertionError(e);
+      }
+      assertThat(sub.failure()).isNull();
+      return List.copyOf(rows);
+    }
+  }
+
+  /** Rows grouped by the value of column {@code keyColumn}, each group in arrival order. */
+  private static Map<Object, List<Row>> perKey(List<Row> rows, int keyColumn) {
+    Map<Object, List<Row>> out = new LinkedHashMap<>();
+    for (Row r : rows) {
+      out.computeIfAbsent(r.get(keyColumn), k -> new ArrayList<>()).add(r);
+    }
+    return out;
+  }
+
+  private static void assertSameAcrossReactorCounts(String query, int keyColumn) {
+    long seed = 42;
+    List<Row> one = run(1, query, seed);
+    assertThat(one).as("seed %d", seed).isNotEmpty();
+    for (int reactors : new int[] {2, 3}) {
+      List<Row> many = run(reactors, query, seed);
+      assertThat(many).as("%d reactors, seed %d", reactors, seed).containsExactlyInAnyOrderElementsOf(one);
+      assertThat(perKey(many, keyColumn)).as("per-key order with %d reactors, seed %d", reactors, seed).isEqualTo(perKey(one, keyColumn));
+    }
+  }
+
+  @Test
+  void tumblingAggregateByKeyGivesTheSameRowsInTheSameOrderPerKey() {
+    assertSameAcrossReactorCounts("SELECT auction, window_start, COUNT(*) AS n, SUM(price) AS total, MAX(price) AS hi "
+        + "FROM TABLE(TUMBLE(TABLE bids, DESCRIPTOR(ts), INTERVAL '0.5' SECOND)) WHERE price > 10 GROUP BY auction, window_start, window_end", 0);
+  }
+
+  @Test
+  void hopAggregateByStringKeyGivesTheSameRowsPerKey() {
+    assertSameAcrossReactorCounts("SELECT bidder, window_start, COUNT(*) AS n, MIN(price) AS lo FROM TABLE(HOP(TABLE bids, DESCRIPTOR(ts), "
+        + "INTERVAL '0.25' SECOND, INTERVAL '1' SECOND)) GROUP BY bidder, window_start, window_end", 0);
+  }
+
+  @Test
+  void sessionAggregateByKeyGivesTheSameRows() {
+    assertSameAcrossReactorCounts("SELECT auction, window_start, window_end, COUNT(*) AS n FROM TABLE(SESSION(TABLE bids, DESCRIPTOR(ts), "
+        + "DESCRIPTOR(auction), INTERVAL '0.2' SECOND)) GROUP BY auction, window_start, window_end", 0);
+  }
+
+  @Test
+  void aGlobalAggregateRunsWholeOnOneReactor() {
+    // no GROUP BY column: every row must meet in one place, so the plan is not sharded
+    assertSameAcrossReactorCounts("SELECT window_start, COUNT(*) AS n, MAX(price) AS hi FROM TABLE(TUMBLE(TABLE bids, DESCRIPTOR(ts), "
+        + "INTERVAL '0.5' SECOND)) GROUP BY window_start, window_end", 0);
+  }
+
+  @Test
+  void describeShowsRowsRoutedToEveryShardAndTheQueueFigures() {
+    try (Laminar db = Laminar.open(config(2).build())) {
+      db.execute(SOURCE);
+      db.execute("CREATE SINK counts WITH ('connector' = 'memory') AS SELECT auction, window_start, COUNT(*) AS n "
+          + "FROM TABLE(TUMBLE(TABLE bids, DESCRIPTOR(ts), INTERVAL '1' SECOND)) GROUP BY auction, window_start, window_end");
+      push(db, 7, 5_000);
+      assertThat(db.awaitCompletion(Duration.ofMinutes(1))).isTrue();
+      long counted = db.sinkRows("counts").stream().mapToLong(r -> (Long) r.get(2)).sum();
+      assertThat(counted).isEqualTo(5_000);
+      List<String> extra = db.execute("DESCRIBE SINK counts").rows().stream().map(r -> String.valueOf(r.get(3))).toList();
+      String queues = extra.stream().filter(e -> e.contains("routed by key")).findFirst().orElseThrow();
+      assertThat(queues).containsPattern("shard 0: rows [1-9]\\d*").containsPattern("shard 1: rows [1-9]\\d*");
+      List<String> source = db.execute("DESCRIBE SOURCE bids").rows().stream().map(r -> String.valueOf(r.get(3))).toList();
+      assertThat(source).anyMatch(e -> e.matches(".*; split 0: batches queued \\d+, blocked \\d+ ms"));
+      assertThat(queues).containsPattern("queue: 2 lane\\(s\\), batches queued \\d+, reactors blocked \\d+ ms");
+    }
+  }
+
+  @Test
+  void aCheckpointKeepsEachShardsStateAndAnotherReactorCountIsRefusedByName(@TempDir Path dir) {
+    Path data = dir.resolve("data");
+    try (Laminar db = Laminar.open(config(2).dataDirectory(data).build())) {
+      db.execute("CREATE SOURCE s (k BIGINT NOT NULL, ts TIMESTAMP(3) NOT NULL, WATERMARK FOR ts AS ts) WITH ('connector' = 'datagen', "
+          + "'number-of-rows' = '100000', 'rows-per-second' = '20000', 'fields.k.kind' = 'sequence')");
+      db.execute("CREATE SINK f WITH ('connector' = 'filesystem', 'path' = '" + dir.resolve("out") + "') AS SELECT k, COUNT(*) AS n "
+          + "FROM TABLE(TUMBLE(TABLE s, DESCRIPTOR(ts), INTERVAL '1' HOUR)) GROUP BY k, window_start, window_end");
+      assertThat(db.execute("CHECKPOINT").message()).matches("Checkpoint \\d+ complete");
+    }
+    assertThatThrownBy(() -> Laminar.open(config(1).dataDirectory(data).build()).close())
+        .hasMessageContaining("reactor count").hasMessageContaining("'f'").hasMessageContaining("~shard1");
+    try (Laminar db = Laminar.open(config(2).dataDirectory(data).build())) {
+      assertThat(db.failures()).isEmpty();
+    }
+  }
+}
