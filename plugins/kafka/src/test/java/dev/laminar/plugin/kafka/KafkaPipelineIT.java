@@ -39,7 +39,7 @@ class KafkaPipelineIT {
     Path zip = Path.of(System.getProperty("plugin.zip"));
     Path plugins = Files.createDirectories(dir.resolve("plugins"));
     Files.copy(zip, plugins.resolve(zip.getFileName()));
-    try (Laminar db = Laminar.open(LaminarConfig.builder().pluginsDirectory(plugins).build())) {
+    try (Laminar db = Laminar.open(LaminarConfig.builder().pluginsDirectory(plugins).dataDirectory(dir.resolve("data")).build())) {
       List<Row> connectors = db.execute("SHOW CONNECTORS").rows();
       assertThat(connectors).anySatisfy(r -> {
         assertThat(r.get(0)).isEqualTo("kafka");

@@ -186,9 +186,15 @@ public final class KafkaBenchmark {
         """;
   }
 
-  /** Runs a script through the embedded engine with the plugin from its zip; returns seconds until the pipeline completed. */
+  /**
+   * Runs a script through the embedded engine with the plugin from its zip, a fresh data directory and
+   * a checkpoint (one Kafka transaction per exactly-once sink) every second; returns seconds until the
+   * pipeline completed.
+   */
   private static double engine(KafkaTestBroker broker, Path plugins, String script) throws Exception {
-    try (Laminar db = Laminar.open(LaminarConfig.builder().pluginsDirectory(plugins).build())) {
+    Path data = Files.createTempDirectory("kafka-bench-data");
+    try (Laminar db = Laminar.open(LaminarConfig.builder().pluginsDirectory(plugins).dataDirectory(data)
+        .checkpointInterval(Duration.ofSeconds(1)).build())) {
       long start = System.nanoTime();
       db.executeScript(script);
       if (!db.awaitCompletion(Duration.ofMinutes(10))) {
