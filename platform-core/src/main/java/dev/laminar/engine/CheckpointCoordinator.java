@@ -53,7 +53,11 @@ final class CheckpointCoordinator {
     this.engine = engine;
     try {
       this.store = new CheckpointStore(directory, retain);
-      this.recovered = store.latest().orElse(null);
+      this.snapshots = new StateSnapshots(store.stateDirectory());
+      this.recovered = store.latest(snapshots::problem).orElse(null);
+      if (recovered != null) {
+        snapshots.recovered(recovered.manifest());
+      }
       List<Long> epochs = store.epochs();
       this.lastEpoch = epochs.isEmpty() ? 0 : epochs.get(epochs.size() - 1);
     } catch (IOException e) {
@@ -62,6 +66,9 @@ final class CheckpointCoordinator {
     if (recovered != null) {
       lastEpoch = Math.max(lastEpoch, recovered.epoch());
       for (CheckpointManifest.OperatorSnapshot o : recovered.manifest().operators()) {
+        if (StateSnapshots.isChain(o.operator())) {
+          continue; // a state store's chain: restored from its files by StoreBacked.restoreStores
+        }
         try { // read now: later checkpoints' retention may delete the files before the pipelines are rebuilt
           recoveredStates.put(o.operator().toLowerCase(java.util.Locale.ROOT),
               java.nio.file.Files.readAllBytes(store.stateDirectory().resolve(o.files().get(0))));
@@ -84,6 +91,18 @@ final class CheckpointCoordinator {
   }
 
   private final Map<String, byte[]> recoveredStates = new HashMap<>();
+  private final StateSnapshots snapshots;
+  private volatile CheckpointStats lastStats;
+
+  /** The recovered checkpoint's state-store chains of operator {@code id} of {@code owner}, by store name. */
+  Map<String, List<Path>> recoveredChains(String owner, String id) {
+    return snapshots.recoveredChains(owner, id);
+  }
+
+  /** Figures of the last completed checkpoint, or null. */
+  CheckpointStats lastStats() {
+    return lastStats;
+  }
 
   /** The epoch recovered from, or 0. */
   long recoveredEpoch() {
@@ -160,6 +179,8 @@ final class CheckpointCoordinator {
     Map<String, CompletableFuture<SourceRunner.BarrierPosition>> positions = new LinkedHashMap<>();
     Map<SinkObject, CompletableFuture<byte[]>> handles = new LinkedHashMap<>();
     Map<String, byte[]> states = new LinkedHashMap<>();
+    List<StateSnapshots.Capture> captures = new ArrayList<>();
+    long[] stall = new long[1];
     try {
       for (Engine.Split split : engine.runningSplits()) {
         positions.put(split.source() + "\u0000" + split.id(), split.runner().barrier(release));
@@ -174,6 +195,7 @@ final class CheckpointCoordinator {
       CompletableFuture.allOf(positions.values().toArray(CompletableFuture[]::new)).get(BARRIER_TIMEOUT_SECONDS, TimeUnit.SECONDS);
       engine.reactor().submitDrained(() -> {
         // every row before the barrier has gone through the operators: capture their state, then mark the sinks' queues
+        long stallStart = System.nanoTime();
         for (CatalogObject o : objects) {
           dev.laminar.sql.plan.PlanMetrics m = o instanceof StreamObject st && st.sideOf == null ? st.metrics
               : o instanceof SinkObject k ? k.metrics : null;
@@ -184,19 +206,25 @@ final class CheckpointCoordinator {
             java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
             c.getValue().snapshot(new java.io.DataOutputStream(bytes));
             states.put(o.name + "/" + c.getKey(), bytes.toByteArray());
+            if (c.getValue() instanceof dev.laminar.runtime.StoreBacked stored) {
+              snapshots.capture(o.name + "/" + c.getKey(), stored, captures); // only what changed since the last checkpoint
+            }
           }
         }
         for (SinkObject k : sinks) {
           k.edge.barrier(epoch);
         }
+        stall[0] = System.nanoTime() - stallStart;
         return null;
       }).get(BARRIER_TIMEOUT_SECONDS, TimeUnit.SECONDS);
     } catch (Exception e) {
+      abandonCaptures(captures);
       throw failed(epoch, e);
     } finally {
       release.countDown(); // the sources go on while the sinks pre-commit and the manifest is written
     }
     Map<SinkObject, byte[]> preCommitted = new LinkedHashMap<>();
+    CheckpointStats written;
     List<CheckpointManifest.SourcePosition> sources = new ArrayList<>();
     List<CheckpointManifest.Watermark> watermarks = new ArrayList<>();
     try {
@@ -220,13 +248,23 @@ final class CheckpointCoordinator {
       List<CheckpointManifest.SinkPreCommit> sinkHandles = new ArrayList<>();
       preCommitted.forEach((k, h) -> sinkHandles.add(new CheckpointManifest.SinkPreCommit(k.name, h)));
       List<CheckpointManifest.OperatorSnapshot> operators = new ArrayList<>();
+      long writeStart = System.nanoTime();
+      long[] bytes = new long[1];
       for (Map.Entry<String, byte[]> st : states.entrySet()) {
         String file = "e" + epoch + "-" + st.getKey().replaceAll("[^A-Za-z0-9_-]", "_") + ".state";
         dev.laminar.durability.DurableFiles.writeAtomically(store.stateDirectory().resolve(file), st.getValue());
+        bytes[0] += st.getValue().length;
         operators.add(new CheckpointManifest.OperatorSnapshot(st.getKey(), List.of(file)));
       }
+      List<StateSnapshots.Capture> toWrite = List.copyOf(captures);
+      captures.clear();
+      operators.addAll(snapshots.write(epoch, toWrite, bytes));
+      long writeNanos = System.nanoTime() - writeStart;
       store.write(new CheckpointManifest(epoch, System.currentTimeMillis(), 0, sources, operators, watermarks, sinkHandles));
+      int full = (int) toWrite.stream().filter(StateSnapshots.Capture::full).count();
+      written = new CheckpointStats(epoch, stall[0], writeNanos, bytes[0], full, toWrite.size() - full, 0, 0);
     } catch (Exception e) {
+      abandonCaptures(captures);
       for (Map.Entry<SinkObject, byte[]> p : preCommitted.entrySet()) {
         if (p.getKey() != finishing) {
           p.getKey().runner.abortOnThread(epoch, p.getValue());
@@ -235,6 +273,15 @@ final class CheckpointCoordinator {
       throw failed(epoch, e);
     }
     // the manifest is durable: the decision to commit is taken
+    long compactStart = System.nanoTime();
+    snapshots.compactDue(epoch); // off the reactor; the next manifest references the merged files
+    try {
+      snapshots.sweep(store.referencedStateFiles());
+    } catch (IOException e) {
+      LOG.warn("checkpoint {}: cannot list the state files the manifests reference: {}", epoch, e.toString());
+    }
+    lastStats = new CheckpointStats(epoch, written.reactorStallNanos(), written.writeNanos(), written.stateBytes(), written.fullCaptures(),
+        written.incrementalCaptures(), snapshots.chainBytes(), System.nanoTime() - compactStart);
     List<CompletableFuture<Void>> commits = new ArrayList<>();
     for (Map.Entry<SinkObject, byte[]> p : preCommitted.entrySet()) {
       if (p.getKey() == finishing) {
@@ -264,6 +311,13 @@ final class CheckpointCoordinator {
       }
     });
     return epoch;
+  }
+
+  /** A checkpoint failed after (or while) the stores were captured: free the copies, and make every next capture full. */
+  private void abandonCaptures(List<StateSnapshots.Capture> captures) {
+    StateSnapshots.discard(captures);
+    captures.clear();
+    snapshots.reset();
   }
 
   private final Map<Long, CompletableFuture<Void>> finishingCommits = new HashMap<>();

@@ -56,6 +56,7 @@ public final class OffHeapStateStore implements StateStore {
   private long[] dirty;
   private ValueLog values;
   private int generation;
+  private boolean inserted;
 
   /**
    * Creates an empty store whose files live in a new directory under {@code workDir}.
@@ -193,6 +194,68 @@ public final class OffHeapStateStore implements StateStore {
       return -1;
     }
     return valueBytes == VARIABLE ? table.get(JAVA_INT_UNALIGNED, s * slotBytes + valueOffset + 8) : valueBytes;
+  }
+
+  // ---------------------------------------------------------------- in-place access (fixed-size values)
+
+  /**
+   * The slot of {@code key}, inserting it with an all-zero value when absent ({@link #inserted()} tells
+   * which), and marks it changed for the next incremental snapshot. The caller then reads and writes
+   * the value in place at {@link #valueOffset(long)} of {@link #table()} — valid until the next insert
+   * (which may rehash: fetch {@link #table()} again after it). Fixed-size values only; allocates nothing.
+   */
+  public long upsertSlot(MemorySegment key) {
+    if (valueBytes == VARIABLE) {
+      throw new UnsupportedOperationException("in-place access needs fixed-size values");
+    }
+    long h = hash(key);
+    long s = find(key, h);
+    inserted = s < 0;
+    if (s < 0) {
+      if (live + tombstones + 1 > capacity * MAX_LOAD) {
+        rehash();
+        s = find(key, h);
+      }
+      s = -s - 1;
+      long base = s * slotBytes;
+      table.set(JAVA_LONG_UNALIGNED, base, h);
+      MemorySegment.copy(key, 0, table, base + 8, keyBytes);
+      for (long v = base + valueOffset, end = base + linkOffset; v < end; v += 8) {
+        table.set(JAVA_LONG_UNALIGNED, v, 0L); // an empty slot is zero already, unless a crash left a restored file: be exact
+      }
+      live++;
+      if (indexed) {
+        link((int) s, key.get(JAVA_LONG_UNALIGNED, 0));
+      }
+    }
+    dirty[(int) (s >>> 6)] |= 1L << s;
+    return s;
+  }
+
+  /** Whether the last {@link #upsertSlot} inserted its key. */
+  public boolean inserted() {
+    return inserted;
+  }
+
+  /** The table the slots live in; changes when an insert rehashes. */
+  public MemorySegment table() {
+    return table;
+  }
+
+  /** Offset in {@link #table()} of slot {@code slot}'s value. */
+  public long valueOffset(long slot) {
+    return slot * slotBytes + valueOffset;
+  }
+
+  /** Offset in {@link #table()} of slot {@code slot}'s key. */
+  public long keyOffset(long slot) {
+    return slot * slotBytes + 8;
+  }
+
+  /** Whether slot {@code slot} (0 ≤ slot < {@link #capacity()}) holds a live entry: for allocation-free scans. */
+  public boolean occupied(long slot) {
+    long ctrl = table.get(JAVA_LONG_UNALIGNED, slot * slotBytes);
+    return ctrl != EMPTY && ctrl != TOMBSTONE;
   }
 
   // ---------------------------------------------------------------- updates

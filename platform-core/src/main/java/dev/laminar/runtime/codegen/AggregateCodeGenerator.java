@@ -28,6 +28,10 @@ final class AggregateCodeGenerator {
   private final StringBuilder updates = new StringBuilder();
   private final StringBuilder merge = new StringBuilder();
   private final StringBuilder write = new StringBuilder();
+  /** Every field of the group state, in declaration order: name and Java type. */
+  private final java.util.List<String[]> stateFields = new java.util.ArrayList<>();
+  /** Whether some call keeps an interpreted accumulator (its state is an object). */
+  private boolean interpretedCall;
 
   private AggregateCodeGenerator() {}
 
@@ -42,6 +46,13 @@ final class AggregateCodeGenerator {
   /** The source of the factory class for these calls; it depends only on their kinds, columns and types. */
   static String generate(AggregateSpec[] specs) {
     return new AggregateCodeGenerator().run(specs);
+  }
+
+  /** The state's fixed slot size for these calls, or -1 (see {@link #slotBytes()}). */
+  static int slotBytes(AggregateSpec[] specs) {
+    AggregateCodeGenerator g = new AggregateCodeGenerator();
+    g.run(specs);
+    return g.slotBytes();
   }
 
   private String run(AggregateSpec[] specs) {
@@ -62,6 +73,8 @@ final class AggregateCodeGenerator {
     }
     int dot = CLASS_NAME.lastIndexOf('.');
     String simple = CLASS_NAME.substring(dot + 1);
+    int slotBytes = slotBytes();
+    String slotCode = slotBytes < 0 ? "" : slotCode();
     return "package " + CLASS_NAME.substring(0, dot) + ";\n\n"
         + "import dev.laminar.runtime.ColumnarBatch;\n"
         + "import dev.laminar.runtime.aggregate.Accumulator;\n"
@@ -73,7 +86,9 @@ final class AggregateCodeGenerator {
         + "  public " + simple + "(AggregateSpec[] specs) {\n    this.specs = specs;\n  }\n\n"
         + "  public GroupAccumulator create() {\n    return new Group(specs);\n  }\n\n"
         + "  public boolean isCompiled() {\n    return true;\n  }\n\n"
-        + "  public static final class Group implements GroupAccumulator {\n"
+        + "  public int slotBytes() {\n    return " + slotBytes + ";\n  }\n\n"
+        + "  public static final class Group implements " + (slotBytes < 0 ? "GroupAccumulator" : "dev.laminar.runtime.aggregate.SlotAccumulator")
+        + " {\n"
         + "    private final AggregateSpec[] specs;\n"
         + fields
         + "\n    Group(AggregateSpec[] specs) {\n      this.specs = specs;\n" + init + "    }\n\n"
@@ -81,6 +96,7 @@ final class AggregateCodeGenerator {
         + updates
         + "    public void merge(GroupAccumulator other) {\n      Group o = (Group) other;\n" + merge + "    }\n\n"
         + "    public void writeResults(ColumnarBatch out, int o, int c) {\n" + write + "    }\n\n"
+        + slotCode
         + "    /** Moves a DECIMAL sum's unscaled long into its BigDecimal part (before the long would overflow). */\n"
         + "    private static java.math.BigDecimal spill(java.math.BigDecimal big, long unscaled, int scale) {\n"
         + "      java.math.BigDecimal v = java.math.BigDecimal.valueOf(unscaled, scale);\n"
@@ -88,7 +104,61 @@ final class AggregateCodeGenerator {
         + "  }\n}\n";
   }
 
+  /**
+   * The fixed slot size of the state when every field is a primitive (longs and doubles 8 bytes each,
+   * then a byte per boolean, rounded up to 8), else -1.
+   */
+  private int slotBytes() {
+    if (interpretedCall) {
+      return -1;
+    }
+    int bytes = 0;
+    for (String[] f : stateFields) {
+      switch (f[1]) {
+        case "long", "double" -> bytes += 8;
+        case "boolean" -> bytes += 1;
+        default -> {
+          return -1;
+        }
+      }
+    }
+    return Math.max(8, (bytes + 7) & ~7);
+  }
+
+  /** {@code load} / {@code store} of the SlotAccumulator: each field at its fixed offset (layout of {@link #slotBytes()}). */
+  private String slotCode() {
+    StringBuilder load = new StringBuilder();
+    StringBuilder store = new StringBuilder();
+    int at = 0;
+    for (int pass = 0; pass < 2; pass++) { // 8-byte fields first, so they stay aligned
+      for (String[] f : stateFields) {
+        boolean wide = !f[1].equals("boolean");
+        if (wide != (pass == 0)) {
+          continue;
+        }
+        String layout = switch (f[1]) {
+          case "long" -> "java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED";
+          case "double" -> "java.lang.foreign.ValueLayout.JAVA_DOUBLE_UNALIGNED";
+          default -> "java.lang.foreign.ValueLayout.JAVA_BYTE";
+        };
+        if (wide) {
+          load.append("      ").append(f[0]).append(" = m.get(").append(layout).append(", at + ").append(at).append("L);\n");
+          store.append("      m.set(").append(layout).append(", at + ").append(at).append("L, ").append(f[0]).append(");\n");
+          at += 8;
+        } else {
+          load.append("      ").append(f[0]).append(" = m.get(").append(layout).append(", at + ").append(at).append("L) != 0;\n");
+          store.append("      m.set(").append(layout).append(", at + ").append(at).append("L, (byte) (").append(f[0])
+              .append(" ? 1 : 0));\n");
+          at += 1;
+        }
+      }
+    }
+    return "    public void load(java.lang.foreign.MemorySegment m, long at) {\n" + load + "    }\n\n"
+        + "    public void store(java.lang.foreign.MemorySegment m, long at) {\n" + store + "    }\n\n";
+  }
+
   private void fallback(int i) {
+    interpretedCall = true;
     fields.append("    private final Accumulator a").append(i).append(";\n");
     init.append("      this.a").append(i).append(" = specs[").append(i).append("].create();\n");
     calls.append("      a").append(i).append(".add(in, r);\n");
@@ -126,6 +196,7 @@ final class AggregateCodeGenerator {
   /** Declares field {@code a<i>_<name>}. */
   private String field(int i, String type, String name) {
     String f = "a" + i + "_" + name;
+    stateFields.add(new String[] {f, type});
     fields.append("    private ").append(type).append(' ').append(f).append(";\n");
     return f;
   }
