@@ -71,6 +71,37 @@ class StoredTumblingWindowCheckpointTest {
   }
 
   @Test
+  void theRowPathAllocatesNothingOnceTheWindowAndItsGroupsExist() {
+    StoredTumblingWindowAggregateOperator op = storedOperator(new Collector());
+    ColumnarBatch in = new ColumnarBatch(INPUT, 64);
+    for (int r = 0; r < 64; r++) { // string and numeric keys, NULLs, all in window [0, 100)
+      in.beginRow();
+      in.setRowtime(r, 10);
+      in.setWatermark(r, 0);
+      if (r % 9 == 0) {
+        in.setNull(0);
+      } else {
+        in.setString(0, "k" + (r % 7));
+      }
+      in.setLong(1, r % 5);
+      in.setInt(2, r);
+      in.setTimestampMillis(3, 0);
+      in.endRow();
+    }
+    for (int i = 0; i < 2_000; i++) { // warm up: groups created, code compiled
+      op.process(in);
+    }
+    com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    long before = threads.getCurrentThreadAllocatedBytes();
+    for (int i = 0; i < 1_000; i++) {
+      op.process(in);
+    }
+    long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+    op.close();
+    assertThat(allocated).as("bytes allocated by %d rows into existing groups", 1_000 * in.size()).isZero();
+  }
+
+  @Test
   void restartsFromIncrementalChainsGiveTheUninterruptedResults() throws IOException {
     for (int round = 0; round < 6; round++) {
       long seed = new Random().nextLong();
