@@ -9,9 +9,7 @@ import dev.laminar.runtime.StoreBacked;
 import dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.KeySource;
 import dev.laminar.runtime.operator.BatchEmitter;
 import dev.laminar.sdk.row.RowKind;
-import dev.laminar.sdk.type.DataType;
 import dev.laminar.sdk.type.Schema;
-import dev.laminar.sdk.type.TypeKind;
 import dev.laminar.state.OffHeapStateStore;
 import dev.laminar.state.StateStore;
 import java.io.DataInput;
@@ -20,7 +18,6 @@ import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +35,8 @@ import java.util.Map;
  * first-seen ordinal in its window (8 bytes, for the output order) followed by the accumulator slot,
  * read and written in place through one reused {@link SlotAccumulator}. A row costs one probe of the
  * window's table and a load/update/store of its slot: no object per group, nothing allocated per row.
- * A window's store is closed (its files deleted) when the window is emitted.
+ * A window's store is cleared and kept for a later window when it is emitted (at most two, and only
+ * small tables; others are closed, their files deleted).
  *
  * <p>Checkpoints ({@link StoreBacked}): the heap part is the watermark and each open window's start and
  * next ordinal; each window's store is captured incrementally (only the groups changed since the last
@@ -46,34 +44,31 @@ import java.util.Map;
  */
 public final class StoredTumblingWindowAggregateOperator implements Operator, StoreBacked, AutoCloseable {
   private static final long ORDINAL_BYTES = 8;
+  private static final String DICTIONARY = "dict";
 
   private final long size;
   private final int windowStartColumn;
-  private final KeySource[] sources;
-  private final int[] keyColumns;
-  private static final byte LONG = 0;
-  private static final byte DOUBLE = 1;
-  private static final byte STRING = 2;
-  /** Per grouping column: LONG (long-backed), DOUBLE (its bits) or STRING (an id of {@link #dictionary}). */
-  private final byte[] keyKind;
-  private final boolean hasStrings;
-  /** Ids of VARCHAR grouping values (null when no grouping column is VARCHAR). */
-  private final StringKeyDictionary dictionary;
-  private final boolean nullWord;
-  private final int keyWords;
+  private final FixedGroupKeys keys;
   private final int valueBytes;
   private final SlotAccumulator cursor;
   private final BatchEmitter emitter;
   private final LateRows late;
   private final Path scratch;
-  private final long[] probeWords;
-  private final MemorySegment probe;
   private final List<Window> windows = new ArrayList<>();
   private long watermark = ColumnarBatch.NO_TIME;
   /** Groups of the last window closed: the next window's table starts with room for as many. */
   private long lastWindowGroups = 1024;
   /** Reused at window close: (ordinal << 32 | slot) of each group, sorted into first-seen order. */
   private long[] order = new long[1024];
+  /**
+   * Stores of emitted windows, cleared, for the next windows: creating, mapping, unmapping and deleting
+   * a store's files per window cost more than its rows on small windows (closing a shared arena is a
+   * handshake with every thread). Tables over {@link #POOLED_TABLE_BYTES} are closed instead (zeroing
+   * them would cost more than a fresh sparse mapping).
+   */
+  private final java.util.ArrayDeque<OffHeapStateStore> spare = new java.util.ArrayDeque<>();
+  private static final int POOLED_STORES = 2;
+  private static final long POOLED_TABLE_BYTES = 16L << 20;
 
   private final class Window {
     final long start;
@@ -82,24 +77,14 @@ public final class StoredTumblingWindowAggregateOperator implements Operator, St
 
     Window(long start) {
       this.start = start;
-      this.store = new OffHeapStateStore(scratch, keyWords * 8, valueBytes, false, lastWindowGroups);
+      OffHeapStateStore reused = spare.pollFirst();
+      this.store = reused != null ? reused : new OffHeapStateStore(scratch, keys.keyBytes(), valueBytes, false, lastWindowGroups);
     }
   }
 
-  /** Whether this operator can run a query of these grouping columns and aggregates (else use the heap operator). */
+  /** Whether this operator can run a query of these grouping columns and aggregate slot size (else use the heap operator). */
   public static boolean supports(KeySource[] keySources, int[] keyColumns, Schema input, int slotBytes) {
-    if (slotBytes < 0) {
-      return false;
-    }
-    for (int i = 0; i < keySources.length; i++) {
-      if (keySources[i] == KeySource.COLUMN) {
-        DataType t = input.column(keyColumns[i]).type();
-        if (!t.isLongBacked() && t.kind() != TypeKind.DOUBLE && t.kind() != TypeKind.VARCHAR) {
-          return false;
-        }
-      }
-    }
-    return true;
+    return slotBytes >= 0 && FixedGroupKeys.supports(keySources, keyColumns, input);
   }
 
   /**
@@ -115,35 +100,12 @@ public final class StoredTumblingWindowAggregateOperator implements Operator, St
     }
     this.size = size;
     this.windowStartColumn = windowStartColumn;
-    this.sources = keySources.clone();
     this.scratch = scratch;
-    int n = 0;
-    int[] cols = new int[keySources.length];
-    boolean nullable = false;
-    for (int i = 0; i < keySources.length; i++) {
-      if (keySources[i] == KeySource.COLUMN) {
-        cols[n++] = keyColumns[i];
-        nullable |= inputSchema.column(keyColumns[i]).nullable();
-      }
-    }
-    this.keyColumns = Arrays.copyOf(cols, n);
-    this.keyKind = new byte[n];
-    boolean strings = false;
-    for (int i = 0; i < n; i++) {
-      TypeKind kind = inputSchema.column(this.keyColumns[i]).type().kind();
-      keyKind[i] = kind == TypeKind.DOUBLE ? DOUBLE : kind == TypeKind.VARCHAR ? STRING : LONG;
-      strings |= keyKind[i] == STRING;
-    }
-    this.hasStrings = strings;
-    this.dictionary = strings ? new StringKeyDictionary(scratch) : null;
-    this.nullWord = nullable;
-    this.keyWords = Math.max(1, n + (nullable ? 1 : 0)); // a store needs a key: GROUP BY the window alone uses one zero word
+    this.keys = new FixedGroupKeys(keySources, keyColumns, inputSchema, scratch);
     this.valueBytes = (int) ORDINAL_BYTES + aggregates.slotBytes();
     this.cursor = (SlotAccumulator) aggregates.create();
     this.emitter = new BatchEmitter(outputSchema, batchCapacity, downstream);
     this.late = new LateRows(lateRowsDropped);
-    this.probeWords = new long[keyWords];
-    this.probe = MemorySegment.ofArray(probeWords);
   }
 
   /** LATE DATA TO (no allowed lateness on this operator): late rows go to {@code lateOutput}; all are counted. */
@@ -167,14 +129,12 @@ public final class StoredTumblingWindowAggregateOperator implements Operator, St
       }
       Window w = window(start);
       OffHeapStateStore store = w.store;
-      long slot = store.upsertSlot(loadKey(in, r));
+      long slot = store.upsertSlot(keys.load(in, r));
       MemorySegment table = store.table();
       long at = store.valueOffset(slot);
       if (store.inserted()) {
         table.set(JAVA_LONG_UNALIGNED, at, w.nextOrdinal++);
-        if (hasStrings) {
-          retainStrings(probeWords);
-        }
+        keys.retainProbe();
       }
       acc.load(table, at + ORDINAL_BYTES);
       acc.add(in, r);
@@ -182,30 +142,6 @@ public final class StoredTumblingWindowAggregateOperator implements Operator, St
     }
     emitter.flush();
     late.flush();
-  }
-
-  private MemorySegment loadKey(ColumnarBatch in, int r) {
-    final long[] words = probeWords;
-    final int[] cols = keyColumns;
-    long nulls = 0;
-    for (int k = 0; k < cols.length; k++) {
-      int c = cols[k];
-      if (in.isNull(r, c)) {
-        nulls |= 1L << k;
-        words[k] = 0;
-      } else if (keyKind[k] == DOUBLE) {
-        double d = in.getDouble(r, c);
-        words[k] = Double.doubleToLongBits(d == 0.0 ? 0.0 : d); // -0.0 and 0.0 group together
-      } else if (keyKind[k] == STRING) {
-        words[k] = dictionary.id((String) in.getObjectSlot(r, c));
-      } else {
-        words[k] = in.getLong(r, c);
-      }
-    }
-    if (nullWord) {
-      words[cols.length] = nulls;
-    }
-    return probe;
   }
 
   private Window window(long start) {
@@ -232,82 +168,33 @@ public final class StoredTumblingWindowAggregateOperator implements Operator, St
       Window w = windows.remove(0);
       emit(w);
       lastWindowGroups = Math.max(16, w.store.size());
-      w.store.close();
+      if (spare.size() < POOLED_STORES && w.store.tableBytes() <= POOLED_TABLE_BYTES) {
+        w.store.clear();
+        spare.addLast(w.store);
+      } else {
+        w.store.close();
+      }
     }
   }
 
-  /** Emits a window's groups in the order they first appeared in it. */
+  /** Emits a window's groups in the order they first appeared in it, and releases their strings. */
   private void emit(Window w) {
     OffHeapStateStore store = w.store;
     MemorySegment table = store.table();
-    long cap = store.capacity();
     if (order.length < store.size()) {
       order = new long[(int) Math.max(store.size(), order.length * 2L)];
     }
-    int n = 0;
-    for (long s = 0; s < cap; s++) {
-      if (store.occupied(s)) {
-        order[n++] = table.get(JAVA_LONG_UNALIGNED, store.valueOffset(s)) << 32 | s;
-      }
-    }
-    Arrays.sort(order, 0, n);
+    int n = SlotOrder.collect(store, order);
     long end = w.start + size;
     for (int i = 0; i < n; i++) {
       long s = order[i] & 0xFFFF_FFFFL;
       int o = emitter.openRow(RowKind.INSERT, end - 1, end - 1);
       ColumnarBatch out = emitter.batch();
-      writeKey(out, o, w.start, end, table, store.keyOffset(s));
+      keys.write(out, o, w.start, end, table, store.keyOffset(s));
       cursor.load(table, store.valueOffset(s) + ORDINAL_BYTES);
-      cursor.writeResults(out, o, sources.length);
+      cursor.writeResults(out, o, keys.width());
       emitter.commitRow();
-      if (hasStrings) {
-        releaseStrings(table, store.keyOffset(s));
-      }
-    }
-  }
-
-  /** A new group's key (in {@code words}) uses its strings' ids. */
-  private void retainStrings(long[] words) {
-    long nulls = nullWord ? words[keyColumns.length] : 0;
-    for (int k = 0; k < keyKind.length; k++) {
-      if (keyKind[k] == STRING && (nulls & (1L << k)) == 0) {
-        dictionary.retain(words[k]);
-      }
-    }
-  }
-
-  /** A dropped group's key (at {@code keyAt} of {@code table}) no longer uses its strings' ids. */
-  private void releaseStrings(MemorySegment table, long keyAt) {
-    long nulls = nullWord ? table.get(JAVA_LONG_UNALIGNED, keyAt + 8L * keyColumns.length) : 0;
-    for (int k = 0; k < keyKind.length; k++) {
-      if (keyKind[k] == STRING && (nulls & (1L << k)) == 0) {
-        dictionary.release(table.get(JAVA_LONG_UNALIGNED, keyAt + 8L * k));
-      }
-    }
-  }
-
-  private void writeKey(ColumnarBatch out, int o, long start, long end, MemorySegment table, long keyAt) {
-    long nulls = nullWord ? table.get(JAVA_LONG_UNALIGNED, keyAt + 8L * keyColumns.length) : 0;
-    int k = 0;
-    for (int c = 0; c < sources.length; c++) {
-      switch (sources[c]) {
-        case WINDOW_START -> out.putLong(o, c, start);
-        case WINDOW_END -> out.putLong(o, c, end);
-        case WINDOW_TIME -> out.putLong(o, c, end - 1);
-        case COLUMN -> {
-          long word = table.get(JAVA_LONG_UNALIGNED, keyAt + 8L * k);
-          if ((nulls & (1L << k)) != 0) {
-            out.putNull(o, c);
-          } else if (keyKind[k] == DOUBLE) {
-            out.putDouble(o, c, Double.longBitsToDouble(word));
-          } else if (keyKind[k] == STRING) {
-            out.putObject(o, c, dictionary.string(word));
-          } else {
-            out.putLong(o, c, word);
-          }
-          k++;
-        }
-      }
+      keys.release(table, store.keyOffset(s));
     }
   }
 
@@ -372,56 +259,39 @@ public final class StoredTumblingWindowAggregateOperator implements Operator, St
     for (Window w : windows) {
       stores.put(storeName(w.start), w.store);
     }
-    if (dictionary != null) {
-      stores.put(DICTIONARY, dictionary.store());
+    if (keys.dictionaryStore() != null) {
+      stores.put(DICTIONARY, keys.dictionaryStore());
     }
     return stores;
   }
 
   @Override
   public void restoreStores(Map<String, List<Path>> chains) throws IOException {
+    List<OffHeapStateStore> restored = new ArrayList<>();
     for (Window w : windows) {
       List<Path> chain = chains.get(storeName(w.start));
       if (chain == null) {
         throw new IOException("the checkpoint has no state for the window starting at " + w.start);
       }
       w.store.restore(chain);
+      restored.add(w.store);
     }
-    if (dictionary != null) {
-      List<Path> chain = chains.get(DICTIONARY);
-      if (chain != null) {
-        dictionary.store().restore(chain);
-      } else if (!windows.isEmpty()) {
-        throw new IOException("the checkpoint has no dictionary of the grouping strings");
-      }
-      dictionary.rebuild();
-      long[] words = new long[keyWords];
-      for (Window w : windows) { // count each string's groups again
-        OffHeapStateStore store = w.store;
-        for (long s = 0, cap = store.capacity(); s < cap; s++) {
-          if (store.occupied(s)) {
-            MemorySegment.copy(store.table(), JAVA_LONG_UNALIGNED, store.keyOffset(s), words, 0, keyWords);
-            retainStrings(words);
-          }
-        }
-      }
-      dictionary.dropUnreferenced();
-    }
+    keys.restoreDictionary(chains.get(DICTIONARY), restored);
   }
-
-  private static final String DICTIONARY = "dict";
 
   private static String storeName(long windowStart) {
     return "w" + windowStart;
   }
 
-  /** Frees the open windows' stores (their memory-mapped files). Idempotent; the operator must not run after it. */
+  /** Frees the stores (their memory-mapped files). Idempotent; the operator must not run after it. */
   @Override
   public void close() {
     closeWindows();
-    if (dictionary != null) {
-      dictionary.close();
+    for (OffHeapStateStore s : spare) {
+      s.close();
     }
+    spare.clear();
+    keys.close();
   }
 
   private void closeWindows() {
