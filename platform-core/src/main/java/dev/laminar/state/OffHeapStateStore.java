@@ -163,11 +163,21 @@ public final class OffHeapStateStore implements StateStore {
       if (ctrl == EMPTY) {
         return -i - 1;
       }
-      if (ctrl == h && MemorySegment.mismatch(t, base + 8, base + 8 + keyBytes, key, 0, keyBytes) < 0) {
+      if (ctrl == h && sameKey(t, base + 8, key)) {
         return i;
       }
       i = (i + 1) & mask;
     }
+  }
+
+  /** Whether the key at {@code at} of {@code t} equals {@code key}: word by word (keys are a multiple of 8 bytes), cheaper than a bulk mismatch for the short keys of operator state. */
+  private boolean sameKey(MemorySegment t, long at, MemorySegment key) {
+    for (long i = 0; i < keyBytes; i += 8) {
+      if (t.get(JAVA_LONG_UNALIGNED, at + i) != key.get(JAVA_LONG_UNALIGNED, i)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   @Override

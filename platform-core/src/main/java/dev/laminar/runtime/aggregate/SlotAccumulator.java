@@ -9,7 +9,7 @@ import java.lang.foreign.MemorySegment;
  * {@link #store} it back — no object per group, nothing allocated per row.
  *
  * <p>The layout is the generated class's own ({@link GroupAccumulatorFactory#slotBytes()} bytes, longs
- * and doubles first at 8-byte offsets, then one byte per boolean); an all-zero slot is the state of a
+ * and doubles first at 8-byte offsets, then the booleans as bits of 8-byte words); an all-zero slot is the state of a
  * group that has seen no row. Reactor thread only.
  */
 public interface SlotAccumulator extends GroupAccumulator {

@@ -106,52 +106,66 @@ final class AggregateCodeGenerator {
 
   /**
    * The fixed slot size of the state when every field is a primitive (longs and doubles 8 bytes each,
-   * then a byte per boolean, rounded up to 8), else -1.
+   * then the booleans as bits of 8-byte words), else -1.
    */
   private int slotBytes() {
     if (interpretedCall) {
       return -1;
     }
-    int bytes = 0;
+    int wide = 0;
+    int flags = 0;
     for (String[] f : stateFields) {
       switch (f[1]) {
-        case "long", "double" -> bytes += 8;
-        case "boolean" -> bytes += 1;
+        case "long", "double" -> wide++;
+        case "boolean" -> flags++;
         default -> {
           return -1;
         }
       }
     }
-    return Math.max(8, (bytes + 7) & ~7);
+    return Math.max(8, 8 * (wide + (flags + 63) / 64));
   }
 
-  /** {@code load} / {@code store} of the SlotAccumulator: each field at its fixed offset (layout of {@link #slotBytes()}). */
+  /**
+   * {@code load} / {@code store} of the SlotAccumulator: each long and double at its fixed offset, then the
+   * booleans packed into bit words (one access for all of them), the layout of {@link #slotBytes()}.
+   */
   private String slotCode() {
     StringBuilder load = new StringBuilder();
     StringBuilder store = new StringBuilder();
     int at = 0;
-    for (int pass = 0; pass < 2; pass++) { // 8-byte fields first, so they stay aligned
-      for (String[] f : stateFields) {
-        boolean wide = !f[1].equals("boolean");
-        if (wide != (pass == 0)) {
-          continue;
-        }
-        String layout = switch (f[1]) {
-          case "long" -> "java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED";
-          case "double" -> "java.lang.foreign.ValueLayout.JAVA_DOUBLE_UNALIGNED";
-          default -> "java.lang.foreign.ValueLayout.JAVA_BYTE";
-        };
-        if (wide) {
-          load.append("      ").append(f[0]).append(" = m.get(").append(layout).append(", at + ").append(at).append("L);\n");
-          store.append("      m.set(").append(layout).append(", at + ").append(at).append("L, ").append(f[0]).append(");\n");
-          at += 8;
-        } else {
-          load.append("      ").append(f[0]).append(" = m.get(").append(layout).append(", at + ").append(at).append("L) != 0;\n");
-          store.append("      m.set(").append(layout).append(", at + ").append(at).append("L, (byte) (").append(f[0])
-              .append(" ? 1 : 0));\n");
-          at += 1;
-        }
+    for (String[] f : stateFields) {
+      if (f[1].equals("boolean")) {
+        continue;
       }
+      String layout = f[1].equals("long") ? "java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED"
+          : "java.lang.foreign.ValueLayout.JAVA_DOUBLE_UNALIGNED";
+      load.append("      ").append(f[0]).append(" = m.get(").append(layout).append(", at + ").append(at).append("L);\n");
+      store.append("      m.set(").append(layout).append(", at + ").append(at).append("L, ").append(f[0]).append(");\n");
+      at += 8;
+    }
+    int bit = 0;
+    StringBuilder word = new StringBuilder();
+    for (String[] f : stateFields) {
+      if (!f[1].equals("boolean")) {
+        continue;
+      }
+      if (bit == 0) {
+        load.append("      long bits").append(at).append(" = m.get(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, at + ").append(at)
+            .append("L);\n");
+        word.setLength(0);
+        word.append("0L");
+      }
+      load.append("      ").append(f[0]).append(" = (bits").append(at).append(" & ").append(1L << bit).append("L) != 0L;\n");
+      word.append(" | (").append(f[0]).append(" ? ").append(1L << bit).append("L : 0L)");
+      if (++bit == 64) {
+        store.append("      m.set(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, at + ").append(at).append("L, ").append(word).append(");\n");
+        at += 8;
+        bit = 0;
+      }
+    }
+    if (bit > 0) {
+      store.append("      m.set(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, at + ").append(at).append("L, ").append(word).append(");\n");
     }
     return "    public void load(java.lang.foreign.MemorySegment m, long at) {\n" + load + "    }\n\n"
         + "    public void store(java.lang.foreign.MemorySegment m, long at) {\n" + store + "    }\n\n";

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.laminar.runtime.ColumnarBatch;
 import dev.laminar.runtime.Counter;
 import dev.laminar.runtime.Operator;
+import dev.laminar.runtime.StoreBacked;
 import dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.KeySource;
 import dev.laminar.runtime.codegen.AggregateCompiler;
 import dev.laminar.sdk.type.DataType;
@@ -26,9 +27,11 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The off-heap TUMBLE operator against the heap one, differentially: the same random rows (VARCHAR keys with
+ * The off-heap TUMBLE, HOP and CUMULATE operators against the heap ones, differentially: the same random rows (VARCHAR keys with
  * NULLs, BIGINT keys, out-of-order event times, late rows) through the heap operator without interruption and
  * through the store-backed one that is checkpointed at random batch boundaries — each store captured in full
  * the first time, incrementally afterwards, chains compacted now and then — and restarted from its latest
@@ -36,7 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  * after that checkpoint and discarding the output produced since (as a sink aborts an undecided epoch). The
  * results must be equal row by row, in order. The seed is in the failure message.
  */
-class StoredTumblingWindowCheckpointTest {
+class StoredWindowCheckpointTest {
   private static final Schema INPUT = Schema.builder().column("k", DataType.VARCHAR, true).column("g", DataType.BIGINT, false)
       .column("x", DataType.INT, true).column("window_start", DataType.TIMESTAMP, false).build();
   private static final long SIZE = 100;
@@ -101,22 +104,52 @@ class StoredTumblingWindowCheckpointTest {
     assertThat(allocated).as("bytes allocated by %d rows into existing groups", 1_000 * in.size()).isZero();
   }
 
-  @Test
-  void restartsFromIncrementalChainsGiveTheUninterruptedResults() throws IOException {
-    for (int round = 0; round < 6; round++) {
-      long seed = new Random().nextLong();
-      runDifferential(seed);
+  /** The window shapes with an off-heap operator, each as its heap reference and its store-backed form. */
+  enum Shape {
+    TUMBLE, HOP, CUMULATE;
+
+    Operator heap(Operator out) {
+      return switch (this) {
+        case TUMBLE -> new TumblingWindowAggregateOperator(SIZE, 3, KEYS, KEY_COLUMNS, INPUT, AggregateCompiler.compile(AGGREGATES), OUTPUT,
+            64, out, new Counter());
+        case HOP, CUMULATE -> new PaneWindowAggregateOperator(paneShape(), PANE, SIZE, KEYS, KEY_COLUMNS, INPUT,
+            AggregateCompiler.compile(AGGREGATES), OUTPUT, 64, out, new Counter());
+      };
+    }
+
+    StoreBacked stored(Operator out, Path dir) {
+      return switch (this) {
+        case TUMBLE -> new StoredTumblingWindowAggregateOperator(SIZE, 3, KEYS, KEY_COLUMNS, INPUT, AggregateCompiler.compile(AGGREGATES),
+            OUTPUT, 64, out, new Counter(), dir);
+        case HOP, CUMULATE -> new StoredPaneWindowAggregateOperator(paneShape(), PANE, SIZE, KEYS, KEY_COLUMNS, INPUT,
+            AggregateCompiler.compile(AGGREGATES), OUTPUT, 64, out, new Counter(), dir);
+      };
+    }
+
+    private PaneWindowAggregateOperator.Shape paneShape() {
+      return this == HOP ? PaneWindowAggregateOperator.Shape.HOP : PaneWindowAggregateOperator.Shape.CUMULATE;
     }
   }
 
-  private void runDifferential(long seed) throws IOException {
+  private static final long PANE = 25;
+
+  @ParameterizedTest
+  @EnumSource(Shape.class)
+  void restartsFromIncrementalChainsGiveTheUninterruptedResults(Shape shape) throws Exception {
+    for (int round = 0; round < 3; round++) {
+      long seed = new Random().nextLong();
+      runDifferential(shape, seed);
+    }
+  }
+
+  private void runDifferential(Shape shape, long seed) throws Exception {
     Random rnd = new Random(seed);
     List<ColumnarBatch> batches = randomBatches(rnd);
-    List<String> expected = runOnHeap(batches);
-    assertThat(expected).as("seed %d: windows emitted", seed).hasSizeGreaterThan(100);
+    List<String> expected = runOnHeap(shape, batches);
+    assertThat(expected).as("%s seed %d: windows emitted", shape, seed).hasSizeGreaterThan(100);
 
     Collector out = new Collector();
-    StoredTumblingWindowAggregateOperator op = storedOperator(out);
+    StoreBacked op = shape.stored(out, dir);
     Map<String, Chain> chains = new HashMap<>();
     byte[] meta = null;
     int checkpointBatch = 0;
@@ -125,7 +158,7 @@ class StoredTumblingWindowCheckpointTest {
     int restarts = 0;
     int incrementals = 0;
     for (int b = 0; b < batches.size(); b++) {
-      op.process(batches.get(b));
+      ((Operator) op).process(batches.get(b));
       if (rnd.nextInt(4) == 0) { // a checkpoint after this batch
         meta = checkpoint(op, chains, checkpoints++);
         incrementals += (int) chains.values().stream().filter(c -> c.files.size() > 1).count();
@@ -135,9 +168,9 @@ class StoredTumblingWindowCheckpointTest {
           compact(chains, checkpoints);
         }
       } else if (meta != null && rnd.nextInt(8) == 0) { // a crash: back to the last checkpoint
-        op.close();
+        ((AutoCloseable) op).close();
         out.rows.subList(committedRows, out.rows.size()).clear();
-        op = storedOperator(out);
+        op = shape.stored(out, dir);
         op.restore(new DataInputStream(new ByteArrayInputStream(meta)));
         Map<String, List<Path>> paths = new HashMap<>();
         chains.forEach((name, c) -> paths.put(name, List.copyOf(c.files)));
@@ -146,11 +179,12 @@ class StoredTumblingWindowCheckpointTest {
         restarts++;
       }
     }
-    op.onEndOfInput();
-    op.close();
-    assertThat(restarts).as("seed %d: the run restarted", seed).isPositive();
-    assertThat(incrementals).as("seed %d: some chains had deltas", seed).isPositive();
-    assertThat(out.rows).as("seed %d: results after %d restarts from %d checkpoints", seed, restarts, checkpoints).isEqualTo(expected);
+    ((Operator) op).onEndOfInput();
+    ((AutoCloseable) op).close();
+    assertThat(restarts).as("%s seed %d: the run restarted", shape, seed).isPositive();
+    assertThat(incrementals).as("%s seed %d: some chains had deltas", shape, seed).isPositive();
+    assertThat(out.rows).as("%s seed %d: results after %d restarts from %d checkpoints", shape, seed, restarts, checkpoints)
+        .isEqualTo(expected);
   }
 
   /** A store's files: a full snapshot, then deltas. */
@@ -160,7 +194,7 @@ class StoredTumblingWindowCheckpointTest {
     int valueBytes;
   }
 
-  private byte[] checkpoint(StoredTumblingWindowAggregateOperator op, Map<String, Chain> chains, int epoch) throws IOException {
+  private byte[] checkpoint(StoreBacked op, Map<String, Chain> chains, int epoch) throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     op.snapshot(new DataOutputStream(bytes));
     Map<String, Chain> next = new HashMap<>();
@@ -202,10 +236,9 @@ class StoredTumblingWindowCheckpointTest {
   }
 
   /** The reference: the heap operator, never interrupted. */
-  private static List<String> runOnHeap(List<ColumnarBatch> batches) {
+  private static List<String> runOnHeap(Shape shape, List<ColumnarBatch> batches) {
     Collector out = new Collector();
-    TumblingWindowAggregateOperator op = new TumblingWindowAggregateOperator(SIZE, 3, KEYS, KEY_COLUMNS, INPUT,
-        AggregateCompiler.compile(AGGREGATES), OUTPUT, 64, out, new Counter());
+    Operator op = shape.heap(out);
     for (ColumnarBatch b : batches) {
       op.process(b);
     }
