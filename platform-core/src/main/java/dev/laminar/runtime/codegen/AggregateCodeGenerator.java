@@ -17,6 +17,11 @@ import dev.laminar.sdk.type.TypeKind;
  * take more than a line are written by the same {@code AggregateResults} helpers. Calls it does not
  * generate ({@link #generates}: COUNT(DISTINCT), APPROX_COUNT_DISTINCT, plugin aggregates) keep
  * their interpreted {@code Accumulator} in a field of the group and are called through it.
+ *
+ * <p>When every field of the state is a primitive, the group also implements {@code SlotAccumulator}:
+ * {@code load}/{@code store} of its fields at fixed offsets of a memory segment ({@code slotBytes()}), so
+ * that the off-heap window operators keep each group's state in a state-store slot and use one instance
+ * of the class as a cursor.
  */
 final class AggregateCodeGenerator {
   static final String CLASS_NAME = "dev.laminar.generated.GeneratedAggregates";
