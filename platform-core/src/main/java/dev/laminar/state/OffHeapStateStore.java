@@ -57,6 +57,13 @@ public final class OffHeapStateStore implements StateStore {
   private ValueLog values;
   private int generation;
   private boolean inserted;
+  /**
+   * Per-store hash seed: entries copied from one store into another in slot order (a snapshot, a
+   * compaction, a restore) arrive in the first store's hash order; with the same hash function, a
+   * smaller table of the second store would fill in long runs (primary clustering: quadratic). With
+   * independent seeds the two orders are unrelated.
+   */
+  private final long seed = java.util.concurrent.ThreadLocalRandom.current().nextLong() | 1;
 
   /**
    * Creates an empty store whose files live in a new directory under {@code workDir}.
@@ -144,7 +151,7 @@ public final class OffHeapStateStore implements StateStore {
   // ---------------------------------------------------------------- lookups
 
   private long hash(MemorySegment key) {
-    long h = 0x9E3779B97F4A7C15L;
+    long h = seed;
     for (long i = 0; i < keyBytes; i += 8) {
       h = (h ^ key.get(JAVA_LONG_UNALIGNED, i)) * 0xBF58476D1CE4E5B9L;
       h ^= h >>> 31;
@@ -548,7 +555,14 @@ public final class OffHeapStateStore implements StateStore {
 
   @Override
   public void restore(List<Path> chain) throws IOException {
-    long cap = capacity;
+    long entries = 0;
+    for (Path file : chain) {
+      entries += SnapshotFiles.upserts(file); // an upper bound of the entries restored: no rehash while restoring
+    }
+    long cap = 16;
+    while (cap * MAX_LOAD < entries) {
+      cap <<= 1;
+    }
     releaseFiles();
     live = 0;
     tombstones = 0;

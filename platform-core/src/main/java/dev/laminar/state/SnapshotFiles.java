@@ -43,6 +43,17 @@ public final class SnapshotFiles {
     }
   }
 
+  /** The number of upserts the header of snapshot file {@code file} announces (not verified: for sizing). */
+  static long upserts(Path file) throws IOException {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      java.nio.ByteBuffer header = java.nio.ByteBuffer.allocate(SnapshotFormat.HEADER_BYTES).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+      while (header.hasRemaining() && ch.read(header) >= 0) {
+        // reads the header
+      }
+      return header.hasRemaining() ? 0 : Math.max(0, header.getLong((int) SnapshotFormat.OFF_UPSERTS));
+    }
+  }
+
   /** Applies the snapshot in {@code file} to {@code store} (deletes, then upserts), after checking it. */
   static void apply(Path file, StateStore store) throws IOException {
     try (Arena arena = Arena.ofConfined(); FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {

@@ -84,6 +84,38 @@ class IncrementalCheckpointTest {
     }
   }
 
+  @Test
+  void windowedAggregatesUseTheStateStoreUnlessSwitchedOffOrNotFixedSize() {
+    String source = "CREATE SOURCE t (g BIGINT, s VARCHAR, p DECIMAL(10, 2), ts TIMESTAMP(3), WATERMARK FOR ts AS ts) "
+        + "WITH ('connector' = 'datagen', 'number-of-rows' = '10')";
+    String tumble = "SELECT s, window_start, COUNT(*) AS n, MAX(g) AS hi FROM TABLE(TUMBLE(TABLE t, DESCRIPTOR(ts), INTERVAL '1' SECOND)) "
+        + "GROUP BY s, window_start, window_end";
+    String hop = "SELECT g, window_end, SUM(g) AS total FROM TABLE(HOP(TABLE t, DESCRIPTOR(ts), INTERVAL '1' SECOND, INTERVAL '4' SECOND)) "
+        + "GROUP BY g, window_start, window_end";
+    String decimalSum = "SELECT g, window_start, SUM(p) AS total FROM TABLE(TUMBLE(TABLE t, DESCRIPTOR(ts), INTERVAL '1' SECOND)) "
+        + "GROUP BY g, window_start, window_end";
+    String minOfString = "SELECT g, window_start, MIN(s) AS lo FROM TABLE(TUMBLE(TABLE t, DESCRIPTOR(ts), INTERVAL '1' SECOND)) "
+        + "GROUP BY g, window_start, window_end";
+    try (Laminar db = Laminar.open(LaminarConfig.builder().pluginsDirectory(null).build())) {
+      db.execute(source);
+      assertThat(explain(db, tumble)).contains("state=off-heap");
+      assertThat(explain(db, hop)).contains("state=off-heap");
+      assertThat(explain(db, decimalSum)).as("a DECIMAL sum may spill into a BigDecimal").doesNotContain("state=off-heap");
+      assertThat(explain(db, minOfString)).as("MIN of a string is not fixed-size").doesNotContain("state=off-heap");
+      System.setProperty(dev.laminar.sql.plan.WindowAggregateNode.STATE_STORE_PROPERTY, "false");
+      try {
+        assertThat(explain(db, tumble)).doesNotContain("state=off-heap");
+        assertThat(explain(db, hop)).doesNotContain("state=off-heap");
+      } finally {
+        System.clearProperty(dev.laminar.sql.plan.WindowAggregateNode.STATE_STORE_PROPERTY);
+      }
+    }
+  }
+
+  private static String explain(Laminar db, String query) {
+    return String.join("\n", db.execute("EXPLAIN " + query).rows().stream().map(r -> (String) r.get(0)).toList());
+  }
+
   /** Rows source {@code s} has read so far. */
   private static long stateRowsSeen(Laminar db) {
     for (CatalogObject o : db.engine().published()) {
