@@ -273,15 +273,6 @@ final class CheckpointCoordinator {
       throw failed(epoch, e);
     }
     // the manifest is durable: the decision to commit is taken
-    long compactStart = System.nanoTime();
-    snapshots.compactDue(epoch); // off the reactor; the next manifest references the merged files
-    try {
-      snapshots.sweep(store.referencedStateFiles());
-    } catch (IOException e) {
-      LOG.warn("checkpoint {}: cannot list the state files the manifests reference: {}", epoch, e.toString());
-    }
-    lastStats = new CheckpointStats(epoch, written.reactorStallNanos(), written.writeNanos(), written.stateBytes(), written.fullCaptures(),
-        written.incrementalCaptures(), snapshots.chainBytes(), System.nanoTime() - compactStart);
     List<CompletableFuture<Void>> commits = new ArrayList<>();
     for (Map.Entry<SinkObject, byte[]> p : preCommitted.entrySet()) {
       if (p.getKey() == finishing) {
@@ -310,6 +301,16 @@ final class CheckpointCoordinator {
         }
       }
     });
+    // while the sinks commit on their threads: compaction and the sweep (never on the reactor)
+    long compactStart = System.nanoTime();
+    snapshots.compactDue(epoch); // off the reactor; the next manifest references the merged files
+    try {
+      snapshots.sweep(store.referencedStateFiles());
+    } catch (IOException e) {
+      LOG.warn("checkpoint {}: cannot list the state files the manifests reference: {}", epoch, e.toString());
+    }
+    lastStats = new CheckpointStats(epoch, written.reactorStallNanos(), written.writeNanos(), written.stateBytes(), written.fullCaptures(),
+        written.incrementalCaptures(), snapshots.chainBytes(), System.nanoTime() - compactStart);
     return epoch;
   }
 

@@ -18,8 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Checkpoints through the engine of a TUMBLE aggregate whose groups live in the off-heap state store: the
- * first capture of each store is full, later ones incremental (the manifest records a chain per store), and
- * a corrupt incremental file makes recovery fall back to the previous checkpoint, saying why.
+ * first capture of each store is full, later ones incremental (the manifest records a chain per store), long
+ * chains are compacted into one full file, and a corrupt incremental file makes recovery fall back to the
+ * previous checkpoint, saying why.
  */
 class IncrementalCheckpointTest {
   private static Laminar open(Path data) {
@@ -39,7 +40,7 @@ class IncrementalCheckpointTest {
       assertThat(db.execute("EXPLAIN " + query).rows().stream().map(r -> (String) r.get(0)).toList())
           .anySatisfy(line -> assertThat(line).contains("WindowAggregate(").contains("state=off-heap"));
       db.execute("CREATE SINK f WITH ('connector' = 'filesystem', 'path' = '" + dir.resolve("out") + "') AS " + query);
-      for (int i = 0; i < 4; i++) {
+      for (int i = 0; i < StateSnapshots.MAX_INCREMENTALS + 3; i++) { // enough deltas for a compaction
         long rowsBefore = stateRowsSeen(db);
         while (stateRowsSeen(db) == rowsBefore) { // wait for rows to flow between checkpoints (no sleep: poll what the engine reports)
           Thread.onSpinWait();
@@ -63,6 +64,8 @@ class IncrementalCheckpointTest {
         .filter(o -> o.operator().contains("#w")).findFirst().orElseThrow();
     assertThat(window.files()).as("a full snapshot and the deltas after it").hasSizeGreaterThan(1);
     assertThat(window.files().getLast()).contains("-delta");
+    assertThat(window.files().getFirst()).as("the chain was compacted off the reactor into one full file").startsWith("c").contains("-full");
+    assertThat(window.files().size()).as("compaction keeps the chain short").isLessThan(stats.size());
 
     Path delta = store.stateDirectory().resolve(window.files().getLast());
     try (FileChannel ch = FileChannel.open(delta, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
