@@ -6,9 +6,12 @@ import dev.laminar.runtime.aggregate.AggregateSpec;
 import dev.laminar.runtime.aggregate.GroupAccumulator;
 import dev.laminar.runtime.aggregate.GroupAccumulatorFactory;
 import dev.laminar.runtime.aggregate.InterpretedGroupAccumulators;
+import dev.laminar.runtime.aggregate.SlotAccumulator;
 import dev.laminar.runtime.codegen.AggregateCompiler;
 import dev.laminar.sdk.type.DataType;
 import dev.laminar.sdk.type.Schema;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -47,8 +50,17 @@ public class AggregateUpdateBenchmark {
   private static final int QTY = 2;
   private static final int BIG = 3;
 
-  @Param({"interpreted", "compiled"})
+  /**
+   * {@code interpreted}, {@code compiled} (the generated class's fields on the heap), or {@code compiled-slot}: the same
+   * generated class used as the off-heap operator uses it — each group's state in a fixed-size slot of a memory
+   * segment, loaded into one cursor, updated and stored back per row.
+   */
+  @Param({"interpreted", "compiled", "compiled-slot"})
   public String mode;
+
+  private SlotAccumulator cursor;
+  private MemorySegment slots;
+  private long[] slotOfRow;
 
   private ColumnarBatch batch;
   private GroupAccumulator[] groupOfRow;
@@ -80,8 +92,8 @@ public class AggregateUpdateBenchmark {
         .build();
     GroupAccumulatorFactory factory = switch (mode) {
       case "interpreted" -> new InterpretedGroupAccumulators(calls());
-      case "compiled" -> AggregateCompiler.compile(calls());
-      default -> throw new IllegalArgumentException("mode must be interpreted or compiled, was " + mode);
+      case "compiled", "compiled-slot" -> AggregateCompiler.compile(calls());
+      default -> throw new IllegalArgumentException("mode must be interpreted, compiled or compiled-slot, was " + mode);
     };
     groups = new GroupAccumulator[GROUPS];
     for (int g = 0; g < GROUPS; g++) {
@@ -104,12 +116,32 @@ public class AggregateUpdateBenchmark {
       batch.endRow();
       groupOfRow[r] = groups[r % GROUPS];
     }
+    if (mode.equals("compiled-slot")) {
+      cursor = (SlotAccumulator) factory.create();
+      slots = Arena.ofAuto().allocate((long) factory.slotBytes() * GROUPS, 8);
+      slotOfRow = new long[BATCH];
+      for (int r = 0; r < BATCH; r++) {
+        slotOfRow[r] = (long) factory.slotBytes() * (r % GROUPS);
+      }
+    }
   }
 
   @Benchmark
   @OperationsPerInvocation(BATCH)
   public void updatePerRow(Blackhole bh) {
     final ColumnarBatch b = batch;
+    if (cursor != null) {
+      final SlotAccumulator acc = cursor;
+      final MemorySegment m = slots;
+      final long[] at = slotOfRow;
+      for (int r = 0; r < BATCH; r++) {
+        acc.load(m, at[r]);
+        acc.add(b, r);
+        acc.store(m, at[r]);
+      }
+      bh.consume(m);
+      return;
+    }
     final GroupAccumulator[] target = groupOfRow;
     for (int r = 0; r < BATCH; r++) {
       target[r].add(b, r);

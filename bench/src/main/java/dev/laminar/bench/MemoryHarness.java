@@ -25,7 +25,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <ol>
  *   <li><b>State bytes per group</b>: one engine with {@code COUNT(*), SUM, MIN, MAX, AVG} over TUMBLE 10 s
  *       grouped by a BIGINT key; {@code G} rows with distinct keys, all in one window, so {@code G} groups
- *       are open and none has been emitted. Heap after minus heap before the rows, divided by {@code G};
+ *       are open and none has been emitted. Heap plus the off-heap state stores' file bytes after, minus before
+ *       the rows, divided by {@code G} (the groups are off-heap when their state is fixed-size);
  *       done for two group counts, and the slope between them (which cancels fixed costs such as the
  *       first batches) is the figure. Knowing the rows were all processed: a marker row read by a second
  *       stream of the same source is delivered after them (one reactor processes a batch through every
@@ -79,7 +80,7 @@ public final class MemoryHarness {
     footprint(footprint);
     HarnessSupport.putJvm(root);
     root.put("measured", "heap: used heap after System.gc() (full, G1) x3; direct/mapped: BufferPoolMXBeans; rss: VmRSS "
-        + "of /proc/self/status; bytes_per_group: slope of the heap delta between the group counts");
+        + "of /proc/self/status; bytes_per_group: slope of the delta of (heap + off-heap state files) between the group counts");
     Path file = HarnessSupport.writeReport(root, HarnessSupport.defaultOut(), "memory");
     progress("written to %s", file);
   }
@@ -88,7 +89,23 @@ public final class MemoryHarness {
     return Laminar.open(LaminarConfig.builder().pluginsDirectory(null).build());
   }
 
-  /** Heap bytes held by {@code groups} open groups of the tumbling aggregate (plus the engine's fixed costs of data). */
+  /**
+   * Bytes of the off-heap state stores' memory-mapped files (the TUMBLE groups live there when their state is
+   * fixed-size): the files' lengths, i.e. the tables' full size whether or not every page has been touched.
+   */
+  static long scratchBytes() throws IOException {
+    try (java.util.stream.Stream<Path> files = Files.walk(dev.laminar.state.ScratchSpace.folder())) {
+      return files.filter(Files::isRegularFile).mapToLong(p -> {
+        try {
+          return Files.size(p);
+        } catch (IOException e) {
+          return 0; // a store closed meanwhile
+        }
+      }).sum();
+    }
+  }
+
+  /** Heap plus off-heap state bytes held by {@code groups} open groups of the tumbling aggregate (plus the engine's fixed costs of data). */
   private static long groupState(long groups) throws Exception {
     try (Laminar db = open()) {
       db.execute(NexmarkWorkload.CREATE_SOURCE);
@@ -102,13 +119,13 @@ public final class MemoryHarness {
       pushGroup(w, 1_000_000_000L);
       pushMarker(w);
       awaitMarkers(markers, 1);
-      long before = usedHeapAfterGc();
+      long before = usedHeapAfterGc() + scratchBytes();
       for (long k = 0; k < groups; k++) {
         pushGroup(w, k);
       }
       pushMarker(w);
       awaitMarkers(markers, 2);
-      long after = usedHeapAfterGc();
+      long after = usedHeapAfterGc() + scratchBytes();
       w.close();
       results.close();
       marker.close();

@@ -4,11 +4,13 @@ import dev.laminar.runtime.ColumnarBatch;
 import dev.laminar.runtime.Counter;
 import dev.laminar.runtime.aggregate.AggregateKind;
 import dev.laminar.runtime.aggregate.AggregateSpec;
-import dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator;
+import dev.laminar.runtime.aggregate.StoredTumblingWindowAggregateOperator;
 import dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.KeySource;
+import dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator;
 import dev.laminar.runtime.codegen.AggregateCompiler;
 import dev.laminar.sdk.type.DataType;
 import dev.laminar.sdk.type.Schema;
+import dev.laminar.state.ScratchSpace;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -17,9 +19,11 @@ import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
@@ -48,7 +52,11 @@ public class WindowAggregateBenchmark {
   private static final int WINDOW_START = 4;
 
   private ColumnarBatch batch;
-  private TumblingWindowAggregateOperator operator;
+  /** Where group states live: {@code heap} (TumblingWindowAggregateOperator) or {@code off-heap} (the state store). */
+  @Param({"heap", "off-heap"})
+  public String state;
+
+  private dev.laminar.runtime.Operator operator;
   private long nextEvent;
 
   @Setup
@@ -79,9 +87,15 @@ public class WindowAggregateBenchmark {
         new AggregateSpec(AggregateKind.LAST_VALUE, PRICE, DataType.DOUBLE, DataType.DOUBLE, "close"),
         new AggregateSpec(AggregateKind.SUM, QTY, DataType.BIGINT, DataType.BIGINT, "volume"),
         new AggregateSpec(AggregateKind.COUNT_STAR, -1, null, DataType.BIGINT, "trades")};
-    operator = new TumblingWindowAggregateOperator(OhlcWorkload.WINDOW_MILLIS, WINDOW_START,
-        new KeySource[] {KeySource.COLUMN, KeySource.WINDOW_START, KeySource.WINDOW_END}, new int[] {SYMBOL, -1, -1},
-        input, AggregateCompiler.create(aggregates), output, BATCH, new BlackholeOperator(bh), new Counter());
+    KeySource[] keys = {KeySource.COLUMN, KeySource.WINDOW_START, KeySource.WINDOW_END};
+    int[] keyColumns = {SYMBOL, -1, -1};
+    if (state.equals("off-heap")) {
+      operator = new StoredTumblingWindowAggregateOperator(OhlcWorkload.WINDOW_MILLIS, WINDOW_START, keys, keyColumns, input,
+          AggregateCompiler.create(aggregates), output, BATCH, new BlackholeOperator(bh), new Counter(), ScratchSpace.folder());
+    } else {
+      operator = new TumblingWindowAggregateOperator(OhlcWorkload.WINDOW_MILLIS, WINDOW_START, keys, keyColumns,
+          input, AggregateCompiler.create(aggregates), output, BATCH, new BlackholeOperator(bh), new Counter());
+    }
     batch = new ColumnarBatch(input, BATCH);
     for (int r = 0; r < BATCH; r++) {
       batch.beginRow();
@@ -94,6 +108,13 @@ public class WindowAggregateBenchmark {
       batch.endRow();
     }
     nextEvent = 0;
+  }
+
+  @TearDown
+  public void tearDown() {
+    if (operator instanceof StoredTumblingWindowAggregateOperator stored) {
+      stored.close();
+    }
   }
 
   @Benchmark

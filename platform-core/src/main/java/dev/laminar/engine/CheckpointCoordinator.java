@@ -59,7 +59,11 @@ final class CheckpointCoordinator {
     this.engine = engine;
     try {
       this.store = new CheckpointStore(directory, retain);
-      this.recovered = store.latest().orElse(null);
+      this.snapshots = new StateSnapshots(store.stateDirectory());
+      this.recovered = store.latest(snapshots::problem).orElse(null);
+      if (recovered != null) {
+        snapshots.recovered(recovered.manifest());
+      }
       List<Long> epochs = store.epochs();
       this.lastEpoch = epochs.isEmpty() ? 0 : epochs.get(epochs.size() - 1);
     } catch (IOException e) {
@@ -68,6 +72,9 @@ final class CheckpointCoordinator {
     if (recovered != null) {
       lastEpoch = Math.max(lastEpoch, recovered.epoch());
       for (CheckpointManifest.OperatorSnapshot o : recovered.manifest().operators()) {
+        if (StateSnapshots.isChain(o.operator())) {
+          continue; // a state store's chain: restored from its files by StoreBacked.restoreStores
+        }
         try { // read now: later checkpoints' retention may delete the files before the pipelines are rebuilt
           recoveredStates.put(o.operator().toLowerCase(java.util.Locale.ROOT),
               java.nio.file.Files.readAllBytes(store.stateDirectory().resolve(o.files().get(0))));
@@ -90,6 +97,18 @@ final class CheckpointCoordinator {
   }
 
   private final Map<String, byte[]> recoveredStates = new HashMap<>();
+  private final StateSnapshots snapshots;
+  private volatile CheckpointStats lastStats;
+
+  /** The recovered checkpoint's state-store chains of operator {@code id} of {@code owner}, by store name. */
+  Map<String, List<Path>> recoveredChains(String owner, String id) {
+    return snapshots.recoveredChains(owner, id);
+  }
+
+  /** Figures of the last completed checkpoint, or null. */
+  CheckpointStats lastStats() {
+    return lastStats;
+  }
 
   /** The operator ids the recovered checkpoint holds state for under {@code owner} (lower case). */
   java.util.Set<String> recoveredStateIds(String owner) {
@@ -177,8 +196,8 @@ final class CheckpointCoordinator {
    * On reactor {@code reactor}, once it has processed every row before the barrier: captures the state
    * of the operators it runs, then marks its lane of each sink's queue.
    */
-  private static void passBarrier(int reactor, long epoch, List<CatalogObject> objects, List<SinkObject> sinks, Map<String, byte[]> states)
-      throws IOException {
+  private void passBarrier(int reactor, long epoch, List<CatalogObject> objects, List<SinkObject> sinks, Map<String, byte[]> states,
+      List<StateSnapshots.Capture> captures) throws IOException {
     for (CatalogObject o : objects) {
       dev.laminar.sql.plan.PlanMetrics m = o instanceof StreamObject st && st.sideOf == null ? st.metrics
           : o instanceof SinkObject k ? k.metrics : null;
@@ -186,11 +205,11 @@ final class CheckpointCoordinator {
         continue;
       }
       if (reactor == 0) {
-        snapshot(o.name, m.checkpointables(), -1, states);
+        snapshot(o.name, m.checkpointables(), -1, states, captures);
       }
       dev.laminar.sql.plan.PlanMetrics[] shards = m.shards();
       if (reactor < shards.length) {
-        snapshot(o.name, shards[reactor].checkpointables(), reactor, states);
+        snapshot(o.name, shards[reactor].checkpointables(), reactor, states, captures);
       }
     }
     for (SinkObject k : sinks) {
@@ -201,13 +220,16 @@ final class CheckpointCoordinator {
     }
   }
 
-  private static void snapshot(String owner, List<Map.Entry<String, dev.laminar.runtime.Checkpointable>> operators, int shard,
-      Map<String, byte[]> states) throws IOException {
+  private void snapshot(String owner, List<Map.Entry<String, dev.laminar.runtime.Checkpointable>> operators, int shard,
+      Map<String, byte[]> states, List<StateSnapshots.Capture> captures) throws IOException {
     for (Map.Entry<String, dev.laminar.runtime.Checkpointable> c : operators) {
       java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
       c.getValue().snapshot(new java.io.DataOutputStream(bytes));
       String id = shard < 0 ? c.getKey() : dev.laminar.sql.plan.PlanMetrics.shardStateId(c.getKey(), shard);
       states.put(owner + "/" + id, bytes.toByteArray()); // reactors take turns: each waits for the one before
+      if (c.getValue() instanceof dev.laminar.runtime.StoreBacked stored) {
+        snapshots.capture(owner + "/" + id, stored, captures); // only what changed since the last checkpoint
+      }
     }
   }
 
@@ -216,6 +238,8 @@ final class CheckpointCoordinator {
     Map<String, CompletableFuture<SourceRunner.BarrierPosition>> positions = new LinkedHashMap<>();
     Map<SinkObject, CompletableFuture<byte[]>> handles = new LinkedHashMap<>();
     Map<String, byte[]> states = new LinkedHashMap<>();
+    List<StateSnapshots.Capture> captures = new ArrayList<>();
+    long[] stall = new long[1];
     try {
       for (Engine.Split split : engine.runningSplits()) {
         positions.put(split.source() + "\u0000" + split.id(), split.runner().barrier(release));
@@ -236,16 +260,20 @@ final class CheckpointCoordinator {
       for (int r = 0; r < reactors.length; r++) {
         final int shard = r;
         reactors[r].submitDrained(() -> {
-          passBarrier(shard, epoch, objects, sinks, states);
+          long stallStart = System.nanoTime();
+          passBarrier(shard, epoch, objects, sinks, states, captures);
+          stall[0] += System.nanoTime() - stallStart; // the reactors' stalls, one after the other
           return null;
         }).get(BARRIER_TIMEOUT_SECONDS, TimeUnit.SECONDS);
       }
     } catch (Exception e) {
+      abandonCaptures(captures);
       throw failed(epoch, e);
     } finally {
       release.countDown(); // the sources go on while the sinks pre-commit and the manifest is written
     }
     Map<SinkObject, byte[]> preCommitted = new LinkedHashMap<>();
+    CheckpointStats written;
     List<CheckpointManifest.SourcePosition> sources = new ArrayList<>();
     List<CheckpointManifest.Watermark> watermarks = new ArrayList<>();
     try {
@@ -269,15 +297,25 @@ final class CheckpointCoordinator {
       List<CheckpointManifest.SinkPreCommit> sinkHandles = new ArrayList<>();
       preCommitted.forEach((k, h) -> sinkHandles.add(new CheckpointManifest.SinkPreCommit(k.name, h)));
       List<CheckpointManifest.OperatorSnapshot> operators = new ArrayList<>();
+      long writeStart = System.nanoTime();
+      long[] bytes = new long[1];
       for (Map.Entry<String, byte[]> st : states.entrySet()) {
         String file = "e" + epoch + "-" + st.getKey().replaceAll("[^A-Za-z0-9_-]", "_") + ".state";
         dev.laminar.durability.DurableFiles.writeAtomically(store.stateDirectory().resolve(file), st.getValue());
+        bytes[0] += st.getValue().length;
         operators.add(new CheckpointManifest.OperatorSnapshot(st.getKey(), List.of(file)));
       }
       awaitLogsDurable(objects, sources);
+      List<StateSnapshots.Capture> toWrite = List.copyOf(captures);
+      captures.clear();
+      operators.addAll(snapshots.write(epoch, toWrite, bytes));
+      long writeNanos = System.nanoTime() - writeStart;
       store.write(new CheckpointManifest(epoch, System.currentTimeMillis(), 0, sources, operators, watermarks, sinkHandles));
       truncateLogs(objects);
+      int full = (int) toWrite.stream().filter(StateSnapshots.Capture::full).count();
+      written = new CheckpointStats(epoch, stall[0], writeNanos, bytes[0], full, toWrite.size() - full, 0, 0);
     } catch (Exception e) {
+      abandonCaptures(captures);
       for (Map.Entry<SinkObject, byte[]> p : preCommitted.entrySet()) {
         if (p.getKey() != finishing) {
           p.getKey().runner.abortOnThread(epoch, p.getValue());
@@ -314,7 +352,24 @@ final class CheckpointCoordinator {
         }
       }
     });
+    // while the sinks commit on their threads: compaction and the sweep (never on the reactor)
+    long compactStart = System.nanoTime();
+    snapshots.compactDue(epoch); // off the reactor; the next manifest references the merged files
+    try {
+      snapshots.sweep(store.referencedStateFiles());
+    } catch (IOException e) {
+      LOG.warn("checkpoint {}: cannot list the state files the manifests reference: {}", epoch, e.toString());
+    }
+    lastStats = new CheckpointStats(epoch, written.reactorStallNanos(), written.writeNanos(), written.stateBytes(), written.fullCaptures(),
+        written.incrementalCaptures(), snapshots.chainBytes(), System.nanoTime() - compactStart);
     return epoch;
+  }
+
+  /** A checkpoint failed after (or while) the stores were captured: free the copies, and make every next capture full. */
+  private void abandonCaptures(List<StateSnapshots.Capture> captures) {
+    StateSnapshots.discard(captures);
+    captures.clear();
+    snapshots.reset();
   }
 
   private final Map<Long, CompletableFuture<Void>> finishingCommits = new HashMap<>();

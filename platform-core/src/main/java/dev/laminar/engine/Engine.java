@@ -220,12 +220,20 @@ public final class Engine implements AutoCloseable {
       if (state != null) {
         try {
           c.getValue().restore(new java.io.DataInputStream(new java.io.ByteArrayInputStream(state)));
+          if (c.getValue() instanceof dev.laminar.runtime.StoreBacked stored) {
+            stored.restoreStores(checkpoints.recoveredChains(owner, c.getKey()));
+          }
         } catch (java.io.IOException | RuntimeException e) {
           throw new LaminarException("cannot restore the state of '" + owner + "' (operator " + c.getKey() + ") from checkpoint "
               + checkpoints.recoveredEpoch() + ": " + e.getMessage(), e);
         }
       }
     }
+  }
+
+  /** Figures of the last completed checkpoint (reactor stall, background write, sizes), or null when none was taken. */
+  public CheckpointStats lastCheckpointStats() {
+    return checkpoints == null ? null : checkpoints.lastStats();
   }
 
   /** Takes a checkpoint now ({@code CHECKPOINT}); returns its epoch. */
@@ -755,6 +763,7 @@ public final class Engine implements AutoCloseable {
         for (Attachment a : chains) {
           a.input().node().detachWhere(o -> o instanceof SubscriptionOwner so && so.owner() == owner);
         }
+        releaseState("a subscription", metrics);
       });
       undeployShards(owner);
       subscriptions.remove(holder[0]);
@@ -1221,7 +1230,10 @@ public final class Engine implements AutoCloseable {
   private void stop(CatalogObject o) {
     switch (o) {
       case SinkObject s -> {
-        reactor.execute(() -> s.inputs().forEach(in -> readableNode(in).ifPresent(n -> n.detach(s))));
+        reactor.execute(() -> {
+          s.inputs().forEach(in -> readableNode(in).ifPresent(n -> n.detach(s)));
+          releaseState(s.name, s.metrics);
+        });
         reactor.removeTimers(s);
         s.edge.consumerClosed();
         undeployShards(s);
@@ -1229,7 +1241,10 @@ public final class Engine implements AutoCloseable {
         closeQuietly(s.connector, s.name);
       }
       case StreamObject st -> {
-        reactor.execute(() -> st.inputs().forEach(in -> readableNode(in).ifPresent(n -> n.detach(st))));
+        reactor.execute(() -> {
+          st.inputs().forEach(in -> readableNode(in).ifPresent(n -> n.detach(st)));
+          releaseState(st.name, st.metrics);
+        });
         reactor.removeTimers(st);
       }
       case LookupTableObject lt -> lt.close();
@@ -1241,6 +1256,15 @@ public final class Engine implements AutoCloseable {
         }
         closeQuietly(src.connector, src.name);
       }
+    }
+  }
+
+  /** Reactor thread, after the plan's operators were detached: frees their off-heap state. */
+  private static void releaseState(String owner, PlanMetrics metrics) {
+    try {
+      metrics.closeResources();
+    } catch (RuntimeException e) {
+      LOG.warn("'{}': {}", owner, e.getMessage(), e);
     }
   }
 

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
+import org.slf4j.LoggerFactory;
 
 /**
  * One deployed plan whose keyed aggregate runs as N shards, one per reactor: the plan's stateless head
@@ -37,13 +38,15 @@ final class Shards {
   private final KeyRouter router;
   private final Reactor.Channel[] channels;
   private final Object owner;
+  private final PlanMetrics[] perShard;
   private volatile boolean open = true;
 
-  private Shards(Reactor[] reactors, KeyRouter router, Reactor.Channel[] channels, Object owner) {
+  private Shards(Reactor[] reactors, KeyRouter router, Reactor.Channel[] channels, Object owner, PlanMetrics[] perShard) {
     this.reactors = reactors;
     this.router = router;
     this.channels = channels;
     this.owner = owner;
+    this.perShard = perShard;
   }
 
   /** The node from which the plan runs sharded (its keyed aggregate), or null when the plan is not shardable. */
@@ -138,7 +141,7 @@ final class Shards {
       }
     }
     metrics.shards(perShard);
-    self[0] = new Shards(reactors, new KeyRouter(schema, routeColumns(keyed), routerLanes), channels, owner);
+    self[0] = new Shards(reactors, new KeyRouter(schema, routeColumns(keyed), routerLanes), channels, owner, perShard);
     for (int k = 0; k < n; k++) {
       reactors[k].addTimers(perShard[k].timers(), owner);
     }
@@ -158,6 +161,14 @@ final class Shards {
         reactors[k].removeChannel(channels[k]);
       }
       reactors[k].removeTimers(owner);
+      PlanMetrics shard = perShard[k];
+      reactors[k].execute(() -> { // after the channel is gone (commands run in order): no shard operator runs any more
+        try {
+          shard.closeResources(); // the shard's off-heap state stores
+        } catch (RuntimeException e) {
+          LoggerFactory.getLogger(Shards.class).warn("releasing the state of shard {}: {}", shard, e.getMessage(), e);
+        }
+      });
     }
   }
 

@@ -56,6 +56,14 @@ public final class OffHeapStateStore implements StateStore {
   private long[] dirty;
   private ValueLog values;
   private int generation;
+  private boolean inserted;
+  /**
+   * Per-store hash seed: entries copied from one store into another in slot order (a snapshot, a
+   * compaction, a restore) arrive in the first store's hash order; with the same hash function, a
+   * smaller table of the second store would fill in long runs (primary clustering: quadratic). With
+   * independent seeds the two orders are unrelated.
+   */
+  private final long seed = java.util.concurrent.ThreadLocalRandom.current().nextLong() | 1;
 
   /**
    * Creates an empty store whose files live in a new directory under {@code workDir}.
@@ -143,7 +151,7 @@ public final class OffHeapStateStore implements StateStore {
   // ---------------------------------------------------------------- lookups
 
   private long hash(MemorySegment key) {
-    long h = 0x9E3779B97F4A7C15L;
+    long h = seed;
     for (long i = 0; i < keyBytes; i += 8) {
       h = (h ^ key.get(JAVA_LONG_UNALIGNED, i)) * 0xBF58476D1CE4E5B9L;
       h ^= h >>> 31;
@@ -162,11 +170,21 @@ public final class OffHeapStateStore implements StateStore {
       if (ctrl == EMPTY) {
         return -i - 1;
       }
-      if (ctrl == h && MemorySegment.mismatch(t, base + 8, base + 8 + keyBytes, key, 0, keyBytes) < 0) {
+      if (ctrl == h && sameKey(t, base + 8, key)) {
         return i;
       }
       i = (i + 1) & mask;
     }
+  }
+
+  /** Whether the key at {@code at} of {@code t} equals {@code key}: word by word (keys are a multiple of 8 bytes), cheaper than a bulk mismatch for the short keys of operator state. */
+  private boolean sameKey(MemorySegment t, long at, MemorySegment key) {
+    for (long i = 0; i < keyBytes; i += 8) {
+      if (t.get(JAVA_LONG_UNALIGNED, at + i) != key.get(JAVA_LONG_UNALIGNED, i)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   @Override
@@ -193,6 +211,94 @@ public final class OffHeapStateStore implements StateStore {
       return -1;
     }
     return valueBytes == VARIABLE ? table.get(JAVA_INT_UNALIGNED, s * slotBytes + valueOffset + 8) : valueBytes;
+  }
+
+  // ---------------------------------------------------------------- in-place access (fixed-size values)
+
+  /**
+   * The slot of {@code key}, inserting it with an all-zero value when absent ({@link #inserted()} tells
+   * which), and marks it changed for the next incremental snapshot. The caller then reads and writes
+   * the value in place at {@link #valueOffset(long)} of {@link #table()} — valid until the next insert
+   * (which may rehash: fetch {@link #table()} again after it). Fixed-size values only; allocates nothing.
+   */
+  public long upsertSlot(MemorySegment key) {
+    if (valueBytes == VARIABLE) {
+      throw new UnsupportedOperationException("in-place access needs fixed-size values");
+    }
+    long h = hash(key);
+    long s = find(key, h);
+    inserted = s < 0;
+    if (s < 0) {
+      if (live + tombstones + 1 > capacity * MAX_LOAD) {
+        rehash();
+        s = find(key, h);
+      }
+      s = -s - 1;
+      long base = s * slotBytes;
+      table.set(JAVA_LONG_UNALIGNED, base, h);
+      MemorySegment.copy(key, 0, table, base + 8, keyBytes);
+      for (long v = base + valueOffset, end = base + linkOffset; v < end; v += 8) {
+        table.set(JAVA_LONG_UNALIGNED, v, 0L); // empty slots are zero (fresh mapping, clear); the contract does not rest on it
+      }
+      live++;
+      if (indexed) {
+        link((int) s, key.get(JAVA_LONG_UNALIGNED, 0));
+      }
+    }
+    dirty[(int) (s >>> 6)] |= 1L << s;
+    return s;
+  }
+
+  /**
+   * Removes every entry but keeps the table's memory, so that a store can be reused (a window operator's
+   * next window) without creating, mapping and deleting files: O(table bytes) of zeroing. Change tracking
+   * restarts empty, so the next snapshot of a cleared store must be a full one. Owner only.
+   */
+  public void clear() {
+    table.fill((byte) 0);
+    live = 0;
+    tombstones = 0;
+    Arrays.fill(dirty, 0);
+    pendingDeletes.clear();
+    if (indexed) {
+      index.clear();
+    }
+    if (valueBytes == VARIABLE) {
+      values.close();
+      generation++;
+      values = new ValueLog(dir.resolve("values-" + generation + ".bin"), 1 << 16);
+    }
+  }
+
+  /** Bytes of the table (slots × slot size): its memory-mapped file's length. */
+  public long tableBytes() {
+    return capacity * slotBytes;
+  }
+
+  /** Whether the last {@link #upsertSlot} inserted its key. */
+  public boolean inserted() {
+    return inserted;
+  }
+
+  /** The table the slots live in; changes when an insert rehashes. */
+  public MemorySegment table() {
+    return table;
+  }
+
+  /** Offset in {@link #table()} of slot {@code slot}'s value. */
+  public long valueOffset(long slot) {
+    return slot * slotBytes + valueOffset;
+  }
+
+  /** Offset in {@link #table()} of slot {@code slot}'s key. */
+  public long keyOffset(long slot) {
+    return slot * slotBytes + 8;
+  }
+
+  /** Whether slot {@code slot} (0 ≤ slot < {@link #capacity()}) holds a live entry: for allocation-free scans. */
+  public boolean occupied(long slot) {
+    long ctrl = table.get(JAVA_LONG_UNALIGNED, slot * slotBytes);
+    return ctrl != EMPTY && ctrl != TOMBSTONE;
   }
 
   // ---------------------------------------------------------------- updates
@@ -449,7 +555,14 @@ public final class OffHeapStateStore implements StateStore {
 
   @Override
   public void restore(List<Path> chain) throws IOException {
-    long cap = capacity;
+    long entries = 0;
+    for (Path file : chain) {
+      entries += SnapshotFiles.upserts(file); // an upper bound of the entries restored: no rehash while restoring
+    }
+    long cap = 16;
+    while (cap * MAX_LOAD < entries) {
+      cap <<= 1;
+    }
     releaseFiles();
     live = 0;
     tombstones = 0;

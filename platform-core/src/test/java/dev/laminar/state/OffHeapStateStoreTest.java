@@ -30,6 +30,39 @@ class OffHeapStateStoreTest extends StateStoreContractTest {
   }
 
   @Test
+  void upsertSlotUpdatesInPlaceAndClearEmptiesForReuse() {
+    OffHeapStateStore store = (OffHeapStateStore) open(16);
+    MemorySegment out = arena.allocate(16);
+    for (long round = 0; round < 3; round++) {
+      for (long i = 0; i < 5_000; i++) { // grows (rehashes) while slots are written in place
+        long slot = store.upsertSlot(keySegment(new K(i, round)));
+        assertThat(store.inserted()).isTrue();
+        long at = store.valueOffset(slot);
+        assertThat(store.table().get(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, at)).as("a new slot is zero").isZero();
+        store.table().set(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, at, i * 3);
+      }
+      long again = store.upsertSlot(keySegment(new K(42, round)));
+      assertThat(store.inserted()).isFalse();
+      store.table().set(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, store.valueOffset(again) + 8, -1);
+      assertThat(store.get(keySegment(new K(42, round)), out)).isTrue();
+      assertThat(out.get(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, 0)).isEqualTo(126);
+      assertThat(out.get(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, 8)).isEqualTo(-1);
+      assertThat(store.size()).isEqualTo(5_000);
+      try (SnapshotCapture c = store.captureIncremental()) {
+        assertThat(c.upserts()).as("every upsertSlot marks its entry changed").isEqualTo(5_000);
+      }
+      long capacity = store.capacity();
+      store.clear();
+      assertThat(store.size()).isZero();
+      assertThat(store.capacity()).as("clear keeps the table").isEqualTo(capacity);
+      assertThat(store.get(keySegment(new K(42, round)), out)).isFalse();
+      try (SnapshotCapture c = store.captureIncremental()) {
+        assertThat(c.upserts() + c.deletes()).as("a cleared store tracks nothing").isZero();
+      }
+    }
+  }
+
+  @Test
   void heapAndOffHeapStoresRestoreEachOthersSnapshots() throws Exception {
     HeapStateStore heap = new HeapStateStore(16, StateStore.VARIABLE, true);
     StateStore offHeap = open(StateStore.VARIABLE);

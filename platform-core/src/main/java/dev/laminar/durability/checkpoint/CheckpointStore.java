@@ -111,10 +111,31 @@ public final class CheckpointStore {
    * returned. Empty when there is none.
    */
   public Optional<LoadedCheckpoint> latest() throws IOException {
+    return latest(m -> null);
+  }
+
+  /**
+   * Checks a manifest's state files before its checkpoint is used: returns why they cannot be restored
+   * from (a snapshot file missing or failing its checksum), or null when they can.
+   */
+  @FunctionalInterface
+  public interface StateVerifier {
+    String problem(CheckpointManifest manifest);
+  }
+
+  /**
+   * {@link #latest()}, also skipping (with a warning and the reason) a checkpoint whose state files
+   * {@code verifier} rejects: the previous one is used.
+   */
+  public Optional<LoadedCheckpoint> latest(StateVerifier verifier) throws IOException {
     List<LoadedCheckpoint.Skipped> skipped = new ArrayList<>();
     for (long epoch : manifestEpochs().descendingSet()) {
       try {
         CheckpointManifest m = read(epoch);
+        String problem = verifier.problem(m);
+        if (problem != null) {
+          throw new CorruptManifestException(problem);
+        }
         return Optional.of(new LoadedCheckpoint(m, isCommitted(epoch), List.copyOf(skipped)));
       } catch (CorruptManifestException e) {
         LOG.warn("checkpoint {} in {} skipped: {}; falling back to the previous one", epoch, manifests, e.getMessage());
@@ -162,6 +183,15 @@ public final class CheckpointStore {
       Files.deleteIfExists(manifestPath(e));
     }
     DurableFiles.syncDirectory(manifests);
+  }
+
+  /** State files (relative to {@link #stateDirectory()}) that some readable manifest references. */
+  public Set<String> referencedStateFiles() throws IOException {
+    Set<String> files = new HashSet<>();
+    for (long e : manifestEpochs()) {
+      referencedFiles(e, files);
+    }
+    return files;
   }
 
   private void referencedFiles(long epoch, Set<String> into) throws IOException {

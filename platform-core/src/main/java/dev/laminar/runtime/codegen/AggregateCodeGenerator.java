@@ -17,6 +17,11 @@ import dev.laminar.sdk.type.TypeKind;
  * take more than a line are written by the same {@code AggregateResults} helpers. Calls it does not
  * generate ({@link #generates}: COUNT(DISTINCT), APPROX_COUNT_DISTINCT, plugin aggregates) keep
  * their interpreted {@code Accumulator} in a field of the group and are called through it.
+ *
+ * <p>When every field of the state is a primitive, the group also implements {@code SlotAccumulator}:
+ * {@code load}/{@code store} of its fields at fixed offsets of a memory segment ({@code slotBytes()}), so
+ * that the off-heap window operators keep each group's state in a state-store slot and use one instance
+ * of the class as a cursor.
  */
 final class AggregateCodeGenerator {
   static final String CLASS_NAME = "dev.laminar.generated.GeneratedAggregates";
@@ -28,6 +33,10 @@ final class AggregateCodeGenerator {
   private final StringBuilder updates = new StringBuilder();
   private final StringBuilder merge = new StringBuilder();
   private final StringBuilder write = new StringBuilder();
+  /** Every field of the group state, in declaration order: name and Java type. */
+  private final java.util.List<String[]> stateFields = new java.util.ArrayList<>();
+  /** Whether some call keeps an interpreted accumulator (its state is an object). */
+  private boolean interpretedCall;
 
   private AggregateCodeGenerator() {}
 
@@ -42,6 +51,13 @@ final class AggregateCodeGenerator {
   /** The source of the factory class for these calls; it depends only on their kinds, columns and types. */
   static String generate(AggregateSpec[] specs) {
     return new AggregateCodeGenerator().run(specs);
+  }
+
+  /** The state's fixed slot size for these calls, or -1 (see {@link #slotBytes()}). */
+  static int slotBytes(AggregateSpec[] specs) {
+    AggregateCodeGenerator g = new AggregateCodeGenerator();
+    g.run(specs);
+    return g.slotBytes();
   }
 
   private String run(AggregateSpec[] specs) {
@@ -62,6 +78,8 @@ final class AggregateCodeGenerator {
     }
     int dot = CLASS_NAME.lastIndexOf('.');
     String simple = CLASS_NAME.substring(dot + 1);
+    int slotBytes = slotBytes();
+    String slotCode = slotBytes < 0 ? "" : slotCode();
     return "package " + CLASS_NAME.substring(0, dot) + ";\n\n"
         + "import dev.laminar.runtime.ColumnarBatch;\n"
         + "import dev.laminar.runtime.aggregate.Accumulator;\n"
@@ -73,7 +91,9 @@ final class AggregateCodeGenerator {
         + "  public " + simple + "(AggregateSpec[] specs) {\n    this.specs = specs;\n  }\n\n"
         + "  public GroupAccumulator create() {\n    return new Group(specs);\n  }\n\n"
         + "  public boolean isCompiled() {\n    return true;\n  }\n\n"
-        + "  public static final class Group implements GroupAccumulator {\n"
+        + "  public int slotBytes() {\n    return " + slotBytes + ";\n  }\n\n"
+        + "  public static final class Group implements " + (slotBytes < 0 ? "GroupAccumulator" : "dev.laminar.runtime.aggregate.SlotAccumulator")
+        + " {\n"
         + "    private final AggregateSpec[] specs;\n"
         + fields
         + "\n    Group(AggregateSpec[] specs) {\n      this.specs = specs;\n" + init + "    }\n\n"
@@ -81,6 +101,7 @@ final class AggregateCodeGenerator {
         + updates
         + "    public void merge(GroupAccumulator other) {\n      Group o = (Group) other;\n" + merge + "    }\n\n"
         + "    public void writeResults(ColumnarBatch out, int o, int c) {\n" + write + "    }\n\n"
+        + slotCode
         + "    /** Moves a DECIMAL sum's unscaled long into its BigDecimal part (before the long would overflow). */\n"
         + "    private static java.math.BigDecimal spill(java.math.BigDecimal big, long unscaled, int scale) {\n"
         + "      java.math.BigDecimal v = java.math.BigDecimal.valueOf(unscaled, scale);\n"
@@ -88,7 +109,75 @@ final class AggregateCodeGenerator {
         + "  }\n}\n";
   }
 
+  /**
+   * The fixed slot size of the state when every field is a primitive (longs and doubles 8 bytes each,
+   * then the booleans as bits of 8-byte words), else -1.
+   */
+  private int slotBytes() {
+    if (interpretedCall) {
+      return -1;
+    }
+    int wide = 0;
+    int flags = 0;
+    for (String[] f : stateFields) {
+      switch (f[1]) {
+        case "long", "double" -> wide++;
+        case "boolean" -> flags++;
+        default -> {
+          return -1;
+        }
+      }
+    }
+    return Math.max(8, 8 * (wide + (flags + 63) / 64));
+  }
+
+  /**
+   * {@code load} / {@code store} of the SlotAccumulator: each long and double at its fixed offset, then the
+   * booleans packed into bit words (one access for all of them), the layout of {@link #slotBytes()}.
+   */
+  private String slotCode() {
+    StringBuilder load = new StringBuilder();
+    StringBuilder store = new StringBuilder();
+    int at = 0;
+    for (String[] f : stateFields) {
+      if (f[1].equals("boolean")) {
+        continue;
+      }
+      String layout = f[1].equals("long") ? "java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED"
+          : "java.lang.foreign.ValueLayout.JAVA_DOUBLE_UNALIGNED";
+      load.append("      ").append(f[0]).append(" = m.get(").append(layout).append(", at + ").append(at).append("L);\n");
+      store.append("      m.set(").append(layout).append(", at + ").append(at).append("L, ").append(f[0]).append(");\n");
+      at += 8;
+    }
+    int bit = 0;
+    StringBuilder word = new StringBuilder();
+    for (String[] f : stateFields) {
+      if (!f[1].equals("boolean")) {
+        continue;
+      }
+      if (bit == 0) {
+        load.append("      long bits").append(at).append(" = m.get(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, at + ").append(at)
+            .append("L);\n");
+        word.setLength(0);
+        word.append("0L");
+      }
+      load.append("      ").append(f[0]).append(" = (bits").append(at).append(" & ").append(1L << bit).append("L) != 0L;\n");
+      word.append(" | (").append(f[0]).append(" ? ").append(1L << bit).append("L : 0L)");
+      if (++bit == 64) {
+        store.append("      m.set(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, at + ").append(at).append("L, ").append(word).append(");\n");
+        at += 8;
+        bit = 0;
+      }
+    }
+    if (bit > 0) {
+      store.append("      m.set(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, at + ").append(at).append("L, ").append(word).append(");\n");
+    }
+    return "    public void load(java.lang.foreign.MemorySegment m, long at) {\n" + load + "    }\n\n"
+        + "    public void store(java.lang.foreign.MemorySegment m, long at) {\n" + store + "    }\n\n";
+  }
+
   private void fallback(int i) {
+    interpretedCall = true;
     fields.append("    private final Accumulator a").append(i).append(";\n");
     init.append("      this.a").append(i).append(" = specs[").append(i).append("].create();\n");
     calls.append("      a").append(i).append(".add(in, r);\n");
@@ -126,6 +215,7 @@ final class AggregateCodeGenerator {
   /** Declares field {@code a<i>_<name>}. */
   private String field(int i, String type, String name) {
     String f = "a" + i + "_" + name;
+    stateFields.add(new String[] {f, type});
     fields.append("    private ").append(type).append(' ').append(f).append(";\n");
     return f;
   }

@@ -53,6 +53,14 @@ public final class AggregateCompiler {
     }
   }
 
+  /**
+   * The slot size the compiled group state of these calls would have ({@code GroupAccumulatorFactory.slotBytes}),
+   * or -1 when it is not fixed-size or aggregates are interpreted; without compiling anything (EXPLAIN).
+   */
+  public static int slotBytes(AggregateSpec[] specs) {
+    return enabled() ? AggregateCodeGenerator.slotBytes(specs) : -1;
+  }
+
   /** The generated source, for debugging and tests. */
   public static String source(AggregateSpec[] specs) {
     return AggregateCodeGenerator.generate(specs);

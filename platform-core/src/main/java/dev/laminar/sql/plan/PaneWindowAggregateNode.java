@@ -4,6 +4,8 @@ import dev.laminar.runtime.Operator;
 import dev.laminar.runtime.aggregate.AggregateSpec;
 import dev.laminar.runtime.codegen.AggregateCompiler;
 import dev.laminar.runtime.aggregate.PaneWindowAggregateOperator;
+import dev.laminar.runtime.aggregate.StoredPaneWindowAggregateOperator;
+import dev.laminar.state.ScratchSpace;
 import dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.KeySource;
 import dev.laminar.sdk.type.Schema;
 import java.util.Arrays;
@@ -57,8 +59,18 @@ public record PaneWindowAggregateNode(PlanNode input, PaneWindowAggregateOperato
 
   @Override
   public Operator instantiate(Operator downstream, int batchCapacity, PlanMetrics metrics) {
+    dev.laminar.runtime.aggregate.GroupAccumulatorFactory factory = AggregateCompiler.create(aggregates);
+    if (usesStateStore(factory.slotBytes())) {
+      StoredPaneWindowAggregateOperator stored = new StoredPaneWindowAggregateOperator(shape, paneMillis, sizeMillis, keySources,
+          keyColumns, input.schema(), factory, schema, batchCapacity, downstream, metrics.lateRowsDropped(), ScratchSpace.folder());
+      if (metrics.lateOutput() != null) {
+        stored.lateDataTo(metrics.lateOutput(), input.schema(), batchCapacity, metrics.lateRowsAccepted(), metrics.lateRowsRedirected());
+      }
+      metrics.resource(stored);
+      return stored;
+    }
     PaneWindowAggregateOperator op = new PaneWindowAggregateOperator(shape, paneMillis, sizeMillis, keySources, keyColumns,
-        input.schema(), AggregateCompiler.create(aggregates), schema, batchCapacity, downstream, metrics.lateRowsDropped());
+        input.schema(), factory, schema, batchCapacity, downstream, metrics.lateRowsDropped());
     op.emit(emit);
     if (emit == dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.Emit.EVERY) {
       op.emitEvery(everyMillis);
@@ -76,6 +88,18 @@ public record PaneWindowAggregateNode(PlanNode input, PaneWindowAggregateOperato
     return "PaneWindowAggregate(" + shape + ", " + (shape == PaneWindowAggregateOperator.Shape.HOP ? "slide=" : "step=") + paneMillis
         + " ms, size=" + sizeMillis + " ms, keys=" + Arrays.toString(keySources) + ", aggregates=" + Arrays.toString(aggregates)
         + ", update=" + AggregateCompiler.describe(aggregates)
+        + (usesStateStore(AggregateCompiler.slotBytes(aggregates)) ? ", state=off-heap" : "")
         + ", emit=" + emit.name().replace('_', ' ') + ")";
+  }
+
+  /**
+   * Whether pane partials live in the off-heap state store ({@link StoredPaneWindowAggregateOperator}): EMIT ON
+   * WINDOW CLOSE without allowed lateness, fixed-size grouping columns and aggregate states, unless
+   * {@value WindowAggregateNode#STATE_STORE_PROPERTY} is {@code false}.
+   */
+  private boolean usesStateStore(int slotBytes) {
+    return !"false".equalsIgnoreCase(System.getProperty(WindowAggregateNode.STATE_STORE_PROPERTY))
+        && emit == dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.Emit.ON_WINDOW_CLOSE && allowedLatenessMillis == 0
+        && StoredPaneWindowAggregateOperator.supports(keySources, keyColumns, input.schema(), slotBytes);
   }
 }

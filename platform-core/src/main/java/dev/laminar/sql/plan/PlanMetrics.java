@@ -118,4 +118,34 @@ public final class PlanMetrics {
   public Counter lateRowsDropped() {
     return lateRowsDropped;
   }
+
+  private final java.util.List<AutoCloseable> resources = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /** Registers what a deployed operator must release when its plan is undeployed (off-heap state stores). */
+  public void resource(AutoCloseable resource) {
+    resources.add(resource);
+  }
+
+  /**
+   * Releases the registered resources: on the reactor thread, after the plan's operators were detached
+   * (they must not run afterwards). Failures are collected into the exception thrown at the end.
+   */
+  public void closeResources() {
+    RuntimeException failure = null;
+    for (AutoCloseable r : resources) {
+      try {
+        r.close();
+      } catch (Exception e) {
+        if (failure == null) {
+          failure = new IllegalStateException("cannot release the state of a plan: " + e.getMessage(), e);
+        } else {
+          failure.addSuppressed(e);
+        }
+      }
+    }
+    resources.clear();
+    if (failure != null) {
+      throw failure;
+    }
+  }
 }

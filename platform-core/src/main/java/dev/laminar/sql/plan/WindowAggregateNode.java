@@ -2,6 +2,9 @@ package dev.laminar.sql.plan;
 
 import dev.laminar.runtime.Operator;
 import dev.laminar.runtime.aggregate.AggregateSpec;
+import dev.laminar.runtime.aggregate.GroupAccumulatorFactory;
+import dev.laminar.runtime.aggregate.StoredTumblingWindowAggregateOperator;
+import dev.laminar.state.ScratchSpace;
 import dev.laminar.runtime.codegen.AggregateCompiler;
 import dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator;
 import dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.KeySource;
@@ -67,8 +70,18 @@ public record WindowAggregateNode(PlanNode input, long sizeMillis, int windowSta
 
   @Override
   public Operator instantiate(Operator downstream, int batchCapacity, PlanMetrics metrics) {
+    GroupAccumulatorFactory factory = AggregateCompiler.create(aggregates);
+    if (usesStateStore(factory.slotBytes())) {
+      StoredTumblingWindowAggregateOperator stored = new StoredTumblingWindowAggregateOperator(sizeMillis, windowStartColumn, keySources,
+          keyColumns, input.schema(), factory, schema, batchCapacity, downstream, metrics.lateRowsDropped(), ScratchSpace.folder());
+      if (metrics.lateOutput() != null) {
+        stored.lateDataTo(metrics.lateOutput(), input.schema(), batchCapacity, metrics.lateRowsAccepted(), metrics.lateRowsRedirected());
+      }
+      metrics.resource(stored);
+      return stored;
+    }
     TumblingWindowAggregateOperator op = new TumblingWindowAggregateOperator(sizeMillis, windowStartColumn, keySources, keyColumns,
-        input.schema(), AggregateCompiler.create(aggregates), schema, batchCapacity, downstream, metrics.lateRowsDropped(), emit);
+        input.schema(), factory, schema, batchCapacity, downstream, metrics.lateRowsDropped(), emit);
     if (emit == TumblingWindowAggregateOperator.Emit.EVERY) {
       op.emitEvery(everyMillis);
       metrics.timers().add(op);
@@ -79,6 +92,19 @@ public record WindowAggregateNode(PlanNode input, long sizeMillis, int windowSta
     }
     return op;
   }
+
+  /**
+   * Whether group states live in an off-heap state store ({@link StoredTumblingWindowAggregateOperator}):
+   * EMIT ON WINDOW CLOSE without allowed lateness, fixed-size grouping columns and aggregate states,
+   * unless {@value #STATE_STORE_PROPERTY} is {@code false}. Otherwise the heap operator.
+   */
+  private boolean usesStateStore(int slotBytes) {
+    return !"false".equalsIgnoreCase(System.getProperty(STATE_STORE_PROPERTY)) && emit == TumblingWindowAggregateOperator.Emit.ON_WINDOW_CLOSE
+        && allowedLatenessMillis == 0 && StoredTumblingWindowAggregateOperator.supports(keySources, keyColumns, input.schema(), slotBytes);
+  }
+
+  /** System property; {@code false} keeps TUMBLE group states on the heap (differential tests, benchmarks). */
+  public static final String STATE_STORE_PROPERTY = "laminar.state.store";
 
   @Override
   public String describe() {
@@ -92,6 +118,7 @@ public record WindowAggregateNode(PlanNode input, long sizeMillis, int windowSta
       });
     }
     return "WindowAggregate(tumble=" + sizeMillis + " ms, keys=" + keys + ", aggregates=" + Arrays.toString(aggregates) + ", update=" + AggregateCompiler.describe(aggregates)
+        + (usesStateStore(AggregateCompiler.slotBytes(aggregates)) ? ", state=off-heap" : "")
         + ", emit=" + emit.name().replace('_', ' ') + (emit == TumblingWindowAggregateOperator.Emit.EVERY ? " " + everyMillis + " ms" : "")
         + (allowedLatenessMillis > 0 ? ", lateness=" + allowedLatenessMillis + " ms" : "")
         + (lateDataTarget != null ? ", late data to " + lateDataTarget : "") + ")";

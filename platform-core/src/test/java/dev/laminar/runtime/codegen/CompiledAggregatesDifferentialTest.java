@@ -116,6 +116,62 @@ class CompiledAggregatesDifferentialTest {
     assertSameResults("seed " + seed + ", no rows", out, interpreted.create(), compiled.create());
   }
 
+  /**
+   * Every call of the catalogue whose state is primitive, kept in fixed-size slots of a memory segment (loaded
+   * into one cursor, updated, stored back per row, as the off-heap window operators do) and merged slot into
+   * slot, against the same generated class on the heap.
+   */
+  @ParameterizedTest(name = "seed {0}")
+  @ValueSource(longs = {11, 12, 13})
+  void slotStatesEqualHeapStatesRowByRowAndMerged(long seed) {
+    AggregateSpec[] specs = java.util.Arrays.stream(catalogue())
+        .filter(s -> AggregateCompiler.compile(new AggregateSpec[] {s}).slotBytes() >= 0).toArray(AggregateSpec[]::new);
+    assertThat(specs.length).as("primitive-state calls in the catalogue").isGreaterThan(40);
+    GroupAccumulatorFactory compiled = AggregateCompiler.compile(specs);
+    int slot = compiled.slotBytes();
+    assertThat(slot).isPositive();
+    String[] names = java.util.Arrays.stream(specs).map(AggregateSpec::name).toArray(String[]::new);
+    ColumnarBatch in = randomRows(new Random(seed));
+    try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+      java.lang.foreign.MemorySegment slots = arena.allocate((long) slot * GROUPS * PANES, 8); // zeroed: no rows seen
+      dev.laminar.runtime.aggregate.SlotAccumulator cursor = (dev.laminar.runtime.aggregate.SlotAccumulator) compiled.create();
+      GroupAccumulator[][] expected = new GroupAccumulator[GROUPS][PANES];
+      for (GroupAccumulator[] row : expected) {
+        for (int p = 0; p < PANES; p++) {
+          row[p] = compiled.create();
+        }
+      }
+      Random groups = new Random(seed * 31);
+      for (int r = 0; r < in.size(); r++) {
+        int g = groups.nextInt(GROUPS);
+        int p = r * PANES / in.size();
+        expected[g][p].add(in, r);
+        long at = (long) slot * (g * PANES + p);
+        cursor.load(slots, at);
+        cursor.add(in, r);
+        cursor.store(slots, at);
+      }
+      Schema out = outputSchema(specs);
+      dev.laminar.runtime.aggregate.SlotAccumulator part = (dev.laminar.runtime.aggregate.SlotAccumulator) compiled.create();
+      java.lang.foreign.MemorySegment merged = arena.allocate(slot, 8);
+      for (int g = 0; g < GROUPS; g++) {
+        GroupAccumulator mergedExpected = compiled.create();
+        for (int p = 0; p < PANES; p++) {
+          cursor.load(slots, (long) slot * (g * PANES + p));
+          assertSameResults("seed " + seed + ", group " + g + ", pane " + p, out, names, expected[g][p], cursor);
+          mergedExpected.merge(expected[g][p]);
+          cursor.load(merged, 0);
+          part.load(slots, (long) slot * (g * PANES + p));
+          cursor.merge(part);
+          cursor.store(merged, 0);
+        }
+        cursor.load(merged, 0);
+        assertSameResults("seed " + seed + ", group " + g + ", merged in slots", out, names, mergedExpected, cursor);
+        merged.fill((byte) 0);
+      }
+    }
+  }
+
   @Test
   void delegatesOnlyTheKindsItDoesNotGenerate() {
     AggregateSpec[] specs = {
@@ -204,6 +260,10 @@ class CompiledAggregatesDifferentialTest {
   }
 
   private static void assertSameResults(String where, Schema schema, GroupAccumulator expected, GroupAccumulator actual) {
+    assertSameResults(where, schema, CATALOGUE_NAMES, expected, actual);
+  }
+
+  private static void assertSameResults(String where, Schema schema, String[] names, GroupAccumulator expected, GroupAccumulator actual) {
     ColumnarBatch e = new ColumnarBatch(schema, 1);
     ColumnarBatch a = new ColumnarBatch(schema, 1);
     e.openRow(dev.laminar.sdk.row.RowKind.INSERT, 0, 0);
@@ -211,7 +271,7 @@ class CompiledAggregatesDifferentialTest {
     expected.writeResults(e, 0, 0);
     actual.writeResults(a, 0, 0);
     for (int c = 0; c < schema.size(); c++) {
-      String cell = where + ": " + schema.column(c).name() + " " + CATALOGUE_NAMES[c];
+      String cell = where + ": " + schema.column(c).name() + " " + names[c];
       assertThat(a.isNull(0, c)).as(cell + " null").isEqualTo(e.isNull(0, c));
       if (!e.isNull(0, c)) {
         DataType t = schema.column(c).type();

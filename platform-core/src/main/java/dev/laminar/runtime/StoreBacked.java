@@ -1,0 +1,28 @@
+package dev.laminar.runtime;
+
+import dev.laminar.state.StateStore;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A {@link Checkpointable} operator that keeps its keyed state in {@link StateStore}s. At a barrier
+ * the checkpoint coordinator serializes the operator's small heap part through
+ * {@link Checkpointable#snapshot} and captures each store — incrementally when the store's previous
+ * capture is in a checkpoint chain, else in full — and writes the captures off the reactor. Recovery
+ * calls {@link Checkpointable#restore} and then {@link #restoreStores}.
+ */
+public interface StoreBacked extends Checkpointable {
+  /**
+   * The operator's stores by a name that is stable across checkpoints and restores (reactor thread, at
+   * the barrier, after {@link #snapshot}). A store missing from a later call has been dropped.
+   */
+  Map<String, StateStore> stores();
+
+  /**
+   * After {@link #restore}: puts back each store named in the snapshot from its chain of snapshot
+   * files (a full one, then the incremental ones after it, oldest first).
+   */
+  void restoreStores(Map<String, List<Path>> chains) throws IOException;
+}

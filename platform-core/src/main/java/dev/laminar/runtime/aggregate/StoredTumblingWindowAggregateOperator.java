@@ -1,0 +1,303 @@
+package dev.laminar.runtime.aggregate;
+
+import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
+
+import dev.laminar.runtime.ColumnarBatch;
+import dev.laminar.runtime.Counter;
+import dev.laminar.runtime.Operator;
+import dev.laminar.runtime.StoreBacked;
+import dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.KeySource;
+import dev.laminar.runtime.operator.BatchEmitter;
+import dev.laminar.sdk.row.RowKind;
+import dev.laminar.sdk.type.Schema;
+import dev.laminar.state.OffHeapStateStore;
+import dev.laminar.state.StateStore;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * TUMBLE ... EMIT ON WINDOW CLOSE (no allowed lateness) with every group's state in an off-heap
+ * {@link OffHeapStateStore}, one store per open window: what {@link TumblingWindowAggregateOperator}
+ * does on the heap, for queries whose grouping columns are long-backed, DOUBLE or VARCHAR (a VARCHAR
+ * value is keyed by its id in a {@link StringKeyDictionary}, itself a snapshotted store) and whose
+ * aggregate state is fixed-size ({@link GroupAccumulatorFactory#slotBytes()} ≥ 0). The planner picks
+ * it when both hold ({@link #supports}); the results are the same, in the same order.
+ *
+ * <p>Entry: key = one 8-byte word per grouping column (the value, DOUBLE as its bits with -0.0 folded
+ * into 0.0, VARCHAR as its dictionary id), plus a word of NULL bits when a grouping column is nullable; value = the group's
+ * first-seen ordinal in its window (8 bytes, for the output order) followed by the accumulator slot,
+ * read and written in place through one reused {@link SlotAccumulator}. A row costs one probe of the
+ * window's table and a load/update/store of its slot: no object per group, nothing allocated per row.
+ * A window's store is cleared and kept for a later window when it is emitted (at most two, and only
+ * small tables; others are closed, their files deleted).
+ *
+ * <p>Checkpoints ({@link StoreBacked}): the heap part is the watermark and each open window's start and
+ * next ordinal; each window's store is captured incrementally (only the groups changed since the last
+ * checkpoint), so a checkpoint costs the reactor O(changes), not O(state).
+ */
+public final class StoredTumblingWindowAggregateOperator implements Operator, StoreBacked, AutoCloseable {
+  private static final long ORDINAL_BYTES = 8;
+  private static final String DICTIONARY = "dict";
+
+  private final long size;
+  private final int windowStartColumn;
+  private final FixedGroupKeys keys;
+  private final int valueBytes;
+  private final SlotAccumulator cursor;
+  private final BatchEmitter emitter;
+  private final LateRows late;
+  private final Path scratch;
+  private final List<Window> windows = new ArrayList<>();
+  private long watermark = ColumnarBatch.NO_TIME;
+  /** Groups of the last window closed: the next window's table starts with room for as many. */
+  private long lastWindowGroups = 1024;
+  /** Reused at window close: (ordinal << 32 | slot) of each group, sorted into first-seen order. */
+  private long[] order = new long[1024];
+  /**
+   * Stores of emitted windows, cleared, for the next windows: creating, mapping, unmapping and deleting
+   * a store's files per window cost more than its rows on small windows (closing a shared arena is a
+   * handshake with every thread). Tables over {@link #POOLED_TABLE_BYTES} are closed instead (zeroing
+   * them would cost more than a fresh sparse mapping).
+   */
+  private final java.util.ArrayDeque<OffHeapStateStore> spare = new java.util.ArrayDeque<>();
+  private static final int POOLED_STORES = 2;
+  private static final long POOLED_TABLE_BYTES = 16L << 20;
+
+  private final class Window {
+    final long start;
+    final OffHeapStateStore store;
+    long nextOrdinal;
+
+    Window(long start) {
+      this.start = start;
+      OffHeapStateStore reused = spare.pollFirst();
+      this.store = reused != null ? reused : new OffHeapStateStore(scratch, keys.keyBytes(), valueBytes, false, lastWindowGroups);
+    }
+  }
+
+  /** Whether this operator can run a query of these grouping columns and aggregate slot size (else use the heap operator). */
+  public static boolean supports(KeySource[] keySources, int[] keyColumns, Schema input, int slotBytes) {
+    return slotBytes >= 0 && FixedGroupKeys.supports(keySources, keyColumns, input);
+  }
+
+  /**
+   * @param keySources for each grouping output column, where its value comes from
+   * @param keyColumns for each grouping output column of source COLUMN, the input column (others ignored)
+   * @param scratch directory for the stores' memory-mapped files (scratch space, not the durable copy)
+   */
+  public StoredTumblingWindowAggregateOperator(long size, int windowStartColumn, KeySource[] keySources, int[] keyColumns,
+      Schema inputSchema, GroupAccumulatorFactory aggregates, Schema outputSchema, int batchCapacity, Operator downstream,
+      Counter lateRowsDropped, Path scratch) {
+    if (!supports(keySources, keyColumns, inputSchema, aggregates.slotBytes())) {
+      throw new IllegalArgumentException("the grouping columns or aggregate states are not fixed-size: use TumblingWindowAggregateOperator");
+    }
+    this.size = size;
+    this.windowStartColumn = windowStartColumn;
+    this.scratch = scratch;
+    this.keys = new FixedGroupKeys(keySources, keyColumns, inputSchema, scratch);
+    this.valueBytes = (int) ORDINAL_BYTES + aggregates.slotBytes();
+    this.cursor = (SlotAccumulator) aggregates.create();
+    this.emitter = new BatchEmitter(outputSchema, batchCapacity, downstream);
+    this.late = new LateRows(lateRowsDropped);
+  }
+
+  /** LATE DATA TO (no allowed lateness on this operator): late rows go to {@code lateOutput}; all are counted. */
+  public void lateDataTo(Operator lateOutput, Schema inputSchema, int batchCapacity, Counter accepted, Counter redirected) {
+    late.configure(0, lateOutput, inputSchema, batchCapacity, accepted, redirected);
+  }
+
+  @Override
+  public void process(ColumnarBatch in) {
+    final int n = in.size();
+    final SlotAccumulator acc = cursor;
+    for (int r = 0; r < n; r++) {
+      long wm = in.watermark(r);
+      if (wm > watermark) {
+        advance(wm);
+      }
+      long start = in.getLong(r, windowStartColumn);
+      if (start + size <= watermark) {
+        late.reject(in, r);
+        continue;
+      }
+      Window w = window(start);
+      OffHeapStateStore store = w.store;
+      long slot = store.upsertSlot(keys.load(in, r));
+      MemorySegment table = store.table();
+      long at = store.valueOffset(slot);
+      if (store.inserted()) {
+        table.set(JAVA_LONG_UNALIGNED, at, w.nextOrdinal++);
+        keys.retainProbe();
+      }
+      acc.load(table, at + ORDINAL_BYTES);
+      acc.add(in, r);
+      acc.store(table, at + ORDINAL_BYTES);
+    }
+    emitter.flush();
+    late.flush();
+  }
+
+  private Window window(long start) {
+    for (int i = windows.size() - 1; i >= 0; i--) {
+      Window w = windows.get(i);
+      if (w.start == start) {
+        return w;
+      }
+      if (w.start < start) {
+        Window created = new Window(start);
+        windows.add(i + 1, created);
+        return created;
+      }
+    }
+    Window created = new Window(start);
+    windows.add(0, created);
+    return created;
+  }
+
+  /** Moves the watermark; emits and drops every window whose end it has reached. */
+  private void advance(long wm) {
+    watermark = wm;
+    while (!windows.isEmpty() && windows.get(0).start + size <= wm) {
+      Window w = windows.remove(0);
+      emit(w);
+      lastWindowGroups = Math.max(16, w.store.size());
+      if (spare.size() < POOLED_STORES && w.store.tableBytes() <= POOLED_TABLE_BYTES) {
+        w.store.clear();
+        spare.addLast(w.store);
+      } else {
+        w.store.close();
+      }
+    }
+  }
+
+  /** Emits a window's groups in the order they first appeared in it, and releases their strings. */
+  private void emit(Window w) {
+    OffHeapStateStore store = w.store;
+    MemorySegment table = store.table();
+    if (order.length < store.size()) {
+      order = new long[(int) Math.max(store.size(), order.length * 2L)];
+    }
+    int n = SlotOrder.collect(store, order);
+    long end = w.start + size;
+    for (int i = 0; i < n; i++) {
+      long s = order[i] & 0xFFFF_FFFFL;
+      int o = emitter.openRow(RowKind.INSERT, end - 1, end - 1);
+      ColumnarBatch out = emitter.batch();
+      keys.write(out, o, w.start, end, table, store.keyOffset(s));
+      cursor.load(table, store.valueOffset(s) + ORDINAL_BYTES);
+      cursor.writeResults(out, o, keys.width());
+      emitter.commitRow();
+      keys.release(table, store.keyOffset(s));
+    }
+  }
+
+  @Override
+  public void onWatermark(long wm) {
+    if (wm > watermark) {
+      advance(wm);
+      emitter.flush();
+    }
+    emitter.downstream().onWatermark(wm);
+    late.onWatermark(wm);
+  }
+
+  @Override
+  public void onEndOfInput() {
+    advance(Long.MAX_VALUE);
+    emitter.flush();
+    late.onEndOfInput();
+    emitter.downstream().onEndOfInput();
+  }
+
+  /** Windows currently open (for metrics and tests). */
+  public int openWindows() {
+    return windows.size();
+  }
+
+  /** Groups in state across the open windows (for metrics and benchmarks). */
+  public long stateGroups() {
+    long groups = 0;
+    for (Window w : windows) {
+      groups += w.store.size();
+    }
+    return groups;
+  }
+
+  /** The heap part: watermark, and each open window's start and next ordinal (its groups are in its store). */
+  @Override
+  public void snapshot(DataOutput out) throws IOException {
+    out.writeLong(watermark);
+    out.writeInt(windows.size());
+    for (Window w : windows) {
+      out.writeLong(w.start);
+      out.writeLong(w.nextOrdinal);
+    }
+  }
+
+  @Override
+  public void restore(DataInput in) throws IOException {
+    closeWindows();
+    watermark = in.readLong();
+    int n = in.readInt();
+    for (int i = 0; i < n; i++) {
+      Window w = new Window(in.readLong());
+      w.nextOrdinal = in.readLong();
+      windows.add(w);
+    }
+  }
+
+  @Override
+  public Map<String, StateStore> stores() {
+    Map<String, StateStore> stores = new LinkedHashMap<>();
+    for (Window w : windows) {
+      stores.put(storeName(w.start), w.store);
+    }
+    if (keys.dictionaryStore() != null) {
+      stores.put(DICTIONARY, keys.dictionaryStore());
+    }
+    return stores;
+  }
+
+  @Override
+  public void restoreStores(Map<String, List<Path>> chains) throws IOException {
+    List<OffHeapStateStore> restored = new ArrayList<>();
+    for (Window w : windows) {
+      List<Path> chain = chains.get(storeName(w.start));
+      if (chain == null) {
+        throw new IOException("the checkpoint has no state for the window starting at " + w.start);
+      }
+      w.store.restore(chain);
+      restored.add(w.store);
+    }
+    keys.restoreDictionary(chains.get(DICTIONARY), restored);
+  }
+
+  private static String storeName(long windowStart) {
+    return "w" + windowStart;
+  }
+
+  /** Frees the stores (their memory-mapped files). Idempotent; the operator must not run after it. */
+  @Override
+  public void close() {
+    closeWindows();
+    for (OffHeapStateStore s : spare) {
+      s.close();
+    }
+    spare.clear();
+    keys.close();
+  }
+
+  private void closeWindows() {
+    for (Window w : windows) {
+      w.store.close();
+    }
+    windows.clear();
+  }
+}

@@ -1,0 +1,304 @@
+package dev.laminar.runtime.aggregate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.laminar.runtime.ColumnarBatch;
+import dev.laminar.runtime.Counter;
+import dev.laminar.runtime.Operator;
+import dev.laminar.runtime.StoreBacked;
+import dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.KeySource;
+import dev.laminar.runtime.codegen.AggregateCompiler;
+import dev.laminar.sdk.type.DataType;
+import dev.laminar.sdk.type.Schema;
+import dev.laminar.state.SnapshotCapture;
+import dev.laminar.state.SnapshotFiles;
+import dev.laminar.state.StateStore;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The off-heap TUMBLE, HOP and CUMULATE operators against the heap ones, differentially: the same random rows (VARCHAR keys with
+ * NULLs, BIGINT keys, out-of-order event times, late rows) through the heap operator without interruption and
+ * through the store-backed one that is checkpointed at random batch boundaries — each store captured in full
+ * the first time, incrementally afterwards, chains compacted now and then — and restarted from its latest
+ * checkpoint (a fresh operator, heap part restored, stores restored from their chains), replaying the batches
+ * after that checkpoint and discarding the output produced since (as a sink aborts an undecided epoch). The
+ * results must be equal row by row, in order. The seed is in the failure message.
+ */
+class StoredWindowCheckpointTest {
+  private static final Schema INPUT = Schema.builder().column("k", DataType.VARCHAR, true).column("g", DataType.BIGINT, false)
+      .column("x", DataType.INT, true).column("window_start", DataType.TIMESTAMP, false).build();
+  private static final long SIZE = 100;
+  private static final KeySource[] KEYS = {KeySource.COLUMN, KeySource.COLUMN, KeySource.WINDOW_START, KeySource.WINDOW_END};
+  private static final int[] KEY_COLUMNS = {0, 1, -1, -1};
+  private static final AggregateSpec[] AGGREGATES = {
+      new AggregateSpec(AggregateKind.COUNT_STAR, -1, null, DataType.BIGINT, "COUNT(*)"),
+      new AggregateSpec(AggregateKind.SUM, 2, DataType.INT, DataType.BIGINT, "SUM(x)"),
+      new AggregateSpec(AggregateKind.MIN, 2, DataType.INT, DataType.INT, "MIN(x)"),
+      new AggregateSpec(AggregateKind.MAX, 2, DataType.INT, DataType.INT, "MAX(x)"),
+      new AggregateSpec(AggregateKind.AVG, 2, DataType.INT, DataType.DOUBLE, "AVG(x)"),
+      new AggregateSpec(AggregateKind.FIRST_VALUE, 1, DataType.BIGINT, DataType.BIGINT, "FIRST_VALUE(g)"),
+      new AggregateSpec(AggregateKind.LAST_VALUE, 1, DataType.BIGINT, DataType.BIGINT, "LAST_VALUE(g)"),
+      new AggregateSpec(AggregateKind.COUNT, 0, DataType.VARCHAR, DataType.BIGINT, "COUNT(k)")};
+  private static final Schema OUTPUT = Schema.builder().column("k", DataType.VARCHAR, true).column("g", DataType.BIGINT, false)
+      .column("window_start", DataType.TIMESTAMP, false).column("window_end", DataType.TIMESTAMP, false)
+      .column("n", DataType.BIGINT, false).column("s", DataType.BIGINT, true).column("lo", DataType.INT, true)
+      .column("hi", DataType.INT, true).column("avg", DataType.DOUBLE, true).column("first", DataType.BIGINT, true)
+      .column("last", DataType.BIGINT, true).column("nk", DataType.BIGINT, false).build();
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void aggregateStateIsFixedSizeAndTheStoreOperatorIsChosenForIt() {
+    GroupAccumulatorFactory factory = AggregateCompiler.compile(AGGREGATES);
+    assertThat(factory.slotBytes()).as("COUNT, SUM, MIN, MAX, AVG, FIRST/LAST of BIGINT, COUNT(k): primitive state").isPositive();
+    assertThat(factory.create()).isInstanceOf(SlotAccumulator.class);
+    assertThat(StoredTumblingWindowAggregateOperator.supports(KEYS, KEY_COLUMNS, INPUT, factory.slotBytes())).isTrue();
+    AggregateSpec[] decimalSum = {new AggregateSpec(AggregateKind.SUM, 2, DataType.decimal(10, 2), DataType.decimal(38, 2), "SUM(p)")};
+    assertThat(AggregateCompiler.compile(decimalSum).slotBytes()).as("a DECIMAL sum may spill into a BigDecimal: heap").isEqualTo(-1);
+  }
+
+  @Test
+  void theRowPathAllocatesNothingOnceTheWindowAndItsGroupsExist() {
+    StoredTumblingWindowAggregateOperator op = storedOperator(new Collector());
+    ColumnarBatch in = new ColumnarBatch(INPUT, 64);
+    for (int r = 0; r < 64; r++) { // string and numeric keys, NULLs, all in window [0, 100)
+      in.beginRow();
+      in.setRowtime(r, 10);
+      in.setWatermark(r, 0);
+      if (r % 9 == 0) {
+        in.setNull(0);
+      } else {
+        in.setString(0, "k" + (r % 7));
+      }
+      in.setLong(1, r % 5);
+      in.setInt(2, r);
+      in.setTimestampMillis(3, 0);
+      in.endRow();
+    }
+    for (int i = 0; i < 2_000; i++) { // warm up: groups created, code compiled
+      op.process(in);
+    }
+    com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    long before = threads.getCurrentThreadAllocatedBytes();
+    for (int i = 0; i < 1_000; i++) {
+      op.process(in);
+    }
+    long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+    op.close();
+    assertThat(allocated).as("bytes allocated by %d rows into existing groups", 1_000 * in.size()).isZero();
+  }
+
+  /** The window shapes with an off-heap operator, each as its heap reference and its store-backed form. */
+  enum Shape {
+    TUMBLE, HOP, CUMULATE;
+
+    Operator heap(Operator out) {
+      return switch (this) {
+        case TUMBLE -> new TumblingWindowAggregateOperator(SIZE, 3, KEYS, KEY_COLUMNS, INPUT, AggregateCompiler.compile(AGGREGATES), OUTPUT,
+            64, out, new Counter());
+        case HOP, CUMULATE -> new PaneWindowAggregateOperator(paneShape(), PANE, SIZE, KEYS, KEY_COLUMNS, INPUT,
+            AggregateCompiler.compile(AGGREGATES), OUTPUT, 64, out, new Counter());
+      };
+    }
+
+    StoreBacked stored(Operator out, Path dir) {
+      return switch (this) {
+        case TUMBLE -> new StoredTumblingWindowAggregateOperator(SIZE, 3, KEYS, KEY_COLUMNS, INPUT, AggregateCompiler.compile(AGGREGATES),
+            OUTPUT, 64, out, new Counter(), dir);
+        case HOP, CUMULATE -> new StoredPaneWindowAggregateOperator(paneShape(), PANE, SIZE, KEYS, KEY_COLUMNS, INPUT,
+            AggregateCompiler.compile(AGGREGATES), OUTPUT, 64, out, new Counter(), dir);
+      };
+    }
+
+    private PaneWindowAggregateOperator.Shape paneShape() {
+      return this == HOP ? PaneWindowAggregateOperator.Shape.HOP : PaneWindowAggregateOperator.Shape.CUMULATE;
+    }
+  }
+
+  private static final long PANE = 25;
+
+  @ParameterizedTest
+  @EnumSource(Shape.class)
+  void restartsFromIncrementalChainsGiveTheUninterruptedResults(Shape shape) throws Exception {
+    for (int round = 0; round < 3; round++) {
+      long seed = new Random().nextLong();
+      runDifferential(shape, seed);
+    }
+  }
+
+  private void runDifferential(Shape shape, long seed) throws Exception {
+    Random rnd = new Random(seed);
+    List<ColumnarBatch> batches = randomBatches(rnd);
+    List<String> expected = runOnHeap(shape, batches);
+    assertThat(expected).as("%s seed %d: windows emitted", shape, seed).hasSizeGreaterThan(100);
+
+    Collector out = new Collector();
+    StoreBacked op = shape.stored(out, dir);
+    Map<String, Chain> chains = new HashMap<>();
+    byte[] meta = null;
+    int checkpointBatch = 0;
+    int committedRows = 0;
+    int checkpoints = 0;
+    int restarts = 0;
+    int incrementals = 0;
+    for (int b = 0; b < batches.size(); b++) {
+      ((Operator) op).process(batches.get(b));
+      if (rnd.nextInt(4) == 0) { // a checkpoint after this batch
+        meta = checkpoint(op, chains, checkpoints++);
+        incrementals += (int) chains.values().stream().filter(c -> c.files.size() > 1).count();
+        checkpointBatch = b + 1;
+        committedRows = out.rows.size();
+        if (rnd.nextInt(3) == 0) {
+          compact(chains, checkpoints);
+        }
+      } else if (meta != null && rnd.nextInt(8) == 0) { // a crash: back to the last checkpoint
+        ((AutoCloseable) op).close();
+        out.rows.subList(committedRows, out.rows.size()).clear();
+        op = shape.stored(out, dir);
+        op.restore(new DataInputStream(new ByteArrayInputStream(meta)));
+        Map<String, List<Path>> paths = new HashMap<>();
+        chains.forEach((name, c) -> paths.put(name, List.copyOf(c.files)));
+        op.restoreStores(paths);
+        b = checkpointBatch - 1;
+        restarts++;
+      }
+    }
+    ((Operator) op).onEndOfInput();
+    ((AutoCloseable) op).close();
+    assertThat(restarts).as("%s seed %d: the run restarted", shape, seed).isPositive();
+    assertThat(incrementals).as("%s seed %d: some chains had deltas", shape, seed).isPositive();
+    assertThat(out.rows).as("%s seed %d: results after %d restarts from %d checkpoints", shape, seed, restarts, checkpoints)
+        .isEqualTo(expected);
+  }
+
+  /** A store's files: a full snapshot, then deltas. */
+  private static final class Chain {
+    final List<Path> files = new ArrayList<>();
+    int keyBytes;
+    int valueBytes;
+  }
+
+  private byte[] checkpoint(StoreBacked op, Map<String, Chain> chains, int epoch) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    op.snapshot(new DataOutputStream(bytes));
+    Map<String, Chain> next = new HashMap<>();
+    for (Map.Entry<String, StateStore> e : op.stores().entrySet()) {
+      Chain c = chains.get(e.getKey());
+      boolean full = c == null;
+      if (full) {
+        c = new Chain();
+        c.keyBytes = e.getValue().keyBytes();
+        c.valueBytes = e.getValue().valueBytes();
+      }
+      Path file = dir.resolve("e" + epoch + "-" + e.getKey() + (full ? ".full" : ".delta"));
+      try (SnapshotCapture capture = full ? e.getValue().captureFull() : e.getValue().captureIncremental()) {
+        capture.writeTo(file);
+      }
+      c.files.add(file);
+      next.put(e.getKey(), c);
+    }
+    chains.clear();
+    chains.putAll(next);
+    return bytes.toByteArray();
+  }
+
+  private void compact(Map<String, Chain> chains, int epoch) throws IOException {
+    for (Map.Entry<String, Chain> e : chains.entrySet()) {
+      Chain c = e.getValue();
+      if (c.files.size() > 1) {
+        Path out = dir.resolve("c" + epoch + "-" + e.getKey() + ".full");
+        SnapshotFiles.compact(c.files, c.keyBytes, c.valueBytes, dir, out);
+        c.files.clear();
+        c.files.add(out);
+      }
+    }
+  }
+
+  private StoredTumblingWindowAggregateOperator storedOperator(Operator out) {
+    return new StoredTumblingWindowAggregateOperator(SIZE, 3, KEYS, KEY_COLUMNS, INPUT, AggregateCompiler.compile(AGGREGATES), OUTPUT, 64,
+        out, new Counter(), dir);
+  }
+
+  /** The reference: the heap operator, never interrupted. */
+  private static List<String> runOnHeap(Shape shape, List<ColumnarBatch> batches) {
+    Collector out = new Collector();
+    Operator op = shape.heap(out);
+    for (ColumnarBatch b : batches) {
+      op.process(b);
+    }
+    op.onEndOfInput();
+    return out.rows;
+  }
+
+  private static List<ColumnarBatch> randomBatches(Random rnd) {
+    String[] words = {"a", "b", "abc", "zz", "é"};
+    List<ColumnarBatch> batches = new ArrayList<>();
+    long time = 0;
+    long maxTime = 0;
+    for (int b = 0; b < 120; b++) {
+      ColumnarBatch in = new ColumnarBatch(INPUT, 64);
+      int rows = 1 + rnd.nextInt(64);
+      for (int r = 0; r < rows; r++) {
+        in.beginRow();
+        time += rnd.nextInt(5);
+        long t = Math.max(0, time - rnd.nextInt(60)); // out of order, sometimes late
+        maxTime = Math.max(maxTime, t);
+        in.setRowtime(r, t);
+        in.setWatermark(r, maxTime - 40);
+        if (rnd.nextInt(10) == 0) {
+          in.setNull(0);
+        } else {
+          in.setString(0, words[rnd.nextInt(words.length)]);
+        }
+        in.setLong(1, rnd.nextInt(rnd.nextBoolean() ? 3 : 200));
+        if (rnd.nextInt(8) == 0) {
+          in.setNull(2);
+        } else {
+          in.setInt(2, rnd.nextInt(2001) - 1000);
+        }
+        in.setTimestampMillis(3, Math.floorDiv(t, SIZE) * SIZE);
+        in.endRow();
+      }
+      batches.add(in);
+    }
+    return batches;
+  }
+
+  /** Keeps every row it is given, as text. */
+  private static final class Collector implements Operator {
+    final List<String> rows = new ArrayList<>();
+
+    @Override
+    public void process(ColumnarBatch batch) {
+      for (int r = 0; r < batch.size(); r++) {
+        Object[] cells = new Object[batch.schema().size()];
+        for (int c = 0; c < cells.length; c++) {
+          cells[c] = batch.isNull(r, c) ? null : batch.getObject(r, c);
+        }
+        rows.add(Arrays.toString(cells) + " @" + batch.rowtime(r));
+      }
+    }
+
+    @Override
+    public void onWatermark(long watermark) {}
+
+    @Override
+    public void onEndOfInput() {}
+  }
+}
