@@ -23,8 +23,10 @@ import org.junit.jupiter.api.io.TempDir;
  * previous checkpoint, saying why.
  */
 class IncrementalCheckpointTest {
+  /** One reactor: the capture counts below are those of one shard (sharded captures: CrashRecoveryTest at 2 reactors). */
   private static Laminar open(Path data) {
-    return Laminar.open(LaminarConfig.builder().pluginsDirectory(null).dataDirectory(data).batchSize(16).checkpointsRetained(5).build());
+    return Laminar.open(LaminarConfig.builder().pluginsDirectory(null).dataDirectory(data).batchSize(16).checkpointsRetained(5)
+        .reactors(1).build());
   }
 
   @Test
