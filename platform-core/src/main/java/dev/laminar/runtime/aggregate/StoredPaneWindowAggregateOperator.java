@@ -65,9 +65,7 @@ public final class StoredPaneWindowAggregateOperator implements Operator, StoreB
   /** A pane's key copied out for the merge store's probe (no slice per group). */
   private final long[] mergeKeyWords;
   private final MemorySegment mergeKey;
-  private final java.util.ArrayDeque<OffHeapStateStore> spare = new java.util.ArrayDeque<>();
-  private static final int POOLED_STORES = 4;
-  private static final long POOLED_TABLE_BYTES = 16L << 20;
+  private final StorePool pool;
 
   private final class Pane {
     final long start;
@@ -76,8 +74,7 @@ public final class StoredPaneWindowAggregateOperator implements Operator, StoreB
 
     Pane(long start) {
       this.start = start;
-      OffHeapStateStore reused = spare.pollFirst();
-      this.store = reused != null ? reused : new OffHeapStateStore(scratch, keys.keyBytes(), valueBytes, false, lastPaneGroups);
+      this.store = pool.take(lastPaneGroups);
     }
   }
 
@@ -109,6 +106,7 @@ public final class StoredPaneWindowAggregateOperator implements Operator, StoreB
     this.scratch = scratch;
     this.keys = new FixedGroupKeys(keySources, keyColumns, inputSchema, scratch);
     this.valueBytes = (int) ORDINAL_BYTES + aggregates.slotBytes();
+    this.pool = new StorePool(scratch, keys.keyBytes(), valueBytes, 4);
     this.cursor = (SlotAccumulator) aggregates.create();
     this.partial = (SlotAccumulator) aggregates.create();
     this.mergeKeyWords = new long[keys.keyBytes() / 8];
@@ -189,16 +187,7 @@ public final class StoredPaneWindowAggregateOperator implements Operator, StoreB
           keys.release(store.table(), store.keyOffset(s));
         }
       }
-      recycle(store);
-    }
-  }
-
-  private void recycle(OffHeapStateStore store) {
-    if (spare.size() < POOLED_STORES && store.tableBytes() <= POOLED_TABLE_BYTES) {
-      store.clear();
-      spare.addLast(store);
-    } else {
-      store.close();
+      pool.recycle(store);
     }
   }
 
@@ -246,7 +235,7 @@ public final class StoredPaneWindowAggregateOperator implements Operator, StoreB
       cursor.writeResults(out, o, keys.width());
       emitter.commitRow();
     }
-    if (merged.tableBytes() > POOLED_TABLE_BYTES) {
+    if (merged.tableBytes() > StorePool.POOLED_TABLE_BYTES) {
       merged.close();
       merged = null;
     } else {
@@ -344,10 +333,7 @@ public final class StoredPaneWindowAggregateOperator implements Operator, StoreB
   @Override
   public void close() {
     closePanes();
-    for (OffHeapStateStore s : spare) {
-      s.close();
-    }
-    spare.clear();
+    pool.close();
     if (merged != null) {
       merged.close();
       merged = null;

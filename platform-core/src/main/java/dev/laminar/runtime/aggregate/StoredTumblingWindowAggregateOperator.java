@@ -53,22 +53,13 @@ public final class StoredTumblingWindowAggregateOperator implements Operator, St
   private final SlotAccumulator cursor;
   private final BatchEmitter emitter;
   private final LateRows late;
-  private final Path scratch;
   private final List<Window> windows = new ArrayList<>();
   private long watermark = ColumnarBatch.NO_TIME;
   /** Groups of the last window closed: the next window's table starts with room for as many. */
   private long lastWindowGroups = 1024;
   /** Reused at window close: (ordinal << 32 | slot) of each group, sorted into first-seen order. */
   private long[] order = new long[1024];
-  /**
-   * Stores of emitted windows, cleared, for the next windows: creating, mapping, unmapping and deleting
-   * a store's files per window cost more than its rows on small windows (closing a shared arena is a
-   * handshake with every thread). Tables over {@link #POOLED_TABLE_BYTES} are closed instead (zeroing
-   * them would cost more than a fresh sparse mapping).
-   */
-  private final java.util.ArrayDeque<OffHeapStateStore> spare = new java.util.ArrayDeque<>();
-  private static final int POOLED_STORES = 2;
-  private static final long POOLED_TABLE_BYTES = 16L << 20;
+  private final StorePool pool;
 
   private final class Window {
     final long start;
@@ -77,8 +68,7 @@ public final class StoredTumblingWindowAggregateOperator implements Operator, St
 
     Window(long start) {
       this.start = start;
-      OffHeapStateStore reused = spare.pollFirst();
-      this.store = reused != null ? reused : new OffHeapStateStore(scratch, keys.keyBytes(), valueBytes, false, lastWindowGroups);
+      this.store = pool.take(lastWindowGroups);
     }
   }
 
@@ -100,9 +90,9 @@ public final class StoredTumblingWindowAggregateOperator implements Operator, St
     }
     this.size = size;
     this.windowStartColumn = windowStartColumn;
-    this.scratch = scratch;
     this.keys = new FixedGroupKeys(keySources, keyColumns, inputSchema, scratch);
     this.valueBytes = (int) ORDINAL_BYTES + aggregates.slotBytes();
+    this.pool = new StorePool(scratch, keys.keyBytes(), valueBytes, 2);
     this.cursor = (SlotAccumulator) aggregates.create();
     this.emitter = new BatchEmitter(outputSchema, batchCapacity, downstream);
     this.late = new LateRows(lateRowsDropped);
@@ -168,12 +158,7 @@ public final class StoredTumblingWindowAggregateOperator implements Operator, St
       Window w = windows.remove(0);
       emit(w);
       lastWindowGroups = Math.max(16, w.store.size());
-      if (spare.size() < POOLED_STORES && w.store.tableBytes() <= POOLED_TABLE_BYTES) {
-        w.store.clear();
-        spare.addLast(w.store);
-      } else {
-        w.store.close();
-      }
+      pool.recycle(w.store);
     }
   }
 
@@ -287,10 +272,7 @@ public final class StoredTumblingWindowAggregateOperator implements Operator, St
   @Override
   public void close() {
     closeWindows();
-    for (OffHeapStateStore s : spare) {
-      s.close();
-    }
-    spare.clear();
+    pool.close();
     keys.close();
   }
 
