@@ -176,6 +176,26 @@ final class CheckpointCoordinator {
   }
 
   /**
+   * Takes a checkpoint at whose barrier the writers of {@code sinks} stop taking rows (they still
+   * commit the epoch): a plugin swap replaces them at that epoch boundary. On failure the sinks take
+   * rows again and the exception is rethrown.
+   */
+  synchronized long checkpointAndHold(List<SinkObject> sinks) {
+    long epoch = lastEpoch + 1;
+    for (SinkObject k : sinks) {
+      k.runner.holdAtBarrier(epoch);
+    }
+    try {
+      return checkpoint(null, null);
+    } catch (RuntimeException e) {
+      for (SinkObject k : sinks) {
+        k.runner.releaseHold();
+      }
+      throw e;
+    }
+  }
+
+  /**
    * Takes a checkpoint; {@code finishing} (if not null) is a sink whose input has ended, calling from
    * its own thread: {@code preCommit} pre-commits its last epoch, and it commits itself after this
    * returns (then calls {@link #sinkCommitted}).

@@ -1032,16 +1032,25 @@ public final class Engine implements AutoCloseable {
     // sinks that already received the end of their input keep their finished writer
     List<CatalogObject> users = users(meta.id()).stream()
         .filter(o -> !(o instanceof SinkObject k && (k.runner.reachedEnd() || k.runner.isDone()))).toList();
+    List<SinkObject> sinks = users.stream().filter(SinkObject.class::isInstance).map(SinkObject.class::cast).toList();
+    if (checkpoints != null && !sinks.isEmpty() && checkpoints.possible()) {
+      // the sinks commit only at checkpoints: end their epoch with one, so the old writers commit
+      // exactly what a durable manifest covers and the new writers start the next epoch
+      try {
+        checkpoints.checkpointAndHold(sinks);
+      } catch (RuntimeException e) {
+        throw new LaminarException("cannot update plugin '" + meta.id() + "': the checkpoint that ends the epoch of its sinks "
+            + sinks.stream().map(k -> "'" + k.name + "'").toList() + " failed: " + e.getMessage(), e);
+      }
+    }
     java.util.Map<SourceObject, SourcePause> paused = new java.util.LinkedHashMap<>();
     for (CatalogObject o : users) {
       if (o instanceof SourceObject s && s.started) {
         paused.put(s, pause(s));
       }
     }
-    for (CatalogObject o : users) {
-      if (o instanceof SinkObject k) {
-        k.runner.handOff(10_000);
-      }
+    for (SinkObject k : sinks) {
+      k.runner.handOff(10_000);
     }
     releaseConnectors(users);
     connectors.uninstall(meta.id());

@@ -236,7 +236,7 @@ final class SinkObject extends CatalogObject {
       try {
         if (failed || (checkpoints != null && checkpoints.possible() && !committed && !handingOff())) {
           writer.abort(epoch, new byte[0]); // not covered by a checkpoint: read again after a restart
-        } else if (!committed) {
+        } else if (!committed && !held()) { // held: handed off at a barrier whose epoch is committed; nothing written since
           commitWholeRun();
         }
       } catch (Exception e) {

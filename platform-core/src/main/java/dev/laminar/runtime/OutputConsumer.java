@@ -21,6 +21,8 @@ public abstract class OutputConsumer implements Runnable {
   private final Counter rows = new Counter();
   private volatile boolean running = true;
   private volatile boolean handingOff;
+  private volatile long holdEpoch = Long.MAX_VALUE;
+  private volatile boolean held;
   private volatile boolean reachedEnd;
   private volatile long callStartedNanos;
   private Thread thread;
@@ -107,6 +109,10 @@ public abstract class OutputConsumer implements Runnable {
       open();
       while (running) {
         runTasks();
+        if (held) {
+          idle.idle(idles++); // parked after a barrier: tasks (the epoch's commit) still run
+          continue;
+        }
         ColumnarBatch b = edge.poll();
         if (b == null) {
           if (dirty) {
@@ -127,6 +133,7 @@ public abstract class OutputConsumer implements Runnable {
           }
           if (b.barrierEpoch() >= 0) {
             onBarrier(b.barrierEpoch());
+            held = b.barrierEpoch() >= holdEpoch && !b.isEndOfInput();
           }
           if (b.isEndOfInput()) {
             finishing = true;
@@ -164,6 +171,26 @@ public abstract class OutputConsumer implements Runnable {
   public void handOff(long timeoutMillis) {
     handingOff = true;
     stop(timeoutMillis);
+  }
+
+  /**
+   * Makes the consumer stop taking rows right after the barrier of checkpoint {@code epoch} (or a
+   * later one): its epoch ends there, and the consumer still runs tasks such as that epoch's commit.
+   * A plugin swap then hands off at an epoch boundary, so no rows are published outside a checkpoint.
+   */
+  public void holdAtBarrier(long epoch) {
+    holdEpoch = epoch;
+  }
+
+  /** Whether the consumer is parked after a barrier ({@link #holdAtBarrier}). */
+  public boolean held() {
+    return held;
+  }
+
+  /** Undoes {@link #holdAtBarrier}: the consumer takes rows again. */
+  public void releaseHold() {
+    holdEpoch = Long.MAX_VALUE;
+    held = false;
   }
 
   /** Nanos spent in the current call into the destination, or 0 outside calls (for the hang watchdog). */

@@ -15,15 +15,25 @@ import dev.laminar.sdk.source.PollStatus;
 import dev.laminar.sdk.source.SourceConnector;
 import dev.laminar.sdk.source.SourceReader;
 import dev.laminar.sdk.source.SourceSplit;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.locks.LockSupport;
 import org.pf4j.Extension;
 
 /**
- * Connectors that misbehave on purpose, for the engine's isolation tests. Every source emits
- * {@code rows} rows with one BIGINT column (0, 1, 2, ...) before misbehaving.
+ * Connectors for the engine's integration tests. Most misbehave on purpose (isolation tests): every
+ * such source emits {@code rows} rows with one BIGINT column (0, 1, 2, ...) before misbehaving. The
+ * {@code journal} sink behaves, and records its two-phase-commit calls for the plugin-swap tests.
  */
 public final class MisbehavingConnectors {
   private MisbehavingConnectors() {}
@@ -245,6 +255,111 @@ public final class MisbehavingConnectors {
           // nothing held
         }
       };
+    }
+  }
+
+  /**
+   * Two-phase-commit sink that appends what it is asked to do to the file {@code journal}, one line per
+   * call: {@code PRECOMMIT e}, {@code COMMIT e v1 v2 ...} (the first BIGINT column of the epoch's rows;
+   * {@code COMMIT e redriven} for an epoch pre-committed by an earlier writer) and {@code ABORT e}.
+   */
+  @Extension
+  public static final class JournalSink implements ConnectorFactory {
+    @Override
+    public String id() {
+      return "journal";
+    }
+
+    @Override
+    public String description() {
+      return "records its pre-commits, commits and aborts (tests)";
+    }
+
+    @Override
+    public Set<ConnectorKind> provides() {
+      return Set.of(ConnectorKind.SINK);
+    }
+
+    @Override
+    public List<OptionSpec> options() {
+      return List.of(OptionSpec.builder("journal", OptionType.STRING).required().description("file the calls are appended to").build());
+    }
+
+    @Override
+    public SinkConnector createSink(ConnectorContext context) {
+      Path journal = Path.of(context.options().getString("journal"));
+      return new SinkConnector() {
+        @Override
+        public Set<SinkCapability> capabilities() {
+          return Set.of(SinkCapability.AT_LEAST_ONCE, SinkCapability.TWO_PHASE_COMMIT);
+        }
+
+        @Override
+        public SinkWriter createWriter() {
+          return new JournalWriter(journal);
+        }
+
+        @Override
+        public void close() {
+          // nothing held
+        }
+      };
+    }
+  }
+
+  static final class JournalWriter implements SinkWriter {
+    private final Path journal;
+    private List<Long> open = new ArrayList<>();
+    private final Map<Long, List<Long>> preCommitted = new HashMap<>();
+
+    JournalWriter(Path journal) {
+      this.journal = journal;
+    }
+
+    @Override
+    public void write(RowBatch batch) {
+      for (int r = 0; r < batch.size(); r++) {
+        open.add(batch.getLong(r, 0));
+      }
+    }
+
+    @Override
+    public byte[] preCommit(long epoch) {
+      preCommitted.put(epoch, open);
+      open = new ArrayList<>();
+      append("PRECOMMIT " + epoch);
+      return ByteBuffer.allocate(8).putLong(epoch).array();
+    }
+
+    @Override
+    public void commit(long epoch, byte[] handle) {
+      List<Long> rows = preCommitted.remove(epoch);
+      StringBuilder line = new StringBuilder("COMMIT ").append(epoch);
+      if (rows == null) {
+        line.append(" redriven");
+      } else {
+        rows.forEach(v -> line.append(' ').append(v));
+      }
+      append(line.toString());
+    }
+
+    @Override
+    public void abort(long epoch, byte[] handle) {
+      preCommitted.remove(epoch);
+      append("ABORT " + epoch);
+    }
+
+    private void append(String line) {
+      try {
+        Files.writeString(journal, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    @Override
+    public void close() {
+      // the journal is reopened per line
     }
   }
 }
