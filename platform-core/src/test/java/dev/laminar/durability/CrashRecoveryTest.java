@@ -36,6 +36,10 @@ class CrashRecoveryTest {
     List<String> referenceSessions = committedRows(dir.resolve("ref-out-sessions"), "k,window_start,window_end,n,last_id,amounts");
     assertThat(referenceHops).hasSizeGreaterThan(400);
     assertThat(referenceSessions).hasSizeGreaterThan(1_000);
+    List<String> referenceDistinctBars = committedRows(dir.resolve("ref-out-distinct-bars"), "k,window_start,d,last_id");
+    List<String> referenceDistinctHops = committedRows(dir.resolve("ref-out-distinct-hops"), "k,window_start,window_end,d,first_id");
+    assertThat(referenceDistinctBars).hasSizeGreaterThan(400);
+    assertThat(referenceDistinctHops).hasSizeGreaterThan(400);
     List<String> referencePairs = committedRows(dir.resolve("ref-out-pairs"), "id,other,k");
     List<String> referenceAsof = committedRows(dir.resolve("ref-out-asof"), "id,quote,amount");
     assertThat(referencePairs).hasSizeGreaterThan(100_000);
@@ -50,6 +54,10 @@ class CrashRecoveryTest {
         .as("committed TUMBLE results after %d SIGKILLs (seed %d)", KILLS, seed).isEqualTo(referenceBars);
     assertThat(committedRows(dir.resolve("out-hops"), "k,window_start,window_end,n,total,distinct_amounts,sd"))
         .as("committed HOP results after %d SIGKILLs (seed %d)", KILLS, seed).isEqualTo(referenceHops);
+    assertThat(committedRows(dir.resolve("out-distinct-bars"), "k,window_start,d,last_id"))
+        .as("committed heap TUMBLE results after %d SIGKILLs (seed %d)", KILLS, seed).isEqualTo(referenceDistinctBars);
+    assertThat(committedRows(dir.resolve("out-distinct-hops"), "k,window_start,window_end,d,first_id"))
+        .as("committed heap HOP results after %d SIGKILLs (seed %d)", KILLS, seed).isEqualTo(referenceDistinctHops);
     assertThat(committedRows(dir.resolve("out-sessions"), "k,window_start,window_end,n,last_id,amounts"))
         .as("committed SESSION results after %d SIGKILLs (seed %d)", KILLS, seed).isEqualTo(referenceSessions);
     assertThat(committedRows(dir.resolve("out-pairs"), "id,other,k"))

@@ -57,6 +57,14 @@ public final class CrashTestChild {
           + "ts TIMESTAMP(3) NOT NULL, WATERMARK FOR ts AS ts - INTERVAL '1' SECOND) WITH ('connector' = 'datagen', "
           + "'number-of-rows' = '" + rows + "', 'rows-per-second' = '5000', 'fields.id.kind' = 'sequence', "
           + "'fields.k.values' = 'a,b,c,d', 'fields.amount.min' = '0', 'fields.amount.max' = '1000', 'event-time.step' = '1ms', 'event-time.max-out-of-orderness' = '200ms')");
+      db.execute("CREATE SOURCE IF NOT EXISTS events9 (id BIGINT NOT NULL, k VARCHAR NOT NULL, amount INT NOT NULL, "
+          + "ts TIMESTAMP(3) NOT NULL, WATERMARK FOR ts AS ts - INTERVAL '1' SECOND) WITH ('connector' = 'datagen', "
+          + "'number-of-rows' = '" + rows + "', 'rows-per-second' = '5000', 'fields.id.kind' = 'sequence', "
+          + "'fields.k.values' = 'a,b,c,d', 'fields.amount.min' = '0', 'fields.amount.max' = '1000', 'event-time.step' = '1ms', 'event-time.max-out-of-orderness' = '200ms')");
+      db.execute("CREATE SOURCE IF NOT EXISTS events10 (id BIGINT NOT NULL, k VARCHAR NOT NULL, amount INT NOT NULL, "
+          + "ts TIMESTAMP(3) NOT NULL, WATERMARK FOR ts AS ts - INTERVAL '1' SECOND) WITH ('connector' = 'datagen', "
+          + "'number-of-rows' = '" + rows + "', 'rows-per-second' = '5000', 'fields.id.kind' = 'sequence', "
+          + "'fields.k.values' = 'a,b,c,d', 'fields.amount.min' = '0', 'fields.amount.max' = '1000', 'event-time.step' = '1ms', 'event-time.max-out-of-orderness' = '200ms')");
       db.execute("CREATE SINK IF NOT EXISTS results WITH ('connector' = 'filesystem', 'path' = '" + out + "', 'format' = 'csv') AS "
           + "SELECT id, k, amount * 2 AS doubled, ts FROM events WHERE MOD(amount, 3) <> 0");
       db.execute("CREATE SINK IF NOT EXISTS bars WITH ('connector' = 'filesystem', 'path' = '" + out.resolveSibling(out.getFileName() + "-bars")
@@ -67,6 +75,16 @@ public final class CrashTestChild {
           + "', 'format' = 'csv') AS SELECT k, window_start, window_end, COUNT(*) AS n, SUM(amount) AS total, "
           + "APPROX_COUNT_DISTINCT(amount) AS distinct_amounts, ROUND(STDDEV_POP(amount), 6) AS sd FROM TABLE(HOP(TABLE events3, "
           + "DESCRIPTOR(ts), INTERVAL '1' SECOND, INTERVAL '3' SECOND)) GROUP BY k, window_start, window_end");
+      // COUNT(DISTINCT) keeps group state on the heap: these two check the heap operators' journaled checkpoints
+      // (each sink reads its own source: a sink attached to a running source misses what it read before)
+      db.execute("CREATE SINK IF NOT EXISTS distinct_bars WITH ('connector' = 'filesystem', 'path' = '"
+          + out.resolveSibling(out.getFileName() + "-distinct-bars") + "', 'format' = 'csv') AS SELECT k, window_start, "
+          + "COUNT(DISTINCT amount) AS d, MAX(id) AS last_id FROM TABLE(TUMBLE(TABLE events9, DESCRIPTOR(ts), INTERVAL '1' SECOND)) "
+          + "GROUP BY k, window_start, window_end");
+      db.execute("CREATE SINK IF NOT EXISTS distinct_hops WITH ('connector' = 'filesystem', 'path' = '"
+          + out.resolveSibling(out.getFileName() + "-distinct-hops") + "', 'format' = 'csv') AS SELECT k, window_start, window_end, "
+          + "COUNT(DISTINCT amount) AS d, MIN(id) AS first_id FROM TABLE(HOP(TABLE events10, DESCRIPTOR(ts), INTERVAL '1' SECOND, "
+          + "INTERVAL '3' SECOND)) GROUP BY k, window_start, window_end");
       db.execute("CREATE SINK IF NOT EXISTS sessions WITH ('connector' = 'filesystem', 'path' = '"
           + out.resolveSibling(out.getFileName() + "-sessions") + "', 'format' = 'csv') AS SELECT k, window_start, window_end, COUNT(*) AS n, "
           + "MAX(id) AS last_id, COUNT(DISTINCT amount) AS amounts FROM TABLE(SESSION(TABLE events4, DESCRIPTOR(ts), DESCRIPTOR(k), "

@@ -35,6 +35,42 @@ final class GroupStateIo {
     return groups;
   }
 
+  /** One group: its key, its state and the result last emitted for it (or null). */
+  static void writeGroup(GroupKey key, GroupAccumulator accs, Object[] emitted, DataOutput out) throws IOException {
+    StateCodec.writeState(key, out);
+    StateCodec.writeState(accs, out);
+    writeRow(emitted, out);
+  }
+
+  /** Reads what {@link #writeGroup} wrote into {@code key} and {@code accs}; returns the result last emitted, or null. */
+  static Object[] readGroup(GroupKey key, GroupAccumulator accs, DataInput in) throws IOException {
+    StateCodec.readState(key, in);
+    StateCodec.readState(accs, in);
+    return readRow(in);
+  }
+
+  /** An emitted row's values, or null. */
+  static void writeRow(Object[] row, DataOutput out) throws IOException {
+    out.writeInt(row == null ? -1 : row.length);
+    if (row != null) {
+      for (Object v : row) {
+        StateCodec.writeValue(v, out);
+      }
+    }
+  }
+
+  static Object[] readRow(DataInput in) throws IOException {
+    int n = in.readInt();
+    if (n < 0) {
+      return null;
+    }
+    Object[] row = new Object[n];
+    for (int v = 0; v < n; v++) {
+      row[v] = StateCodec.readValue(in);
+    }
+    return row;
+  }
+
   static void writeEmitted(Map<GroupKey, Object[]> emitted, DataOutput out) throws IOException {
     out.writeInt(emitted.size());
     for (Map.Entry<GroupKey, Object[]> e : emitted.entrySet()) {

@@ -2,6 +2,7 @@ package dev.laminar.runtime.aggregate;
 
 import dev.laminar.runtime.ColumnarBatch;
 import dev.laminar.runtime.Counter;
+import dev.laminar.runtime.StateCodec;
 import dev.laminar.runtime.Operator;
 import dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.KeySource;
 import dev.laminar.runtime.operator.BatchEmitter;
@@ -24,7 +25,8 @@ import java.util.TreeSet;
  * Output rows follow GROUP BY order like the tumbling operator's, carry event time window_end − 1,
  * and come window by window in end order, groups in order of first appearance.
  */
-public final class PaneWindowAggregateOperator implements Operator, dev.laminar.runtime.Timer, dev.laminar.runtime.Checkpointable {
+public final class PaneWindowAggregateOperator implements Operator, dev.laminar.runtime.Timer, dev.laminar.runtime.StoreBacked,
+    AutoCloseable {
   /**
    * Window shapes other than TUMBLE: HOP and CUMULATE are built from panes here; SESSION is
    * aggregated by {@link SessionWindowAggregateOperator} (the planner uses this enum for all three).
@@ -39,10 +41,10 @@ public final class PaneWindowAggregateOperator implements Operator, dev.laminar.
   private final BatchEmitter emitter;
   private final LateRows late;
   /** Pane start → groups of that pane. */
-  private final TreeMap<Long, Map<GroupKey, GroupAccumulator>> panes = new TreeMap<>();
+  private final TreeMap<Long, Map<GroupKey, PaneGroup>> panes = new TreeMap<>();
   /** The pane of the last row (reactor thread only), so consecutive rows of a pane skip the lookup. */
   private long currentPaneStart = Long.MIN_VALUE;
-  private Map<GroupKey, GroupAccumulator> currentPane;
+  private Map<GroupKey, PaneGroup> currentPane;
   /** Groups of the last pane dropped: the initial capacity of new panes. */
   private int lastPaneGroups = 16;
   /** Ends of windows that have data and have not been emitted. */
@@ -50,7 +52,35 @@ public final class PaneWindowAggregateOperator implements Operator, dev.laminar.
   private long watermark = ColumnarBatch.NO_TIME;
   private TumblingWindowAggregateOperator.Emit emit = TumblingWindowAggregateOperator.Emit.ON_WINDOW_CLOSE;
   /** ON UPDATE / CHANGES: per open window end, the row last emitted per key. */
-  private final Map<Long, Map<GroupKey, Object[]>> emitted = new java.util.HashMap<>();
+  private final Map<Long, Map<GroupKey, Emitted>> emitted = new java.util.HashMap<>();
+  /** Checkpoints: pane groups and emitted results are its entries, so a barrier encodes only what changed. */
+  private final dev.laminar.runtime.HeapStateJournal journal = new dev.laminar.runtime.HeapStateJournal();
+
+  /** One group of one pane. */
+  private static final class PaneGroup extends dev.laminar.runtime.HeapStateJournal.Entry {
+    final long paneStart;
+    final GroupKey key;
+    final GroupAccumulator accs;
+
+    PaneGroup(long paneStart, GroupKey key, GroupAccumulator accs) {
+      this.paneStart = paneStart;
+      this.key = key;
+      this.accs = accs;
+    }
+  }
+
+  /** The result last emitted for a key in the window ending at {@code end}. */
+  private static final class Emitted extends dev.laminar.runtime.HeapStateJournal.Entry {
+    final long end;
+    final GroupKey key;
+    Object[] row;
+
+    Emitted(long end, GroupKey key, Object[] row) {
+      this.end = end;
+      this.key = key;
+      this.row = row;
+    }
+  }
   private long everyMillis;
   private long lastEveryMillis;
 
@@ -111,7 +141,7 @@ public final class PaneWindowAggregateOperator implements Operator, dev.laminar.
   /** Every key of the window ending at {@code end}, as changes against what was emitted for it. */
   private void emitWindow(long end) {
     java.util.Set<GroupKey> keys = new java.util.LinkedHashSet<>();
-    for (Map<GroupKey, GroupAccumulator> groups : panes.subMap(windowStart(end), true, end, false).values()) {
+    for (Map<GroupKey, PaneGroup> groups : panes.subMap(windowStart(end), true, end, false).values()) {
       keys.addAll(groups.keySet());
     }
     for (GroupKey key : keys) {
@@ -161,7 +191,7 @@ public final class PaneWindowAggregateOperator implements Operator, dev.laminar.
       if (late.lateness() > 0 && paneStart + pane <= watermark) {
         late.accept(); // its first window has fired: the row corrects it
       }
-      Map<GroupKey, GroupAccumulator> groups;
+      Map<GroupKey, PaneGroup> groups;
       if (paneStart == currentPaneStart && currentPane != null) {
         groups = currentPane; // rows come mostly in time order: no boxed TreeMap lookup per row
       } else {
@@ -180,13 +210,16 @@ public final class PaneWindowAggregateOperator implements Operator, dev.laminar.
       currentPaneStart = paneStart;
       currentPane = groups;
       GroupKey key = keys.probe(in, r);
-      GroupAccumulator accs = groups.get(key);
-      if (accs == null) {
-        accs = newAccumulators();
-        key = key.copy();
-        groups.put(key, accs);
+      PaneGroup g = groups.get(key);
+      if (g == null) {
+        g = new PaneGroup(paneStart, key.copy(), newAccumulators());
+        groups.put(g.key, g);
+        journal.added(g);
+      } else {
+        journal.changed(g);
       }
-      accs.add(in, r);
+      key = g.key;
+      g.accs.add(in, r);
       if (eager() || late.lateness() > 0) {
         emitChanges(paneStart, key, wm);
       }
@@ -195,25 +228,34 @@ public final class PaneWindowAggregateOperator implements Operator, dev.laminar.
     late.flush();
   }
 
-  /** Its panes with every group's state, the window ends still to emit, the results last emitted, and its watermark. */
+  /**
+   * Its watermark and the window ends still to emit; the pane groups and emitted results changed since
+   * the last barrier go to the journal's store.
+   */
   @Override
   public void snapshot(java.io.DataOutput out) throws java.io.IOException {
     out.writeLong(watermark);
     out.writeLong(lastEveryMillis);
-    out.writeInt(panes.size());
-    for (Map.Entry<Long, Map<GroupKey, GroupAccumulator>> p : panes.entrySet()) {
-      out.writeLong(p.getKey());
-      GroupStateIo.writeGroups(p.getValue(), out);
-    }
     out.writeInt(pendingEnds.size());
     for (long end : pendingEnds) {
       out.writeLong(end);
     }
-    out.writeInt(emitted.size());
-    for (Map.Entry<Long, Map<GroupKey, Object[]>> e : emitted.entrySet()) {
-      out.writeLong(e.getKey());
-      GroupStateIo.writeEmitted(e.getValue(), out);
-    }
+    journal.<dev.laminar.runtime.HeapStateJournal.Entry>flush(visit -> {
+      panes.values().forEach(groups -> groups.values().forEach(visit));
+      emitted.values().forEach(perKey -> perKey.values().forEach(visit));
+    }, (e, o) -> {
+      if (e instanceof PaneGroup g) {
+        o.writeBoolean(true);
+        o.writeLong(g.paneStart);
+        GroupStateIo.writeGroup(g.key, g.accs, null, o);
+      } else {
+        Emitted r = (Emitted) e;
+        o.writeBoolean(false);
+        o.writeLong(r.end);
+        StateCodec.writeState(r.key, o);
+        GroupStateIo.writeRow(r.row, o);
+      }
+    });
   }
 
   @Override
@@ -221,19 +263,49 @@ public final class PaneWindowAggregateOperator implements Operator, dev.laminar.
     watermark = in.readLong();
     lastEveryMillis = in.readLong();
     panes.clear();
-    for (int i = in.readInt(); i > 0; i--) {
-      long start = in.readLong();
-      panes.put(start, GroupStateIo.readGroups(keys, aggregates, in));
-    }
+    currentPane = null;
     pendingEnds.clear();
     for (int i = in.readInt(); i > 0; i--) {
       pendingEnds.add(in.readLong());
     }
     emitted.clear();
-    for (int i = in.readInt(); i > 0; i--) {
-      long end = in.readLong();
-      emitted.put(end, GroupStateIo.readEmitted(keys, in));
+  }
+
+  @Override
+  public Map<String, dev.laminar.state.StateStore> stores() {
+    return journal.store() == null ? Map.of() : Map.of("groups", journal.store());
+  }
+
+  @Override
+  public void restoreStores(Map<String, java.util.List<java.nio.file.Path>> chains) throws java.io.IOException {
+    java.util.List<java.nio.file.Path> chain = chains.get("groups");
+    if (chain == null) {
+      if (!pendingEnds.isEmpty()) {
+        throw new java.io.IOException("the checkpoint has open windows but no snapshot of their groups");
+      }
+      return; // nothing was open at the barrier
     }
+    journal.restore(chain, in -> {
+      GroupKey key = keys.blank();
+      if (in.readBoolean()) {
+        long paneStart = in.readLong();
+        GroupAccumulator accs = newAccumulators();
+        GroupStateIo.readGroup(key, accs, in);
+        PaneGroup g = new PaneGroup(paneStart, key, accs);
+        panes.computeIfAbsent(paneStart, x -> new LinkedHashMap<>()).put(key, g);
+        return g;
+      }
+      long end = in.readLong();
+      StateCodec.readState(key, in);
+      Emitted r = new Emitted(end, key, GroupStateIo.readRow(in));
+      emitted.computeIfAbsent(end, x -> new java.util.HashMap<>()).put(key, r);
+      return r;
+    });
+  }
+
+  @Override
+  public void close() {
+    journal.close();
   }
 
   private GroupAccumulator newAccumulators() {
@@ -251,9 +323,16 @@ public final class PaneWindowAggregateOperator implements Operator, dev.laminar.
         emit(end, wm);
       }
     }
-    emitted.keySet().removeIf(end -> end + late.lateness() <= wm); // those windows change no more
+    for (java.util.Iterator<Map.Entry<Long, Map<GroupKey, Emitted>>> it = emitted.entrySet().iterator(); it.hasNext();) {
+      Map.Entry<Long, Map<GroupKey, Emitted>> e = it.next();
+      if (e.getKey() + late.lateness() <= wm) { // that window changes no more
+        e.getValue().values().forEach(journal::dropped);
+        it.remove();
+      }
+    }
     while (!panes.isEmpty() && lastEnd(panes.firstKey()) + late.lateness() <= wm) {
-      Map<GroupKey, GroupAccumulator> dropped = panes.pollFirstEntry().getValue();
+      Map<GroupKey, PaneGroup> dropped = panes.pollFirstEntry().getValue();
+      dropped.values().forEach(journal::dropped);
       lastPaneGroups = Math.max(16, dropped.size());
       if (dropped == currentPane) {
         currentPane = null;
@@ -264,13 +343,13 @@ public final class PaneWindowAggregateOperator implements Operator, dev.laminar.
   private void emit(long end, long wm) {
     long start = windowStart(end);
     int upperBound = 0;
-    for (Map<GroupKey, GroupAccumulator> groups : panes.subMap(start, true, end, false).values()) {
+    for (Map<GroupKey, PaneGroup> groups : panes.subMap(start, true, end, false).values()) {
       upperBound += groups.size();
     }
     Map<GroupKey, GroupAccumulator> merged = LinkedHashMap.newLinkedHashMap(upperBound); // no rehashing while merging
-    for (Map<GroupKey, GroupAccumulator> groups : panes.subMap(start, true, end, false).values()) {
-      for (Map.Entry<GroupKey, GroupAccumulator> e : groups.entrySet()) {
-        merged.computeIfAbsent(e.getKey(), k -> newAccumulators()).merge(e.getValue());
+    for (Map<GroupKey, PaneGroup> groups : panes.subMap(start, true, end, false).values()) {
+      for (Map.Entry<GroupKey, PaneGroup> e : groups.entrySet()) {
+        merged.computeIfAbsent(e.getKey(), k -> newAccumulators()).merge(e.getValue().accs);
       }
     }
     for (Map.Entry<GroupKey, GroupAccumulator> e : merged.entrySet()) {
@@ -279,7 +358,7 @@ public final class PaneWindowAggregateOperator implements Operator, dev.laminar.
       keys.writeRow(out, o, start, end, e.getKey(), e.getValue());
       if (late.lateness() > 0) {
         // later changes retract it
-        emitted.computeIfAbsent(end, x -> new java.util.HashMap<>()).put(e.getKey(), ChangelogEmitter.snapshot(out, o));
+        putEmitted(end, e.getKey(), ChangelogEmitter.snapshot(out, o));
       }
       emitter.commitRow();
     }
@@ -302,19 +381,39 @@ public final class PaneWindowAggregateOperator implements Operator, dev.laminar.
   private void emitChange(long end, GroupKey key, long wm) {
     long start = windowStart(end);
     GroupAccumulator merged = newAccumulators();
-    for (Map<GroupKey, GroupAccumulator> groups : panes.subMap(start, true, end, false).values()) {
-      GroupAccumulator part = groups.get(key);
+    for (Map<GroupKey, PaneGroup> groups : panes.subMap(start, true, end, false).values()) {
+      PaneGroup part = groups.get(key);
       if (part != null) {
-        merged.merge(part);
+        merged.merge(part.accs);
       }
     }
     int o = emitter.openRow(RowKind.INSERT, end - 1, wm);
     keys.writeRow(emitter.batch(), o, start, end, key, merged);
-    Map<GroupKey, Object[]> perKey = emitted.computeIfAbsent(end, e -> new java.util.HashMap<>());
-    Object[] before = perKey.get(key);
+    Map<GroupKey, Emitted> perKey = emitted.get(end);
+    Emitted last = perKey == null ? null : perKey.get(key);
+    Object[] before = last == null ? null : last.row;
     Object[] now = ChangelogEmitter.emit(emitter, o, before, emit == TumblingWindowAggregateOperator.Emit.ON_UPDATE, end - 1, wm);
     if (now != before) {
-      perKey.put(key.copy(), now);
+      if (last != null) {
+        last.row = now;
+        journal.changed(last);
+      } else {
+        putEmitted(end, key.copy(), now);
+      }
+    }
+  }
+
+  /** Records {@code row} as the result last emitted for {@code key} (a stored copy) in the window ending at {@code end}. */
+  private void putEmitted(long end, GroupKey key, Object[] row) {
+    Map<GroupKey, Emitted> perKey = emitted.computeIfAbsent(end, e -> new java.util.HashMap<>());
+    Emitted old = perKey.get(key);
+    if (old != null) {
+      old.row = row;
+      journal.changed(old);
+    } else {
+      Emitted r = new Emitted(end, key, row);
+      perKey.put(key, r);
+      journal.added(r);
     }
   }
 

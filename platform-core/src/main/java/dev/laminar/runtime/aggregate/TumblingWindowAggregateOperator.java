@@ -2,6 +2,7 @@ package dev.laminar.runtime.aggregate;
 
 import dev.laminar.runtime.ColumnarBatch;
 import dev.laminar.runtime.Counter;
+import dev.laminar.runtime.HeapStateJournal;
 import dev.laminar.runtime.Operator;
 import dev.laminar.runtime.operator.BatchEmitter;
 import dev.laminar.sdk.row.RowKind;
@@ -21,8 +22,12 @@ import java.util.Map;
  * filled from the window) and then the aggregate calls. Each output row's event time is
  * window_end - 1 ms (Flink's window_time), so windowed results can be windowed again.
  * Groups are emitted in the order they first appeared in the window.
+ *
+ * <p>Checkpoints: the open windows and the watermark are the heap part; the groups go through a
+ * {@link HeapStateJournal}, so a barrier encodes only the groups changed since the previous one.
  */
-public final class TumblingWindowAggregateOperator implements Operator, dev.laminar.runtime.Timer, dev.laminar.runtime.Checkpointable {
+public final class TumblingWindowAggregateOperator implements Operator, dev.laminar.runtime.Timer, dev.laminar.runtime.StoreBacked,
+    AutoCloseable {
   /** What a grouping column of the output is filled from. */
   public enum KeySource { COLUMN, WINDOW_START, WINDOW_END,
     /** window_end − 1 ms: the event time of a window's result (Flink's window_time). */
@@ -50,17 +55,31 @@ public final class TumblingWindowAggregateOperator implements Operator, dev.lami
   /** Open windows, ordered by start. Few are open at once (out-of-orderness / size + 1). */
   private final List<Window> windows = new ArrayList<>();
   private long watermark = ColumnarBatch.NO_TIME;
+  private final HeapStateJournal journal = new HeapStateJournal();
 
   private static final class Window {
     final long start;
     /** Whether the watermark has passed the window's end (its ON WINDOW CLOSE result is out). */
     boolean fired;
-    final Map<GroupKey, GroupAccumulator> groups = new LinkedHashMap<>();
-    /** Per group, the result last emitted (ON_UPDATE / CHANGES only). */
-    final Map<GroupKey, Object[]> emitted = new java.util.HashMap<>();
+    final Map<GroupKey, Group> groups = new LinkedHashMap<>();
 
     Window(long start) {
       this.start = start;
+    }
+  }
+
+  /** One group of one window. */
+  private static final class Group extends HeapStateJournal.Entry {
+    final long windowStart;
+    final GroupKey key;
+    final GroupAccumulator accs;
+    /** The result last emitted (ON_UPDATE / CHANGES, or a fired window with allowed lateness), or null. */
+    Object[] emitted;
+
+    Group(long windowStart, GroupKey key, GroupAccumulator accs) {
+      this.windowStart = windowStart;
+      this.key = key;
+      this.accs = accs;
     }
   }
 
@@ -122,12 +141,12 @@ public final class TumblingWindowAggregateOperator implements Operator, dev.lami
   }
 
   private void emitPending(Window w) {
-    for (Map.Entry<GroupKey, GroupAccumulator> e : w.groups.entrySet()) {
-      emitChange(w, e.getKey(), e.getValue(), watermark);
+    for (Group g : w.groups.values()) {
+      emitChange(w, g, watermark);
     }
   }
 
-  /** Its open windows with every group's state, the results last emitted, and its watermark. */
+  /** Its watermark and open windows; the groups changed since the last barrier go to the journal's store. */
   @Override
   public void snapshot(java.io.DataOutput out) throws java.io.IOException {
     out.writeLong(watermark);
@@ -136,9 +155,11 @@ public final class TumblingWindowAggregateOperator implements Operator, dev.lami
     for (Window w : windows) {
       out.writeLong(w.start);
       out.writeBoolean(w.fired);
-      GroupStateIo.writeGroups(w.groups, out);
-      GroupStateIo.writeEmitted(w.emitted, out);
     }
+    journal.<Group>flush(visit -> windows.forEach(w -> w.groups.values().forEach(visit)), (g, o) -> {
+      o.writeLong(g.windowStart);
+      GroupStateIo.writeGroup(g.key, g.accs, g.emitted, o);
+    });
   }
 
   @Override
@@ -150,10 +171,40 @@ public final class TumblingWindowAggregateOperator implements Operator, dev.lami
     for (int i = 0; i < n; i++) {
       Window w = new Window(in.readLong());
       w.fired = in.readBoolean();
-      w.groups.putAll(GroupStateIo.readGroups(keys, aggregates, in));
-      w.emitted.putAll(GroupStateIo.readEmitted(keys, in));
       windows.add(w);
     }
+  }
+
+  @Override
+  public Map<String, dev.laminar.state.StateStore> stores() {
+    return journal.store() == null ? Map.of() : Map.of("groups", journal.store());
+  }
+
+  @Override
+  public void restoreStores(Map<String, List<java.nio.file.Path>> chains) throws java.io.IOException {
+    List<java.nio.file.Path> chain = chains.get("groups");
+    if (chain == null) {
+      if (!windows.isEmpty()) {
+        throw new java.io.IOException("the checkpoint has open windows but no snapshot of their groups");
+      }
+      return; // nothing was open at the barrier
+    }
+    journal.restore(chain, in -> {
+      long start = in.readLong();
+      Window w = windows.stream().filter(x -> x.start == start).findFirst()
+          .orElseThrow(() -> new java.io.IOException("checkpointed group of window " + start + ", which is not open"));
+      GroupKey key = keys.blank();
+      GroupAccumulator accs = aggregates.create();
+      Group g = new Group(start, key, accs);
+      g.emitted = GroupStateIo.readGroup(key, accs, in);
+      w.groups.put(key, g);
+      return g;
+    });
+  }
+
+  @Override
+  public void close() {
+    journal.close();
   }
 
   @Override
@@ -178,15 +229,17 @@ public final class TumblingWindowAggregateOperator implements Operator, dev.lami
         w.fired = true; // a window first seen after its end: its rows go out as changes
       }
       GroupKey key = keys.probe(in, r);
-      GroupAccumulator accs = w.groups.get(key);
-      if (accs == null) {
-        accs = aggregates.create();
-        key = key.copy();
-        w.groups.put(key, accs);
+      Group g = w.groups.get(key);
+      if (g == null) {
+        g = new Group(start, key.copy(), aggregates.create());
+        w.groups.put(g.key, g);
+        journal.added(g);
+      } else {
+        journal.changed(g);
       }
-      accs.add(in, r);
+      g.accs.add(in, r);
       if (emit == Emit.ON_UPDATE || emit == Emit.CHANGES || w.fired) {
-        emitChange(w, key, accs, in.watermark(r));
+        emitChange(w, g, in.watermark(r));
       }
     }
     emitter.flush();
@@ -228,26 +281,34 @@ public final class TumblingWindowAggregateOperator implements Operator, dev.lami
       }
     }
     while (!windows.isEmpty() && windows.get(0).start + size + late.lateness() <= wm) {
-      windows.remove(0); // past the allowed lateness: nothing can change it any more
+      Window gone = windows.remove(0); // past the allowed lateness: nothing can change it any more
+      for (Group g : gone.groups.values()) {
+        journal.dropped(g);
+      }
     }
   }
 
   /** Emits a group's new result as +I / +U (and the old one as -U for CHANGES), unless it did not change. */
-  private void emitChange(Window w, GroupKey storedKey, GroupAccumulator accs, long wm) {
+  private void emitChange(Window w, Group g, long wm) {
     long end = w.start + size;
     int o = emitter.openRow(RowKind.INSERT, end - 1, wm);
-    keys.writeRow(emitter.batch(), o, w.start, end, storedKey, accs);
-    w.emitted.put(storedKey, ChangelogEmitter.emit(emitter, o, w.emitted.get(storedKey), emit == Emit.ON_UPDATE, end - 1, wm));
+    keys.writeRow(emitter.batch(), o, w.start, end, g.key, g.accs);
+    Object[] before = g.emitted;
+    g.emitted = ChangelogEmitter.emit(emitter, o, before, emit == Emit.ON_UPDATE, end - 1, wm);
+    if (g.emitted != before) {
+      journal.changed(g);
+    }
   }
 
   private void emit(Window w, long wm) {
     long end = w.start + size;
-    for (Map.Entry<GroupKey, GroupAccumulator> e : w.groups.entrySet()) {
+    for (Group g : w.groups.values()) {
       int o = emitter.openRow(RowKind.INSERT, end - 1, end - 1);
       ColumnarBatch out = emitter.batch();
-      keys.writeRow(out, o, w.start, end, e.getKey(), e.getValue());
+      keys.writeRow(out, o, w.start, end, g.key, g.accs);
       if (late.lateness() > 0) {
-        w.emitted.put(e.getKey(), ChangelogEmitter.snapshot(out, o)); // later changes retract it
+        g.emitted = ChangelogEmitter.snapshot(out, o); // later changes retract it
+        journal.changed(g);
       }
       emitter.commitRow();
     }

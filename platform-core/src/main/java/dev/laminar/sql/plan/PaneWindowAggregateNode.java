@@ -71,6 +71,7 @@ public record PaneWindowAggregateNode(PlanNode input, PaneWindowAggregateOperato
     }
     PaneWindowAggregateOperator op = new PaneWindowAggregateOperator(shape, paneMillis, sizeMillis, keySources, keyColumns,
         input.schema(), factory, schema, batchCapacity, downstream, metrics.lateRowsDropped());
+    metrics.resource(op); // the store its checkpoints keep the groups in
     op.emit(emit);
     if (emit == dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.Emit.EVERY) {
       op.emitEvery(everyMillis);

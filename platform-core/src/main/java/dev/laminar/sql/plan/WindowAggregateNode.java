@@ -82,6 +82,7 @@ public record WindowAggregateNode(PlanNode input, long sizeMillis, int windowSta
     }
     TumblingWindowAggregateOperator op = new TumblingWindowAggregateOperator(sizeMillis, windowStartColumn, keySources, keyColumns,
         input.schema(), factory, schema, batchCapacity, downstream, metrics.lateRowsDropped(), emit);
+    metrics.resource(op); // the store its checkpoints keep the groups in
     if (emit == TumblingWindowAggregateOperator.Emit.EVERY) {
       op.emitEvery(everyMillis);
       metrics.timers().add(op);

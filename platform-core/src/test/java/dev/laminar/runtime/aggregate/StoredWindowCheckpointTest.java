@@ -106,10 +106,16 @@ class StoredWindowCheckpointTest {
 
   /** The window shapes with an off-heap operator, each as its heap reference and its store-backed form. */
   enum Shape {
-    TUMBLE, HOP, CUMULATE;
+    TUMBLE, HOP, CUMULATE,
+    /** The heap TUMBLE operator itself (allowed lateness, a changelog): its groups are checkpointed through its HeapStateJournal. */
+    HEAP_TUMBLE_CHANGES,
+    /** The heap HOP operator itself, the same way. */
+    HEAP_HOP_CHANGES;
 
     Operator heap(Operator out) {
       return switch (this) {
+        case HEAP_TUMBLE_CHANGES -> heapTumbleChanges(out);
+        case HEAP_HOP_CHANGES -> heapHopChanges(out);
         case TUMBLE -> new TumblingWindowAggregateOperator(SIZE, 3, KEYS, KEY_COLUMNS, INPUT, AggregateCompiler.compile(AGGREGATES), OUTPUT,
             64, out, new Counter());
         case HOP, CUMULATE -> new PaneWindowAggregateOperator(paneShape(), PANE, SIZE, KEYS, KEY_COLUMNS, INPUT,
@@ -117,8 +123,25 @@ class StoredWindowCheckpointTest {
       };
     }
 
+    private static TumblingWindowAggregateOperator heapTumbleChanges(Operator out) {
+      TumblingWindowAggregateOperator op = new TumblingWindowAggregateOperator(SIZE, 3, KEYS, KEY_COLUMNS, INPUT,
+          AggregateCompiler.compile(AGGREGATES), OUTPUT, 64, out, new Counter(), TumblingWindowAggregateOperator.Emit.CHANGES);
+      op.allowLateness(30, null, INPUT, 64, new Counter(), new Counter());
+      return op;
+    }
+
+    private static PaneWindowAggregateOperator heapHopChanges(Operator out) {
+      PaneWindowAggregateOperator op = new PaneWindowAggregateOperator(PaneWindowAggregateOperator.Shape.HOP, PANE, SIZE, KEYS, KEY_COLUMNS,
+          INPUT, AggregateCompiler.compile(AGGREGATES), OUTPUT, 64, out, new Counter());
+      op.emit(TumblingWindowAggregateOperator.Emit.CHANGES);
+      op.allowLateness(30, null, INPUT, 64, new Counter(), new Counter());
+      return op;
+    }
+
     StoreBacked stored(Operator out, Path dir) {
       return switch (this) {
+        case HEAP_TUMBLE_CHANGES -> heapTumbleChanges(out);
+        case HEAP_HOP_CHANGES -> heapHopChanges(out);
         case TUMBLE -> new StoredTumblingWindowAggregateOperator(SIZE, 3, KEYS, KEY_COLUMNS, INPUT, AggregateCompiler.compile(AGGREGATES),
             OUTPUT, 64, out, new Counter(), dir);
         case HOP, CUMULATE -> new StoredPaneWindowAggregateOperator(paneShape(), PANE, SIZE, KEYS, KEY_COLUMNS, INPUT,
