@@ -446,6 +446,7 @@ public final class Engine implements AutoCloseable {
     if (materialized) {
       stream.table = new ViewTable();
       stream.metrics.checkpointable("view", stream.table); // its contents are part of every checkpoint
+      stream.metrics.resource(stream.table); // the store its checkpoints keep the rows in
     }
     StreamObject late = lateDataStream(name, query);
     if (late != null) {

@@ -25,8 +25,12 @@ import java.util.TreeSet;
  * merge is retracted with -D). A row whose session — after merging — would end at or before the
  * watermark minus the lateness is too late: it goes to the LATE DATA TO stream, or is dropped; both
  * are counted.
+ *
+ * <p>Checkpoints: each session is an entry of a {@link dev.laminar.runtime.HeapStateJournal}, so a
+ * barrier encodes only the sessions changed since the previous one.
  */
-public final class SessionWindowAggregateOperator implements Operator, dev.laminar.runtime.Timer, dev.laminar.runtime.Checkpointable {
+public final class SessionWindowAggregateOperator implements Operator, dev.laminar.runtime.Timer, dev.laminar.runtime.StoreBacked,
+    AutoCloseable {
   /** By end, then creation: the order sessions fire and expire in. */
   private static final Comparator<Session> BY_END = (a, b) -> a.end != b.end ? Long.compare(a.end, b.end) : Long.compare(a.id, b.id);
   /** Sessions of one key do not overlap, so their starts order them in time. */
@@ -49,8 +53,9 @@ public final class SessionWindowAggregateOperator implements Operator, dev.lamin
   private Emit emit = Emit.ON_WINDOW_CLOSE;
   private long everyMillis;
   private long lastEveryMillis;
+  private final dev.laminar.runtime.HeapStateJournal journal = new dev.laminar.runtime.HeapStateJournal();
 
-  private final class Session {
+  private final class Session extends dev.laminar.runtime.HeapStateJournal.Entry {
     final long id = nextId++;
     final GroupKey key;
     long start;
@@ -121,68 +126,67 @@ public final class SessionWindowAggregateOperator implements Operator, dev.lamin
     emitter.flush();
   }
 
-  /** Every open session (key, bounds, state, what was emitted for it), in each key's order, and the watermark. */
+  @Override
+  public Map<String, dev.laminar.state.StateStore> stores() {
+    return journal.store() == null ? Map.of() : Map.of("sessions", journal.store());
+  }
+
+  @Override
+  public void close() {
+    journal.close();
+  }
+
+  /** The watermark; the sessions changed since the last barrier go to the journal's store. */
   @Override
   public void snapshot(java.io.DataOutput out) throws java.io.IOException {
     out.writeLong(watermark);
     out.writeLong(lastEveryMillis);
     out.writeLong(nextId);
-    out.writeInt(sessionsByKey.size());
-    for (Map.Entry<GroupKey, List<Session>> e : sessionsByKey.entrySet()) {
-      dev.laminar.runtime.StateCodec.writeState(e.getKey(), out);
-      out.writeInt(e.getValue().size());
-      for (Session session : e.getValue()) {
-        out.writeLong(session.id);
-        out.writeLong(session.start);
-        out.writeLong(session.end);
-        out.writeBoolean(session.fired);
-        out.writeBoolean(pending.contains(session));
-        out.writeBoolean(session.emitted != null);
-        if (session.emitted != null) {
-          out.writeInt(session.emitted.length);
-          for (Object v : session.emitted) {
-            dev.laminar.runtime.StateCodec.writeValue(v, out);
-          }
-        }
-        dev.laminar.runtime.StateCodec.writeState(session.accs, out);
-      }
-    }
+    journal.<Session>flush(visit -> byEnd.forEach(visit), (session, o) -> {
+      dev.laminar.runtime.StateCodec.writeState(session.key, o);
+      o.writeLong(session.id);
+      o.writeLong(session.start);
+      o.writeLong(session.end);
+      o.writeBoolean(session.fired); // not fired = pending
+      GroupStateIo.writeRow(session.emitted, o);
+      dev.laminar.runtime.StateCodec.writeState(session.accs, o);
+    });
   }
 
   @Override
   public void restore(java.io.DataInput in) throws java.io.IOException {
     watermark = in.readLong();
     lastEveryMillis = in.readLong();
-    long savedNextId = in.readLong();
+    nextId = in.readLong();
     sessionsByKey.clear();
     byEnd.clear();
     pending.clear();
-    for (int k = in.readInt(); k > 0; k--) {
+  }
+
+  @Override
+  public void restoreStores(Map<String, List<java.nio.file.Path>> chains) throws java.io.IOException {
+    List<java.nio.file.Path> chain = chains.get("sessions");
+    if (chain == null) {
+      return; // no barrier has written a session yet
+    }
+    long savedNextId = nextId;
+    journal.restore(chain, in -> {
       GroupKey key = keys.blank();
       dev.laminar.runtime.StateCodec.readState(key, in);
-      List<Session> sessions = new ArrayList<>();
-      for (int i = in.readInt(); i > 0; i--) {
-        nextId = in.readLong(); // the session takes its old id (ids order sessions that end together)
-        long start = in.readLong();
-        long end = in.readLong();
-        Session session = new Session(key, start, end);
-        session.fired = in.readBoolean();
-        boolean isPending = in.readBoolean();
-        if (in.readBoolean()) {
-          session.emitted = new Object[in.readInt()];
-          for (int v = 0; v < session.emitted.length; v++) {
-            session.emitted[v] = dev.laminar.runtime.StateCodec.readValue(in);
-          }
-        }
-        dev.laminar.runtime.StateCodec.readState(session.accs, in);
-        sessions.add(session);
-        byEnd.add(session);
-        if (isPending) {
-          pending.add(session);
-        }
+      nextId = in.readLong(); // the session takes its old id (ids order sessions that end together)
+      long start = in.readLong();
+      long end = in.readLong();
+      Session session = new Session(key, start, end);
+      session.fired = in.readBoolean();
+      session.emitted = GroupStateIo.readRow(in);
+      dev.laminar.runtime.StateCodec.readState(session.accs, in);
+      sessionsByKey.computeIfAbsent(key, k -> new ArrayList<>(2)).add(session);
+      byEnd.add(session);
+      if (!session.fired) {
+        pending.add(session);
       }
-      sessionsByKey.put(key, sessions);
-    }
+      return session;
+    });
     nextId = savedNextId;
   }
 
@@ -200,7 +204,11 @@ public final class SessionWindowAggregateOperator implements Operator, dev.lamin
   private void emitChange(Session s, long wm) {
     int o = emitter.openRow(RowKind.INSERT, s.end - 1, wm);
     keys.writeRow(emitter.batch(), o, s.start, s.end, s.key, s.accs);
-    s.emitted = ChangelogEmitter.emit(emitter, o, s.emitted, emit == Emit.ON_UPDATE, s.end - 1, wm);
+    Object[] before = s.emitted;
+    s.emitted = ChangelogEmitter.emit(emitter, o, before, emit == Emit.ON_UPDATE, s.end - 1, wm);
+    if (s.emitted != before) {
+      journal.changed(s);
+    }
   }
 
   @Override
@@ -253,6 +261,7 @@ public final class SessionWindowAggregateOperator implements Operator, dev.lamin
       }
       target = new Session(key, start, end);
       sessions.add(target);
+      journal.added(target);
     } else {
       if (touching.size() > 1) {
         touching.sort(BY_START); // merge in time order
@@ -263,12 +272,14 @@ public final class SessionWindowAggregateOperator implements Operator, dev.lamin
         Session other = touching.get(i);
         unindex(other);
         sessions.remove(other);
+        journal.dropped(other);
         retract(other, wm);
         target.accs.merge(other.accs);
         target.fired |= other.fired;
       }
       target.start = start;
       target.end = end;
+      journal.changed(target);
     }
     target.accs.add(in, r);
     if (!target.fired && end <= watermark) {
@@ -294,6 +305,7 @@ public final class SessionWindowAggregateOperator implements Operator, dev.lamin
     while (!pending.isEmpty() && pending.first().end <= wm) {
       Session s = pending.pollFirst();
       s.fired = true;
+      journal.changed(s);
       if (emit == Emit.EVERY) {
         emitChange(s, wm); // the changes since the last early result
       } else if (!eager()) {
@@ -302,6 +314,7 @@ public final class SessionWindowAggregateOperator implements Operator, dev.lamin
     }
     while (!byEnd.isEmpty() && byEnd.first().end + late.lateness() <= wm) {
       Session s = byEnd.pollFirst();
+      journal.dropped(s);
       List<Session> sessions = sessionsByKey.get(s.key);
       sessions.remove(s);
       if (sessions.isEmpty()) {

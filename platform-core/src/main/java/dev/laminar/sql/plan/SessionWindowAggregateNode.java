@@ -56,6 +56,7 @@ public record SessionWindowAggregateNode(PlanNode input, long gapMillis, KeySour
   public Operator instantiate(Operator downstream, int batchCapacity, PlanMetrics metrics) {
     SessionWindowAggregateOperator op = new SessionWindowAggregateOperator(gapMillis, keySources, keyColumns, input.schema(),
         AggregateCompiler.create(aggregates), schema, batchCapacity, downstream, metrics.lateRowsDropped());
+    metrics.resource(op); // the store its checkpoints keep the sessions in
     op.emit(emit);
     if (emit == Emit.EVERY) {
       op.emitEvery(everyMillis);

@@ -110,12 +110,15 @@ class StoredWindowCheckpointTest {
     /** The heap TUMBLE operator itself (allowed lateness, a changelog): its groups are checkpointed through its HeapStateJournal. */
     HEAP_TUMBLE_CHANGES,
     /** The heap HOP operator itself, the same way. */
-    HEAP_HOP_CHANGES;
+    HEAP_HOP_CHANGES,
+    /** The heap SESSION operator itself, the same way (its sessions are the journal's entries). */
+    HEAP_SESSION_CHANGES;
 
     Operator heap(Operator out) {
       return switch (this) {
         case HEAP_TUMBLE_CHANGES -> heapTumbleChanges(out);
         case HEAP_HOP_CHANGES -> heapHopChanges(out);
+        case HEAP_SESSION_CHANGES -> heapSessionChanges(out);
         case TUMBLE -> new TumblingWindowAggregateOperator(SIZE, 3, KEYS, KEY_COLUMNS, INPUT, AggregateCompiler.compile(AGGREGATES), OUTPUT,
             64, out, new Counter());
         case HOP, CUMULATE -> new PaneWindowAggregateOperator(paneShape(), PANE, SIZE, KEYS, KEY_COLUMNS, INPUT,
@@ -138,10 +141,19 @@ class StoredWindowCheckpointTest {
       return op;
     }
 
+    private static SessionWindowAggregateOperator heapSessionChanges(Operator out) {
+      SessionWindowAggregateOperator op = new SessionWindowAggregateOperator(7, KEYS, KEY_COLUMNS, INPUT, AggregateCompiler.compile(AGGREGATES),
+          OUTPUT, 64, out, new Counter());
+      op.emit(TumblingWindowAggregateOperator.Emit.CHANGES);
+      op.allowLateness(30, null, INPUT, 64, new Counter(), new Counter());
+      return op;
+    }
+
     StoreBacked stored(Operator out, Path dir) {
       return switch (this) {
         case HEAP_TUMBLE_CHANGES -> heapTumbleChanges(out);
         case HEAP_HOP_CHANGES -> heapHopChanges(out);
+        case HEAP_SESSION_CHANGES -> heapSessionChanges(out);
         case TUMBLE -> new StoredTumblingWindowAggregateOperator(SIZE, 3, KEYS, KEY_COLUMNS, INPUT, AggregateCompiler.compile(AGGREGATES),
             OUTPUT, 64, out, new Counter(), dir);
         case HOP, CUMULATE -> new StoredPaneWindowAggregateOperator(paneShape(), PANE, SIZE, KEYS, KEY_COLUMNS, INPUT,
