@@ -83,9 +83,9 @@ public final class HeapStateJournal implements AutoCloseable {
     changed(e);
   }
 
-  /** The entry's state changed since the last barrier. */
+  /** The entry's state changed since the last barrier (ignored for an entry not {@link #added} yet). */
   public void changed(Entry e) {
-    if (tracking && !e.journalDirty) {
+    if (tracking && !e.journalDirty && e.journalId != 0) {
       e.journalDirty = true;
       dirty.add(e);
     }

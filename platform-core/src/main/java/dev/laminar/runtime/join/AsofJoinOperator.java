@@ -28,7 +28,7 @@ import java.util.TreeMap;
  * before the earliest left time still to come is kept (none for FORWARD), and nothing older than the
  * tolerance.
  */
-public final class AsofJoinOperator extends TwoInputOperator {
+public final class AsofJoinOperator extends TwoInputOperator implements dev.laminar.runtime.StoreBacked, AutoCloseable {
   /** Which right row matches. */
   public enum Direction { BACKWARD, FORWARD, NEAREST }
 
@@ -51,9 +51,11 @@ public final class AsofJoinOperator extends TwoInputOperator {
   private final PriorityQueue<Cleanup> cleanups = new PriorityQueue<>((a, b) -> Long.compare(a.at, b.at));
   private long rightRows;
   private long pendingRows;
+  /** Checkpoints: right rows and pending left rows are its entries, so a barrier encodes only what changed. */
+  private final dev.laminar.runtime.HeapStateJournal journal = new dev.laminar.runtime.HeapStateJournal();
 
   /** A left row waiting for the right watermark. */
-  private static final class Pending {
+  private static final class Pending extends dev.laminar.runtime.HeapStateJournal.Entry {
     final StoredRow row;
     final GroupKey key;
     long horizon;
@@ -109,10 +111,15 @@ public final class AsofJoinOperator extends TwoInputOperator {
   private void addRight(GroupKey key, StoredRow row, boolean deletion) {
     row.matched = deletion;
     GroupKey stored = key.copy();
+    row.key = stored;
     TreeMap<Long, StoredRow> versions = right.computeIfAbsent(stored, k -> new TreeMap<>());
-    if (versions.put(row.rowtime, row) == null) {
+    StoredRow replaced = versions.put(row.rowtime, row);
+    if (replaced == null) {
       rightRows++;
+    } else {
+      journal.dropped(replaced);
     }
+    journal.added(row);
     cleanups.add(new Cleanup(row.rowtime, stored));
     if (tolerance != Long.MAX_VALUE) {
       cleanups.add(new Cleanup(saturatedAdd(row.rowtime, tolerance), stored));
@@ -160,6 +167,7 @@ public final class AsofJoinOperator extends TwoInputOperator {
     }
     byTime.add(p);
     pendingRows++;
+    journal.added(p);
     if (direction != Direction.BACKWARD) {
       pendingByKey.computeIfAbsent(p.key, k -> new ArrayList<>(2)).add(p);
     }
@@ -225,6 +233,7 @@ public final class AsofJoinOperator extends TwoInputOperator {
       for (Pending p = byTime.peek(); p != null && (all || p.horizon < rightWatermark); p = byTime.peek()) {
         byTime.poll();
         p.done = true;
+        journal.dropped(p);
         pendingRows--;
         finish(p.row, right.get(p.key));
       }
@@ -237,6 +246,7 @@ public final class AsofJoinOperator extends TwoInputOperator {
           continue; // resolved already, or re-queued with a nearer horizon
         }
         p.done = true;
+        journal.dropped(p);
         pendingRows--;
         if (direction != Direction.BACKWARD) {
           ArrayList<Pending> list = pendingByKey.get(p.key);
@@ -280,6 +290,7 @@ public final class AsofJoinOperator extends TwoInputOperator {
   private void dropBelow(TreeMap<Long, StoredRow> versions, long bound) {
     var head = versions.headMap(bound, false);
     rightRows -= head.size();
+    head.values().forEach(journal::dropped);
     head.clear();
   }
 
@@ -297,26 +308,28 @@ public final class AsofJoinOperator extends TwoInputOperator {
     return earliestPending();
   }
 
+  /** The right rows and pending left rows changed since the last barrier go to the journal's store. */
   @Override
   protected void snapshotState(java.io.DataOutput out) throws java.io.IOException {
-    out.writeInt(right.size());
-    for (Map.Entry<GroupKey, TreeMap<Long, StoredRow>> e : right.entrySet()) {
-      dev.laminar.runtime.StateCodec.writeState(e.getKey(), out);
-      out.writeInt(e.getValue().size());
-      for (StoredRow r : e.getValue().values()) {
-        rightLayout.writeRow(r, out);
+    journal.<dev.laminar.runtime.HeapStateJournal.Entry>flush(visit -> {
+      right.values().forEach(versions -> versions.values().forEach(visit));
+      byTime.stream().filter(p -> !p.done).forEach(visit);
+    }, (e, o) -> {
+      if (e instanceof StoredRow r) {
+        o.writeBoolean(true);
+        dev.laminar.runtime.StateCodec.writeState((GroupKey) r.key, o);
+        rightLayout.writeRow(r, o);
+      } else {
+        Pending p = (Pending) e;
+        o.writeBoolean(false);
+        dev.laminar.runtime.StateCodec.writeState(p.key, o);
+        leftLayout.writeRow(p.row, o);
       }
-    }
-    List<Pending> open = byTime.stream().filter(p -> !p.done).toList();
-    out.writeInt(open.size());
-    for (Pending p : open) {
-      dev.laminar.runtime.StateCodec.writeState(p.key, out);
-      leftLayout.writeRow(p.row, out);
-    }
+    });
   }
 
   @Override
-  protected void restoreState(java.io.DataInput in) throws java.io.IOException {
+  protected void restoreState(java.io.DataInput in) {
     right.clear();
     cleanups.clear();
     byHorizon.clear();
@@ -324,33 +337,54 @@ public final class AsofJoinOperator extends TwoInputOperator {
     pendingByKey.clear();
     rightRows = 0;
     pendingRows = 0;
-    for (int k = in.readInt(); k > 0; k--) {
-      GroupKey key = rightProbe.copy();
-      dev.laminar.runtime.StateCodec.readState(key, in);
-      TreeMap<Long, StoredRow> versions = new TreeMap<>();
-      for (int i = in.readInt(); i > 0; i--) {
-        StoredRow r = rightLayout.readRow(in);
-        versions.put(r.rowtime, r);
-        rightRows++;
-        cleanups.add(new Cleanup(r.rowtime, key));
-        if (tolerance != Long.MAX_VALUE) {
-          cleanups.add(new Cleanup(saturatedAdd(r.rowtime, tolerance), key));
-        }
-      }
-      right.put(key, versions);
+  }
+
+  @Override
+  public Map<String, dev.laminar.state.StateStore> stores() {
+    return journal.store() == null ? Map.of() : Map.of("rows", journal.store());
+  }
+
+  @Override
+  public void restoreStores(Map<String, List<java.nio.file.Path>> chains) throws java.io.IOException {
+    List<java.nio.file.Path> chain = chains.get("rows");
+    if (chain == null) {
+      return; // no barrier has written a row yet
     }
-    for (int i = in.readInt(); i > 0; i--) {
-      GroupKey key = leftProbe.copy();
+    List<Pending> pendings = new ArrayList<>();
+    journal.restore(chain, in -> {
+      boolean isRight = in.readBoolean();
+      GroupKey key = (isRight ? rightProbe : leftProbe).copy();
       dev.laminar.runtime.StateCodec.readState(key, in);
-      Pending p = new Pending(leftLayout.readRow(in), key);
-      p.horizon = horizon(p.row.rowtime, right.get(key));
+      if (!isRight) {
+        Pending p = new Pending(leftLayout.readRow(in), key);
+        pendings.add(p);
+        return p;
+      }
+      StoredRow r = rightLayout.readRow(in);
+      GroupKey stored = right.keySet().stream().filter(key::equals).findFirst().orElse(key);
+      r.key = stored;
+      right.computeIfAbsent(stored, x -> new TreeMap<>()).put(r.rowtime, r);
+      rightRows++;
+      cleanups.add(new Cleanup(r.rowtime, stored));
+      if (tolerance != Long.MAX_VALUE) {
+        cleanups.add(new Cleanup(saturatedAdd(r.rowtime, tolerance), stored));
+      }
+      return r;
+    });
+    for (Pending p : pendings) { // horizons once every right row is back
+      p.horizon = horizon(p.row.rowtime, right.get(p.key));
       if (direction != Direction.BACKWARD) {
         byHorizon.add(new Queued(p.horizon, p));
-        pendingByKey.computeIfAbsent(key, x -> new ArrayList<>(2)).add(p);
+        pendingByKey.computeIfAbsent(p.key, x -> new ArrayList<>(2)).add(p);
       }
       byTime.add(p);
       pendingRows++;
     }
+  }
+
+  @Override
+  public void close() {
+    journal.close();
   }
 
   @Override

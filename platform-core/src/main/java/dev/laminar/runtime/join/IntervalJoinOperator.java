@@ -24,7 +24,7 @@ import java.util.PriorityQueue;
  * <p>Output rows carry the left row's event time (the right's for RIGHT joins; for FULL the present
  * side's), and the output watermark is held back to the earliest such time still in state.
  */
-public final class IntervalJoinOperator extends TwoInputOperator {
+public final class IntervalJoinOperator extends TwoInputOperator implements dev.laminar.runtime.StoreBacked, AutoCloseable {
   /** Join types. */
   public enum Kind { INNER, LEFT, RIGHT, FULL, SEMI, ANTI }
 
@@ -49,13 +49,17 @@ public final class IntervalJoinOperator extends TwoInputOperator {
     this.upper = upper;
     this.residual = residual;
     this.scratch = residual == null ? null : new ColumnarBatch(joinedSchema, 1);
-    this.leftSide = new Side(leftSchema, leftKeys);
-    this.rightSide = new Side(rightSchema, rightKeys);
+    this.leftSide = new Side(leftSchema, leftKeys, journal, true);
+    this.rightSide = new Side(rightSchema, rightKeys, journal, false);
     this.outputIsLeftOnly = kind == Kind.SEMI || kind == Kind.ANTI;
   }
 
+  /** Checkpoints: the rows in state are its entries, so a barrier encodes only the rows added or matched since the last. */
+  private final dev.laminar.runtime.HeapStateJournal journal = new dev.laminar.runtime.HeapStateJournal();
+
   /** The rows of one input in state: by key for matching, by time for expiry. */
   private static final class Side {
+    final dev.laminar.runtime.HeapStateJournal journal;
     final StoredRow.Layout layout;
     final GroupKey probe;
     final boolean[] longBacked;
@@ -63,7 +67,11 @@ public final class IntervalJoinOperator extends TwoInputOperator {
     final PriorityQueue<StoredRow> byTime = new PriorityQueue<>((a, b) -> Long.compare(a.rowtime, b.rowtime));
     long live;
 
-    Side(Schema schema, int[] keys) {
+    final boolean left;
+
+    Side(Schema schema, int[] keys, dev.laminar.runtime.HeapStateJournal journal, boolean left) {
+      this.journal = journal;
+      this.left = left;
       this.layout = new StoredRow.Layout(schema);
       DataType[] types = new DataType[keys.length];
       longBacked = new boolean[keys.length];
@@ -77,6 +85,7 @@ public final class IntervalJoinOperator extends TwoInputOperator {
     void add(GroupKey key, StoredRow row) {
       GroupKey stored = key.copy();
       row.key = stored;
+      row.left = left;
       byKey.computeIfAbsent(stored, k -> new ArrayList<>(2)).add(row);
       byTime.add(row);
       live++;
@@ -87,6 +96,7 @@ public final class IntervalJoinOperator extends TwoInputOperator {
         return;
       }
       row.dead = true;
+      journal.dropped(row);
       live--;
       ArrayList<StoredRow> list = byKey.get(row.key);
       int i = list.indexOf(row);
@@ -125,6 +135,7 @@ public final class IntervalJoinOperator extends TwoInputOperator {
     boolean expired = fromLeft ? stored.rowtime - lower < rightWatermark : stored.rowtime + upper < leftWatermark;
     if (keep && !expired) {
       own.add(key, stored);
+      journal.added(stored);
     } else {
       expire(fromLeft, stored);
     }
@@ -139,6 +150,7 @@ public final class IntervalJoinOperator extends TwoInputOperator {
       }
       l.matched = true;
       r.matched = true;
+      journal.changed(r);
       switch (kind) {
         case SEMI -> {
           emitLeftOnly(l);
@@ -161,20 +173,24 @@ public final class IntervalJoinOperator extends TwoInputOperator {
         continue;
       }
       r.matched = true;
+      journal.changed(r);
       switch (kind) {
         case SEMI -> {
           l.matched = true;
+          journal.changed(l);
           emitLeftOnly(l);
           leftSide.remove(l);
           i--;
         }
         case ANTI -> {
           l.matched = true;
+          journal.changed(l);
           leftSide.remove(l);
           i--;
         }
         default -> {
           l.matched = true;
+          journal.changed(l);
           emitJoined(l, r);
         }
       }
@@ -272,31 +288,52 @@ public final class IntervalJoinOperator extends TwoInputOperator {
     return min;
   }
 
+  /** The rows added or matched since the last barrier go to the journal's store. */
   @Override
   protected void snapshotState(java.io.DataOutput out) throws java.io.IOException {
-    for (Side side : new Side[] {leftSide, rightSide}) {
-      out.writeLong(side.live);
-      for (java.util.Map.Entry<GroupKey, ArrayList<StoredRow>> e : side.byKey.entrySet()) {
-        for (StoredRow r : e.getValue()) {
-          dev.laminar.runtime.StateCodec.writeState(e.getKey(), out);
-          side.layout.writeRow(r, out);
-        }
-      }
-    }
+    journal.<StoredRow>flush(visit -> {
+      leftSide.byKey.values().forEach(rows -> rows.forEach(visit));
+      rightSide.byKey.values().forEach(rows -> rows.forEach(visit));
+    }, (r, o) -> {
+      o.writeBoolean(r.left);
+      dev.laminar.runtime.StateCodec.writeState((GroupKey) r.key, o);
+      (r.left ? leftSide : rightSide).layout.writeRow(r, o);
+    });
   }
 
   @Override
-  protected void restoreState(java.io.DataInput in) throws java.io.IOException {
+  protected void restoreState(java.io.DataInput in) {
     for (Side side : new Side[] {leftSide, rightSide}) {
       side.byKey.clear();
       side.byTime.clear();
       side.live = 0;
-      for (long n = in.readLong(); n > 0; n--) {
-        GroupKey key = side.probe.copy();
-        dev.laminar.runtime.StateCodec.readState(key, in);
-        side.add(key, side.layout.readRow(in));
-      }
     }
+  }
+
+  @Override
+  public java.util.Map<String, dev.laminar.state.StateStore> stores() {
+    return journal.store() == null ? java.util.Map.of() : java.util.Map.of("rows", journal.store());
+  }
+
+  @Override
+  public void restoreStores(java.util.Map<String, java.util.List<java.nio.file.Path>> chains) throws java.io.IOException {
+    java.util.List<java.nio.file.Path> chain = chains.get("rows");
+    if (chain == null) {
+      return; // no barrier has written a row yet
+    }
+    journal.restore(chain, in -> {
+      Side side = in.readBoolean() ? leftSide : rightSide;
+      GroupKey key = side.probe.copy();
+      dev.laminar.runtime.StateCodec.readState(key, in);
+      StoredRow r = side.layout.readRow(in);
+      side.add(key, r);
+      return r;
+    });
+  }
+
+  @Override
+  public void close() {
+    journal.close();
   }
 
   @Override

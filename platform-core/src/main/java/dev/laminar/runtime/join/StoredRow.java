@@ -7,9 +7,10 @@ import dev.laminar.sdk.type.TypeKind;
 /**
  * A row kept in join state: its cells copied out of a batch in their storage class (long-backed
  * values and doubles as raw longs, strings/bytes/decimals as references), its event time, and
- * flags the join operators use. Written back into an output batch without boxing.
+ * flags the join operators use. Written back into an output batch without boxing. An entry of its
+ * operator's checkpoint journal.
  */
-final class StoredRow {
+final class StoredRow extends dev.laminar.runtime.HeapStateJournal.Entry {
   final long[] longs;
   final Object[] objects;
   final long nulls;
@@ -20,6 +21,8 @@ final class StoredRow {
   boolean dead;
   /** The join key it is filed under. */
   Object key;
+  /** Filed on the left input's side of an interval join (which side a checkpointed row goes back to). */
+  boolean left;
 
   private StoredRow(long[] longs, Object[] objects, long nulls, long rowtime) {
     this.longs = longs;

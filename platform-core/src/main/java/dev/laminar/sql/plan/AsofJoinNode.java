@@ -16,6 +16,7 @@ public record AsofJoinNode(PlanNode left, PlanNode right, AsofJoinOperator.Direc
     AsofJoinOperator op = new AsofJoinOperator(direction, strict, toleranceMillis, leftOuter, left.schema(), leftKeys, right.schema(),
         rightKeys, schema, batchCapacity, downstream, metrics.lateRowsDropped());
     metrics.stateRows(op::stateRows);
+    metrics.resource(op); // the store its checkpoints keep the rows in
     return op;
   }
 

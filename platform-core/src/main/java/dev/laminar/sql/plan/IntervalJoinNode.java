@@ -18,6 +18,7 @@ public record IntervalJoinNode(PlanNode left, PlanNode right, IntervalJoinOperat
     IntervalJoinOperator op = new IntervalJoinOperator(kind, left.schema(), leftKeys, right.schema(), rightKeys, lower, upper, residual,
         joinedSchema, schema, batchCapacity, downstream, metrics.lateRowsDropped());
     metrics.stateRows(op::stateRows);
+    metrics.resource(op); // the store its checkpoints keep the rows in
     return op;
   }
 
