@@ -145,7 +145,7 @@ public final class HeapStateStore implements StateStore {
 
   @Override
   public SnapshotCapture captureIncremental() {
-    SnapshotCapture c = new SnapshotCapture(SnapshotFormat.INCREMENTAL, keyBytes, valueBytes, 1024);
+    EntryListCapture c = new EntryListCapture(SnapshotFormat.INCREMENTAL, keyBytes, valueBytes, 1024);
     for (Key k : changed) {
       if (!entries.containsKey(k)) {
         c.addDelete(MemorySegment.ofArray(k.bytes), 0);
@@ -163,7 +163,7 @@ public final class HeapStateStore implements StateStore {
 
   @Override
   public SnapshotCapture captureFull() {
-    SnapshotCapture c = new SnapshotCapture(SnapshotFormat.FULL, keyBytes, valueBytes, 1024);
+    EntryListCapture c = new EntryListCapture(SnapshotFormat.FULL, keyBytes, valueBytes, 1024);
     entries.forEach((k, v) -> c.addUpsert(MemorySegment.ofArray(k.bytes), 0, MemorySegment.ofArray(v), 0, v.length));
     changed.clear();
     return c.finish();
