@@ -369,6 +369,9 @@ public final class OffHeapStateStore implements StateStore {
     long oldCapacity = capacity;
     long[] oldDirty = dirty;
     mapTable(live * 2 > oldCapacity * MAX_LOAD ? oldCapacity * 2 : oldCapacity);
+    if (capacity > oldCapacity) {
+      CaptureBuffers.prepare(tableBytes()); // the first full capture of the grown table copies into warm memory
+    }
     if (indexed) {
       index.clear();
     }
