@@ -18,7 +18,9 @@ import java.util.TreeMap;
 /**
  * {@link StateStore} on the Java heap (HashMap plus a TreeMap index), for small state where a mapped
  * table is not worth its fixed cost. Same contract and snapshot format as {@link OffHeapStateStore},
- * so either restores the other's snapshots; unlike it, {@code get}/{@code put} allocate.
+ * so either restores the other's snapshots (its full snapshot is an entry list, which the off-heap store
+ * reads entry by entry; the off-heap store's table image it reads entry by entry too); unlike it,
+ * {@code get}/{@code put} allocate.
  */
 public final class HeapStateStore implements StateStore {
   private record Key(byte[] bytes) {
