@@ -154,7 +154,12 @@ public final class SnapshotFiles {
    */
   public static long compact(List<Path> chain, int keyBytes, int valueBytes, Path scratchDir, Path out)
       throws IOException {
-    try (OffHeapStateStore scratch = new OffHeapStateStore(scratchDir, keyBytes, valueBytes, false, 1024)) {
+    // the layout of the chain's table image, so that it restores slot for slot and the output restores
+    // slot for slot into the live store (an index setting of its own would make both entry by entry)
+    MemorySegment head = chain.isEmpty() ? null : header(chain.getFirst(), SnapshotFormat.HEADER_BYTES + SnapshotFormat.IMAGE_HEADER_BYTES);
+    boolean indexed = head != null && head.get(JAVA_INT_UNALIGNED, SnapshotFormat.OFF_KIND) == SnapshotFormat.IMAGE
+        && head.get(JAVA_INT_UNALIGNED, SnapshotFormat.OFF_INDEXED) != 0;
+    try (OffHeapStateStore scratch = new OffHeapStateStore(scratchDir, keyBytes, valueBytes, indexed, 1024)) {
       scratch.restore(chain);
       try (SnapshotCapture full = scratch.captureFull()) {
         return full.writeTo(out);

@@ -159,6 +159,17 @@ class OffHeapStateStoreTest extends StateStoreContractTest {
       assertThat(c.deletes()).isEqualTo(1);
       c.writeTo(delta);
     }
+    Path compacted = dir.resolve("compacted.snap");
+    SnapshotFiles.compact(java.util.List.of(image, delta), 16, StateStore.VARIABLE, dir.resolve("scratch"), compacted);
+    assertThat(SnapshotFiles.header(compacted, SnapshotFormat.HEADER_BYTES + SnapshotFormat.IMAGE_HEADER_BYTES)
+        .get(java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED, SnapshotFormat.OFF_INDEXED))
+        .as("a compaction keeps the chain's layout, so the live store restores it slot for slot").isEqualTo(1);
+    OffHeapStateStore fromCompacted = new OffHeapStateStore(dir.resolve("compacted"), 16, StateStore.VARIABLE, true, 16);
+    opened.add(fromCompacted);
+    fromCompacted.restore(java.util.List.of(compacted));
+    assertThat(fromCompacted.capacity()).isEqualTo(source.capacity());
+    assertThat(fromCompacted.size()).isEqualTo(same.size());
+    assertThat(fromCompacted.valueLength(keySegment(new K(2, 99_999)))).isEqualTo(3);
     for (StateStore other : java.util.List.<StateStore>of(new OffHeapStateStore(dir.resolve("other"), 16, StateStore.VARIABLE, false, 16),
         new HeapStateStore(16, StateStore.VARIABLE, true))) {
       opened.add(other);
