@@ -43,7 +43,12 @@ public final class ScratchSpace {
         for (Path d : (Iterable<Path>) dirs::iterator) {
           String name = d.getFileName().toString();
           if (name.chars().allMatch(Character::isDigit) && ProcessHandle.of(Long.parseLong(name)).isEmpty()) {
-            deleteTree(d);
+            try {
+              deleteTree(d);
+            } catch (IOException e) {
+              // best effort: another process starting at the same time may be removing the same folder
+              // (its files vanish under the walk); whatever is left goes at a later start
+            }
           }
         }
       }
