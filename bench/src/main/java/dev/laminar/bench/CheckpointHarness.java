@@ -27,14 +27,15 @@ import org.HdrHistogram.Histogram;
  *   <li>{@code --rounds} times: 1 % of the keys (random, distinct) get a row, then {@code CHECKPOINT}: an
  *       incremental capture of only those groups.
  *   <li>For each checkpoint: the reactor stall (what the reactor spent at the barrier: heap snapshot plus
- *       the copy of the store's changed entries) and the background write (state files written and
+ *       the copy of the store — its changed entries, or for the full capture one bulk copy of its table) and the background write (state files written and
  *       fsync'ed on the checkpoint thread), bytes written, and the total of the chain's files.
  *   <li>Hot-path latency: a second source feeds a filter whose rows go to a subscriber; one row every
  *       {@code --probe-interval-us}, push-to-subscriber latency (HdrHistogram) for {@code --probe-seconds}
  *       without checkpoints, then as long again while another thread updates 1 % of the keys and takes a
  *       checkpoint, over and over (one reactor runs both pipelines, so its stalls show up here).
  *   <li>Recovery: the engine is closed and opened again on the same data directory; {@code Laminar.open}
- *       returns once the catalog is rebuilt and the state restored from the chain: that time, and the bytes read.
+ *       returns once the catalog is rebuilt and the state restored from the chain: that time, the bytes read
+ *       and their rate.
  * </ol>
  * Rows are known to have been processed when a marker row (key -1) reaches a subscriber of a second stream
  * of the same source (one reactor runs every chain of a batch in order).
@@ -83,9 +84,10 @@ public final class CheckpointHarness {
       run(keys, rounds, dir.resolve("k" + keys), probeSeconds, probeIntervalMicros, node);
     }
     HarnessSupport.putJvm(root);
-    root.put("measured", "reactor_stall: time the reactor spent at the barrier (heap snapshot + copy of changed store entries); "
+    root.put("measured", "reactor_stall: time the reactor spent at the barrier (heap snapshot + copy of the store: its changed entries "
+        + "when incremental, one bulk copy of its table when full); "
         + "background_write: state files written and fsync'ed on the checkpoint thread; recovery: Laminar.open on the data "
-        + "directory until it returns (catalog rebuilt, state restored from the snapshot chain)");
+        + "directory until it returns (catalog rebuilt, state restored from the snapshot chain); recovery_mb_per_s: chain bytes / recovery time");
     Path file = HarnessSupport.writeReport(root, HarnessSupport.defaultOut(), "checkpoint");
     progress("written to %s", file);
   }
@@ -183,10 +185,12 @@ public final class CheckpointHarness {
     try (Laminar db = open(data)) {
       double seconds = (System.nanoTime() - t0) / 1e9;
       node.put("recovery_seconds", Math.round(seconds * 1000) / 1000.0);
+      long chainBytes = node.get("recovered_chain_bytes").asLong();
+      node.put("recovery_mb_per_s", Math.round(chainBytes / 1e6 / seconds * 10) / 10.0);
       if (!db.failures().isEmpty()) {
         throw new IllegalStateException("recovery failed: " + db.failures());
       }
-      progress("%,d keys: recovered %,d bytes of state in %.2f s", keys, node.get("recovered_chain_bytes").asLong(), seconds);
+      progress("%,d keys: recovered %,d bytes of state in %.2f s (%.0f MB/s)", keys, chainBytes, seconds, chainBytes / 1e6 / seconds);
     }
     deleteTree(data);
   }

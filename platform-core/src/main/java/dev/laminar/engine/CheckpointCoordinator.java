@@ -372,9 +372,10 @@ final class CheckpointCoordinator {
         }
       }
     });
-    // while the sinks commit on their threads: compaction and the sweep (never on the reactor)
+    // while the sinks commit on their threads: the sweep, and compactions handed to the compactor thread
+    // (never on the reactor, never waited for: a later checkpoint's manifest references the merged files)
     long compactStart = System.nanoTime();
-    snapshots.compactDue(epoch); // off the reactor; the next manifest references the merged files
+    snapshots.compactDue(epoch);
     try {
       snapshots.sweep(store.referencedStateFiles());
     } catch (IOException e) {
@@ -383,6 +384,20 @@ final class CheckpointCoordinator {
     lastStats = new CheckpointStats(epoch, written.reactorStallNanos(), written.writeNanos(), written.stateBytes(), written.fullCaptures(),
         written.incrementalCaptures(), snapshots.chainBytes(), System.nanoTime() - compactStart);
     return epoch;
+  }
+
+  /** Waits until the state compactions submitted so far have finished (tests). */
+  synchronized void awaitStateCompactions() {
+    snapshots.awaitCompactions();
+  }
+
+  /**
+   * Engine close: stops the background state compactor (after the last checkpoint). Not under the
+   * coordinator's lock: the engine calls it under its own, and a checkpoint still running may need that
+   * one; the executor is thread-safe, and a compaction submitted after this is refused and skipped.
+   */
+  void close() {
+    snapshots.close();
   }
 
   /** A checkpoint failed after (or while) the stores were captured: free the copies, and make every next capture full. */

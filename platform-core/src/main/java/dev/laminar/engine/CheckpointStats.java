@@ -11,7 +11,8 @@ package dev.laminar.engine;
  * @param fullCaptures state stores captured whole (first capture of a store, or after a failed checkpoint)
  * @param incrementalCaptures state stores captured incrementally (only entries changed since the previous checkpoint)
  * @param chainBytes bytes of every snapshot file the manifest references for state stores (what recovery reads)
- * @param compactionNanos time spent compacting snapshot chains after the manifest was durable (off the reactor)
+ * @param compactionNanos time the checkpoint thread spent after the manifest was durable on handing due snapshot
+ *     chains to the background compactor and sweeping unreferenced files (the compaction itself runs on its own thread)
  */
 public record CheckpointStats(long epoch, long reactorStallNanos, long writeNanos, long stateBytes, int fullCaptures,
     int incrementalCaptures, long chainBytes, long compactionNanos) {}

@@ -1380,7 +1380,15 @@ public final class Engine implements AutoCloseable {
     for (Reactor r : reactors) {
       r.close(); // reactor 0 first: its routers may wait for the shards, never the other way round
     }
+    if (checkpoints != null) {
+      checkpoints.close(); // the background state compactor
+    }
     connectors.close();
+  }
+
+  /** The checkpoint coordinator, or null without a data directory (tests in this package). */
+  CheckpointCoordinator checkpointCoordinator() {
+    return checkpoints;
   }
 
   /** The connector object of a source, for the embedded API (e.g. the memory source's writer). */

@@ -16,6 +16,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,8 +34,14 @@ import org.slf4j.LoggerFactory;
  * file then deltas), compaction of long chains into one full file, and the chains a recovered
  * checkpoint restores from. Used by {@link CheckpointCoordinator} only, under its lock; {@link #capture}
  * runs on the reactor while the checkpoint thread waits for it.
+ *
+ * <p>Compaction runs on its own background thread ({@link #compactDue} only submits it), so a checkpoint
+ * never waits for one: a compaction finished by the time of a later checkpoint's {@link #write} replaces
+ * the head of its chain in that checkpoint's manifest, provided the chain still starts with the files it
+ * merged (else its output is left to {@link #sweep}). Files a compaction reads or writes are never swept
+ * while it runs; files a retained manifest references never are.
  */
-final class StateSnapshots {
+final class StateSnapshots implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(StateSnapshots.class);
   /** A chain is compacted past this many deltas ... */
   static final int MAX_INCREMENTALS = 8;
@@ -45,12 +58,32 @@ final class StateSnapshots {
   /** One store's copy taken at the barrier, to be written off the reactor. */
   record Capture(String key, SnapshotCapture capture, boolean full, int keyBytes, int valueBytes) {}
 
+  /** A compaction submitted for chain {@code key}: it merges {@code inputs} (the chain's files then) into {@code out}. */
+  private record Compaction(String key, List<String> inputs, String out, CompletableFuture<Long> bytes) {}
+
   private final Path dir;
   private final Map<String, Chain> chains = new HashMap<>();
   private final Map<String, List<Path>> recovered = new HashMap<>();
+  /** By chain key: at most one compaction per chain at a time; removed when its result is taken. */
+  private final Map<String, Compaction> compactions = new HashMap<>();
+  private final Executor compactor;
+  private final ExecutorService ownCompactor;
 
   StateSnapshots(Path stateDirectory) {
     this.dir = stateDirectory;
+    this.ownCompactor = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "laminar-state-compactor");
+      t.setDaemon(true);
+      return t;
+    });
+    this.compactor = ownCompactor;
+  }
+
+  /** With the compactions run by {@code compactor} (tests hold them back to see a checkpoint not wait). */
+  StateSnapshots(Path stateDirectory, Executor compactor) {
+    this.dir = stateDirectory;
+    this.ownCompactor = null;
+    this.compactor = compactor;
   }
 
   /** Whether a manifest entry names a state store's chain (else an operator's heap snapshot). */
@@ -127,6 +160,7 @@ final class StateSnapshots {
    * returns their manifest entries; chains of stores that no longer exist are dropped. Frees the captures.
    */
   List<CheckpointManifest.OperatorSnapshot> write(long epoch, List<Capture> captures, long[] bytesOut) throws IOException {
+    takeCompactions(epoch);
     Map<String, Chain> next = new HashMap<>();
     List<CheckpointManifest.OperatorSnapshot> entries = new ArrayList<>();
     try {
@@ -186,26 +220,89 @@ final class StateSnapshots {
   }
 
   /**
-   * Checkpoint thread, after the manifest of {@code epoch} is durable: merges each chain that is due
-   * into one full file (the reactor is not involved); the next manifest references it. A failure is
-   * logged and the chain kept.
+   * Checkpoint thread, after the manifest of {@code epoch} is durable: submits the compaction of each
+   * chain that is due (and has none running) to the background compactor; returns without waiting. The
+   * reactor is not involved: the compaction restores the chain's files into a scratch store.
    */
   void compactDue(long epoch) {
     for (Map.Entry<String, Chain> e : chains.entrySet()) {
       Chain c = e.getValue();
-      if (!c.files.needsCompaction()) {
+      if (!c.files.needsCompaction() || compactions.containsKey(e.getKey())) {
         continue;
       }
       List<String> files = c.files.files();
       String out = "c" + epoch + "-" + e.getKey().replaceAll("[^A-Za-z0-9_-]", "_") + "-full" + SUFFIX;
+      List<Path> inputs = files.stream().map(dir::resolve).toList();
+      int keyBytes = c.keyBytes;
+      int valueBytes = c.valueBytes;
+      CompletableFuture<Long> bytes = new CompletableFuture<>();
+      compactions.put(e.getKey(), new Compaction(e.getKey(), files, out, bytes));
       try {
-        long bytes = SnapshotFiles.compact(files.stream().map(dir::resolve).toList(), c.keyBytes, c.valueBytes, ScratchSpace.folder(),
-            dir.resolve(out));
-        c.files.compacted(files.size(), out, bytes);
-      } catch (IOException | RuntimeException ex) {
-        LOG.warn("checkpoint {}: cannot compact the state chain of {} ({} files); it stays as it is: {}", epoch, e.getKey(), files.size(),
-            ex.toString());
+        compactor.execute(() -> {
+          try {
+            bytes.complete(SnapshotFiles.compact(inputs, keyBytes, valueBytes, ScratchSpace.folder(), dir.resolve(out)));
+          } catch (Throwable t) {
+            bytes.completeExceptionally(t);
+          }
+        });
+      } catch (RejectedExecutionException closed) {
+        compactions.remove(e.getKey());
       }
+    }
+  }
+
+  /**
+   * Checkpoint thread, before a checkpoint's chains are extended: each finished compaction replaces the
+   * files it merged at the head of its chain, when the chain still starts with them (a chain restarted
+   * from a new full snapshot, or dropped, leaves the output unreferenced: the sweep deletes it).
+   */
+  private void takeCompactions(long epoch) {
+    for (java.util.Iterator<Compaction> it = compactions.values().iterator(); it.hasNext(); ) {
+      Compaction done = it.next();
+      if (!done.bytes.isDone()) {
+        continue;
+      }
+      it.remove();
+      long bytes;
+      try {
+        bytes = done.bytes.join();
+      } catch (CompletionException | java.util.concurrent.CancellationException ex) {
+        LOG.warn("checkpoint {}: cannot compact the state chain of {} ({} files); it stays as it is: {}", epoch, done.key,
+            done.inputs.size(), (ex.getCause() != null ? ex.getCause() : ex).toString());
+        continue;
+      }
+      Chain c = chains.get(done.key);
+      List<String> now = c == null ? List.of() : c.files.files();
+      if (now.size() >= done.inputs.size() && now.subList(0, done.inputs.size()).equals(done.inputs)) {
+        c.files.compacted(done.inputs.size(), done.out, bytes);
+      }
+    }
+  }
+
+  /** Waits until every submitted compaction has finished (for tests and for close). */
+  void awaitCompactions() {
+    for (Compaction c : List.copyOf(compactions.values())) {
+      try {
+        c.bytes.join();
+      } catch (CompletionException | java.util.concurrent.CancellationException ignored) {
+        // reported when its result is taken
+      }
+    }
+  }
+
+  /** Stops the compactor: a compaction running is interrupted (its output is a temp file, swept later) and waited for. */
+  @Override
+  public void close() {
+    if (ownCompactor == null) {
+      return;
+    }
+    ownCompactor.shutdownNow();
+    try {
+      if (!ownCompactor.awaitTermination(30, TimeUnit.SECONDS)) {
+        LOG.warn("the state compactor did not stop within 30 s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -220,10 +317,16 @@ final class StateSnapshots {
       keep.addAll(c.files.files());
     }
     recovered.values().forEach(paths -> paths.forEach(p -> keep.add(p.getFileName().toString())));
+    for (Compaction c : compactions.values()) { // running or finished but not taken yet: its inputs and output stay
+      keep.addAll(c.inputs);
+      keep.add(c.out);
+      keep.add(c.out + ".tmp");
+    }
     try (Stream<Path> files = Files.list(dir)) {
       for (Path p : (Iterable<Path>) files::iterator) {
         String name = p.getFileName().toString();
-        if (name.endsWith(SUFFIX) && !keep.contains(name)) {
+        // temp files: of writes a crash or an interrupted compaction left (captures are written under the same lock)
+        if ((name.endsWith(SUFFIX) || name.endsWith(SUFFIX + ".tmp")) && !keep.contains(name)) {
           Files.deleteIfExists(p);
         }
       }

@@ -18,7 +18,9 @@ import java.util.TreeMap;
 /**
  * {@link StateStore} on the Java heap (HashMap plus a TreeMap index), for small state where a mapped
  * table is not worth its fixed cost. Same contract and snapshot format as {@link OffHeapStateStore},
- * so either restores the other's snapshots; unlike it, {@code get}/{@code put} allocate.
+ * so either restores the other's snapshots (its full snapshot is an entry list, which the off-heap store
+ * reads entry by entry; the off-heap store's table image it reads entry by entry too); unlike it,
+ * {@code get}/{@code put} allocate.
  */
 public final class HeapStateStore implements StateStore {
   private record Key(byte[] bytes) {
@@ -145,7 +147,7 @@ public final class HeapStateStore implements StateStore {
 
   @Override
   public SnapshotCapture captureIncremental() {
-    SnapshotCapture c = new SnapshotCapture(SnapshotFormat.INCREMENTAL, keyBytes, valueBytes, 1024);
+    EntryListCapture c = new EntryListCapture(SnapshotFormat.INCREMENTAL, keyBytes, valueBytes, 1024);
     for (Key k : changed) {
       if (!entries.containsKey(k)) {
         c.addDelete(MemorySegment.ofArray(k.bytes), 0);
@@ -163,7 +165,7 @@ public final class HeapStateStore implements StateStore {
 
   @Override
   public SnapshotCapture captureFull() {
-    SnapshotCapture c = new SnapshotCapture(SnapshotFormat.FULL, keyBytes, valueBytes, 1024);
+    EntryListCapture c = new EntryListCapture(SnapshotFormat.FULL, keyBytes, valueBytes, 1024);
     entries.forEach((k, v) -> c.addUpsert(MemorySegment.ofArray(k.bytes), 0, MemorySegment.ofArray(v), 0, v.length));
     changed.clear();
     return c.finish();

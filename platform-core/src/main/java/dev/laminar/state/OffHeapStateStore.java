@@ -63,7 +63,10 @@ public final class OffHeapStateStore implements StateStore {
    * smaller table of the second store would fill in long runs (primary clustering: quadratic). With
    * independent seeds the two orders are unrelated.
    */
-  private final long seed = java.util.concurrent.ThreadLocalRandom.current().nextLong() | 1;
+  private long seed = java.util.concurrent.ThreadLocalRandom.current().nextLong() | 1;
+
+  /** What a table image must match to be copied into this store slot for slot. */
+  record Layout(int keyBytes, int valueBytes, int slotBytes, int valueOffset, boolean indexed) {}
 
   /**
    * Creates an empty store whose files live in a new directory under {@code workDir}.
@@ -366,6 +369,9 @@ public final class OffHeapStateStore implements StateStore {
     long oldCapacity = capacity;
     long[] oldDirty = dirty;
     mapTable(live * 2 > oldCapacity * MAX_LOAD ? oldCapacity * 2 : oldCapacity);
+    if (capacity > oldCapacity) {
+      CaptureBuffers.prepare(tableBytes()); // the first full capture of the grown table copies into warm memory
+    }
     if (indexed) {
       index.clear();
     }
@@ -495,13 +501,17 @@ public final class OffHeapStateStore implements StateStore {
 
   // ---------------------------------------------------------------- snapshots
 
+  Layout layout() {
+    return new Layout(keyBytes, valueBytes, (int) slotBytes, (int) valueOffset, indexed);
+  }
+
   @Override
   public SnapshotCapture captureIncremental() {
     long changed = 0;
     for (long word : dirty) {
       changed += Long.bitCount(word);
     }
-    SnapshotCapture c = new SnapshotCapture(SnapshotFormat.INCREMENTAL, keyBytes, valueBytes,
+    EntryListCapture c = new EntryListCapture(SnapshotFormat.INCREMENTAL, keyBytes, valueBytes,
         SnapshotFormat.HEADER_BYTES + (changed + pendingDeletes.size()) * (keyBytes + Math.max(16, valueBytes)));
     for (byte[] key : pendingDeletes) {
       c.addDelete(MemorySegment.ofArray(key), 0);
@@ -524,22 +534,27 @@ public final class OffHeapStateStore implements StateStore {
     return c.finish();
   }
 
+  /**
+   * A table image: one bulk copy of the table (and of the value log), whatever the number of entries;
+   * the writer leaves out the empty slots. The copy is what the owner pays: memcpy of
+   * {@link #tableBytes()}.
+   */
   @Override
   public SnapshotCapture captureFull() {
-    SnapshotCapture c = new SnapshotCapture(SnapshotFormat.FULL, keyBytes, valueBytes,
-        SnapshotFormat.HEADER_BYTES + live * (keyBytes + Math.max(16, valueBytes)));
-    for (long i = 0; i < capacity; i++) {
-      long base = i * slotBytes;
-      long ctrl = table.get(JAVA_LONG_UNALIGNED, base);
-      if (ctrl != EMPTY && ctrl != TOMBSTONE) {
-        addUpsert(c, base);
-      }
+    long[] components = new long[indexed ? index.distinct() : 0];
+    int[] heads = new int[components.length];
+    for (int i = 0; i < components.length; i++) {
+      components[i] = index.sortedAt(i);
+      heads[i] = index.head(components[i]);
     }
+    TableImageCapture c = new TableImageCapture(layout(), table, capacity, seed, live, tombstones,
+        values == null ? null : values.segment(), values == null ? 0 : values.end(), values == null ? 0 : values.garbageBytes(),
+        components, heads);
     resetTracking();
-    return c.finish();
+    return c;
   }
 
-  private void addUpsert(SnapshotCapture c, long base) {
+  private void addUpsert(EntryListCapture c, long base) {
     long at = base + valueOffset;
     if (valueBytes == VARIABLE) {
       c.addUpsert(table, base + 8, values.segment(), table.get(JAVA_LONG_UNALIGNED, at), table.get(JAVA_INT_UNALIGNED, at + 8));
@@ -555,6 +570,19 @@ public final class OffHeapStateStore implements StateStore {
 
   @Override
   public void restore(List<Path> chain) throws IOException {
+    if (!chain.isEmpty() && TableImageReader.matches(chain.getFirst(), layout())) {
+      try {
+        TableImageReader.load(chain.getFirst(), this); // region by region: no hashing, no probing
+        for (Path file : chain.subList(1, chain.size())) {
+          SnapshotFiles.apply(file, this);
+        }
+      } catch (IOException | RuntimeException e) {
+        clear();
+        throw e;
+      }
+      resetTracking();
+      return;
+    }
     long entries = 0;
     for (Path file : chain) {
       entries += SnapshotFiles.upserts(file); // an upper bound of the entries restored: no rehash while restoring
@@ -577,6 +605,38 @@ public final class OffHeapStateStore implements StateStore {
       SnapshotFiles.apply(file, this);
     }
     resetTracking();
+  }
+
+  /**
+   * Restore of a table image, step 1: replaces the contents with an empty table of {@code cap} slots
+   * whose ctrl words were computed with {@code imageSeed}, and a value log of {@code logBytes} for the
+   * caller to fill. The caller then writes the slots into {@link #table()} and the log into
+   * {@link #valueLogSegment()}, and adds the index heads ({@link #restoreIndexHead}).
+   */
+  void beginImage(long cap, long imageSeed, long imageLive, long imageTombstones, long logBytes, long logGarbage) {
+    releaseFiles();
+    if (indexed) {
+      index.clear();
+    }
+    pendingDeletes.clear();
+    mapTable(cap);
+    seed = imageSeed;
+    live = imageLive;
+    tombstones = imageTombstones;
+    if (valueBytes == VARIABLE) {
+      values = new ValueLog(dir.resolve("values-" + generation + ".bin"), Math.max(1 << 16, logBytes));
+      values.restored(logBytes, logGarbage);
+    }
+  }
+
+  /** The value log's memory (variable-size values), for a restore to fill. */
+  MemorySegment valueLogSegment() {
+    return values.segment();
+  }
+
+  /** Restore of a table image, step 2: component {@code component}'s list starts at slot {@code head}. */
+  void restoreIndexHead(long component, int head) {
+    index.setHead(component, head);
   }
 
   private void releaseFiles() {

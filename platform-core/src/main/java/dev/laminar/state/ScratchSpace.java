@@ -43,29 +43,18 @@ public final class ScratchSpace {
         for (Path d : (Iterable<Path>) dirs::iterator) {
           String name = d.getFileName().toString();
           if (name.chars().allMatch(Character::isDigit) && ProcessHandle.of(Long.parseLong(name)).isEmpty()) {
-            deleteDeadFolder(d);
+            try {
+              deleteTree(d);
+            } catch (IOException e) {
+              // best effort: another process starting at the same time may be removing the same folder
+              // (its files vanish under the walk); whatever is left goes at a later start
+            }
           }
         }
       }
       return Files.createDirectories(root.resolve(Long.toString(ProcessHandle.current().pid())));
     } catch (IOException | NumberFormatException e) {
       throw new IllegalStateException("cannot prepare the state scratch folder under " + root + " (" + ROOT_PROPERTY + "): " + e, e);
-    }
-  }
-
-  /**
-   * Best effort: another process starting at the same time may be deleting the same folder (its
-   * entries vanish under the walk), and a folder that cannot be deleted now is tried again next time;
-   * neither is a reason not to start.
-   */
-  private static void deleteDeadFolder(Path dir) {
-    try {
-      deleteTree(dir);
-    } catch (java.nio.file.NoSuchFileException e) {
-      // deleted concurrently by another process
-    } catch (IOException | UncheckedIOException e) {
-      org.slf4j.LoggerFactory.getLogger(ScratchSpace.class).warn("could not remove the scratch folder {} of a process that no longer runs: {}",
-          dir, e.getMessage());
     }
   }
 

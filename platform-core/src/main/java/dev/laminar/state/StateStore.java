@@ -22,10 +22,12 @@ import java.util.List;
  * <p><b>Snapshots.</b> The store tracks which keys changed since the last capture. At a checkpoint
  * barrier the owner calls {@link #captureIncremental()} (copies only the changed entries and the
  * removed keys: O(changes), plus a scan of a bitmap of one bit per slot) or {@link #captureFull()}
- * (copies every entry); the copy is written to a file on a background thread, so the owner is stalled
- * only for the copy, never for I/O. {@link #restore} applies a full snapshot and then the incremental
- * ones after it, in order; {@link SnapshotFiles#compact} merges such a chain into one full snapshot off
- * the owner thread.
+ * (copies every entry; {@link OffHeapStateStore} as one bulk copy of its table, a table image); the copy
+ * is written to a file on a background thread, so the owner is stalled only for the copy, never for I/O.
+ * {@link #restore} applies a full snapshot and then the incremental ones after it, in order (a table
+ * image of a matching layout region by region, anything else entry by entry); {@link SnapshotFiles#compact}
+ * merges such a chain into one full snapshot off the owner thread. Every implementation restores every
+ * implementation's snapshots ({@link SnapshotFormat}).
  */
 public interface StateStore extends AutoCloseable {
   /** Value size marker for stores of variable-size values. */
@@ -74,7 +76,7 @@ public interface StateStore extends AutoCloseable {
   /** Owner: copies the changes since the previous capture (or restore) and resets change tracking. */
   SnapshotCapture captureIncremental();
 
-  /** Owner: copies every entry and resets change tracking. */
+  /** Owner: copies every entry (or the memory holding them) and resets change tracking. */
   SnapshotCapture captureFull();
 
   /**

@@ -62,6 +62,27 @@ final class ValueLog implements AutoCloseable {
     return mapped;
   }
 
+  /** Bytes appended so far (live and garbage): a full snapshot copies {@code [0, end)}. */
+  long end() {
+    return end;
+  }
+
+  /**
+   * Restore from a table image: the caller has written {@code end} bytes at the start of
+   * {@link #segment()} (made large enough with {@link #reserve}); {@code garbage} of them are dead.
+   */
+  void restored(long end, long garbage) {
+    this.end = end;
+    this.garbage = garbage;
+  }
+
+  /** Makes {@link #segment()} at least {@code bytes} long. */
+  void reserve(long bytes) {
+    if (bytes > mapped.byteSize()) {
+      map(bytes);
+    }
+  }
+
   void release(int length) {
     garbage += length;
   }

@@ -92,4 +92,157 @@ class OffHeapStateStoreTest extends StateStoreContractTest {
       assertThat(s.get(keySegment(new K(0, 0)), out)).isFalse();
     }
   }
+
+  /** 20,000 entries over 7 index components, every third removed (tombstones), variable-size values. */
+  private OffHeapStateStore filled(boolean indexed) {
+    OffHeapStateStore store = new OffHeapStateStore(dir.resolve("filled"), 16, StateStore.VARIABLE, indexed, 16);
+    opened.add(store);
+    for (long i = 0; i < 20_000; i++) {
+      store.put(keySegment(new K(i % 7, i)), MemorySegment.ofArray(("v" + i).getBytes()));
+    }
+    for (long i = 0; i < 20_000; i += 3) {
+      store.remove(keySegment(new K(i % 7, i)));
+    }
+    for (long i = 1; i < 20_000; i += 30) { // replaced values leave garbage in the value log
+      store.put(keySegment(new K(i % 7, i)), MemorySegment.ofArray(("w" + i).getBytes()));
+    }
+    return store;
+  }
+
+  private static String expected(long i) {
+    return i % 3 == 0 ? null : (i % 30 == 1 ? "w" : "v") + i;
+  }
+
+  private void assertFilledContents(StateStore s, String what) {
+    assertThat(s.size()).as(what).isEqualTo(20_000 - 6_667);
+    MemorySegment out = arena.allocate(16);
+    for (long i = 0; i < 20_000; i++) {
+      MemorySegment key = keySegment(new K(i % 7, i));
+      String want = expected(i);
+      assertThat(s.get(key, out)).as("%s: key %d present", what, i).isEqualTo(want != null);
+      if (want != null) {
+        assertThat(new String(out.asSlice(0, s.valueLength(key)).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE))).as(what).isEqualTo(want);
+      }
+    }
+    if (s.indexed()) {
+      long[] inRange = new long[1];
+      s.forEachInRange(2, 3, (k, v) -> inRange[0]++);
+      long want = java.util.stream.LongStream.range(0, 20_000).filter(i -> i % 7 == 2 || i % 7 == 3).filter(i -> i % 3 != 0).count();
+      assertThat(inRange[0]).as("%s: entries of index components 2..3", what).isEqualTo(want);
+    }
+  }
+
+  @Test
+  void fullSnapshotIsATableImageRestoredSlotForSlotOrEntryByEntryIntoAnotherLayout() throws Exception {
+    OffHeapStateStore source = filled(true);
+    Path image = dir.resolve("image.snap");
+    try (SnapshotCapture c = source.captureFull()) {
+      assertThat(c.full()).isTrue();
+      assertThat(c.upserts()).isEqualTo(source.size());
+      assertThat(c.writeTo(image)).isEqualTo(java.nio.file.Files.size(image));
+    }
+    assertThat(SnapshotFiles.header(image, SnapshotFormat.HEADER_BYTES).get(java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED,
+        SnapshotFormat.OFF_KIND)).as("an off-heap store's full snapshot is a table image").isEqualTo(SnapshotFormat.IMAGE);
+    SnapshotFiles.verify(image);
+
+    OffHeapStateStore same = new OffHeapStateStore(dir.resolve("same"), 16, StateStore.VARIABLE, true, 16);
+    opened.add(same);
+    same.restore(java.util.List.of(image));
+    assertThat(same.capacity()).as("the image's table, slot for slot").isEqualTo(source.capacity());
+    assertFilledContents(same, "same layout (bulk)");
+    // the restored table goes on working: inserts, removals and a delta on top of it
+    same.put(keySegment(new K(2, 99_999)), MemorySegment.ofArray("new".getBytes()));
+    same.remove(keySegment(new K(1, 1)));
+    Path delta = dir.resolve("delta.snap");
+    try (SnapshotCapture c = same.captureIncremental()) {
+      assertThat(c.upserts()).isEqualTo(1);
+      assertThat(c.deletes()).isEqualTo(1);
+      c.writeTo(delta);
+    }
+    Path compacted = dir.resolve("compacted.snap");
+    SnapshotFiles.compact(java.util.List.of(image, delta), 16, StateStore.VARIABLE, dir.resolve("scratch"), compacted);
+    assertThat(SnapshotFiles.header(compacted, SnapshotFormat.HEADER_BYTES + SnapshotFormat.IMAGE_HEADER_BYTES)
+        .get(java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED, SnapshotFormat.OFF_INDEXED))
+        .as("a compaction keeps the chain's layout, so the live store restores it slot for slot").isEqualTo(1);
+    OffHeapStateStore fromCompacted = new OffHeapStateStore(dir.resolve("compacted"), 16, StateStore.VARIABLE, true, 16);
+    opened.add(fromCompacted);
+    fromCompacted.restore(java.util.List.of(compacted));
+    assertThat(fromCompacted.capacity()).isEqualTo(source.capacity());
+    assertThat(fromCompacted.size()).isEqualTo(same.size());
+    assertThat(fromCompacted.valueLength(keySegment(new K(2, 99_999)))).isEqualTo(3);
+    for (StateStore other : java.util.List.<StateStore>of(new OffHeapStateStore(dir.resolve("other"), 16, StateStore.VARIABLE, false, 16),
+        new HeapStateStore(16, StateStore.VARIABLE, true))) {
+      opened.add(other);
+      other.restore(java.util.List.of(image));
+      assertFilledContents(other, "another layout (" + other.getClass().getSimpleName() + ", entry by entry)");
+      other.restore(java.util.List.of(image, delta));
+      assertThat(other.size()).isEqualTo(20_000 - 6_667);
+      assertThat(other.valueLength(keySegment(new K(2, 99_999)))).isEqualTo(3);
+      assertThat(other.valueLength(keySegment(new K(1, 1)))).isEqualTo(-1);
+    }
+  }
+
+  @Test
+  void aCorruptImageOrAnUnknownVersionIsRefusedNamingTheFile() throws Exception {
+    OffHeapStateStore source = filled(true);
+    Path image = dir.resolve("image.snap");
+    try (SnapshotCapture c = source.captureFull()) {
+      c.writeTo(image);
+    }
+    byte[] bytes = java.nio.file.Files.readAllBytes(image);
+    byte[] corrupt = bytes.clone();
+    corrupt[bytes.length / 2] ^= 0x5A; // in the slots
+    Path bad = dir.resolve("corrupt.snap");
+    java.nio.file.Files.write(bad, corrupt);
+    OffHeapStateStore target = new OffHeapStateStore(dir.resolve("target"), 16, StateStore.VARIABLE, true, 16);
+    opened.add(target);
+    target.put(keySegment(new K(1, 1)), MemorySegment.ofArray("x".getBytes()));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> target.restore(java.util.List.of(bad)))
+        .isInstanceOf(java.io.IOException.class).hasMessageContaining(bad.toString()).hasMessageContaining("fails its checksum");
+    assertThat(target.size()).as("a failed restore leaves the store empty, not half restored").isZero();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> SnapshotFiles.verify(bad)).hasMessageContaining("fails its checksum");
+
+    byte[] future = bytes.clone();
+    java.nio.ByteBuffer.wrap(future).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt((int) SnapshotFormat.OFF_VERSION, 9);
+    Path newer = dir.resolve("newer.snap");
+    java.nio.file.Files.write(newer, future);
+    for (ThrowingRunnable r : java.util.List.<ThrowingRunnable>of(() -> SnapshotFiles.verify(newer),
+        () -> target.restore(java.util.List.of(newer)), () -> new HeapStateStore(16, StateStore.VARIABLE, true).restore(java.util.List.of(newer)))) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(r::run).isInstanceOf(java.io.IOException.class)
+          .hasMessageContaining(newer.toString()).hasMessageContaining("format version 9; this build reads versions 1 to 2");
+    }
+    target.restore(java.util.List.of(image)); // the intact file still restores into the same store
+    assertFilledContents(target, "after failed restores");
+  }
+
+  @Test
+  void versionOneEntryListsAreStillRead() throws Exception {
+    HeapStateStore heap = new HeapStateStore(16, 8, false);
+    for (long i = 0; i < 100; i++) {
+      heap.put(keySegment(new K(i, i)), MemorySegment.ofArray(new long[] {i * 10}));
+    }
+    Path v2 = dir.resolve("v2.snap");
+    try (SnapshotCapture c = heap.captureFull()) {
+      c.writeTo(v2);
+    }
+    byte[] bytes = java.nio.file.Files.readAllBytes(v2);
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    b.putInt((int) SnapshotFormat.OFF_VERSION, 1); // the entry list of version 1 is the same; only the number differs
+    java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+    crc.update(bytes, 0, bytes.length - 4);
+    b.putInt(bytes.length - 4, (int) crc.getValue());
+    Path v1 = dir.resolve("v1.snap");
+    java.nio.file.Files.write(v1, bytes);
+    StateStore restored = open(8);
+    restored.restore(java.util.List.of(v1));
+    assertThat(restored.size()).isEqualTo(100);
+    MemorySegment out = arena.allocate(8);
+    assertThat(restored.get(keySegment(new K(42, 42)), out)).isTrue();
+    assertThat(out.get(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, 0)).isEqualTo(420);
+  }
+
+  @FunctionalInterface
+  private interface ThrowingRunnable {
+    void run() throws Exception;
+  }
 }

@@ -24,7 +24,7 @@ abstract class StateStoreContractTest {
   Path dir;
 
   final Arena arena = Arena.ofConfined();
-  private final List<StateStore> opened = new ArrayList<>();
+  final List<StateStore> opened = new ArrayList<>();
 
   /** Creates the store under test: 16-byte keys whose first long is the index component. */
   abstract StateStore create(Path workDir, int valueBytes);
