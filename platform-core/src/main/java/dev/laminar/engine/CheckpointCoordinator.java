@@ -252,11 +252,15 @@ final class CheckpointCoordinator {
         }
       }
       CompletableFuture.allOf(positions.values().toArray(CompletableFuture[]::new)).get(BARRIER_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-      // Reactor 0 first: it runs the sources' channels and every key router, which hand each batch to
-      // the shards before returning, so once it has drained, every row before the barrier is in a
-      // shard's queue; each other reactor then drains those queues. The sources stay held until all
-      // reactors have passed the barrier.
+      // Every row before the barrier first reaches its shard's queue: reactor 0 drains the sources'
+      // channels (its dealer hands each event to a head copy before returning), then each other reactor
+      // drains the events dealt to its head copy (its router hands them to the shards before returning).
+      // Then each reactor in turn drains its shards' queues (now complete: the sources stay held until
+      // all reactors have passed the barrier), snapshots and marks its lanes.
       Reactor[] reactors = engine.reactors();
+      for (int r = 0; reactors.length > 1 && r < reactors.length; r++) {
+        reactors[r].submitDrained(() -> null).get(BARRIER_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      }
       for (int r = 0; r < reactors.length; r++) {
         final int shard = r;
         reactors[r].submitDrained(() -> {
