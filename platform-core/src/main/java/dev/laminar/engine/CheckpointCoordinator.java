@@ -26,10 +26,11 @@ import org.slf4j.LoggerFactory;
  * Takes checkpoints and recovers from them (a data directory's {@code checkpoints/}).
  *
  * <p>A checkpoint of epoch E: every running source split stops at its next batch boundary and
- * reports its position (the barrier enters at the sources); once all have, each reactor in turn
- * (reactor 0, which runs the sources' channels and the key routers, first; then the reactors running
- * shards, which drain what was routed to them) processes everything queued before the barrier,
- * snapshots the operators it runs, and puts a barrier marker into its lane of every sink's queue (a
+ * reports its position (the barrier enters at the sources); once all have, the reactors first drain
+ * in turn until every row before the barrier is in its shard's queue (reactor 0, which runs the
+ * sources' channels and deals sharded plans' events to the head copies, first; then the others, whose
+ * head copies route what was dealt to them); then each reactor in turn processes everything queued
+ * before the barrier, snapshots the operators it runs, and puts a barrier marker into its lane of every sink's queue (a
  * sink fed by N shards aligns the N markers, {@link OutputEdge#poll()}); then the sources go on. Each sink thread pre-commits epoch E when the marker reaches it (the rows before
  * it). The manifest — source positions and sink pre-commit handles — is then written atomically;
  * that durable manifest is the decision to commit: the sinks commit E, and once all have, a
