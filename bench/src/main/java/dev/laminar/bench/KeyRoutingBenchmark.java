@@ -79,7 +79,7 @@ public class KeyRoutingBenchmark {
   private long sequence;
 
   /** The engine's {@link KeyRouter}: every shard behind its exchange queue and {@link ShardInbox}, drained here as their reactors would. */
-  @SuppressWarnings("unchecked")
+  @SuppressWarnings({"unchecked", "rawtypes"}) // an array of a generic type
   private void setUpRouter(Schema schema) {
     KeyRouter.Lane[] lanes = new KeyRouter.Lane[shards];
     inboxes = new ShardInbox[shards];

@@ -168,7 +168,7 @@ final class Shards {
       StreamNode node = new StreamNode(keyed.describe() + " shard " + k, schema);
       node.onConsumerFailure(onFailure);
       node.attach(chain, owner); // not yet reachable from any reactor
-      @SuppressWarnings("unchecked")
+      @SuppressWarnings({"unchecked", "rawtypes"}) // an array of a generic type
       SpscArrayQueue<ColumnarBatch>[] from = new SpscArrayQueue[n];
       for (int p = 0; p < n; p++) {
         from[p] = exchanges[p][k].queue();

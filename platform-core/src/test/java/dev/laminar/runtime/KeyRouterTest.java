@@ -78,7 +78,7 @@ class KeyRouterTest {
       for (int k = 0; k < n; k++) {
         StreamNode node = new StreamNode("shard" + k, schema);
         node.attach(shards[k], "t");
-        @SuppressWarnings("unchecked")
+        @SuppressWarnings({"unchecked", "rawtypes"}) // an array of a generic type
         SpscArrayQueue<ColumnarBatch>[] from = new SpscArrayQueue[n];
         for (int p = 0; p < n; p++) {
           from[p] = ex[p][k].queue();
