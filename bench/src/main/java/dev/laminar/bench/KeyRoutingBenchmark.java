@@ -1,8 +1,9 @@
 package dev.laminar.bench;
 
-import dev.laminar.runtime.BatchPool;
 import dev.laminar.runtime.ColumnarBatch;
+import dev.laminar.runtime.ExchangeQueue;
 import dev.laminar.runtime.KeyRouter;
+import dev.laminar.runtime.ShardInbox;
 import dev.laminar.runtime.SourceInput;
 import dev.laminar.runtime.StreamNode;
 import dev.laminar.runtime.aggregate.GroupKey;
@@ -74,38 +75,36 @@ public class KeyRoutingBenchmark {
   }
 
   private KeyRouter router;
-  private SpscArrayQueue<ColumnarBatch>[] remoteQueues;
-  private SourceInput[] remoteInputs;
+  private ShardInbox[] inboxes;
+  private long sequence;
 
-  /** The engine's {@link KeyRouter}: shard 0 local, the others behind SPSC queues drained here as their reactors would. */
-  @SuppressWarnings("unchecked")
+  /** The engine's {@link KeyRouter}: every shard behind its exchange queue and {@link ShardInbox}, drained here as their reactors would. */
+  @SuppressWarnings({"unchecked", "rawtypes"}) // an array of a generic type
   private void setUpRouter(Schema schema) {
     KeyRouter.Lane[] lanes = new KeyRouter.Lane[shards];
-    remoteQueues = new SpscArrayQueue[shards];
-    remoteInputs = new SourceInput[shards];
-    lanes[0] = new KeyRouter.LocalLane(new SourceInput(new StreamNode("shard-0", schema), 1), schema, BATCH);
-    for (int k = 1; k < shards; k++) {
-      remoteQueues[k] = new SpscArrayQueue<>(5);
-      remoteInputs[k] = new SourceInput(new StreamNode("shard-" + k, schema), 1);
-      lanes[k] = new KeyRouter.RemoteLane(schema, 4, BATCH, remoteQueues[k], () -> true);
+    inboxes = new ShardInbox[shards];
+    for (int k = 0; k < shards; k++) {
+      ExchangeQueue exchange = new ExchangeQueue(schema, 4, BATCH, () -> true, () -> 0);
+      lanes[k] = new KeyRouter.Lane(exchange);
+      inboxes[k] = new ShardInbox(new SpscArrayQueue[] {exchange.queue()}, new SourceInput(new StreamNode("shard-" + k, schema), 1));
     }
     router = new KeyRouter(schema, new int[] {0}, lanes);
   }
 
   /**
-   * A whole batch through the engine's {@link KeyRouter} on a BIGINT key: hash, shard, copy each row into
-   * its shard's batch, hand the batches over (shard 0 directly, the others through their SPSC queue),
-   * and the receiving side's delivery and release, all on this thread.
+   * A whole batch through the engine's {@link KeyRouter} on a BIGINT key, as one event: hash, shard, copy
+   * each row into its shard's batch, hand every shard its batch through its SPSC queue, and the receiving
+   * side's in-order take, delivery and release, all on this thread.
    */
   @Benchmark
   @OperationsPerInvocation(BATCH)
   public KeyRouter routeBatch() {
+    router.beginEvent(sequence++);
     router.process(batch);
-    for (int k = 1; k < shards; k++) {
-      ColumnarBatch b;
-      while ((b = remoteQueues[k].relaxedPoll()) != null) {
-        remoteInputs[k].deliver(b, 0);
-        BatchPool.release(b);
+    router.endEvent();
+    for (int k = 0; k < shards; k++) {
+      while (inboxes[k].drain() > 0) {
+        // what the shard's reactor would take
       }
     }
     return router;

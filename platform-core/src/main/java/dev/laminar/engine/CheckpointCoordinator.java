@@ -26,10 +26,11 @@ import org.slf4j.LoggerFactory;
  * Takes checkpoints and recovers from them (a data directory's {@code checkpoints/}).
  *
  * <p>A checkpoint of epoch E: every running source split stops at its next batch boundary and
- * reports its position (the barrier enters at the sources); once all have, each reactor in turn
- * (reactor 0, which runs the sources' channels and the key routers, first; then the reactors running
- * shards, which drain what was routed to them) processes everything queued before the barrier,
- * snapshots the operators it runs, and puts a barrier marker into its lane of every sink's queue (a
+ * reports its position (the barrier enters at the sources); once all have, the reactors first drain
+ * in turn until every row before the barrier is in its shard's queue (reactor 0, which runs the
+ * sources' channels and deals sharded plans' events to the head copies, first; then the others, whose
+ * head copies route what was dealt to them); then each reactor in turn processes everything queued
+ * before the barrier, snapshots the operators it runs, and puts a barrier marker into its lane of every sink's queue (a
  * sink fed by N shards aligns the N markers, {@link OutputEdge#poll()}); then the sources go on. Each sink thread pre-commits epoch E when the marker reaches it (the rows before
  * it). The manifest — source positions and sink pre-commit handles — is then written atomically;
  * that durable manifest is the decision to commit: the sinks commit E, and once all have, a
@@ -272,11 +273,15 @@ final class CheckpointCoordinator {
         }
       }
       CompletableFuture.allOf(positions.values().toArray(CompletableFuture[]::new)).get(BARRIER_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-      // Reactor 0 first: it runs the sources' channels and every key router, which hand each batch to
-      // the shards before returning, so once it has drained, every row before the barrier is in a
-      // shard's queue; each other reactor then drains those queues. The sources stay held until all
-      // reactors have passed the barrier.
+      // Every row before the barrier first reaches its shard's queue: reactor 0 drains the sources'
+      // channels (its dealer hands each event to a head copy before returning), then each other reactor
+      // drains the events dealt to its head copy (its router hands them to the shards before returning).
+      // Then each reactor in turn drains its shards' queues (now complete: the sources stay held until
+      // all reactors have passed the barrier), snapshots and marks its lanes.
       Reactor[] reactors = engine.reactors();
+      for (int r = 0; reactors.length > 1 && r < reactors.length; r++) {
+        reactors[r].submitDrained(() -> null).get(BARRIER_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      }
       for (int r = 0; r < reactors.length; r++) {
         final int shard = r;
         reactors[r].submitDrained(() -> {

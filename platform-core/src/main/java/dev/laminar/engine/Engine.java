@@ -555,7 +555,8 @@ public final class Engine implements AutoCloseable {
    * Builds the operators of a plan ending in an edge towards a sink or subscription thread. When the
    * engine runs several reactors and the plan is shardable ({@link Shards#keyedAggregate}), the keyed
    * aggregate and everything after it run as one shard per reactor, each ending in its own lane of
-   * {@code edge}, behind a {@link dev.laminar.runtime.KeyRouter} on reactor 0; else as
+   * {@code edge}, fed by one copy of the plan's head per reactor, dealt to by a
+   * {@link dev.laminar.runtime.HeadDealer} on reactor 0; else as
    * {@link #instantiate}.
    *
    * @param owner what the shards' timers are registered for and what {@link #undeployShards} takes
@@ -568,7 +569,13 @@ public final class Engine implements AutoCloseable {
       return instantiate(plan, edge, metrics);
     }
     List<PlanNode> nodes = plan.nodes();
-    Shards shards = Shards.deploy(reactors, keyed, edge, config.queueBatches(), config.batchSize(), metrics,
+    CatalogObject input = null;
+    for (PlanNode n : nodes) {
+      if (n instanceof dev.laminar.sql.plan.ScanNode scan) {
+        input = readable(scan.streamName()); // a shardable plan has exactly one scan
+      }
+    }
+    Shards shards = Shards.deploy(reactors, keyed, input.node().schema(), edge, config.queueBatches(), config.batchSize(), metrics,
         (downstream, shardMetrics) -> {
           Operator op = downstream;
           for (PlanNode n = plan; ; n = n.input()) {
@@ -581,11 +588,14 @@ public final class Engine implements AutoCloseable {
             }
           }
         },
+        (router, headMetrics) -> {
+          List<Attachment> head = new ArrayList<>();
+          wire(keyed.input(), nodes, router, headMetrics, head);
+          return head.get(0).chain();
+        },
         (o, e) -> consumerFailed(failureOwner.get(), e), owner);
     shardsByOwner.put(owner, shards);
-    List<Attachment> out = new ArrayList<>();
-    wire(keyed.input(), nodes, shards.router(), metrics, out);
-    return out;
+    return List.of(new Attachment(input, shards.dealer()));
   }
 
   /** Takes down the shards deployed for {@code owner}, if any (after its chains were detached on reactor 0). */

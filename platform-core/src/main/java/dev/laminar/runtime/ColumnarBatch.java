@@ -48,6 +48,10 @@ public final class ColumnarBatch implements BatchWriter, RowBatch {
   private boolean idleMarker;
   private long batchWatermark = NO_TIME;
   private long barrierEpoch = -1;
+  /** Position in a dealt stream (engine.Shards' exchange): the event this batch belongs to, or -1. */
+  private long sequence = -1;
+  /** More batches of the same event follow this one (an event's rows overflowed one batch). */
+  private boolean moreOfEvent;
   /** Where the batch goes back to when its consumer is done (set by the producer). */
   private BatchPool owner;
 
@@ -114,6 +118,26 @@ public final class ColumnarBatch implements BatchWriter, RowBatch {
     idleMarker = false;
     batchWatermark = NO_TIME;
     barrierEpoch = -1;
+    sequence = -1;
+    moreOfEvent = false;
+  }
+
+  /** The event of a dealt stream this batch belongs to, or -1 (see {@code KeyRouter}). */
+  public long sequence() {
+    return sequence;
+  }
+
+  public void setSequence(long sequence) {
+    this.sequence = sequence;
+  }
+
+  /** True when further batches of the same event follow this one. */
+  public boolean moreOfEvent() {
+    return moreOfEvent;
+  }
+
+  public void setMoreOfEvent(boolean more) {
+    this.moreOfEvent = more;
   }
 
   /** A row-less marker on an output edge: the rows before it belong to checkpoint epoch {@code epoch} (or an earlier one). */

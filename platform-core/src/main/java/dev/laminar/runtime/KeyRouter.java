@@ -3,26 +3,25 @@ package dev.laminar.runtime;
 import dev.laminar.sdk.type.DataType;
 import dev.laminar.sdk.type.Schema;
 import dev.laminar.sdk.type.TypeKind;
-import java.util.function.BooleanSupplier;
-import org.jctools.queues.SpscArrayQueue;
 
 /**
- * The exchange in front of a keyed operator that runs as N shards, one per reactor: every row goes to
- * shard {@link #shardOf(long, int)} of the hash of its key columns, so all rows of a key meet in one
- * shard, in the order they arrived. Runs on the reactor of the chain before it (the producer).
+ * The end of one copy of a sharded plan's head (engine.Shards): every row goes to shard
+ * {@link #shardOf(long, int)} of the hash of its key columns, so all rows of a key meet in one shard.
+ * Runs on the reactor of the head copy (the producer); each reactor runs one copy and one router.
  *
- * <p>A shard on another reactor gets batches through its own SPSC queue (one queue per
- * producer→reactor pair), drawn from a pool the shard's reactor releases into; the shard's side is a
- * {@link SourceInput} of one split, so it handles rows, watermarks and the end of input exactly as a
- * source split's batches. When a shard is behind, no batch is free and this thread waits (backpressure,
- * nothing dropped); the time it waits is counted per shard ({@link #blockedNanos(int)}). The shard on
- * the router's own reactor is called directly: a queue to oneself would deadlock once full.
+ * <p>The router works an event at a time: the head copy's reactor calls {@link #beginEvent} with the
+ * event's sequence number (given by the dealer in source order), pushes the event's rows, watermark or
+ * end of input through the head, then calls {@link #endEvent}, which hands every shard exactly one final
+ * batch for the event (with no rows if none went there), carrying the sequence number, the watermark
+ * and the end of input. A shard's {@link ShardInbox} takes events in sequence order from all routers, so
+ * each shard sees its rows, watermarks and end in exactly the order one reactor would have: per-key
+ * order and lateness do not depend on how the threads interleave. Rows of an event that overflow a
+ * batch go in earlier batches marked {@link ColumnarBatch#moreOfEvent}.
  *
- * <p>Watermarks travel in band: a routed batch carries the watermark after its last row, and a
- * watermark advance with no rows is sent to every shard as a row-less batch. Every input batch is
- * flushed before {@link #process} returns, so once the router's reactor has drained its inputs, every
- * row is in a shard's queue (checkpoint barriers rely on this). Rows are sorted by shard into index
- * lists, then each shard's rows are gathered a column at a time. Allocates nothing per row or batch.
+ * <p>Every shard, the local one included, is fed through its own {@link ExchangeQueue} (one per
+ * router→shard pair), so a shard that is behind makes the router wait (backpressure, nothing dropped);
+ * the time it waits is counted per shard. Rows are sorted by shard into index lists, then each shard's
+ * rows are gathered a column at a time. Allocates nothing per row or batch.
  */
 public final class KeyRouter implements Operator {
   private static final byte LONG = 0;
@@ -37,8 +36,9 @@ public final class KeyRouter implements Operator {
   /** Per shard, the input rows going to it (reused across batches). */
   private final int[][] rowsOf;
   private final int[] rowCounts;
-  private long watermarkSent = ColumnarBatch.NO_TIME;
-  private boolean ended;
+  private long sequence = -1;
+  private long pendingWatermark = ColumnarBatch.NO_TIME;
+  private boolean pendingEnd;
 
   /**
    * @param schema the schema of the rows routed
@@ -100,6 +100,11 @@ public final class KeyRouter implements Operator {
     return h;
   }
 
+  /** The next rows, watermark or end belong to event {@code sequence}. */
+  public void beginEvent(long sequence) {
+    this.sequence = sequence;
+  }
+
   @Override
   public void process(ColumnarBatch in) {
     final int n = in.size();
@@ -116,33 +121,31 @@ public final class KeyRouter implements Operator {
       final int k = shardOf(hash(in, r), shards);
       rows[k][counts[k]++] = r;
     }
+    final long seq = sequence;
     for (int k = 0; k < shards; k++) {
-      ls[k].append(in, rows[k], counts[k]);
+      ls[k].append(in, rows[k], counts[k], seq);
       counts[k] = 0;
-      ls[k].flush();
     }
   }
 
   @Override
   public void onWatermark(long watermark) {
-    if (watermark <= watermarkSent) {
-      return;
-    }
-    watermarkSent = watermark;
-    for (Lane l : lanes) {
-      l.watermark(watermark);
-    }
+    pendingWatermark = Math.max(pendingWatermark, watermark);
   }
 
   @Override
   public void onEndOfInput() {
-    if (ended) {
-      return;
+    pendingEnd = true;
+  }
+
+  /** Hands every shard the final batch of the current event (see the class comment). */
+  public void endEvent() {
+    final Lane[] ls = lanes;
+    for (int k = 0; k < ls.length; k++) {
+      ls[k].finish(sequence, pendingWatermark, pendingEnd);
     }
-    ended = true;
-    for (Lane l : lanes) {
-      l.end();
-    }
+    pendingWatermark = ColumnarBatch.NO_TIME;
+    pendingEnd = false;
   }
 
   /** Rows routed to shard {@code shard} so far. */
@@ -150,38 +153,35 @@ public final class KeyRouter implements Operator {
     return lanes[shard].rows.get();
   }
 
-  /** Nanoseconds this router waited for shard {@code shard} (its queue full or no free batch). */
+  /** Nanoseconds this router waited for shard {@code shard} (no free batch or its queue full). */
   public long blockedNanos(int shard) {
-    return lanes[shard].blockedNanos.get();
+    return lanes[shard].exchange.blockedNanos();
   }
 
-  /** Batches waiting in shard {@code shard}'s queue (0 for the local shard). */
+  /** Batches waiting in shard {@code shard}'s queue from this router. */
   public int depth(int shard) {
-    return lanes[shard].depth();
+    return lanes[shard].exchange.depth();
   }
 
-  /** One shard's way in: rows collect in a batch that is handed over at the end of each input batch. */
-  public abstract static class Lane {
+  /** One shard's way in from this router: rows collect in a batch handed over when full or at the end of the event. */
+  public static final class Lane {
     final Counter rows = new Counter();
-    final Counter blockedNanos = new Counter();
+    final ExchangeQueue exchange;
     /** The batch being filled, or null. */
-    ColumnarBatch current;
+    private ColumnarBatch current;
 
-    abstract ColumnarBatch acquire();
-
-    abstract void send(ColumnarBatch batch);
-
-    int depth() {
-      return 0;
+    /** @param exchange the queue to the shard's {@link ShardInbox} */
+    public Lane(ExchangeQueue exchange) {
+      this.exchange = exchange;
     }
 
     /** Appends rows {@code rowIndexes[0 .. count)} of {@code in}, handing over each batch that fills up. */
-    final void append(ColumnarBatch in, int[] rowIndexes, int count) {
+    void append(ColumnarBatch in, int[] rowIndexes, int count, long sequence) {
       int done = 0;
       while (done < count) {
         ColumnarBatch b = current;
         if (b == null) {
-          b = current = acquire();
+          b = current = exchange.acquire();
           if (b == null) {
             return; // the shard is gone (its pipeline is being dropped): nothing waits for the rows
           }
@@ -190,118 +190,28 @@ public final class KeyRouter implements Operator {
         b.appendRows(in, rowIndexes, done, take);
         done += take;
         if (b.size() == b.capacity()) {
-          flush();
+          current = null;
+          b.setSequence(sequence);
+          b.setMoreOfEvent(true);
+          exchange.send(b);
         }
       }
       rows.add(count);
     }
 
-    final void flush() {
-      ColumnarBatch b = current;
-      if (b != null && b.size() > 0) {
-        b.setBatchWatermark(b.watermark(b.size() - 1)); // rows carry the watermark after them
-        current = null;
-        send(b);
-      }
-    }
-
-    final void watermark(long wm) {
-      flush();
-      ColumnarBatch b = current != null ? current : acquire();
+    void finish(long sequence, long watermark, boolean end) {
+      ColumnarBatch b = current != null ? current : exchange.acquire();
       current = null;
-      if (b != null) {
-        b.setBatchWatermark(wm);
-        send(b);
-      }
-    }
-
-    final void end() {
-      flush();
-      ColumnarBatch b = current != null ? current : acquire();
-      current = null;
-      if (b != null) {
-        b.markEndOfInput();
-        send(b);
-      }
-    }
-  }
-
-  /** The shard on the router's own reactor: each batch is delivered at once, then reused. */
-  public static final class LocalLane extends Lane {
-    private final SourceInput input;
-    private final ColumnarBatch scratch;
-
-    public LocalLane(SourceInput input, Schema schema, int batchCapacity) {
-      this.input = input;
-      this.scratch = new ColumnarBatch(schema, batchCapacity);
-    }
-
-    @Override
-    ColumnarBatch acquire() {
-      scratch.clear();
-      return scratch;
-    }
-
-    @Override
-    void send(ColumnarBatch batch) {
-      try {
-        input.deliver(batch, 0);
-      } finally {
-        batch.clear();
-      }
-    }
-  }
-
-  /** A shard on another reactor: batches from a pool the shard releases into, through an SPSC queue it polls. */
-  public static final class RemoteLane extends Lane {
-    private final BatchPool pool;
-    private final SpscArrayQueue<ColumnarBatch> queue;
-    private final BooleanSupplier open;
-    private final IdleStrategy idle = IdleStrategy.standard();
-
-    /**
-     * @param queue the shard reactor's channel queue (its capacity must exceed {@code batches})
-     * @param open false once the shard stopped for good: the router then stops waiting and drops nothing
-     *     that anyone still expects
-     */
-    public RemoteLane(Schema schema, int batches, int batchCapacity, SpscArrayQueue<ColumnarBatch> queue, BooleanSupplier open) {
-      this.pool = new BatchPool(schema, batches, batchCapacity);
-      this.queue = queue;
-      this.open = open;
-    }
-
-    @Override
-    int depth() {
-      return queue.size();
-    }
-
-    @Override
-    ColumnarBatch acquire() {
-      ColumnarBatch b = pool.tryAcquire();
       if (b == null) {
-        long start = System.nanoTime();
-        b = pool.acquire(idle, open);
-        blockedNanos.add(System.nanoTime() - start);
-      }
-      return b;
-    }
-
-    @Override
-    void send(ColumnarBatch batch) {
-      if (queue.offer(batch)) {
         return;
       }
-      // the queue holds more slots than the pool has batches, so this is only reached transiently
-      long start = System.nanoTime();
-      int idles = 0;
-      while (!queue.offer(batch)) {
-        if (!open.getAsBoolean()) {
-          BatchPool.release(batch);
-          break;
-        }
-        idle.idle(idles++);
+      b.setSequence(sequence);
+      b.setMoreOfEvent(false);
+      b.setBatchWatermark(watermark);
+      if (end) {
+        b.markEndOfInput();
       }
-      blockedNanos.add(System.nanoTime() - start);
+      exchange.send(b);
     }
   }
 }

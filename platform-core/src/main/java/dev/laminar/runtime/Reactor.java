@@ -16,8 +16,9 @@ import org.slf4j.LoggerFactory;
  * thread alone and needs no locks.
  *
  * <p>The engine runs {@code LaminarConfig.reactors} of them: reactor 0 runs the sources' channels and
- * every unsharded chain; the others run shards of keyed aggregates, fed by channels from the key
- * routers on reactor 0 ({@code engine.Shards}).
+ * every unsharded chain; for a sharded plan every reactor runs a copy of its stateless head (fed by
+ * reactor 0's dealer through a head {@link Inbox}) and one shard of its keyed aggregate (fed by every
+ * reactor's key router through a shard {@link Inbox}), see {@code engine.Shards}.
  */
 public final class Reactor implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Reactor.class);
@@ -47,8 +48,21 @@ public final class Reactor implements AutoCloseable {
     }
   }
 
+  /**
+   * A queue between reactors that this reactor drains (engine.Shards' exchange): {@link #drain} processes
+   * what is ready and returns how many batches it took, never waiting for more.
+   */
+  public interface Inbox {
+    int drain();
+  }
+
   private final MpscArrayQueue<Runnable> commands = new MpscArrayQueue<>(1024);
   private final List<Channel> channels = new ArrayList<>();
+  /** Inboxes feeding shards: drained also while a producer on this thread waits ({@link #helpWhileBlocked}). */
+  private final List<Inbox> shardInboxes = new ArrayList<>();
+  /** Inboxes feeding plan heads: drained only from the loop (a head may be the one waiting). */
+  private final List<Inbox> headInboxes = new ArrayList<>();
+  private boolean drainingShards;
   private final Thread thread;
   private final IdleStrategy idle = IdleStrategy.standard();
   private final Counter batchesProcessed = new Counter();
@@ -122,6 +136,7 @@ public final class Reactor implements AutoCloseable {
             any = true;
           }
         }
+        any |= drainInboxes() > 0;
       } while (any);
       return action.call();
     });
@@ -143,6 +158,61 @@ public final class Reactor implements AutoCloseable {
         BatchPool.release(b);
       }
     });
+  }
+
+  /**
+   * Registers an inbox (any thread; takes effect on the reactor). A shard inbox ({@code feedsShard}) runs
+   * only shard operators, which never wait for a reactor, so it is also drained while a producer on this
+   * reactor waits for room in another reactor's queue: that is what keeps two reactors that feed each
+   * other from waiting on each other for good.
+   */
+  public void addInbox(Inbox inbox, boolean feedsShard) {
+    execute(() -> (feedsShard ? shardInboxes : headInboxes).add(inbox));
+  }
+
+  /** Stops draining an inbox (its owner releases what is left in it). */
+  public void removeInbox(Inbox inbox) {
+    execute(() -> {
+      shardInboxes.remove(inbox);
+      headInboxes.remove(inbox);
+    });
+  }
+
+  /**
+   * Called by a producer on this reactor's thread while it waits for room in a queue: drains the shard
+   * inboxes (not re-entrantly), so the reactors it waits for can make progress. Returns batches taken.
+   */
+  public int helpWhileBlocked() {
+    if (drainingShards || Thread.currentThread() != thread) {
+      return 0;
+    }
+    return drainShardInboxes();
+  }
+
+  private int drainShardInboxes() {
+    if (drainingShards) {
+      return 0;
+    }
+    drainingShards = true;
+    try {
+      int work = 0;
+      final List<Inbox> in = shardInboxes;
+      for (int i = 0; i < in.size(); i++) {
+        work += in.get(i).drain();
+      }
+      return work;
+    } finally {
+      drainingShards = false;
+    }
+  }
+
+  private int drainInboxes() {
+    int work = drainShardInboxes();
+    final List<Inbox> in = headInboxes;
+    for (int i = 0; i < in.size(); i++) {
+      work += in.get(i).drain();
+    }
+    return work;
   }
 
   /** Registers processing-time callbacks for {@code owner} (any thread; takes effect on the reactor). */
@@ -231,6 +301,7 @@ public final class Reactor implements AutoCloseable {
           work++;
         }
       }
+      work += drainInboxes();
       fireTimers();
       if (work == 0) {
         idle.idle(idleCount++); // parks at most 1 ms, so timers fire within a few ms

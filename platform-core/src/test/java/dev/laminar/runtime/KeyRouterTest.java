@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.jctools.queues.SpscArrayQueue;
 import org.junit.jupiter.api.Test;
 
-/** Rows reach the shard of their key, in order per key, with watermarks and the end in band; a full shard stops the router. */
+/** Rows reach the shard of their key, in the dealt event order, with watermarks and the end in band; a full shard stops the router. */
 class KeyRouterTest {
   private static final Schema SCHEMA = Schema.builder().column("k", DataType.VARCHAR, false).column("v", DataType.BIGINT, false).build();
 
@@ -55,12 +55,45 @@ class KeyRouterTest {
     return b;
   }
 
-  /** Delivers whatever the remote lane queued, as the shard's reactor would. */
-  private static void drain(SpscArrayQueue<ColumnarBatch> queue, SourceInput input) {
-    ColumnarBatch b;
-    while ((b = queue.relaxedPoll()) != null) {
-      input.deliver(b, 0);
-      BatchPool.release(b);
+  /** An exchange between a router and a shard in one thread (the test plays both reactors). */
+  private static ExchangeQueue exchange(Schema schema, int batches, int capacity) {
+    return new ExchangeQueue(schema, batches, capacity, () -> true, () -> 0);
+  }
+
+  /** Routers [producer] feeding shard inboxes [shard] through exchanges[producer][shard]. */
+  private record Mesh(KeyRouter[] routers, ShardInbox[] inboxes, ExchangeQueue[][] exchanges) {
+    static Mesh of(Schema schema, int[] keys, int batches, int capacity, Operator... shards) {
+      int n = shards.length;
+      ExchangeQueue[][] ex = new ExchangeQueue[n][n];
+      KeyRouter[] routers = new KeyRouter[n];
+      for (int p = 0; p < n; p++) {
+        KeyRouter.Lane[] lanes = new KeyRouter.Lane[n];
+        for (int k = 0; k < n; k++) {
+          ex[p][k] = exchange(schema, batches, capacity);
+          lanes[k] = new KeyRouter.Lane(ex[p][k]);
+        }
+        routers[p] = new KeyRouter(schema, keys, lanes);
+      }
+      ShardInbox[] inboxes = new ShardInbox[n];
+      for (int k = 0; k < n; k++) {
+        StreamNode node = new StreamNode("shard" + k, schema);
+        node.attach(shards[k], "t");
+        @SuppressWarnings({"unchecked", "rawtypes"}) // an array of a generic type
+        SpscArrayQueue<ColumnarBatch>[] from = new SpscArrayQueue[n];
+        for (int p = 0; p < n; p++) {
+          from[p] = ex[p][k].queue();
+        }
+        inboxes[k] = new ShardInbox(from, new SourceInput(node, 1));
+      }
+      return new Mesh(routers, inboxes, ex);
+    }
+
+    void drainAll() {
+      for (ShardInbox i : inboxes) {
+        while (i.drain() > 0) {
+          // until nothing is ready
+        }
+      }
     }
   }
 
@@ -68,26 +101,29 @@ class KeyRouterTest {
   void everyRowReachesTheShardOfItsKeyInOrderWithWatermarksAndTheEnd() {
     Recorder local = new Recorder();
     Recorder remote = new Recorder();
-    StreamNode localNode = new StreamNode("s0", SCHEMA);
-    localNode.attach(local, "t");
-    StreamNode remoteNode = new StreamNode("s1", SCHEMA);
-    remoteNode.attach(remote, "t");
-    SourceInput remoteInput = new SourceInput(remoteNode, 1);
-    SpscArrayQueue<ColumnarBatch> queue = new SpscArrayQueue<>(5);
-    KeyRouter router = new KeyRouter(SCHEMA, new int[] {0}, new KeyRouter.Lane[] {
-        new KeyRouter.LocalLane(new SourceInput(localNode, 1), SCHEMA, 16),
-        new KeyRouter.RemoteLane(SCHEMA, 4, 256, queue, () -> true)}); // room for a batch of rows and a watermark per round
-
+    Mesh mesh = Mesh.of(SCHEMA, new int[] {0}, 4, 256, local, remote);
+    long seq = 0;
     for (int start = 0; start < 1000; start += 100) {
+      KeyRouter router = mesh.routers()[(start / 100) % 2]; // events dealt round-robin to the two routers
+      router.beginEvent(seq++);
       router.process(batch(start, start + 100));
+      router.endEvent();
+      router.beginEvent(seq++);
       router.onWatermark(start + 100 - 10);
-      drain(queue, remoteInput);
+      router.endEvent();
+      mesh.drainAll();
     }
-    router.onEndOfInput();
-    drain(queue, remoteInput);
+    mesh.routers()[1].beginEvent(seq);
+    mesh.routers()[1].onEndOfInput();
+    mesh.routers()[1].endEvent();
+    mesh.drainAll();
 
     assertThat(local.rows.size() + remote.rows.size()).isEqualTo(1000);
-    assertThat(router.rowsRouted(0) + router.rowsRouted(1)).isEqualTo(1000);
+    long routed = 0;
+    for (KeyRouter r : mesh.routers()) {
+      routed += r.rowsRouted(0) + r.rowsRouted(1);
+    }
+    assertThat(routed).isEqualTo(1000);
     // each key in exactly one shard, the one its hash names, with its rows in arrival order
     Map<String, List<Long>> byKeyLocal = byKey(local.rows);
     Map<String, List<Long>> byKeyRemote = byKey(remote.rows);
@@ -102,11 +138,56 @@ class KeyRouterTest {
       assertThat(KeyRouter.shardOf(e.getKey().hashCode(), 2)).as(e.getKey()).isOne();
       assertThat(e.getValue()).isSorted();
     }
-    // both shards saw every watermark the router was given (monotonic), then +inf and the end
-    assertThat(local.watermarks).isSorted().contains(990L, Long.MAX_VALUE);
-    assertThat(remote.watermarks).isSorted().contains(990L, Long.MAX_VALUE);
+    // both shards saw every watermark, in order, then +inf and the end
+    List<Long> expected = new ArrayList<>();
+    for (int start = 0; start < 1000; start += 100) {
+      expected.add((long) start + 90);
+    }
+    expected.add(Long.MAX_VALUE);
+    assertThat(local.watermarks).containsExactlyElementsOf(expected);
+    assertThat(remote.watermarks).containsExactlyElementsOf(expected);
     assertThat(local.ended).isTrue();
     assertThat(remote.ended).isTrue();
+  }
+
+  @Test
+  void aShardTakesEventsInSequenceOrderWhateverRouterFinishesFirst() {
+    Recorder shard0 = new Recorder();
+    Recorder shard1 = new Recorder();
+    Mesh mesh = Mesh.of(SCHEMA, new int[] {0}, 8, 1024, shard0, shard1);
+    // router 1 finishes events 1 and 3 before router 0 has even started event 0
+    KeyRouter r0 = mesh.routers()[0];
+    KeyRouter r1 = mesh.routers()[1];
+    r1.beginEvent(1);
+    r1.process(batch(100, 200));
+    r1.endEvent();
+    r1.beginEvent(3);
+    r1.process(batch(300, 400));
+    r1.endEvent();
+    mesh.drainAll();
+    assertThat(shard0.rows).isEmpty(); // event 0 is missing: nothing may pass it
+    assertThat(shard1.rows).isEmpty();
+    r0.beginEvent(0);
+    r0.process(batch(0, 100));
+    r0.endEvent();
+    mesh.drainAll();
+    assertThat(shard0.rows.size() + shard1.rows.size()).isEqualTo(200); // events 0 and 1; 3 waits for 2
+    r0.beginEvent(2);
+    r0.process(batch(200, 300));
+    r0.endEvent();
+    mesh.drainAll();
+    List<Long> all = new ArrayList<>();
+    for (List<Long> values : byKey(shard0.rows).values()) {
+      assertThat(values).isSorted();
+      all.addAll(values);
+    }
+    for (List<Long> values : byKey(shard1.rows).values()) {
+      assertThat(values).isSorted();
+      all.addAll(values);
+    }
+    assertThat(all).hasSize(400).doesNotHaveDuplicates();
+    assertThat(mesh.inboxes()[0].eventsTaken()).isEqualTo(4);
+    assertThat(mesh.inboxes()[1].eventsTaken()).isEqualTo(4);
   }
 
   private static Map<String, List<Long>> byKey(List<String> rows) {
@@ -120,44 +201,39 @@ class KeyRouterTest {
 
   @Test
   void aFullShardStopsTheRouterWithoutDroppingRows() throws Exception {
-    StreamNode remoteNode = new StreamNode("s1", SCHEMA);
-    Recorder remote = new Recorder();
-    remoteNode.attach(remote, "t");
-    SourceInput remoteInput = new SourceInput(remoteNode, 1);
-    SpscArrayQueue<ColumnarBatch> queue = new SpscArrayQueue<>(3);
     Recorder local = new Recorder();
-    StreamNode localNode = new StreamNode("s0", SCHEMA);
-    localNode.attach(local, "t");
-    KeyRouter router = new KeyRouter(SCHEMA, new int[] {0}, new KeyRouter.Lane[] {
-        new KeyRouter.LocalLane(new SourceInput(localNode, 1), SCHEMA, 8),
-        new KeyRouter.RemoteLane(SCHEMA, 2, 8, queue, () -> true)});
+    Recorder remote = new Recorder();
+    Mesh mesh = Mesh.of(SCHEMA, new int[] {0}, 2, 8, local, remote);
+    KeyRouter router = mesh.routers()[0];
     AtomicBoolean routed = new AtomicBoolean();
     Thread producer = new Thread(() -> {
-      router.process(batch(0, 1000)); // far more rows for shard 1 than 2 batches of 8 hold
+      router.beginEvent(0);
+      router.process(batch(0, 1000)); // far more rows per shard than 2 batches of 8 hold
+      router.endEvent();
       routed.set(true);
     });
     producer.start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (queue.size() < 2 && System.nanoTime() < deadline) {
+    while (mesh.exchanges()[0][0].depth() < 2 && System.nanoTime() < deadline) {
       Thread.onSpinWait();
     }
-    assertThat(queue.size()).isEqualTo(2); // both batches of the pool are queued: the router cannot go on
+    assertThat(mesh.exchanges()[0][0].depth()).isEqualTo(2); // both batches of the pool are queued: the router cannot go on
     assertThat(routed).isFalse();
-    while (!routed.get() || !queue.isEmpty()) {
-      drain(queue, remoteInput);
+    while (!routed.get() || mesh.exchanges()[0][0].depth() > 0 || mesh.exchanges()[0][1].depth() > 0) {
+      mesh.drainAll();
       assertThat(System.nanoTime()).isLessThan(deadline);
     }
     producer.join();
+    mesh.drainAll();
     assertThat(local.rows.size() + remote.rows.size()).isEqualTo(1000);
-    assertThat(router.blockedNanos(1)).isPositive();
+    assertThat(router.blockedNanos(0)).isPositive();
   }
 
   @Test
   void equalKeysHashEqualAcrossStorageKinds() {
     Schema schema = Schema.builder().column("d", DataType.DOUBLE, true).column("b", DataType.BYTES, true).build();
     KeyRouter router = new KeyRouter(schema, new int[] {0, 1}, new KeyRouter.Lane[] {
-        new KeyRouter.LocalLane(new SourceInput(new StreamNode("a", schema), 1), schema, 4),
-        new KeyRouter.LocalLane(new SourceInput(new StreamNode("b", schema), 1), schema, 4)});
+        new KeyRouter.Lane(exchange(schema, 1, 4)), new KeyRouter.Lane(exchange(schema, 1, 4))});
     ColumnarBatch b = new ColumnarBatch(schema, 4);
     b.beginRow();
     b.setDouble(0, 0.0);
@@ -195,13 +271,9 @@ class KeyRouterTest {
       @Override
       public void onEndOfInput() {}
     };
-    StreamNode a = new StreamNode("a", schema);
-    a.attach(recorder, "t");
-    StreamNode b = new StreamNode("b", schema);
-    b.attach(recorder, "t");
-    KeyRouter router = new KeyRouter(schema, new int[] {0}, new KeyRouter.Lane[] {
-        new KeyRouter.LocalLane(new SourceInput(a, 1), schema, 3), // smaller than the input: the gather goes in pieces
-        new KeyRouter.LocalLane(new SourceInput(b, 1), schema, 3)});
+    // batches of 3, smaller than the input: the gather goes in pieces, the event spans several batches
+    Mesh mesh = Mesh.of(schema, new int[] {0}, 8, 3, recorder, recorder);
+    KeyRouter router = mesh.routers()[0];
     ColumnarBatch in = new ColumnarBatch(schema, 16);
     List<String> expected = new ArrayList<>();
     for (int i = 0; i < 16; i++) {
@@ -221,7 +293,10 @@ class KeyRouterTest {
       expected.add(i + "|" + (i % 4 == 0 ? "null" : Double.toString(i * 1.5)) + "|" + (i % 4 == 0 ? "null" : "s" + i) + "|"
           + (i % 3 == 0 ? dev.laminar.sdk.row.RowKind.UPDATE_AFTER : dev.laminar.sdk.row.RowKind.INSERT) + "|" + (1000 + i) + "|" + (900 + i));
     }
+    router.beginEvent(0);
     router.process(in);
+    router.endEvent();
+    mesh.drainAll();
     assertThat(received).containsExactlyInAnyOrderElementsOf(expected);
     assertThat(router.rowsRouted(0)).isPositive();
     assertThat(router.rowsRouted(1)).isPositive();
@@ -240,7 +315,7 @@ class KeyRouterTest {
 
   @Test
   void refusesFewerThanTwoShardsOrNoKey() {
-    KeyRouter.Lane lane = new KeyRouter.LocalLane(new SourceInput(new StreamNode("a", SCHEMA), 1), SCHEMA, 4);
+    KeyRouter.Lane lane = new KeyRouter.Lane(exchange(SCHEMA, 1, 4));
     assertThatThrownBy(() -> new KeyRouter(SCHEMA, new int[] {0}, new KeyRouter.Lane[] {lane}))
         .hasMessageContaining("at least two shards");
     assertThatThrownBy(() -> new KeyRouter(SCHEMA, new int[0], new KeyRouter.Lane[] {lane, lane}))

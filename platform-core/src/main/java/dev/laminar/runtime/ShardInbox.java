@@ -1,0 +1,68 @@
+package dev.laminar.runtime;
+
+import org.jctools.queues.SpscArrayQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The way into one shard of a sharded plan (engine.Shards), on the shard's reactor: one queue from
+ * each reactor's {@link KeyRouter}, taken in the sequence order the dealer gave the events. Every router
+ * hands each shard one final batch per event it handled, so the shard's events are numbered without a
+ * gap, and the next one is always at the head of exactly one queue: the shard sees its rows, watermarks
+ * and end of input in exactly the order one reactor would have.
+ *
+ * <p>The shard's side is a {@link SourceInput} of one split, which passes the rows on and turns a
+ * batch's watermark and end marker into {@code onWatermark} and {@code onEndOfInput}. Reactor thread
+ * only; never waits (a missing event is simply not ready yet).
+ */
+public final class ShardInbox implements Reactor.Inbox {
+  private static final Logger LOG = LoggerFactory.getLogger(ShardInbox.class);
+  private static final int MAX_BATCHES_PER_DRAIN = 16;
+
+  private final SpscArrayQueue<ColumnarBatch>[] from;
+  private final SourceInput input;
+  private long next;
+
+  /** @param from the queues from the routers, indexed by the producing reactor */
+  public ShardInbox(SpscArrayQueue<ColumnarBatch>[] from, SourceInput input) {
+    this.from = from.clone();
+    this.input = input;
+  }
+
+  @Override
+  public int drain() {
+    final SpscArrayQueue<ColumnarBatch>[] qs = from;
+    int work = 0;
+    while (work < MAX_BATCHES_PER_DRAIN) {
+      SpscArrayQueue<ColumnarBatch> q = null;
+      for (int p = 0; p < qs.length; p++) {
+        ColumnarBatch head = qs[p].peek();
+        if (head != null && head.sequence() == next) {
+          q = qs[p];
+          break;
+        }
+      }
+      if (q == null) {
+        break; // the next event is still being routed
+      }
+      ColumnarBatch b = q.poll();
+      try {
+        input.deliver(b, 0);
+      } catch (RuntimeException e) {
+        LOG.error("Unexpected failure delivering a batch of {}", input.node().name(), e);
+      } finally {
+        if (!b.moreOfEvent()) {
+          next++;
+        }
+        BatchPool.release(b);
+      }
+      work++;
+    }
+    return work;
+  }
+
+  /** Events taken so far (the next expected sequence number). */
+  public long eventsTaken() {
+    return next;
+  }
+}
