@@ -24,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CrashRecoveryTest {
   private static final long ROWS = 150_000;
   private static final int KILLS = 50;
+  private static final String STORED_SESSIONS = "k,window_start,window_end,n,total,lo,first_id,last_id";
   private static final java.util.concurrent.atomic.AtomicLong committedBeforeLast = new java.util.concurrent.atomic.AtomicLong();
 
   @Test
@@ -36,6 +37,8 @@ class CrashRecoveryTest {
     List<String> referenceSessions = committedRows(dir.resolve("ref-out-sessions"), "k,window_start,window_end,n,last_id,amounts");
     assertThat(referenceHops).hasSizeGreaterThan(400);
     assertThat(referenceSessions).hasSizeGreaterThan(1_000);
+    List<String> referenceStoredSessions = committedRows(dir.resolve("ref-out-stored-sessions"), STORED_SESSIONS);
+    assertThat(referenceStoredSessions).hasSize(referenceSessions.size());
     List<String> referencePairs = committedRows(dir.resolve("ref-out-pairs"), "id,other,k");
     List<String> referenceAsof = committedRows(dir.resolve("ref-out-asof"), "id,quote,amount");
     assertThat(referencePairs).hasSizeGreaterThan(100_000);
@@ -52,6 +55,8 @@ class CrashRecoveryTest {
         .as("committed HOP results after %d SIGKILLs (seed %d)", KILLS, seed).isEqualTo(referenceHops);
     assertThat(committedRows(dir.resolve("out-sessions"), "k,window_start,window_end,n,last_id,amounts"))
         .as("committed SESSION results after %d SIGKILLs (seed %d)", KILLS, seed).isEqualTo(referenceSessions);
+    assertThat(committedRows(dir.resolve("out-stored-sessions"), STORED_SESSIONS))
+        .as("committed off-heap SESSION results after %d SIGKILLs (seed %d)", KILLS, seed).isEqualTo(referenceStoredSessions);
     assertThat(committedRows(dir.resolve("out-pairs"), "id,other,k"))
         .as("committed interval join results after %d SIGKILLs (seed %d)", KILLS, seed).isEqualTo(referencePairs);
     assertThat(committedRows(dir.resolve("out-asof"), "id,quote,amount"))

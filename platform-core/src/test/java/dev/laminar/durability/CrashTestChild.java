@@ -71,6 +71,10 @@ public final class CrashTestChild {
           + out.resolveSibling(out.getFileName() + "-sessions") + "', 'format' = 'csv') AS SELECT k, window_start, window_end, COUNT(*) AS n, "
           + "MAX(id) AS last_id, COUNT(DISTINCT amount) AS amounts FROM TABLE(SESSION(TABLE events4, DESCRIPTOR(ts), DESCRIPTOR(k), "
           + "INTERVAL '0.008' SECOND)) GROUP BY k, window_start, window_end");
+      db.execute("CREATE SINK IF NOT EXISTS stored_sessions WITH ('connector' = 'filesystem', 'path' = '" // the off-heap SESSION operator
+          + out.resolveSibling(out.getFileName() + "-stored-sessions") + "', 'format' = 'csv') AS SELECT k, window_start, window_end, "
+          + "COUNT(*) AS n, SUM(amount) AS total, MIN(amount) AS lo, FIRST_VALUE(id) AS first_id, LAST_VALUE(id) AS last_id "
+          + "FROM TABLE(SESSION(TABLE events4, DESCRIPTOR(ts), DESCRIPTOR(k), INTERVAL '0.008' SECOND)) GROUP BY k, window_start, window_end");
       db.execute("CREATE SINK IF NOT EXISTS pairs WITH ('connector' = 'filesystem', 'path' = '" + out.resolveSibling(out.getFileName() + "-pairs")
           + "', 'format' = 'csv') AS SELECT a.id, b.id AS other, a.k FROM events5 a LEFT JOIN events6 b ON a.k = b.k "
           + "AND a.ts BETWEEN b.ts - INTERVAL '0.002' SECOND AND b.ts + INTERVAL '0.001' SECOND AND b.amount > 500");
