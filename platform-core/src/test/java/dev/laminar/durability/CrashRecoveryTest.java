@@ -38,7 +38,8 @@ class CrashRecoveryTest {
     assertThat(referenceHops).hasSizeGreaterThan(400);
     assertThat(referenceSessions).hasSizeGreaterThan(1_000);
     List<String> referenceStoredSessions = committedRows(dir.resolve("ref-out-stored-sessions"), STORED_SESSIONS);
-    assertThat(referenceStoredSessions).hasSize(referenceSessions.size());
+    assertThat(firstColumns(referenceStoredSessions, 4)).as("the same sessions (k, window_start, window_end, n) off-heap as on the heap")
+        .isEqualTo(firstColumns(referenceSessions, 4));
     List<String> referencePairs = committedRows(dir.resolve("ref-out-pairs"), "id,other,k");
     List<String> referenceAsof = committedRows(dir.resolve("ref-out-asof"), "id,quote,amount");
     assertThat(referencePairs).hasSizeGreaterThan(100_000);
@@ -111,6 +112,11 @@ class CrashRecoveryTest {
 
   private static List<String> committedRows(Path out) throws IOException {
     return committedRows(out, "id,k,doubled,ts");
+  }
+
+  /** The first {@code n} CSV columns of each row, sorted. */
+  private static List<String> firstColumns(List<String> rows, int n) {
+    return rows.stream().map(r -> String.join(",", java.util.Arrays.asList(r.split(",")).subList(0, n))).sorted().toList();
   }
 
   /** Every row of the sink's committed (visible) files, sorted. */

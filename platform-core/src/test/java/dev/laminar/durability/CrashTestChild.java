@@ -41,6 +41,10 @@ public final class CrashTestChild {
           + "ts TIMESTAMP(3) NOT NULL, WATERMARK FOR ts AS ts - INTERVAL '1' SECOND) WITH ('connector' = 'datagen', "
           + "'number-of-rows' = '" + rows + "', 'rows-per-second' = '5000', 'fields.id.kind' = 'sequence', "
           + "'fields.k.values' = 'a,b,c,d', 'fields.amount.min' = '0', 'fields.amount.max' = '1000', 'event-time.step' = '1ms', 'event-time.max-out-of-orderness' = '200ms')");
+      db.execute("CREATE SOURCE IF NOT EXISTS events9 (id BIGINT NOT NULL, k VARCHAR NOT NULL, amount INT NOT NULL, "
+          + "ts TIMESTAMP(3) NOT NULL, WATERMARK FOR ts AS ts - INTERVAL '1' SECOND) WITH ('connector' = 'datagen', "
+          + "'number-of-rows' = '" + rows + "', 'rows-per-second' = '5000', 'fields.id.kind' = 'sequence', "
+          + "'fields.k.values' = 'a,b,c,d', 'fields.amount.min' = '0', 'fields.amount.max' = '1000', 'event-time.step' = '1ms', 'event-time.max-out-of-orderness' = '200ms')");
       db.execute("CREATE SOURCE IF NOT EXISTS events5 (id BIGINT NOT NULL, k VARCHAR NOT NULL, amount INT NOT NULL, "
           + "ts TIMESTAMP(3) NOT NULL, WATERMARK FOR ts AS ts - INTERVAL '1' SECOND) WITH ('connector' = 'datagen', "
           + "'number-of-rows' = '" + rows + "', 'rows-per-second' = '5000', 'fields.id.kind' = 'sequence', "
@@ -74,7 +78,7 @@ public final class CrashTestChild {
       db.execute("CREATE SINK IF NOT EXISTS stored_sessions WITH ('connector' = 'filesystem', 'path' = '" // the off-heap SESSION operator
           + out.resolveSibling(out.getFileName() + "-stored-sessions") + "', 'format' = 'csv') AS SELECT k, window_start, window_end, "
           + "COUNT(*) AS n, SUM(amount) AS total, MIN(amount) AS lo, FIRST_VALUE(id) AS first_id, LAST_VALUE(id) AS last_id "
-          + "FROM TABLE(SESSION(TABLE events4, DESCRIPTOR(ts), DESCRIPTOR(k), INTERVAL '0.008' SECOND)) GROUP BY k, window_start, window_end");
+          + "FROM TABLE(SESSION(TABLE events9, DESCRIPTOR(ts), DESCRIPTOR(k), INTERVAL '0.008' SECOND)) GROUP BY k, window_start, window_end");
       db.execute("CREATE SINK IF NOT EXISTS pairs WITH ('connector' = 'filesystem', 'path' = '" + out.resolveSibling(out.getFileName() + "-pairs")
           + "', 'format' = 'csv') AS SELECT a.id, b.id AS other, a.k FROM events5 a LEFT JOIN events6 b ON a.k = b.k "
           + "AND a.ts BETWEEN b.ts - INTERVAL '0.002' SECOND AND b.ts + INTERVAL '0.001' SECOND AND b.amount > 500");

@@ -99,7 +99,7 @@ class IncrementalCheckpointTest {
         + "GROUP BY g, window_start, window_end";
     String session = "SELECT s, window_start, window_end, COUNT(*) AS n, SUM(g) AS total FROM TABLE(SESSION(TABLE t, DESCRIPTOR(ts), "
         + "INTERVAL '1' SECOND)) GROUP BY s, window_start, window_end";
-    String sessionChanges = session + " EMIT ON UPDATE";
+    String sessionChanges = "CREATE STREAM changes AS " + session + " EMIT ON UPDATE";
     String decimalSum = "SELECT g, window_start, SUM(p) AS total FROM TABLE(TUMBLE(TABLE t, DESCRIPTOR(ts), INTERVAL '1' SECOND)) "
         + "GROUP BY g, window_start, window_end";
     String minOfString = "SELECT g, window_start, MIN(s) AS lo FROM TABLE(TUMBLE(TABLE t, DESCRIPTOR(ts), INTERVAL '1' SECOND)) "
