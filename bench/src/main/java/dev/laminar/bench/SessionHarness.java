@@ -58,11 +58,15 @@ public final class SessionHarness {
     run(true, events / 4, users);
     double[] heap = new double[3];
     double[] offHeap = new double[3];
-    long[] heapRows = new long[2];
-    long[] offHeapRows = new long[2];
+    long[] heapRows = new long[3];
+    long[] offHeapRows = new long[3];
+    double[] heapCpu = new double[3];
+    double[] offHeapCpu = new double[3];
     for (int round = 0; round < 3; round++) {
       heap[round] = run(false, events, users, heapRows);
+      heapCpu[round] = heapRows[2] / (double) events;
       offHeap[round] = run(true, events, users, offHeapRows);
+      offHeapCpu[round] = offHeapRows[2] / (double) events;
     }
     if (heapRows[0] != offHeapRows[0] || heapRows[1] != offHeapRows[1] || heapRows[1] != events) {
       throw new IllegalStateException("heap and off-heap results differ: rows " + heapRows[0] + " / " + offHeapRows[0]
@@ -74,8 +78,23 @@ public final class SessionHarness {
     result.put("heap_median_events_per_sec", Math.round(median(heap)));
     result.put("off_heap_median_events_per_sec", Math.round(median(offHeap)));
     result.put("off_heap_over_heap", Math.round(median(offHeap) / median(heap) * 1000) / 1000.0);
+    result.put("heap_reactor_cpu_ns_per_event", rounded(heapCpu));
+    result.put("off_heap_reactor_cpu_ns_per_event", rounded(offHeapCpu));
+    result.put("reactor_cpu_off_heap_over_heap", Math.round(median(offHeapCpu) / median(heapCpu) * 1000) / 1000.0);
     result.put("cores", Runtime.getRuntime().availableProcessors());
     System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(result));
+  }
+
+  /** CPU time so far of the engine's reactor threads. */
+  private static long reactorCpuNanos() {
+    java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+    long sum = 0;
+    for (java.lang.management.ThreadInfo info : mx.getThreadInfo(mx.getAllThreadIds())) {
+      if (info != null && info.getThreadName().startsWith("laminar-reactor-")) {
+        sum += Math.max(0, mx.getThreadCpuTime(info.getThreadId()));
+      }
+    }
+    return sum;
   }
 
   private static long[] rounded(double[] values) {
@@ -93,10 +112,13 @@ public final class SessionHarness {
   }
 
   private static double run(boolean offHeap, long events, int users) throws Exception {
-    return run(offHeap, events, users, new long[2]);
+    return run(offHeap, events, users, new long[3]);
   }
 
-  /** Events/s from the first push to the end of the result stream; {@code rows} gets the result rows and their COUNT(*) sum. */
+  /**
+   * Events/s from the first push to the end of the result stream; {@code rows} gets the result rows, their COUNT(*) sum and
+   * the reactor thread's CPU nanoseconds over the run (the steadier figure on a loaded machine).
+   */
   private static double run(boolean offHeap, long events, int users, long[] rows) throws Exception {
     System.setProperty("laminar.state.store", Boolean.toString(offHeap));
     try (Laminar db = Laminar.open(LaminarConfig.builder().pluginsDirectory(null).build())) {
@@ -115,6 +137,7 @@ public final class SessionHarness {
         }
       });
       int cohortSize = Math.max(1, users / COHORTS);
+      long cpuBefore = reactorCpuNanos();
       long start = System.nanoTime();
       try (SourceWriter w = db.writer("clicks")) {
         for (long i = 0; i < events; i++) {
@@ -131,7 +154,9 @@ public final class SessionHarness {
         throw new IllegalStateException("session run did not finish");
       }
       double seconds = (System.nanoTime() - start) / 1e9;
-      System.err.printf("%s: %d events, %d sessions, %.2f s%n", offHeap ? "off-heap" : "heap", events, emitted.get(), seconds);
+      rows[2] = reactorCpuNanos() - cpuBefore;
+      System.err.printf("%s: %d events, %d sessions, %.2f s, reactor %.0f ns/event%n", offHeap ? "off-heap" : "heap", events,
+          emitted.get(), seconds, rows[2] / (double) events);
       rows[0] = emitted.get();
       rows[1] = counted.get();
       return events / seconds;
