@@ -24,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CrashRecoveryTest {
   private static final long ROWS = 150_000;
   private static final int KILLS = 50;
+  private static final String STORED_SESSIONS = "k,window_start,window_end,n,total,lo,first_id,last_id";
   private static final java.util.concurrent.atomic.AtomicLong committedBeforeLast = new java.util.concurrent.atomic.AtomicLong();
 
   @Test
@@ -40,6 +41,9 @@ class CrashRecoveryTest {
     List<String> referenceDistinctHops = committedRows(dir.resolve("ref-out-distinct-hops"), "k,window_start,window_end,d,first_id");
     assertThat(referenceDistinctBars).hasSizeGreaterThan(400);
     assertThat(referenceDistinctHops).hasSizeGreaterThan(400);
+    List<String> referenceStoredSessions = committedRows(dir.resolve("ref-out-stored-sessions"), STORED_SESSIONS);
+    assertThat(firstColumns(referenceStoredSessions, 4)).as("the same sessions (k, window_start, window_end, n) off-heap as on the heap")
+        .isEqualTo(firstColumns(referenceSessions, 4));
     List<String> referencePairs = committedRows(dir.resolve("ref-out-pairs"), "id,other,k");
     List<String> referenceAsof = committedRows(dir.resolve("ref-out-asof"), "id,quote,amount");
     assertThat(referencePairs).hasSizeGreaterThan(100_000);
@@ -60,6 +64,8 @@ class CrashRecoveryTest {
         .as("committed heap HOP results after %d SIGKILLs (seed %d)", KILLS, seed).isEqualTo(referenceDistinctHops);
     assertThat(committedRows(dir.resolve("out-sessions"), "k,window_start,window_end,n,last_id,amounts"))
         .as("committed SESSION results after %d SIGKILLs (seed %d)", KILLS, seed).isEqualTo(referenceSessions);
+    assertThat(committedRows(dir.resolve("out-stored-sessions"), STORED_SESSIONS))
+        .as("committed off-heap SESSION results after %d SIGKILLs (seed %d)", KILLS, seed).isEqualTo(referenceStoredSessions);
     assertThat(committedRows(dir.resolve("out-pairs"), "id,other,k"))
         .as("committed interval join results after %d SIGKILLs (seed %d)", KILLS, seed).isEqualTo(referencePairs);
     assertThat(committedRows(dir.resolve("out-asof"), "id,quote,amount"))
@@ -114,6 +120,11 @@ class CrashRecoveryTest {
 
   private static List<String> committedRows(Path out) throws IOException {
     return committedRows(out, "id,k,doubled,ts");
+  }
+
+  /** The first {@code n} CSV columns of each row, sorted. */
+  private static List<String> firstColumns(List<String> rows, int n) {
+    return rows.stream().map(r -> String.join(",", java.util.Arrays.asList(r.split(",")).subList(0, n))).sorted().toList();
   }
 
   /** Every row of the sink's committed (visible) files, sorted. */

@@ -41,6 +41,10 @@ public final class CrashTestChild {
           + "ts TIMESTAMP(3) NOT NULL, WATERMARK FOR ts AS ts - INTERVAL '1' SECOND) WITH ('connector' = 'datagen', "
           + "'number-of-rows' = '" + rows + "', 'rows-per-second' = '5000', 'fields.id.kind' = 'sequence', "
           + "'fields.k.values' = 'a,b,c,d', 'fields.amount.min' = '0', 'fields.amount.max' = '1000', 'event-time.step' = '1ms', 'event-time.max-out-of-orderness' = '200ms')");
+      db.execute("CREATE SOURCE IF NOT EXISTS events9 (id BIGINT NOT NULL, k VARCHAR NOT NULL, amount INT NOT NULL, "
+          + "ts TIMESTAMP(3) NOT NULL, WATERMARK FOR ts AS ts - INTERVAL '1' SECOND) WITH ('connector' = 'datagen', "
+          + "'number-of-rows' = '" + rows + "', 'rows-per-second' = '5000', 'fields.id.kind' = 'sequence', "
+          + "'fields.k.values' = 'a,b,c,d', 'fields.amount.min' = '0', 'fields.amount.max' = '1000', 'event-time.step' = '1ms', 'event-time.max-out-of-orderness' = '200ms')");
       db.execute("CREATE SOURCE IF NOT EXISTS events5 (id BIGINT NOT NULL, k VARCHAR NOT NULL, amount INT NOT NULL, "
           + "ts TIMESTAMP(3) NOT NULL, WATERMARK FOR ts AS ts - INTERVAL '1' SECOND) WITH ('connector' = 'datagen', "
           + "'number-of-rows' = '" + rows + "', 'rows-per-second' = '5000', 'fields.id.kind' = 'sequence', "
@@ -57,7 +61,7 @@ public final class CrashTestChild {
           + "ts TIMESTAMP(3) NOT NULL, WATERMARK FOR ts AS ts - INTERVAL '1' SECOND) WITH ('connector' = 'datagen', "
           + "'number-of-rows' = '" + rows + "', 'rows-per-second' = '5000', 'fields.id.kind' = 'sequence', "
           + "'fields.k.values' = 'a,b,c,d', 'fields.amount.min' = '0', 'fields.amount.max' = '1000', 'event-time.step' = '1ms', 'event-time.max-out-of-orderness' = '200ms')");
-      db.execute("CREATE SOURCE IF NOT EXISTS events9 (id BIGINT NOT NULL, k VARCHAR NOT NULL, amount INT NOT NULL, "
+      db.execute("CREATE SOURCE IF NOT EXISTS events11 (id BIGINT NOT NULL, k VARCHAR NOT NULL, amount INT NOT NULL, "
           + "ts TIMESTAMP(3) NOT NULL, WATERMARK FOR ts AS ts - INTERVAL '1' SECOND) WITH ('connector' = 'datagen', "
           + "'number-of-rows' = '" + rows + "', 'rows-per-second' = '5000', 'fields.id.kind' = 'sequence', "
           + "'fields.k.values' = 'a,b,c,d', 'fields.amount.min' = '0', 'fields.amount.max' = '1000', 'event-time.step' = '1ms', 'event-time.max-out-of-orderness' = '200ms')");
@@ -79,7 +83,7 @@ public final class CrashTestChild {
       // (each sink reads its own source: a sink attached to a running source misses what it read before)
       db.execute("CREATE SINK IF NOT EXISTS distinct_bars WITH ('connector' = 'filesystem', 'path' = '"
           + out.resolveSibling(out.getFileName() + "-distinct-bars") + "', 'format' = 'csv') AS SELECT k, window_start, "
-          + "COUNT(DISTINCT amount) AS d, MAX(id) AS last_id FROM TABLE(TUMBLE(TABLE events9, DESCRIPTOR(ts), INTERVAL '1' SECOND)) "
+          + "COUNT(DISTINCT amount) AS d, MAX(id) AS last_id FROM TABLE(TUMBLE(TABLE events11, DESCRIPTOR(ts), INTERVAL '1' SECOND)) "
           + "GROUP BY k, window_start, window_end");
       db.execute("CREATE SINK IF NOT EXISTS distinct_hops WITH ('connector' = 'filesystem', 'path' = '"
           + out.resolveSibling(out.getFileName() + "-distinct-hops") + "', 'format' = 'csv') AS SELECT k, window_start, window_end, "
@@ -89,6 +93,10 @@ public final class CrashTestChild {
           + out.resolveSibling(out.getFileName() + "-sessions") + "', 'format' = 'csv') AS SELECT k, window_start, window_end, COUNT(*) AS n, "
           + "MAX(id) AS last_id, COUNT(DISTINCT amount) AS amounts FROM TABLE(SESSION(TABLE events4, DESCRIPTOR(ts), DESCRIPTOR(k), "
           + "INTERVAL '0.008' SECOND)) GROUP BY k, window_start, window_end");
+      db.execute("CREATE SINK IF NOT EXISTS stored_sessions WITH ('connector' = 'filesystem', 'path' = '" // the off-heap SESSION operator
+          + out.resolveSibling(out.getFileName() + "-stored-sessions") + "', 'format' = 'csv') AS SELECT k, window_start, window_end, "
+          + "COUNT(*) AS n, SUM(amount) AS total, MIN(amount) AS lo, FIRST_VALUE(id) AS first_id, LAST_VALUE(id) AS last_id "
+          + "FROM TABLE(SESSION(TABLE events9, DESCRIPTOR(ts), DESCRIPTOR(k), INTERVAL '0.008' SECOND)) GROUP BY k, window_start, window_end");
       db.execute("CREATE SINK IF NOT EXISTS pairs WITH ('connector' = 'filesystem', 'path' = '" + out.resolveSibling(out.getFileName() + "-pairs")
           + "', 'format' = 'csv') AS SELECT a.id, b.id AS other, a.k FROM events5 a LEFT JOIN events6 b ON a.k = b.k "
           + "AND a.ts BETWEEN b.ts - INTERVAL '0.002' SECOND AND b.ts + INTERVAL '0.001' SECOND AND b.amount > 500");

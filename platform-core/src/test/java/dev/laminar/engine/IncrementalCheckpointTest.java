@@ -100,6 +100,9 @@ class IncrementalCheckpointTest {
         + "GROUP BY s, window_start, window_end";
     String hop = "SELECT g, window_end, SUM(g) AS total FROM TABLE(HOP(TABLE t, DESCRIPTOR(ts), INTERVAL '1' SECOND, INTERVAL '4' SECOND)) "
         + "GROUP BY g, window_start, window_end";
+    String session = "SELECT s, window_start, window_end, COUNT(*) AS n, SUM(g) AS total FROM TABLE(SESSION(TABLE t, DESCRIPTOR(ts), "
+        + "INTERVAL '1' SECOND)) GROUP BY s, window_start, window_end";
+    String sessionChanges = "CREATE STREAM changes AS " + session + " EMIT ON UPDATE";
     String decimalSum = "SELECT g, window_start, SUM(p) AS total FROM TABLE(TUMBLE(TABLE t, DESCRIPTOR(ts), INTERVAL '1' SECOND)) "
         + "GROUP BY g, window_start, window_end";
     String minOfString = "SELECT g, window_start, MIN(s) AS lo FROM TABLE(TUMBLE(TABLE t, DESCRIPTOR(ts), INTERVAL '1' SECOND)) "
@@ -108,12 +111,15 @@ class IncrementalCheckpointTest {
       db.execute(source);
       assertThat(explain(db, tumble)).contains("state=off-heap");
       assertThat(explain(db, hop)).contains("state=off-heap");
+      assertThat(explain(db, session)).contains("SessionWindowAggregate(").contains("state=off-heap");
+      assertThat(explain(db, sessionChanges)).as("updates of open sessions need the heap operator").doesNotContain("state=off-heap");
       assertThat(explain(db, decimalSum)).as("a DECIMAL sum may spill into a BigDecimal").doesNotContain("state=off-heap");
       assertThat(explain(db, minOfString)).as("MIN of a string is not fixed-size").doesNotContain("state=off-heap");
       System.setProperty(dev.laminar.sql.plan.WindowAggregateNode.STATE_STORE_PROPERTY, "false");
       try {
         assertThat(explain(db, tumble)).doesNotContain("state=off-heap");
         assertThat(explain(db, hop)).doesNotContain("state=off-heap");
+        assertThat(explain(db, session)).doesNotContain("state=off-heap");
       } finally {
         System.clearProperty(dev.laminar.sql.plan.WindowAggregateNode.STATE_STORE_PROPERTY);
       }

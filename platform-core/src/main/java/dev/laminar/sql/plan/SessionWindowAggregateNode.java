@@ -2,11 +2,14 @@ package dev.laminar.sql.plan;
 
 import dev.laminar.runtime.Operator;
 import dev.laminar.runtime.aggregate.AggregateSpec;
+import dev.laminar.runtime.aggregate.GroupAccumulatorFactory;
 import dev.laminar.runtime.aggregate.SessionWindowAggregateOperator;
+import dev.laminar.runtime.aggregate.StoredSessionWindowAggregateOperator;
 import dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.Emit;
 import dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.KeySource;
 import dev.laminar.runtime.codegen.AggregateCompiler;
 import dev.laminar.sdk.type.Schema;
+import dev.laminar.state.ScratchSpace;
 import java.util.Arrays;
 
 /**
@@ -54,8 +57,18 @@ public record SessionWindowAggregateNode(PlanNode input, long gapMillis, KeySour
 
   @Override
   public Operator instantiate(Operator downstream, int batchCapacity, PlanMetrics metrics) {
+    GroupAccumulatorFactory factory = AggregateCompiler.create(aggregates);
+    if (usesStateStore(factory.slotBytes())) {
+      StoredSessionWindowAggregateOperator stored = new StoredSessionWindowAggregateOperator(gapMillis, keySources, keyColumns,
+          input.schema(), factory, schema, batchCapacity, downstream, metrics.lateRowsDropped(), ScratchSpace.folder());
+      if (metrics.lateOutput() != null) {
+        stored.lateDataTo(metrics.lateOutput(), input.schema(), batchCapacity, metrics.lateRowsAccepted(), metrics.lateRowsRedirected());
+      }
+      metrics.resource(stored);
+      return stored;
+    }
     SessionWindowAggregateOperator op = new SessionWindowAggregateOperator(gapMillis, keySources, keyColumns, input.schema(),
-        AggregateCompiler.create(aggregates), schema, batchCapacity, downstream, metrics.lateRowsDropped());
+        factory, schema, batchCapacity, downstream, metrics.lateRowsDropped());
     metrics.resource(op); // the store its checkpoints keep the sessions in
     op.emit(emit);
     if (emit == Emit.EVERY) {
@@ -72,9 +85,20 @@ public record SessionWindowAggregateNode(PlanNode input, long gapMillis, KeySour
   @Override
   public String describe() {
     return "SessionWindowAggregate(gap=" + gapMillis + " ms, keys=" + Arrays.toString(keySources) + ", aggregates="
-        + Arrays.toString(aggregates) + ", update=" + AggregateCompiler.describe(aggregates) + ", emit=" + emit.name().replace('_', ' ')
+        + Arrays.toString(aggregates) + ", update=" + AggregateCompiler.describe(aggregates)
+        + (usesStateStore(AggregateCompiler.slotBytes(aggregates)) ? ", state=off-heap" : "") + ", emit=" + emit.name().replace('_', ' ')
         + (emit == Emit.EVERY ? " " + everyMillis + " ms" : "")
         + (allowedLatenessMillis > 0 ? ", lateness=" + allowedLatenessMillis + " ms" : "")
         + (lateDataTarget != null ? ", late data to " + lateDataTarget : "") + ")";
+  }
+
+  /**
+   * Whether sessions live in the off-heap state store ({@link StoredSessionWindowAggregateOperator}): EMIT ON
+   * WINDOW CLOSE without allowed lateness, fixed-size grouping columns and aggregate states, unless
+   * {@value WindowAggregateNode#STATE_STORE_PROPERTY} is {@code false}. Otherwise the heap operator.
+   */
+  private boolean usesStateStore(int slotBytes) {
+    return !"false".equalsIgnoreCase(System.getProperty(WindowAggregateNode.STATE_STORE_PROPERTY)) && emit == Emit.ON_WINDOW_CLOSE
+        && allowedLatenessMillis == 0 && StoredSessionWindowAggregateOperator.supports(keySources, keyColumns, input.schema(), slotBytes);
   }
 }
