@@ -1,0 +1,682 @@
+package dev.laminar.runtime.join;
+
+import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
+
+import dev.laminar.runtime.ColumnarBatch;
+import dev.laminar.runtime.Counter;
+import dev.laminar.runtime.Operator;
+import dev.laminar.runtime.StoreBacked;
+import dev.laminar.runtime.expr.Expr;
+import dev.laminar.runtime.join.IntervalJoinOperator.Kind;
+import dev.laminar.sdk.row.RowKind;
+import dev.laminar.sdk.type.DataType;
+import dev.laminar.sdk.type.Schema;
+import dev.laminar.sdk.type.TypeKind;
+import dev.laminar.state.OffHeapStateStore;
+import dev.laminar.state.StateStore;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The interval join of {@link IntervalJoinOperator} (same semantics, same output rows) with its rows in
+ * off-heap state stores, checkpointed incrementally ({@link StoreBacked}). Chosen by the planner when
+ * every column of both inputs is long-backed, DOUBLE or VARCHAR ({@link #supports}).
+ *
+ * <p>Per input, two stores with fixed-size entries:
+ * <ul>
+ *   <li>rows: key = a row id (per input, increasing, never reused); value = event time, the previous
+ *       and next row id of its key's list, flags (matched), NULL bits, the join key's words, then one
+ *       word per column (long-backed values; DOUBLE bits; VARCHAR as a {@link JoinStringIds} id);</li>
+ *   <li>keys: key = the join key's words (long-backed values, DOUBLE bits with -0.0 folded into 0.0 as
+ *       {@code GroupKey} compares them, VARCHAR ids; one zero word for a join without equality keys);
+ *       value = head and tail row id of the key's list and its length.</li>
+ * </ul>
+ * A probe reads the other input's key entry and walks its list (O(matches), in arrival order); a row
+ * enters at its key's tail, and leaves in O(1) (its neighbours are relinked in place). Expiry follows a
+ * heap-side time order — a ring of (event time, row id) in two {@code long} arrays, sorted by inserting
+ * from the tail (O(1) per row for rows arriving in event-time order, O(rows later than it) otherwise)
+ * and popped from the head as the other input's watermark passes (O(expired)). It is derived state:
+ * rebuilt from the row stores on restore. Rows removed out of time order (a semi/anti join's matched
+ * left rows) are skipped when their ring entry comes up.
+ *
+ * <p>A row of fixed-width columns costs no allocation on the way in, through probes, or out; a new
+ * VARCHAR value costs its dictionary entry. Reactor thread only.
+ */
+public final class StoredIntervalJoinOperator extends TwoInputOperator implements StoreBacked, AutoCloseable {
+  private static final int TIME = 0;
+  private static final int PREV = 1;
+  private static final int NEXT = 2;
+  private static final int FLAGS = 3;
+  private static final int NULLS = 4;
+  private static final int KEY = 5;
+  private static final long MATCHED = 1;
+  private static final byte AS_LONG = 0;
+  private static final byte AS_DOUBLE = 1;
+  private static final byte AS_STRING = 2;
+
+  private final Kind kind;
+  private final long lower;
+  private final long upper;
+  private final Expr residual;
+  private final ColumnarBatch scratch;
+  private final JoinStringIds strings;
+  private final Side leftSide;
+  private final Side rightSide;
+
+  /**
+   * @param joinedSchema left columns then right columns (what the residual is evaluated on)
+   * @param outputSchema {@code joinedSchema}, or the left schema for SEMI and ANTI
+   * @param scratch where the stores keep their memory-mapped files
+   */
+  public StoredIntervalJoinOperator(Kind kind, Schema leftSchema, int[] leftKeys, Schema rightSchema, int[] rightKeys, long lower, long upper,
+      Expr residual, Schema joinedSchema, Schema outputSchema, int batchCapacity, Operator downstream, Counter lateRowsDropped, Path scratch) {
+    super(outputSchema, batchCapacity, downstream, lateRowsDropped);
+    if (!supports(leftSchema, leftKeys, rightSchema, rightKeys)) {
+      throw new IllegalArgumentException("columns other than long-backed, DOUBLE and VARCHAR (or join keys of different kinds) need "
+          + "the heap interval join");
+    }
+    this.kind = kind;
+    this.lower = lower;
+    this.upper = upper;
+    this.residual = residual;
+    this.scratch = residual == null ? null : new ColumnarBatch(joinedSchema, 1);
+    this.strings = new JoinStringIds(scratch);
+    this.leftSide = new Side(leftSchema, leftKeys, scratch);
+    this.rightSide = new Side(rightSchema, rightKeys, scratch);
+  }
+
+  /**
+   * Whether both inputs fit fixed-size entries: at most 64 columns each, all long-backed, DOUBLE or
+   * VARCHAR, and each pair of join keys of the same kind (so equal values have equal words).
+   */
+  public static boolean supports(Schema leftSchema, int[] leftKeys, Schema rightSchema, int[] rightKeys) {
+    if (leftKeys.length != rightKeys.length || leftSchema.size() > 64 || rightSchema.size() > 64) {
+      return false;
+    }
+    for (Schema s : new Schema[] {leftSchema, rightSchema}) {
+      for (int c = 0; c < s.size(); c++) {
+        if (storage(s.column(c).type()) < 0) {
+          return false;
+        }
+      }
+    }
+    for (int i = 0; i < leftKeys.length; i++) {
+      if (storage(leftSchema.column(leftKeys[i]).type()) != storage(rightSchema.column(rightKeys[i]).type())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static byte storage(DataType t) {
+    if (t.isLongBacked()) {
+      return AS_LONG;
+    }
+    return switch (t.kind()) {
+      case DOUBLE -> AS_DOUBLE;
+      case VARCHAR -> AS_STRING;
+      default -> (byte) -1;
+    };
+  }
+
+  /** One input's rows: the stores, reused buffers, and the time order. */
+  private final class Side {
+    final byte[] storage;
+    final int[] keys;
+    final byte[] keyStorage;
+    final int keyWords;
+    final int cells;
+    final OffHeapStateStore rows;
+    final OffHeapStateStore keyIndex;
+    /** The row being processed, in entry form (VARCHAR words filled only when it enters state). */
+    final long[] fresh;
+    final MemorySegment freshSeg;
+    final Object[] freshStrings;
+    /** A row read from the store. */
+    final long[] entry;
+    final MemorySegment entrySeg;
+    final long[] keyBuf;
+    final MemorySegment keySeg;
+    final long[] idBuf = new long[1];
+    final MemorySegment idSeg = MemorySegment.ofArray(idBuf);
+    final long[] list = new long[3];
+    final MemorySegment listSeg = MemorySegment.ofArray(list);
+    long nextRowId = 1;
+    long[] ringTimes = new long[1024];
+    long[] ringIds = new long[1024];
+    int ringHead;
+    int ringSize;
+    /** Ring entries whose row left state out of time order (skipped when reached). */
+    long ringDead;
+
+    Side(Schema schema, int[] keys, Path scratch) {
+      storage = new byte[schema.size()];
+      for (int c = 0; c < storage.length; c++) {
+        storage[c] = storage(schema.column(c).type());
+      }
+      this.keys = keys.clone();
+      keyStorage = new byte[keys.length];
+      for (int i = 0; i < keys.length; i++) {
+        keyStorage[i] = storage[keys[i]];
+      }
+      keyWords = Math.max(1, keys.length);
+      cells = KEY + keyWords;
+      int words = cells + storage.length;
+      rows = new OffHeapStateStore(scratch, 8, words * 8, false, 1024);
+      keyIndex = new OffHeapStateStore(scratch, keyWords * 8, 24, false, 1024);
+      fresh = new long[words];
+      freshSeg = MemorySegment.ofArray(fresh);
+      freshStrings = new Object[storage.length];
+      entry = new long[words];
+      entrySeg = MemorySegment.ofArray(entry);
+      keyBuf = new long[keyWords];
+      keySeg = MemorySegment.ofArray(keyBuf);
+    }
+
+    /**
+     * Loads row {@code row} of {@code in} into {@link #fresh} and its key into {@link #keyBuf}: 0 when a key
+     * component is NULL, 1 when the key is known, 2 when a key string is held by no row (nothing can match).
+     */
+    int load(ColumnarBatch in, int row) {
+      final long[] f = fresh;
+      long nulls = 0;
+      for (int c = 0; c < storage.length; c++) {
+        f[cells + c] = 0;
+        freshStrings[c] = null;
+        if (in.isNull(row, c)) {
+          nulls |= 1L << c;
+          continue;
+        }
+        switch (storage[c]) {
+          case AS_LONG -> f[cells + c] = in.getLong(row, c);
+          case AS_DOUBLE -> f[cells + c] = Double.doubleToRawLongBits(in.getDouble(row, c));
+          default -> freshStrings[c] = in.getObjectSlot(row, c);
+        }
+      }
+      f[TIME] = in.rowtime(row);
+      f[PREV] = 0;
+      f[NEXT] = 0;
+      f[FLAGS] = 0;
+      f[NULLS] = nulls;
+      keyBuf[0] = 0;
+      int status = 1;
+      for (int i = 0; i < keys.length; i++) {
+        int c = keys[i];
+        if ((nulls & (1L << c)) != 0) {
+          return 0;
+        }
+        switch (keyStorage[i]) {
+          case AS_LONG -> keyBuf[i] = f[cells + c];
+          case AS_DOUBLE -> {
+            double d = in.getDouble(row, c);
+            keyBuf[i] = Double.doubleToLongBits(d == 0.0 ? 0.0 : d); // -0.0 and 0.0 match, as GroupKey compares them
+          }
+          default -> {
+            long id = strings.find((String) freshStrings[c]);
+            keyBuf[i] = id;
+            if (id < 0) {
+              status = 2;
+            }
+          }
+        }
+      }
+      return status;
+    }
+
+    /** The fresh row enters state at its key's tail (its key in {@link #keyBuf}, string ids acquired here). */
+    void insert() {
+      final long[] f = fresh;
+      for (int c = 0; c < storage.length; c++) {
+        if (storage[c] == AS_STRING && freshStrings[c] != null) {
+          f[cells + c] = strings.acquire((String) freshStrings[c]);
+        }
+      }
+      for (int i = 0; i < keys.length; i++) {
+        keyBuf[i] = keyStorage[i] == AS_STRING ? f[cells + keys[i]] : keyBuf[i];
+        f[KEY + i] = keyBuf[i];
+      }
+      if (keys.length == 0) {
+        f[KEY] = 0;
+      }
+      long id = nextRowId++;
+      long slot = keyIndex.upsertSlot(keySeg);
+      MemorySegment t = keyIndex.table();
+      long at = keyIndex.valueOffset(slot);
+      if (keyIndex.inserted()) {
+        t.set(JAVA_LONG_UNALIGNED, at, id);
+        t.set(JAVA_LONG_UNALIGNED, at + 8, id);
+        t.set(JAVA_LONG_UNALIGNED, at + 16, 1);
+      } else {
+        long tail = t.get(JAVA_LONG_UNALIGNED, at + 8);
+        t.set(JAVA_LONG_UNALIGNED, at + 8, id);
+        t.set(JAVA_LONG_UNALIGNED, at + 16, t.get(JAVA_LONG_UNALIGNED, at + 16) + 1);
+        f[PREV] = tail;
+        setWord(tail, NEXT, id);
+      }
+      idBuf[0] = id;
+      rows.put(idSeg, freshSeg);
+      ringAdd(f[TIME], id);
+    }
+
+    /** Reads row {@code id} into {@link #entry}; false when it is no longer in state. */
+    boolean read(long id) {
+      idBuf[0] = id;
+      return rows.get(idSeg, entrySeg);
+    }
+
+    private void setWord(long id, int word, long value) {
+      idBuf[0] = id;
+      long slot = rows.upsertSlot(idSeg);
+      rows.table().set(JAVA_LONG_UNALIGNED, rows.valueOffset(slot) + word * 8L, value);
+    }
+
+    /** Marks row {@code id} (in {@code e}) matched. */
+    void markMatched(long id, long[] e) {
+      if ((e[FLAGS] & MATCHED) == 0) {
+        e[FLAGS] |= MATCHED;
+        setWord(id, FLAGS, e[FLAGS]);
+      }
+    }
+
+    /** Row {@code id} (its entry in {@code e}) leaves state: unlinked from its key's list, its strings released. */
+    void remove(long id, long[] e, boolean outOfTimeOrder) {
+      long prev = e[PREV];
+      long next = e[NEXT];
+      if (prev != 0) {
+        setWord(prev, NEXT, next);
+      }
+      if (next != 0) {
+        setWord(next, PREV, prev);
+      }
+      System.arraycopy(e, KEY, keyBuf, 0, keyWords);
+      long slot = keyIndex.upsertSlot(keySeg);
+      MemorySegment t = keyIndex.table();
+      long at = keyIndex.valueOffset(slot);
+      long count = t.get(JAVA_LONG_UNALIGNED, at + 16) - 1;
+      if (count == 0) {
+        keyIndex.remove(keySeg);
+      } else {
+        if (prev == 0) {
+          t.set(JAVA_LONG_UNALIGNED, at, next);
+        }
+        if (next == 0) {
+          t.set(JAVA_LONG_UNALIGNED, at + 8, prev);
+        }
+        t.set(JAVA_LONG_UNALIGNED, at + 16, count);
+      }
+      idBuf[0] = id;
+      rows.remove(idSeg);
+      long nulls = e[NULLS];
+      for (int c = 0; c < storage.length; c++) {
+        if (storage[c] == AS_STRING && (nulls & (1L << c)) == 0) {
+          strings.release(e[cells + c]);
+        }
+      }
+      if (outOfTimeOrder) {
+        ringDead++;
+      }
+    }
+
+    private void ringAdd(long time, long id) {
+      if (ringSize == ringTimes.length) {
+        growRing();
+      }
+      final long[] times = ringTimes;
+      final long[] ids = ringIds;
+      int mask = times.length - 1;
+      int i = ringSize;
+      while (i > 0 && times[(ringHead + i - 1) & mask] > time) { // keep event-time order: ties in arrival order
+        int from = (ringHead + i - 1) & mask;
+        int to = (ringHead + i) & mask;
+        times[to] = times[from];
+        ids[to] = ids[from];
+        i--;
+      }
+      times[(ringHead + i) & mask] = time;
+      ids[(ringHead + i) & mask] = id;
+      ringSize++;
+    }
+
+    private void growRing() {
+      long[] times = new long[ringTimes.length * 2];
+      long[] ids = new long[times.length];
+      int mask = ringTimes.length - 1;
+      for (int i = 0; i < ringSize; i++) {
+        times[i] = ringTimes[(ringHead + i) & mask];
+        ids[i] = ringIds[(ringHead + i) & mask];
+      }
+      ringTimes = times;
+      ringIds = ids;
+      ringHead = 0;
+    }
+
+    private void pop() {
+      ringHead = (ringHead + 1) & (ringTimes.length - 1);
+      ringSize--;
+    }
+
+    /** The earliest event time in state, or {@link Long#MAX_VALUE}; drops ring entries of rows already gone. */
+    long earliest() {
+      while (ringSize > 0) {
+        if (ringDead == 0) {
+          return ringTimes[ringHead];
+        }
+        idBuf[0] = ringIds[ringHead];
+        if (rows.valueLength(idSeg) >= 0) {
+          return ringTimes[ringHead];
+        }
+        ringDead--;
+        pop();
+      }
+      return Long.MAX_VALUE;
+    }
+
+    /**
+     * Takes the earliest row in state out of the ring when its time is below {@code bound} (after
+     * {@code shift}): returns its id, its entry in {@link #entry}, or 0 when none is due.
+     */
+    long pollDue(long shift, long bound) {
+      while (ringSize > 0 && ringTimes[ringHead] + shift < bound) {
+        long id = ringIds[ringHead];
+        pop();
+        if (read(id)) {
+          return id;
+        }
+        ringDead--;
+      }
+      return 0;
+    }
+
+    /** After a restore: the ring again, from the row entries, in (time, id) order; string references counted. */
+    void rebuild() {
+      List<long[]> all = new ArrayList<>();
+      rows.forEach((k, v) -> {
+        long id = k.get(JAVA_LONG_UNALIGNED, 0);
+        all.add(new long[] {v.get(JAVA_LONG_UNALIGNED, TIME * 8L), id});
+        long nulls = v.get(JAVA_LONG_UNALIGNED, NULLS * 8L);
+        for (int c = 0; c < storage.length; c++) {
+          if (storage[c] == AS_STRING && (nulls & (1L << c)) == 0) {
+            strings.retain(v.get(JAVA_LONG_UNALIGNED, (cells + c) * 8L));
+          }
+        }
+      });
+      all.sort((a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(a[1], b[1]));
+      int cap = 1024;
+      while (cap < all.size()) {
+        cap <<= 1;
+      }
+      ringTimes = new long[cap];
+      ringIds = new long[cap];
+      ringHead = 0;
+      ringSize = all.size();
+      ringDead = 0;
+      for (int i = 0; i < all.size(); i++) {
+        ringTimes[i] = all.get(i)[0];
+        ringIds[i] = all.get(i)[1];
+      }
+    }
+
+    void close() {
+      rows.close();
+      keyIndex.close();
+    }
+  }
+
+  @Override
+  protected void onRow(boolean fromLeft, ColumnarBatch in, int row) {
+    Side own = fromLeft ? leftSide : rightSide;
+    Side other = fromLeft ? rightSide : leftSide;
+    int key = own.load(in, row);
+    boolean keep = key != 0;
+    if (key == 1 && other.keyIndex.get(own.keySeg, other.listSeg)) {
+      keep = fromLeft ? matchLeft(other.list[0]) : matchRight(other.list[0]);
+    }
+    long time = own.fresh[TIME];
+    boolean expired = fromLeft ? time - lower < rightWatermark : time + upper < leftWatermark;
+    if (keep && !expired) {
+      own.insert();
+    } else {
+      expire(fromLeft, own.fresh, own.freshStrings);
+    }
+  }
+
+  /** Matches the fresh left row against the right rows of its key from {@code id}; false when it need not be kept. */
+  private boolean matchLeft(long id) {
+    final Side rs = rightSide;
+    final long[] l = leftSide.fresh;
+    final Object[] ls = leftSide.freshStrings;
+    final long[] r = rs.entry;
+    while (id != 0) {
+      rs.read(id);
+      long next = r[NEXT];
+      if (inBounds(l[TIME], r[TIME]) && residualHolds(l, ls, r, null)) {
+        l[FLAGS] |= MATCHED;
+        switch (kind) {
+          case SEMI -> {
+            emitLeftOnly(l, ls);
+            return false;
+          }
+          case ANTI -> {
+            return false;
+          }
+          default -> {
+            rs.markMatched(id, r);
+            emitJoined(l, ls, r, null);
+          }
+        }
+      }
+      id = next;
+    }
+    return true;
+  }
+
+  /** Matches the fresh right row against the left rows of its key from {@code id}; always kept (later left rows may match it). */
+  private boolean matchRight(long id) {
+    final Side ls = leftSide;
+    final long[] r = rightSide.fresh;
+    final Object[] rStrings = rightSide.freshStrings;
+    final long[] l = ls.entry;
+    while (id != 0) {
+      ls.read(id);
+      long next = l[NEXT];
+      if (inBounds(l[TIME], r[TIME]) && residualHolds(l, null, r, rStrings)) {
+        r[FLAGS] |= MATCHED;
+        switch (kind) {
+          case SEMI -> {
+            emitLeftOnly(l, null);
+            ls.remove(id, l, true);
+          }
+          case ANTI -> ls.remove(id, l, true);
+          default -> {
+            ls.markMatched(id, l);
+            emitJoined(l, null, r, rStrings);
+          }
+        }
+      }
+      id = next;
+    }
+    return true;
+  }
+
+  private boolean inBounds(long leftTime, long rightTime) {
+    long d = leftTime - rightTime;
+    return d >= lower && d <= upper;
+  }
+
+  private boolean residualHolds(long[] l, Object[] ls, long[] r, Object[] rs) {
+    if (residual == null) {
+      return true;
+    }
+    ColumnarBatch s = scratch;
+    s.clear();
+    int row = s.openRow(RowKind.INSERT, l[TIME], ColumnarBatch.NO_TIME);
+    write(leftSide, l, ls, s, row, 0);
+    write(rightSide, r, rs, s, row, leftSide.storage.length);
+    return !residual.isNull(s, row) && residual.evalBoolean(s, row);
+  }
+
+  /** Writes a row's cells into columns {@code offset..} of an opened output row; {@code fresh} holds the strings of a row not in state. */
+  private void write(Side side, long[] w, Object[] fresh, ColumnarBatch out, int outRow, int offset) {
+    final byte[] storage = side.storage;
+    final int cells = side.cells;
+    final long nulls = w[NULLS];
+    for (int c = 0; c < storage.length; c++) {
+      if ((nulls & (1L << c)) != 0) {
+        out.putNull(outRow, offset + c);
+        continue;
+      }
+      switch (storage[c]) {
+        case AS_LONG -> out.putLong(outRow, offset + c, w[cells + c]);
+        case AS_DOUBLE -> out.putDouble(outRow, offset + c, Double.longBitsToDouble(w[cells + c]));
+        default -> out.putObject(outRow, offset + c, fresh != null ? fresh[c] : strings.string(w[cells + c]));
+      }
+    }
+  }
+
+  private void writeNulls(Side side, ColumnarBatch out, int outRow, int offset) {
+    for (int c = 0; c < side.storage.length; c++) {
+      out.putNull(outRow, offset + c);
+    }
+  }
+
+  private void emitJoined(long[] l, Object[] ls, long[] r, Object[] rs) {
+    long time = kind == Kind.RIGHT ? r[TIME] : l != null ? l[TIME] : r[TIME];
+    int row = emitter.openRow(RowKind.INSERT, time, outputWatermark());
+    ColumnarBatch out = emitter.batch();
+    int width = leftSide.storage.length;
+    if (l != null) {
+      write(leftSide, l, ls, out, row, 0);
+    } else {
+      writeNulls(leftSide, out, row, 0);
+    }
+    if (r != null) {
+      write(rightSide, r, rs, out, row, width);
+    } else {
+      writeNulls(rightSide, out, row, width);
+    }
+    emitter.commitRow();
+  }
+
+  private void emitLeftOnly(long[] l, Object[] ls) {
+    int row = emitter.openRow(RowKind.INSERT, l[TIME], outputWatermark());
+    write(leftSide, l, ls, emitter.batch(), row, 0);
+    emitter.commitRow();
+  }
+
+  /** A row leaves state (or never enters it): emit what an unmatched row yields for this join type. */
+  private void expire(boolean fromLeft, long[] row, Object[] fresh) {
+    if ((row[FLAGS] & MATCHED) != 0) {
+      return;
+    }
+    if (fromLeft) {
+      switch (kind) {
+        case LEFT, FULL -> emitJoined(row, fresh, null, null);
+        case ANTI -> emitLeftOnly(row, fresh);
+        default -> { }
+      }
+    } else if (kind == Kind.RIGHT || kind == Kind.FULL) {
+      emitJoined(null, null, row, fresh);
+    }
+  }
+
+  @Override
+  protected void onWatermarkAdvanced(boolean left) {
+    if (left) {
+      // right rows no future left row can match: right.time + upper < left watermark
+      final Side s = rightSide;
+      for (long id = s.pollDue(upper, leftWatermark); id != 0; id = s.pollDue(upper, leftWatermark)) {
+        expire(false, s.entry, null); // before removal: its strings are still in the dictionary
+        s.remove(id, s.entry, false);
+      }
+    } else {
+      final Side s = leftSide;
+      for (long id = s.pollDue(-lower, rightWatermark); id != 0; id = s.pollDue(-lower, rightWatermark)) {
+        expire(true, s.entry, null);
+        s.remove(id, s.entry, false);
+      }
+    }
+  }
+
+  @Override
+  protected long earliestPendingOutput() {
+    long min = Long.MAX_VALUE;
+    if (kind != Kind.RIGHT) {
+      min = leftSide.earliest();
+    }
+    if (kind == Kind.RIGHT || kind == Kind.FULL) {
+      min = Math.min(min, rightSide.earliest());
+    }
+    return min;
+  }
+
+  /** The heap part: each input's next row id (the rows are in the stores). */
+  @Override
+  protected void snapshotState(DataOutput out) throws IOException {
+    out.writeLong(leftSide.nextRowId);
+    out.writeLong(rightSide.nextRowId);
+  }
+
+  @Override
+  protected void restoreState(DataInput in) throws IOException {
+    leftSide.nextRowId = in.readLong();
+    rightSide.nextRowId = in.readLong();
+  }
+
+  @Override
+  public Map<String, StateStore> stores() {
+    Map<String, StateStore> stores = new LinkedHashMap<>();
+    stores.put("left-rows", leftSide.rows);
+    stores.put("left-keys", leftSide.keyIndex);
+    stores.put("right-rows", rightSide.rows);
+    stores.put("right-keys", rightSide.keyIndex);
+    stores.put("strings", strings.store());
+    return stores;
+  }
+
+  @Override
+  public void restoreStores(Map<String, List<Path>> chains) throws IOException {
+    for (Map.Entry<String, StateStore> e : stores().entrySet()) {
+      List<Path> chain = chains.get(e.getKey());
+      if (chain == null) {
+        throw new IOException("the checkpoint has no snapshot of the interval join's store '" + e.getKey() + "' (has " + chains.keySet()
+            + ")");
+      }
+      e.getValue().restore(chain);
+    }
+    strings.rebuild();
+    leftSide.rebuild();
+    rightSide.rebuild();
+    strings.dropUnreferenced();
+  }
+
+  @Override
+  public long stateRows() {
+    return leftSide.rows.size() + rightSide.rows.size();
+  }
+
+  /** Distinct strings in state (for tests). */
+  int distinctStrings() {
+    return strings.size();
+  }
+
+  @Override
+  public void close() {
+    leftSide.close();
+    rightSide.close();
+    strings.close();
+  }
+
+  @Override
+  public String toString() {
+    return "StoredIntervalJoinOperator(" + kind + ", " + lower + ".." + upper + " ms, keys " + Arrays.toString(leftSide.keys) + " = "
+        + Arrays.toString(rightSide.keys) + ")";
+  }
+}
