@@ -32,15 +32,20 @@ import java.util.Map;
  *
  * <p>Per input, two stores with fixed-size entries:
  * <ul>
- *   <li>rows: key = a row id (per input, increasing, never reused); value = event time, the previous
- *       and next row id of its key's list, flags (matched), NULL bits, the join key's words, then one
- *       word per column (long-backed values; DOUBLE bits; VARCHAR as a {@link JoinStringIds} id);</li>
+ *   <li>rows: key = a row id (per input); value = event time, the previous and next row id of its key's
+ *       list, flags (matched, free), NULL bits, the join key's words, then one word per column
+ *       (long-backed values; DOUBLE bits; VARCHAR as a {@link JoinStringIds} id). A row leaving state
+ *       marks its entry free and its id is reused by a later row, in place: the store never removes an
+ *       entry, so its table keeps no tombstones and never rehashes under churn; it holds as many entries
+ *       as the most rows ever in state at once (free ones included in snapshots);</li>
  *   <li>keys: key = the join key's words (long-backed values, DOUBLE bits with -0.0 folded into 0.0 as
  *       {@code GroupKey} compares them, VARCHAR ids; one zero word for a join without equality keys);
  *       value = head and tail row id of the key's list and its length.</li>
  * </ul>
  * A probe reads the other input's key entry and walks its list (O(matches), in arrival order); a row
- * enters at its key's tail, and leaves in O(1) (its neighbours are relinked in place). Expiry follows a
+ * enters at its key's tail, and leaves in O(1) (its neighbours are relinked in place). A key entry whose
+ * list empties stays (a recurring key costs no removal) until such entries are over 4,096 and half of
+ * all, then they are swept together. Expiry follows a
  * heap-side time order — a ring of (event time, row id) in two {@code long} arrays, sorted by inserting
  * from the tail (O(1) per row for rows arriving in event-time order, O(rows later than it) otherwise)
  * and popped from the head as the other input's watermark passes (O(expired)). It is derived state:
@@ -58,6 +63,8 @@ public final class StoredIntervalJoinOperator extends TwoInputOperator implement
   private static final int NULLS = 4;
   private static final int KEY = 5;
   private static final long MATCHED = 1;
+  /** The entry holds no row: its id is free for a later row (or will be once its time-order entry is passed). */
+  private static final long FREE = 2;
   private static final byte AS_LONG = 0;
   private static final byte AS_DOUBLE = 1;
   private static final byte AS_STRING = 2;
@@ -70,6 +77,9 @@ public final class StoredIntervalJoinOperator extends TwoInputOperator implement
   private final JoinStringIds strings;
   private final Side leftSide;
   private final Side rightSide;
+  /** Whether a stored row's matched flag can change what it yields when it leaves (its unmatched form is emitted). */
+  private final boolean trackLeftMatches;
+  private final boolean trackRightMatches;
 
   /**
    * @param joinedSchema left columns then right columns (what the residual is evaluated on)
@@ -91,6 +101,8 @@ public final class StoredIntervalJoinOperator extends TwoInputOperator implement
     this.strings = new JoinStringIds(scratch);
     this.leftSide = new Side(leftSchema, leftKeys, scratch);
     this.rightSide = new Side(rightSchema, rightKeys, scratch);
+    this.trackLeftMatches = kind == Kind.LEFT || kind == Kind.FULL;
+    this.trackRightMatches = kind == Kind.RIGHT || kind == Kind.FULL;
   }
 
   /**
@@ -150,6 +162,12 @@ public final class StoredIntervalJoinOperator extends TwoInputOperator implement
     final long[] list = new long[3];
     final MemorySegment listSeg = MemorySegment.ofArray(list);
     long nextRowId = 1;
+    /** Key entries whose list is empty: kept for a key that comes back, swept in bulk once they are many. */
+    long emptyKeys;
+    /** Ids of free entries, reused before new ones: the row store never removes a key (no tombstones, no rehash churn). */
+    long[] freeIds = new long[256];
+    int freeCount;
+    long live;
     long[] ringTimes = new long[1024];
     long[] ringIds = new long[1024];
     int ringHead;
@@ -246,11 +264,15 @@ public final class StoredIntervalJoinOperator extends TwoInputOperator implement
       if (keys.length == 0) {
         f[KEY] = 0;
       }
-      long id = nextRowId++;
+      long id = freeCount > 0 ? freeIds[--freeCount] : nextRowId++;
       long slot = keyIndex.upsertSlot(keySeg);
       MemorySegment t = keyIndex.table();
       long at = keyIndex.valueOffset(slot);
-      if (keyIndex.inserted()) {
+      boolean empty = !keyIndex.inserted() && t.get(JAVA_LONG_UNALIGNED, at + 16) == 0;
+      if (empty) {
+        emptyKeys--;
+      }
+      if (keyIndex.inserted() || empty) {
         t.set(JAVA_LONG_UNALIGNED, at, id);
         t.set(JAVA_LONG_UNALIGNED, at + 8, id);
         t.set(JAVA_LONG_UNALIGNED, at + 16, 1);
@@ -264,6 +286,7 @@ public final class StoredIntervalJoinOperator extends TwoInputOperator implement
       idBuf[0] = id;
       rows.put(idSeg, freshSeg);
       ringAdd(f[TIME], id);
+      live++;
     }
 
     /** Reads row {@code id} into {@link #entry}; false when it is no longer in state. */
@@ -286,7 +309,11 @@ public final class StoredIntervalJoinOperator extends TwoInputOperator implement
       }
     }
 
-    /** Row {@code id} (its entry in {@code e}) leaves state: unlinked from its key's list, its strings released. */
+    /**
+     * Row {@code id} (its entry in {@code e}) leaves state: unlinked from its key's list, its strings released, its
+     * entry marked free. The id is reused at once when the row left in time order (its ring entry is gone),
+     * else only when its ring entry comes up (so that the ring never names a later row by a stale entry).
+     */
     void remove(long id, long[] e, boolean outOfTimeOrder) {
       long prev = e[PREV];
       long next = e[NEXT];
@@ -301,19 +328,18 @@ public final class StoredIntervalJoinOperator extends TwoInputOperator implement
       MemorySegment t = keyIndex.table();
       long at = keyIndex.valueOffset(slot);
       long count = t.get(JAVA_LONG_UNALIGNED, at + 16) - 1;
-      if (count == 0) {
-        keyIndex.remove(keySeg);
-      } else {
-        if (prev == 0) {
-          t.set(JAVA_LONG_UNALIGNED, at, next);
-        }
-        if (next == 0) {
-          t.set(JAVA_LONG_UNALIGNED, at + 8, prev);
-        }
-        t.set(JAVA_LONG_UNALIGNED, at + 16, count);
+      if (prev == 0) {
+        t.set(JAVA_LONG_UNALIGNED, at, next);
       }
-      idBuf[0] = id;
-      rows.remove(idSeg);
+      if (next == 0) {
+        t.set(JAVA_LONG_UNALIGNED, at + 8, prev);
+      }
+      t.set(JAVA_LONG_UNALIGNED, at + 16, count);
+      if (count == 0 && ++emptyKeys > 4096 && emptyKeys * 2 > keyIndex.size()) {
+        sweepEmptyKeys();
+      }
+      setWord(id, FLAGS, FREE);
+      live--;
       long nulls = e[NULLS];
       for (int c = 0; c < storage.length; c++) {
         if (storage[c] == AS_STRING && (nulls & (1L << c)) == 0) {
@@ -322,7 +348,46 @@ public final class StoredIntervalJoinOperator extends TwoInputOperator implement
       }
       if (outOfTimeOrder) {
         ringDead++;
+      } else {
+        free(id);
       }
+    }
+
+    /**
+     * Removes the key entries with empty lists. A key whose last row leaves keeps its entry until then, so
+     * that a key coming back (the common case: the same keys recur) costs no removal and no re-insertion
+     * (a store's removal leaves a tombstone that lengthens probes until the next rehash). Amortised O(1)
+     * per emptied key; allocates while it runs.
+     */
+    private void sweepEmptyKeys() {
+      List<long[]> empty = new ArrayList<>();
+      keyIndex.forEach((k, v) -> {
+        if (v.get(JAVA_LONG_UNALIGNED, 16) == 0) {
+          empty.add(k.toArray(JAVA_LONG_UNALIGNED));
+        }
+      });
+      for (long[] k : empty) {
+        keyIndex.remove(MemorySegment.ofArray(k));
+      }
+      emptyKeys = 0;
+    }
+
+    private void free(long id) {
+      if (freeCount == freeIds.length) {
+        freeIds = Arrays.copyOf(freeIds, freeCount * 2);
+      }
+      freeIds[freeCount++] = id;
+    }
+
+    /** Reads row {@code id} into {@link #entry}: false (and the id freed) when it left state out of time order. */
+    private boolean readLive(long id) {
+      read(id);
+      if ((entry[FLAGS] & FREE) != 0) {
+        ringDead--;
+        free(id);
+        return false;
+      }
+      return true;
     }
 
     private void ringAdd(long time, long id) {
@@ -369,11 +434,10 @@ public final class StoredIntervalJoinOperator extends TwoInputOperator implement
         if (ringDead == 0) {
           return ringTimes[ringHead];
         }
-        idBuf[0] = ringIds[ringHead];
-        if (rows.valueLength(idSeg) >= 0) {
+        long id = ringIds[ringHead];
+        if (readLive(id)) {
           return ringTimes[ringHead];
         }
-        ringDead--;
         pop();
       }
       return Long.MAX_VALUE;
@@ -387,19 +451,23 @@ public final class StoredIntervalJoinOperator extends TwoInputOperator implement
       while (ringSize > 0 && ringTimes[ringHead] + shift < bound) {
         long id = ringIds[ringHead];
         pop();
-        if (read(id)) {
+        if (readLive(id)) {
           return id;
         }
-        ringDead--;
       }
       return 0;
     }
 
-    /** After a restore: the ring again, from the row entries, in (time, id) order; string references counted. */
+    /** After a restore: the ring again, from the row entries, in (time, id) order; free ids; string references counted. */
     void rebuild() {
       List<long[]> all = new ArrayList<>();
+      freeCount = 0;
       rows.forEach((k, v) -> {
         long id = k.get(JAVA_LONG_UNALIGNED, 0);
+        if ((v.get(JAVA_LONG_UNALIGNED, FLAGS * 8L) & FREE) != 0) {
+          free(id);
+          return;
+        }
         all.add(new long[] {v.get(JAVA_LONG_UNALIGNED, TIME * 8L), id});
         long nulls = v.get(JAVA_LONG_UNALIGNED, NULLS * 8L);
         for (int c = 0; c < storage.length; c++) {
@@ -418,6 +486,10 @@ public final class StoredIntervalJoinOperator extends TwoInputOperator implement
       ringHead = 0;
       ringSize = all.size();
       ringDead = 0;
+      live = all.size();
+      long[] empty = {0};
+      keyIndex.forEach((k, v) -> empty[0] += v.get(JAVA_LONG_UNALIGNED, 16) == 0 ? 1 : 0);
+      emptyKeys = empty[0];
       for (int i = 0; i < all.size(); i++) {
         ringTimes[i] = all.get(i)[0];
         ringIds[i] = all.get(i)[1];
@@ -468,7 +540,9 @@ public final class StoredIntervalJoinOperator extends TwoInputOperator implement
             return false;
           }
           default -> {
-            rs.markMatched(id, r);
+            if (trackRightMatches) {
+              rs.markMatched(id, r);
+            }
             emitJoined(l, ls, r, null);
           }
         }
@@ -496,7 +570,9 @@ public final class StoredIntervalJoinOperator extends TwoInputOperator implement
           }
           case ANTI -> ls.remove(id, l, true);
           default -> {
-            ls.markMatched(id, l);
+            if (trackLeftMatches) {
+              ls.markMatched(id, l);
+            }
             emitJoined(l, null, r, rStrings);
           }
         }
@@ -659,7 +735,7 @@ public final class StoredIntervalJoinOperator extends TwoInputOperator implement
 
   @Override
   public long stateRows() {
-    return leftSide.rows.size() + rightSide.rows.size();
+    return leftSide.live + rightSide.live;
   }
 
   /** Distinct strings in state (for tests). */
