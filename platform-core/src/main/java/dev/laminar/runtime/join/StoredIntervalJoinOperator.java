@@ -42,8 +42,13 @@ import java.util.Map;
  *       {@code GroupKey} compares them, VARCHAR ids; one zero word for a join without equality keys);
  *       value = head and tail row id of the key's list and its length.</li>
  * </ul>
- * A probe reads the other input's key entry and walks its list (O(matches), in arrival order); a row
- * enters at its key's tail, and leaves in O(1) (its neighbours are relinked in place). A key entry whose
+ * A key's list is in event-time order: a row enters after the last row not later than it (the tail, for
+ * rows arriving in order: O(1); else O(rows of its key later than it)), and leaves in O(1) (its neighbours
+ * are relinked in place). A probe reads the other input's key entry and walks its list from the earliest
+ * row on, passing rows too early to match and stopping at the first one too late: O(matches + the key's
+ * rows too early), where rows too early are bounded by the probing input's own watermark lag (older ones
+ * have expired) — not O(rows of the key) as the heap operator's scan, which grows with how far the other
+ * input runs ahead. A key entry whose
  * list empties stays (a recurring key costs no removal) until such entries are over 4,096 and half of
  * all, then they are swept together. Expiry follows a
  * heap-side time order — a ring of (event time, row id) in two {@code long} arrays, sorted by inserting
@@ -277,11 +282,25 @@ public final class StoredIntervalJoinOperator extends TwoInputOperator implement
         t.set(JAVA_LONG_UNALIGNED, at + 8, id);
         t.set(JAVA_LONG_UNALIGNED, at + 16, 1);
       } else {
-        long tail = t.get(JAVA_LONG_UNALIGNED, at + 8);
-        t.set(JAVA_LONG_UNALIGNED, at + 8, id);
+        // in event-time order: after the last row not later than this one (the tail, for rows arriving in order)
+        long after = t.get(JAVA_LONG_UNALIGNED, at + 8);
+        while (after != 0 && read(after) && entry[TIME] > f[TIME]) {
+          after = entry[PREV];
+        }
+        long before = after == 0 ? t.get(JAVA_LONG_UNALIGNED, at) : entry[NEXT]; // entry: the row read last, 'after'
+        f[PREV] = after;
+        f[NEXT] = before;
+        if (after == 0) {
+          t.set(JAVA_LONG_UNALIGNED, at, id);
+        } else {
+          setWord(after, NEXT, id);
+        }
+        if (before == 0) {
+          t.set(JAVA_LONG_UNALIGNED, at + 8, id);
+        } else {
+          setWord(before, PREV, id);
+        }
         t.set(JAVA_LONG_UNALIGNED, at + 16, t.get(JAVA_LONG_UNALIGNED, at + 16) + 1);
-        f[PREV] = tail;
-        setWord(tail, NEXT, id);
       }
       idBuf[0] = id;
       rows.put(idSeg, freshSeg);
@@ -520,7 +539,10 @@ public final class StoredIntervalJoinOperator extends TwoInputOperator implement
     }
   }
 
-  /** Matches the fresh left row against the right rows of its key from {@code id}; false when it need not be kept. */
+  /**
+   * Matches the fresh left row against the right rows of its key, earliest first from {@code id} (its head): rows
+   * too early to match are passed, and the walk stops at the first row too late. False when the row need not be kept.
+   */
   private boolean matchLeft(long id) {
     final Side rs = rightSide;
     final long[] l = leftSide.fresh;
@@ -529,7 +551,11 @@ public final class StoredIntervalJoinOperator extends TwoInputOperator implement
     while (id != 0) {
       rs.read(id);
       long next = r[NEXT];
-      if (inBounds(l[TIME], r[TIME]) && residualHolds(l, ls, r, null)) {
+      long d = l[TIME] - r[TIME]; // shrinks as the walk goes to later right rows
+      if (d < lower) {
+        break;
+      }
+      if (d <= upper && residualHolds(l, ls, r, null)) {
         l[FLAGS] |= MATCHED;
         switch (kind) {
           case SEMI -> {
@@ -552,7 +578,10 @@ public final class StoredIntervalJoinOperator extends TwoInputOperator implement
     return true;
   }
 
-  /** Matches the fresh right row against the left rows of its key from {@code id}; always kept (later left rows may match it). */
+  /**
+   * Matches the fresh right row against the left rows of its key, earliest first from {@code id} (its head), stopping
+   * at the first left row too late to match; always kept (later left rows may match it).
+   */
   private boolean matchRight(long id) {
     final Side ls = leftSide;
     final long[] r = rightSide.fresh;
@@ -561,7 +590,11 @@ public final class StoredIntervalJoinOperator extends TwoInputOperator implement
     while (id != 0) {
       ls.read(id);
       long next = l[NEXT];
-      if (inBounds(l[TIME], r[TIME]) && residualHolds(l, null, r, rStrings)) {
+      long d = l[TIME] - r[TIME]; // grows as the walk goes to later left rows
+      if (d > upper) {
+        break;
+      }
+      if (d >= lower && residualHolds(l, null, r, rStrings)) {
         r[FLAGS] |= MATCHED;
         switch (kind) {
           case SEMI -> {
@@ -580,11 +613,6 @@ public final class StoredIntervalJoinOperator extends TwoInputOperator implement
       id = next;
     }
     return true;
-  }
-
-  private boolean inBounds(long leftTime, long rightTime) {
-    long d = leftTime - rightTime;
-    return d >= lower && d <= upper;
   }
 
   private boolean residualHolds(long[] l, Object[] ls, long[] r, Object[] rs) {
