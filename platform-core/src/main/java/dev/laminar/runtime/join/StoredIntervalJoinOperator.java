@@ -40,7 +40,8 @@ import java.util.Map;
  *       as the most rows ever in state at once (free ones included in snapshots);</li>
  *   <li>keys: key = the join key's words (long-backed values, DOUBLE bits with -0.0 folded into 0.0 as
  *       {@code GroupKey} compares them, VARCHAR ids; one zero word for a join without equality keys);
- *       value = head and tail row id of the key's list and its length.</li>
+ *       value = head and tail row id of the key's list, its length, and the tail's event time (a row in
+ *       order goes to the tail without reading it).</li>
  * </ul>
  * A key's list is in event-time order: a row enters after the last row not later than it (the tail, for
  * rows arriving in order: O(1); else O(rows of its key later than it)), and leaves in O(1) (its neighbours
@@ -164,7 +165,7 @@ public final class StoredIntervalJoinOperator extends TwoInputOperator implement
     final MemorySegment keySeg;
     final long[] idBuf = new long[1];
     final MemorySegment idSeg = MemorySegment.ofArray(idBuf);
-    final long[] list = new long[3];
+    final long[] list = new long[4];
     final MemorySegment listSeg = MemorySegment.ofArray(list);
     long nextRowId = 1;
     /** Key entries whose list is empty: kept for a key that comes back, swept in bulk once they are many. */
@@ -194,7 +195,7 @@ public final class StoredIntervalJoinOperator extends TwoInputOperator implement
       cells = KEY + keyWords;
       int words = cells + storage.length;
       rows = new OffHeapStateStore(scratch, 8, words * 8, false, 1024);
-      keyIndex = new OffHeapStateStore(scratch, keyWords * 8, 24, false, 1024);
+      keyIndex = new OffHeapStateStore(scratch, keyWords * 8, 32, false, 1024);
       fresh = new long[words];
       freshSeg = MemorySegment.ofArray(fresh);
       freshStrings = new Object[storage.length];
@@ -281,13 +282,17 @@ public final class StoredIntervalJoinOperator extends TwoInputOperator implement
         t.set(JAVA_LONG_UNALIGNED, at, id);
         t.set(JAVA_LONG_UNALIGNED, at + 8, id);
         t.set(JAVA_LONG_UNALIGNED, at + 16, 1);
+        t.set(JAVA_LONG_UNALIGNED, at + 24, f[TIME]);
       } else {
         // in event-time order: after the last row not later than this one (the tail, for rows arriving in order)
         long after = t.get(JAVA_LONG_UNALIGNED, at + 8);
-        while (after != 0 && read(after) && entry[TIME] > f[TIME]) {
-          after = entry[PREV];
+        long before = 0;
+        if (t.get(JAVA_LONG_UNALIGNED, at + 24) > f[TIME]) {
+          while (after != 0 && read(after) && entry[TIME] > f[TIME]) {
+            after = entry[PREV];
+          }
+          before = after == 0 ? t.get(JAVA_LONG_UNALIGNED, at) : entry[NEXT]; // entry: the row read last, 'after'
         }
-        long before = after == 0 ? t.get(JAVA_LONG_UNALIGNED, at) : entry[NEXT]; // entry: the row read last, 'after'
         f[PREV] = after;
         f[NEXT] = before;
         if (after == 0) {
@@ -297,6 +302,7 @@ public final class StoredIntervalJoinOperator extends TwoInputOperator implement
         }
         if (before == 0) {
           t.set(JAVA_LONG_UNALIGNED, at + 8, id);
+          t.set(JAVA_LONG_UNALIGNED, at + 24, f[TIME]);
         } else {
           setWord(before, PREV, id);
         }
@@ -314,10 +320,14 @@ public final class StoredIntervalJoinOperator extends TwoInputOperator implement
       return rows.get(idSeg, entrySeg);
     }
 
-    private void setWord(long id, int word, long value) {
+    /** Sets one word of row {@code id}'s entry in place; returns the row's event time. */
+    private long setWord(long id, int word, long value) {
       idBuf[0] = id;
       long slot = rows.upsertSlot(idSeg);
-      rows.table().set(JAVA_LONG_UNALIGNED, rows.valueOffset(slot) + word * 8L, value);
+      MemorySegment t = rows.table();
+      long at = rows.valueOffset(slot);
+      t.set(JAVA_LONG_UNALIGNED, at + word * 8L, value);
+      return t.get(JAVA_LONG_UNALIGNED, at + TIME * 8L);
     }
 
     /** Marks row {@code id} (in {@code e}) matched. */
@@ -336,8 +346,9 @@ public final class StoredIntervalJoinOperator extends TwoInputOperator implement
     void remove(long id, long[] e, boolean outOfTimeOrder) {
       long prev = e[PREV];
       long next = e[NEXT];
+      long prevTime = 0;
       if (prev != 0) {
-        setWord(prev, NEXT, next);
+        prevTime = setWord(prev, NEXT, next);
       }
       if (next != 0) {
         setWord(next, PREV, prev);
@@ -352,6 +363,7 @@ public final class StoredIntervalJoinOperator extends TwoInputOperator implement
       }
       if (next == 0) {
         t.set(JAVA_LONG_UNALIGNED, at + 8, prev);
+        t.set(JAVA_LONG_UNALIGNED, at + 24, prevTime);
       }
       t.set(JAVA_LONG_UNALIGNED, at + 16, count);
       if (count == 0 && ++emptyKeys > 4096 && emptyKeys * 2 > keyIndex.size()) {
