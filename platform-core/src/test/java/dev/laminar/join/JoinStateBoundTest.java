@@ -7,17 +7,20 @@ import dev.laminar.runtime.Counter;
 import dev.laminar.runtime.Operator;
 import dev.laminar.runtime.join.AsofJoinOperator;
 import dev.laminar.runtime.join.IntervalJoinOperator;
+import dev.laminar.runtime.join.StoredIntervalJoinOperator;
 import dev.laminar.runtime.join.TwoInputOperator;
 import dev.laminar.sdk.type.Column;
 import dev.laminar.sdk.type.DataType;
 import dev.laminar.sdk.type.Schema;
+import java.nio.file.Path;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Join state stays bounded under an endless stream whose watermarks advance: the rows held after
  * 10 M events (3 M for the rarer ASOF directions) are about the rows held after 1 M (both inputs interleaved, 1,000 keys, 1 ms apart,
- * out of order within the 50 ms bound). Drives the operators directly, as the reactor would.
+ * out of order within the 50 ms bound; 3 M for the store-backed interval join). Drives the operators directly, as the reactor would.
  */
 class JoinStateBoundTest {
   private static final Schema SIDE = Schema.of(new Column("k", DataType.BIGINT, false), new Column("v", DataType.BIGINT, false),
@@ -88,6 +91,18 @@ class JoinStateBoundTest {
       Schema out = kind == IntervalJoinOperator.Kind.SEMI || kind == IntervalJoinOperator.Kind.ANTI ? SIDE : JOINED;
       assertBounded(drive(sink -> new IntervalJoinOperator(kind, SIDE, new int[] {0}, SIDE, new int[] {0}, -1_000, 500, null, JOINED, out,
           256, sink, new Counter()), 10_000_000, kind != IntervalJoinOperator.Kind.ANTI)); // every left row has a match: ANTI emits none
+    }
+  }
+
+  @Test
+  void storedIntervalJoinStateIsBounded(@TempDir Path dir) {
+    for (IntervalJoinOperator.Kind kind : java.util.List.of(IntervalJoinOperator.Kind.INNER, IntervalJoinOperator.Kind.FULL,
+        IntervalJoinOperator.Kind.ANTI)) {
+      Schema out = kind == IntervalJoinOperator.Kind.ANTI ? SIDE : JOINED;
+      StoredIntervalJoinOperator[] made = new StoredIntervalJoinOperator[1];
+      assertBounded(drive(sink -> made[0] = new StoredIntervalJoinOperator(kind, SIDE, new int[] {0}, SIDE, new int[] {0}, -1_000, 500, null,
+          JOINED, out, 256, sink, new Counter(), dir), 3_000_000, kind != IntervalJoinOperator.Kind.ANTI));
+      made[0].close();
     }
   }
 

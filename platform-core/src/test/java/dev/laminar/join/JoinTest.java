@@ -110,7 +110,7 @@ class JoinTest {
         + "ON l.k = r.k").rows().toString();
     assertThat(plan).contains("AsofJoin(LEFT, keys=[k = k], match=nearest ts to ts, tolerance=2000 ms)");
     assertThat(db.execute("EXPLAIN SELECT * FROM l FULL JOIN r ON l.k = r.k AND l.ts BETWEEN r.ts - INTERVAL '1' SECOND AND r.ts")
-        .rows().toString()).contains("IntervalJoin(FULL, keys=[k = k], ts - 1000 ms <= ts <= ts + 0 ms)");
+        .rows().toString()).contains("IntervalJoin(FULL, keys=[k = k], ts - 1000 ms <= ts <= ts + 0 ms, state=off-heap)");
     assertThat(db.execute("EXPLAIN SELECT * FROM l JOIN r FOR SYSTEM_TIME AS OF l.ts AS v ON l.k = v.k").rows().toString())
         .contains("TemporalJoin(INNER, keys=[k = k], version of r as of ts)");
   }

@@ -3,8 +3,10 @@ package dev.laminar.sql.plan;
 import dev.laminar.runtime.Operator;
 import dev.laminar.runtime.expr.Expr;
 import dev.laminar.runtime.join.IntervalJoinOperator;
+import dev.laminar.runtime.join.StoredIntervalJoinOperator;
 import dev.laminar.runtime.join.TwoInputOperator;
 import dev.laminar.sdk.type.Schema;
+import dev.laminar.state.ScratchSpace;
 import java.util.Arrays;
 
 /**
@@ -15,11 +17,27 @@ public record IntervalJoinNode(PlanNode left, PlanNode right, IntervalJoinOperat
     long lower, long upper, Expr residual, Schema joinedSchema, Schema schema, int rowtimeColumn) implements JoinNode {
   @Override
   public TwoInputOperator instantiateJoin(Operator downstream, int batchCapacity, PlanMetrics metrics) {
+    if (usesStateStore()) {
+      StoredIntervalJoinOperator stored = new StoredIntervalJoinOperator(kind, left.schema(), leftKeys, right.schema(), rightKeys, lower,
+          upper, residual, joinedSchema, schema, batchCapacity, downstream, metrics.lateRowsDropped(), ScratchSpace.folder());
+      metrics.stateRows(stored::stateRows);
+      metrics.resource(stored);
+      return stored;
+    }
     IntervalJoinOperator op = new IntervalJoinOperator(kind, left.schema(), leftKeys, right.schema(), rightKeys, lower, upper, residual,
         joinedSchema, schema, batchCapacity, downstream, metrics.lateRowsDropped());
     metrics.stateRows(op::stateRows);
     metrics.resource(op); // the store its checkpoints keep the rows in
     return op;
+  }
+
+  /**
+   * Whether the rows in state live in off-heap state stores ({@link StoredIntervalJoinOperator}): every column of
+   * both inputs long-backed, DOUBLE or VARCHAR, unless {@value WindowAggregateNode#STATE_STORE_PROPERTY} is {@code false}.
+   */
+  private boolean usesStateStore() {
+    return !"false".equalsIgnoreCase(System.getProperty(WindowAggregateNode.STATE_STORE_PROPERTY))
+        && StoredIntervalJoinOperator.supports(left.schema(), leftKeys, right.schema(), rightKeys);
   }
 
   @Override
@@ -28,7 +46,8 @@ public record IntervalJoinNode(PlanNode left, PlanNode right, IntervalJoinOperat
     String l = left.schema().column(left.rowtimeColumn()).name();
     String r = right.schema().column(right.rowtimeColumn()).name();
     return "IntervalJoin(" + kind + ", keys=[" + keys + "], " + r + (lower >= 0 ? " + " : " - ") + Math.abs(lower) + " ms <= " + l
-        + " <= " + r + (upper >= 0 ? " + " : " - ") + Math.abs(upper) + " ms" + (residual != null ? ", where=" + residual : "") + ")";
+        + " <= " + r + (upper >= 0 ? " + " : " - ") + Math.abs(upper) + " ms" + (residual != null ? ", where=" + residual : "")
+        + (usesStateStore() ? ", state=off-heap" : "") + ")";
   }
 
   @Override
