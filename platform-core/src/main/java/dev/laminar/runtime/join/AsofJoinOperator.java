@@ -341,17 +341,13 @@ public final class AsofJoinOperator extends TwoInputOperator implements dev.lami
 
   @Override
   public Map<String, dev.laminar.state.StateStore> stores() {
-    return journal.store() == null ? Map.of() : Map.of("rows", journal.store());
+    return journal.stores("rows");
   }
 
   @Override
   public void restoreStores(Map<String, List<java.nio.file.Path>> chains) throws java.io.IOException {
-    List<java.nio.file.Path> chain = chains.get("rows");
-    if (chain == null) {
-      return; // no barrier has written a row yet
-    }
     List<Pending> pendings = new ArrayList<>();
-    journal.restore(chain, in -> {
+    journal.restore(chains, "rows", in -> {
       boolean isRight = in.readBoolean();
       GroupKey key = (isRight ? rightProbe : leftProbe).copy();
       dev.laminar.runtime.StateCodec.readState(key, in);
