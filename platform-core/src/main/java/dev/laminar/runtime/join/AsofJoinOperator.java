@@ -357,9 +357,14 @@ public final class AsofJoinOperator extends TwoInputOperator implements dev.lami
         return p;
       }
       StoredRow r = rightLayout.readRow(in);
-      GroupKey stored = right.keySet().stream().filter(key::equals).findFirst().orElse(key);
+      TreeMap<Long, StoredRow> versions = right.get(key);
+      if (versions == null) {
+        versions = new TreeMap<>();
+        right.put(key, versions);
+      }
+      GroupKey stored = versions.isEmpty() ? key : (GroupKey) versions.firstEntry().getValue().key; // one key object per key
       r.key = stored;
-      right.computeIfAbsent(stored, x -> new TreeMap<>()).put(r.rowtime, r);
+      versions.put(r.rowtime, r);
       rightRows++;
       cleanups.add(new Cleanup(r.rowtime, stored));
       if (tolerance != Long.MAX_VALUE) {
