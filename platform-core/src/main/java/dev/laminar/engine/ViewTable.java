@@ -106,16 +106,12 @@ final class ViewTable implements Operator, dev.laminar.runtime.StoreBacked, Auto
 
   @Override
   public Map<String, dev.laminar.state.StateStore> stores() {
-    return journal.store() == null ? Map.of() : Map.of("rows", journal.store());
+    return journal.stores("rows");
   }
 
   @Override
   public void restoreStores(Map<String, List<java.nio.file.Path>> chains) throws java.io.IOException {
-    List<java.nio.file.Path> chain = chains.get("rows");
-    if (chain == null) {
-      return; // no barrier has written a row yet
-    }
-    journal.restore(chain, in -> {
+    journal.restore(chains, "rows", in -> {
       long count = in.readLong();
       long rowtime = in.readLong();
       Object[] values = new Object[in.readInt()];

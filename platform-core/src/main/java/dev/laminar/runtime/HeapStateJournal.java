@@ -151,6 +151,24 @@ public final class HeapStateJournal implements AutoCloseable {
     return store;
   }
 
+  /** For {@code StoreBacked.stores()}: the store under {@code name}, or none before the first barrier. */
+  public java.util.Map<String, StateStore> stores(String name) {
+    return store == null ? java.util.Map.of() : java.util.Map.of(name, store);
+  }
+
+  /**
+   * For {@code StoreBacked.restoreStores}: {@link #restore(List, Decoder)} from the chain named {@code name};
+   * false when the checkpoint has none (no barrier had written an entry).
+   */
+  public boolean restore(java.util.Map<String, List<Path>> chains, String name, Decoder decoder) throws IOException {
+    List<Path> chain = chains.get(name);
+    if (chain == null) {
+      return false;
+    }
+    restore(chain, decoder);
+    return true;
+  }
+
   /**
    * Replaces the journal's state with the one in {@code chain} and hands every entry to {@code decoder},
    * oldest first (creation order). Tracking starts: the next flush writes only what changes after this.

@@ -273,19 +273,12 @@ public final class PaneWindowAggregateOperator implements Operator, dev.laminar.
 
   @Override
   public Map<String, dev.laminar.state.StateStore> stores() {
-    return journal.store() == null ? Map.of() : Map.of("groups", journal.store());
+    return journal.stores("groups");
   }
 
   @Override
   public void restoreStores(Map<String, java.util.List<java.nio.file.Path>> chains) throws java.io.IOException {
-    java.util.List<java.nio.file.Path> chain = chains.get("groups");
-    if (chain == null) {
-      if (!pendingEnds.isEmpty()) {
-        throw new java.io.IOException("the checkpoint has open windows but no snapshot of their groups");
-      }
-      return; // nothing was open at the barrier
-    }
-    journal.restore(chain, in -> {
+    boolean restored = journal.restore(chains, "groups", in -> {
       GroupKey key = keys.blank();
       if (in.readBoolean()) {
         long paneStart = in.readLong();
@@ -301,6 +294,9 @@ public final class PaneWindowAggregateOperator implements Operator, dev.laminar.
       emitted.computeIfAbsent(end, x -> new java.util.HashMap<>()).put(key, r);
       return r;
     });
+    if (!restored && !pendingEnds.isEmpty()) {
+      throw new java.io.IOException("the checkpoint has open windows but no snapshot of their groups");
+    }
   }
 
   @Override

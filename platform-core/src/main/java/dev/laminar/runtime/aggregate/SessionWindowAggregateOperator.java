@@ -128,7 +128,7 @@ public final class SessionWindowAggregateOperator implements Operator, dev.lamin
 
   @Override
   public Map<String, dev.laminar.state.StateStore> stores() {
-    return journal.store() == null ? Map.of() : Map.of("sessions", journal.store());
+    return journal.stores("sessions");
   }
 
   @Override
@@ -165,12 +165,8 @@ public final class SessionWindowAggregateOperator implements Operator, dev.lamin
 
   @Override
   public void restoreStores(Map<String, List<java.nio.file.Path>> chains) throws java.io.IOException {
-    List<java.nio.file.Path> chain = chains.get("sessions");
-    if (chain == null) {
-      return; // no barrier has written a session yet
-    }
     long savedNextId = nextId;
-    journal.restore(chain, in -> {
+    journal.restore(chains, "sessions", in -> {
       GroupKey key = keys.blank();
       dev.laminar.runtime.StateCodec.readState(key, in);
       nextId = in.readLong(); // the session takes its old id (ids order sessions that end together)

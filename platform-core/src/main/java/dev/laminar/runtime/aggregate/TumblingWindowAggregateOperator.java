@@ -177,19 +177,12 @@ public final class TumblingWindowAggregateOperator implements Operator, dev.lami
 
   @Override
   public Map<String, dev.laminar.state.StateStore> stores() {
-    return journal.store() == null ? Map.of() : Map.of("groups", journal.store());
+    return journal.stores("groups");
   }
 
   @Override
   public void restoreStores(Map<String, List<java.nio.file.Path>> chains) throws java.io.IOException {
-    List<java.nio.file.Path> chain = chains.get("groups");
-    if (chain == null) {
-      if (!windows.isEmpty()) {
-        throw new java.io.IOException("the checkpoint has open windows but no snapshot of their groups");
-      }
-      return; // nothing was open at the barrier
-    }
-    journal.restore(chain, in -> {
+    boolean restored = journal.restore(chains, "groups", in -> {
       long start = in.readLong();
       Window w = windows.stream().filter(x -> x.start == start).findFirst()
           .orElseThrow(() -> new java.io.IOException("checkpointed group of window " + start + ", which is not open"));
@@ -200,6 +193,9 @@ public final class TumblingWindowAggregateOperator implements Operator, dev.lami
       w.groups.put(key, g);
       return g;
     });
+    if (!restored && !windows.isEmpty()) {
+      throw new java.io.IOException("the checkpoint has open windows but no snapshot of their groups");
+    }
   }
 
   @Override

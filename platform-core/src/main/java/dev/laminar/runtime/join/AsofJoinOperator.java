@@ -341,17 +341,13 @@ public final class AsofJoinOperator extends TwoInputOperator implements dev.lami
 
   @Override
   public Map<String, dev.laminar.state.StateStore> stores() {
-    return journal.store() == null ? Map.of() : Map.of("rows", journal.store());
+    return journal.stores("rows");
   }
 
   @Override
   public void restoreStores(Map<String, List<java.nio.file.Path>> chains) throws java.io.IOException {
-    List<java.nio.file.Path> chain = chains.get("rows");
-    if (chain == null) {
-      return; // no barrier has written a row yet
-    }
     List<Pending> pendings = new ArrayList<>();
-    journal.restore(chain, in -> {
+    journal.restore(chains, "rows", in -> {
       boolean isRight = in.readBoolean();
       GroupKey key = (isRight ? rightProbe : leftProbe).copy();
       dev.laminar.runtime.StateCodec.readState(key, in);
@@ -361,9 +357,14 @@ public final class AsofJoinOperator extends TwoInputOperator implements dev.lami
         return p;
       }
       StoredRow r = rightLayout.readRow(in);
-      GroupKey stored = right.keySet().stream().filter(key::equals).findFirst().orElse(key);
+      TreeMap<Long, StoredRow> versions = right.get(key);
+      if (versions == null) {
+        versions = new TreeMap<>();
+        right.put(key, versions);
+      }
+      GroupKey stored = versions.isEmpty() ? key : (GroupKey) versions.firstEntry().getValue().key; // one key object per key
       r.key = stored;
-      right.computeIfAbsent(stored, x -> new TreeMap<>()).put(r.rowtime, r);
+      versions.put(r.rowtime, r);
       rightRows++;
       cleanups.add(new Cleanup(r.rowtime, stored));
       if (tolerance != Long.MAX_VALUE) {

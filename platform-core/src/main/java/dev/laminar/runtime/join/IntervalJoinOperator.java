@@ -312,16 +312,12 @@ public final class IntervalJoinOperator extends TwoInputOperator implements dev.
 
   @Override
   public java.util.Map<String, dev.laminar.state.StateStore> stores() {
-    return journal.store() == null ? java.util.Map.of() : java.util.Map.of("rows", journal.store());
+    return journal.stores("rows");
   }
 
   @Override
   public void restoreStores(java.util.Map<String, java.util.List<java.nio.file.Path>> chains) throws java.io.IOException {
-    java.util.List<java.nio.file.Path> chain = chains.get("rows");
-    if (chain == null) {
-      return; // no barrier has written a row yet
-    }
-    journal.restore(chain, in -> {
+    journal.restore(chains, "rows", in -> {
       Side side = in.readBoolean() ? leftSide : rightSide;
       GroupKey key = side.probe.copy();
       dev.laminar.runtime.StateCodec.readState(key, in);

@@ -5,25 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.laminar.runtime.ColumnarBatch;
 import dev.laminar.runtime.Counter;
 import dev.laminar.runtime.Operator;
-import dev.laminar.runtime.StoreBacked;
+import dev.laminar.runtime.StoreChains;
 import dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.KeySource;
 import dev.laminar.runtime.codegen.AggregateCompiler;
 import dev.laminar.sdk.type.DataType;
 import dev.laminar.sdk.type.Schema;
-import dev.laminar.state.SnapshotCapture;
-import dev.laminar.state.SnapshotFiles;
-import dev.laminar.state.StateStore;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -164,8 +154,7 @@ class StoredSessionWindowCheckpointTest {
     assertThat(expected).as("seed %d: sessions emitted", seed).hasSizeGreaterThan(100);
 
     Collector out = new Collector();
-    Map<String, Chain> chains = new HashMap<>();
-    byte[] meta = null;
+    StoreChains chains = new StoreChains(dir);
     int checkpointBatch = 0;
     int committedRows = 0;
     int checkpoints = 0;
@@ -178,25 +167,22 @@ class StoredSessionWindowCheckpointTest {
     for (int b = 0; b < batches.size(); b++) {
       op.process(batches.get(b));
       if (rnd.nextInt(4) == 0) { // a checkpoint after this batch
-        meta = checkpoint(op, chains, checkpoints++);
-        incrementals += (int) chains.values().stream().filter(c -> c.files.size() > 1).count();
+        incrementals += chains.checkpoint(op);
+        checkpoints++;
         checkpointBatch = b + 1;
         committedRows = out.rows.size();
         lateAtCheckpoint = late.get();
         if (rnd.nextInt(3) == 0) {
-          compact(chains, checkpoints);
+          chains.compact();
         }
-      } else if (meta != null && rnd.nextInt(8) == 0) { // a crash: back to the last checkpoint
+      } else if (chains.any() && rnd.nextInt(8) == 0) { // a crash: back to the last checkpoint
         op.close();
         out.rows.subList(committedRows, out.rows.size()).clear();
         lateBeforeRestart += lateAtCheckpoint;
         late = new Counter();
         lateAtCheckpoint = 0;
         op = storedOperator(out, late);
-        op.restore(new DataInputStream(new ByteArrayInputStream(meta)));
-        Map<String, List<Path>> paths = new HashMap<>();
-        chains.forEach((name, c) -> paths.put(name, List.copyOf(c.files)));
-        op.restoreStores(paths);
+        chains.restore(op);
         b = checkpointBatch - 1;
         restarts++;
       }
@@ -209,49 +195,6 @@ class StoredSessionWindowCheckpointTest {
     assertThat(heapLate.get()).as("seed %d: some rows were late", seed).isPositive();
     assertThat(lateBeforeRestart + late.get()).as("seed %d: late rows", seed).isEqualTo(heapLate.get());
     assertThat(out.rows).as("seed %d: results after %d restarts from %d checkpoints", seed, restarts, checkpoints).isEqualTo(expected);
-  }
-
-  /** A store's files: a full snapshot, then deltas. */
-  private static final class Chain {
-    final List<Path> files = new ArrayList<>();
-    int keyBytes;
-    int valueBytes;
-  }
-
-  private byte[] checkpoint(StoreBacked op, Map<String, Chain> chains, int epoch) throws IOException {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    op.snapshot(new DataOutputStream(bytes));
-    Map<String, Chain> next = new HashMap<>();
-    for (Map.Entry<String, StateStore> e : op.stores().entrySet()) {
-      Chain c = chains.get(e.getKey());
-      boolean full = c == null;
-      if (full) {
-        c = new Chain();
-        c.keyBytes = e.getValue().keyBytes();
-        c.valueBytes = e.getValue().valueBytes();
-      }
-      Path file = dir.resolve("e" + epoch + "-" + e.getKey() + (full ? ".full" : ".delta"));
-      try (SnapshotCapture capture = full ? e.getValue().captureFull() : e.getValue().captureIncremental()) {
-        capture.writeTo(file);
-      }
-      c.files.add(file);
-      next.put(e.getKey(), c);
-    }
-    chains.clear();
-    chains.putAll(next);
-    return bytes.toByteArray();
-  }
-
-  private void compact(Map<String, Chain> chains, int epoch) throws IOException {
-    for (Map.Entry<String, Chain> e : chains.entrySet()) {
-      Chain c = e.getValue();
-      if (c.files.size() > 1) {
-        Path out = dir.resolve("c" + epoch + "-" + e.getKey() + ".full");
-        SnapshotFiles.compact(c.files, c.keyBytes, c.valueBytes, dir, out);
-        c.files.clear();
-        c.files.add(out);
-      }
-    }
   }
 
   private StoredSessionWindowAggregateOperator storedOperator(Operator out, Counter late) {

@@ -6,24 +6,15 @@ import dev.laminar.runtime.ColumnarBatch;
 import dev.laminar.runtime.Counter;
 import dev.laminar.runtime.Operator;
 import dev.laminar.runtime.StoreBacked;
+import dev.laminar.runtime.StoreChains;
 import dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.KeySource;
 import dev.laminar.runtime.codegen.AggregateCompiler;
 import dev.laminar.sdk.type.DataType;
 import dev.laminar.sdk.type.Schema;
-import dev.laminar.state.SnapshotCapture;
-import dev.laminar.state.SnapshotFiles;
-import dev.laminar.state.StateStore;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -185,8 +176,7 @@ class StoredWindowCheckpointTest {
 
     Collector out = new Collector();
     StoreBacked op = shape.stored(out, dir);
-    Map<String, Chain> chains = new HashMap<>();
-    byte[] meta = null;
+    StoreChains chains = new StoreChains(dir);
     int checkpointBatch = 0;
     int committedRows = 0;
     int checkpoints = 0;
@@ -195,21 +185,18 @@ class StoredWindowCheckpointTest {
     for (int b = 0; b < batches.size(); b++) {
       ((Operator) op).process(batches.get(b));
       if (rnd.nextInt(4) == 0) { // a checkpoint after this batch
-        meta = checkpoint(op, chains, checkpoints++);
-        incrementals += (int) chains.values().stream().filter(c -> c.files.size() > 1).count();
+        incrementals += chains.checkpoint(op);
+        checkpoints++;
         checkpointBatch = b + 1;
         committedRows = out.rows.size();
         if (rnd.nextInt(3) == 0) {
-          compact(chains, checkpoints);
+          chains.compact();
         }
-      } else if (meta != null && rnd.nextInt(8) == 0) { // a crash: back to the last checkpoint
+      } else if (chains.any() && rnd.nextInt(8) == 0) { // a crash: back to the last checkpoint
         ((AutoCloseable) op).close();
         out.rows.subList(committedRows, out.rows.size()).clear();
         op = shape.stored(out, dir);
-        op.restore(new DataInputStream(new ByteArrayInputStream(meta)));
-        Map<String, List<Path>> paths = new HashMap<>();
-        chains.forEach((name, c) -> paths.put(name, List.copyOf(c.files)));
-        op.restoreStores(paths);
+        chains.restore(op);
         b = checkpointBatch - 1;
         restarts++;
       }
@@ -220,49 +207,6 @@ class StoredWindowCheckpointTest {
     assertThat(incrementals).as("%s seed %d: some chains had deltas", shape, seed).isPositive();
     assertThat(out.rows).as("%s seed %d: results after %d restarts from %d checkpoints", shape, seed, restarts, checkpoints)
         .isEqualTo(expected);
-  }
-
-  /** A store's files: a full snapshot, then deltas. */
-  private static final class Chain {
-    final List<Path> files = new ArrayList<>();
-    int keyBytes;
-    int valueBytes;
-  }
-
-  private byte[] checkpoint(StoreBacked op, Map<String, Chain> chains, int epoch) throws IOException {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    op.snapshot(new DataOutputStream(bytes));
-    Map<String, Chain> next = new HashMap<>();
-    for (Map.Entry<String, StateStore> e : op.stores().entrySet()) {
-      Chain c = chains.get(e.getKey());
-      boolean full = c == null;
-      if (full) {
-        c = new Chain();
-        c.keyBytes = e.getValue().keyBytes();
-        c.valueBytes = e.getValue().valueBytes();
-      }
-      Path file = dir.resolve("e" + epoch + "-" + e.getKey() + (full ? ".full" : ".delta"));
-      try (SnapshotCapture capture = full ? e.getValue().captureFull() : e.getValue().captureIncremental()) {
-        capture.writeTo(file);
-      }
-      c.files.add(file);
-      next.put(e.getKey(), c);
-    }
-    chains.clear();
-    chains.putAll(next);
-    return bytes.toByteArray();
-  }
-
-  private void compact(Map<String, Chain> chains, int epoch) throws IOException {
-    for (Map.Entry<String, Chain> e : chains.entrySet()) {
-      Chain c = e.getValue();
-      if (c.files.size() > 1) {
-        Path out = dir.resolve("c" + epoch + "-" + e.getKey() + ".full");
-        SnapshotFiles.compact(c.files, c.keyBytes, c.valueBytes, dir, out);
-        c.files.clear();
-        c.files.add(out);
-      }
-    }
   }
 
   private StoredTumblingWindowAggregateOperator storedOperator(Operator out) {
