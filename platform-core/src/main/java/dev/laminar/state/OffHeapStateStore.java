@@ -46,6 +46,13 @@ public final class OffHeapStateStore implements StateStore {
   private final long slotBytes;
   private final LongIndex index;
   private final List<byte[]> pendingDeletes = new ArrayList<>();
+  /**
+   * Whether a capture or restore has happened. Only then must a rehash keep the keys of removed
+   * entries for the next incremental capture: before it there is no earlier snapshot for a delete to
+   * apply to, so a store that is never checkpointed (no data directory) keeps none, however many
+   * entries it removes.
+   */
+  private boolean captured;
   private Arena tableArena;
   private MemorySegment table;
   private Path tableFile;
@@ -263,6 +270,7 @@ public final class OffHeapStateStore implements StateStore {
     tombstones = 0;
     Arrays.fill(dirty, 0);
     pendingDeletes.clear();
+    captured = false; // its next snapshot is a full one
     if (indexed) {
       index.clear();
     }
@@ -380,7 +388,7 @@ public final class OffHeapStateStore implements StateStore {
       long ctrl = old.get(JAVA_LONG_UNALIGNED, base);
       boolean wasDirty = (oldDirty[(int) (i >>> 6)] & (1L << i)) != 0;
       if (ctrl == TOMBSTONE) {
-        if (wasDirty) { // its removal is not in any snapshot yet
+        if (wasDirty && captured) { // its removal is not in any snapshot yet
           pendingDeletes.add(old.asSlice(base + 8, keyBytes).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));
         }
       } else if (ctrl != EMPTY) {
@@ -566,6 +574,12 @@ public final class OffHeapStateStore implements StateStore {
   private void resetTracking() {
     Arrays.fill(dirty, 0);
     pendingDeletes.clear();
+    captured = true;
+  }
+
+  /** Keys of removed entries kept for the next incremental capture (tests). */
+  int pendingDeletes() {
+    return pendingDeletes.size();
   }
 
   @Override

@@ -30,6 +30,29 @@ class OffHeapStateStoreTest extends StateStoreContractTest {
   }
 
   @Test
+  void aStoreNeverCapturedKeepsNoRemovedKeysWhileOneCapturedKeepsThemForItsNextDelta() {
+    OffHeapStateStore store = (OffHeapStateStore) open(8);
+    MemorySegment v = arena.allocate(8);
+    for (long i = 0; i < 50_000; i++) { // churn: rehashes carry dirty tombstones along
+      store.put(keySegment(new K(i, i)), v);
+      store.remove(keySegment(new K(i, i)));
+    }
+    assertThat(store.pendingDeletes()).as("no data directory, no capture: nothing to delete from").isZero();
+    store.put(keySegment(new K(-1, -1)), v);
+    store.captureFull().close();
+    for (long i = 0; i < 50_000; i++) {
+      store.put(keySegment(new K(i, -i)), v);
+      store.remove(keySegment(new K(i, -i)));
+    }
+    store.remove(keySegment(new K(-1, -1)));
+    try (SnapshotCapture delta = store.captureIncremental()) {
+      assertThat(delta.deletes()).as("the key of the full snapshot is deleted by the delta").isPositive();
+    }
+    assertThat(store.pendingDeletes()).as("a capture hands them over").isZero();
+    store.close();
+  }
+
+  @Test
   void upsertSlotUpdatesInPlaceAndClearEmptiesForReuse() {
     OffHeapStateStore store = (OffHeapStateStore) open(16);
     MemorySegment out = arena.allocate(16);
