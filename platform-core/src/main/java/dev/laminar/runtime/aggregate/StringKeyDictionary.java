@@ -20,9 +20,11 @@ import java.util.HashMap;
  * derived again from the group stores after a restore.
  *
  * <p>A string whose last group is dropped (its window emitted) is removed, so the dictionary holds only
- * the strings of open windows. Reactor thread only.
+ * the strings of open windows. The store-backed interval join uses it the same way for the VARCHAR cells
+ * of the rows in its state ({@link #find}, {@link #acquire}): there a reference is a row cell. Reactor
+ * thread only.
  */
-final class StringKeyDictionary implements AutoCloseable {
+public final class StringKeyDictionary implements AutoCloseable {
   private final OffHeapStateStore store;
   private final HashMap<String, Integer> ids = new HashMap<>();
   private String[] strings = new String[64];
@@ -33,12 +35,25 @@ final class StringKeyDictionary implements AutoCloseable {
   private final long[] keyWord = new long[1];
   private final MemorySegment key = MemorySegment.ofArray(keyWord);
 
-  StringKeyDictionary(Path scratch) {
+  public StringKeyDictionary(Path scratch) {
     this.store = new OffHeapStateStore(scratch, 8, OffHeapStateStore.VARIABLE, false, 1024);
   }
 
-  OffHeapStateStore store() {
+  public OffHeapStateStore store() {
     return store;
+  }
+
+  /** The id of {@code s}, or -1 when nothing in state holds it (then no stored key can equal it). */
+  public long find(String s) {
+    Integer known = ids.get(s);
+    return known == null ? -1 : known;
+  }
+
+  /** The id of {@code s} with one more reference, adding it when new. */
+  public long acquire(String s) {
+    long id = id(s);
+    retain(id);
+    return id;
   }
 
   /** The id of {@code s}, adding it (with no references yet) when new. */
@@ -60,17 +75,17 @@ final class StringKeyDictionary implements AutoCloseable {
     return id;
   }
 
-  String string(long id) {
+  public String string(long id) {
     return strings[(int) id];
   }
 
   /** A new group uses {@code id}. */
-  void retain(long id) {
+  public void retain(long id) {
     refs[(int) id]++;
   }
 
   /** A group using {@code id} was dropped; the string goes once no group uses it. */
-  void release(long id) {
+  public void release(long id) {
     int i = (int) id;
     if (--refs[i] == 0) {
       ids.remove(strings[i]);
@@ -85,7 +100,7 @@ final class StringKeyDictionary implements AutoCloseable {
   }
 
   /** After the store was restored: rebuilds the heap side (references are counted again by the caller with {@link #retain}). */
-  void rebuild() {
+  public void rebuild() {
     ids.clear();
     Arrays.fill(strings, null);
     Arrays.fill(refs, 0);
@@ -114,7 +129,7 @@ final class StringKeyDictionary implements AutoCloseable {
   }
 
   /** After {@link #rebuild} and the recount: removes strings no group uses (none, when the snapshots were consistent). */
-  void dropUnreferenced() {
+  public void dropUnreferenced() {
     for (int i = 0; i < nextId; i++) {
       if (strings[i] != null && refs[i] == 0) {
         refs[i] = 1;
@@ -124,7 +139,7 @@ final class StringKeyDictionary implements AutoCloseable {
   }
 
   /** Distinct strings held. */
-  int size() {
+  public int size() {
     return ids.size();
   }
 

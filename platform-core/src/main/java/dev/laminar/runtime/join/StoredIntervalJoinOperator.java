@@ -6,6 +6,7 @@ import dev.laminar.runtime.ColumnarBatch;
 import dev.laminar.runtime.Counter;
 import dev.laminar.runtime.Operator;
 import dev.laminar.runtime.StoreBacked;
+import dev.laminar.runtime.aggregate.StringKeyDictionary;
 import dev.laminar.runtime.expr.Expr;
 import dev.laminar.runtime.join.IntervalJoinOperator.Kind;
 import dev.laminar.sdk.row.RowKind;
@@ -34,7 +35,7 @@ import java.util.Map;
  * <ul>
  *   <li>rows: key = a row id (per input); value = event time, the previous and next row id of its key's
  *       list, flags (matched, free), NULL bits, the join key's words, then one word per column
- *       (long-backed values; DOUBLE bits; VARCHAR as a {@link JoinStringIds} id). A row leaving state
+ *       (long-backed values; DOUBLE bits; VARCHAR as a {@link StringKeyDictionary} id). A row leaving state
  *       marks its entry free and its id is reused by a later row, in place: the store never removes an
  *       entry, so its table keeps no tombstones and never rehashes under churn; it holds as many entries
  *       as the most rows ever in state at once (free ones included in snapshots);</li>
@@ -80,7 +81,7 @@ public final class StoredIntervalJoinOperator extends TwoInputOperator implement
   private final long upper;
   private final Expr residual;
   private final ColumnarBatch scratch;
-  private final JoinStringIds strings;
+  private final StringKeyDictionary strings;
   private final Side leftSide;
   private final Side rightSide;
   /** Whether a stored row's matched flag can change what it yields when it leaves (its unmatched form is emitted). */
@@ -104,7 +105,7 @@ public final class StoredIntervalJoinOperator extends TwoInputOperator implement
     this.upper = upper;
     this.residual = residual;
     this.scratch = residual == null ? null : new ColumnarBatch(joinedSchema, 1);
-    this.strings = new JoinStringIds(scratch);
+    this.strings = new StringKeyDictionary(scratch);
     this.leftSide = new Side(leftSchema, leftKeys, scratch);
     this.rightSide = new Side(rightSchema, rightKeys, scratch);
     this.trackLeftMatches = kind == Kind.LEFT || kind == Kind.FULL;
