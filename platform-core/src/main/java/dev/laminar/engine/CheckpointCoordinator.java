@@ -16,7 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongFunction;
 import org.slf4j.Logger;
@@ -25,13 +24,15 @@ import org.slf4j.LoggerFactory;
 /**
  * Takes checkpoints and recovers from them (a data directory's {@code checkpoints/}).
  *
- * <p>A checkpoint of epoch E: every running source split stops at its next batch boundary and
- * reports its position (the barrier enters at the sources); once all have, the reactors first drain
- * in turn until every row before the barrier is in its shard's queue (reactor 0, which runs the
- * sources' channels and deals sharded plans' events to the head copies, first; then the others, whose
- * head copies route what was dealt to them); then each reactor in turn processes everything queued
- * before the barrier, snapshots the operators it runs, and puts a barrier marker into its lane of every sink's queue (a
- * sink fed by N shards aligns the N markers, {@link OutputEdge#poll()}); then the sources go on. Each sink thread pre-commits epoch E when the marker reaches it (the rows before
+ * <p>A checkpoint of epoch E: the barrier travels in band. Reactor 0 is told which source channels
+ * carry it ({@link Reactor#align}); each running split then puts a marker into its queue after its last
+ * row before the barrier, records its position there, and reads on ({@link SourceRunner#barrier}).
+ * Reactor 0 holds each channel back at its marker until all have delivered theirs, then snapshots the
+ * operators it runs, marks lane 0 of each unsharded sink's queue and deals the barrier into each sharded
+ * sink's plan as one more numbered event ({@code HeadDealer.barrier}); each shard takes it after every
+ * event before it, snapshots its operators on its own reactor and marks its lane ({@link #shardBarrier};
+ * a sink fed by N shards aligns the N markers, {@link OutputEdge#poll()}). No source and no other
+ * reactor waits. Each sink thread pre-commits epoch E when the marker reaches it (the rows before
  * it). The manifest — source positions and sink pre-commit handles — is then written atomically;
  * that durable manifest is the decision to commit: the sinks commit E, and once all have, a
  * committed marker is written and the sources may commit their positions upstream. On recovery the
@@ -214,30 +215,134 @@ final class CheckpointCoordinator {
   }
 
   /**
-   * On reactor {@code reactor}, once it has processed every row before the barrier: captures the state
-   * of the operators it runs, then marks its lane of each sink's queue.
+   * One checkpoint's barrier on its way through the reactors: the parts that snapshot (reactor 0's
+   * unsharded operators, then each shard of each sharded sink) add their state here, each on its own
+   * reactor, one at a time (the lock is taken once per part and checkpoint, never per row).
    */
-  private void passBarrier(int reactor, long epoch, List<CatalogObject> objects, List<SinkObject> sinks, Map<String, byte[]> states,
-      List<StateSnapshots.Capture> captures) throws IOException {
-    for (CatalogObject o : objects) {
-      dev.laminar.sql.plan.PlanMetrics m = o instanceof StreamObject st && st.sideOf == null ? st.metrics
-          : o instanceof SinkObject k ? k.metrics : null;
-      if (m == null) {
-        continue;
-      }
-      if (reactor == 0) {
-        snapshot(o.name, m.checkpointables(), -1, states, captures);
-      }
-      dev.laminar.sql.plan.PlanMetrics[] shards = m.shards();
-      if (reactor < shards.length) {
-        snapshot(o.name, shards[reactor].checkpointables(), reactor, states, captures);
+  private static final class Barrier {
+    final long id;
+    final long epoch;
+    final List<CatalogObject> objects;
+    final List<SinkObject> sinks;
+    final Map<String, byte[]> states = new LinkedHashMap<>();
+    final List<StateSnapshots.Capture> captures = new ArrayList<>();
+    /** Parts still to snapshot: reactor 0's own, plus one per shard of each sharded sink once reactor 0 dealt it the barrier. */
+    final java.util.concurrent.atomic.AtomicInteger parts = new java.util.concurrent.atomic.AtomicInteger(1);
+    final CompletableFuture<Void> done = new CompletableFuture<>();
+    /** Per sharded sink dealt the barrier: which shards have taken it (guarded by this). */
+    final Map<SinkObject, boolean[]> shardsTaken = new HashMap<>();
+    long stallNanos;
+
+    Barrier(long id, long epoch, List<CatalogObject> objects, List<SinkObject> sinks) {
+      this.id = id;
+      this.epoch = epoch;
+      this.objects = objects;
+      this.sinks = sinks;
+    }
+
+    void partDone() {
+      if (parts.decrementAndGet() == 0) {
+        done.complete(null);
       }
     }
-    for (SinkObject k : sinks) {
-      OutputEdge[] lanes = k.edge.lanes();
-      if (reactor < lanes.length) {
-        lanes[reactor].barrier(epoch);
+  }
+
+  private final java.util.concurrent.atomic.AtomicLong barrierIds = new java.util.concurrent.atomic.AtomicLong();
+  /** The barrier in flight, or null. */
+  private volatile Barrier inFlight;
+
+  /**
+   * On reactor 0, once the barrier is aligned on every source channel (every row before it, and none
+   * after, has been processed): snapshots the operators reactor 0 runs, marks each unsharded sink's queue,
+   * and deals the barrier into each sharded sink's plan, whose shards go on in {@link #shardBarrier}.
+   */
+  private void alignedOnReactor0(Barrier b) {
+    try {
+      long start = System.nanoTime();
+      synchronized (b) {
+        if (inFlight != b) {
+          return; // abandoned (timed out) before it was aligned
+        }
+        for (CatalogObject o : b.objects) {
+          dev.laminar.sql.plan.PlanMetrics m = o instanceof StreamObject st && st.sideOf == null ? st.metrics
+              : o instanceof SinkObject k ? k.metrics : null;
+          if (m != null) {
+            snapshot(o.name, m.checkpointables(), -1, b.states, b.captures);
+          }
+        }
+        b.stallNanos += System.nanoTime() - start;
       }
+      for (SinkObject k : b.sinks) {
+        if (engine.shards(k) == null) {
+          k.edge.lanes()[0].barrier(b.epoch);
+        }
+      }
+      for (CatalogObject o : b.objects) {
+        Shards shards = o instanceof SinkObject k ? engine.shards(k) : null;
+        if (shards != null) {
+          synchronized (b) { // before dealing: shard 0 may take it while this reactor waits for room
+            b.parts.addAndGet(shards.count());
+            b.shardsTaken.put((SinkObject) o, new boolean[shards.count()]);
+          }
+          shards.dealer().barrier(b.id);
+        }
+      }
+      b.partDone();
+    } catch (RuntimeException | IOException e) {
+      b.done.completeExceptionally(e);
+    }
+  }
+
+  /** On shard {@code shard}'s reactor: the shard of {@code sink} took barrier {@code id} (see {@link Shards.BarrierListener}). */
+  void shardBarrier(SinkObject sink, int shard, long id) {
+    Barrier b = inFlight;
+    if (b == null || b.id != id) {
+      return; // a barrier abandoned on its way
+    }
+    try {
+      synchronized (b) {
+        boolean[] taken = b.shardsTaken.get(sink);
+        if (inFlight != b || taken == null || taken[shard]) {
+          return;
+        }
+        taken[shard] = true;
+        long start = System.nanoTime();
+        dev.laminar.sql.plan.PlanMetrics[] perShard = sink.metrics.shards();
+        if (shard < perShard.length) {
+          snapshot(sink.name, perShard[shard].checkpointables(), shard, b.states, b.captures);
+        }
+        b.stallNanos += System.nanoTime() - start;
+      }
+      if (b.sinks.contains(sink)) {
+        sink.edge.lanes()[shard].barrier(b.epoch);
+      }
+      b.partDone();
+    } catch (RuntimeException | IOException e) {
+      b.done.completeExceptionally(e);
+    }
+  }
+
+  /**
+   * The shards of {@code sink} were taken down (the sink was dropped or closed): a barrier in flight no
+   * longer waits for those that had not taken it. The sink's own epoch then fails or never commits.
+   */
+  void shardsGone(SinkObject sink) {
+    Barrier b = inFlight;
+    if (b == null) {
+      return;
+    }
+    int missing = 0;
+    synchronized (b) {
+      boolean[] taken = b.shardsTaken.get(sink);
+      for (int k = 0; taken != null && k < taken.length; k++) {
+        if (!taken[k]) {
+          taken[k] = true;
+          missing++;
+        }
+      }
+    }
+    for (int k = 0; k < missing; k++) {
+      b.partDone();
     }
   }
 
@@ -247,7 +352,7 @@ final class CheckpointCoordinator {
       java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
       c.getValue().snapshot(new java.io.DataOutputStream(bytes));
       String id = shard < 0 ? c.getKey() : dev.laminar.sql.plan.PlanMetrics.shardStateId(c.getKey(), shard);
-      states.put(owner + "/" + id, bytes.toByteArray()); // reactors take turns: each waits for the one before
+      states.put(owner + "/" + id, bytes.toByteArray());
       if (c.getValue() instanceof dev.laminar.runtime.StoreBacked stored) {
         snapshots.capture(owner + "/" + id, stored, captures); // only what changed since the last checkpoint
       }
@@ -255,48 +360,52 @@ final class CheckpointCoordinator {
   }
 
   private long checkpoint(long epoch, List<CatalogObject> objects, SinkObject finishing, LongFunction<byte[]> preCommit) {
-    CountDownLatch release = new CountDownLatch(1);
     Map<String, CompletableFuture<SourceRunner.BarrierPosition>> positions = new LinkedHashMap<>();
     Map<SinkObject, CompletableFuture<byte[]>> handles = new LinkedHashMap<>();
-    Map<String, byte[]> states = new LinkedHashMap<>();
-    List<StateSnapshots.Capture> captures = new ArrayList<>();
+    List<SinkObject> sinks = new ArrayList<>();
+    for (CatalogObject o : objects) {
+      if (o instanceof SinkObject k && k != finishing && k.failure() == null && !k.runner.endArrived()) {
+        sinks.add(k);
+      }
+    }
+    Barrier barrier = new Barrier(barrierIds.incrementAndGet(), epoch, objects, sinks);
+    Map<String, byte[]> states = barrier.states;
+    List<StateSnapshots.Capture> captures = barrier.captures;
+    Reactor reactor0 = engine.reactors()[0];
     long[] stall = new long[1];
     try {
-      for (Engine.Split split : engine.runningSplits()) {
-        positions.put(split.source() + "\u0000" + split.id(), split.runner().barrier(release));
+      // The barrier enters at the sources, in band: reactor 0 first learns which channels carry it, then
+      // each split puts a marker into its queue after its last row before the barrier, records its position
+      // there, and reads on. Reactor 0 holds each channel back at its marker until all have theirs
+      // (alignment), snapshots, and deals the barrier on into the sharded plans, whose shards snapshot
+      // when they take it after every event before it. No source waits for the checkpoint.
+      for (SinkObject k : sinks) {
+        handles.put(k, k.runner.expectBarrier(epoch));
       }
-      List<SinkObject> sinks = new ArrayList<>();
-      for (CatalogObject o : objects) {
-        if (o instanceof SinkObject k && k != finishing && k.failure() == null && !k.runner.endArrived()) {
-          sinks.add(k);
-          handles.put(k, k.runner.expectBarrier(epoch));
-        }
+      inFlight = barrier;
+      List<Engine.Split> splits = engine.runningSplits();
+      List<Reactor.Channel> channels = new ArrayList<>();
+      for (Engine.Split split : splits) {
+        channels.add(split.channel());
+      }
+      reactor0.align(barrier.id, channels, () -> alignedOnReactor0(barrier)).get(BARRIER_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      for (Engine.Split split : splits) {
+        positions.put(split.source() + "\u0000" + split.id(), split.runner().barrier(barrier.id));
       }
       CompletableFuture.allOf(positions.values().toArray(CompletableFuture[]::new)).get(BARRIER_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-      // Every row before the barrier first reaches its shard's queue: reactor 0 drains the sources'
-      // channels (its dealer hands each event to a head copy before returning), then each other reactor
-      // drains the events dealt to its head copy (its router hands them to the shards before returning).
-      // Then each reactor in turn drains its shards' queues (now complete: the sources stay held until
-      // all reactors have passed the barrier), snapshots and marks its lanes.
-      Reactor[] reactors = engine.reactors();
-      for (int r = 0; reactors.length > 1 && r < reactors.length; r++) {
-        reactors[r].submitDrained(() -> null).get(BARRIER_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-      }
-      for (int r = 0; r < reactors.length; r++) {
-        final int shard = r;
-        reactors[r].submitDrained(() -> {
-          long stallStart = System.nanoTime();
-          passBarrier(shard, epoch, objects, sinks, states, captures);
-          stall[0] += System.nanoTime() - stallStart; // the reactors' stalls, one after the other
-          return null;
-        }).get(BARRIER_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      barrier.done.get(BARRIER_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      synchronized (barrier) {
+        stall[0] = barrier.stallNanos;
       }
     } catch (Exception e) {
-      abandonCaptures(captures);
+      inFlight = null;
+      reactor0.abandonAlignment(barrier.id);
+      synchronized (barrier) {
+        abandonCaptures(captures);
+      }
       throw failed(epoch, e);
-    } finally {
-      release.countDown(); // the sources go on while the sinks pre-commit and the manifest is written
     }
+    inFlight = null;
     Map<SinkObject, byte[]> preCommitted = new LinkedHashMap<>();
     CheckpointStats written;
     List<CheckpointManifest.SourcePosition> sources = new ArrayList<>();

@@ -168,7 +168,7 @@ public final class Engine implements AutoCloseable {
   }
 
   /** One running split of a started source. */
-  record Split(String source, String id, SourceRunner runner) {}
+  record Split(String source, String id, SourceRunner runner, Reactor.Channel channel) {}
 
   /** The splits of every started source (without the engine's lock). */
   List<Split> runningSplits() {
@@ -177,7 +177,7 @@ public final class Engine implements AutoCloseable {
       if (o instanceof SourceObject s && s.started) {
         List<SourceRunner> runners = List.copyOf(s.runners);
         for (int i = 0; i < runners.size() && i < s.splitIds.size(); i++) {
-          out.add(new Split(s.name, s.splitIds.get(i), runners.get(i)));
+          out.add(new Split(s.name, s.splitIds.get(i), runners.get(i), s.channels.get(i)));
         }
       }
     }
@@ -593,7 +593,12 @@ public final class Engine implements AutoCloseable {
           wire(keyed.input(), nodes, router, headMetrics, head);
           return head.get(0).chain();
         },
-        (o, e) -> consumerFailed(failureOwner.get(), e), owner);
+        (o, e) -> consumerFailed(failureOwner.get(), e), owner, (shard, id) -> {
+          CheckpointCoordinator c = checkpoints;
+          if (c != null && owner instanceof SinkObject sink) {
+            c.shardBarrier(sink, shard, id);
+          }
+        });
     shardsByOwner.put(owner, shards);
     return List.of(new Attachment(input, shards.dealer()));
   }
@@ -603,7 +608,15 @@ public final class Engine implements AutoCloseable {
     Shards shards = shardsByOwner.remove(owner);
     if (shards != null) {
       shards.undeploy();
+      if (checkpoints != null && owner instanceof SinkObject sink) {
+        checkpoints.shardsGone(sink); // after undeploy: no shard of it takes a barrier any more
+      }
     }
+  }
+
+  /** The shards deployed for {@code owner}, or null when its plan is not sharded. */
+  Shards shards(Object owner) {
+    return shardsByOwner.get(owner);
   }
 
   /** Routing and queue figures of a sink's or subscription's shards, or null when it is not sharded (for DESCRIBE). */

@@ -141,10 +141,11 @@ final class Shards {
    * checkpointed operators in those metrics (they become {@code metrics.shards()}); {@code buildHead}
    * builds one copy of the head ending in the given router (copy 0 gets {@code metrics}, the others
    * metrics of their own). {@code inputSchema} is the schema of the input the dealer is attached to.
+   * {@code barriers} hears each shard take a checkpoint barrier dealt with {@link HeadDealer#barrier}.
    */
   static Shards deploy(Reactor[] reactors, PlanNode keyed, Schema inputSchema, OutputEdge edge, int queueBatches, int batchSize,
       PlanMetrics metrics, BiFunction<Operator, PlanMetrics, Operator> buildShard, BiFunction<KeyRouter, PlanMetrics, Operator> buildHead,
-      BiConsumer<Object, RuntimeException> onFailure, Object owner) {
+      BiConsumer<Object, RuntimeException> onFailure, Object owner, BarrierListener barriers) {
     int n = reactors.length;
     Schema schema = keyed.input().schema();
     OutputEdge[] lanes = edge.shard(n);
@@ -173,7 +174,8 @@ final class Shards {
       for (int p = 0; p < n; p++) {
         from[p] = exchanges[p][k].queue();
       }
-      shardInboxes[k] = new ShardInbox(from, new SourceInput(node, 1));
+      final int shard = k;
+      shardInboxes[k] = new ShardInbox(from, new SourceInput(node, 1), id -> barriers.reached(shard, id));
     }
     int[] routeColumns = routeColumns(keyed);
     KeyRouter[] routers = new KeyRouter[n];
@@ -212,6 +214,17 @@ final class Shards {
       reactors[k].addTimers(perShard[k].timers(), owner);
     }
     return self[0];
+  }
+
+  /** Told, on shard {@code shard}'s reactor, when the shard takes checkpoint barrier {@code id} ({@link HeadDealer#barrier}). */
+  @FunctionalInterface
+  interface BarrierListener {
+    void reached(int shard, long id);
+  }
+
+  /** Number of shards (one per reactor). */
+  int count() {
+    return reactors.length;
   }
 
   /** The operator to attach to the plan's input on reactor 0. */

@@ -140,12 +140,16 @@ public final class ColumnarBatch implements BatchWriter, RowBatch {
     this.moreOfEvent = more;
   }
 
-  /** A row-less marker on an output edge: the rows before it belong to checkpoint epoch {@code epoch} (or an earlier one). */
+  /**
+   * A row-less checkpoint barrier marker: on an output edge, the rows before it belong to checkpoint epoch
+   * {@code epoch} (or an earlier one); on a source split's queue or a shard's exchange, {@code epoch} is the
+   * barrier's id (engine.CheckpointCoordinator), and the rows before it are those the checkpoint covers.
+   */
   public void markBarrier(long epoch) {
     this.barrierEpoch = epoch;
   }
 
-  /** The epoch of a barrier marker, or -1 for a batch of rows. */
+  /** The epoch (or barrier id) of a barrier marker, or -1 for a batch of rows. */
   public long barrierEpoch() {
     return barrierEpoch;
   }

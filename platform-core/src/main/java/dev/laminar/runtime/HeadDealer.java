@@ -66,20 +66,31 @@ public final class HeadDealer implements Operator {
 
   @Override
   public void onWatermark(long watermark) {
-    marker(watermark, false);
+    marker(watermark, false, -1);
   }
 
   @Override
   public void onEndOfInput() {
-    marker(ColumnarBatch.NO_TIME, true);
+    marker(ColumnarBatch.NO_TIME, true, -1);
   }
 
-  private void marker(long watermark, boolean end) {
+  /**
+   * Deals checkpoint barrier {@code id} as an event of its own, after every event dealt so far: each shard
+   * gets it from the routers once it has taken every event before it ({@link ShardInbox}), which is when
+   * its state is the checkpoint's. The head copies are stateless: the barrier passes through them.
+   */
+  public void barrier(long id) {
+    marker(ColumnarBatch.NO_TIME, false, id);
+  }
+
+  private void marker(long watermark, boolean end, long barrier) {
     final int copy = last;
     final long seq = sequence++;
     if (copy == 0) {
       localRouter.beginEvent(seq);
-      if (end) {
+      if (barrier >= 0) {
+        localRouter.onBarrier(barrier);
+      } else if (end) {
         localHead.onEndOfInput();
       } else {
         localHead.onWatermark(watermark);
@@ -95,6 +106,9 @@ public final class HeadDealer implements Operator {
     b.setBatchWatermark(watermark);
     if (end) {
       b.markEndOfInput();
+    }
+    if (barrier >= 0) {
+      b.markBarrier(barrier);
     }
     toHeads[copy].send(b);
   }
@@ -135,7 +149,9 @@ public final class HeadDealer implements Operator {
             head.process(b);
           }
           if (!b.moreOfEvent()) {
-            if (b.isEndOfInput()) {
+            if (b.barrierEpoch() >= 0) {
+              router.onBarrier(b.barrierEpoch());
+            } else if (b.isEndOfInput()) {
               head.onEndOfInput();
             } else if (b.batchWatermark() != ColumnarBatch.NO_TIME) {
               head.onWatermark(b.batchWatermark());

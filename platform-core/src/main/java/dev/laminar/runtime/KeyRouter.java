@@ -39,6 +39,7 @@ public final class KeyRouter implements Operator {
   private long sequence = -1;
   private long pendingWatermark = ColumnarBatch.NO_TIME;
   private boolean pendingEnd;
+  private long pendingBarrier = -1;
 
   /**
    * @param schema the schema of the rows routed
@@ -138,14 +139,20 @@ public final class KeyRouter implements Operator {
     pendingEnd = true;
   }
 
+  /** The current event is checkpoint barrier {@code id}: every shard's final batch of it carries the marker. */
+  public void onBarrier(long id) {
+    pendingBarrier = id;
+  }
+
   /** Hands every shard the final batch of the current event (see the class comment). */
   public void endEvent() {
     final Lane[] ls = lanes;
     for (int k = 0; k < ls.length; k++) {
-      ls[k].finish(sequence, pendingWatermark, pendingEnd);
+      ls[k].finish(sequence, pendingWatermark, pendingEnd, pendingBarrier);
     }
     pendingWatermark = ColumnarBatch.NO_TIME;
     pendingEnd = false;
+    pendingBarrier = -1;
   }
 
   /** Rows routed to shard {@code shard} so far. */
@@ -199,7 +206,7 @@ public final class KeyRouter implements Operator {
       rows.add(count);
     }
 
-    void finish(long sequence, long watermark, boolean end) {
+    void finish(long sequence, long watermark, boolean end, long barrier) {
       ColumnarBatch b = current != null ? current : exchange.acquire();
       current = null;
       if (b == null) {
@@ -210,6 +217,9 @@ public final class KeyRouter implements Operator {
       b.setBatchWatermark(watermark);
       if (end) {
         b.markEndOfInput();
+      }
+      if (barrier >= 0) {
+        b.markBarrier(barrier);
       }
       exchange.send(b);
     }

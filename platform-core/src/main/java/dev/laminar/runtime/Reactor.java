@@ -19,6 +19,9 @@ import org.slf4j.LoggerFactory;
  * every unsharded chain; for a sharded plan every reactor runs a copy of its stateless head (fed by
  * reactor 0's dealer through a head {@link Inbox}) and one shard of its keyed aggregate (fed by every
  * reactor's key router through a shard {@link Inbox}), see {@code engine.Shards}.
+ *
+ * <p>Checkpoint barriers come in band, as markers in the channels: {@link #align} holds each channel back
+ * at its marker until every channel of the barrier has delivered its own.
  */
 public final class Reactor implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Reactor.class);
@@ -30,6 +33,8 @@ public final class Reactor implements AutoCloseable {
     final SourceInput input;
     final int split;
     volatile boolean closed;
+    /** Not polled: a checkpoint barrier is being aligned and this channel is past it, or not part of it (reactor thread only). */
+    boolean held;
 
     Channel(SpscArrayQueue<ColumnarBatch> queue, SourceInput input, int split) {
       this.queue = queue;
@@ -113,33 +118,101 @@ public final class Reactor implements AutoCloseable {
   }
 
   /**
-   * Runs {@code action} on the reactor once every batch already queued in its channels has been
-   * processed (a checkpoint: the sources are held at their barrier, so the queues run dry).
+   * Begins aligning checkpoint barrier {@code id} on this reactor's channels (any thread; takes effect on
+   * the reactor, in order with other commands). Every channel not in {@code expected} is held at once (not
+   * polled: what it delivers belongs after the barrier); each channel in {@code expected} is polled until
+   * the marker with this id comes out of its queue (its source put it there after the last row the
+   * checkpoint covers, {@link SourceRunner#barrier}) or its split ends, and is then held. Once all have,
+   * {@code onAligned} runs on the reactor, having seen exactly the rows before the barrier on every
+   * channel; then every channel is polled again. A marker of another id (an abandoned barrier) is dropped.
+   * An alignment still open is abandoned by a new one.
    */
-  public <T> CompletableFuture<T> submitDrained(Callable<T> action) {
+  public CompletableFuture<Void> align(long id, List<Channel> expected, Runnable onAligned) {
     return submit(() -> {
-      boolean any;
-      do {
-        any = false;
-        for (int i = 0; i < channels.size(); i++) {
-          Channel c = channels.get(i);
-          ColumnarBatch batch;
-          while ((batch = c.queue.relaxedPoll()) != null) {
-            try {
-              c.input.deliver(batch, c.split);
-            } catch (RuntimeException e) {
-              LOG.error("Unexpected failure delivering a batch of {}", c.input.node().name(), e);
-            } finally {
-              BatchPool.release(batch);
-            }
-            batchesProcessed.increment();
-            any = true;
-          }
+      alignment = new Alignment(id, new ArrayList<>(expected), onAligned);
+      for (int i = 0; i < channels.size(); i++) {
+        Channel c = channels.get(i);
+        c.held = true;
+      }
+      List<Channel> waiting = alignment.waiting;
+      for (int i = waiting.size() - 1; i >= 0; i--) {
+        Channel c = waiting.get(i);
+        if (!channels.contains(c) || c.input.ended(c.split)) {
+          waiting.remove(i);
+        } else {
+          c.held = false;
         }
-        any |= drainInboxes() > 0;
-      } while (any);
-      return action.call();
+      }
+      checkAligned();
+      return null;
     });
+  }
+
+  /** Abandons the alignment of barrier {@code id}, if it is still open: every channel is polled again. */
+  public CompletableFuture<Void> abandonAlignment(long id) {
+    return submit(() -> {
+      if (alignment != null && alignment.id == id) {
+        alignment = null;
+        releaseChannels();
+      }
+      return null;
+    });
+  }
+
+  /** A checkpoint barrier being aligned: the channels whose marker has not come yet. */
+  private record Alignment(long id, List<Channel> waiting, Runnable onAligned) {}
+
+  private Alignment alignment;
+
+  private void releaseChannels() {
+    for (int i = 0; i < channels.size(); i++) {
+      channels.get(i).held = false;
+    }
+  }
+
+  /** Channel {@code c} reached the barrier being aligned (its marker, or its end). */
+  private void arrived(Channel c) {
+    c.held = true;
+    if (alignment.waiting.remove(c)) {
+      checkAligned();
+    }
+  }
+
+  private void checkAligned() {
+    Alignment a = alignment;
+    if (a == null || !a.waiting.isEmpty()) {
+      return;
+    }
+    alignment = null;
+    try {
+      a.onAligned.run();
+    } catch (RuntimeException e) {
+      LOG.error("A checkpoint barrier's action failed", e);
+    } finally {
+      releaseChannels();
+    }
+  }
+
+  /** Delivers a batch polled from {@code c} (a barrier marker included) and returns it to its pool. */
+  private void deliver(Channel c, ColumnarBatch batch) {
+    try {
+      long barrier = batch.barrierEpoch();
+      if (barrier >= 0) {
+        if (alignment != null && alignment.id == barrier) {
+          arrived(c);
+        }
+        return; // another id: a barrier abandoned before its marker came out
+      }
+      c.input.deliver(batch, c.split);
+      if (alignment != null && c.input.ended(c.split)) {
+        arrived(c);
+      }
+    } catch (RuntimeException e) {
+      LOG.error("Unexpected failure delivering a batch of {}", c.input.node().name(), e);
+    } finally {
+      BatchPool.release(batch);
+    }
+    batchesProcessed.increment();
   }
 
   /** Registers a channel from one split of a source (call from any thread; takes effect on the reactor). */
@@ -153,6 +226,9 @@ public final class Reactor implements AutoCloseable {
   public void removeChannel(Channel channel) {
     execute(() -> {
       channels.remove(channel);
+      if (alignment != null && alignment.waiting.remove(channel)) {
+        checkAligned();
+      }
       ColumnarBatch b;
       while ((b = channel.queue.poll()) != null) {
         BatchPool.release(b);
@@ -285,19 +361,12 @@ public final class Reactor implements AutoCloseable {
       final List<Channel> cs = channels;
       for (int i = 0; i < cs.size(); i++) {
         Channel c = cs.get(i);
-        for (int k = 0; k < MAX_BATCHES_PER_CHANNEL; k++) {
+        for (int k = 0; k < MAX_BATCHES_PER_CHANNEL && !c.held; k++) {
           ColumnarBatch batch = c.queue.relaxedPoll();
           if (batch == null) {
             break;
           }
-          try {
-            c.input.deliver(batch, c.split);
-          } catch (RuntimeException e) {
-            LOG.error("Unexpected failure delivering a batch of {}", c.input.node().name(), e);
-          } finally {
-            BatchPool.release(batch);
-          }
-          batchesProcessed.increment();
+          deliver(c, batch);
           work++;
         }
       }

@@ -21,12 +21,18 @@ public final class ShardInbox implements Reactor.Inbox {
 
   private final SpscArrayQueue<ColumnarBatch>[] from;
   private final SourceInput input;
+  private final java.util.function.LongConsumer onBarrier;
   private long next;
 
-  /** @param from the queues from the routers, indexed by the producing reactor */
-  public ShardInbox(SpscArrayQueue<ColumnarBatch>[] from, SourceInput input) {
+  /**
+   * @param from the queues from the routers, indexed by the producing reactor
+   * @param onBarrier called with a checkpoint barrier's id when the shard takes it: every event before it
+   *     has been processed, and none after it
+   */
+  public ShardInbox(SpscArrayQueue<ColumnarBatch>[] from, SourceInput input, java.util.function.LongConsumer onBarrier) {
     this.from = from.clone();
     this.input = input;
+    this.onBarrier = onBarrier;
   }
 
   @Override
@@ -47,7 +53,11 @@ public final class ShardInbox implements Reactor.Inbox {
       }
       ColumnarBatch b = q.poll();
       try {
-        input.deliver(b, 0);
+        if (b.barrierEpoch() >= 0) {
+          onBarrier.accept(b.barrierEpoch()); // a barrier event has no rows and is one batch
+        } else {
+          input.deliver(b, 0);
+        }
       } catch (RuntimeException e) {
         LOG.error("Unexpected failure delivering a batch of {}", input.node().name(), e);
       } finally {

@@ -47,6 +47,11 @@ public final class SourceInput {
     return max == ColumnarBatch.NO_TIME ? Long.MAX_VALUE : max;
   }
 
+  /** Whether split {@code split} has delivered its end of input. */
+  public boolean ended(int split) {
+    return splitEnded[split];
+  }
+
   /** Delivers one batch from split {@code split}. */
   public void deliver(ColumnarBatch batch, int split) {
     if (splitEnded[split]) {

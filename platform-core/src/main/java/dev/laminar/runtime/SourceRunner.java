@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
  * Ring 1: the thread that drives one {@link SourceReader}. It takes a free batch from its pool
  * (none free means the reactor is behind: it waits, which is backpressure), lets the reader fill it,
  * stamps each row with its event time and the split's watermark (bounded out-of-orderness:
- * max event time seen minus the bound, advanced per row), and hands the batch to the reactor.
+ * max event time seen minus the bound, advanced per row), and hands the batch to the reactor. A
+ * checkpoint barrier goes into the same queue as a marker between two batches ({@link #barrier}).
  */
 public final class SourceRunner implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(SourceRunner.class);
@@ -40,7 +41,7 @@ public final class SourceRunner implements Runnable {
   /** Where a split stood at a checkpoint barrier: the position after its last row handed over, its watermark, whether it had finished. */
   public record BarrierPosition(byte[] position, long watermark, boolean finished) {}
 
-  private record BarrierRequest(java.util.concurrent.CompletableFuture<BarrierPosition> reached, java.util.concurrent.CountDownLatch release) {}
+  private record BarrierRequest(long id, java.util.concurrent.CompletableFuture<BarrierPosition> reached) {}
   /** System.nanoTime() when the current call into the reader began, or 0 outside calls (for the hang watchdog). */
   private volatile long callStartedNanos;
   private long watermark = ColumnarBatch.NO_TIME;
@@ -226,12 +227,15 @@ public final class SourceRunner implements Runnable {
   private volatile boolean done;
 
   /**
-   * Asks the runner to stop at its next batch boundary for checkpoint barrier: the future gets the
-   * position after the last row handed to the reactor; the runner then waits until {@code release}
-   * opens. A finished split answers at once with its final position.
+   * Asks the runner to put checkpoint barrier {@code id} into its queue at its next batch boundary: a
+   * row-less batch marked with the id ({@link ColumnarBatch#barrierEpoch()}) goes in after the last row
+   * handed over so far, and the future gets the position just after that row. The runner does not wait:
+   * it goes on reading, and the reactor holds back what follows the marker until the barrier is aligned
+   * ({@link Reactor#align}). A finished split answers at once with its final position (its end of input
+   * is in the queue).
    */
-  public java.util.concurrent.CompletableFuture<BarrierPosition> barrier(java.util.concurrent.CountDownLatch release) {
-    BarrierRequest request = new BarrierRequest(new java.util.concurrent.CompletableFuture<>(), release);
+  public java.util.concurrent.CompletableFuture<BarrierPosition> barrier(long id) {
+    BarrierRequest request = new BarrierRequest(id, new java.util.concurrent.CompletableFuture<>());
     barrier = request;
     if (done) {
       answerAfterEnd(request);
@@ -260,11 +264,21 @@ public final class SourceRunner implements Runnable {
       return;
     }
     barrier = null;
-    b.reached().complete(new BarrierPosition(reader.position(), watermark, false));
-    while (running && !b.release().await(10, java.util.concurrent.TimeUnit.MILLISECONDS)) {
-      // held at the barrier until the engine has taken the checkpoint's snapshot
+    BarrierPosition at = new BarrierPosition(reader.position(), watermark, false);
+    ColumnarBatch marker = pool.tryAcquire();
+    if (marker == null) {
+      long start = System.nanoTime();
+      marker = pool.acquire(idle, () -> running && !pausing);
+      blockedNanos.add(System.nanoTime() - start);
     }
-    notifyCompleted();
+    if (marker != null) {
+      marker.markBarrier(b.id());
+      if (publish(marker)) {
+        b.reached().complete(at);
+        return;
+      }
+    }
+    b.reached().completeExceptionally(new IllegalStateException("source " + description + " stopped before the checkpoint barrier"));
   }
 
   private void notifyCompleted() throws Exception {
@@ -313,20 +327,23 @@ public final class SourceRunner implements Runnable {
     batch.setBatchWatermark(wm);
   }
 
-  private void publish(ColumnarBatch batch) {
+  /** Hands a batch to the reactor, waiting for room; false (the batch released) when the runner was stopped meanwhile. */
+  private boolean publish(ColumnarBatch batch) {
     if (queue.offer(batch)) {
-      return;
+      return true;
     }
     long start = System.nanoTime();
     int idles = 0;
     while (!queue.offer(batch)) {
       if (!running) {
         BatchPool.release(batch);
-        break;
+        blockedNanos.add(System.nanoTime() - start);
+        return false;
       }
       idle.idle(idles++);
     }
     blockedNanos.add(System.nanoTime() - start);
+    return true;
   }
 
   /**

@@ -63,6 +63,12 @@ class KeyRouterTest {
   /** Routers [producer] feeding shard inboxes [shard] through exchanges[producer][shard]. */
   private record Mesh(KeyRouter[] routers, ShardInbox[] inboxes, ExchangeQueue[][] exchanges) {
     static Mesh of(Schema schema, int[] keys, int batches, int capacity, Operator... shards) {
+      return of(schema, keys, batches, capacity, (shard, id) -> { }, shards);
+    }
+
+    /** {@code barriers} hears (shard, barrier id) when a shard takes a barrier event. */
+    static Mesh of(Schema schema, int[] keys, int batches, int capacity, java.util.function.ObjLongConsumer<Integer> barriers,
+        Operator... shards) {
       int n = shards.length;
       ExchangeQueue[][] ex = new ExchangeQueue[n][n];
       KeyRouter[] routers = new KeyRouter[n];
@@ -83,7 +89,8 @@ class KeyRouterTest {
         for (int p = 0; p < n; p++) {
           from[p] = ex[p][k].queue();
         }
-        inboxes[k] = new ShardInbox(from, new SourceInput(node, 1));
+        final int shard = k;
+        inboxes[k] = new ShardInbox(from, new SourceInput(node, 1), id -> barriers.accept(shard, id));
       }
       return new Mesh(routers, inboxes, ex);
     }
@@ -95,6 +102,44 @@ class KeyRouterTest {
         }
       }
     }
+  }
+
+  @Test
+  void aBarrierReachesEachShardAfterEveryEventBeforeItAndBeforeAnyAfterIt() {
+    Recorder local = new Recorder();
+    Recorder remote = new Recorder();
+    Recorder[] shards = {local, remote};
+    List<String> taken = new ArrayList<>();
+    Mesh mesh = Mesh.of(SCHEMA, new int[] {0}, 8, 1024, (k, id) -> taken.add("shard " + k + " took barrier " + id + " after "
+        + shards[k].rows.size() + " rows"), local, remote);
+    KeyRouter[] routers = mesh.routers();
+    routers[0].beginEvent(0);
+    routers[0].process(batch(0, 100));
+    routers[0].endEvent();
+    routers[1].beginEvent(1);
+    routers[1].process(batch(100, 200));
+    routers[1].endEvent();
+    routers[0].beginEvent(3); // after the barrier, routed before it: the shards must keep it back
+    routers[0].process(batch(300, 400));
+    routers[0].endEvent();
+    mesh.drainAll();
+    assertThat(taken).isEmpty();
+    assertThat(local.rows.size() + remote.rows.size()).isEqualTo(200);
+
+    routers[1].beginEvent(2);
+    routers[1].onBarrier(9);
+    routers[1].endEvent();
+    mesh.drainAll();
+
+    int[] before = new int[2];
+    for (int i = 0; i < 200; i++) {
+      before[KeyRouter.shardOf(("key-" + (i % 37)).hashCode(), 2)]++;
+    }
+    assertThat(before[0]).isPositive();
+    assertThat(before[1]).isPositive();
+    assertThat(taken).containsExactly("shard 0 took barrier 9 after " + before[0] + " rows",
+        "shard 1 took barrier 9 after " + before[1] + " rows");
+    assertThat(local.rows.size() + remote.rows.size()).isEqualTo(300);
   }
 
   @Test
