@@ -33,12 +33,16 @@ import java.util.Objects;
  * @param reactors reactor threads that run operator chains; keyed aggregates of sinks and subscriptions
  *     are sharded by key over all of them (docs/ARCHITECTURE.md, "Reactors"). Default: the system property
  *     {@code laminar.reactors}, else 1
+ * @param pinReactors pin each reactor thread to a CPU of its own (OpenHFT affinity; docs/ARCHITECTURE.md,
+ *     "Reactors"): where there are fewer free CPUs than reactors, or the platform cannot pin threads, the
+ *     engine pins none and logs one warning saying why. Default: the system property {@code laminar.reactors.pin}
+ *     ({@code true} or {@code false}), else false
  */
 public record LaminarConfig(Path pluginsDirectory, Path dataDirectory, int batchSize, int queueBatches,
     java.util.List<dev.laminar.sdk.connector.ConnectorFactory> connectors, String pluginIndex,
     java.time.Duration pluginCallTimeout, java.util.List<dev.laminar.sdk.function.ScalarFunction> functions,
     java.time.Duration checkpointInterval, int checkpointsRetained, SyncPolicy walSyncPolicy, java.time.Duration walSyncInterval,
-    long walSegmentBytes, int reactors) {
+    long walSegmentBytes, int reactors, boolean pinReactors) {
   public LaminarConfig {
     Objects.requireNonNull(walSyncPolicy, "walSyncPolicy is null");
     if (walSyncInterval.toMillis() < 1) {
@@ -77,6 +81,23 @@ public record LaminarConfig(Path pluginsDirectory, Path dataDirectory, int batch
 
   /** Name of the system property that sets the default reactor count. */
   public static final String REACTORS_PROPERTY = "laminar.reactors";
+
+  /** Name of the system property that sets whether reactors are pinned to CPUs by default. */
+  public static final String PIN_REACTORS_PROPERTY = "laminar.reactors.pin";
+
+  /** Whether reactors are pinned when the builder is not told: {@value #PIN_REACTORS_PROPERTY}, else false. */
+  static boolean defaultPinReactors() {
+    String value = System.getProperty(PIN_REACTORS_PROPERTY);
+    if (value == null || value.isBlank()) {
+      return false;
+    }
+    return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new IllegalArgumentException("system property " + PIN_REACTORS_PROPERTY + " must be 'true' or 'false', was '"
+          + value + "'");
+    };
+  }
 
   /** The reactor count when the builder is not told: {@value #REACTORS_PROPERTY}, else 1. */
   static int defaultReactors() {
@@ -120,12 +141,22 @@ public record LaminarConfig(Path pluginsDirectory, Path dataDirectory, int batch
     private long walSegmentBytes = 64L << 20;
 
     private int reactors = defaultReactors();
+    private boolean pinReactors = defaultPinReactors();
 
     private Builder() {}
 
     /** Reactor threads (default: system property {@value LaminarConfig#REACTORS_PROPERTY}, a number or {@code cores}; else 1). */
     public Builder reactors(int count) {
       this.reactors = count;
+      return this;
+    }
+
+    /**
+     * Pins each reactor thread to a CPU of its own (default: system property
+     * {@value LaminarConfig#PIN_REACTORS_PROPERTY}, {@code true} or {@code false}; else false).
+     */
+    public Builder pinReactors(boolean pin) {
+      this.pinReactors = pin;
       return this;
     }
 
@@ -205,7 +236,8 @@ public record LaminarConfig(Path pluginsDirectory, Path dataDirectory, int batch
 
     public LaminarConfig build() {
       return new LaminarConfig(pluginsDirectory, dataDirectory, batchSize, queueBatches, connectors, pluginIndex, pluginCallTimeout,
-          functions, checkpointInterval, checkpointsRetained, walSyncPolicy, walSyncInterval, walSegmentBytes, reactors);
+          functions, checkpointInterval, checkpointsRetained, walSyncPolicy, walSyncInterval, walSegmentBytes, reactors,
+          pinReactors);
     }
   }
 }

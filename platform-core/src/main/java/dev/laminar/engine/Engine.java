@@ -10,6 +10,7 @@ import dev.laminar.connector.memory.MemoryConnectorFactory;
 import dev.laminar.plugin.ConnectorRegistry;
 import dev.laminar.runtime.BatchPool;
 import dev.laminar.runtime.ColumnarBatch;
+import dev.laminar.runtime.CpuPinning;
 import dev.laminar.runtime.Operator;
 import dev.laminar.runtime.OutputEdge;
 import dev.laminar.runtime.Reactor;
@@ -57,6 +58,8 @@ public final class Engine implements AutoCloseable {
   /** The reactor threads; reactor 0 runs the sources' channels, streams, views and every chain that is not sharded. */
   private final Reactor[] reactors;
   private final Reactor reactor;
+  /** The reactors' CPUs when {@link LaminarConfig#pinReactors()} is on, else null. */
+  private final CpuPinning pinning;
   /** How to take down the shards of a sink or subscription, by owner (sinks: the SinkObject). */
   private final Map<Object, Shards> shardsByOwner = new java.util.concurrent.ConcurrentHashMap<>();
   private final QueryPlanner planner;
@@ -75,13 +78,20 @@ public final class Engine implements AutoCloseable {
   public Engine(LaminarConfig config) {
     this.config = config;
     this.reactors = new Reactor[config.reactors()];
+    this.pinning = config.pinReactors() ? CpuPinning.claim(reactors.length) : null;
     for (int i = 0; i < reactors.length; i++) {
-      reactors[i] = new Reactor("laminar-reactor-" + i);
+      reactors[i] = pinning == null ? new Reactor("laminar-reactor-" + i) : new Reactor("laminar-reactor-" + i, pinning.pinner(i));
     }
     this.reactor = reactors[0];
-    if (reactors.length > 1 && !LOGGED_REACTORS.getAndSet(true)) {
-      LOG.info("{} reactors; keyed aggregates of sinks and subscriptions run as one shard per reactor (no CPU pinning: "
-          + "no affinity library on the class path)", reactors.length);
+    String sharding = reactors.length > 1 ? "; keyed aggregates of sinks and subscriptions run as one shard per reactor" : "";
+    String unpinned = pinning == null ? null : pinning.settle(reactors);
+    if (pinning == null && reactors.length > 1 && !LOGGED_REACTORS.getAndSet(true)) {
+      LOG.info("{} reactors, not pinned to CPUs (to pin them: LaminarConfig.pinReactors or -D{}=true){}", reactors.length,
+          LaminarConfig.PIN_REACTORS_PROPERTY, sharding);
+    } else if (pinning != null && unpinned == null) {
+      LOG.info("{} reactor(s) pinned to CPUs: {}{}", reactors.length, CpuPinning.describe(reactors), sharding);
+    } else if (pinning != null) {
+      LOG.warn("{} reactor(s) not pinned to CPUs although pinReactors is on: {}", reactors.length, unpinned);
     }
     this.connectors = new ConnectorRegistry(
         List.of(new DatagenConnectorFactory(), new ConsoleConnectorFactory(), new MemoryConnectorFactory(),
@@ -1402,6 +1412,9 @@ public final class Engine implements AutoCloseable {
     watchdog.shutdownNow();
     for (Reactor r : reactors) {
       r.close(); // reactor 0 first: its routers may wait for the shards, never the other way round
+    }
+    if (pinning != null) {
+      pinning.release();
     }
     if (checkpoints != null) {
       checkpoints.close(); // the background state compactor

@@ -76,10 +76,31 @@ public final class Reactor implements AutoCloseable {
   private final List<Object> timerOwners = new ArrayList<>();
   private long nextTimerNanos;
   private volatile boolean running = true;
+  /** Runs first on the thread: may pin it to a CPU ({@link CpuPinning}) and returns that CPU, or -1. */
+  private final java.util.function.IntSupplier pin;
+  private volatile int pinnedCpu = -1;
 
   public Reactor(String name) {
+    this(name, () -> -1);
+  }
+
+  public Reactor(String name, java.util.function.IntSupplier pin) {
+    this.pin = pin;
     thread = Thread.ofPlatform().name(name).daemon(true).unstarted(this::run);
     thread.start();
+  }
+
+  /** The CPU this reactor's thread is pinned to, or -1 when it is not (or has not started yet). */
+  public int pinnedCpu() {
+    return pinnedCpu;
+  }
+
+  /** Runs {@code unpin} on the reactor's thread to undo its pinning; {@link #pinnedCpu()} is -1 after. */
+  public void unpin(Runnable unpin) {
+    execute(() -> {
+      unpin.run();
+      pinnedCpu = -1;
+    });
   }
 
   /** Runs {@code action} on the reactor thread and returns its result; safe from any other thread. */
@@ -350,6 +371,7 @@ public final class Reactor implements AutoCloseable {
   }
 
   private void run() {
+    pinnedCpu = pin.getAsInt();
     int idleCount = 0;
     while (running) {
       int work = 0;
