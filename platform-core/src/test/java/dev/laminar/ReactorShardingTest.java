@@ -151,6 +151,102 @@ class ReactorShardingTest {
     }
   }
 
+  private static final String ASKS = SOURCE.replace("bids", "asks");
+
+  /** A join of bids (seed 42) and asks (seed 43) at {@code reactors}; the subscription's rows. */
+  private static List<Row> runJoin(int reactors, String query) {
+    try (Laminar db = Laminar.open(config(reactors).build())) {
+      db.execute(SOURCE);
+      db.execute(ASKS);
+      List<Row> rows = java.util.Collections.synchronizedList(new ArrayList<>());
+      java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
+      Subscription sub = db.subscribe(query, new dev.laminar.api.RowListener() {
+        @Override
+        public void onRows(dev.laminar.sdk.row.RowBatch batch) {
+          for (int r = 0; r < batch.size(); r++) {
+            rows.add(batch.toRow(r));
+          }
+        }
+
+        @Override
+        public void onEnd() {
+          ended.countDown();
+        }
+      });
+      push(db, "bids", 42, 20_000);
+      push(db, "asks", 43, 20_000);
+      try {
+        assertThat(ended.await(1, java.util.concurrent.TimeUnit.MINUTES)).as("subscription ended in time").isTrue();
+      } catch (InterruptedException e) {
+        throw new AssertionError(e);
+      }
+      assertThat(sub.failure()).isNull();
+      return List.copyOf(rows);
+    }
+  }
+
+  /**
+   * A join's output depends on neither the interleaving of its inputs nor the reactor count (no row is late
+   * here: the watermark bound exceeds the disorder), so the multisets must be equal.
+   */
+  private static void assertJoinSameAcrossReactorCounts(String query) {
+    List<Row> one = runJoin(1, query);
+    assertThat(one).isNotEmpty();
+    for (int reactors : new int[] {2, 3}) {
+      assertThat(runJoin(reactors, query)).as("%d reactors", reactors).containsExactlyInAnyOrderElementsOf(one);
+    }
+  }
+
+  @Test
+  void anIntervalJoinByKeyGivesTheSameRows() {
+    assertJoinSameAcrossReactorCounts("SELECT a.auction, a.bidder, a.price, b.price AS ask, b.bidder AS asker FROM bids a JOIN asks b "
+        + "ON a.auction = b.auction AND a.ts BETWEEN b.ts - INTERVAL '0.05' SECOND AND b.ts + INTERVAL '0.05' SECOND");
+  }
+
+  @Test
+  void aLeftIntervalJoinGivesTheSameMatchesAndUnmatchedRows() {
+    assertJoinSameAcrossReactorCounts("SELECT a.auction, a.price, b.price AS ask FROM bids a LEFT JOIN asks b "
+        + "ON a.auction = b.auction AND a.ts BETWEEN b.ts - INTERVAL '0.02' SECOND AND b.ts + INTERVAL '0.02' SECOND WHERE a.price > 100");
+  }
+
+  @Test
+  void anAsofJoinByKeyGivesTheSameRows() {
+    assertJoinSameAcrossReactorCounts("SELECT a.auction, a.price, b.price AS ask FROM bids a LEFT ASOF JOIN asks b "
+        + "MATCH_CONDITION(a.ts >= b.ts) ON a.auction = b.auction");
+  }
+
+  @Test
+  void aJoinSinkIsShardedByItsKeyAndCountsEveryMatch() {
+    String sink = "CREATE SINK pairs WITH ('connector' = 'memory') AS SELECT a.auction, a.price, b.price AS ask FROM bids a JOIN asks b "
+        + "ON a.auction = b.auction AND a.ts BETWEEN b.ts - INTERVAL '0.05' SECOND AND b.ts + INTERVAL '0.05' SECOND";
+    int[] counts = new int[2];
+    for (int reactors : new int[] {1, 2}) {
+      try (Laminar db = Laminar.open(config(reactors).build())) {
+        db.execute(SOURCE);
+        db.execute(ASKS);
+        db.execute(sink);
+        push(db, "bids", 5, 5_000);
+        push(db, "asks", 6, 5_000);
+        assertThat(db.awaitCompletion(Duration.ofMinutes(1))).isTrue();
+        counts[reactors - 1] = db.sinkRows("pairs").size();
+        if (reactors == 2) {
+          String queues = db.execute("DESCRIBE SINK pairs").rows().stream().map(r -> String.valueOf(r.get(3)))
+              .filter(e -> e.contains("routed by key")).findFirst().orElseThrow();
+          // 10,000 rows of both inputs routed by auction over the two shards
+          assertThat(queues).containsPattern("shard 0: rows [1-9]\\d*").containsPattern("shard 1: rows [1-9]\\d*");
+          java.util.regex.Matcher m = java.util.regex.Pattern.compile("shard (\\d): rows (\\d+)").matcher(queues);
+          long routed = 0;
+          while (m.find()) {
+            routed += Long.parseLong(m.group(2));
+          }
+          assertThat(routed).isEqualTo(10_000);
+        }
+      }
+    }
+    assertThat(counts[0]).isPositive();
+    assertThat(counts[1]).isEqualTo(counts[0]);
+  }
+
   @Test
   void aGlobalAggregateRunsWholeOnOneReactor() {
     // no GROUP BY column: every row must meet in one place, so the plan is not sharded

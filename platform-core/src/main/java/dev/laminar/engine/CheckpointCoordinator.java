@@ -284,7 +284,7 @@ final class CheckpointCoordinator {
             b.parts.addAndGet(shards.count());
             b.shardsTaken.put((SinkObject) o, new boolean[shards.count()]);
           }
-          shards.dealer().barrier(b.id);
+          shards.barrier(b.id);
         }
       }
       b.partDone();

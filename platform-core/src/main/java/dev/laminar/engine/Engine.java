@@ -563,8 +563,8 @@ public final class Engine implements AutoCloseable {
 
   /**
    * Builds the operators of a plan ending in an edge towards a sink or subscription thread. When the
-   * engine runs several reactors and the plan is shardable ({@link Shards#keyedAggregate}), the keyed
-   * aggregate and everything after it run as one shard per reactor, each ending in its own lane of
+   * engine runs several reactors and the plan is shardable ({@link Shards#keyedNode}), the keyed
+   * aggregate or join and everything after it run as one shard per reactor, each ending in its own lane of
    * {@code edge}, fed by one copy of the plan's head per reactor, dealt to by a
    * {@link dev.laminar.runtime.HeadDealer} on reactor 0; else as
    * {@link #instantiate}.
@@ -574,33 +574,45 @@ public final class Engine implements AutoCloseable {
    */
   private List<Attachment> instantiateToEdge(PlanNode plan, OutputEdge edge, PlanMetrics metrics, Object owner,
       java.util.function.Supplier<Object> failureOwner) {
-    PlanNode keyed = reactors.length > 1 ? Shards.keyedAggregate(plan) : null;
+    PlanNode keyed = reactors.length > 1 ? Shards.keyedNode(plan) : null;
     if (keyed == null) {
       return instantiate(plan, edge, metrics);
     }
     List<PlanNode> nodes = plan.nodes();
-    CatalogObject input = null;
-    for (PlanNode n : nodes) {
-      if (n instanceof dev.laminar.sql.plan.ScanNode scan) {
-        input = readable(scan.streamName()); // a shardable plan has exactly one scan
+    List<PlanNode> sides = Shards.sides(keyed);
+    CatalogObject[] inputs = new CatalogObject[sides.size()];
+    Schema[] inputSchemas = new Schema[sides.size()];
+    for (int i = 0; i < inputs.length; i++) {
+      for (PlanNode n : sides.get(i).nodes()) {
+        if (n instanceof dev.laminar.sql.plan.ScanNode scan) {
+          inputs[i] = readable(scan.streamName()); // a shardable plan has exactly one scan per input
+          inputSchemas[i] = inputs[i].node().schema();
+        }
       }
     }
-    Shards shards = Shards.deploy(reactors, keyed, input.node().schema(), edge, config.queueBatches(), config.batchSize(), metrics,
+    Shards shards = Shards.deploy(reactors, keyed, inputSchemas, edge, config.queueBatches(), config.batchSize(), metrics,
         (downstream, shardMetrics) -> {
           Operator op = downstream;
-          for (PlanNode n = plan; ; n = n.input()) {
+          for (PlanNode n = plan; n != keyed; n = n.input()) {
             op = n.instantiate(op, config.batchSize(), shardMetrics);
             if (op instanceof dev.laminar.runtime.Checkpointable c) {
               shardMetrics.checkpointable(nodeId(nodes, n), c);
             }
-            if (n == keyed) {
-              return op;
-            }
           }
+          if (keyed instanceof dev.laminar.sql.plan.JoinNode j) {
+            dev.laminar.runtime.join.TwoInputOperator join = j.instantiateJoin(op, config.batchSize(), shardMetrics);
+            shardMetrics.checkpointable(nodeId(nodes, keyed), join);
+            return new Operator[] {join.left(), join.right()};
+          }
+          Operator aggregate = keyed.instantiate(op, config.batchSize(), shardMetrics);
+          if (aggregate instanceof dev.laminar.runtime.Checkpointable c) {
+            shardMetrics.checkpointable(nodeId(nodes, keyed), c);
+          }
+          return new Operator[] {aggregate};
         },
-        (router, headMetrics) -> {
+        (input, router, headMetrics) -> {
           List<Attachment> head = new ArrayList<>();
-          wire(keyed.input(), nodes, router, headMetrics, head);
+          wire(sides.get(input), nodes, router, headMetrics, head);
           return head.get(0).chain();
         },
         (o, e) -> consumerFailed(failureOwner.get(), e), owner, (shard, id) -> {
@@ -610,7 +622,11 @@ public final class Engine implements AutoCloseable {
           }
         });
     shardsByOwner.put(owner, shards);
-    return List.of(new Attachment(input, shards.dealer()));
+    List<Attachment> attachments = new ArrayList<>();
+    for (int i = 0; i < inputs.length; i++) {
+      attachments.add(new Attachment(inputs[i], shards.dealer(i)));
+    }
+    return attachments;
   }
 
   /** Takes down the shards deployed for {@code owner}, if any (after its chains were detached on reactor 0). */

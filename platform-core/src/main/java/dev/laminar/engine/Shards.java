@@ -46,27 +46,35 @@ import org.slf4j.LoggerFactory;
  * ({@link Reactor#helpWhileBlocked}), and the event with the lowest number can always be finished, so
  * no cycle of waits lasts.
  *
- * <p>What is shardable ({@link #keyedAggregate}): a plan over one input, without joins, with exactly
- * one windowed aggregate that groups by at least one input column and sends no late rows to a side
- * stream. Everything else (global aggregates, joins, plans with two aggregates, streams and views) runs
- * whole on reactor 0, as with one reactor.
+ * <p>What is shardable ({@link #keyedNode}): a plan with exactly one keyed node and nothing else stateful,
+ * either a windowed aggregate over one input that groups by at least one input column and sends no late
+ * rows to a side stream, or an interval or ASOF/temporal join on equi-keys of equal types. A join's two
+ * inputs each get a dealer and head copies and routers of their own; both dealers number their events in
+ * one sequence, so a shard takes the rows of both sides in the order reactor 0 saw them, exactly as one
+ * reactor would. Everything else (global aggregates, plans with two stateful nodes, lookup joins, streams
+ * and views) runs whole on reactor 0, as with one reactor.
  */
 final class Shards {
   private final Reactor[] reactors;
-  private final HeadDealer dealer;
-  private final KeyRouter[] routers;
-  private final ExchangeQueue[] toHeads;
-  private final ExchangeQueue[][] exchanges;
-  private final Reactor.Inbox[] headInboxes;
+  /** Per input (a join has two, left first): its dealer on reactor 0. */
+  private final HeadDealer[] dealers;
+  /** [input][producing reactor] */
+  private final KeyRouter[][] routers;
+  /** [input][reactor j > 0] */
+  private final ExchangeQueue[][] toHeads;
+  /** [input][producer][shard] */
+  private final ExchangeQueue[][][] exchanges;
+  /** [input][reactor j > 0] */
+  private final Reactor.Inbox[][] headInboxes;
   private final Reactor.Inbox[] shardInboxes;
   private final Object owner;
   private final PlanMetrics[] perShard;
   private volatile boolean open = true;
 
-  private Shards(Reactor[] reactors, HeadDealer dealer, KeyRouter[] routers, ExchangeQueue[] toHeads, ExchangeQueue[][] exchanges,
-      Reactor.Inbox[] headInboxes, Reactor.Inbox[] shardInboxes, Object owner, PlanMetrics[] perShard) {
+  private Shards(Reactor[] reactors, HeadDealer[] dealers, KeyRouter[][] routers, ExchangeQueue[][] toHeads, ExchangeQueue[][][] exchanges,
+      Reactor.Inbox[][] headInboxes, Reactor.Inbox[] shardInboxes, Object owner, PlanMetrics[] perShard) {
     this.reactors = reactors;
-    this.dealer = dealer;
+    this.dealers = dealers;
     this.routers = routers;
     this.toHeads = toHeads;
     this.exchanges = exchanges;
@@ -76,49 +84,81 @@ final class Shards {
     this.perShard = perShard;
   }
 
-  /** The node from which the plan runs sharded (its keyed aggregate), or null when the plan is not shardable. */
-  static PlanNode keyedAggregate(PlanNode plan) {
-    PlanNode aggregate = null;
+  /**
+   * The node from which the plan runs sharded, or null when the plan is not shardable: its one keyed
+   * windowed aggregate, or its one equi-join (interval or ASOF/temporal) whose key pairs are of the same
+   * type on both sides (so equal keys hash equal), with nothing stateful on either side or after it.
+   */
+  static PlanNode keyedNode(PlanNode plan) {
+    PlanNode keyed = null;
     int scans = 0;
     for (PlanNode n : plan.nodes()) {
       switch (n) {
-        case JoinNode j -> {
-          return null;
-        }
         case LookupJoinNode l -> {
           return null;
         }
+        case JoinNode j -> {
+          if (keyed != null || joinKeys(j) == null) {
+            return null;
+          }
+          keyed = j;
+        }
         case dev.laminar.sql.plan.ScanNode s -> scans++;
         case WindowAggregateNode w -> {
-          if (aggregate != null || w.lateDataTarget() != null || routeColumns(w.keySources(), w.keyColumns()).length == 0) {
+          if (keyed != null || w.lateDataTarget() != null || routeColumns(w.keySources(), w.keyColumns()).length == 0) {
             return null;
           }
-          aggregate = w;
+          keyed = w;
         }
         case PaneWindowAggregateNode p -> {
-          if (aggregate != null || p.lateDataTarget() != null || routeColumns(p.keySources(), p.keyColumns()).length == 0) {
+          if (keyed != null || p.lateDataTarget() != null || routeColumns(p.keySources(), p.keyColumns()).length == 0) {
             return null;
           }
-          aggregate = p;
+          keyed = p;
         }
         case SessionWindowAggregateNode s -> {
-          if (aggregate != null || s.lateDataTarget() != null || routeColumns(s.keySources(), s.keyColumns()).length == 0) {
+          if (keyed != null || s.lateDataTarget() != null || routeColumns(s.keySources(), s.keyColumns()).length == 0) {
             return null;
           }
-          aggregate = s;
+          keyed = s;
         }
         default -> { }
       }
     }
-    if (scans != 1 || aggregate == null) {
+    if (keyed == null || scans != sides(keyed).size()) {
       return null;
     }
-    for (PlanNode n = plan; n != aggregate; n = n.input()) {
+    for (PlanNode n = plan; n != keyed; n = n.input()) {
       if (n == null) {
-        return null; // the aggregate is not on the plan's single chain
+        return null; // the keyed node is not on the plan's single chain
       }
     }
-    return aggregate;
+    return keyed;
+  }
+
+  /** A join's key columns, {left, right}, or null when it cannot be sharded by them. */
+  private static int[][] joinKeys(JoinNode j) {
+    int[][] keys = switch (j) {
+      case dev.laminar.sql.plan.IntervalJoinNode i -> new int[][] {i.leftKeys(), i.rightKeys()};
+      case dev.laminar.sql.plan.AsofJoinNode a -> new int[][] {a.leftKeys(), a.rightKeys()};
+      default -> null;
+    };
+    if (keys == null || keys[0].length == 0 || keys[0].length != keys[1].length) {
+      return null;
+    }
+    for (int i = 0; i < keys[0].length; i++) {
+      dev.laminar.sdk.type.DataType l = j.left().schema().column(keys[0][i]).type();
+      dev.laminar.sdk.type.DataType r = j.right().schema().column(keys[1][i]).type();
+      if (l.kind() != r.kind() || l.scale() != r.scale()) {
+        return null; // different types (INT = BIGINT, DECIMAL scales): equal keys need not hash equal, so it runs whole
+      }
+    }
+    return keys;
+  }
+
+  /** The inputs of a keyed node: a join's left and right, else its one input. */
+  static List<PlanNode> sides(PlanNode keyed) {
+    return keyed instanceof JoinNode j ? List.of(j.left(), j.right()) : List.of(keyed.input());
   }
 
   /** The input columns among an aggregate's grouping keys (window bounds are computed, not routed on). */
@@ -126,97 +166,126 @@ final class Shards {
     return java.util.stream.IntStream.range(0, sources.length).filter(i -> sources[i] == KeySource.COLUMN).map(i -> columns[i]).toArray();
   }
 
-  private static int[] routeColumns(PlanNode aggregate) {
-    return switch (aggregate) {
+  /** The columns of input {@code side} of {@code keyed} that rows are routed on. */
+  private static int[] routeColumns(PlanNode keyed, int side) {
+    return switch (keyed) {
+      case JoinNode j -> joinKeys(j)[side];
       case WindowAggregateNode w -> routeColumns(w.keySources(), w.keyColumns());
       case PaneWindowAggregateNode p -> routeColumns(p.keySources(), p.keyColumns());
       case SessionWindowAggregateNode s -> routeColumns(s.keySources(), s.keyColumns());
-      default -> throw new IllegalArgumentException("not a keyed aggregate: " + aggregate.describe());
+      default -> throw new IllegalArgumentException("not a keyed node: " + keyed.describe());
     };
+  }
+
+  /** Builds one copy of the head of input {@code input} (0, or a join's 0 = left and 1 = right), ending in {@code router}. */
+  @FunctionalInterface
+  interface HeadBuilder {
+    Operator build(int input, KeyRouter router, PlanMetrics metrics);
   }
 
   /**
    * Deploys the head copies and the shards of {@code keyed} and everything after it: {@code buildShard}
-   * builds one shard's chain (given its lane of the edge and its metrics), which registers its timers and
-   * checkpointed operators in those metrics (they become {@code metrics.shards()}); {@code buildHead}
-   * builds one copy of the head ending in the given router (copy 0 gets {@code metrics}, the others
-   * metrics of their own). {@code inputSchema} is the schema of the input the dealer is attached to.
-   * {@code barriers} hears each shard take a checkpoint barrier dealt with {@link HeadDealer#barrier}.
+   * builds one shard's chain (given its lane of the edge and its metrics) and returns its entry per input
+   * of {@code keyed} ({@link #sides}); it registers its timers and checkpointed operators in those metrics
+   * (they become {@code metrics.shards()}). {@code buildHead} builds one copy of an input's head ending in
+   * the given router (copy 0 gets {@code metrics}, the others metrics of their own). {@code inputSchemas}
+   * are the schemas of the streams the dealers are attached to, per input. {@code barriers} hears each
+   * shard take a checkpoint barrier dealt with {@link #barrier}.
    */
-  static Shards deploy(Reactor[] reactors, PlanNode keyed, Schema inputSchema, OutputEdge edge, int queueBatches, int batchSize,
-      PlanMetrics metrics, BiFunction<Operator, PlanMetrics, Operator> buildShard, BiFunction<KeyRouter, PlanMetrics, Operator> buildHead,
+  static Shards deploy(Reactor[] reactors, PlanNode keyed, Schema[] inputSchemas, OutputEdge edge, int queueBatches, int batchSize,
+      PlanMetrics metrics, BiFunction<Operator, PlanMetrics, Operator[]> buildShard, HeadBuilder buildHead,
       BiConsumer<Object, RuntimeException> onFailure, Object owner, BarrierListener barriers) {
     int n = reactors.length;
-    Schema schema = keyed.input().schema();
+    List<PlanNode> sides = sides(keyed);
+    int inputs = sides.size();
     OutputEdge[] lanes = edge.shard(n);
     PlanMetrics[] perShard = new PlanMetrics[n];
     Shards[] self = new Shards[1];
-    ExchangeQueue[][] exchanges = new ExchangeQueue[n][n]; // [producer][shard]
-    for (int p = 0; p < n; p++) {
-      Reactor producer = reactors[p];
-      for (int k = 0; k < n; k++) {
-        Reactor consumer = reactors[k];
-        exchanges[p][k] = new ExchangeQueue(schema, queueBatches, batchSize, () -> self[0].open && consumer.isRunning(),
-            producer::helpWhileBlocked);
+    ExchangeQueue[][][] exchanges = new ExchangeQueue[inputs][n][n]; // [input][producer][shard]
+    for (int i = 0; i < inputs; i++) {
+      for (int p = 0; p < n; p++) {
+        Reactor producer = reactors[p];
+        for (int k = 0; k < n; k++) {
+          Reactor consumer = reactors[k];
+          exchanges[i][p][k] = new ExchangeQueue(sides.get(i).schema(), queueBatches, batchSize, () -> self[0].open && consumer.isRunning(),
+              producer::helpWhileBlocked);
+        }
       }
     }
     Reactor.Inbox[] shardInboxes = new Reactor.Inbox[n];
     for (int k = 0; k < n; k++) {
       PlanMetrics m = new PlanMetrics();
       m.onAsyncFailure(e -> metrics.asyncFailure().accept(e));
-      Operator chain = buildShard.apply(lanes[k], m);
+      Operator[] entries = buildShard.apply(lanes[k], m);
       perShard[k] = m;
-      StreamNode node = new StreamNode(keyed.describe() + " shard " + k, schema);
-      node.onConsumerFailure(onFailure);
-      node.attach(chain, owner); // not yet reachable from any reactor
       @SuppressWarnings({"unchecked", "rawtypes"}) // an array of a generic type
-      SpscArrayQueue<ColumnarBatch>[] from = new SpscArrayQueue[n];
-      for (int p = 0; p < n; p++) {
-        from[p] = exchanges[p][k].queue();
+      SpscArrayQueue<ColumnarBatch>[] from = new SpscArrayQueue[inputs * n];
+      SourceInput[] into = new SourceInput[inputs * n];
+      for (int i = 0; i < inputs; i++) {
+        StreamNode node = new StreamNode(keyed.describe() + " shard " + k + side(inputs, i), sides.get(i).schema());
+        node.onConsumerFailure(onFailure);
+        node.attach(entries[i], owner); // not yet reachable from any reactor
+        SourceInput in = new SourceInput(node, 1);
+        for (int p = 0; p < n; p++) {
+          from[i * n + p] = exchanges[i][p][k].queue();
+          into[i * n + p] = in;
+        }
       }
       final int shard = k;
-      shardInboxes[k] = new ShardInbox(from, new SourceInput(node, 1), id -> barriers.reached(shard, id));
+      shardInboxes[k] = new ShardInbox(from, into, id -> barriers.reached(shard, id));
     }
-    int[] routeColumns = routeColumns(keyed);
-    KeyRouter[] routers = new KeyRouter[n];
-    StreamNode[] heads = new StreamNode[n];
-    for (int p = 0; p < n; p++) {
-      KeyRouter.Lane[] routerLanes = new KeyRouter.Lane[n];
-      for (int k = 0; k < n; k++) {
-        routerLanes[k] = new KeyRouter.Lane(exchanges[p][k]);
+    KeyRouter[][] routers = new KeyRouter[inputs][n];
+    StreamNode[][] heads = new StreamNode[inputs][n];
+    for (int i = 0; i < inputs; i++) {
+      int[] routeColumns = routeColumns(keyed, i);
+      for (int p = 0; p < n; p++) {
+        KeyRouter.Lane[] routerLanes = new KeyRouter.Lane[n];
+        for (int k = 0; k < n; k++) {
+          routerLanes[k] = new KeyRouter.Lane(exchanges[i][p][k]);
+        }
+        routers[i][p] = new KeyRouter(sides.get(i).schema(), routeColumns, routerLanes);
+        PlanMetrics m = metrics;
+        if (p > 0) {
+          m = new PlanMetrics();
+          m.onAsyncFailure(e -> metrics.asyncFailure().accept(e));
+        }
+        heads[i][p] = new StreamNode(keyed.describe() + " head " + p + side(inputs, i), inputSchemas[i]);
+        heads[i][p].onConsumerFailure(onFailure);
+        heads[i][p].attach(buildHead.build(i, routers[i][p], m), owner);
       }
-      routers[p] = new KeyRouter(schema, routeColumns, routerLanes);
-      PlanMetrics m = metrics;
-      if (p > 0) {
-        m = new PlanMetrics();
-        m.onAsyncFailure(e -> metrics.asyncFailure().accept(e));
-      }
-      heads[p] = new StreamNode(keyed.describe() + " head " + p, inputSchema);
-      heads[p].onConsumerFailure(onFailure);
-      heads[p].attach(buildHead.apply(routers[p], m), owner);
     }
-    ExchangeQueue[] toHeads = new ExchangeQueue[n];
-    Reactor.Inbox[] headInboxes = new Reactor.Inbox[n];
-    for (int j = 1; j < n; j++) {
-      Reactor consumer = reactors[j];
-      toHeads[j] = new ExchangeQueue(inputSchema, queueBatches, batchSize, () -> self[0].open && consumer.isRunning(),
-          reactors[0]::helpWhileBlocked);
-      headInboxes[j] = new HeadDealer.HeadInbox(toHeads[j], heads[j], routers[j]);
+    ExchangeQueue[][] toHeads = new ExchangeQueue[inputs][n];
+    Reactor.Inbox[][] headInboxes = new Reactor.Inbox[inputs][n];
+    HeadDealer[] dealers = new HeadDealer[inputs];
+    HeadDealer.Sequence sequence = new HeadDealer.Sequence(); // one numbering for all inputs: the shards take them in reactor 0's order
+    for (int i = 0; i < inputs; i++) {
+      for (int j = 1; j < n; j++) {
+        Reactor consumer = reactors[j];
+        toHeads[i][j] = new ExchangeQueue(inputSchemas[i], queueBatches, batchSize, () -> self[0].open && consumer.isRunning(),
+            reactors[0]::helpWhileBlocked);
+        headInboxes[i][j] = new HeadDealer.HeadInbox(toHeads[i][j], heads[i][j], routers[i][j]);
+      }
+      dealers[i] = new HeadDealer(heads[i][0], routers[i][0], toHeads[i], sequence);
     }
     metrics.shards(perShard);
-    HeadDealer dealer = new HeadDealer(heads[0], routers[0], toHeads);
-    self[0] = new Shards(reactors, dealer, routers, toHeads, exchanges, headInboxes, shardInboxes, owner, perShard);
+    self[0] = new Shards(reactors, dealers, routers, toHeads, exchanges, headInboxes, shardInboxes, owner, perShard);
     for (int k = 0; k < n; k++) {
       reactors[k].addInbox(shardInboxes[k], true);
-      if (headInboxes[k] != null) {
-        reactors[k].addInbox(headInboxes[k], false);
+      for (int i = 0; i < inputs; i++) {
+        if (headInboxes[i][k] != null) {
+          reactors[k].addInbox(headInboxes[i][k], false);
+        }
       }
       reactors[k].addTimers(perShard[k].timers(), owner);
     }
     return self[0];
   }
 
-  /** Told, on shard {@code shard}'s reactor, when the shard takes checkpoint barrier {@code id} ({@link HeadDealer#barrier}). */
+  private static String side(int inputs, int i) {
+    return inputs == 1 ? "" : i == 0 ? " (left)" : " (right)";
+  }
+
+  /** Told, on shard {@code shard}'s reactor, when the shard takes checkpoint barrier {@code id} ({@link #barrier}). */
   @FunctionalInterface
   interface BarrierListener {
     void reached(int shard, long id);
@@ -227,28 +296,37 @@ final class Shards {
     return reactors.length;
   }
 
-  /** The operator to attach to the plan's input on reactor 0. */
-  HeadDealer dealer() {
-    return dealer;
+  /** The operator to attach to input {@code input}'s stream on reactor 0 (see {@link #sides}). */
+  HeadDealer dealer(int input) {
+    return dealers[input];
   }
 
-  /** Removes the inboxes and timers; call after the dealer was detached on reactor 0. */
+  /** Reactor 0: deals checkpoint barrier {@code id} as the next event of the plan; every shard takes it after every event before it. */
+  void barrier(long id) {
+    dealers[0].barrier(id);
+  }
+
+  /** Removes the inboxes and timers; call after the dealers were detached on reactor 0. */
   void undeploy() {
     open = false; // a producer still waiting for a reactor stops waiting
     for (int k = 0; k < reactors.length; k++) {
       final int r = k;
-      if (headInboxes[k] != null) {
-        reactors[k].removeInbox(headInboxes[k]);
+      for (Reactor.Inbox[] perInput : headInboxes) {
+        if (perInput[k] != null) {
+          reactors[k].removeInbox(perInput[k]);
+        }
       }
       reactors[k].removeInbox(shardInboxes[k]);
       reactors[k].removeTimers(owner);
       PlanMetrics shard = perShard[k];
       reactors[k].execute(() -> { // after the inboxes are gone (commands run in order): no shard operator runs any more
-        if (toHeads[r] != null) {
-          toHeads[r].drainAway();
-        }
-        for (ExchangeQueue[] fromProducer : exchanges) {
-          fromProducer[r].drainAway();
+        for (int i = 0; i < toHeads.length; i++) {
+          if (toHeads[i][r] != null) {
+            toHeads[i][r].drainAway();
+          }
+          for (ExchangeQueue[] fromProducer : exchanges[i]) {
+            fromProducer[r].drainAway();
+          }
         }
         try {
           shard.closeResources(); // the shard's off-heap state stores
@@ -266,15 +344,23 @@ final class Shards {
       long rows = 0;
       long queued = 0;
       long blocked = 0;
-      for (KeyRouter r : routers) {
-        rows += r.rowsRouted(k);
-        queued += r.depth(k);
-        blocked += r.blockedNanos(k);
+      for (KeyRouter[] perInput : routers) {
+        for (KeyRouter r : perInput) {
+          rows += r.rowsRouted(k);
+          queued += r.depth(k);
+          blocked += r.blockedNanos(k);
+        }
       }
       parts.add("shard " + k + ": rows " + rows + ", queued batches " + queued + ", router blocked " + blocked / 1_000_000 + " ms");
     }
     for (int j = 1; j < reactors.length; j++) {
-      parts.add("head copy " + j + ": queued batches " + dealer.depth(j) + ", dealer blocked " + dealer.blockedNanos(j) / 1_000_000 + " ms");
+      long queued = 0;
+      long blocked = 0;
+      for (HeadDealer d : dealers) {
+        queued += d.depth(j);
+        blocked += d.blockedNanos(j);
+      }
+      parts.add("head copy " + j + ": queued batches " + queued + ", dealer blocked " + blocked / 1_000_000 + " ms");
     }
     return String.join("; ", parts);
   }

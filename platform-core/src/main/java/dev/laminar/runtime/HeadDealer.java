@@ -21,18 +21,32 @@ public final class HeadDealer implements Operator {
   private final KeyRouter localRouter;
   /** Per reactor j > 0, the queue to its head copy (index 0 unused). */
   private final ExchangeQueue[] toHeads;
-  private long sequence;
+  private final Sequence sequence;
   private int nextRows;
   private int last;
 
   /**
+   * The numbers of a sharded plan's events, shared by the dealers of its inputs (a join has two): the
+   * shards take the events of all inputs in one order, the order reactor 0 saw them in. Reactor 0 only.
+   */
+  public static final class Sequence {
+    private long next;
+
+    long next() {
+      return next++;
+    }
+  }
+
+  /**
    * @param localHead the head copy on this reactor (its chain ends in {@code localRouter})
    * @param toHeads index j > 0: the queue to reactor j's {@link HeadInbox}; index 0 is ignored
+   * @param sequence where the events' numbers come from (shared with the plan's other inputs' dealers)
    */
-  public HeadDealer(StreamNode localHead, KeyRouter localRouter, ExchangeQueue[] toHeads) {
+  public HeadDealer(StreamNode localHead, KeyRouter localRouter, ExchangeQueue[] toHeads, Sequence sequence) {
     this.localHead = localHead;
     this.localRouter = localRouter;
     this.toHeads = toHeads.clone();
+    this.sequence = sequence;
   }
 
   @Override
@@ -40,7 +54,7 @@ public final class HeadDealer implements Operator {
     final int copy = nextRows;
     nextRows = copy + 1 == toHeads.length ? 0 : copy + 1;
     last = copy;
-    final long seq = sequence++;
+    final long seq = sequence.next();
     if (copy == 0) {
       localRouter.beginEvent(seq);
       localHead.process(batch);
@@ -85,7 +99,7 @@ public final class HeadDealer implements Operator {
 
   private void marker(long watermark, boolean end, long barrier) {
     final int copy = last;
-    final long seq = sequence++;
+    final long seq = sequence.next();
     if (copy == 0) {
       localRouter.beginEvent(seq);
       if (barrier >= 0) {

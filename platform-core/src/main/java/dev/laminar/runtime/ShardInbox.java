@@ -20,7 +20,8 @@ public final class ShardInbox implements Reactor.Inbox {
   private static final int MAX_BATCHES_PER_DRAIN = 16;
 
   private final SpscArrayQueue<ColumnarBatch>[] from;
-  private final SourceInput input;
+  /** Per queue, the shard's input its rows go to (a join's shard has one per side). */
+  private final SourceInput[] inputs;
   private final java.util.function.LongConsumer onBarrier;
   private long next;
 
@@ -30,9 +31,27 @@ public final class ShardInbox implements Reactor.Inbox {
    *     has been processed, and none after it
    */
   public ShardInbox(SpscArrayQueue<ColumnarBatch>[] from, SourceInput input, java.util.function.LongConsumer onBarrier) {
+    this(from, filled(from.length, input), onBarrier);
+  }
+
+  /**
+   * A shard of a plan with several inputs (a join): {@code from[q]}'s rows go to {@code inputs[q]}. The
+   * events of all inputs are numbered in one sequence, so the shard still takes them in the order one
+   * reactor saw them.
+   */
+  public ShardInbox(SpscArrayQueue<ColumnarBatch>[] from, SourceInput[] inputs, java.util.function.LongConsumer onBarrier) {
+    if (inputs.length != from.length) {
+      throw new IllegalArgumentException(from.length + " queues but " + inputs.length + " inputs");
+    }
     this.from = from.clone();
-    this.input = input;
+    this.inputs = inputs.clone();
     this.onBarrier = onBarrier;
+  }
+
+  private static SourceInput[] filled(int n, SourceInput input) {
+    SourceInput[] all = new SourceInput[n];
+    java.util.Arrays.fill(all, input);
+    return all;
   }
 
   @Override
@@ -40,18 +59,19 @@ public final class ShardInbox implements Reactor.Inbox {
     final SpscArrayQueue<ColumnarBatch>[] qs = from;
     int work = 0;
     while (work < MAX_BATCHES_PER_DRAIN) {
-      SpscArrayQueue<ColumnarBatch> q = null;
+      int q = -1;
       for (int p = 0; p < qs.length; p++) {
         ColumnarBatch head = qs[p].peek();
         if (head != null && head.sequence() == next) {
-          q = qs[p];
+          q = p;
           break;
         }
       }
-      if (q == null) {
+      if (q < 0) {
         break; // the next event is still being routed
       }
-      ColumnarBatch b = q.poll();
+      ColumnarBatch b = qs[q].poll();
+      SourceInput input = inputs[q];
       try {
         if (b.barrierEpoch() >= 0) {
           onBarrier.accept(b.barrierEpoch()); // a barrier event has no rows and is one batch
