@@ -914,6 +914,10 @@ public final class Engine implements AutoCloseable {
     }
     ClassLoader loader = s.connectorLoader;
     runner.onClosed(() -> checkLeakedThreads(s, loader));
+    runner.onPublished(reactor::wake); // the channel's reactor (0) need not sleep out its park
+    if (s.connector instanceof dev.laminar.connector.memory.MemorySource memory) {
+      memory.onChunkPublished(runner::wake); // nor the runner, when the application pushed rows
+    }
     runner.idleTimeout(s.idleTimeout);
     if (s.processingTime) {
       runner.processingTime();

@@ -208,7 +208,7 @@ final class Shards {
         for (int k = 0; k < n; k++) {
           Reactor consumer = reactors[k];
           exchanges[i][p][k] = new ExchangeQueue(sides.get(i).schema(), queueBatches, batchSize, () -> self[0].open && consumer.isRunning(),
-              producer::helpWhileBlocked);
+              producer::helpWhileBlocked, consumer::wake);
         }
       }
     }
@@ -262,7 +262,7 @@ final class Shards {
       for (int j = 1; j < n; j++) {
         Reactor consumer = reactors[j];
         toHeads[i][j] = new ExchangeQueue(inputSchemas[i], queueBatches, batchSize, () -> self[0].open && consumer.isRunning(),
-            reactors[0]::helpWhileBlocked);
+            reactors[0]::helpWhileBlocked, consumer::wake);
         headInboxes[i][j] = new HeadDealer.HeadInbox(toHeads[i][j], heads[i][j], routers[i][j]);
       }
       dealers[i] = new HeadDealer(heads[i][0], routers[i][0], toHeads[i], sequence);

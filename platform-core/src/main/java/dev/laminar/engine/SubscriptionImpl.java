@@ -31,6 +31,9 @@ final class SubscriptionImpl implements Subscription {
     this.edge = edge;
     this.detach = detach;
     this.runner = listener == null ? null : new ListenerRunner(edge, listener);
+    if (runner == null) {
+      edge.consumerIdlesWith(idle); // the thread calling poll() is woken when rows come
+    }
   }
 
   void start() {

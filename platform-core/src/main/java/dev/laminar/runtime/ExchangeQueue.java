@@ -31,11 +31,19 @@ public final class ExchangeQueue {
    * @param help what to run while waiting; returns the batches it processed
    */
   public ExchangeQueue(Schema schema, int batches, int batchCapacity, BooleanSupplier open, IntSupplier help) {
+    this(schema, batches, batchCapacity, open, help, () -> { });
+  }
+
+  /** @param wakeConsumer run after each batch sent: wakes the consumer's reactor if it is parked */
+  public ExchangeQueue(Schema schema, int batches, int batchCapacity, BooleanSupplier open, IntSupplier help, Runnable wakeConsumer) {
     this.pool = new BatchPool(schema, batches, batchCapacity);
     this.queue = new SpscArrayQueue<>(batches + 1);
     this.open = open;
     this.help = help;
+    this.wakeConsumer = wakeConsumer;
   }
+
+  private final Runnable wakeConsumer;
 
   /** The queue the consumer polls. */
   public SpscArrayQueue<ColumnarBatch> queue() {
@@ -67,6 +75,7 @@ public final class ExchangeQueue {
   /** Hands {@code batch} (from {@link #acquire}) to the consumer. */
   public void send(ColumnarBatch batch) {
     if (queue.offer(batch)) {
+      wakeConsumer.run();
       return;
     }
     // the queue holds more slots than the pool has batches, so this is only reached transiently
@@ -84,6 +93,7 @@ public final class ExchangeQueue {
       }
     }
     blockedNanos.add(System.nanoTime() - start);
+    wakeConsumer.run();
   }
 
   /** Batches waiting in the queue (approximate, for metrics). */

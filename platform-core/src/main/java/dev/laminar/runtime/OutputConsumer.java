@@ -53,6 +53,7 @@ public abstract class OutputConsumer implements Runnable {
    */
   public boolean runOnThread(Runnable task) {
     tasks.add(task);
+    idle.wake();
     if (tasksClosed) {
       return !tasks.remove(task); // still queued after the last drain: it will not run
     }
@@ -105,6 +106,7 @@ public abstract class OutputConsumer implements Runnable {
     int idles = 0;
     boolean dirty = false;
     boolean failed = false;
+    edge.consumerIdlesWith(idle); // the edge's producers wake this thread when they publish
     try {
       open();
       while (running) {

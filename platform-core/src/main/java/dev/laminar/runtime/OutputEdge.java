@@ -24,6 +24,8 @@ public final class OutputEdge implements Operator {
   private final Counter blockedNanos = new Counter();
   private ColumnarBatch current;
   private volatile boolean consumerClosed;
+  /** How the consumer thread idles, to wake it after a publish; null until it says. */
+  private volatile IdleStrategy consumerIdle;
   private final Schema schema;
   private final int batches;
   private final int batchCapacity;
@@ -60,6 +62,7 @@ public final class OutputEdge implements Operator {
     all[0] = this;
     for (int i = 1; i < shards; i++) {
       all[i] = new OutputEdge(schema, batches, batchCapacity);
+      all[i].consumerIdle = consumerIdle;
     }
     if (shards > 1) {
       heldAtBarrier = new ColumnarBatch[shards];
@@ -67,6 +70,16 @@ public final class OutputEdge implements Operator {
       lanes = all;
     }
     return all;
+  }
+
+  /**
+   * The consumer thread idles with {@code idle} (call before it polls): every lane then wakes it when it
+   * publishes a batch, so a parked consumer does not sleep out its park with rows waiting.
+   */
+  public void consumerIdlesWith(IdleStrategy idle) {
+    for (OutputEdge lane : lanes()) {
+      lane.consumerIdle = idle;
+    }
   }
 
   /** The lanes of this edge (this edge alone when it has one producer). */
@@ -252,6 +265,10 @@ public final class OutputEdge implements Operator {
         return;
       }
       Thread.onSpinWait();
+    }
+    IdleStrategy consumer = consumerIdle;
+    if (consumer != null) {
+      consumer.wake();
     }
   }
 

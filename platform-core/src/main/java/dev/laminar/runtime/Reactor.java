@@ -103,6 +103,11 @@ public final class Reactor implements AutoCloseable {
     });
   }
 
+  /** Any thread: a producer handed this reactor work (a batch in a channel or inbox): unparks it if it is parked. */
+  public void wake() {
+    idle.wake();
+  }
+
   /** Runs {@code action} on the reactor thread and returns its result; safe from any other thread. */
   public <T> CompletableFuture<T> submit(Callable<T> action) {
     CompletableFuture<T> result = new CompletableFuture<>();
@@ -127,6 +132,7 @@ public final class Reactor implements AutoCloseable {
     if (!running) {
       result.completeExceptionally(new IllegalStateException("reactor is closed"));
     }
+    idle.wake();
     return result;
   }
 

@@ -51,6 +51,8 @@ public final class SourceRunner implements Runnable {
   private long lastDataNanos = System.nanoTime();
   private boolean markedIdle;
   private volatile Runnable onClosed = () -> { };
+  /** Told after each batch handed to the reactor (wakes it if it is parked). */
+  private volatile Runnable onPublished = () -> { };
   private Thread thread;
 
   /**
@@ -113,6 +115,16 @@ public final class SourceRunner implements Runnable {
    */
   public void processingTime() {
     this.processingTime = true;
+  }
+
+  /** Runs on the source thread after each batch it hands over: the engine wakes the reactor with it. */
+  public void onPublished(Runnable action) {
+    this.onPublished = action;
+  }
+
+  /** Any thread: new data may be there for the reader (the memory source's writer); unparks the runner if it is parked. */
+  public void wake() {
+    idle.wake();
   }
 
   /** Runs on the source thread after the reader was closed (for the engine's leak check). */
@@ -330,6 +342,7 @@ public final class SourceRunner implements Runnable {
   /** Hands a batch to the reactor, waiting for room; false (the batch released) when the runner was stopped meanwhile. */
   private boolean publish(ColumnarBatch batch) {
     if (queue.offer(batch)) {
+      onPublished.run();
       return true;
     }
     long start = System.nanoTime();
@@ -343,6 +356,7 @@ public final class SourceRunner implements Runnable {
       idle.idle(idles++);
     }
     blockedNanos.add(System.nanoTime() - start);
+    onPublished.run();
     return true;
   }
 

@@ -32,6 +32,8 @@ public final class MemorySource implements SourceConnector {
   private final Schema schema;
   private final BatchPool chunks;
   private final SpscArrayQueue<ColumnarBatch> queue;
+  /** Run after each chunk the writer publishes: wakes the engine thread that reads this source. */
+  private volatile Runnable onChunkPublished = () -> { };
   private final AtomicBoolean writerTaken = new AtomicBoolean();
   private volatile boolean ended;
   /** A chunk a closed reader had started: the next reader continues it, so no row is lost. */
@@ -162,6 +164,11 @@ public final class MemorySource implements SourceConnector {
     return false;
   }
 
+  /** Any thread: {@code wake} runs after each chunk the writer hands over (the engine wakes the reading thread with it). */
+  public void onChunkPublished(Runnable wake) {
+    this.onChunkPublished = wake;
+  }
+
   private final class Writer implements SourceWriter {
     private final IdleStrategy idle = IdleStrategy.standard();
     private ColumnarBatch chunk;
@@ -226,6 +233,7 @@ public final class MemorySource implements SourceConnector {
       while (!queue.offer(c)) {
         idle.idle(idles++);
       }
+      onChunkPublished.run();
     }
 
     @Override
