@@ -47,8 +47,9 @@ import org.HdrHistogram.Histogram;
  *       not turned into one hand-off per bid; {@code -Dnexmark.flush=every-bid} flushes after every
  *       bid instead (the OhlcHarness method; at high rates the pusher then cannot keep the rate).
  * </ol>
- * Reactors: {@code -Dlaminar.reactors=N} (the engine's default otherwise, 1); the report says how many
- * ({@code reactors}). With N &gt; 1 only plans with a keyed aggregate run sharded (docs/ARCHITECTURE.md).
+ * Reactors: {@code --reactors 1,2} measures throughput at each count (runs alternating) and reports the
+ * ratio under {@code scaling}; else {@code -Dlaminar.reactors=N} (the engine's default otherwise, 1). With N
+ * &gt; 1 only plans with a keyed aggregate or join run sharded (docs/ARCHITECTURE.md).
  */
 public final class NexmarkHarness {
   /** Reactor threads of the engines the harness opens (system property {@code laminar.reactors}, else 1). */
@@ -75,6 +76,9 @@ public final class NexmarkHarness {
         --query Q   queries to run (default all): %s
         --runs N    throughput runs per query, the median is reported (default 1)
         --low-rate R  also measure latency at R bids/s (default 100000; 0: not)
+        --reactors N[,N...]  measure throughput at each reactor count, runs alternating (default: laminar.reactors,
+                    else 1); the first count is reported at the top level and used for latency, the others under
+                    "scaling" with their ratio to it (only plans the engine shards scale: -Dnexmark.subscribe=query)
         --events defaults to 5000000 here; --latency-seconds 0 skips the latency phase
       System properties: -Dlaminar.reactors=N (reactor threads, default 1); -Dnexmark.subscribe=stream|query
         (subscribe the last CREATE STREAM's stream, the default, or its query itself: only the latter is sharded)
@@ -85,9 +89,12 @@ public final class NexmarkHarness {
   private final int runs;
   private final double lowRate;
   private final NexmarkWorkload bids;
+  /** Reactor counts to measure throughput at (--reactors); the first is also the latency phase's. */
+  private final int[] reactorCounts;
 
-  private NexmarkHarness(HarnessOptions options, List<NexmarkWorkload.Query> queries, int runs, double lowRate) {
+  private NexmarkHarness(HarnessOptions options, List<NexmarkWorkload.Query> queries, int runs, double lowRate, int[] reactorCounts) {
     this.options = options;
+    this.reactorCounts = reactorCounts;
     this.lowRate = lowRate;
     this.queries = queries;
     this.runs = runs;
@@ -102,12 +109,14 @@ public final class NexmarkHarness {
     String query = "all";
     int runs = 1;
     double lowRate = 100_000;
+    String reactors = Integer.toString(REACTORS);
     boolean eventsGiven = false;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--query" -> query = args[++i];
         case "--runs" -> runs = Integer.parseInt(args[++i]);
         case "--low-rate" -> lowRate = Double.parseDouble(args[++i]);
+        case "--reactors" -> reactors = args[++i];
         default -> {
           eventsGiven |= args[i].equals("--events");
           rest.add(args[i]);
@@ -120,7 +129,9 @@ public final class NexmarkHarness {
     }
     HarnessOptions options;
     List<NexmarkWorkload.Query> queries = new ArrayList<>();
+    int[] reactorCounts;
     try {
+      reactorCounts = parseReactors(reactors);
       options = HarnessOptions.parse(rest.toArray(String[]::new));
       for (String q : query.split(",")) {
         if (q.equals("all")) {
@@ -140,7 +151,22 @@ public final class NexmarkHarness {
       return;
     }
     progress("generating %,d bids", Math.max(options.events(), options.warmupEvents()));
-    new NexmarkHarness(options, queries, Math.max(1, runs), lowRate).run();
+    new NexmarkHarness(options, queries, Math.max(1, runs), lowRate, reactorCounts).run();
+  }
+
+  /** "1,2": distinct reactor counts of at least 1, in the order given. */
+  static int[] parseReactors(String list) {
+    int[] counts = Arrays.stream(list.split(",")).map(String::trim).mapToInt(v -> {
+      try {
+        return Integer.parseInt(v);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("--reactors takes reactor counts separated by commas (e.g. 1,2), was '" + list + "'");
+      }
+    }).toArray();
+    if (counts.length == 0 || Arrays.stream(counts).anyMatch(c -> c < 1) || Arrays.stream(counts).distinct().count() != counts.length) {
+      throw new IllegalArgumentException("--reactors takes distinct reactor counts of at least 1 (e.g. 1,2), was '" + list + "'");
+    }
+    return counts;
   }
 
   private void run() throws IOException {
@@ -148,38 +174,56 @@ public final class NexmarkHarness {
     root.put("benchmark", "nexmark");
     root.put("timestamp", Instant.now().toString());
     root.put("events", options.events());
-    root.put("reactors", REACTORS);
+    root.put("reactors", reactorCounts[0]);
+    ArrayNode counts = root.putArray("reactor_counts");
+    Arrays.stream(reactorCounts).forEach(counts::add);
     root.put("subscribe", SUBSCRIBE);
     ObjectNode results = root.putObject("queries");
     for (NexmarkWorkload.Query q : queries) {
       if (options.warmupEvents() > 0) {
         progress("%s: warm-up, %,d bids", q.name(), options.warmupEvents());
-        throughput(q, (int) options.warmupEvents());
+        for (int reactors : reactorCounts) {
+          throughput(q, (int) options.warmupEvents(), reactors);
+        }
       }
-      List<ThroughputResult> measured = new ArrayList<>();
+      // the reactor counts alternate run by run, so a change of load on the machine hits them alike
+      Map<Integer, List<ThroughputResult>> byCount = new java.util.LinkedHashMap<>();
       for (int r = 0; r < runs; r++) {
-        ThroughputResult t = throughput(q, (int) options.events());
-        progress("%s: %,.0f bids/s, %d rows, %d GCs (%d ms), %.2f cores", q.name(), t.eventsPerSecond(), t.rows(),
-            t.gc().count(), t.gc().timeMillis(), t.cpuSeconds() / t.elapsedSeconds());
-        measured.add(t);
+        for (int reactors : reactorCounts) {
+          ThroughputResult t = throughput(q, (int) options.events(), reactors);
+          progress("%s: %d reactor(s): %,.0f bids/s, %d rows, %d GCs (%d ms), %.2f cores", q.name(), reactors, t.eventsPerSecond(),
+              t.rows(), t.gc().count(), t.gc().timeMillis(), t.cpuSeconds() / t.elapsedSeconds());
+          byCount.computeIfAbsent(reactors, k -> new ArrayList<>()).add(t);
+        }
       }
-      ThroughputResult median = measured.stream()
-          .sorted((a, b) -> Double.compare(a.eventsPerSecond(), b.eventsPerSecond())).toList().get(measured.size() / 2);
       ObjectNode node = results.putObject(q.name());
       node.put("description", q.description());
-      putThroughput(node, median, measured);
+      ThroughputResult median = null;
+      ObjectNode scaling = reactorCounts.length > 1 ? node.putObject("scaling") : null;
+      for (int reactors : reactorCounts) {
+        List<ThroughputResult> measured = byCount.get(reactors);
+        ThroughputResult m = measured.stream()
+            .sorted((a, b) -> Double.compare(a.eventsPerSecond(), b.eventsPerSecond())).toList().get(measured.size() / 2);
+        if (median == null) {
+          median = m;
+          putThroughput(node, m, measured, reactors);
+        } else {
+          putThroughput(scaling.putObject(reactors + "_reactors"), m, measured, reactors);
+          scaling.put("ratio_" + reactors + "_vs_" + reactorCounts[0], Math.round(m.eventsPerSecond() / median.eventsPerSecond() * 100) / 100.0);
+        }
+      }
       if (options.latencySeconds() > 0) {
         double rate = options.rate() > 0 ? options.rate() : Math.max(1, Math.floor(median.eventsPerSecond() / 2));
         long events = Math.min(options.events(), Math.max(1, (long) (rate * options.latencySeconds())));
         progress("%s: latency, %,d bids at %,.0f bids/s", q.name(), events, rate);
-        LatencyResult l = latency(q, (int) events, rate);
+        LatencyResult l = latency(q, (int) events, rate, reactorCounts[0]);
         progress("%s: latency p50 %.1f us, p99 %.1f us, p99.9 %.1f us, max %.1f us (%d rows, achieved %,.0f/s)", q.name(),
             HarnessSupport.micros(l.fromPush(), 50), HarnessSupport.micros(l.fromPush(), 99),
             HarnessSupport.micros(l.fromPush(), 99.9), l.fromPush().getMaxValue() / 1e3, l.rows(), l.achievedRate());
         putLatency(node.putObject("latency"), rate, l);
         if (lowRate > 0 && lowRate < rate) {
           long lowEvents = Math.min(options.events(), Math.max(1, (long) (lowRate * options.latencySeconds())));
-          LatencyResult low = latency(q, (int) lowEvents, lowRate);
+          LatencyResult low = latency(q, (int) lowEvents, lowRate, reactorCounts[0]);
           progress("%s: latency at %,.0f/s: p50 %.1f us, p99 %.1f us, p99.9 %.1f us, max %.1f us", q.name(), lowRate,
               HarnessSupport.micros(low.fromPush(), 50), HarnessSupport.micros(low.fromPush(), 99),
               HarnessSupport.micros(low.fromPush(), 99.9), low.fromPush().getMaxValue() / 1e3);
@@ -216,10 +260,10 @@ public final class NexmarkHarness {
     HarnessSupport.percentiles(l.fromSchedule(), latency.putObject("from_schedule"));
   }
 
-  private static void putThroughput(ObjectNode node, ThroughputResult t, List<ThroughputResult> all) {
+  private static void putThroughput(ObjectNode node, ThroughputResult t, List<ThroughputResult> all, int reactors) {
     double perTenMillion = 1e7 / t.events();
     node.put("events_per_sec", Math.round(t.eventsPerSecond()));
-    node.put("events_per_sec_per_reactor", Math.round(t.eventsPerSecond() / REACTORS));
+    node.put("events_per_sec_per_reactor", Math.round(t.eventsPerSecond() / reactors));
     node.put("cpu_cores_used", Math.round(t.cpuSeconds() / t.elapsedSeconds() * 100) / 100.0);
     node.put("events_per_cpu_second", Math.round(t.events() / t.cpuSeconds()));
     ObjectNode threads = node.putObject("thread_cpu_cores");
@@ -234,9 +278,9 @@ public final class NexmarkHarness {
     all.forEach(r -> runs.add(Math.round(r.eventsPerSecond())));
   }
 
-  private Laminar openEngine(NexmarkWorkload.Query q) {
+  private Laminar openEngine(NexmarkWorkload.Query q, int reactors) {
     Laminar db = Laminar.open(LaminarConfig.builder().pluginsDirectory(null).batchSize(options.batchSize())
-        .queueBatches(options.queueBatches()).build());
+        .queueBatches(options.queueBatches()).reactors(reactors).build());
     db.execute(NexmarkWorkload.CREATE_SOURCE);
     String[] statements = q.statements();
     int deployed = SUBSCRIBE.equals("query") ? statements.length - 1 : statements.length; // the last one is subscribed as a query
@@ -249,8 +293,8 @@ public final class NexmarkHarness {
   record ThroughputResult(long events, long rows, double elapsedSeconds, double eventsPerSecond, GcSnapshot gc,
       double cpuSeconds, Map<String, Double> threadCpuSeconds) {}
 
-  private ThroughputResult throughput(NexmarkWorkload.Query q, int events) {
-    try (Laminar db = openEngine(q)) {
+  private ThroughputResult throughput(NexmarkWorkload.Query q, int events, int reactors) {
+    try (Laminar db = openEngine(q, reactors)) {
       NexmarkListener listener = new NexmarkListener(q);
       Subscription sub = subscribe(db, q, listener);
       SourceWriter writer = db.writer("bids");
@@ -283,12 +327,12 @@ public final class NexmarkHarness {
 
   record LatencyResult(double achievedRate, long events, long rows, Histogram fromPush, Histogram fromSchedule) {}
 
-  private LatencyResult latency(NexmarkWorkload.Query q, int events, double rate) {
+  private LatencyResult latency(NexmarkWorkload.Query q, int events, double rate, int reactors) {
     long[] pushedAt = new long[events];
     Histogram fromPush = new Histogram(3);
     Histogram fromSchedule = new Histogram(3);
     int[] kept = q.name().equals("selection") ? bids.selected(events) : null;
-    try (Laminar db = openEngine(q)) {
+    try (Laminar db = openEngine(q, reactors)) {
       NexmarkListener listener = new NexmarkListener(q, pushedAt, kept, fromPush, fromSchedule, events);
       Subscription sub = subscribe(db, q, listener);
       SourceWriter writer = db.writer("bids");
