@@ -17,3 +17,9 @@ for path in sys.argv[1:]:
                 lat += f"  {l['p50_us']}/{l['p99_us']}/{l['p999_us']}/{l['max_us']} @{l['rate']:,} ({l['achieved_rate']:,})"
         runs = ",".join(f"{r/1e6:.2f}M" for r in q["runs_events_per_sec"])
         print(f"  {name:12} {q['events_per_sec']:>11,} {runs:>30} {q['cpu_cores_used']:>5} {ns:>14.0f} {q['gc_count_per_10m_events']:>7} {q['gc_time_ms_per_10m_events']:>8}{lat}")
+        for key, s in q.get("scaling", {}).items():  # --reactors 1,2: the other counts, and each one's ratio
+            if isinstance(s, dict):
+                runs = ",".join(f"{r/1e6:.2f}M" for r in s["runs_events_per_sec"])
+                print(f"  {'  ' + key:12} {s['events_per_sec']:>11,} {runs:>30} {s['cpu_cores_used']:>5}")
+            else:
+                print(f"  {'  ' + key:12} {s}")
