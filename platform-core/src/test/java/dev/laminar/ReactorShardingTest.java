@@ -62,30 +62,35 @@ class ReactorShardingTest {
     String name = source.contains("tight") ? "tight" : "bids";
     try (Laminar db = Laminar.open(config(reactors).build())) {
       db.execute(source);
-      List<Row> rows = java.util.Collections.synchronizedList(new ArrayList<>());
-      java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
-      Subscription sub = db.subscribe(query, new dev.laminar.api.RowListener() {
-        @Override
-        public void onRows(dev.laminar.sdk.row.RowBatch batch) {
-          for (int r = 0; r < batch.size(); r++) {
-            rows.add(batch.toRow(r));
-          }
-        }
-
-        @Override
-        public void onEnd() {
-          ended.countDown();
-        }
-      });
-      push(db, name, seed, 20_000);
-      try {
-        assertThat(ended.await(1, java.util.concurrent.TimeUnit.MINUTES)).as("subscription ended in time").isTrue();
-      } catch (InterruptedException e) {
-        throw new AssertionError(e);
-      }
-      assertThat(sub.failure()).isNull();
-      return List.copyOf(rows);
+      return collect(db, query, () -> push(db, name, seed, 20_000));
     }
+  }
+
+  /** Subscribes {@code query}, runs {@code push} (which ends the input) and returns every row the subscription got. */
+  private static List<Row> collect(Laminar db, String query, Runnable push) {
+    List<Row> rows = java.util.Collections.synchronizedList(new ArrayList<>());
+    java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
+    Subscription sub = db.subscribe(query, new dev.laminar.api.RowListener() {
+      @Override
+      public void onRows(dev.laminar.sdk.row.RowBatch batch) {
+        for (int r = 0; r < batch.size(); r++) {
+          rows.add(batch.toRow(r));
+        }
+      }
+
+      @Override
+      public void onEnd() {
+        ended.countDown();
+      }
+    });
+    push.run();
+    try {
+      assertThat(ended.await(1, java.util.concurrent.TimeUnit.MINUTES)).as("subscription ended in time").isTrue();
+    } catch (InterruptedException e) {
+      throw new AssertionError(e);
+    }
+    assertThat(sub.failure()).isNull();
+    return List.copyOf(rows);
   }
 
   /** Rows grouped by the value of column {@code keyColumn}, each group in arrival order. */
@@ -158,30 +163,10 @@ class ReactorShardingTest {
     try (Laminar db = Laminar.open(config(reactors).build())) {
       db.execute(SOURCE);
       db.execute(ASKS);
-      List<Row> rows = java.util.Collections.synchronizedList(new ArrayList<>());
-      java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
-      Subscription sub = db.subscribe(query, new dev.laminar.api.RowListener() {
-        @Override
-        public void onRows(dev.laminar.sdk.row.RowBatch batch) {
-          for (int r = 0; r < batch.size(); r++) {
-            rows.add(batch.toRow(r));
-          }
-        }
-
-        @Override
-        public void onEnd() {
-          ended.countDown();
-        }
+      return collect(db, query, () -> {
+        push(db, "bids", 42, 20_000);
+        push(db, "asks", 43, 20_000);
       });
-      push(db, "bids", 42, 20_000);
-      push(db, "asks", 43, 20_000);
-      try {
-        assertThat(ended.await(1, java.util.concurrent.TimeUnit.MINUTES)).as("subscription ended in time").isTrue();
-      } catch (InterruptedException e) {
-        throw new AssertionError(e);
-      }
-      assertThat(sub.failure()).isNull();
-      return List.copyOf(rows);
     }
   }
 
