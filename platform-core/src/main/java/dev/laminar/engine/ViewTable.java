@@ -1,11 +1,27 @@
 package dev.laminar.engine;
 
 import dev.laminar.runtime.ColumnarBatch;
+import dev.laminar.runtime.KeyRouter;
 import dev.laminar.runtime.Operator;
+import dev.laminar.runtime.StateCodec;
 import dev.laminar.sdk.row.Row;
 import dev.laminar.sdk.row.RowKind;
+import dev.laminar.state.OffHeapStateStore;
+import dev.laminar.state.ScratchSpace;
+import dev.laminar.state.StateStore;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
@@ -14,53 +30,119 @@ import java.util.Map;
  * view's stream: inserts and update-afters add a row, update-befores and deletes remove one. Each row
  * keeps its event time, so point queries can window the contents again. Read only through
  * {@link #snapshot()} on the reactor thread (the engine submits it there), so it needs no lock.
+ *
+ * <p>The contents live in an off-heap state store, one entry per distinct row: the key is the hash of the
+ * row's encoding ({@link StateCodec#writeValue}, the ordered index component) and the row's ordinal (when
+ * it was first inserted), the value its count, event time and encoding. A row is found by visiting the
+ * entries of its hash ({@link StateStore#forEachInRange}: one, barring collisions). Checkpoints capture the
+ * store incrementally like any operator's; the heap part is empty.
  */
 final class ViewTable implements Operator, dev.laminar.runtime.StoreBacked, AutoCloseable {
   /** A row of the view and its event time. */
   record Entry(Row row, long rowtime) {}
 
-  /** A distinct row: how many times it is held, and its event time; an entry of the checkpoint journal. */
-  private static final class Held extends dev.laminar.runtime.HeapStateJournal.Entry {
-    final Row row;
-    long count;
-    final long rowtime;
+  private static final String STORE = "contents";
+  /** The store name of the contents as the heap journal kept them before (read on restore, for older checkpoints). */
+  private static final String JOURNAL_STORE = "rows";
+  private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+  /** Value: count, event time, then the row's encoding. */
+  private static final int HEADER = 16;
 
-    Held(Row row, long count, long rowtime) {
-      this.row = row;
-      this.count = count;
-      this.rowtime = rowtime;
-    }
-  }
-
-  private final Map<Row, Held> rows = new LinkedHashMap<>();
-  /** Checkpoints: a barrier encodes only the rows whose count changed since the previous one. */
-  private final dev.laminar.runtime.HeapStateJournal journal = new dev.laminar.runtime.HeapStateJournal();
+  private final OffHeapStateStore store = new OffHeapStateStore(ScratchSpace.folder(), 16, StateStore.VARIABLE, true, 1024);
+  private final Arena arena = Arena.ofShared(); // built on the statement thread, used on the reactor, closed by either
+  private final MemorySegment key = arena.allocate(16, 8);
+  private MemorySegment value = arena.allocate(256, 8);
+  private final ByteArrayOutputStream encoded = new ByteArrayOutputStream();
+  private final DataOutputStream encoder = new DataOutputStream(encoded);
+  /** The ordinal of the next distinct row, and the rows held counting repeats (both derived from the store on restore). */
+  private long nextOrdinal;
+  private long total;
+  /** The ordinal of the row found by {@link #find}, or -1. */
+  private long found;
 
   @Override
   public void process(ColumnarBatch batch) {
     for (int r = 0; r < batch.size(); r++) {
       RowKind kind = batch.rowKind(r);
-      Row row = Row.of(batch.toRow(r).values());
+      byte[] row = encode(batch.toRow(r).values());
+      long hash = KeyRouter.mix64(Arrays.hashCode(row));
       if (kind == RowKind.INSERT || kind == RowKind.UPDATE_AFTER) {
-        Held held = rows.get(row);
-        if (held == null) {
-          held = new Held(row, 0, batch.rowtime(r));
-          rows.put(row, held);
-          journal.added(held);
+        if (find(hash, row)) {
+          put(hash, found, count() + 1, rowtime(), row);
         } else {
-          journal.changed(held);
+          put(hash, nextOrdinal++, 1, batch.rowtime(r), row);
         }
-        held.count++;
-      } else {
-        Held held = rows.get(row);
-        if (held != null && --held.count == 0) {
-          rows.remove(row);
-          journal.dropped(held);
-        } else if (held != null) {
-          journal.changed(held);
+        total++;
+      } else if (find(hash, row)) {
+        long count = count() - 1;
+        if (count == 0) {
+          setKey(hash, found);
+          store.remove(key);
+        } else {
+          put(hash, found, count, rowtime(), row);
         }
+        total--;
       }
     }
+  }
+
+  private byte[] encode(Object[] values) {
+    encoded.reset();
+    try {
+      encoder.writeInt(values.length);
+      for (Object v : values) {
+        StateCodec.writeValue(v, encoder);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
+    }
+    return encoded.toByteArray();
+  }
+
+  private void setKey(long hash, long ordinal) {
+    key.set(LONG, 0, hash);
+    key.set(LONG, 8, ordinal);
+  }
+
+  /** Looks {@code row} up among the entries of its hash; on success {@link #found} and {@link #value} hold its entry. */
+  private boolean find(long hash, byte[] row) {
+    found = -1;
+    store.forEachInRange(hash, hash, (k, v) -> {
+      if (found < 0 && v.byteSize() == HEADER + row.length
+          && MemorySegment.mismatch(v, HEADER, v.byteSize(), MemorySegment.ofArray(row), 0, row.length) < 0) {
+        found = k.get(LONG, 8);
+      }
+    });
+    if (found < 0) {
+      return false;
+    }
+    setKey(hash, found);
+    ensureValue(HEADER + row.length);
+    store.get(key, value);
+    return true;
+  }
+
+  private long count() {
+    return value.get(LONG, 0);
+  }
+
+  private long rowtime() {
+    return value.get(LONG, 8);
+  }
+
+  private void ensureValue(int bytes) {
+    if (value.byteSize() < bytes) {
+      value = arena.allocate(Math.max(bytes, value.byteSize() * 2), 8);
+    }
+  }
+
+  private void put(long hash, long ordinal, long count, long rowtime, byte[] row) {
+    setKey(hash, ordinal);
+    ensureValue(HEADER + row.length);
+    value.set(LONG, 0, count);
+    value.set(LONG, 8, rowtime);
+    MemorySegment.copy(MemorySegment.ofArray(row), 0, value, HEADER, row.length);
+    store.put(key, value.asSlice(0, HEADER + row.length));
   }
 
   @Override
@@ -69,72 +151,93 @@ final class ViewTable implements Operator, dev.laminar.runtime.StoreBacked, Auto
   @Override
   public void onEndOfInput() {}
 
+  private record Held(long ordinal, long count, long rowtime, Row row) {}
+
   /** A copy of the current rows, in first-insertion order (reactor thread). */
   List<Entry> snapshot() {
+    List<Held> held = new ArrayList<>();
+    store.forEach((k, v) -> held.add(new Held(k.get(LONG, 8), v.get(LONG, 0), v.get(LONG, 8), decode(v))));
+    held.sort(Comparator.comparingLong(Held::ordinal));
     List<Entry> out = new ArrayList<>();
-    for (Held held : rows.values()) {
-      for (long i = 0; i < held.count; i++) {
-        out.add(new Entry(held.row, held.rowtime));
+    for (Held h : held) {
+      for (long i = 0; i < h.count; i++) {
+        out.add(new Entry(h.row, h.rowtime));
       }
     }
     return out;
   }
 
-  /**
-   * Checkpoint (reactor thread, at the barrier): the distinct rows whose count changed since the last
-   * barrier go to the journal's store, each with its count, event time and values
-   * ({@link dev.laminar.runtime.StateCodec#writeValue}); the heap part is empty.
-   */
-  @Override
-  public void snapshot(java.io.DataOutput out) throws java.io.IOException {
-    journal.<Held>flush(visit -> rows.values().forEach(visit), (held, o) -> {
-      o.writeLong(held.count);
-      o.writeLong(held.rowtime);
-      Object[] values = held.row.values();
-      o.writeInt(values.length);
-      for (Object v : values) {
-        dev.laminar.runtime.StateCodec.writeValue(v, o);
+  private static Row decode(MemorySegment value) {
+    byte[] bytes = value.asSlice(HEADER).toArray(ValueLayout.JAVA_BYTE);
+    try {
+      DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(bytes));
+      Object[] values = new Object[in.readInt()];
+      for (int c = 0; c < values.length; c++) {
+        values[c] = StateCodec.readValue(in);
       }
-    });
+      return Row.of(values);
+    } catch (IOException e) {
+      throw new UncheckedIOException("a view row in the state store cannot be decoded", e);
+    }
+  }
+
+  /** Checkpoint (reactor thread, at the barrier): the contents are the store's; the heap part is empty. */
+  @Override
+  public void snapshot(java.io.DataOutput out) {
   }
 
   /** Recovery: the contents at the checkpoint come back in {@link #restoreStores}, before the view's stream delivers any row. */
   @Override
   public void restore(java.io.DataInput in) {
-    rows.clear();
   }
 
   @Override
-  public Map<String, dev.laminar.state.StateStore> stores() {
-    return journal.stores("rows");
+  public Map<String, StateStore> stores() {
+    return Map.of(STORE, store);
   }
 
   @Override
-  public void restoreStores(Map<String, List<java.nio.file.Path>> chains) throws java.io.IOException {
-    journal.restore(chains, "rows", in -> {
-      long count = in.readLong();
-      long rowtime = in.readLong();
-      Object[] values = new Object[in.readInt()];
-      for (int c = 0; c < values.length; c++) {
-        values[c] = dev.laminar.runtime.StateCodec.readValue(in);
-      }
-      Held held = new Held(Row.of(values), count, rowtime);
-      rows.put(held.row, held);
-      return held;
+  public void restoreStores(Map<String, List<Path>> chains) throws IOException {
+    List<Path> chain = chains.get(STORE);
+    if (chain != null) {
+      store.restore(chain);
+    } else if (chains.containsKey(JOURNAL_STORE)) {
+      restoreJournal(chains); // a checkpoint from before the contents moved into the store
+    }
+    long[] derived = new long[2];
+    store.forEach((k, v) -> {
+      derived[0] = Math.max(derived[0], k.get(LONG, 8) + 1);
+      derived[1] += v.get(LONG, 0);
     });
+    nextOrdinal = derived[0];
+    total = derived[1];
+  }
+
+  /** Reads the heap journal's entries (count, event time, values; in creation order) into the store. */
+  private void restoreJournal(Map<String, List<Path>> chains) throws IOException {
+    try (dev.laminar.runtime.HeapStateJournal journal = new dev.laminar.runtime.HeapStateJournal()) {
+      journal.restore(chains, JOURNAL_STORE, in -> {
+        long count = in.readLong();
+        long rowtime = in.readLong();
+        Object[] values = new Object[in.readInt()];
+        for (int c = 0; c < values.length; c++) {
+          values[c] = StateCodec.readValue(in);
+        }
+        byte[] row = encode(values);
+        put(KeyRouter.mix64(Arrays.hashCode(row)), nextOrdinal++, count, rowtime, row);
+        return new dev.laminar.runtime.HeapStateJournal.Entry() { }; // the journal is read once, not kept
+      });
+    }
   }
 
   @Override
   public void close() {
-    journal.close();
+    store.close();
+    arena.close();
   }
 
   /** Rows held (reactor thread). */
   long size() {
-    long n = 0;
-    for (Held held : rows.values()) {
-      n += held.count;
-    }
-    return n;
+    return total;
   }
 }
