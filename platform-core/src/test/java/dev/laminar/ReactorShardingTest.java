@@ -233,10 +233,52 @@ class ReactorShardingTest {
   }
 
   @Test
-  void aGlobalAggregateRunsWholeOnOneReactor() {
-    // no GROUP BY column: every row must meet in one place, so the plan is not sharded
-    assertSameAcrossReactorCounts("SELECT window_start, COUNT(*) AS n, MAX(price) AS hi FROM TABLE(TUMBLE(TABLE bids, DESCRIPTOR(ts), "
-        + "INTERVAL '0.5' SECOND)) GROUP BY window_start, window_end", 0);
+  void aGlobalAggregateCombinesPartialStatesIntoTheSameRows() {
+    // no GROUP BY column: every head copy folds partial states, one combiner merges them in the dealt order,
+    // so even FIRST_VALUE and LAST_VALUE come out as one reactor computes them
+    assertSameAcrossReactorCounts("SELECT window_start, COUNT(*) AS n, SUM(price) AS total, MIN(price) AS lo, MAX(price) AS hi, "
+        + "AVG(price) AS mean, FIRST_VALUE(bidder) AS first_bidder, LAST_VALUE(price) AS last_price, COUNT(DISTINCT auction) AS auctions "
+        + "FROM TABLE(TUMBLE(TABLE bids, DESCRIPTOR(ts), INTERVAL '0.5' SECOND)) WHERE price > 10 GROUP BY window_start, window_end", 0);
+  }
+
+  @Test
+  void aGlobalAggregateDropsTheSameLateRows() {
+    // as for keyed plans: a row is late at N reactors exactly when it is late at one, whether the head copy
+    // or the combiner finds it so
+    String query = "SELECT window_start, COUNT(*) AS n, SUM(price) AS total FROM TABLE(TUMBLE(TABLE tight, DESCRIPTOR(ts), "
+        + "INTERVAL '0.1' SECOND)) GROUP BY window_start, window_end";
+    List<Row> one = run(1, TIGHT, query, 11);
+    long counted = one.stream().mapToLong(r -> (Long) r.get(1)).sum();
+    assertThat(counted).as("rows counted at 1 reactor (the rest were late)").isBetween(1L, 19_999L);
+    for (int reactors : new int[] {2, 3}) {
+      assertThat(run(reactors, TIGHT, query, 11)).as("%d reactors", reactors).containsExactlyElementsOf(one);
+    }
+  }
+
+  @Test
+  void aGlobalAggregateSinkIsCombinedOnTheLastReactorAndCheckpointsItsCombiner(@TempDir Path dir) {
+    Path data = dir.resolve("data");
+    String sink = "CREATE SINK totals WITH ('connector' = 'memory') AS SELECT window_start, COUNT(*) AS n "
+        + "FROM TABLE(TUMBLE(TABLE bids, DESCRIPTOR(ts), INTERVAL '1' SECOND)) GROUP BY window_start, window_end";
+    try (Laminar db = Laminar.open(config(2).build())) {
+      db.execute(SOURCE);
+      db.execute(sink);
+      push(db, 7, 5_000);
+      assertThat(db.awaitCompletion(Duration.ofMinutes(1))).isTrue();
+      assertThat(db.sinkRows("totals").stream().mapToLong(r -> (Long) r.get(1)).sum()).isEqualTo(5_000);
+      String figures = db.execute("DESCRIBE SINK totals").rows().stream().map(r -> String.valueOf(r.get(3)))
+          .filter(e -> e.contains("partial aggregates combined")).findFirst().orElseThrow();
+      assertThat(figures).containsPattern("combined on reactor 1: events [1-9]\\d*").contains("partial stage 0", "partial stage 1");
+    }
+    try (Laminar db = Laminar.open(config(2).dataDirectory(data).build())) {
+      db.execute("CREATE SOURCE s (k BIGINT NOT NULL, ts TIMESTAMP(3) NOT NULL, WATERMARK FOR ts AS ts) WITH ('connector' = 'datagen', "
+          + "'number-of-rows' = '100000', 'rows-per-second' = '20000', 'fields.k.kind' = 'sequence')");
+      db.execute("CREATE SINK f WITH ('connector' = 'filesystem', 'path' = '" + dir.resolve("out") + "') AS SELECT window_start, COUNT(*) AS n "
+          + "FROM TABLE(TUMBLE(TABLE s, DESCRIPTOR(ts), INTERVAL '1' HOUR)) GROUP BY window_start, window_end");
+      assertThat(db.execute("CHECKPOINT").message()).matches("Checkpoint \\d+ complete");
+    }
+    assertThatThrownBy(() -> Laminar.open(config(1).dataDirectory(data).build()).close())
+        .hasMessageContaining("reactor count").hasMessageContaining("'f'").hasMessageContaining("~shard0");
   }
 
   @Test

@@ -278,7 +278,7 @@ final class CheckpointCoordinator {
         }
       }
       for (CatalogObject o : b.objects) {
-        Shards shards = o instanceof SinkObject k ? engine.shards(k) : null;
+        ShardedPlan shards = o instanceof SinkObject k ? engine.shards(k) : null;
         if (shards != null) {
           synchronized (b) { // before dealing: shard 0 may take it while this reactor waits for room
             b.parts.addAndGet(shards.count());

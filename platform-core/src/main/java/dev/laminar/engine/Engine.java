@@ -61,7 +61,7 @@ public final class Engine implements AutoCloseable {
   /** The reactors' CPUs when {@link LaminarConfig#pinReactors()} is on, else null. */
   private final CpuPinning pinning;
   /** How to take down the shards of a sink or subscription, by owner (sinks: the SinkObject). */
-  private final Map<Object, Shards> shardsByOwner = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<Object, ShardedPlan> shardsByOwner = new java.util.concurrent.ConcurrentHashMap<>();
   private final QueryPlanner planner;
   private final Map<String, CatalogObject> objects = new LinkedHashMap<>();
   /** A copy of {@link #objects}' values after every change, readable without the engine's lock (checkpoints). */
@@ -576,7 +576,8 @@ public final class Engine implements AutoCloseable {
       java.util.function.Supplier<Object> failureOwner) {
     PlanNode keyed = reactors.length > 1 ? Shards.keyedNode(plan) : null;
     if (keyed == null) {
-      return instantiate(plan, edge, metrics);
+      dev.laminar.sql.plan.WindowAggregateNode global = reactors.length > 1 ? GlobalShards.globalAggregate(plan) : null;
+      return global == null ? instantiate(plan, edge, metrics) : instantiateGlobal(plan, global, edge, metrics, owner, failureOwner);
     }
     List<PlanNode> nodes = plan.nodes();
     List<PlanNode> sides = Shards.sides(keyed);
@@ -615,12 +616,7 @@ public final class Engine implements AutoCloseable {
           wire(sides.get(input), nodes, router, headMetrics, head);
           return head.get(0).chain();
         },
-        (o, e) -> consumerFailed(failureOwner.get(), e), owner, (shard, id) -> {
-          CheckpointCoordinator c = checkpoints;
-          if (c != null && owner instanceof SinkObject sink) {
-            c.shardBarrier(sink, shard, id);
-          }
-        });
+        (o, e) -> consumerFailed(failureOwner.get(), e), owner, barrierListener(owner));
     shardsByOwner.put(owner, shards);
     List<Attachment> attachments = new ArrayList<>();
     for (int i = 0; i < inputs.length; i++) {
@@ -629,9 +625,61 @@ public final class Engine implements AutoCloseable {
     return attachments;
   }
 
+  /** Where the shards of {@code owner}'s plan report taking a checkpoint barrier: the coordinator, for a sink's. */
+  private Shards.BarrierListener barrierListener(Object owner) {
+    return (shard, id) -> {
+      CheckpointCoordinator c = checkpoints;
+      if (c != null && owner instanceof SinkObject sink) {
+        c.shardBarrier(sink, shard, id);
+      }
+    };
+  }
+
+  /**
+   * A plan whose one stateful node is a global TUMBLE aggregate ({@link GlobalShards#globalAggregate}), over
+   * every reactor: head copies fold partial states, one combiner merges them and runs the rest of the plan.
+   */
+  private List<Attachment> instantiateGlobal(PlanNode plan, dev.laminar.sql.plan.WindowAggregateNode global, OutputEdge edge,
+      PlanMetrics metrics, Object owner, java.util.function.Supplier<Object> failureOwner) {
+    List<PlanNode> nodes = plan.nodes();
+    CatalogObject input = null;
+    for (PlanNode n : nodes) {
+      if (n instanceof dev.laminar.sql.plan.ScanNode scan) {
+        input = readable(scan.streamName());
+      }
+    }
+    dev.laminar.runtime.aggregate.GroupAccumulatorFactory factory = dev.laminar.runtime.codegen.AggregateCompiler.create(global.aggregates());
+    GlobalShards shards = GlobalShards.deploy(reactors, global, factory, input.node().schema(), edge, config.queueBatches(), config.batchSize(),
+        metrics,
+        (downstream, combinerMetrics) -> {
+          Operator op = downstream;
+          for (PlanNode n = plan; n != global; n = n.input()) {
+            op = n.instantiate(op, config.batchSize(), combinerMetrics);
+            if (op instanceof dev.laminar.runtime.Checkpointable c) {
+              combinerMetrics.checkpointable(nodeId(nodes, n), c);
+            }
+          }
+          dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator aggregate = new dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator(
+              global.sizeMillis(), global.windowStartColumn(), global.keySources(), global.keyColumns(), global.input().schema(), factory,
+              global.schema(), config.batchSize(), op, combinerMetrics.lateRowsDropped(),
+              dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.Emit.ON_WINDOW_CLOSE);
+          combinerMetrics.resource(aggregate);
+          combinerMetrics.checkpointable(nodeId(nodes, global), aggregate);
+          return aggregate;
+        },
+        (partials, headMetrics) -> {
+          List<Attachment> head = new ArrayList<>();
+          wire(global.input(), nodes, (Operator) partials, headMetrics, head);
+          return head.get(0).chain();
+        },
+        (o, e) -> consumerFailed(failureOwner.get(), e), owner, barrierListener(owner));
+    shardsByOwner.put(owner, shards);
+    return List.of(new Attachment(input, shards.dealer(0)));
+  }
+
   /** Takes down the shards deployed for {@code owner}, if any (after its chains were detached on reactor 0). */
   private void undeployShards(Object owner) {
-    Shards shards = shardsByOwner.remove(owner);
+    ShardedPlan shards = shardsByOwner.remove(owner);
     if (shards != null) {
       shards.undeploy();
       if (checkpoints != null && owner instanceof SinkObject sink) {
@@ -641,13 +689,13 @@ public final class Engine implements AutoCloseable {
   }
 
   /** The shards deployed for {@code owner}, or null when its plan is not sharded. */
-  Shards shards(Object owner) {
+  ShardedPlan shards(Object owner) {
     return shardsByOwner.get(owner);
   }
 
   /** Routing and queue figures of a sink's or subscription's shards, or null when it is not sharded (for DESCRIBE). */
   String shardMetrics(Object owner) {
-    Shards shards = shardsByOwner.get(owner);
+    ShardedPlan shards = shardsByOwner.get(owner);
     return shards == null ? null : shards.describe();
   }
 

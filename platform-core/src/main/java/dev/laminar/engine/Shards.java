@@ -54,7 +54,7 @@ import org.slf4j.LoggerFactory;
  * reactor would. Everything else (global aggregates, plans with two stateful nodes, lookup joins, streams
  * and views) runs whole on reactor 0, as with one reactor.
  */
-final class Shards {
+final class Shards implements ShardedPlan {
   private final Reactor[] reactors;
   /** Per input (a join has two, left first): its dealer on reactor 0. */
   private final HeadDealer[] dealers;
@@ -292,22 +292,26 @@ final class Shards {
   }
 
   /** Number of shards (one per reactor). */
-  int count() {
+  @Override
+  public int count() {
     return reactors.length;
   }
 
   /** The operator to attach to input {@code input}'s stream on reactor 0 (see {@link #sides}). */
-  HeadDealer dealer(int input) {
+  @Override
+  public HeadDealer dealer(int input) {
     return dealers[input];
   }
 
   /** Reactor 0: deals checkpoint barrier {@code id} as the next event of the plan; every shard takes it after every event before it. */
-  void barrier(long id) {
+  @Override
+  public void barrier(long id) {
     dealers[0].barrier(id);
   }
 
   /** Removes the inboxes and timers; call after the dealers were detached on reactor 0. */
-  void undeploy() {
+  @Override
+  public void undeploy() {
     open = false; // a producer still waiting for a reactor stops waiting
     for (int k = 0; k < reactors.length; k++) {
       final int r = k;
@@ -338,7 +342,8 @@ final class Shards {
   }
 
   /** Per shard: rows routed, batches queued, time the routers waited; per head copy: batches queued and time the dealer waited. */
-  String describe() {
+  @Override
+  public String describe() {
     List<String> parts = new ArrayList<>();
     for (int k = 0; k < reactors.length; k++) {
       long rows = 0;
@@ -362,6 +367,6 @@ final class Shards {
       }
       parts.add("head copy " + j + ": queued batches " + queued + ", dealer blocked " + blocked / 1_000_000 + " ms");
     }
-    return String.join("; ", parts);
+    return "routed by key: " + String.join("; ", parts);
   }
 }

@@ -562,7 +562,7 @@ public final class StatementExecutor {
       case SinkObject s -> rows.add(Row.of("(sink)", "connector " + s.connectorId + ", reads " + String.join(", ", s.inputs), null, s.status()
           + ", rows written " + s.runner.rowsHandled() + (s.failure() != null ? ", error: " + s.failure().getMessage() : "")
           + "; queue: " + s.edge.lanes().length + " lane(s), batches queued " + s.edge.depth() + ", reactors blocked "
-          + s.edge.blockedNanos() / 1_000_000 + " ms" + (engine.shardMetrics(s) == null ? "" : "; routed by key: " + engine.shardMetrics(s))));
+          + s.edge.blockedNanos() / 1_000_000 + " ms" + (engine.shardMetrics(s) == null ? "" : "; " + engine.shardMetrics(s))));
       case LookupTableObject l -> rows.add(Row.of("(lookup table)", "connector " + l.connectorId + ", key " + l.keyColumns(), null,
           l.status() + ", cache " + l.cacheRows + " rows for " + l.cacheTtlMillis + " ms, " + l.maxRetries + " retries, on failure "
               + l.onFailure.name().toLowerCase(Locale.ROOT)));

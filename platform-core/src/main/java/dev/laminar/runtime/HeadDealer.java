@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class HeadDealer implements Operator {
   private final StreamNode localHead;
-  private final KeyRouter localRouter;
+  private final EventSink localRouter;
   /** Per reactor j > 0, the queue to its head copy (index 0 unused). */
   private final ExchangeQueue[] toHeads;
   private final Sequence sequence;
@@ -42,7 +42,7 @@ public final class HeadDealer implements Operator {
    * @param toHeads index j > 0: the queue to reactor j's {@link HeadInbox}; index 0 is ignored
    * @param sequence where the events' numbers come from (shared with the plan's other inputs' dealers)
    */
-  public HeadDealer(StreamNode localHead, KeyRouter localRouter, ExchangeQueue[] toHeads, Sequence sequence) {
+  public HeadDealer(StreamNode localHead, EventSink localRouter, ExchangeQueue[] toHeads, Sequence sequence) {
     this.localHead = localHead;
     this.localRouter = localRouter;
     this.toHeads = toHeads.clone();
@@ -143,10 +143,10 @@ public final class HeadDealer implements Operator {
     private static final int MAX_BATCHES_PER_DRAIN = 4;
     private final ExchangeQueue queue;
     private final StreamNode head;
-    private final KeyRouter router;
+    private final EventSink router;
 
     /** @param queue the dealer's queue to this copy; @param head the copy (its chain ends in {@code router}) */
-    public HeadInbox(ExchangeQueue queue, StreamNode head, KeyRouter router) {
+    public HeadInbox(ExchangeQueue queue, StreamNode head, EventSink router) {
       this.queue = queue;
       this.head = head;
       this.router = router;

@@ -23,7 +23,7 @@ import dev.laminar.sdk.type.TypeKind;
  * the time it waits is counted per shard. Rows are sorted by shard into index lists, then each shard's
  * rows are gathered a column at a time. Allocates nothing per row or batch.
  */
-public final class KeyRouter implements Operator {
+public final class KeyRouter implements Operator, EventSink {
   private static final byte LONG = 0;
   private static final byte DOUBLE = 1;
   private static final byte OBJECT = 2;
@@ -101,7 +101,7 @@ public final class KeyRouter implements Operator {
     return h;
   }
 
-  /** The next rows, watermark or end belong to event {@code sequence}. */
+  @Override
   public void beginEvent(long sequence) {
     this.sequence = sequence;
   }
@@ -140,11 +140,13 @@ public final class KeyRouter implements Operator {
   }
 
   /** The current event is checkpoint barrier {@code id}: every shard's final batch of it carries the marker. */
+  @Override
   public void onBarrier(long id) {
     pendingBarrier = id;
   }
 
   /** Hands every shard the final batch of the current event (see the class comment). */
+  @Override
   public void endEvent() {
     final Lane[] ls = lanes;
     for (int k = 0; k < ls.length; k++) {

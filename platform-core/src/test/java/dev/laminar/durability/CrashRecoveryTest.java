@@ -24,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CrashRecoveryTest {
   private static final long ROWS = 150_000;
   private static final int KILLS = 50;
+  private static final String TOTALS = "window_start,n,total,lo,hi,first_id,last_id";
   private static final String STORED_SESSIONS = "k,window_start,window_end,n,total,lo,first_id,last_id";
   private static final java.util.concurrent.atomic.AtomicLong committedBeforeLast = new java.util.concurrent.atomic.AtomicLong();
 
@@ -48,6 +49,8 @@ class CrashRecoveryTest {
     List<String> referenceAsof = committedRows(dir.resolve("ref-out-asof"), "id,quote,amount");
     assertThat(referencePairs).hasSizeGreaterThan(100_000);
     assertThat(referenceAsof).hasSizeGreaterThan(100_000);
+    List<String> referenceTotals = committedRows(dir.resolve("ref-out-totals"), TOTALS);
+    assertThat(referenceTotals).hasSizeGreaterThan(100);
     long seed = System.nanoTime();
     Random random = new Random(seed);
     Path data = dir.resolve("data");
@@ -70,6 +73,8 @@ class CrashRecoveryTest {
         .as("committed interval join results after %d SIGKILLs (seed %d)", KILLS, seed).isEqualTo(referencePairs);
     assertThat(committedRows(dir.resolve("out-asof"), "id,quote,amount"))
         .as("committed ASOF join results after %d SIGKILLs (seed %d)", KILLS, seed).isEqualTo(referenceAsof);
+    assertThat(committedRows(dir.resolve("out-totals"), TOTALS))
+        .as("committed global TUMBLE results after %d SIGKILLs (seed %d)", KILLS, seed).isEqualTo(referenceTotals);
   }
 
   /** Runs the child until it exits 0, first killing it {@code kills} times after random delays; returns the sorted committed rows. */

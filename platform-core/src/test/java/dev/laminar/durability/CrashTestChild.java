@@ -4,6 +4,7 @@ import dev.laminar.api.Laminar;
 import dev.laminar.api.LaminarConfig;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The engine run by {@link CrashRecoveryTest} in a child JVM: a generated source (out of order within
@@ -25,50 +26,14 @@ public final class CrashTestChild {
     long rows = Long.parseLong(args[2]);
     try (Laminar db = Laminar.open(LaminarConfig.builder().pluginsDirectory(null).dataDirectory(data).batchSize(64)
         .checkpointInterval(Duration.ofMillis(20)).build())) {
-      db.execute("CREATE SOURCE IF NOT EXISTS events (id BIGINT NOT NULL, k VARCHAR NOT NULL, amount INT NOT NULL, "
-          + "ts TIMESTAMP(3) NOT NULL, WATERMARK FOR ts AS ts - INTERVAL '1' SECOND) WITH ('connector' = 'datagen', "
-          + "'number-of-rows' = '" + rows + "', 'rows-per-second' = '5000', 'fields.id.kind' = 'sequence', "
-          + "'fields.k.values' = 'a,b,c,d', 'fields.amount.min' = '0', 'fields.amount.max' = '1000', 'event-time.step' = '1ms', 'event-time.max-out-of-orderness' = '200ms')");
-      db.execute("CREATE SOURCE IF NOT EXISTS events2 (id BIGINT NOT NULL, k VARCHAR NOT NULL, amount INT NOT NULL, "
-          + "ts TIMESTAMP(3) NOT NULL, WATERMARK FOR ts AS ts - INTERVAL '1' SECOND) WITH ('connector' = 'datagen', "
-          + "'number-of-rows' = '" + rows + "', 'rows-per-second' = '5000', 'fields.id.kind' = 'sequence', "
-          + "'fields.k.values' = 'a,b,c,d', 'fields.amount.min' = '0', 'fields.amount.max' = '1000', 'event-time.step' = '1ms', 'event-time.max-out-of-orderness' = '200ms')");
-      db.execute("CREATE SOURCE IF NOT EXISTS events3 (id BIGINT NOT NULL, k VARCHAR NOT NULL, amount INT NOT NULL, "
-          + "ts TIMESTAMP(3) NOT NULL, WATERMARK FOR ts AS ts - INTERVAL '1' SECOND) WITH ('connector' = 'datagen', "
-          + "'number-of-rows' = '" + rows + "', 'rows-per-second' = '5000', 'fields.id.kind' = 'sequence', "
-          + "'fields.k.values' = 'a,b,c,d', 'fields.amount.min' = '0', 'fields.amount.max' = '1000', 'event-time.step' = '1ms', 'event-time.max-out-of-orderness' = '200ms')");
-      db.execute("CREATE SOURCE IF NOT EXISTS events4 (id BIGINT NOT NULL, k VARCHAR NOT NULL, amount INT NOT NULL, "
-          + "ts TIMESTAMP(3) NOT NULL, WATERMARK FOR ts AS ts - INTERVAL '1' SECOND) WITH ('connector' = 'datagen', "
-          + "'number-of-rows' = '" + rows + "', 'rows-per-second' = '5000', 'fields.id.kind' = 'sequence', "
-          + "'fields.k.values' = 'a,b,c,d', 'fields.amount.min' = '0', 'fields.amount.max' = '1000', 'event-time.step' = '1ms', 'event-time.max-out-of-orderness' = '200ms')");
-      db.execute("CREATE SOURCE IF NOT EXISTS events9 (id BIGINT NOT NULL, k VARCHAR NOT NULL, amount INT NOT NULL, "
-          + "ts TIMESTAMP(3) NOT NULL, WATERMARK FOR ts AS ts - INTERVAL '1' SECOND) WITH ('connector' = 'datagen', "
-          + "'number-of-rows' = '" + rows + "', 'rows-per-second' = '5000', 'fields.id.kind' = 'sequence', "
-          + "'fields.k.values' = 'a,b,c,d', 'fields.amount.min' = '0', 'fields.amount.max' = '1000', 'event-time.step' = '1ms', 'event-time.max-out-of-orderness' = '200ms')");
-      db.execute("CREATE SOURCE IF NOT EXISTS events5 (id BIGINT NOT NULL, k VARCHAR NOT NULL, amount INT NOT NULL, "
-          + "ts TIMESTAMP(3) NOT NULL, WATERMARK FOR ts AS ts - INTERVAL '1' SECOND) WITH ('connector' = 'datagen', "
-          + "'number-of-rows' = '" + rows + "', 'rows-per-second' = '5000', 'fields.id.kind' = 'sequence', "
-          + "'fields.k.values' = 'a,b,c,d', 'fields.amount.min' = '0', 'fields.amount.max' = '1000', 'event-time.step' = '1ms', 'event-time.max-out-of-orderness' = '200ms')");
-      db.execute("CREATE SOURCE IF NOT EXISTS events6 (id BIGINT NOT NULL, k VARCHAR NOT NULL, amount INT NOT NULL, "
-          + "ts TIMESTAMP(3) NOT NULL, WATERMARK FOR ts AS ts - INTERVAL '1' SECOND) WITH ('connector' = 'datagen', "
-          + "'number-of-rows' = '" + rows + "', 'rows-per-second' = '5000', 'fields.id.kind' = 'sequence', "
-          + "'fields.k.values' = 'a,b,c,d', 'fields.amount.min' = '0', 'fields.amount.max' = '1000', 'event-time.step' = '1ms', 'event-time.max-out-of-orderness' = '200ms')");
-      db.execute("CREATE SOURCE IF NOT EXISTS events7 (id BIGINT NOT NULL, k VARCHAR NOT NULL, amount INT NOT NULL, "
-          + "ts TIMESTAMP(3) NOT NULL, WATERMARK FOR ts AS ts - INTERVAL '1' SECOND) WITH ('connector' = 'datagen', "
-          + "'number-of-rows' = '" + rows + "', 'rows-per-second' = '5000', 'fields.id.kind' = 'sequence', "
-          + "'fields.k.values' = 'a,b,c,d', 'fields.amount.min' = '0', 'fields.amount.max' = '1000', 'event-time.step' = '1ms', 'event-time.max-out-of-orderness' = '200ms')");
-      db.execute("CREATE SOURCE IF NOT EXISTS events8 (id BIGINT NOT NULL, k VARCHAR NOT NULL, amount INT NOT NULL, "
-          + "ts TIMESTAMP(3) NOT NULL, WATERMARK FOR ts AS ts - INTERVAL '1' SECOND) WITH ('connector' = 'datagen', "
-          + "'number-of-rows' = '" + rows + "', 'rows-per-second' = '5000', 'fields.id.kind' = 'sequence', "
-          + "'fields.k.values' = 'a,b,c,d', 'fields.amount.min' = '0', 'fields.amount.max' = '1000', 'event-time.step' = '1ms', 'event-time.max-out-of-orderness' = '200ms')");
-      db.execute("CREATE SOURCE IF NOT EXISTS events11 (id BIGINT NOT NULL, k VARCHAR NOT NULL, amount INT NOT NULL, "
-          + "ts TIMESTAMP(3) NOT NULL, WATERMARK FOR ts AS ts - INTERVAL '1' SECOND) WITH ('connector' = 'datagen', "
-          + "'number-of-rows' = '" + rows + "', 'rows-per-second' = '5000', 'fields.id.kind' = 'sequence', "
-          + "'fields.k.values' = 'a,b,c,d', 'fields.amount.min' = '0', 'fields.amount.max' = '1000', 'event-time.step' = '1ms', 'event-time.max-out-of-orderness' = '200ms')");
-      db.execute("CREATE SOURCE IF NOT EXISTS events10 (id BIGINT NOT NULL, k VARCHAR NOT NULL, amount INT NOT NULL, "
-          + "ts TIMESTAMP(3) NOT NULL, WATERMARK FOR ts AS ts - INTERVAL '1' SECOND) WITH ('connector' = 'datagen', "
-          + "'number-of-rows' = '" + rows + "', 'rows-per-second' = '5000', 'fields.id.kind' = 'sequence', "
-          + "'fields.k.values' = 'a,b,c,d', 'fields.amount.min' = '0', 'fields.amount.max' = '1000', 'event-time.step' = '1ms', 'event-time.max-out-of-orderness' = '200ms')");
+      // every pipeline reads its own source (a sink attached to a running source misses what it read before)
+      for (String source : List.of("events", "events2", "events3", "events4", "events9", "events5", "events6", "events7", "events8", "events11", "events10", "events12")) {
+        db.execute("CREATE SOURCE IF NOT EXISTS " + source + " (id BIGINT NOT NULL, k VARCHAR NOT NULL, amount INT NOT NULL, "
+            + "ts TIMESTAMP(3) NOT NULL, WATERMARK FOR ts AS ts - INTERVAL '1' SECOND) WITH ('connector' = 'datagen', "
+            + "'number-of-rows' = '" + rows + "', 'rows-per-second' = '5000', 'fields.id.kind' = 'sequence', "
+            + "'fields.k.values' = 'a,b,c,d', 'fields.amount.min' = '0', 'fields.amount.max' = '1000', 'event-time.step' = '1ms', "
+            + "'event-time.max-out-of-orderness' = '200ms')");
+      }
       db.execute("CREATE SINK IF NOT EXISTS results WITH ('connector' = 'filesystem', 'path' = '" + out + "', 'format' = 'csv') AS "
           + "SELECT id, k, amount * 2 AS doubled, ts FROM events WHERE MOD(amount, 3) <> 0");
       db.execute("CREATE SINK IF NOT EXISTS bars WITH ('connector' = 'filesystem', 'path' = '" + out.resolveSibling(out.getFileName() + "-bars")
@@ -103,6 +68,10 @@ public final class CrashTestChild {
       db.execute("CREATE SINK IF NOT EXISTS quoted WITH ('connector' = 'filesystem', 'path' = '" + out.resolveSibling(out.getFileName() + "-asof")
           + "', 'format' = 'csv') AS SELECT a.id, b.id AS quote, b.amount FROM events7 a ASOF JOIN events8 b "
           + "MATCH_CONDITION(a.ts >= b.ts) ON a.k = b.k");
+      db.execute("CREATE SINK IF NOT EXISTS totals WITH ('connector' = 'filesystem', 'path' = '" // a global aggregate: two-phase at N reactors
+          + out.resolveSibling(out.getFileName() + "-totals") + "', 'format' = 'csv') AS SELECT window_start, COUNT(*) AS n, SUM(amount) AS total, "
+          + "MIN(amount) AS lo, MAX(amount) AS hi, FIRST_VALUE(id) AS first_id, LAST_VALUE(id) AS last_id "
+          + "FROM TABLE(TUMBLE(TABLE events12, DESCRIPTOR(ts), INTERVAL '1' SECOND)) GROUP BY window_start, window_end");
       System.out.println("RUNNING"); // the parent kills at random moments after this line
       System.out.flush();
       if (!db.awaitCompletion(Duration.ofMinutes(5))) {

@@ -50,6 +50,11 @@ final class LateRows {
     }
   }
 
+  /** {@code rows} rows were too late and were folded nowhere (two-phase aggregation: no side stream then). */
+  void dropped(int rows) {
+    dropped.add(rows);
+  }
+
   /** A row arrived after its window had fired but within the lateness, and updated it. */
   void accept() {
     accepted.increment();

@@ -242,6 +242,49 @@ public final class TumblingWindowAggregateOperator implements Operator, dev.lami
     late.flush();
   }
 
+  /**
+   * Two-phase aggregation (a global aggregate over several reactors, {@link PartialAggregates}): folds a
+   * partial group state of the window starting at {@code start}, made of {@code rows} rows of one event that
+   * were not late where they were folded. If that window fired before this event, they are late here, and
+   * dropped (counted). The caller then calls {@link #advanceTo} with the event's highest row watermark, so
+   * the windows fire as they would have had the rows come here one by one. Only for a plan without grouping
+   * columns, EMIT ON WINDOW CLOSE and no allowed lateness.
+   */
+  public void mergePartial(long start, GroupAccumulator partial, int rows) {
+    if (start + size <= watermark) {
+      late.dropped(rows);
+      return;
+    }
+    Window w = window(start);
+    if (globalKey == null) {
+      globalKey = keys.blank(); // no grouping column: one group per window
+    }
+    Group g = w.groups.get(globalKey);
+    if (g == null) {
+      g = new Group(start, globalKey.copy(), aggregates.create());
+      w.groups.put(g.key, g);
+      journal.added(g);
+    } else {
+      journal.changed(g);
+    }
+    g.accs.merge(partial);
+  }
+
+  private GroupKey globalKey;
+
+  /** Two-phase aggregation: {@code rows} rows were late where they were folded; they are counted as dropped here. */
+  public void dropLate(int rows) {
+    late.dropped(rows);
+  }
+
+  /** Two-phase aggregation: the watermark reached {@code wm} within an event's rows; fires the windows it closes. */
+  public void advanceTo(long wm) {
+    if (wm > watermark) {
+      advance(wm);
+      emitter.flush();
+    }
+  }
+
   private Window window(long start) {
     for (int i = windows.size() - 1; i >= 0; i--) {
       Window w = windows.get(i);

@@ -1,0 +1,287 @@
+package dev.laminar.runtime.aggregate;
+
+import dev.laminar.runtime.ColumnarBatch;
+import dev.laminar.runtime.Counter;
+import dev.laminar.runtime.EventSink;
+import dev.laminar.runtime.IdleStrategy;
+import dev.laminar.runtime.Operator;
+import dev.laminar.runtime.Reactor;
+import java.util.Arrays;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import java.util.function.IntSupplier;
+import java.util.function.LongConsumer;
+import org.jctools.queues.SpscArrayQueue;
+
+/**
+ * Two-phase aggregation of a global TUMBLE aggregate (no grouping column) over N reactors
+ * ({@code engine.GlobalShards}): every row must meet in one place, so instead of routing rows by key,
+ * each head copy folds the rows of each event dealt to it into one partial group state per window
+ * ({@link Producer}), and one combiner takes the events of all copies in their dealt order and merges the
+ * partial states into a {@link TumblingWindowAggregateOperator} ({@link Combiner}). Merged in dealt order,
+ * the result is what one reactor folding the rows one by one computes (FIRST_VALUE and LAST_VALUE
+ * included: {@link GroupAccumulator#merge} takes a later state in time order).
+ *
+ * <p>Lateness is decided as one reactor decides it: a row is late when its window ends at or before the
+ * watermark in force at it, the highest of every earlier event's watermarks and of the row watermarks of
+ * its own event up to it. The copy drops rows late by the latter; the combiner drops a partial state whose
+ * window fired before its event. Each event then advances the combiner to its highest row watermark.
+ */
+public final class PartialAggregates {
+  private PartialAggregates() {}
+
+  /** One dealt event as a copy saw it: a partial state per window its rows touched, or a marker. */
+  static final class Event {
+    long sequence = -1;
+    /** The highest row watermark of the event's rows. */
+    long rowWatermark = ColumnarBatch.NO_TIME;
+    /** A watermark event's watermark. */
+    long watermark = ColumnarBatch.NO_TIME;
+    boolean end;
+    long barrier = -1;
+    /** Rows the copy found late. */
+    int late;
+    int windows;
+    long[] starts = new long[2];
+    int[] rows = new int[2];
+    GroupAccumulator[] partials = new GroupAccumulator[2];
+
+    /** The index of the partial state of the window starting at {@code start}, created when missing. */
+    int window(long start, GroupAccumulatorFactory factory) {
+      for (int i = windows - 1; i >= 0; i--) {
+        if (starts[i] == start) {
+          return i;
+        }
+      }
+      if (windows == starts.length) {
+        starts = Arrays.copyOf(starts, windows * 2);
+        rows = Arrays.copyOf(rows, windows * 2);
+        partials = Arrays.copyOf(partials, windows * 2);
+      }
+      starts[windows] = start;
+      rows[windows] = 0;
+      partials[windows] = factory.create(); // per window and event, not per row
+      return windows++;
+    }
+
+    void clear() {
+      sequence = -1;
+      rowWatermark = ColumnarBatch.NO_TIME;
+      watermark = ColumnarBatch.NO_TIME;
+      end = false;
+      barrier = -1;
+      late = 0;
+      Arrays.fill(partials, 0, windows, null);
+      windows = 0;
+    }
+  }
+
+  /**
+   * The end of one head copy: folds the rows of each event into partial states per window and hands the
+   * event to the {@link Combiner} through a bounded SPSC queue (a fixed set of events circulates between
+   * the two: none free means the combiner is behind, and the copy waits, helping its own reactor).
+   */
+  public static final class Producer implements Operator, EventSink {
+    private final long size;
+    private final int windowStartColumn;
+    private final GroupAccumulatorFactory factory;
+    final SpscArrayQueue<Event> queue;
+    final SpscArrayQueue<Event> free;
+    private final BooleanSupplier open;
+    private final IntSupplier help;
+    private final Runnable wakeCombiner;
+    private final IdleStrategy idle = IdleStrategy.standard();
+    private final Counter blockedNanos = new Counter();
+    private Event current;
+
+    /**
+     * @param events how many events may be on their way to the combiner at once
+     * @param open false once the combiner is gone: a waiting copy stops waiting
+     * @param help drains the copy's reactor's shard inboxes while it waits (returns batches taken)
+     */
+    public Producer(long size, int windowStartColumn, GroupAccumulatorFactory factory, int events, BooleanSupplier open, IntSupplier help,
+        Runnable wakeCombiner) {
+      this.size = size;
+      this.windowStartColumn = windowStartColumn;
+      this.factory = factory;
+      this.queue = new SpscArrayQueue<>(events + 1);
+      this.free = new SpscArrayQueue<>(events + 1);
+      for (int i = 0; i < events; i++) {
+        free.offer(new Event());
+      }
+      this.open = open;
+      this.help = help;
+      this.wakeCombiner = wakeCombiner;
+    }
+
+    @Override
+    public void beginEvent(long sequence) {
+      Event e = free.relaxedPoll();
+      if (e == null) {
+        long start = System.nanoTime();
+        int idles = 0;
+        while ((e = free.relaxedPoll()) == null) {
+          if (!open.getAsBoolean()) {
+            return; // the plan is being dropped: nothing waits for the event
+          }
+          if (help.getAsInt() > 0) {
+            idles = 0;
+          } else {
+            idle.idle(idles++);
+          }
+        }
+        blockedNanos.add(System.nanoTime() - start);
+      }
+      e.sequence = sequence;
+      current = e;
+    }
+
+    @Override
+    public void process(ColumnarBatch in) {
+      final Event e = current;
+      if (e == null) {
+        return;
+      }
+      final int n = in.size();
+      for (int r = 0; r < n; r++) {
+        long wm = in.watermark(r);
+        if (wm > e.rowWatermark) {
+          e.rowWatermark = wm;
+        }
+        long start = in.getLong(r, windowStartColumn);
+        if (start + size <= e.rowWatermark) {
+          e.late++;
+          continue;
+        }
+        int w = e.window(start, factory);
+        e.partials[w].add(in, r);
+        e.rows[w]++;
+      }
+    }
+
+    @Override
+    public void onWatermark(long watermark) {
+      if (current != null && watermark > current.watermark) {
+        current.watermark = watermark;
+      }
+    }
+
+    @Override
+    public void onEndOfInput() {
+      if (current != null) {
+        current.end = true;
+      }
+    }
+
+    @Override
+    public void onBarrier(long id) {
+      if (current != null) {
+        current.barrier = id;
+      }
+    }
+
+    @Override
+    public void endEvent() {
+      Event e = current;
+      current = null;
+      if (e != null) {
+        queue.offer(e); // never full: it holds as many slots as there are events
+        wakeCombiner.run();
+      }
+    }
+
+    /** Events on their way to the combiner (approximate, for metrics). */
+    public int depth() {
+      return queue.size();
+    }
+
+    /** Nanoseconds this copy waited for the combiner. */
+    public long blockedNanos() {
+      return blockedNanos.get();
+    }
+  }
+
+  /**
+   * The combiner's way in, on its reactor: takes the events of every copy in their dealt order (the next
+   * one is always at the head of exactly one queue) and applies each to the aggregate. Never waits.
+   */
+  public static final class Combiner implements Reactor.Inbox {
+    private static final int MAX_EVENTS_PER_DRAIN = 16;
+    private final Producer[] from;
+    private final TumblingWindowAggregateOperator aggregate;
+    private final LongConsumer onBarrier;
+    private final Consumer<RuntimeException> onFailure;
+    private boolean failed;
+    private long next;
+
+    /**
+     * @param onBarrier told a checkpoint barrier's id when the combiner takes it (every event before it applied)
+     * @param onFailure told once when the aggregate (or what follows it) fails; events are then taken and dropped
+     */
+    public Combiner(Producer[] from, TumblingWindowAggregateOperator aggregate, LongConsumer onBarrier, Consumer<RuntimeException> onFailure) {
+      this.from = from.clone();
+      this.aggregate = aggregate;
+      this.onBarrier = onBarrier;
+      this.onFailure = onFailure;
+    }
+
+    @Override
+    public int drain() {
+      int work = 0;
+      while (work < MAX_EVENTS_PER_DRAIN) {
+        Producer p = null;
+        for (Producer candidate : from) {
+          Event head = candidate.queue.peek();
+          if (head != null && head.sequence == next) {
+            p = candidate;
+            break;
+          }
+        }
+        if (p == null) {
+          break; // the next event is still being folded
+        }
+        Event e = p.queue.poll();
+        next++;
+        apply(e);
+        e.clear();
+        p.free.offer(e);
+        work++;
+      }
+      return work;
+    }
+
+    private void apply(Event e) {
+      if (e.barrier >= 0) {
+        onBarrier.accept(e.barrier); // a barrier event has nothing else
+        return;
+      }
+      if (failed) {
+        return;
+      }
+      try {
+        for (int i = 0; i < e.windows; i++) {
+          aggregate.mergePartial(e.starts[i], e.partials[i], e.rows[i]);
+        }
+        if (e.late > 0) {
+          aggregate.dropLate(e.late);
+        }
+        if (e.rowWatermark != ColumnarBatch.NO_TIME) {
+          aggregate.advanceTo(e.rowWatermark);
+        }
+        if (e.end) {
+          aggregate.onEndOfInput();
+        } else if (e.watermark != ColumnarBatch.NO_TIME) {
+          aggregate.onWatermark(e.watermark);
+        }
+      } catch (RuntimeException ex) {
+        failed = true;
+        onFailure.accept(ex);
+      }
+    }
+
+    /** Events taken so far. */
+    public long eventsTaken() {
+      return next;
+    }
+  }
+}
