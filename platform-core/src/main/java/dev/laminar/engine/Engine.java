@@ -946,13 +946,19 @@ public final class Engine implements AutoCloseable {
       String splitId = splits.get(i).id();
       byte[] position = checkpoints == null ? null : checkpoints.recoveredPosition(s.name, splitId);
       long watermark = checkpoints == null ? ColumnarBatch.NO_TIME : checkpoints.recoveredWatermark(s.name, splitId);
-      s.runners.add(startSplit(s, i, splits.get(i), position, watermark));
+      s.runners.add(splitRunner(s, i, splits.get(i), position, watermark));
     }
+    // started before any reader runs: a checkpoint from now on asks every split for its position (a runner not
+    // yet started answers once it has opened its reader), so no row reaches a consumer uncovered by a position
     s.started = true;
+    for (SourceRunner r : s.runners) {
+      r.start(s.connectorLoader);
+    }
   }
 
   /** Creates and starts the reader of split {@code i}, restored from {@code position} when not null. */
-  private SourceRunner startSplit(SourceObject s, int i, SourceSplit split, byte[] position, long watermark) {
+  /** A runner for split {@code i} of {@code s}, not started yet ({@link SourceRunner#start}). */
+  private SourceRunner splitRunner(SourceObject s, int i, SourceSplit split, byte[] position, long watermark) {
     SourceReader reader = withLoader(s.connectorLoader, () -> s.connector.createReader(split));
     BatchPool pool = new BatchPool(s.schema, config.queueBatches(), config.batchSize());
     SourceRunner runner = new SourceRunner(s.name + "/" + split.id(), reader, pool, s.channels.get(i).queue(), s.rowtimeColumn,
@@ -971,7 +977,6 @@ public final class Engine implements AutoCloseable {
     if (s.processingTime) {
       runner.processingTime();
     }
-    runner.start(s.connectorLoader);
     return runner;
   }
 
@@ -1239,7 +1244,9 @@ public final class Engine implements AutoCloseable {
           if (p.finished()[i]) {
             s.runners.add(null); // finished before the swap: nothing more to read
           } else {
-            s.runners.add(startSplit(s, i, splits.get(i), p.positions()[i], p.watermarks()[i]));
+            SourceRunner runner = splitRunner(s, i, splits.get(i), p.positions()[i], p.watermarks()[i]);
+            s.runners.add(runner);
+            runner.start(s.connectorLoader);
           }
         }
       } else if (o instanceof SinkObject k) {
