@@ -50,6 +50,11 @@ final class JoinRowStore implements AutoCloseable {
   static final int KEY = 5;
   /** The entry holds no row: its id is free for a later row (or will be once its time-order entry is passed). Other flag bits are the operator's. */
   static final long FREE = 2;
+  /**
+   * A live row with no entry in the time ring: {@link #pollDue} returned it and the operator kept it without filing
+   * it again ({@link #ringAdd}). It leaves state at once, whenever it is removed, and a restore does not file it.
+   */
+  static final long UNFILED = 4;
   private static final byte AS_LONG = 0;
   private static final byte AS_DOUBLE = 1;
   private static final byte AS_STRING = 2;
@@ -270,6 +275,7 @@ final class JoinRowStore implements AutoCloseable {
   private void replace(long id) {
     read(id);
     releaseStrings(entry);
+    fresh[FLAGS] |= entry[FLAGS] & UNFILED; // its time-order entry (or none) stays
     fresh[PREV] = entry[PREV];
     fresh[NEXT] = entry[NEXT];
     idBuf[0] = id;
@@ -303,8 +309,8 @@ final class JoinRowStore implements AutoCloseable {
 
   /**
    * Row {@code id} (its entry in {@code e}) leaves state: unlinked from its key's list, its strings released, its
-   * entry marked free. The id is reused at once when the row left in time order (its ring entry is gone),
-   * else only when its ring entry comes up (so that the ring never names a later row by a stale entry).
+   * entry marked free. The id is reused at once when the row left in time order (its ring entry is gone) or
+   * has no ring entry ({@link #UNFILED}), else only when its ring entry comes up (so that the ring never names a later row by a stale entry).
    */
   void remove(long id, long[] e, boolean outOfTimeOrder) {
     long prev = e[PREV];
@@ -335,7 +341,7 @@ final class JoinRowStore implements AutoCloseable {
     setWord(id, FLAGS, FREE);
     live--;
     releaseStrings(e);
-    if (outOfTimeOrder) {
+    if (outOfTimeOrder && (e[FLAGS] & UNFILED) == 0) {
       ringDead++;
     } else {
       free(id);
@@ -463,13 +469,17 @@ final class JoinRowStore implements AutoCloseable {
   void rebuild() {
     List<long[]> all = new ArrayList<>();
     freeCount = 0;
+    live = 0;
     rows.forEach((k, v) -> {
       long id = k.get(JAVA_LONG_UNALIGNED, 0);
       if ((v.get(JAVA_LONG_UNALIGNED, FLAGS * 8L) & FREE) != 0) {
         free(id);
         return;
       }
-      all.add(new long[] {v.get(JAVA_LONG_UNALIGNED, TIME * 8L), id});
+      live++;
+      if ((v.get(JAVA_LONG_UNALIGNED, FLAGS * 8L) & UNFILED) == 0) {
+        all.add(new long[] {v.get(JAVA_LONG_UNALIGNED, TIME * 8L), id});
+      }
       long nulls = v.get(JAVA_LONG_UNALIGNED, NULLS * 8L);
       for (int c = 0; c < storage.length; c++) {
         if (storage[c] == AS_STRING && (nulls & (1L << c)) == 0) {
@@ -487,7 +497,6 @@ final class JoinRowStore implements AutoCloseable {
     ringHead = 0;
     ringSize = all.size();
     ringDead = 0;
-    live = all.size();
     long[] empty = {0};
     keyIndex.forEach((k, v) -> empty[0] += v.get(JAVA_LONG_UNALIGNED, 16) == 0 ? 1 : 0);
     emptyKeys = empty[0];
