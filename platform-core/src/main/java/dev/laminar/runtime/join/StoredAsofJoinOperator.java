@@ -145,11 +145,16 @@ public final class StoredAsofJoinOperator extends TwoInputOperator implements St
       emit(l, left.freshStrings, false); // a NULL key matches nothing
       return;
     }
-    boolean known = status == 1 && right.keyIndex.get(left.keySeg, right.listSeg) && right.list[2] != 0;
     long t = l[TIME];
+    // BACKWARD: the horizon is the row's time, and the right rows are read only when the answer is final
+    boolean backward = direction == Direction.BACKWARD;
+    boolean known = !backward && status == 1 && rightRows();
     long h = horizon(t, known);
     if (rightWatermark == Long.MAX_VALUE || h < rightWatermark) {
-      emit(l, left.freshStrings, known && match(t));
+      if (backward) {
+        known = status == 1 && rightRows();
+      }
+      emit(l, left.freshStrings, known && match(t, !backward)); // FORWARD, NEAREST: located by horizon()
       return;
     }
     l[horizonWord] = h;
@@ -157,6 +162,11 @@ public final class StoredAsofJoinOperator extends TwoInputOperator implements St
     if (direction != Direction.BACKWARD) {
       heapPush(h, id); // BACKWARD: the horizon is the row's time, so the time ring serves
     }
+  }
+
+  /** Whether the key in the left store's {@link JoinRowStore#keyBuf} has right rows: their list in the right store's {@link JoinRowStore#list}. */
+  private boolean rightRows() {
+    return right.keyIndex.get(left.keySeg, right.listSeg) && right.list[2] != 0;
   }
 
   /**
@@ -197,7 +207,7 @@ public final class StoredAsofJoinOperator extends TwoInputOperator implements St
     r.read(head);
     long headTime = e[TIME];
     if (probe <= headTime || (probe < tailTime && Long.compareUnsigned(probe - headTime, tailTime - probe) <= 0)) {
-      for (long id = head; id != 0; id = e[NEXT], r.read(id)) {
+      for (long id = head; ; ) { // the entry holds row 'id'
         if (e[TIME] >= probe) {
           ceilingId = id;
           ceilingTime = e[TIME];
@@ -209,31 +219,38 @@ public final class StoredAsofJoinOperator extends TwoInputOperator implements St
         }
         floorId = id;
         floorTime = e[TIME];
-      }
-    } else {
-      for (long id = tail; id != 0; id = e[PREV]) {
-        r.read(id);
-        if (e[TIME] <= probe) {
-          floorId = id;
-          floorTime = e[TIME];
-          if (e[TIME] == probe) {
-            ceilingId = id;
-            ceilingTime = probe;
-          }
+        id = e[NEXT];
+        if (id == 0) {
           return;
         }
-        ceilingId = id;
-        ceilingTime = e[TIME];
+        r.read(id);
       }
+    }
+    for (long id = tail; id != 0; id = e[PREV]) {
+      r.read(id);
+      if (e[TIME] <= probe) {
+        floorId = id;
+        floorTime = e[TIME];
+        if (e[TIME] == probe) {
+          ceilingId = id;
+          ceilingTime = probe;
+        }
+        return;
+      }
+      ceilingId = id;
+      ceilingTime = e[TIME];
     }
   }
 
   /**
    * Whether the left row at {@code t} has a match among the right rows of its key (their list in
    * {@link JoinRowStore#list} of {@link #right}): then the match is in {@link JoinRowStore#entry} of {@link #right}.
+   * {@code located}: {@link #locate} has just run for this row's probe.
    */
-  private boolean match(long t) {
-    locate(saturatedAdd(t, shift));
+  private boolean match(long t, boolean located) {
+    if (!located) {
+      locate(saturatedAdd(t, shift));
+    }
     long b = direction != Direction.FORWARD ? floorId : 0;
     long f = direction != Direction.BACKWARD ? ceilingId : 0;
     long best;
@@ -272,7 +289,7 @@ public final class StoredAsofJoinOperator extends TwoInputOperator implements St
   private void finish(long id, boolean outOfTimeOrder) {
     final long[] l = left.entry;
     System.arraycopy(l, KEY, left.keyBuf, 0, left.keyWords);
-    boolean matched = right.keyIndex.get(left.keySeg, right.listSeg) && right.list[2] != 0 && match(l[TIME]);
+    boolean matched = rightRows() && match(l[TIME], false);
     emit(l, null, matched);
     left.remove(id, l, outOfTimeOrder);
   }
