@@ -86,7 +86,8 @@ public class KeyRoutingBenchmark {
     for (int k = 0; k < shards; k++) {
       ExchangeQueue exchange = new ExchangeQueue(schema, 4, BATCH, () -> true, () -> 0);
       lanes[k] = new KeyRouter.Lane(exchange);
-      inboxes[k] = new ShardInbox(new SpscArrayQueue[] {exchange.queue()}, new SourceInput(new StreamNode("shard-" + k, schema), 1), id -> { });
+      inboxes[k] = new ShardInbox(new SpscArrayQueue[] {exchange.queue()}, new SourceInput(new StreamNode("shard-" + k, schema), 1),
+          barrier -> { }); // no checkpoints in this benchmark
     }
     router = new KeyRouter(schema, new int[] {0}, lanes);
   }

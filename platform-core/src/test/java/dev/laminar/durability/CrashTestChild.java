@@ -65,7 +65,8 @@ public final class CrashTestChild {
       db.execute("CREATE SINK IF NOT EXISTS pairs WITH ('connector' = 'filesystem', 'path' = '" + out.resolveSibling(out.getFileName() + "-pairs")
           + "', 'format' = 'csv') AS SELECT a.id, b.id AS other, a.k FROM events5 a LEFT JOIN events6 b ON a.k = b.k "
           + "AND a.ts BETWEEN b.ts - INTERVAL '0.002' SECOND AND b.ts + INTERVAL '0.001' SECOND AND b.amount > 500");
-      db.execute("CREATE SINK IF NOT EXISTS quoted WITH ('connector' = 'filesystem', 'path' = '" + out.resolveSibling(out.getFileName() + "-asof")
+      db.execute("CREATE SINK IF NOT EXISTS quoted WITH ('connector' = 'filesystem', 'path' = '" // the store-backed ASOF join
+          + out.resolveSibling(out.getFileName() + "-asof")
           + "', 'format' = 'csv') AS SELECT a.id, b.id AS quote, b.amount FROM events7 a ASOF JOIN events8 b "
           + "MATCH_CONDITION(a.ts >= b.ts) ON a.k = b.k");
       db.execute("CREATE SINK IF NOT EXISTS totals WITH ('connector' = 'filesystem', 'path' = '" // a global aggregate: two-phase at N reactors

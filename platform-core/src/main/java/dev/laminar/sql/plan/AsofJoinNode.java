@@ -2,8 +2,10 @@ package dev.laminar.sql.plan;
 
 import dev.laminar.runtime.Operator;
 import dev.laminar.runtime.join.AsofJoinOperator;
+import dev.laminar.runtime.join.StoredAsofJoinOperator;
 import dev.laminar.runtime.join.TwoInputOperator;
 import dev.laminar.sdk.type.Schema;
+import dev.laminar.state.ScratchSpace;
 
 /**
  * An ASOF join ({@code temporal} false) or a temporal join against a versioned table ({@code temporal}
@@ -13,6 +15,13 @@ public record AsofJoinNode(PlanNode left, PlanNode right, AsofJoinOperator.Direc
     boolean leftOuter, boolean temporal, int[] leftKeys, int[] rightKeys, Schema schema, int rowtimeColumn) implements JoinNode {
   @Override
   public TwoInputOperator instantiateJoin(Operator downstream, int batchCapacity, PlanMetrics metrics) {
+    if (usesStateStore()) {
+      StoredAsofJoinOperator stored = new StoredAsofJoinOperator(direction, strict, toleranceMillis, leftOuter, left.schema(), leftKeys,
+          right.schema(), rightKeys, schema, batchCapacity, downstream, metrics.lateRowsDropped(), ScratchSpace.folder());
+      metrics.stateRows(stored::stateRows);
+      metrics.resource(stored);
+      return stored;
+    }
     AsofJoinOperator op = new AsofJoinOperator(direction, strict, toleranceMillis, leftOuter, left.schema(), leftKeys, right.schema(),
         rightKeys, schema, batchCapacity, downstream, metrics.lateRowsDropped());
     metrics.stateRows(op::stateRows);
@@ -20,14 +29,25 @@ public record AsofJoinNode(PlanNode left, PlanNode right, AsofJoinOperator.Direc
     return op;
   }
 
+  /**
+   * Whether the right rows and pending left rows live in off-heap state stores ({@link StoredAsofJoinOperator}): every
+   * column of both inputs long-backed, DOUBLE or VARCHAR, unless {@value WindowAggregateNode#STATE_STORE_PROPERTY} is
+   * {@code false}.
+   */
+  private boolean usesStateStore() {
+    return !"false".equalsIgnoreCase(System.getProperty(WindowAggregateNode.STATE_STORE_PROPERTY))
+        && StoredAsofJoinOperator.supports(left.schema(), leftKeys, right.schema(), rightKeys);
+  }
+
   @Override
   public String describe() {
     String keys = JoinNode.keyList(left, leftKeys, right, rightKeys);
     String l = left.schema().column(left.rowtimeColumn()).name();
     String r = right.schema().column(right.rowtimeColumn()).name();
+    String state = usesStateStore() ? ", state=off-heap" : "";
     if (temporal) {
       return "TemporalJoin(" + (leftOuter ? "LEFT" : "INNER") + ", keys=[" + keys + "], version of " + right.scan().streamName() + " as of "
-          + l + ")";
+          + l + state + ")";
     }
     String match = switch (direction) {
       case BACKWARD -> l + (strict ? " > " : " >= ") + r;
@@ -35,7 +55,7 @@ public record AsofJoinNode(PlanNode left, PlanNode right, AsofJoinOperator.Direc
       case NEAREST -> "nearest " + r + " to " + l;
     };
     return "AsofJoin(" + (leftOuter ? "LEFT" : "INNER") + ", keys=[" + keys + "], match=" + match
-        + (toleranceMillis != Long.MAX_VALUE ? ", tolerance=" + toleranceMillis + " ms" : "") + ")";
+        + (toleranceMillis != Long.MAX_VALUE ? ", tolerance=" + toleranceMillis + " ms" : "") + state + ")";
   }
 
   @Override
