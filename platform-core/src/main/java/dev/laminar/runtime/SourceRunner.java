@@ -249,6 +249,7 @@ public final class SourceRunner implements Runnable {
   public java.util.concurrent.CompletableFuture<BarrierPosition> barrier(long id) {
     BarrierRequest request = new BarrierRequest(id, new java.util.concurrent.CompletableFuture<>());
     barrier = request;
+    idle.wake(); // an idle split answers now, not after its park
     if (done) {
       answerAfterEnd(request);
     }
