@@ -195,7 +195,7 @@ class ReactorShardingTest {
   }
 
   @Test
-  void anAsofJoinByKeyGivesTheSameRows() {
+  void anAsofJoinGivesTheSameRows() { // not sharded for now (engine.Shards#joinKeys says why): the same rows as at 1 reactor
     assertJoinSameAcrossReactorCounts("SELECT a.auction, a.price, b.price AS ask FROM bids a LEFT ASOF JOIN asks b "
         + "MATCH_CONDITION(a.ts >= b.ts) ON a.auction = b.auction");
   }

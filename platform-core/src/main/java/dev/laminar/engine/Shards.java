@@ -48,7 +48,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>What is shardable ({@link #keyedNode}): a plan with exactly one keyed node and nothing else stateful,
  * either a windowed aggregate over one input that groups by at least one input column and sends no late
- * rows to a side stream, or an interval or ASOF/temporal join on equi-keys of equal types. A join's two
+ * rows to a side stream, or an interval join on equi-keys of equal types. A join's two
  * inputs each get a dealer and head copies and routers of their own; both dealers number their events in
  * one sequence, so a shard takes the rows of both sides in the order reactor 0 saw them, exactly as one
  * reactor would. Everything else (global aggregates, plans with two stateful nodes, lookup joins, streams
@@ -86,8 +86,8 @@ final class Shards implements ShardedPlan {
 
   /**
    * The node from which the plan runs sharded, or null when the plan is not shardable: its one keyed
-   * windowed aggregate, or its one equi-join (interval or ASOF/temporal) whose key pairs are of the same
-   * type on both sides (so equal keys hash equal), with nothing stateful on either side or after it.
+   * windowed aggregate, or its one interval equi-join whose key pairs are of the same type on both sides
+   * (so equal keys hash equal), with nothing stateful on either side or after it.
    */
   static PlanNode keyedNode(PlanNode plan) {
     PlanNode keyed = null;
@@ -138,9 +138,10 @@ final class Shards implements ShardedPlan {
 
   /** A join's key columns, {left, right}, or null when it cannot be sharded by them. */
   private static int[][] joinKeys(JoinNode j) {
+    // ASOF/temporal joins run whole on reactor 0 for now: sharded at 2 reactors, CrashRecoveryTest once (in 8
+    // runs) committed an ASOF result row twice after recovery, unexplained; the differential tests pass sharded
     int[][] keys = switch (j) {
       case dev.laminar.sql.plan.IntervalJoinNode i -> new int[][] {i.leftKeys(), i.rightKeys()};
-      case dev.laminar.sql.plan.AsofJoinNode a -> new int[][] {a.leftKeys(), a.rightKeys()};
       default -> null;
     };
     if (keys == null || keys[0].length == 0 || keys[0].length != keys[1].length) {
