@@ -42,6 +42,30 @@ import java.util.List;
  * value costs its dictionary entry. Reactor thread only.
  */
 final class JoinRowStore implements AutoCloseable {
+  /** The stores of a two-input join whose inputs are kept in row stores, by the names its checkpoints use. */
+  static java.util.Map<String, dev.laminar.state.StateStore> stores(JoinRowStore left, JoinRowStore right, StringKeyDictionary strings) {
+    java.util.Map<String, dev.laminar.state.StateStore> stores = new java.util.LinkedHashMap<>();
+    stores.put("left-rows", left.rows);
+    stores.put("left-keys", left.keyIndex);
+    stores.put("right-rows", right.rows);
+    stores.put("right-keys", right.keyIndex);
+    stores.put("strings", strings.store());
+    return stores;
+  }
+
+  /** Puts back each of {@code stores} from its chain; a store the checkpoint lacks fails, naming {@code join} and the store. */
+  static void restoreChains(java.util.Map<String, dev.laminar.state.StateStore> stores, java.util.Map<String, List<Path>> chains, String join)
+      throws java.io.IOException {
+    for (java.util.Map.Entry<String, dev.laminar.state.StateStore> e : stores.entrySet()) {
+      List<Path> chain = chains.get(e.getKey());
+      if (chain == null) {
+        throw new java.io.IOException("the checkpoint has no snapshot of the " + join + "'s store '" + e.getKey() + "' (has "
+            + chains.keySet() + ")");
+      }
+      e.getValue().restore(chain);
+    }
+  }
+
   static final int TIME = 0;
   static final int PREV = 1;
   static final int NEXT = 2;

@@ -23,7 +23,6 @@ import java.io.DataOutput;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -445,24 +444,12 @@ public final class StoredAsofJoinOperator extends TwoInputOperator implements St
 
   @Override
   public Map<String, StateStore> stores() {
-    Map<String, StateStore> stores = new LinkedHashMap<>();
-    stores.put("left-rows", left.rows);
-    stores.put("left-keys", left.keyIndex);
-    stores.put("right-rows", right.rows);
-    stores.put("right-keys", right.keyIndex);
-    stores.put("strings", strings.store());
-    return stores;
+    return JoinRowStore.stores(left, right, strings);
   }
 
   @Override
   public void restoreStores(Map<String, List<Path>> chains) throws IOException {
-    for (Map.Entry<String, StateStore> e : stores().entrySet()) {
-      List<Path> chain = chains.get(e.getKey());
-      if (chain == null) {
-        throw new IOException("the checkpoint has no snapshot of the ASOF join's store '" + e.getKey() + "' (has " + chains.keySet() + ")");
-      }
-      e.getValue().restore(chain);
-    }
+    JoinRowStore.restoreChains(stores(), chains, "ASOF join");
     strings.rebuild();
     left.rebuild();
     right.rebuild();

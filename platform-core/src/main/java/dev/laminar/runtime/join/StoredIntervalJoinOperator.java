@@ -19,7 +19,6 @@ import java.io.DataOutput;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -278,25 +277,12 @@ public final class StoredIntervalJoinOperator extends TwoInputOperator implement
 
   @Override
   public Map<String, StateStore> stores() {
-    Map<String, StateStore> stores = new LinkedHashMap<>();
-    stores.put("left-rows", leftSide.rows);
-    stores.put("left-keys", leftSide.keyIndex);
-    stores.put("right-rows", rightSide.rows);
-    stores.put("right-keys", rightSide.keyIndex);
-    stores.put("strings", strings.store());
-    return stores;
+    return JoinRowStore.stores(leftSide, rightSide, strings);
   }
 
   @Override
   public void restoreStores(Map<String, List<Path>> chains) throws IOException {
-    for (Map.Entry<String, StateStore> e : stores().entrySet()) {
-      List<Path> chain = chains.get(e.getKey());
-      if (chain == null) {
-        throw new IOException("the checkpoint has no snapshot of the interval join's store '" + e.getKey() + "' (has " + chains.keySet()
-            + ")");
-      }
-      e.getValue().restore(chain);
-    }
+    JoinRowStore.restoreChains(stores(), chains, "interval join");
     strings.rebuild();
     leftSide.rebuild();
     rightSide.rebuild();
