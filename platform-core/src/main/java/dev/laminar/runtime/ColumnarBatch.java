@@ -590,6 +590,24 @@ public final class ColumnarBatch implements BatchWriter, RowBatch {
     return (byte[]) objects[column][row];
   }
 
+  /**
+   * Whether column {@code col} holds the same value in rows {@code a} and {@code b}: NULL equals NULL, doubles
+   * compare by their bits (as {@link Double#equals} does), objects by {@link java.util.Objects#deepEquals}.
+   */
+  public boolean sameCell(int a, int b, int col) {
+    boolean nullA = nulls[col][a];
+    if (nullA || nulls[col][b]) {
+      return nullA == nulls[col][b];
+    }
+    if (longs[col] != null) {
+      return longs[col][a] == longs[col][b];
+    }
+    if (doubles[col] != null) {
+      return Double.doubleToLongBits(doubles[col][a]) == Double.doubleToLongBits(doubles[col][b]);
+    }
+    return java.util.Objects.deepEquals(objects[col][a], objects[col][b]);
+  }
+
   /** The raw object slot (VARCHAR, BYTES, wide DECIMAL). */
   public Object getObjectSlot(int row, int column) {
     return objects[column][row];

@@ -306,6 +306,14 @@ public final class OffHeapStateStore implements StateStore {
     return slot * slotBytes + 8;
   }
 
+  /**
+   * Marks the live entry in slot {@code slot} changed for the next incremental snapshot: for a value written in
+   * place later than its {@link #upsertSlot} (which marks it already). Owner only.
+   */
+  public void touch(long slot) {
+    dirty[(int) (slot >>> 6)] |= 1L << slot;
+  }
+
   /** Whether slot {@code slot} (0 ≤ slot < {@link #capacity()}) holds a live entry: for allocation-free scans. */
   public boolean occupied(long slot) {
     long ctrl = table.get(JAVA_LONG_UNALIGNED, slot * slotBytes);

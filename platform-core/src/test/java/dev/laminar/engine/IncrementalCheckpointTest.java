@@ -112,6 +112,10 @@ class IncrementalCheckpointTest {
       assertThat(explain(db, tumble)).contains("state=off-heap");
       assertThat(explain(db, hop)).contains("state=off-heap");
       assertThat(explain(db, session)).contains("SessionWindowAggregate(").contains("state=off-heap");
+      assertThat(explain(db, "CREATE STREAM tumble_changes AS " + tumble + " EMIT CHANGES ALLOW LATENESS INTERVAL '1' SECOND"))
+          .as("TUMBLE keeps the results it emitted in its store").contains("emit=CHANGES").contains("state=off-heap");
+      assertThat(explain(db, "CREATE STREAM tumble_every AS " + tumble + " EMIT EVERY INTERVAL '1' SECOND"))
+          .contains("emit=EVERY").contains("state=off-heap");
       assertThat(explain(db, sessionChanges)).as("updates of open sessions need the heap operator").doesNotContain("state=off-heap");
       assertThat(explain(db, decimalSum)).as("a DECIMAL sum may spill into a BigDecimal").doesNotContain("state=off-heap");
       assertThat(explain(db, minOfString)).as("MIN of a string is not fixed-size").doesNotContain("state=off-heap");

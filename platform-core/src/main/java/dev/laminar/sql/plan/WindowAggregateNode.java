@@ -73,9 +73,14 @@ public record WindowAggregateNode(PlanNode input, long sizeMillis, int windowSta
     GroupAccumulatorFactory factory = AggregateCompiler.create(aggregates);
     if (usesStateStore(factory.slotBytes())) {
       StoredTumblingWindowAggregateOperator stored = new StoredTumblingWindowAggregateOperator(sizeMillis, windowStartColumn, keySources,
-          keyColumns, input.schema(), factory, schema, batchCapacity, downstream, metrics.lateRowsDropped(), ScratchSpace.folder());
-      if (metrics.lateOutput() != null) {
+          keyColumns, input.schema(), factory, schema, batchCapacity, downstream, metrics.lateRowsDropped(), ScratchSpace.folder(), emit,
+          allowedLatenessMillis);
+      if (allowedLatenessMillis > 0 || metrics.lateOutput() != null) {
         stored.lateDataTo(metrics.lateOutput(), input.schema(), batchCapacity, metrics.lateRowsAccepted(), metrics.lateRowsRedirected());
+      }
+      if (emit == TumblingWindowAggregateOperator.Emit.EVERY) {
+        stored.emitEvery(everyMillis);
+        metrics.timers().add(stored);
       }
       metrics.resource(stored);
       return stored;
@@ -95,13 +100,13 @@ public record WindowAggregateNode(PlanNode input, long sizeMillis, int windowSta
   }
 
   /**
-   * Whether group states live in an off-heap state store ({@link StoredTumblingWindowAggregateOperator}):
-   * EMIT ON WINDOW CLOSE without allowed lateness, fixed-size grouping columns and aggregate states,
-   * unless {@value #STATE_STORE_PROPERTY} is {@code false}. Otherwise the heap operator.
+   * Whether group states live in an off-heap state store ({@link StoredTumblingWindowAggregateOperator}): fixed-size
+   * grouping columns and aggregate states (any emit mode and allowed lateness), unless {@value #STATE_STORE_PROPERTY}
+   * is {@code false}. Otherwise the heap operator.
    */
   private boolean usesStateStore(int slotBytes) {
-    return !"false".equalsIgnoreCase(System.getProperty(STATE_STORE_PROPERTY)) && emit == TumblingWindowAggregateOperator.Emit.ON_WINDOW_CLOSE
-        && allowedLatenessMillis == 0 && StoredTumblingWindowAggregateOperator.supports(keySources, keyColumns, input.schema(), slotBytes);
+    return !"false".equalsIgnoreCase(System.getProperty(STATE_STORE_PROPERTY))
+        && StoredTumblingWindowAggregateOperator.supports(keySources, keyColumns, input.schema(), slotBytes);
   }
 
   /** System property; {@code false} keeps TUMBLE group states on the heap (differential tests, benchmarks). */

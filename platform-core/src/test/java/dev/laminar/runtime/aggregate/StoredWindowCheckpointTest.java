@@ -103,7 +103,15 @@ class StoredWindowCheckpointTest {
     /** The heap HOP operator itself, the same way. */
     HEAP_HOP_CHANGES,
     /** The heap SESSION operator itself, the same way (its sessions are the journal's entries). */
-    HEAP_SESSION_CHANGES;
+    HEAP_SESSION_CHANGES,
+    /** TUMBLE EMIT CHANGES with allowed lateness: the off-heap form against the heap one. */
+    TUMBLE_CHANGES,
+    /** TUMBLE EMIT ON UPDATE (an upsert stream) with allowed lateness. */
+    TUMBLE_ON_UPDATE,
+    /** TUMBLE EMIT ON WINDOW CLOSE with allowed lateness: late rows re-emit corrected windows. */
+    TUMBLE_CLOSE_LATENESS,
+    /** TUMBLE EMIT EVERY (timer ticks between some batches) with allowed lateness. */
+    TUMBLE_EVERY;
 
     Operator heap(Operator out) {
       return switch (this) {
@@ -114,6 +122,32 @@ class StoredWindowCheckpointTest {
             64, out, new Counter());
         case HOP, CUMULATE -> new PaneWindowAggregateOperator(paneShape(), PANE, SIZE, KEYS, KEY_COLUMNS, INPUT,
             AggregateCompiler.compile(AGGREGATES), OUTPUT, 64, out, new Counter());
+        case TUMBLE_CHANGES, TUMBLE_ON_UPDATE, TUMBLE_CLOSE_LATENESS, TUMBLE_EVERY -> {
+          TumblingWindowAggregateOperator op = new TumblingWindowAggregateOperator(SIZE, 3, KEYS, KEY_COLUMNS, INPUT,
+              AggregateCompiler.compile(AGGREGATES), OUTPUT, 64, out, new Counter(), emitMode());
+          op.allowLateness(30, null, INPUT, 64, new Counter(), new Counter());
+          if (this == TUMBLE_EVERY) {
+            op.emitEvery(EVERY);
+          }
+          yield op;
+        }
+      };
+    }
+
+    /**
+     * An off-heap form that keeps the results it emitted: checkpoints come more often, so that some fall between a
+     * window's close and its later changes (a result remembered but not captured would be found missing on restore).
+     */
+    boolean changesOffHeap() {
+      return this == TUMBLE_CHANGES || this == TUMBLE_ON_UPDATE || this == TUMBLE_CLOSE_LATENESS || this == TUMBLE_EVERY;
+    }
+
+    TumblingWindowAggregateOperator.Emit emitMode() {
+      return switch (this) {
+        case TUMBLE_CHANGES -> TumblingWindowAggregateOperator.Emit.CHANGES;
+        case TUMBLE_ON_UPDATE -> TumblingWindowAggregateOperator.Emit.ON_UPDATE;
+        case TUMBLE_EVERY -> TumblingWindowAggregateOperator.Emit.EVERY;
+        default -> TumblingWindowAggregateOperator.Emit.ON_WINDOW_CLOSE;
       };
     }
 
@@ -149,7 +183,17 @@ class StoredWindowCheckpointTest {
             OUTPUT, 64, out, new Counter(), dir);
         case HOP, CUMULATE -> new StoredPaneWindowAggregateOperator(paneShape(), PANE, SIZE, KEYS, KEY_COLUMNS, INPUT,
             AggregateCompiler.compile(AGGREGATES), OUTPUT, 64, out, new Counter(), dir);
+        case TUMBLE_CHANGES, TUMBLE_ON_UPDATE, TUMBLE_CLOSE_LATENESS, TUMBLE_EVERY -> storedTumble(out, dir);
       };
+    }
+
+    StoredTumblingWindowAggregateOperator storedTumble(Operator out, Path dir) {
+      StoredTumblingWindowAggregateOperator op = new StoredTumblingWindowAggregateOperator(SIZE, 3, KEYS, KEY_COLUMNS, INPUT,
+          AggregateCompiler.compile(AGGREGATES), OUTPUT, 64, out, new Counter(), dir, emitMode(), 30);
+      if (this == TUMBLE_EVERY) {
+        op.emitEvery(EVERY);
+      }
+      return op;
     }
 
     private PaneWindowAggregateOperator.Shape paneShape() {
@@ -158,11 +202,18 @@ class StoredWindowCheckpointTest {
   }
 
   private static final long PANE = 25;
+  /** EMIT EVERY's interval; the tests tick the timer with made-up clock values, some of them less than this apart. */
+  private static final long EVERY = 10;
+
+  /** The made-up clock of the timer tick after batch {@code b} (some batches have none, some ticks come too soon). */
+  private static long tick(int b) {
+    return b % 3 == 2 ? -1 : b * 7L;
+  }
 
   @ParameterizedTest
   @EnumSource(Shape.class)
   void restartsFromIncrementalChainsGiveTheUninterruptedResults(Shape shape) throws Exception {
-    for (int round = 0; round < 3; round++) {
+    for (int round = 0, rounds = shape.changesOffHeap() ? 8 : 3; round < rounds; round++) {
       long seed = new Random().nextLong();
       runDifferential(shape, seed);
     }
@@ -173,6 +224,10 @@ class StoredWindowCheckpointTest {
     List<ColumnarBatch> batches = randomBatches(rnd);
     List<String> expected = runOnHeap(shape, batches);
     assertThat(expected).as("%s seed %d: windows emitted", shape, seed).hasSizeGreaterThan(100);
+    if (shape.emitMode() != TumblingWindowAggregateOperator.Emit.ON_WINDOW_CLOSE || shape == Shape.TUMBLE_CLOSE_LATENESS) {
+      String update = shape == Shape.TUMBLE_ON_UPDATE ? "+U[" : "-U[";
+      assertThat(expected).as("%s seed %d: results changed after they went out", shape, seed).anyMatch(r -> r.startsWith(update));
+    }
 
     Collector out = new Collector();
     StoreBacked op = shape.stored(out, dir);
@@ -184,7 +239,10 @@ class StoredWindowCheckpointTest {
     int incrementals = 0;
     for (int b = 0; b < batches.size(); b++) {
       ((Operator) op).process(batches.get(b));
-      if (rnd.nextInt(4) == 0) { // a checkpoint after this batch
+      if (tick(b) >= 0 && op instanceof dev.laminar.runtime.Timer timer) {
+        timer.onTimer(tick(b));
+      }
+      if (rnd.nextInt(shape.changesOffHeap() ? 2 : 4) == 0) { // a checkpoint after this batch
         incrementals += chains.checkpoint(op);
         checkpoints++;
         checkpointBatch = b + 1;
@@ -209,6 +267,47 @@ class StoredWindowCheckpointTest {
         .isEqualTo(expected);
   }
 
+  /**
+   * A window fired after its store's first (full) capture; the next checkpoint is incremental and must carry the
+   * results remembered at the close, so that a late row after a restart from it retracts the old result.
+   */
+  @Test
+  void aResultRememberedAtCloseSurvivesAnIncrementalCheckpoint() throws Exception {
+    Collector out = new Collector();
+    StoreChains chains = new StoreChains(dir);
+    StoredTumblingWindowAggregateOperator op = Shape.TUMBLE_CLOSE_LATENESS.storedTumble(out, dir);
+    op.process(rows(new long[] {10, 20}, 0));
+    assertThat(chains.checkpoint(op)).as("first capture of the window's store").isZero();
+    op.onWatermark(100); // the window [0, 100) fires: +I, remembered for later changes
+    assertThat(out.rows).hasSize(1).allMatch(r -> r.startsWith("+I[a, 1, 1970-01-01T00:00, 1970-01-01T00:00:00.100, 2, 30, 10, 20"));
+    assertThat(chains.checkpoint(op)).as("an incremental capture after the close").isPositive();
+    op.close();
+
+    op = Shape.TUMBLE_CLOSE_LATENESS.storedTumble(out, dir);
+    chains.restore(op);
+    op.process(rows(new long[] {5}, 100)); // late, within the allowed lateness of 30 ms
+    op.close();
+    assertThat(out.rows).hasSize(3);
+    assertThat(out.rows.get(1)).startsWith("-U[a, 1, 1970-01-01T00:00, 1970-01-01T00:00:00.100, 2, 30, 10, 20");
+    assertThat(out.rows.get(2)).startsWith("+U[a, 1, 1970-01-01T00:00, 1970-01-01T00:00:00.100, 3, 35, 5, 20");
+  }
+
+  /** Rows of group ('a', 1) with x = event time, at times {@code times}, all at watermark {@code wm}. */
+  private static ColumnarBatch rows(long[] times, long wm) {
+    ColumnarBatch in = new ColumnarBatch(INPUT, times.length);
+    for (int r = 0; r < times.length; r++) {
+      in.beginRow();
+      in.setRowtime(r, times[r]);
+      in.setWatermark(r, wm);
+      in.setString(0, "a");
+      in.setLong(1, 1);
+      in.setInt(2, (int) times[r]);
+      in.setTimestampMillis(3, Math.floorDiv(times[r], SIZE) * SIZE);
+      in.endRow();
+    }
+    return in;
+  }
+
   private StoredTumblingWindowAggregateOperator storedOperator(Operator out) {
     return new StoredTumblingWindowAggregateOperator(SIZE, 3, KEYS, KEY_COLUMNS, INPUT, AggregateCompiler.compile(AGGREGATES), OUTPUT, 64,
         out, new Counter(), dir);
@@ -218,8 +317,11 @@ class StoredWindowCheckpointTest {
   private static List<String> runOnHeap(Shape shape, List<ColumnarBatch> batches) {
     Collector out = new Collector();
     Operator op = shape.heap(out);
-    for (ColumnarBatch b : batches) {
-      op.process(b);
+    for (int b = 0; b < batches.size(); b++) {
+      op.process(batches.get(b));
+      if (tick(b) >= 0 && op instanceof dev.laminar.runtime.Timer timer) {
+        timer.onTimer(tick(b));
+      }
     }
     op.onEndOfInput();
     return out.rows;
@@ -270,7 +372,7 @@ class StoredWindowCheckpointTest {
         for (int c = 0; c < cells.length; c++) {
           cells[c] = batch.isNull(r, c) ? null : batch.getObject(r, c);
         }
-        rows.add(Arrays.toString(cells) + " @" + batch.rowtime(r));
+        rows.add(batch.rowKind(r).shortName() + Arrays.toString(cells) + " @" + batch.rowtime(r) + " wm " + batch.watermark(r));
       }
     }
 
