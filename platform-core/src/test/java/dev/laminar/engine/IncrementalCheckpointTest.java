@@ -116,6 +116,8 @@ class IncrementalCheckpointTest {
           .as("TUMBLE keeps the results it emitted in its store").contains("emit=CHANGES").contains("state=off-heap");
       assertThat(explain(db, "CREATE STREAM tumble_every AS " + tumble + " EMIT EVERY INTERVAL '1' SECOND"))
           .contains("emit=EVERY").contains("state=off-heap");
+      assertThat(explain(db, "CREATE STREAM hop_updates AS " + hop + " EMIT ON UPDATE ALLOW LATENESS INTERVAL '1' SECOND"))
+          .as("HOP keeps the results it emitted per window in stores").contains("emit=ON UPDATE").contains("state=off-heap");
       assertThat(explain(db, sessionChanges)).as("updates of open sessions need the heap operator").doesNotContain("state=off-heap");
       assertThat(explain(db, decimalSum)).as("a DECIMAL sum may spill into a BigDecimal").doesNotContain("state=off-heap");
       assertThat(explain(db, minOfString)).as("MIN of a string is not fixed-size").doesNotContain("state=off-heap");

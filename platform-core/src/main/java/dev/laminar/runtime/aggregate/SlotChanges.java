@@ -54,12 +54,13 @@ final class SlotChanges {
    * Emits row {@code o} of the emitter's batch, which the caller opened and filled with the group's current
    * result but did not commit, as a change against the result the group last emitted: +I the first time; then,
    * when the results differ, +U alone ({@code upsert}) or -U of the old result followed by +U of the new; nothing
-   * when they are equal (the row stays uncommitted). On emitting, the live slot at {@code liveAt} becomes the
-   * emitted one. The caller marks the entry changed for snapshots.
+   * when they are equal (the row stays uncommitted). On emitting, the state in {@code now} (the one the row's
+   * results were written from) becomes the emitted one. The caller marks the entry changed for snapshots.
    *
    * @return whether a change was emitted
    */
-  boolean emit(BatchEmitter emitter, int o, MemorySegment table, long liveAt, long at, boolean upsert, long rowtime, long watermark) {
+  boolean emit(BatchEmitter emitter, int o, SlotAccumulator now, MemorySegment table, long at, boolean upsert, long rowtime,
+      long watermark) {
     ColumnarBatch out = emitter.batch();
     if (emitted(table, at)) {
       before.load(table, at + 8);
@@ -93,13 +94,13 @@ final class SlotChanges {
       out.setRowKindAt(o, RowKind.INSERT);
       emitter.commitRow();
     }
-    remember(table, liveAt, at);
+    remember(now, table, at);
     return true;
   }
 
-  /** Records the live slot at {@code liveAt} as the group's emitted result (a result that went out as it is). */
-  void remember(MemorySegment table, long liveAt, long at) {
-    MemorySegment.copy(table, liveAt, table, at + 8, slotBytes);
+  /** Records the state in {@code now} as the group's emitted result (a result that went out as it is). */
+  void remember(SlotAccumulator now, MemorySegment table, long at) {
+    now.store(table, at + 8);
     table.set(JAVA_LONG_UNALIGNED, at, EMITTED);
   }
 }

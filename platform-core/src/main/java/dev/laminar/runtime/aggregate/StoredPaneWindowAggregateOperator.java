@@ -7,6 +7,7 @@ import dev.laminar.runtime.Counter;
 import dev.laminar.runtime.Operator;
 import dev.laminar.runtime.StoreBacked;
 import dev.laminar.runtime.aggregate.PaneWindowAggregateOperator.Shape;
+import dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.Emit;
 import dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.KeySource;
 import dev.laminar.runtime.operator.BatchEmitter;
 import dev.laminar.sdk.row.RowKind;
@@ -26,8 +27,8 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * HOP / CUMULATE ... EMIT ON WINDOW CLOSE (no allowed lateness) with each pane's group partials in an
- * off-heap {@link OffHeapStateStore}: what {@link PaneWindowAggregateOperator} does on the heap, under the
+ * HOP / CUMULATE with each pane's group partials in an off-heap {@link OffHeapStateStore}: what
+ * {@link PaneWindowAggregateOperator} does on the heap, in every emit mode and with allowed lateness, under the
  * same conditions as {@link StoredTumblingWindowAggregateOperator} (fixed-size grouping columns through
  * {@link FixedGroupKeys}, fixed-size aggregate state through {@link SlotAccumulator}); same results, same
  * order (windows in end order, groups in order of first appearance across the window's panes).
@@ -35,10 +36,17 @@ import java.util.TreeSet;
  * <p>A row goes into the store of its pane (key → first-seen ordinal + slot, updated in place). At a
  * window's end its panes are merged, oldest first, into a scratch store (two cursors: the window's slot
  * and the pane's, {@code merge}d), which is emitted in first-seen order and cleared. A pane's store is
- * dropped once no window still to emit contains it. Checkpoints capture each pane's store
- * incrementally ({@link StoreBacked}); the scratch store is not state.
+ * dropped once no window still to emit (or still within its allowed lateness) contains it.
+ *
+ * <p>When results go out as changes (EMIT ON UPDATE, CHANGES, EVERY, or ALLOW LATENESS), the result last emitted
+ * per group of each window lives in a store of that window ({@link SlotChanges}: key → flags + the emitted state),
+ * dropped when the window can change no more. A group's current result in a window is the merge of its partials
+ * in the window's panes, found by key in each.
+ *
+ * <p>Checkpoints capture each pane's and each window's store incrementally ({@link StoreBacked}); the scratch store
+ * is not state.
  */
-public final class StoredPaneWindowAggregateOperator implements Operator, StoreBacked, AutoCloseable {
+public final class StoredPaneWindowAggregateOperator implements Operator, StoreBacked, dev.laminar.runtime.Timer, AutoCloseable {
   private static final long ORDINAL_BYTES = 8;
   private static final String DICTIONARY = "dict";
 
@@ -49,6 +57,18 @@ public final class StoredPaneWindowAggregateOperator implements Operator, StoreB
   private final int valueBytes;
   private final SlotAccumulator cursor;
   private final SlotAccumulator partial;
+  private final Emit emit;
+  private final long lateness;
+  /** The results last emitted per group, when results go out as changes (else null). */
+  private final SlotChanges changes;
+  /** Window end → the results last emitted in it (with changes). */
+  private final TreeMap<Long, OffHeapStateStore> emitted = new TreeMap<>();
+  private final StorePool emittedPool;
+  /** A pane's value read out by key (reused), and an all-zero slot: the state of a group with no row. */
+  private final MemorySegment paneValue;
+  private final MemorySegment emptySlot;
+  private long everyMillis;
+  private long lastEveryMillis;
   private final BatchEmitter emitter;
   private final LateRows late;
   private final Path scratch;
@@ -83,13 +103,25 @@ public final class StoredPaneWindowAggregateOperator implements Operator, StoreB
     return StoredTumblingWindowAggregateOperator.supports(keySources, keyColumns, input, slotBytes);
   }
 
-  /**
-   * @param pane slide (HOP) or step (CUMULATE); must divide {@code size}
-   * @param scratch directory for the stores' memory-mapped files
-   */
+  /** EMIT ON WINDOW CLOSE, no allowed lateness. */
   public StoredPaneWindowAggregateOperator(Shape shape, long pane, long size, KeySource[] keySources, int[] keyColumns,
       Schema inputSchema, GroupAccumulatorFactory aggregates, Schema outputSchema, int batchCapacity, Operator downstream,
       Counter lateRowsDropped, Path scratch) {
+    this(shape, pane, size, keySources, keyColumns, inputSchema, aggregates, outputSchema, batchCapacity, downstream, lateRowsDropped,
+        scratch, Emit.ON_WINDOW_CLOSE, 0);
+  }
+
+  /**
+   * @param pane slide (HOP) or step (CUMULATE); must divide {@code size}
+   * @param scratch directory for the stores' memory-mapped files
+   * @param emit when results leave ({@link Emit}; EVERY also needs {@link #emitEvery})
+   * @param lateness ALLOW LATENESS in milliseconds: panes stay that long after the last window containing them
+   *     has ended; a row in that time updates its pane, and every fired window it belongs to goes out again as a
+   *     change (-U old, +U new)
+   */
+  public StoredPaneWindowAggregateOperator(Shape shape, long pane, long size, KeySource[] keySources, int[] keyColumns,
+      Schema inputSchema, GroupAccumulatorFactory aggregates, Schema outputSchema, int batchCapacity, Operator downstream,
+      Counter lateRowsDropped, Path scratch, Emit emit, long lateness) {
     if (shape == Shape.SESSION) {
       throw new IllegalArgumentException("SESSION windows are aggregated by SessionWindowAggregateOperator");
     }
@@ -104,20 +136,55 @@ public final class StoredPaneWindowAggregateOperator implements Operator, StoreB
     this.pane = pane;
     this.size = size;
     this.scratch = scratch;
+    this.emit = emit;
+    this.lateness = lateness;
     this.keys = new FixedGroupKeys(keySources, keyColumns, inputSchema, scratch);
     this.valueBytes = (int) ORDINAL_BYTES + aggregates.slotBytes();
     this.pool = new StorePool(scratch, keys.keyBytes(), valueBytes, 4);
+    this.changes = emit != Emit.ON_WINDOW_CLOSE || lateness > 0 ? new SlotChanges(aggregates, outputSchema, keys.width()) : null;
+    this.emittedPool = changes == null ? null : new StorePool(scratch, keys.keyBytes(), (int) changes.bytes(), 4);
+    this.paneValue = MemorySegment.ofArray(new long[valueBytes / 8]);
+    this.emptySlot = MemorySegment.ofArray(new long[Math.max(1, aggregates.slotBytes() / 8)]);
     this.cursor = (SlotAccumulator) aggregates.create();
     this.partial = (SlotAccumulator) aggregates.create();
     this.mergeKeyWords = new long[keys.keyBytes() / 8];
     this.mergeKey = MemorySegment.ofArray(mergeKeyWords);
     this.emitter = new BatchEmitter(outputSchema, batchCapacity, downstream);
     this.late = new LateRows(lateRowsDropped);
+    late.configure(lateness, null, inputSchema, batchCapacity, new Counter(), new Counter());
   }
 
-  /** LATE DATA TO (no allowed lateness on this operator): late rows go to {@code lateOutput}; all are counted. */
+  /**
+   * LATE DATA TO: rows later than the allowed lateness go to {@code lateOutput} (null: they are dropped); rows
+   * accepted within the lateness and rows redirected are counted in {@code accepted} and {@code redirected}.
+   */
   public void lateDataTo(Operator lateOutput, Schema inputSchema, int batchCapacity, Counter accepted, Counter redirected) {
-    late.configure(0, lateOutput, inputSchema, batchCapacity, accepted, redirected);
+    late.configure(lateness, lateOutput, inputSchema, batchCapacity, accepted, redirected);
+  }
+
+  /** EMIT EVERY: the interval of processing time between early results. */
+  public void emitEvery(long millis) {
+    if (millis <= 0) {
+      throw new IllegalArgumentException("EMIT EVERY needs a positive interval, was " + millis + " ms");
+    }
+    this.everyMillis = millis;
+  }
+
+  /** EMIT EVERY: the changed results of every open window, per group (reactor thread). */
+  @Override
+  public void onTimer(long nowMillis) {
+    if (emit != Emit.EVERY || nowMillis - lastEveryMillis < everyMillis) {
+      return;
+    }
+    lastEveryMillis = nowMillis;
+    for (long end : pendingEnds) {
+      emitWindow(end);
+    }
+    emitter.flush();
+  }
+
+  private boolean eager() {
+    return emit == Emit.ON_UPDATE || emit == Emit.CHANGES;
   }
 
   private long windowStart(long end) {
@@ -132,15 +199,19 @@ public final class StoredPaneWindowAggregateOperator implements Operator, StoreB
   public void process(ColumnarBatch in) {
     final int n = in.size();
     final SlotAccumulator acc = cursor;
+    final boolean eachRow = eager() || lateness > 0;
     for (int r = 0; r < n; r++) {
       long wm = in.watermark(r);
       if (wm > watermark) {
         advance(wm);
       }
       long paneStart = Math.floorDiv(in.rowtime(r), pane) * pane;
-      if (lastEnd(paneStart) <= watermark) {
+      if (lastEnd(paneStart) + lateness <= watermark) {
         late.reject(in, r);
         continue;
+      }
+      if (lateness > 0 && paneStart + pane <= watermark) {
+        late.accept(); // its first window has fired: the row corrects it
       }
       Pane p = current != null && current.start == paneStart ? current : panes.get(paneStart);
       if (p == null) {
@@ -164,45 +235,149 @@ public final class StoredPaneWindowAggregateOperator implements Operator, StoreB
       acc.load(table, at + ORDINAL_BYTES);
       acc.add(in, r);
       acc.store(table, at + ORDINAL_BYTES);
+      if (eachRow) {
+        MemorySegment.copy(table, store.keyOffset(slot), mergeKey, 0, keys.keyBytes());
+        emitChanges(paneStart, wm);
+      }
     }
     emitter.flush();
     late.flush();
+  }
+
+  /** The new result of the group in {@link #mergeKey} in every window containing pane {@code paneStart} that a row can still change. */
+  private void emitChanges(long paneStart, long wm) {
+    for (long end = paneStart + pane; end <= lastEnd(paneStart); end += pane) {
+      if (end + lateness <= watermark) {
+        continue; // past its allowed lateness: it changes no more
+      }
+      if (!eager() && end > watermark) {
+        continue; // ON WINDOW CLOSE / EVERY: an open window's result goes out later
+      }
+      emitChange(end, wm);
+    }
+  }
+
+  /**
+   * Emits the result of the group in {@link #mergeKey} in the window ending at {@code end} (the merge of its partials
+   * in the window's panes) if it changed since it last went out: +I, -U/+U or +U.
+   */
+  private void emitChange(long end, long wm) {
+    long start = windowStart(end);
+    cursor.load(emptySlot, 0);
+    for (Pane p : panes.subMap(start, true, end, false).values()) {
+      if (p.store.get(mergeKey, paneValue)) {
+        partial.load(paneValue, ORDINAL_BYTES);
+        cursor.merge(partial);
+      }
+    }
+    OffHeapStateStore store = emitted.get(end);
+    if (store == null) {
+      store = emittedPool.take(lastPaneGroups);
+      emitted.put(end, store);
+    }
+    long slot = store.upsertSlot(mergeKey);
+    if (store.inserted()) {
+      keys.retain(mergeKey, 0);
+    }
+    MemorySegment table = store.table();
+    int o = emitter.openRow(RowKind.INSERT, end - 1, wm);
+    keys.write(emitter.batch(), o, start, end, table, store.keyOffset(slot));
+    cursor.writeResults(emitter.batch(), o, keys.width());
+    changes.emit(emitter, o, cursor, table, store.valueOffset(slot), emit == Emit.ON_UPDATE, end - 1, wm);
+  }
+
+  /** EMIT EVERY: every group of the window ending at {@code end}, in order of first appearance, as changes. */
+  private void emitWindow(long end) {
+    OffHeapStateStore seen = scratchStore(end);
+    if (seen == null) {
+      return;
+    }
+    for (Pane p : panes.subMap(windowStart(end), true, end, false).values()) {
+      OffHeapStateStore store = p.store;
+      int n = collect(store);
+      for (int i = 0; i < n; i++) {
+        long s = order[i] & 0xFFFF_FFFFL;
+        MemorySegment.copy(store.table(), store.keyOffset(s), mergeKey, 0, keys.keyBytes());
+        seen.upsertSlot(mergeKey);
+        if (seen.inserted()) {
+          emitChange(end, watermark);
+        }
+      }
+    }
+    releaseScratch();
   }
 
   /** Moves the watermark: emits every pending window whose end it reached, then drops the panes no window needs. */
   private void advance(long wm) {
     watermark = wm;
     while (!pendingEnds.isEmpty() && pendingEnds.first() <= wm) {
-      emit(pendingEnds.pollFirst());
+      long end = pendingEnds.pollFirst();
+      if (emit == Emit.EVERY) {
+        emitWindow(end); // the changes since the last early result
+      } else if (!eager()) {
+        emit(end);
+      }
     }
-    while (!panes.isEmpty() && lastEnd(panes.firstKey()) <= wm) {
+    while (!emitted.isEmpty() && emitted.firstKey() + lateness <= wm) { // that window changes no more
+      OffHeapStateStore store = emitted.pollFirstEntry().getValue();
+      releaseKeys(store);
+      emittedPool.recycle(store);
+    }
+    while (!panes.isEmpty() && lastEnd(panes.firstKey()) + lateness <= wm) {
       Pane dropped = panes.pollFirstEntry().getValue();
       if (dropped == current) {
         current = null;
       }
       OffHeapStateStore store = dropped.store;
       lastPaneGroups = Math.max(16, store.size());
-      for (long s = 0, cap = store.capacity(); s < cap; s++) {
-        if (store.occupied(s)) {
-          keys.release(store.table(), store.keyOffset(s));
-        }
-      }
+      releaseKeys(store);
       pool.recycle(store);
     }
   }
 
-  /** Merges the window's panes, oldest first, into the scratch store and emits it in first-seen order. */
-  private void emit(long end) {
-    long start = windowStart(end);
+  /** The groups of a store go: their strings may go too. */
+  private void releaseKeys(OffHeapStateStore store) {
+    for (long s = 0, cap = store.capacity(); s < cap; s++) {
+      if (store.occupied(s)) {
+        keys.release(store.table(), store.keyOffset(s));
+      }
+    }
+  }
+
+  /** The cleared scratch store, sized for the groups of the window ending at {@code end}; null when the window has none. */
+  private OffHeapStateStore scratchStore(long end) {
     long upperBound = 0;
-    for (Pane p : panes.subMap(start, true, end, false).values()) {
+    for (Pane p : panes.subMap(windowStart(end), true, end, false).values()) {
       upperBound += p.store.size();
     }
     if (upperBound == 0) {
-      return;
+      return null;
     }
     if (merged == null) {
       merged = new OffHeapStateStore(scratch, keys.keyBytes(), valueBytes, false, upperBound);
+    }
+    return merged;
+  }
+
+  /** Clears the scratch store for its next use (or closes it when it grew large). */
+  private void releaseScratch() {
+    if (merged.tableBytes() > StorePool.POOLED_TABLE_BYTES) {
+      merged.close();
+      merged = null;
+    } else {
+      merged.clear();
+    }
+  }
+
+  /**
+   * Merges the window's panes, oldest first, into the scratch store and emits it in first-seen order; with allowed
+   * lateness, each result is remembered in the window's store of emitted results, for later changes to retract.
+   */
+  private void emit(long end) {
+    long start = windowStart(end);
+    OffHeapStateStore merged = scratchStore(end);
+    if (merged == null) {
+      return;
     }
     long nextOrdinal = 0;
     for (Pane p : panes.subMap(start, true, end, false).values()) {
@@ -225,22 +400,28 @@ public final class StoredPaneWindowAggregateOperator implements Operator, StoreB
       }
     }
     int n = collect(merged);
-    MemorySegment table = merged.table();
+    OffHeapStateStore remembered = null;
+    if (changes != null) {
+      remembered = emittedPool.take(n);
+      emitted.put(end, remembered);
+    }
     for (int i = 0; i < n; i++) {
       long s = order[i] & 0xFFFF_FFFFL;
+      MemorySegment table = merged.table();
       int o = emitter.openRow(RowKind.INSERT, end - 1, end - 1);
       ColumnarBatch out = emitter.batch();
       keys.write(out, o, start, end, table, merged.keyOffset(s));
       cursor.load(table, merged.valueOffset(s) + ORDINAL_BYTES);
       cursor.writeResults(out, o, keys.width());
       emitter.commitRow();
+      if (remembered != null) {
+        MemorySegment.copy(table, merged.keyOffset(s), mergeKey, 0, keys.keyBytes());
+        long slot = remembered.upsertSlot(mergeKey);
+        keys.retain(mergeKey, 0);
+        changes.remember(cursor, remembered.table(), remembered.valueOffset(slot));
+      }
     }
-    if (merged.tableBytes() > StorePool.POOLED_TABLE_BYTES) {
-      merged.close();
-      merged = null;
-    } else {
-      merged.clear();
-    }
+    releaseScratch();
   }
 
   private int collect(OffHeapStateStore store) {
@@ -286,6 +467,13 @@ public final class StoredPaneWindowAggregateOperator implements Operator, StoreB
     for (long end : pendingEnds) {
       out.writeLong(end);
     }
+    if (changes != null) { // the form of ON WINDOW CLOSE without lateness stays as it was
+      out.writeInt(emitted.size());
+      for (long end : emitted.keySet()) {
+        out.writeLong(end);
+      }
+      out.writeLong(lastEveryMillis);
+    }
   }
 
   @Override
@@ -301,6 +489,12 @@ public final class StoredPaneWindowAggregateOperator implements Operator, StoreB
     for (int i = in.readInt(); i > 0; i--) {
       pendingEnds.add(in.readLong());
     }
+    if (changes != null) {
+      for (int i = in.readInt(); i > 0; i--) {
+        emitted.put(in.readLong(), emittedPool.take(lastPaneGroups));
+      }
+      lastEveryMillis = in.readLong();
+    }
   }
 
   @Override
@@ -308,6 +502,9 @@ public final class StoredPaneWindowAggregateOperator implements Operator, StoreB
     Map<String, StateStore> stores = new LinkedHashMap<>();
     for (Pane p : panes.values()) {
       stores.put("p" + p.start, p.store);
+    }
+    for (Map.Entry<Long, OffHeapStateStore> e : emitted.entrySet()) {
+      stores.put("e" + e.getKey(), e.getValue());
     }
     if (keys.dictionaryStore() != null) {
       stores.put(DICTIONARY, keys.dictionaryStore());
@@ -326,6 +523,14 @@ public final class StoredPaneWindowAggregateOperator implements Operator, StoreB
       p.store.restore(chain);
       restored.add(p.store);
     }
+    for (Map.Entry<Long, OffHeapStateStore> e : emitted.entrySet()) {
+      List<Path> chain = chains.get("e" + e.getKey());
+      if (chain == null) {
+        throw new IOException("the checkpoint has no results emitted in the window ending at " + e.getKey());
+      }
+      e.getValue().restore(chain);
+      restored.add(e.getValue());
+    }
     keys.restoreDictionary(chains.get(DICTIONARY), restored);
   }
 
@@ -334,6 +539,9 @@ public final class StoredPaneWindowAggregateOperator implements Operator, StoreB
   public void close() {
     closePanes();
     pool.close();
+    if (emittedPool != null) {
+      emittedPool.close();
+    }
     if (merged != null) {
       merged.close();
       merged = null;
@@ -347,5 +555,9 @@ public final class StoredPaneWindowAggregateOperator implements Operator, StoreB
     }
     panes.clear();
     current = null;
+    for (OffHeapStateStore store : emitted.values()) {
+      store.close();
+    }
+    emitted.clear();
   }
 }

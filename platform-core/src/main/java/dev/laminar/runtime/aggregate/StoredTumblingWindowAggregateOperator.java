@@ -190,8 +190,7 @@ public final class StoredTumblingWindowAggregateOperator implements Operator, St
     ColumnarBatch out = emitter.batch();
     keys.write(out, o, w.start, end, table, store.keyOffset(slot));
     cursor.writeResults(out, o, keys.width());
-    long liveAt = at + ORDINAL_BYTES;
-    if (changes.emit(emitter, o, table, liveAt, liveAt + slotBytes, emit == Emit.ON_UPDATE, end - 1, wm)) {
+    if (changes.emit(emitter, o, cursor, table, at + ORDINAL_BYTES + slotBytes, emit == Emit.ON_UPDATE, end - 1, wm)) {
       store.touch(slot);
     }
   }
@@ -311,7 +310,7 @@ public final class StoredTumblingWindowAggregateOperator implements Operator, St
       if (release) {
         keys.release(table, store.keyOffset(s));
       } else {
-        changes.remember(table, liveAt, liveAt + slotBytes);
+        changes.remember(cursor, table, liveAt + slotBytes);
         store.touch(s);
       }
     }

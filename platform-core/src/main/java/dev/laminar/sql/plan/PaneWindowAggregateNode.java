@@ -62,9 +62,14 @@ public record PaneWindowAggregateNode(PlanNode input, PaneWindowAggregateOperato
     dev.laminar.runtime.aggregate.GroupAccumulatorFactory factory = AggregateCompiler.create(aggregates);
     if (usesStateStore(factory.slotBytes())) {
       StoredPaneWindowAggregateOperator stored = new StoredPaneWindowAggregateOperator(shape, paneMillis, sizeMillis, keySources,
-          keyColumns, input.schema(), factory, schema, batchCapacity, downstream, metrics.lateRowsDropped(), ScratchSpace.folder());
-      if (metrics.lateOutput() != null) {
+          keyColumns, input.schema(), factory, schema, batchCapacity, downstream, metrics.lateRowsDropped(), ScratchSpace.folder(), emit,
+          allowedLatenessMillis);
+      if (allowedLatenessMillis > 0 || metrics.lateOutput() != null) {
         stored.lateDataTo(metrics.lateOutput(), input.schema(), batchCapacity, metrics.lateRowsAccepted(), metrics.lateRowsRedirected());
+      }
+      if (emit == dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.Emit.EVERY) {
+        stored.emitEvery(everyMillis);
+        metrics.timers().add(stored);
       }
       metrics.resource(stored);
       return stored;
@@ -94,13 +99,12 @@ public record PaneWindowAggregateNode(PlanNode input, PaneWindowAggregateOperato
   }
 
   /**
-   * Whether pane partials live in the off-heap state store ({@link StoredPaneWindowAggregateOperator}): EMIT ON
-   * WINDOW CLOSE without allowed lateness, fixed-size grouping columns and aggregate states, unless
+   * Whether pane partials live in the off-heap state store ({@link StoredPaneWindowAggregateOperator}): fixed-size
+   * grouping columns and aggregate states (any emit mode and allowed lateness), unless
    * {@value WindowAggregateNode#STATE_STORE_PROPERTY} is {@code false}.
    */
   private boolean usesStateStore(int slotBytes) {
     return !"false".equalsIgnoreCase(System.getProperty(WindowAggregateNode.STATE_STORE_PROPERTY))
-        && emit == dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.Emit.ON_WINDOW_CLOSE && allowedLatenessMillis == 0
         && StoredPaneWindowAggregateOperator.supports(keySources, keyColumns, input.schema(), slotBytes);
   }
 }
