@@ -307,6 +307,15 @@ public final class OffHeapStateStore implements StateStore {
   }
 
   /**
+   * The slot of {@code key}, or -1 when absent, without marking it changed: for reading (or writing, then
+   * {@link #touch}ing) an entry in place. Fixed-size values only; allocates nothing.
+   */
+  public long slotOf(MemorySegment key) {
+    long s = find(key, hash(key));
+    return s < 0 ? -1 : s;
+  }
+
+  /**
    * Marks the live entry in slot {@code slot} changed for the next incremental snapshot: for a value written in
    * place later than its {@link #upsertSlot} (which marks it already). Owner only.
    */

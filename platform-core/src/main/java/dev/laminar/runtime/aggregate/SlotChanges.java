@@ -10,18 +10,22 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * What {@link ChangelogEmitter} does for the heap window operators, for the store-backed ones: the result a
- * group last emitted is kept in the group's own store entry, as a copy of its accumulator slot taken when it
- * was emitted, so that a later change can be compared with it and retract it (EMIT ON UPDATE, EMIT CHANGES,
- * EMIT EVERY, and windows changed within their allowed lateness). Nothing is allocated: the old result is
- * written through a second cursor into a two-row scratch batch.
+ * group last emitted is kept in the group's own store entry — the window bounds it went out with and a copy of
+ * the accumulator state it was written from — so that a later change can be compared with it and retract it
+ * (EMIT ON UPDATE, EMIT CHANGES, EMIT EVERY, and windows changed within their allowed lateness). Nothing is
+ * allocated: the old result is written through a second cursor into a two-row scratch batch.
  *
- * <p>Layout, at an offset the operator chooses in the entry's value: one word of flags (bit 0: a result was
- * emitted), then the emitted slot ({@link #bytes()} in all). An all-zero area means nothing emitted yet, as
- * a fresh entry has it. Reactor thread only.
+ * <p>Layout, at an offset the operator chooses in the entry's value: a word of flags (bit 0: a result was
+ * emitted), the emitted window start and end, then the emitted state ({@link #bytes()} in all). An all-zero
+ * area means nothing emitted yet, as a fresh entry has it. Reactor thread only.
  */
 final class SlotChanges {
   private static final long EMITTED = 1;
+  private static final long START = 8;
+  private static final long END = 16;
+  private static final long STATE = 24;
 
+  private final FixedGroupKeys keys;
   private final SlotAccumulator before;
   private final ColumnarBatch scratch;
   private final int keyWidth;
@@ -30,19 +34,20 @@ final class SlotChanges {
 
   /**
    * @param aggregates the factory of the operator's accumulators (fixed-size slots)
-   * @param outputSchema the operator's result rows: {@code keyWidth} grouping columns, then the aggregate results
+   * @param outputSchema the operator's result rows: the grouping columns of {@code keys}, then the aggregate results
    */
-  SlotChanges(GroupAccumulatorFactory aggregates, Schema outputSchema, int keyWidth) {
+  SlotChanges(GroupAccumulatorFactory aggregates, Schema outputSchema, FixedGroupKeys keys) {
+    this.keys = keys;
     this.before = (SlotAccumulator) aggregates.create();
     this.scratch = new ColumnarBatch(outputSchema, 2);
-    this.keyWidth = keyWidth;
+    this.keyWidth = keys.width();
     this.width = outputSchema.size();
     this.slotBytes = aggregates.slotBytes();
   }
 
-  /** Bytes this needs in an entry's value: the flags word and the emitted slot. */
+  /** Bytes this needs in an entry's value. */
   long bytes() {
-    return 8L + slotBytes;
+    return STATE + slotBytes;
   }
 
   /** Whether the group whose area is at {@code at} of {@code table} has emitted a result. */
@@ -51,21 +56,25 @@ final class SlotChanges {
   }
 
   /**
-   * Emits row {@code o} of the emitter's batch, which the caller opened and filled with the group's current
-   * result but did not commit, as a change against the result the group last emitted: +I the first time; then,
-   * when the results differ, +U alone ({@code upsert}) or -U of the old result followed by +U of the new; nothing
-   * when they are equal (the row stays uncommitted). On emitting, the state in {@code now} (the one the row's
-   * results were written from) becomes the emitted one. The caller marks the entry changed for snapshots.
+   * Emits row {@code o} of the emitter's batch — opened and filled by the caller with the group's current result
+   * (window {@code [start, end)}, state {@code now}) but not committed — as a change against the row the group last
+   * emitted: +I the first time; then, when the rows differ, +U alone ({@code upsert}) or -U of the old row followed
+   * by +U of the new; nothing when they are equal (the row stays uncommitted). On emitting, the row becomes the one
+   * last emitted. The caller marks the entry changed for snapshots.
    *
+   * @param keyAt where the group's key words are in {@code table} (as {@link FixedGroupKeys} lays them out)
+   * @param at where the group's area is in {@code table}
    * @return whether a change was emitted
    */
-  boolean emit(BatchEmitter emitter, int o, SlotAccumulator now, MemorySegment table, long at, boolean upsert, long rowtime,
-      long watermark) {
+  boolean emit(BatchEmitter emitter, int o, SlotAccumulator now, long start, long end, MemorySegment table, long keyAt, long at,
+      boolean upsert, long rowtime, long watermark) {
     ColumnarBatch out = emitter.batch();
     if (emitted(table, at)) {
-      before.load(table, at + 8);
+      long oldStart = table.get(JAVA_LONG_UNALIGNED, at + START);
+      long oldEnd = table.get(JAVA_LONG_UNALIGNED, at + END);
+      before.load(table, at + STATE);
       before.writeResults(scratch, 0, keyWidth);
-      boolean same = true;
+      boolean same = oldStart == start && oldEnd == end;
       for (int c = keyWidth; c < width; c++) {
         scratch.copyCell(out, o, c, 1, c);
         same &= scratch.sameCell(0, 1, c);
@@ -80,6 +89,7 @@ final class SlotChanges {
         for (int c = 0; c < keyWidth; c++) {
           scratch.copyCell(out, o, c, 1, c); // the whole new row, kept while the old one goes out in its place
         }
+        keys.write(out, o, oldStart, oldEnd, table, keyAt);
         before.writeResults(out, o, keyWidth);
         out.setRowKindAt(o, RowKind.UPDATE_BEFORE);
         emitter.commitRow();
@@ -94,13 +104,32 @@ final class SlotChanges {
       out.setRowKindAt(o, RowKind.INSERT);
       emitter.commitRow();
     }
-    remember(now, table, at);
+    remember(now, start, end, table, at);
     return true;
   }
 
-  /** Records the state in {@code now} as the group's emitted result (a result that went out as it is). */
-  void remember(SlotAccumulator now, MemorySegment table, long at) {
-    now.store(table, at + 8);
+  /** Records window {@code [start, end)} and the state in {@code now} as the group's emitted row (one that went out as it is). */
+  void remember(SlotAccumulator now, long start, long end, MemorySegment table, long at) {
+    now.store(table, at + STATE);
+    table.set(JAVA_LONG_UNALIGNED, at + START, start);
+    table.set(JAVA_LONG_UNALIGNED, at + END, end);
     table.set(JAVA_LONG_UNALIGNED, at, EMITTED);
+  }
+
+  /**
+   * Retracts the group's emitted row, if any, with a delete (-D), and forgets it: a session merged into another. The
+   * caller marks the entry changed (or removes it).
+   */
+  void retract(BatchEmitter emitter, MemorySegment table, long keyAt, long at, long rowtime, long watermark) {
+    if (!emitted(table, at)) {
+      return;
+    }
+    int o = emitter.openRow(RowKind.DELETE, rowtime, watermark);
+    ColumnarBatch out = emitter.batch();
+    keys.write(out, o, table.get(JAVA_LONG_UNALIGNED, at + START), table.get(JAVA_LONG_UNALIGNED, at + END), table, keyAt);
+    before.load(table, at + STATE);
+    before.writeResults(out, o, keyWidth);
+    emitter.commitRow();
+    table.set(JAVA_LONG_UNALIGNED, at, 0L);
   }
 }

@@ -141,7 +141,7 @@ public final class StoredPaneWindowAggregateOperator implements Operator, StoreB
     this.keys = new FixedGroupKeys(keySources, keyColumns, inputSchema, scratch);
     this.valueBytes = (int) ORDINAL_BYTES + aggregates.slotBytes();
     this.pool = new StorePool(scratch, keys.keyBytes(), valueBytes, 4);
-    this.changes = emit != Emit.ON_WINDOW_CLOSE || lateness > 0 ? new SlotChanges(aggregates, outputSchema, keys.width()) : null;
+    this.changes = emit != Emit.ON_WINDOW_CLOSE || lateness > 0 ? new SlotChanges(aggregates, outputSchema, keys) : null;
     this.emittedPool = changes == null ? null : new StorePool(scratch, keys.keyBytes(), (int) changes.bytes(), 4);
     this.paneValue = MemorySegment.ofArray(new long[valueBytes / 8]);
     this.emptySlot = MemorySegment.ofArray(new long[Math.max(1, aggregates.slotBytes() / 8)]);
@@ -283,7 +283,7 @@ public final class StoredPaneWindowAggregateOperator implements Operator, StoreB
     int o = emitter.openRow(RowKind.INSERT, end - 1, wm);
     keys.write(emitter.batch(), o, start, end, table, store.keyOffset(slot));
     cursor.writeResults(emitter.batch(), o, keys.width());
-    changes.emit(emitter, o, cursor, table, store.valueOffset(slot), emit == Emit.ON_UPDATE, end - 1, wm);
+    changes.emit(emitter, o, cursor, start, end, table, store.keyOffset(slot), store.valueOffset(slot), emit == Emit.ON_UPDATE, end - 1, wm);
   }
 
   /** EMIT EVERY: every group of the window ending at {@code end}, in order of first appearance, as changes. */
@@ -418,7 +418,7 @@ public final class StoredPaneWindowAggregateOperator implements Operator, StoreB
         MemorySegment.copy(table, merged.keyOffset(s), mergeKey, 0, keys.keyBytes());
         long slot = remembered.upsertSlot(mergeKey);
         keys.retain(mergeKey, 0);
-        changes.remember(cursor, remembered.table(), remembered.valueOffset(slot));
+        changes.remember(cursor, start, end, remembered.table(), remembered.valueOffset(slot));
       }
     }
     releaseScratch();

@@ -6,6 +6,7 @@ import dev.laminar.runtime.ColumnarBatch;
 import dev.laminar.runtime.Counter;
 import dev.laminar.runtime.Operator;
 import dev.laminar.runtime.StoreBacked;
+import dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.Emit;
 import dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.KeySource;
 import dev.laminar.runtime.operator.BatchEmitter;
 import dev.laminar.sdk.row.RowKind;
@@ -23,12 +24,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * SESSION windows EMIT ON WINDOW CLOSE (no allowed lateness) with every session in an off-heap
- * {@link OffHeapStateStore}: what {@link SessionWindowAggregateOperator} does on the heap, for queries
- * whose grouping columns are long-backed, DOUBLE or VARCHAR and whose aggregate state is fixed-size
+ * SESSION windows with every session in an off-heap {@link OffHeapStateStore}: what
+ * {@link SessionWindowAggregateOperator} does on the heap, in every emit mode and with allowed lateness, for
+ * queries whose grouping columns are long-backed, DOUBLE or VARCHAR and whose aggregate state is fixed-size
  * ({@link #supports}). Same rows, same order: sessions fire by end, then by creation (a session merged
- * into an earlier-starting one takes that one's place), and rows that would only touch fired sessions
- * are late.
+ * into an earlier-starting one takes that one's place), and rows that would only touch sessions past their
+ * allowed lateness are late.
  *
  * <p>Two stores. {@code sessions}: key = the session's id (a counter, in creation order), value =
  * {@code start, end, next} (the next session of the same group, or -1), the group key words (as
@@ -39,16 +40,22 @@ import java.util.Map;
  * its slot loaded, updated and stored in place; merging sessions merges their slots (two cursors) into
  * the earliest and removes the others. Nothing is allocated per row.
  *
- * <p>Firing: a {@link StoredSessionExpiry} heap of {@code (end, id)}, lazily maintained (a row that
- * extends a session does not touch it; a popped entry whose session has grown is pushed again with the
- * new end, one whose session was merged away is dropped), so firing costs O(log n) per session fired and
- * nothing per row. The heap is rebuilt from the session store on restore.
+ * <p>Changes (EMIT ON UPDATE, CHANGES, EVERY, or ALLOW LATENESS): the session value also holds whether the
+ * session fired and the row it last emitted ({@link SlotChanges}: its bounds and state), so that a change goes
+ * out as -U old / +U new and a session merged away is retracted with -D, as on the heap. A fired session is
+ * kept until the watermark passes its end plus the lateness.
+ *
+ * <p>Firing: a {@link StoredSessionExpiry} heap of {@code (due, id)} — due is the end, or for a fired session
+ * the end plus the lateness — lazily maintained (a row that extends a session does not touch it; a popped
+ * entry whose session's due has moved is pushed again with the new one, one whose session was merged away is
+ * dropped), so firing costs O(log n) per session fired and nothing per row. The heap is rebuilt from the
+ * session store on restore.
  *
  * <p>Checkpoints ({@link StoreBacked}): the heap part is the watermark and the next session id; both
  * stores (and the string dictionary) are captured incrementally — the sessions changed since the last
  * checkpoint, not the whole state.
  */
-public final class StoredSessionWindowAggregateOperator implements Operator, StoreBacked, AutoCloseable {
+public final class StoredSessionWindowAggregateOperator implements Operator, StoreBacked, dev.laminar.runtime.Timer, AutoCloseable {
   private static final long NONE = -1;
   private static final long START = 0;
   private static final long END = 8;
@@ -69,6 +76,17 @@ public final class StoredSessionWindowAggregateOperator implements Operator, Sto
   private final OffHeapStateStore groups;
   private final OffHeapStateStore sessions;
   private final StoredSessionExpiry expiry;
+  private final Emit emit;
+  private final long lateness;
+  /** The row each session last emitted, when results go out as changes (else null). */
+  private final SlotChanges changes;
+  /** With changes: where in a session's value its fired flag and its {@link SlotChanges} area are. */
+  private final long firedAt;
+  private final long changesAt;
+  /** EMIT EVERY: the open sessions of a tick, ordered by end and id (reused). */
+  private final StoredSessionExpiry tick;
+  private long everyMillis;
+  private long lastEveryMillis;
   /** Reused keys and buffers: a session id, a list walk's id, a group's head, a fired session's group key and value. */
   private final long[] idWord = new long[1];
   private final MemorySegment idKey = MemorySegment.ofArray(idWord);
@@ -89,14 +107,25 @@ public final class StoredSessionWindowAggregateOperator implements Operator, Sto
     return slotBytes >= 0 && FixedGroupKeys.supports(keySources, keyColumns, input);
   }
 
+  /** EMIT ON WINDOW CLOSE, no allowed lateness. */
+  public StoredSessionWindowAggregateOperator(long gap, KeySource[] keySources, int[] keyColumns, Schema inputSchema,
+      GroupAccumulatorFactory aggregates, Schema outputSchema, int batchCapacity, Operator downstream, Counter lateRowsDropped,
+      Path scratch) {
+    this(gap, keySources, keyColumns, inputSchema, aggregates, outputSchema, batchCapacity, downstream, lateRowsDropped, scratch,
+        Emit.ON_WINDOW_CLOSE, 0);
+  }
+
   /**
    * @param keySources for each grouping output column, where its value comes from
    * @param keyColumns for each grouping output column of source COLUMN, the input column (others ignored)
    * @param scratch directory for the stores' memory-mapped files (scratch space, not the durable copy)
+   * @param emit when results leave ({@link Emit}; EVERY also needs {@link #emitEvery})
+   * @param lateness ALLOW LATENESS in milliseconds: sessions are kept that long after their end; a row in that time
+   *     extends or merges them, and fired results are corrected as changes
    */
   public StoredSessionWindowAggregateOperator(long gap, KeySource[] keySources, int[] keyColumns, Schema inputSchema,
       GroupAccumulatorFactory aggregates, Schema outputSchema, int batchCapacity, Operator downstream, Counter lateRowsDropped,
-      Path scratch) {
+      Path scratch, Emit emit, long lateness) {
     if (gap <= 0) {
       throw new IllegalArgumentException("SESSION gap must be positive, was " + gap + " ms");
     }
@@ -107,7 +136,13 @@ public final class StoredSessionWindowAggregateOperator implements Operator, Sto
     this.keys = new FixedGroupKeys(keySources, keyColumns, inputSchema, scratch);
     this.keyBytes = keys.keyBytes();
     this.slotAt = KEY + keyBytes;
-    int valueBytes = (int) slotAt + Math.max(8, aggregates.slotBytes());
+    this.emit = emit;
+    this.lateness = lateness;
+    this.changes = emit != Emit.ON_WINDOW_CLOSE || lateness > 0 ? new SlotChanges(aggregates, outputSchema, keys) : null;
+    this.firedAt = slotAt + Math.max(8, aggregates.slotBytes());
+    this.changesAt = firedAt + 8;
+    int valueBytes = (int) (changes == null ? firedAt : changesAt + changes.bytes());
+    this.tick = emit == Emit.EVERY ? new StoredSessionExpiry(64) : null;
     this.groups = new OffHeapStateStore(scratch, keyBytes, 8, false, 1024);
     this.sessions = new OffHeapStateStore(scratch, 8, valueBytes, false, 1024);
     this.expiry = new StoredSessionExpiry(1024);
@@ -117,11 +152,77 @@ public final class StoredSessionWindowAggregateOperator implements Operator, Sto
     this.fired = MemorySegment.ofArray(new long[(valueBytes + 7) / 8]);
     this.emitter = new BatchEmitter(outputSchema, batchCapacity, downstream);
     this.late = new LateRows(lateRowsDropped);
+    late.configure(lateness, null, inputSchema, batchCapacity, new Counter(), new Counter());
   }
 
-  /** LATE DATA TO (no allowed lateness on this operator): late rows go to {@code lateOutput}; all are counted. */
+  /**
+   * LATE DATA TO: rows later than the allowed lateness go to {@code lateOutput} (null: they are dropped); rows
+   * accepted within the lateness and rows redirected are counted in {@code accepted} and {@code redirected}.
+   */
   public void lateDataTo(Operator lateOutput, Schema inputSchema, int batchCapacity, Counter accepted, Counter redirected) {
-    late.configure(0, lateOutput, inputSchema, batchCapacity, accepted, redirected);
+    late.configure(lateness, lateOutput, inputSchema, batchCapacity, accepted, redirected);
+  }
+
+  /** EMIT EVERY: the interval of processing time between early results. */
+  public void emitEvery(long millis) {
+    if (millis <= 0) {
+      throw new IllegalArgumentException("EMIT EVERY needs a positive interval, was " + millis + " ms");
+    }
+    this.everyMillis = millis;
+  }
+
+  /** EMIT EVERY: the changed results of every session that has not fired yet, by end and creation (reactor thread). */
+  @Override
+  public void onTimer(long nowMillis) {
+    if (emit != Emit.EVERY || nowMillis - lastEveryMillis < everyMillis) {
+      return;
+    }
+    lastEveryMillis = nowMillis;
+    tick.clear();
+    MemorySegment table = sessions.table();
+    for (long s = 0, cap = sessions.capacity(); s < cap; s++) {
+      if (sessions.occupied(s) && table.get(JAVA_LONG_UNALIGNED, sessions.valueOffset(s) + firedAt) == 0) {
+        tick.append(table.get(JAVA_LONG_UNALIGNED, sessions.valueOffset(s) + END), table.get(JAVA_LONG_UNALIGNED, sessions.keyOffset(s)));
+      }
+    }
+    tick.heapify();
+    while (!tick.isEmpty()) {
+      idWord[0] = tick.firstId();
+      tick.pop();
+      emitChange(sessions.slotOf(idKey), watermark);
+    }
+    emitter.flush();
+  }
+
+  private boolean eager() {
+    return emit == Emit.ON_UPDATE || emit == Emit.CHANGES;
+  }
+
+  /** Whether the session at {@code at} of the session table has fired (always false without changes: fired sessions go). */
+  private boolean fired(MemorySegment table, long at) {
+    return changes != null && table.get(JAVA_LONG_UNALIGNED, at + firedAt) != 0;
+  }
+
+  /** When the session at {@code at} is next due: its end (to fire), or once fired its end plus the lateness (to go). */
+  private long due(MemorySegment table, long at) {
+    long end = table.get(JAVA_LONG_UNALIGNED, at + END);
+    return fired(table, at) ? end + lateness : end;
+  }
+
+  /** Emits the session in {@code slot} as a change against the row it last emitted, unless that row is unchanged. */
+  private void emitChange(long slot, long wm) {
+    MemorySegment table = sessions.table();
+    long at = sessions.valueOffset(slot);
+    long start = table.get(JAVA_LONG_UNALIGNED, at + START);
+    long end = table.get(JAVA_LONG_UNALIGNED, at + END);
+    cursor.load(table, at + slotAt);
+    int o = emitter.openRow(RowKind.INSERT, end - 1, wm);
+    ColumnarBatch out = emitter.batch();
+    keys.write(out, o, start, end, table, at + KEY);
+    cursor.writeResults(out, o, keys.width());
+    if (changes.emit(emitter, o, cursor, start, end, table, at + KEY, at + changesAt, emit == Emit.ON_UPDATE, end - 1, wm)) {
+      sessions.touch(slot);
+    }
   }
 
   @Override
@@ -146,6 +247,7 @@ public final class StoredSessionWindowAggregateOperator implements Operator, Sto
     long start = t;
     long end = t + gap;
     int touching = 0;
+    boolean touchesFired = false;
     if (known) {
       for (long id = headWord[0]; id != NONE;) {
         idWord[0] = id;
@@ -158,17 +260,21 @@ public final class StoredSessionWindowAggregateOperator implements Operator, Sto
           touching = touch(touching, id, st);
           start = Math.min(start, st);
           end = Math.max(end, en);
+          touchesFired |= fired(table, at);
         }
         id = table.get(JAVA_LONG_UNALIGNED, at + NEXT);
       }
     }
-    if (end <= watermark) {
+    if (end + lateness <= watermark) {
       if (!known) { // its strings got ids but no group holds them
         keys.retainProbe();
         keys.release(key, 0);
       }
       late.reject(in, r);
       return;
+    }
+    if (end <= watermark || touchesFired) {
+      late.accept(); // it changes a result that has gone out (or would have)
     }
     final SlotAccumulator acc = cursor;
     if (touching == 0) {
@@ -189,7 +295,14 @@ public final class StoredSessionWindowAggregateOperator implements Operator, Sto
       acc.load(table, at + slotAt); // all zero: no rows yet
       acc.add(in, r);
       acc.store(table, at + slotAt);
-      expiry.push(end, id);
+      boolean firedNow = end <= watermark; // first seen after its end (within the lateness): it goes out as a change now
+      if (firedNow) {
+        table.set(JAVA_LONG_UNALIGNED, at + firedAt, 1L);
+      }
+      expiry.push(firedNow ? end + lateness : end, id);
+      if (eager() || firedNow) {
+        emitChange(s, in.watermark(r));
+      }
       return;
     }
     if (touching > 1) {
@@ -199,12 +312,17 @@ public final class StoredSessionWindowAggregateOperator implements Operator, Sto
     idWord[0] = target;
     long s = store.upsertSlot(idKey);
     acc.load(store.table(), store.valueOffset(s) + slotAt);
+    boolean fired = fired(store.table(), store.valueOffset(s));
     for (int i = 1; i < touching; i++) { // merge the later sessions into the earliest, in time order
       long other = touchIds[i];
       idWord[0] = other;
       long o = store.upsertSlot(idKey);
       MemorySegment table = store.table();
       long at = store.valueOffset(o);
+      if (changes != null) {
+        fired |= fired(table, at);
+        changes.retract(emitter, table, at + KEY, at + changesAt, table.get(JAVA_LONG_UNALIGNED, at + END) - 1, in.watermark(r));
+      }
       partial.load(table, at + slotAt);
       acc.merge(partial);
       unlink(key, other, table.get(JAVA_LONG_UNALIGNED, at + NEXT));
@@ -216,9 +334,16 @@ public final class StoredSessionWindowAggregateOperator implements Operator, Sto
     MemorySegment table = store.table();
     long at = store.valueOffset(s);
     table.set(JAVA_LONG_UNALIGNED, at + START, start);
-    table.set(JAVA_LONG_UNALIGNED, at + END, end); // its expiry entry still has the old end: re-pushed when it comes up
+    table.set(JAVA_LONG_UNALIGNED, at + END, end); // its expiry entry still has the old due: re-pushed when it comes up
     acc.add(in, r);
     acc.store(table, at + slotAt);
+    if (changes != null) {
+      fired |= end <= watermark;
+      table.set(JAVA_LONG_UNALIGNED, at + firedAt, fired ? 1L : 0L);
+      if (eager() || fired) {
+        emitChange(s, in.watermark(r));
+      }
+    }
   }
 
   /** Records a touched session; returns the new count. */
@@ -281,9 +406,16 @@ public final class StoredSessionWindowAggregateOperator implements Operator, Sto
     throw new IllegalStateException("session " + id + " is not in its group's list");
   }
 
-  /** Moves the watermark; fires every session whose end it reached, by end and then id, and drops them. */
+  /**
+   * Moves the watermark; fires every session whose end it reached, by end and then id (ON WINDOW CLOSE: its row;
+   * EVERY: its last change; ON UPDATE / CHANGES: nothing more), and drops those past their allowed lateness.
+   */
   private void advance(long wm) {
     watermark = wm;
+    if (changes != null) {
+      advanceWithChanges(wm);
+      return;
+    }
     final StoredSessionExpiry q = expiry;
     final MemorySegment value = fired;
     while (!q.isEmpty() && q.firstEnd() <= wm) {
@@ -310,6 +442,62 @@ public final class StoredSessionWindowAggregateOperator implements Operator, Sto
       unlink(groupKey, id, value.get(JAVA_LONG_UNALIGNED, NEXT));
       idWord[0] = id;
       sessions.remove(idKey);
+    }
+  }
+
+  private void advanceWithChanges(long wm) {
+    final StoredSessionExpiry q = expiry;
+    final MemorySegment value = fired;
+    while (!q.isEmpty() && q.firstEnd() <= wm) {
+      long due = q.firstEnd();
+      long id = q.firstId();
+      q.pop();
+      idWord[0] = id;
+      long s = sessions.slotOf(idKey);
+      if (s < 0) {
+        continue; // merged into another session
+      }
+      MemorySegment table = sessions.table();
+      long at = sessions.valueOffset(s);
+      long now = due(table, at);
+      if (now != due) {
+        q.push(now, id); // extended (or fired) since it was queued
+        continue;
+      }
+      if (!fired(table, at)) {
+        table.set(JAVA_LONG_UNALIGNED, at + firedAt, 1L);
+        sessions.touch(s);
+        if (emit == Emit.EVERY) {
+          emitChange(s, wm); // the changes since the last early result
+        } else if (!eager()) {
+          fire(s);
+        }
+        if (lateness > 0) {
+          q.push(due + lateness, id);
+          continue;
+        }
+      }
+      MemorySegment.copy(sessions.table(), sessions.valueOffset(s), value, 0, value.byteSize());
+      MemorySegment.copy(value, KEY, groupKey, 0, keyBytes);
+      unlink(groupKey, id, value.get(JAVA_LONG_UNALIGNED, NEXT));
+      sessions.remove(idKey);
+    }
+  }
+
+  /** ON WINDOW CLOSE with allowed lateness: the session's row, remembered for later changes to retract. */
+  private void fire(long slot) {
+    MemorySegment table = sessions.table();
+    long at = sessions.valueOffset(slot);
+    long start = table.get(JAVA_LONG_UNALIGNED, at + START);
+    long end = table.get(JAVA_LONG_UNALIGNED, at + END);
+    int o = emitter.openRow(RowKind.INSERT, end - 1, end - 1);
+    ColumnarBatch out = emitter.batch();
+    keys.write(out, o, start, end, table, at + KEY);
+    cursor.load(table, at + slotAt);
+    cursor.writeResults(out, o, keys.width());
+    emitter.commitRow();
+    if (lateness > 0) {
+      changes.remember(cursor, start, end, table, at + changesAt);
     }
   }
 
@@ -341,12 +529,18 @@ public final class StoredSessionWindowAggregateOperator implements Operator, Sto
   public void snapshot(DataOutput out) throws IOException {
     out.writeLong(watermark);
     out.writeLong(nextId);
+    if (emit == Emit.EVERY) {
+      out.writeLong(lastEveryMillis);
+    }
   }
 
   @Override
   public void restore(DataInput in) throws IOException {
     watermark = in.readLong();
     nextId = in.readLong();
+    if (emit == Emit.EVERY) {
+      lastEveryMillis = in.readLong();
+    }
   }
 
   @Override
@@ -375,7 +569,7 @@ public final class StoredSessionWindowAggregateOperator implements Operator, Sto
     MemorySegment table = sessions.table();
     for (long s = 0, cap = sessions.capacity(); s < cap; s++) {
       if (sessions.occupied(s)) {
-        expiry.append(table.get(JAVA_LONG_UNALIGNED, sessions.valueOffset(s) + END), table.get(JAVA_LONG_UNALIGNED, sessions.keyOffset(s)));
+        expiry.append(due(table, sessions.valueOffset(s)), table.get(JAVA_LONG_UNALIGNED, sessions.keyOffset(s)));
       }
     }
     expiry.heapify();
@@ -387,6 +581,9 @@ public final class StoredSessionWindowAggregateOperator implements Operator, Sto
     groups.close();
     sessions.close();
     expiry.close();
+    if (tick != null) {
+      tick.close();
+    }
     keys.close();
   }
 }

@@ -117,7 +117,7 @@ public final class StoredTumblingWindowAggregateOperator implements Operator, St
     this.keys = new FixedGroupKeys(keySources, keyColumns, inputSchema, scratch);
     this.slotBytes = aggregates.slotBytes();
     this.cursor = (SlotAccumulator) aggregates.create();
-    this.changes = emit != Emit.ON_WINDOW_CLOSE || lateness > 0 ? new SlotChanges(aggregates, outputSchema, keys.width()) : null;
+    this.changes = emit != Emit.ON_WINDOW_CLOSE || lateness > 0 ? new SlotChanges(aggregates, outputSchema, keys) : null;
     int valueBytes = (int) (ORDINAL_BYTES + slotBytes + (changes == null ? 0 : changes.bytes()));
     this.pool = new StorePool(scratch, keys.keyBytes(), valueBytes, 2);
     this.emitter = new BatchEmitter(outputSchema, batchCapacity, downstream);
@@ -190,7 +190,8 @@ public final class StoredTumblingWindowAggregateOperator implements Operator, St
     ColumnarBatch out = emitter.batch();
     keys.write(out, o, w.start, end, table, store.keyOffset(slot));
     cursor.writeResults(out, o, keys.width());
-    if (changes.emit(emitter, o, cursor, table, at + ORDINAL_BYTES + slotBytes, emit == Emit.ON_UPDATE, end - 1, wm)) {
+    if (changes.emit(emitter, o, cursor, w.start, end, table, store.keyOffset(slot), at + ORDINAL_BYTES + slotBytes, emit == Emit.ON_UPDATE,
+        end - 1, wm)) {
       store.touch(slot);
     }
   }
@@ -310,7 +311,7 @@ public final class StoredTumblingWindowAggregateOperator implements Operator, St
       if (release) {
         keys.release(table, store.keyOffset(s));
       } else {
-        changes.remember(cursor, table, liveAt + slotBytes);
+        changes.remember(cursor, w.start, end, table, liveAt + slotBytes);
         store.touch(s);
       }
     }

@@ -60,9 +60,14 @@ public record SessionWindowAggregateNode(PlanNode input, long gapMillis, KeySour
     GroupAccumulatorFactory factory = AggregateCompiler.create(aggregates);
     if (usesStateStore(factory.slotBytes())) {
       StoredSessionWindowAggregateOperator stored = new StoredSessionWindowAggregateOperator(gapMillis, keySources, keyColumns,
-          input.schema(), factory, schema, batchCapacity, downstream, metrics.lateRowsDropped(), ScratchSpace.folder());
-      if (metrics.lateOutput() != null) {
+          input.schema(), factory, schema, batchCapacity, downstream, metrics.lateRowsDropped(), ScratchSpace.folder(), emit,
+          allowedLatenessMillis);
+      if (allowedLatenessMillis > 0 || metrics.lateOutput() != null) {
         stored.lateDataTo(metrics.lateOutput(), input.schema(), batchCapacity, metrics.lateRowsAccepted(), metrics.lateRowsRedirected());
+      }
+      if (emit == Emit.EVERY) {
+        stored.emitEvery(everyMillis);
+        metrics.timers().add(stored);
       }
       metrics.resource(stored);
       return stored;
@@ -93,12 +98,12 @@ public record SessionWindowAggregateNode(PlanNode input, long gapMillis, KeySour
   }
 
   /**
-   * Whether sessions live in the off-heap state store ({@link StoredSessionWindowAggregateOperator}): EMIT ON
-   * WINDOW CLOSE without allowed lateness, fixed-size grouping columns and aggregate states, unless
+   * Whether sessions live in the off-heap state store ({@link StoredSessionWindowAggregateOperator}): fixed-size
+   * grouping columns and aggregate states (any emit mode and allowed lateness), unless
    * {@value WindowAggregateNode#STATE_STORE_PROPERTY} is {@code false}. Otherwise the heap operator.
    */
   private boolean usesStateStore(int slotBytes) {
-    return !"false".equalsIgnoreCase(System.getProperty(WindowAggregateNode.STATE_STORE_PROPERTY)) && emit == Emit.ON_WINDOW_CLOSE
-        && allowedLatenessMillis == 0 && StoredSessionWindowAggregateOperator.supports(keySources, keyColumns, input.schema(), slotBytes);
+    return !"false".equalsIgnoreCase(System.getProperty(WindowAggregateNode.STATE_STORE_PROPERTY))
+        && StoredSessionWindowAggregateOperator.supports(keySources, keyColumns, input.schema(), slotBytes);
   }
 }

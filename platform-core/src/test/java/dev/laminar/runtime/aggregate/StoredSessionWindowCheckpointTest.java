@@ -6,8 +6,10 @@ import dev.laminar.runtime.ColumnarBatch;
 import dev.laminar.runtime.Counter;
 import dev.laminar.runtime.Operator;
 import dev.laminar.runtime.StoreChains;
+import dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.Emit;
 import dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.KeySource;
 import dev.laminar.runtime.codegen.AggregateCompiler;
+import dev.laminar.sdk.row.RowKind;
 import dev.laminar.sdk.type.DataType;
 import dev.laminar.sdk.type.Schema;
 import java.nio.file.Path;
@@ -17,6 +19,8 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The off-heap SESSION operator against the heap one, differentially: the same random rows (VARCHAR keys with
@@ -62,10 +66,40 @@ class StoredSessionWindowCheckpointTest {
     assertThat(StoredSessionWindowAggregateOperator.supports(KEYS, KEY_COLUMNS, bytesKey, factory.slotBytes())).as("BYTES key").isFalse();
   }
 
-  @Test
-  void restartsFromIncrementalChainsGiveTheUninterruptedResults() throws Exception {
+  /** Emit modes and allowed lateness, each run by both operators. */
+  enum Mode {
+    CLOSE(Emit.ON_WINDOW_CLOSE, 0),
+    CLOSE_LATENESS(Emit.ON_WINDOW_CLOSE, 15),
+    CHANGES(Emit.CHANGES, 0),
+    CHANGES_LATENESS(Emit.CHANGES, 15),
+    ON_UPDATE_LATENESS(Emit.ON_UPDATE, 15),
+    EVERY_LATENESS(Emit.EVERY, 15);
+
+    final Emit emit;
+    final long lateness;
+
+    Mode(Emit emit, long lateness) {
+      this.emit = emit;
+      this.lateness = lateness;
+    }
+  }
+
+  /** EMIT EVERY's interval; the tests tick the timer after some batches, with made-up clock values, some too soon. */
+  private static final long EVERY = 10;
+
+  private static long tick(int b) {
+    return b % 3 == 2 ? -1 : b * 7L;
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void restartsFromIncrementalChainsGiveTheUninterruptedResults(Mode mode) throws Exception {
+    boolean retracted = false;
     for (int round = 0; round < 4; round++) {
-      runDifferential(new Random().nextLong());
+      retracted |= runDifferential(mode, new Random().nextLong());
+    }
+    if (mode.emit == Emit.CHANGES) {
+      assertThat(retracted).as("%s: some session merged away was retracted (-D)", mode).isTrue();
     }
   }
 
@@ -146,12 +180,17 @@ class StoredSessionWindowCheckpointTest {
     return in;
   }
 
-  private void runDifferential(long seed) throws Exception {
+  /** One differential run; returns whether the reference retracted a session (-D). */
+  private boolean runDifferential(Mode mode, long seed) throws Exception {
     Random rnd = new Random(seed);
     List<ColumnarBatch> batches = randomBatches(rnd);
     Counter heapLate = new Counter();
-    List<String> expected = runOnHeap(batches, heapLate);
-    assertThat(expected).as("seed %d: sessions emitted", seed).hasSizeGreaterThan(100);
+    List<String> expected = runOnHeap(mode, batches, heapLate);
+    assertThat(expected).as("%s seed %d: sessions emitted", mode, seed).hasSizeGreaterThan(100);
+    if (mode != Mode.CLOSE) {
+      String change = mode.emit == Emit.ON_UPDATE ? "+U[" : "-U[";
+      assertThat(expected).as("%s seed %d: results changed after they went out", mode, seed).anyMatch(r -> r.startsWith(change));
+    }
 
     Collector out = new Collector();
     StoreChains chains = new StoreChains(dir);
@@ -163,10 +202,13 @@ class StoredSessionWindowCheckpointTest {
     long lateBeforeRestart = 0;
     Counter late = new Counter();
     long lateAtCheckpoint = 0;
-    StoredSessionWindowAggregateOperator op = storedOperator(out, late);
+    StoredSessionWindowAggregateOperator op = storedOperator(mode, out, late);
     for (int b = 0; b < batches.size(); b++) {
       op.process(batches.get(b));
-      if (rnd.nextInt(4) == 0) { // a checkpoint after this batch
+      if (tick(b) >= 0) {
+        op.onTimer(tick(b));
+      }
+      if (rnd.nextInt(mode == Mode.CLOSE ? 4 : 2) == 0) { // a checkpoint after this batch
         incrementals += chains.checkpoint(op);
         checkpoints++;
         checkpointBatch = b + 1;
@@ -181,34 +223,54 @@ class StoredSessionWindowCheckpointTest {
         lateBeforeRestart += lateAtCheckpoint;
         late = new Counter();
         lateAtCheckpoint = 0;
-        op = storedOperator(out, late);
+        op = storedOperator(mode, out, late);
         chains.restore(op);
         b = checkpointBatch - 1;
         restarts++;
       }
     }
     op.onEndOfInput();
-    assertThat(op.openSessions()).as("seed %d: every session fired", seed).isZero();
+    assertThat(op.openSessions()).as("%s seed %d: every session fired", mode, seed).isZero();
     op.close();
-    assertThat(restarts).as("seed %d: the run restarted", seed).isPositive();
-    assertThat(incrementals).as("seed %d: some chains had deltas", seed).isPositive();
-    assertThat(heapLate.get()).as("seed %d: some rows were late", seed).isPositive();
-    assertThat(lateBeforeRestart + late.get()).as("seed %d: late rows", seed).isEqualTo(heapLate.get());
-    assertThat(out.rows).as("seed %d: results after %d restarts from %d checkpoints", seed, restarts, checkpoints).isEqualTo(expected);
+    assertThat(restarts).as("%s seed %d: the run restarted", mode, seed).isPositive();
+    assertThat(incrementals).as("%s seed %d: some chains had deltas", mode, seed).isPositive();
+    assertThat(heapLate.get()).as("%s seed %d: some rows were late", mode, seed).isPositive();
+    assertThat(lateBeforeRestart + late.get()).as("%s seed %d: late rows", mode, seed).isEqualTo(heapLate.get());
+    assertThat(out.rows).as("%s seed %d: results after %d restarts from %d checkpoints", mode, seed, restarts, checkpoints)
+        .isEqualTo(expected);
+    return expected.stream().anyMatch(r -> r.startsWith("-D["));
   }
 
   private StoredSessionWindowAggregateOperator storedOperator(Operator out, Counter late) {
-    return new StoredSessionWindowAggregateOperator(GAP, KEYS, KEY_COLUMNS, INPUT, AggregateCompiler.compile(AGGREGATES), OUTPUT, 64, out,
-        late, dir);
+    return storedOperator(Mode.CLOSE, out, late);
+  }
+
+  private StoredSessionWindowAggregateOperator storedOperator(Mode mode, Operator out, Counter late) {
+    StoredSessionWindowAggregateOperator op = new StoredSessionWindowAggregateOperator(GAP, KEYS, KEY_COLUMNS, INPUT,
+        AggregateCompiler.compile(AGGREGATES), OUTPUT, 64, out, late, dir, mode.emit, mode.lateness);
+    if (mode.emit == Emit.EVERY) {
+      op.emitEvery(EVERY);
+    }
+    return op;
   }
 
   /** The reference: the heap operator, never interrupted. */
-  private static List<String> runOnHeap(List<ColumnarBatch> batches, Counter late) {
+  private static List<String> runOnHeap(Mode mode, List<ColumnarBatch> batches, Counter late) {
     Collector out = new Collector();
-    Operator op = new SessionWindowAggregateOperator(GAP, KEYS, KEY_COLUMNS, INPUT, AggregateCompiler.compile(AGGREGATES), OUTPUT, 64,
-        out, late);
-    for (ColumnarBatch b : batches) {
-      op.process(b);
+    SessionWindowAggregateOperator op = new SessionWindowAggregateOperator(GAP, KEYS, KEY_COLUMNS, INPUT,
+        AggregateCompiler.compile(AGGREGATES), OUTPUT, 64, out, late);
+    op.emit(mode.emit);
+    if (mode.lateness > 0) {
+      op.allowLateness(mode.lateness, null, INPUT, 64, new Counter(), new Counter());
+    }
+    if (mode.emit == Emit.EVERY) {
+      op.emitEvery(EVERY);
+    }
+    for (int b = 0; b < batches.size(); b++) {
+      op.process(batches.get(b));
+      if (tick(b) >= 0) {
+        op.onTimer(tick(b));
+      }
     }
     op.onEndOfInput();
     return out.rows;
@@ -274,7 +336,8 @@ class StoredSessionWindowCheckpointTest {
         for (int c = 0; c < cells.length; c++) {
           cells[c] = batch.isNull(r, c) ? null : batch.getObject(r, c);
         }
-        rows.add(Arrays.toString(cells) + " @" + batch.rowtime(r));
+        RowKind kind = batch.rowKind(r);
+        rows.add((kind == RowKind.INSERT ? "" : kind.shortName()) + Arrays.toString(cells) + " @" + batch.rowtime(r));
       }
     }
 
