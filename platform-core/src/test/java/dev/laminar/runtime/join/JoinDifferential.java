@@ -84,10 +84,10 @@ final class JoinDifferential {
     op.left().onEndOfInput();
     op.right().onEndOfInput();
     assertThat(op.stateRows()).as("%s seed %d: both inputs ended: the rows kept", label, seed).isEqualTo(uninterrupted.stateRows());
-    int strings = op instanceof StoredIntervalJoinOperator i ? i.distinctStrings() : op instanceof StoredAsofJoinOperator a
-        ? a.distinctStrings() : 0;
+    int values = op instanceof StoredIntervalJoinOperator i ? i.distinctValues() : op instanceof StoredAsofJoinOperator a
+        ? a.distinctValues() : 0;
     if (op.stateRows() == 0) {
-      assertThat(strings).as("%s seed %d: no string left in the dictionary", label, seed).isZero();
+      assertThat(values).as("%s seed %d: no value left in the dictionary", label, seed).isZero();
     }
     ((AutoCloseable) op).close();
     assertThat(restarts).as("%s seed %d: the run restarted", label, seed).isPositive();

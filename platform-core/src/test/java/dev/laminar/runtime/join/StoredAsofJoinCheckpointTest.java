@@ -95,10 +95,10 @@ class StoredAsofJoinCheckpointTest {
   }
 
   @Test
-  void storeIsChosenOnlyForFixedSizeOrStringColumns() {
+  void storeTakesEveryInput() {
     assertThat(StoredAsofJoinOperator.supports(SIDE, KEYS, SIDE, KEYS)).isTrue();
     Schema decimal = Schema.builder().column("k", DataType.BIGINT, false).column("p", DataType.decimal(38, 2), true).build();
-    assertThat(StoredAsofJoinOperator.supports(decimal, new int[] {0}, SIDE, new int[] {1})).as("wide DECIMAL payload").isFalse();
+    assertThat(StoredAsofJoinOperator.supports(decimal, new int[] {0}, SIDE, new int[] {1})).as("wide DECIMAL payload").isTrue();
   }
 
   /** A BACKWARD LEFT join whose left rows wait for the right watermark: in, pending, matched, out without allocating. */
