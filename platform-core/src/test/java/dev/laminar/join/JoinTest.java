@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.laminar.api.Laminar;
 import dev.laminar.api.Subscription;
 import dev.laminar.sdk.row.Row;
+import java.math.BigDecimal;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
@@ -116,6 +117,56 @@ class JoinTest {
         .rows().toString()).contains("IntervalJoin(FULL, keys=[k = k], ts - 1000 ms <= ts <= ts + 0 ms" + state + ")");
     assertThat(db.execute("EXPLAIN SELECT * FROM l JOIN r FOR SYSTEM_TIME AS OF l.ts AS v ON l.k = v.k").rows().toString())
         .contains("TemporalJoin(INNER, keys=[k = k], version of r as of ts" + state + ")");
+  }
+
+  /** BYTES and DECIMAL(30, 4) keys and cells: the matching rows, values as written (scale included), state in the stores. */
+  @Test
+  void joinsOnBytesAndWideDecimalKeysGiveTheMatchingRowsWithStateOffHeap() {
+    for (String s : List.of("pl", "pr")) {
+      db.execute("CREATE SOURCE " + s + " (id BYTES, amount DECIMAL(30, 4), note VARCHAR, ts TIMESTAMP(3) NOT NULL, "
+          + "WATERMARK FOR ts AS ts) WITH ('connector' = 'memory')");
+    }
+    String interval = "SELECT pl.id, pl.amount, pl.note, pr.note AS rnote FROM pl JOIN pr ON pl.id = pr.id AND pl.amount = pr.amount "
+        + "AND pl.ts BETWEEN pr.ts AND pr.ts + INTERVAL '1' SECOND";
+    String asof = "SELECT pl.note, pr.note AS rnote, pr.amount FROM pl LEFT ASOF JOIN pr MATCH_CONDITION(pl.ts >= pr.ts) "
+        + "ON pl.id = pr.id AND pl.amount = pr.amount";
+    String state = "false".equalsIgnoreCase(System.getProperty(dev.laminar.sql.plan.WindowAggregateNode.STATE_STORE_PROPERTY)) ? ""
+        : ", state=off-heap";
+    assertThat(db.execute("EXPLAIN " + interval).rows().toString())
+        .contains("IntervalJoin(INNER, keys=[id = id, amount = amount], ts + 0 ms <= ts <= ts + 1000 ms" + state + ")");
+    assertThat(db.execute("EXPLAIN " + asof).rows().toString()).contains("AsofJoin(LEFT, keys=[id = id, amount = amount], match=ts >= ts"
+        + state + ")");
+    Subscription joined = db.subscribe(interval);
+    Subscription matched = db.subscribe(asof);
+    CompletableFuture<List<Row>> joinedRows = CompletableFuture.supplyAsync(() -> JoinTestSupport.drain(joined));
+    CompletableFuture<List<Row>> matchedRows = CompletableFuture.supplyAsync(() -> JoinTestSupport.drain(matched));
+    BigDecimal big = new BigDecimal("12345678901234567890.1234");
+    try (var l = db.writer("pl"); var r = db.writer("pr")) {
+      payment(r, new byte[] {1, 2}, big, "r1", 0);
+      payment(l, new byte[] {1, 2}, big, "l1", 0);
+      payment(l, new byte[] {1, 2}, big.add(new BigDecimal("0.0001")), "l2", 100);
+      payment(r, new byte[] {3}, new BigDecimal("1.50"), "r2", 100); // stored as 1.5000
+      payment(r, new byte[] {3, 0}, new BigDecimal("1.5"), "r3", 150);
+      payment(l, new byte[] {3}, new BigDecimal("1.5"), "l3", 200);
+      payment(l, null, new BigDecimal("1.5"), "l4", 300); // a NULL key matches nothing
+    }
+    assertThat(JoinTestSupport.sortedStrings(joinedRows.join())).containsExactly("[[1, 2], 12345678901234567890.1234, l1, r1]",
+        "[[3], 1.5000, l3, r2]");
+    assertThat(JoinTestSupport.sortedStrings(matchedRows.join())).containsExactly("[l1, r1, 12345678901234567890.1234]", "[l2, null, null]",
+        "[l3, r2, 1.5000]", "[l4, null, null]");
+  }
+
+  private static void payment(dev.laminar.api.SourceWriter w, byte[] id, BigDecimal amount, String note, long t) {
+    w.beginRow();
+    if (id == null) {
+      w.setNull(0);
+    } else {
+      w.setBytes(0, id);
+    }
+    w.setDecimal(1, amount);
+    w.setString(2, note);
+    w.setTimestampMillis(3, JoinTestSupport.T0 + t);
+    w.endRow();
   }
 
   @Test

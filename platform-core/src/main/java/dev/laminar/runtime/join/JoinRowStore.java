@@ -6,6 +6,7 @@ import dev.laminar.runtime.ColumnarBatch;
 import dev.laminar.runtime.aggregate.StringKeyDictionary;
 import dev.laminar.sdk.type.DataType;
 import dev.laminar.sdk.type.Schema;
+import dev.laminar.sdk.type.TypeKind;
 import dev.laminar.state.OffHeapStateStore;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
@@ -16,18 +17,23 @@ import java.util.List;
 /**
  * One input's rows in state of a store-backed join ({@link StoredIntervalJoinOperator},
  * {@link StoredAsofJoinOperator}): two stores with fixed-size entries, reused buffers, and the rows' time order.
+ * Every column type fits: fixed-width values are words of the entry, variable-size ones (VARCHAR, BYTES, DECIMAL
+ * wider than {@value DataType#MAX_COMPACT_DECIMAL_PRECISION} digits) are ids of a {@link StringKeyDictionary} shared
+ * by both inputs, whose store holds the values themselves.
  * <ul>
  *   <li>rows: key = a row id; value = event time, the previous and next row id of its key's list, flags
- *       ({@link #FREE} and the operator's own), NULL bits, the join key's words, the operator's own words
- *       ({@link #extra}), then one word per column (long-backed values; DOUBLE bits; VARCHAR as a
- *       {@link StringKeyDictionary} id). A row leaving state marks its entry free and its id is reused by a
- *       later row, in place: the store never removes an entry, so its table keeps no tombstones and never
- *       rehashes under churn; it holds as many entries as the most rows ever in state at once (free ones
- *       included in snapshots);</li>
+ *       ({@link #FREE} and the operator's own), the NULL bits of columns 0..63, the join key's words, the operator's
+ *       own words ({@link #extra}), one word per column (long-backed values; DOUBLE bits; VARCHAR, BYTES and wide
+ *       DECIMAL values as dictionary ids), then, for an input of more than 64 columns, the NULL bits of columns 64
+ *       on, a word per 64 (so that an entry of at most 64 columns is laid out as it always was). A row leaving state
+ *       marks its entry free and its id is reused by a later row, in place: the store never removes an entry, so
+ *       its table keeps no tombstones and never rehashes under churn; it holds as many entries as the most rows
+ *       ever in state at once (free ones included in snapshots);</li>
  *   <li>keys: key = the join key's words (long-backed values, DOUBLE bits with -0.0 folded into 0.0 as
- *       {@code GroupKey} compares them, VARCHAR ids; one zero word for a join without equality keys);
- *       value = head and tail row id of the key's list, its length, and the tail's event time (a row in
- *       order goes to the tail without reading it).</li>
+ *       {@code GroupKey} compares them, dictionary ids, which are equal exactly when {@code GroupKey}'s values are
+ *       equal; one zero word for a join without equality keys; a last word telling the inputs apart when a key pair
+ *       can never be equal, see {@link #disjointKeys}); value = head and tail row id of the key's list, its
+ *       length, and the tail's event time (a row in order goes to the tail without reading it).</li>
  * </ul>
  * A key's list is in event-time order: a row enters after the last row not later than it (the tail, for
  * rows arriving in order: O(1); else O(rows of its key later than it)), and leaves in O(1) (its neighbours
@@ -38,8 +44,9 @@ import java.util.List;
  * from the row store on restore. A row removed out of time order keeps its id until its ring entry comes up
  * (so that the ring never names a later row by a stale entry).
  *
- * <p>A row of fixed-width columns costs no allocation on the way in, through reads, or out; a new VARCHAR
- * value costs its dictionary entry. Reactor thread only.
+ * <p>A row of fixed-width columns costs no allocation on the way in, through reads, or out; a new variable-size
+ * value costs its dictionary entry, and BYTES and wide DECIMAL values cost a lookup key or their decoding on the
+ * way in. Reactor thread only.
  */
 final class JoinRowStore implements AutoCloseable {
   /** The stores of a two-input join whose inputs are kept in row stores, by the names its checkpoints use. */
@@ -79,13 +86,20 @@ final class JoinRowStore implements AutoCloseable {
    * it again ({@link #ringAdd}). It leaves state at once, whenever it is removed, and a restore does not file it.
    */
   static final long UNFILED = 4;
+  /** {@code keyTag} of an input whose key words are the key values alone. */
+  static final long NO_TAG = -1;
   private static final byte AS_LONG = 0;
   private static final byte AS_DOUBLE = 1;
-  private static final byte AS_STRING = 2;
+  /** VARCHAR, BYTES, wide DECIMAL: a dictionary id. */
+  private static final byte AS_OBJECT = 2;
 
-  private final StringKeyDictionary strings;
+  private final StringKeyDictionary values;
 
   final byte[] storage;
+  /** The columns stored as dictionary ids. */
+  private final int[] objectColumns;
+  /** The first word of the NULL bits of columns 64 on (the word after the cells). */
+  private final int moreNulls;
   final int[] keys;
   final byte[] keyStorage;
   final int keyWords;
@@ -95,10 +109,11 @@ final class JoinRowStore implements AutoCloseable {
   final int cells;
   final OffHeapStateStore rows;
   final OffHeapStateStore keyIndex;
-  /** The row being processed, in entry form (VARCHAR words filled only when it enters state). */
+  /** The row being processed, in entry form (dictionary-id words filled only when it enters state). */
   final long[] fresh;
   final MemorySegment freshSeg;
-  final Object[] freshStrings;
+  /** The variable-size values of the row being processed, by column. */
+  final Object[] freshObjects;
   /** A row read from the store. */
   final long[] entry;
   final MemorySegment entrySeg;
@@ -128,32 +143,55 @@ final class JoinRowStore implements AutoCloseable {
 
   /**
    * @param extraWords words of the operator's own between the key words and the cells ({@link #extra})
-   * @param strings the dictionary of the VARCHAR cells, shared by both inputs of a join
+   * @param keyTag {@link #NO_TAG}, or (when {@link #disjointKeys}) a last key word, the other input's different
+   * @param values the dictionary of the variable-size cells, shared by both inputs of a join
    */
-  JoinRowStore(Schema schema, int[] keys, int extraWords, StringKeyDictionary strings, Path scratch) {
-    this.strings = strings;
+  JoinRowStore(Schema schema, int[] keys, long keyTag, int extraWords, StringKeyDictionary values, Path scratch) {
+    this.values = values;
     storage = new byte[schema.size()];
+    int objects = 0;
     for (int c = 0; c < storage.length; c++) {
       storage[c] = storage(schema.column(c).type());
+      objects += storage[c] == AS_OBJECT ? 1 : 0;
+    }
+    objectColumns = new int[objects];
+    for (int c = 0, i = 0; c < storage.length; c++) {
+      if (storage[c] == AS_OBJECT) {
+        objectColumns[i++] = c;
+      }
     }
     this.keys = keys.clone();
     keyStorage = new byte[keys.length];
     for (int i = 0; i < keys.length; i++) {
       keyStorage[i] = storage[keys[i]];
     }
-    keyWords = Math.max(1, keys.length);
+    keyWords = Math.max(1, keys.length + (keyTag == NO_TAG ? 0 : 1));
     extra = KEY + keyWords;
     cells = extra + extraWords;
-    int words = cells + storage.length;
+    moreNulls = cells + storage.length;
+    int words = moreNulls + Math.max(0, (storage.length + 63) / 64 - 1);
     rows = new OffHeapStateStore(scratch, 8, words * 8, false, 1024);
     keyIndex = new OffHeapStateStore(scratch, keyWords * 8, 32, false, 1024);
     fresh = new long[words];
     freshSeg = MemorySegment.ofArray(fresh);
-    freshStrings = new Object[storage.length];
+    freshObjects = new Object[storage.length];
     entry = new long[words];
     entrySeg = MemorySegment.ofArray(entry);
     keyBuf = new long[keyWords];
     keySeg = MemorySegment.ofArray(keyBuf);
+    if (keyTag != NO_TAG) {
+      keyBuf[keys.length] = keyTag; // never overwritten: the key words copied back from an entry carry it too
+    }
+  }
+
+  /** The word of an entry that holds column {@code c}'s NULL bit (bit {@code c % 64}). */
+  private int nullWord(int c) {
+    return c < 64 ? NULLS : moreNulls + (c >>> 6) - 1;
+  }
+
+  /** Whether column {@code c} of the row in entry form {@code e} is NULL. */
+  boolean isNull(long[] e, int c) {
+    return (e[nullWord(c)] & (1L << c)) != 0;
   }
 
   /**
@@ -162,30 +200,33 @@ final class JoinRowStore implements AutoCloseable {
    */
   int load(ColumnarBatch in, int row) {
     final long[] f = fresh;
-    long nulls = 0;
-    for (int c = 0; c < storage.length; c++) {
-      f[cells + c] = 0;
-      freshStrings[c] = null;
-      if (in.isNull(row, c)) {
-        nulls |= 1L << c;
-        continue;
+    final int n = storage.length;
+    for (int from = 0; from < n; from += 64) { // once for an input of at most 64 columns
+      long nulls = 0;
+      for (int c = from, end = Math.min(n, from + 64); c < end; c++) {
+        f[cells + c] = 0;
+        freshObjects[c] = null;
+        if (in.isNull(row, c)) {
+          nulls |= 1L << c;
+          continue;
+        }
+        switch (storage[c]) {
+          case AS_LONG -> f[cells + c] = in.getLong(row, c);
+          case AS_DOUBLE -> f[cells + c] = Double.doubleToRawLongBits(in.getDouble(row, c));
+          default -> freshObjects[c] = in.getObjectSlot(row, c);
+        }
       }
-      switch (storage[c]) {
-        case AS_LONG -> f[cells + c] = in.getLong(row, c);
-        case AS_DOUBLE -> f[cells + c] = Double.doubleToRawLongBits(in.getDouble(row, c));
-        default -> freshStrings[c] = in.getObjectSlot(row, c);
-      }
+      f[nullWord(from)] = nulls;
     }
     f[TIME] = in.rowtime(row);
     f[PREV] = 0;
     f[NEXT] = 0;
     f[FLAGS] = 0;
-    f[NULLS] = nulls;
     keyBuf[0] = 0;
     int status = 1;
     for (int i = 0; i < keys.length; i++) {
       int c = keys[i];
-      if ((nulls & (1L << c)) != 0) {
+      if (isNull(f, c)) {
         return 0;
       }
       switch (keyStorage[i]) {
@@ -195,7 +236,7 @@ final class JoinRowStore implements AutoCloseable {
           keyBuf[i] = Double.doubleToLongBits(d == 0.0 ? 0.0 : d); // -0.0 and 0.0 match, as GroupKey compares them
         }
         default -> {
-          long id = strings.find((String) freshStrings[c]);
+          long id = values.find(freshObjects[c]);
           keyBuf[i] = id;
           if (id < 0) {
             status = 2;
@@ -208,24 +249,23 @@ final class JoinRowStore implements AutoCloseable {
 
   /**
    * The fresh row enters state after the last row of its key not later than it (the tail, for rows in
-   * order; its key in {@link #keyBuf}, string ids acquired here) and returns its id. With {@code replaceEqualTime}
+   * order; its key in {@link #keyBuf}, dictionary ids acquired here) and returns its id. With {@code replaceEqualTime}
    * a row of the key with the same event time is replaced in place instead, keeping its id and its place in the
    * time order ({@link #replaced} says which happened).
    */
   long insert(boolean replaceEqualTime) {
     final long[] f = fresh;
-    for (int c = 0; c < storage.length; c++) {
-      if (storage[c] == AS_STRING && freshStrings[c] != null) {
-        f[cells + c] = strings.acquire((String) freshStrings[c]);
+    for (int c : objectColumns) {
+      if (freshObjects[c] != null) {
+        f[cells + c] = values.acquire(freshObjects[c]);
       }
     }
     for (int i = 0; i < keys.length; i++) {
-      keyBuf[i] = keyStorage[i] == AS_STRING ? f[cells + keys[i]] : keyBuf[i];
-      f[KEY + i] = keyBuf[i];
+      if (keyStorage[i] == AS_OBJECT) {
+        keyBuf[i] = f[cells + keys[i]];
+      }
     }
-    if (keys.length == 0) {
-      f[KEY] = 0;
-    }
+    System.arraycopy(keyBuf, 0, f, KEY, keyWords);
     replaced = false;
     long slot = keyIndex.upsertSlot(keySeg);
     MemorySegment t = keyIndex.table();
@@ -295,10 +335,10 @@ final class JoinRowStore implements AutoCloseable {
     return 0;
   }
 
-  /** The fresh row takes the place of row {@code id} (same key, same time): its links stay, its strings are released. */
+  /** The fresh row takes the place of row {@code id} (same key, same time): its links stay, its dictionary ids are released. */
   private void replace(long id) {
     read(id);
-    releaseStrings(entry);
+    releaseObjects(entry);
     fresh[FLAGS] |= entry[FLAGS] & UNFILED; // its time-order entry (or none) stays
     fresh[PREV] = entry[PREV];
     fresh[NEXT] = entry[NEXT];
@@ -332,7 +372,7 @@ final class JoinRowStore implements AutoCloseable {
   }
 
   /**
-   * Row {@code id} (its entry in {@code e}) leaves state: unlinked from its key's list, its strings released, its
+   * Row {@code id} (its entry in {@code e}) leaves state: unlinked from its key's list, its dictionary ids released, its
    * entry marked free. The id is reused at once when the row left in time order (its ring entry is gone) or
    * has no ring entry ({@link #UNFILED}), else only when its ring entry comes up (so that the ring never names a later row by a stale entry).
    */
@@ -364,7 +404,7 @@ final class JoinRowStore implements AutoCloseable {
     }
     setWord(id, FLAGS, FREE);
     live--;
-    releaseStrings(e);
+    releaseObjects(e);
     if (outOfTimeOrder && (e[FLAGS] & UNFILED) == 0) {
       ringDead++;
     } else {
@@ -372,11 +412,10 @@ final class JoinRowStore implements AutoCloseable {
     }
   }
 
-  private void releaseStrings(long[] e) {
-    long nulls = e[NULLS];
-    for (int c = 0; c < storage.length; c++) {
-      if (storage[c] == AS_STRING && (nulls & (1L << c)) == 0) {
-        strings.release(e[cells + c]);
+  private void releaseObjects(long[] e) {
+    for (int c : objectColumns) {
+      if (!isNull(e, c)) {
+        values.release(e[cells + c]);
       }
     }
   }
@@ -489,7 +528,7 @@ final class JoinRowStore implements AutoCloseable {
     return 0;
   }
 
-  /** After a restore: the ring again, from the row entries, in (time, id) order; free ids; string references counted. */
+  /** After a restore: the ring again, from the row entries, in (time, id) order; free ids; dictionary references counted. */
   void rebuild() {
     List<long[]> all = new ArrayList<>();
     freeCount = 0;
@@ -504,10 +543,9 @@ final class JoinRowStore implements AutoCloseable {
       if ((v.get(JAVA_LONG_UNALIGNED, FLAGS * 8L) & UNFILED) == 0) {
         all.add(new long[] {v.get(JAVA_LONG_UNALIGNED, TIME * 8L), id});
       }
-      long nulls = v.get(JAVA_LONG_UNALIGNED, NULLS * 8L);
-      for (int c = 0; c < storage.length; c++) {
-        if (storage[c] == AS_STRING && (nulls & (1L << c)) == 0) {
-          strings.retain(v.get(JAVA_LONG_UNALIGNED, (cells + c) * 8L));
+      for (int c : objectColumns) {
+        if ((v.get(JAVA_LONG_UNALIGNED, nullWord(c) * 8L) & (1L << c)) == 0) {
+          values.retain(v.get(JAVA_LONG_UNALIGNED, (cells + c) * 8L));
         }
       }
     });
@@ -530,18 +568,24 @@ final class JoinRowStore implements AutoCloseable {
     }
   }
 
-  /** Writes a row's cells into columns {@code offset..} of an opened output row; {@code freshCells} holds the strings of a row not in state. */
+  /**
+   * Writes a row's cells into columns {@code offset..} of an opened output row; {@code freshCells} holds the
+   * variable-size values of a row not in state.
+   */
   void write(long[] w, Object[] freshCells, ColumnarBatch out, int outRow, int offset) {
-    final long nulls = w[NULLS];
-    for (int c = 0; c < storage.length; c++) {
-      if ((nulls & (1L << c)) != 0) {
-        out.putNull(outRow, offset + c);
-        continue;
-      }
-      switch (storage[c]) {
-        case AS_LONG -> out.putLong(outRow, offset + c, w[cells + c]);
-        case AS_DOUBLE -> out.putDouble(outRow, offset + c, Double.longBitsToDouble(w[cells + c]));
-        default -> out.putObject(outRow, offset + c, freshCells != null ? freshCells[c] : strings.string(w[cells + c]));
+    final int n = storage.length;
+    for (int from = 0; from < n; from += 64) { // once for an input of at most 64 columns
+      final long nulls = w[nullWord(from)];
+      for (int c = from, end = Math.min(n, from + 64); c < end; c++) {
+        if ((nulls & (1L << c)) != 0) {
+          out.putNull(outRow, offset + c);
+          continue;
+        }
+        switch (storage[c]) {
+          case AS_LONG -> out.putLong(outRow, offset + c, w[cells + c]);
+          case AS_DOUBLE -> out.putDouble(outRow, offset + c, Double.longBitsToDouble(w[cells + c]));
+          default -> out.putObject(outRow, offset + c, freshCells != null ? freshCells[c] : values.value(w[cells + c]));
+        }
       }
     }
   }
@@ -564,36 +608,40 @@ final class JoinRowStore implements AutoCloseable {
   }
 
   /**
-   * Whether both inputs of a join fit fixed-size entries: at most 64 columns each, all long-backed, DOUBLE or
-   * VARCHAR, and each pair of join keys of the same kind (so equal values have equal words).
+   * Whether a store-backed join takes these inputs: always, given as many key columns on each side (the
+   * {@code GroupKey} of the heap joins needs that as much). Every column type has a stored form, any number of
+   * columns fits, and every key pair compares as the heap joins compare it: the planner gives both columns of a
+   * key pair the same type (Calcite casts the two sides of an equality to a common type, in a projection below the
+   * join, and {@code JoinPlanner} refuses other pairs unless both are long-backed), so their words are of the same
+   * kind; a pair built directly of other kinds compares as {@code GroupKey} does too: a long-backed value against a
+   * DOUBLE by their words, two variable-size values by the dictionary (so never equal across kinds), and a
+   * variable-size value against a fixed-width one never ({@link #disjointKeys}).
    */
   static boolean supports(Schema leftSchema, int[] leftKeys, Schema rightSchema, int[] rightKeys) {
-    if (leftKeys.length != rightKeys.length || leftSchema.size() > 64 || rightSchema.size() > 64) {
-      return false;
-    }
-    for (Schema s : new Schema[] {leftSchema, rightSchema}) {
-      for (int c = 0; c < s.size(); c++) {
-        if (storage(s.column(c).type()) < 0) {
-          return false;
-        }
-      }
-    }
+    return leftKeys.length == rightKeys.length;
+  }
+
+  /**
+   * Whether some key pair holds a variable-size value on one side and a fixed-width one on the other: such a pair
+   * is never equal ({@code GroupKey} keeps the one as an object and the other as a word), whereas a dictionary id
+   * may equal a word. Then each input's key ends with a word of its own ({@code keyTag} 0 left, 1 right), so no key
+   * of one input is found among the other's.
+   */
+  static boolean disjointKeys(Schema leftSchema, int[] leftKeys, Schema rightSchema, int[] rightKeys) {
     for (int i = 0; i < leftKeys.length; i++) {
-      if (storage(leftSchema.column(leftKeys[i]).type()) != storage(rightSchema.column(rightKeys[i]).type())) {
-        return false;
+      boolean l = storage(leftSchema.column(leftKeys[i]).type()) == AS_OBJECT;
+      boolean r = storage(rightSchema.column(rightKeys[i]).type()) == AS_OBJECT;
+      if (l != r) {
+        return true;
       }
     }
-    return true;
+    return false;
   }
 
   private static byte storage(DataType t) {
     if (t.isLongBacked()) {
       return AS_LONG;
     }
-    return switch (t.kind()) {
-      case DOUBLE -> AS_DOUBLE;
-      case VARCHAR -> AS_STRING;
-      default -> (byte) -1;
-    };
+    return t.kind() == TypeKind.DOUBLE ? AS_DOUBLE : AS_OBJECT;
   }
 }

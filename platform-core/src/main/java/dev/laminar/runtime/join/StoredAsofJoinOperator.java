@@ -28,8 +28,8 @@ import java.util.Map;
 
 /**
  * The ASOF and temporal join of {@link AsofJoinOperator} (same semantics, same output rows) with its right rows
- * and its pending left rows in off-heap state stores, checkpointed incrementally ({@link StoreBacked}). Chosen by
- * the planner when every column of both inputs is long-backed, DOUBLE or VARCHAR ({@link #supports}).
+ * and its pending left rows in off-heap state stores, checkpointed incrementally ({@link StoreBacked}). Takes every
+ * input the heap operator takes ({@link #supports}): chosen by the planner unless the run keeps state on the heap.
  *
  * <p>Each input's rows are a {@link JoinRowStore}: a row store and a key store, each key's rows a list in event-time
  * order. Right rows: a row of the same key and time replaces the one there in place (the later arrival wins);
@@ -49,8 +49,8 @@ import java.util.Map;
  * has gone or its horizon moved; the heap is derived state, rebuilt from the left store on restore, as are the
  * rings. The heap part of a checkpoint is each input's next row id.
  *
- * <p>A row of fixed-width columns costs no allocation on the way in, through lookups, or out; a new VARCHAR value
- * costs its dictionary entry. Reactor thread only.
+ * <p>A row of fixed-width columns costs no allocation on the way in, through lookups, or out; a new variable-size
+ * value (VARCHAR, BYTES, wide DECIMAL) costs its dictionary entry. Reactor thread only.
  */
 public final class StoredAsofJoinOperator extends TwoInputOperator implements StoreBacked, AutoCloseable {
   /** A right row's flag: a version that deletes its key (temporal join). */
@@ -61,7 +61,8 @@ public final class StoredAsofJoinOperator extends TwoInputOperator implements St
   private final long shift;
   private final long tolerance;
   private final boolean leftOuter;
-  private final StringKeyDictionary strings;
+  /** The variable-size values of both inputs' cells (VARCHAR, BYTES, wide DECIMAL). */
+  private final StringKeyDictionary values;
   private final JoinRowStore left;
   private final JoinRowStore right;
   /** The left rows' own word: the horizon. */
@@ -81,20 +82,20 @@ public final class StoredAsofJoinOperator extends TwoInputOperator implements St
       Schema rightSchema, int[] rightKeys, Schema outputSchema, int batchCapacity, Operator downstream, Counter lateRowsDropped, Path scratch) {
     super(outputSchema, batchCapacity, downstream, lateRowsDropped);
     if (!supports(leftSchema, leftKeys, rightSchema, rightKeys)) {
-      throw new IllegalArgumentException("columns other than long-backed, DOUBLE and VARCHAR (or join keys of different kinds) need "
-          + "the heap ASOF join");
+      throw new IllegalArgumentException("leftKeys and rightKeys differ in length: " + leftKeys.length + " and " + rightKeys.length);
     }
     this.direction = direction;
     this.shift = !strict ? 0 : direction == Direction.BACKWARD ? -1 : direction == Direction.FORWARD ? 1 : 0;
     this.tolerance = tolerance;
     this.leftOuter = leftOuter;
-    this.strings = new StringKeyDictionary(scratch);
-    this.left = new JoinRowStore(leftSchema, leftKeys, 1, strings, scratch);
-    this.right = new JoinRowStore(rightSchema, rightKeys, 0, strings, scratch);
+    this.values = new StringKeyDictionary(scratch);
+    boolean disjoint = JoinRowStore.disjointKeys(leftSchema, leftKeys, rightSchema, rightKeys);
+    this.left = new JoinRowStore(leftSchema, leftKeys, disjoint ? 0 : JoinRowStore.NO_TAG, 1, values, scratch);
+    this.right = new JoinRowStore(rightSchema, rightKeys, disjoint ? 1 : JoinRowStore.NO_TAG, 0, values, scratch);
     this.horizonWord = left.extra;
   }
 
-  /** Whether both inputs fit the stores: the condition of {@link StoredIntervalJoinOperator#supports}. */
+  /** Whether this operator takes the inputs: the condition of {@link StoredIntervalJoinOperator#supports}. */
   public static boolean supports(Schema leftSchema, int[] leftKeys, Schema rightSchema, int[] rightKeys) {
     return JoinRowStore.supports(leftSchema, leftKeys, rightSchema, rightKeys);
   }
@@ -141,7 +142,7 @@ public final class StoredAsofJoinOperator extends TwoInputOperator implements St
     int status = left.load(in, row);
     final long[] l = left.fresh;
     if (status == 0) {
-      emit(l, left.freshStrings, false); // a NULL key matches nothing
+      emit(l, left.freshObjects, false); // a NULL key matches nothing
       return;
     }
     long t = l[TIME];
@@ -153,7 +154,7 @@ public final class StoredAsofJoinOperator extends TwoInputOperator implements St
       if (backward) {
         known = status == 1 && rightRows();
       }
-      emit(l, left.freshStrings, known && match(t, !backward)); // FORWARD, NEAREST: located by horizon()
+      emit(l, left.freshObjects, known && match(t, !backward)); // FORWARD, NEAREST: located by horizon()
       return;
     }
     l[horizonWord] = h;
@@ -269,13 +270,13 @@ public final class StoredAsofJoinOperator extends TwoInputOperator implements St
   }
 
   /** Emits the left row {@code l} with its match (in the right store's entry), or padded, or nothing. */
-  private void emit(long[] l, Object[] freshStrings, boolean matched) {
+  private void emit(long[] l, Object[] freshObjects, boolean matched) {
     if (!matched && !leftOuter) {
       return;
     }
     int row = emitter.openRow(RowKind.INSERT, l[TIME], outputWatermark());
     ColumnarBatch out = emitter.batch();
-    left.write(l, freshStrings, out, row, 0);
+    left.write(l, freshObjects, out, row, 0);
     if (matched) {
       right.write(right.entry, null, out, row, left.width());
     } else {
@@ -444,16 +445,16 @@ public final class StoredAsofJoinOperator extends TwoInputOperator implements St
 
   @Override
   public Map<String, StateStore> stores() {
-    return JoinRowStore.stores(left, right, strings);
+    return JoinRowStore.stores(left, right, values);
   }
 
   @Override
   public void restoreStores(Map<String, List<Path>> chains) throws IOException {
     JoinRowStore.restoreChains(stores(), chains, "ASOF join");
-    strings.rebuild();
+    values.rebuild();
     left.rebuild();
     right.rebuild();
-    strings.dropUnreferenced();
+    values.dropUnreferenced();
     heapSize = 0;
     if (direction != Direction.BACKWARD) { // the horizons are in the rows
       long offset = horizonWord * 8L;
@@ -470,16 +471,16 @@ public final class StoredAsofJoinOperator extends TwoInputOperator implements St
     return left.live + right.live;
   }
 
-  /** Distinct strings in state (for tests). */
-  int distinctStrings() {
-    return strings.size();
+  /** Distinct variable-size values in state (for tests). */
+  int distinctValues() {
+    return values.size();
   }
 
   @Override
   public void close() {
     left.close();
     right.close();
-    strings.close();
+    values.close();
   }
 
   @Override

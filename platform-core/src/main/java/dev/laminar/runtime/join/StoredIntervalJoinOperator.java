@@ -24,8 +24,8 @@ import java.util.Map;
 
 /**
  * The interval join of {@link IntervalJoinOperator} (same semantics, same output rows) with its rows in
- * off-heap state stores, checkpointed incrementally ({@link StoreBacked}). Chosen by the planner when
- * every column of both inputs is long-backed, DOUBLE or VARCHAR ({@link #supports}).
+ * off-heap state stores, checkpointed incrementally ({@link StoreBacked}). Takes every input the heap operator
+ * takes ({@link #supports}): chosen by the planner unless the run keeps state on the heap.
  *
  * <p>Per input, a {@link JoinRowStore}: a row store (row id → time, list links, flags, key words, cells) and a
  * key store (key words → the key's list of rows in event-time order), and a time-order ring of the rows. A
@@ -37,7 +37,7 @@ import java.util.Map;
  * out of time order (a semi/anti join's matched left rows) are skipped when their ring entry comes up.
  *
  * <p>A row of fixed-width columns costs no allocation on the way in, through probes, or out; a new
- * VARCHAR value costs its dictionary entry. Reactor thread only.
+ * variable-size value (VARCHAR, BYTES, wide DECIMAL) costs its dictionary entry. Reactor thread only.
  */
 public final class StoredIntervalJoinOperator extends TwoInputOperator implements StoreBacked, AutoCloseable {
   private static final long MATCHED = 1;
@@ -47,7 +47,8 @@ public final class StoredIntervalJoinOperator extends TwoInputOperator implement
   private final long upper;
   private final Expr residual;
   private final ColumnarBatch scratch;
-  private final StringKeyDictionary strings;
+  /** The variable-size values of both inputs' cells (VARCHAR, BYTES, wide DECIMAL). */
+  private final StringKeyDictionary values;
   private final JoinRowStore leftSide;
   private final JoinRowStore rightSide;
   /** Whether a stored row's matched flag can change what it yields when it leaves (its unmatched form is emitted). */
@@ -63,24 +64,24 @@ public final class StoredIntervalJoinOperator extends TwoInputOperator implement
       Expr residual, Schema joinedSchema, Schema outputSchema, int batchCapacity, Operator downstream, Counter lateRowsDropped, Path scratch) {
     super(outputSchema, batchCapacity, downstream, lateRowsDropped);
     if (!supports(leftSchema, leftKeys, rightSchema, rightKeys)) {
-      throw new IllegalArgumentException("columns other than long-backed, DOUBLE and VARCHAR (or join keys of different kinds) need "
-          + "the heap interval join");
+      throw new IllegalArgumentException("leftKeys and rightKeys differ in length: " + leftKeys.length + " and " + rightKeys.length);
     }
     this.kind = kind;
     this.lower = lower;
     this.upper = upper;
     this.residual = residual;
     this.scratch = residual == null ? null : new ColumnarBatch(joinedSchema, 1);
-    this.strings = new StringKeyDictionary(scratch);
-    this.leftSide = new JoinRowStore(leftSchema, leftKeys, 0, strings, scratch);
-    this.rightSide = new JoinRowStore(rightSchema, rightKeys, 0, strings, scratch);
+    this.values = new StringKeyDictionary(scratch);
+    boolean disjoint = JoinRowStore.disjointKeys(leftSchema, leftKeys, rightSchema, rightKeys);
+    this.leftSide = new JoinRowStore(leftSchema, leftKeys, disjoint ? 0 : JoinRowStore.NO_TAG, 0, values, scratch);
+    this.rightSide = new JoinRowStore(rightSchema, rightKeys, disjoint ? 1 : JoinRowStore.NO_TAG, 0, values, scratch);
     this.trackLeftMatches = kind == Kind.LEFT || kind == Kind.FULL;
     this.trackRightMatches = kind == Kind.RIGHT || kind == Kind.FULL;
   }
 
   /**
-   * Whether both inputs fit fixed-size entries: at most 64 columns each, all long-backed, DOUBLE or
-   * VARCHAR, and each pair of join keys of the same kind (so equal values have equal words).
+   * Whether this operator takes the inputs: whenever both have as many key columns (any column types, any number
+   * of columns, any key pair: see {@code JoinRowStore.supports}).
    */
   public static boolean supports(Schema leftSchema, int[] leftKeys, Schema rightSchema, int[] rightKeys) {
     return JoinRowStore.supports(leftSchema, leftKeys, rightSchema, rightKeys);
@@ -100,7 +101,7 @@ public final class StoredIntervalJoinOperator extends TwoInputOperator implement
     if (keep && !expired) {
       own.insert(false);
     } else {
-      expire(fromLeft, own.fresh, own.freshStrings);
+      expire(fromLeft, own.fresh, own.freshObjects);
     }
   }
 
@@ -111,7 +112,7 @@ public final class StoredIntervalJoinOperator extends TwoInputOperator implement
   private boolean matchLeft(long id) {
     final JoinRowStore rs = rightSide;
     final long[] l = leftSide.fresh;
-    final Object[] ls = leftSide.freshStrings;
+    final Object[] ls = leftSide.freshObjects;
     final long[] r = rs.entry;
     while (id != 0) {
       rs.read(id);
@@ -150,7 +151,7 @@ public final class StoredIntervalJoinOperator extends TwoInputOperator implement
   private boolean matchRight(long id) {
     final JoinRowStore ls = leftSide;
     final long[] r = rightSide.fresh;
-    final Object[] rStrings = rightSide.freshStrings;
+    final Object[] rObjects = rightSide.freshObjects;
     final long[] l = ls.entry;
     while (id != 0) {
       ls.read(id);
@@ -159,7 +160,7 @@ public final class StoredIntervalJoinOperator extends TwoInputOperator implement
       if (d > upper) {
         break;
       }
-      if (d >= lower && residualHolds(l, null, r, rStrings)) {
+      if (d >= lower && residualHolds(l, null, r, rObjects)) {
         r[FLAGS] |= MATCHED;
         switch (kind) {
           case SEMI -> {
@@ -171,7 +172,7 @@ public final class StoredIntervalJoinOperator extends TwoInputOperator implement
             if (trackLeftMatches) {
               ls.setFlag(id, l, MATCHED);
             }
-            emitJoined(l, null, r, rStrings);
+            emitJoined(l, null, r, rObjects);
           }
         }
       }
@@ -238,7 +239,7 @@ public final class StoredIntervalJoinOperator extends TwoInputOperator implement
       // right rows no future left row can match: right.time + upper < left watermark
       final JoinRowStore s = rightSide;
       for (long id = s.pollDue(upper, leftWatermark); id != 0; id = s.pollDue(upper, leftWatermark)) {
-        expire(false, s.entry, null); // before removal: its strings are still in the dictionary
+        expire(false, s.entry, null); // before removal: its values are still in the dictionary
         s.remove(id, s.entry, false);
       }
     } else {
@@ -277,16 +278,16 @@ public final class StoredIntervalJoinOperator extends TwoInputOperator implement
 
   @Override
   public Map<String, StateStore> stores() {
-    return JoinRowStore.stores(leftSide, rightSide, strings);
+    return JoinRowStore.stores(leftSide, rightSide, values);
   }
 
   @Override
   public void restoreStores(Map<String, List<Path>> chains) throws IOException {
     JoinRowStore.restoreChains(stores(), chains, "interval join");
-    strings.rebuild();
+    values.rebuild();
     leftSide.rebuild();
     rightSide.rebuild();
-    strings.dropUnreferenced();
+    values.dropUnreferenced();
   }
 
   @Override
@@ -294,16 +295,16 @@ public final class StoredIntervalJoinOperator extends TwoInputOperator implement
     return leftSide.live + rightSide.live;
   }
 
-  /** Distinct strings in state (for tests). */
-  int distinctStrings() {
-    return strings.size();
+  /** Distinct variable-size values in state (for tests). */
+  int distinctValues() {
+    return values.size();
   }
 
   @Override
   public void close() {
     leftSide.close();
     rightSide.close();
-    strings.close();
+    values.close();
   }
 
   @Override

@@ -30,8 +30,8 @@ public record AsofJoinNode(PlanNode left, PlanNode right, AsofJoinOperator.Direc
   }
 
   /**
-   * Whether the right rows and pending left rows live in off-heap state stores ({@link StoredAsofJoinOperator}): every
-   * column of both inputs long-backed, DOUBLE or VARCHAR, unless {@value WindowAggregateNode#STATE_STORE_PROPERTY} is
+   * Whether the right rows and pending left rows live in off-heap state stores ({@link StoredAsofJoinOperator}, which
+   * takes every input the heap operator takes): unless {@value WindowAggregateNode#STATE_STORE_PROPERTY} is
    * {@code false}.
    */
   private boolean usesStateStore() {

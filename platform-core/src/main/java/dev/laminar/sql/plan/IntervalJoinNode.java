@@ -32,8 +32,8 @@ public record IntervalJoinNode(PlanNode left, PlanNode right, IntervalJoinOperat
   }
 
   /**
-   * Whether the rows in state live in off-heap state stores ({@link StoredIntervalJoinOperator}): every column of
-   * both inputs long-backed, DOUBLE or VARCHAR, unless {@value WindowAggregateNode#STATE_STORE_PROPERTY} is {@code false}.
+   * Whether the rows in state live in off-heap state stores ({@link StoredIntervalJoinOperator}, which takes every
+   * input the heap operator takes): unless {@value WindowAggregateNode#STATE_STORE_PROPERTY} is {@code false}.
    */
   private boolean usesStateStore() {
     return !"false".equalsIgnoreCase(System.getProperty(WindowAggregateNode.STATE_STORE_PROPERTY))

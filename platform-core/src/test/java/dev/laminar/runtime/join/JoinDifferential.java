@@ -9,18 +9,22 @@ import dev.laminar.runtime.StoreChains;
 import dev.laminar.sdk.row.RowKind;
 import dev.laminar.sdk.type.DataType;
 import dev.laminar.sdk.type.Schema;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Function;
 
 /**
  * Test support for the store-backed joins: random inputs (VARCHAR and BIGINT key columns with NULLs and duplicates,
- * DOUBLE and nullable payload, out-of-order and late rows; optionally a changelog on the right) run through a
- * reference operator without interruption and through an operator checkpointed and restarted at random, compared
- * between output watermarks (the order of rows within a batch may differ: ties in time and probe order).
+ * DOUBLE and nullable payload, out-of-order and late rows; optionally a changelog on the right; or the same over
+ * {@link #WIDE}: BYTES and wide DECIMAL keys, 70 columns of every type) run through a reference operator without
+ * interruption and through an operator checkpointed and restarted at random, compared between output watermarks (the
+ * order of rows within a batch may differ: ties in time and probe order).
  */
 final class JoinDifferential {
   /** Each input's schema. */
@@ -32,8 +36,37 @@ final class JoinDifferential {
       .column("rg", DataType.BIGINT, true).column("rv", DataType.DOUBLE, true).column("rts", DataType.TIMESTAMP, true).build();
   /** The join keys of both inputs: k and g. */
   static final int[] KEYS = {0, 1};
+  /** The types of {@link #WIDE}'s columns 4..69, in turn: the last three (past column 64) VARCHAR, BYTES, DECIMAL(38, 10). */
+  private static final DataType[] FILLER = {DataType.VARCHAR, DataType.BYTES, DataType.decimal(38, 10), DataType.BIGINT, DataType.DOUBLE,
+      DataType.INT, DataType.BOOLEAN, DataType.decimal(10, 2), DataType.decimal(30, 4)};
+  /**
+   * An input of 70 columns: k BYTES and g DECIMAL(30, 4) (the join keys, nullable), v DOUBLE, ts, then 66 nullable columns of
+   * every type ({@link #FILLER}); decimal values of several scales, within a column too (as {@code BigDecimal}s come).
+   */
+  static final Schema WIDE = wide();
+  /** {@link #WIDE}'s joined schema: its columns, then the same again. */
+  static final Schema WIDE_JOINED = joined(WIDE);
 
   private JoinDifferential() {}
+
+  private static Schema wide() {
+    Schema.Builder b = Schema.builder().column("k", DataType.BYTES, true).column("g", DataType.decimal(30, 4), true)
+        .column("v", DataType.DOUBLE, true).column("ts", DataType.TIMESTAMP, false);
+    for (int c = 4; c < 70; c++) {
+      b.column("c" + c, FILLER[(c - 4) % FILLER.length], true);
+    }
+    return b.build();
+  }
+
+  private static Schema joined(Schema side) {
+    Schema.Builder b = Schema.builder();
+    for (String prefix : new String[] {"", "r"}) {
+      for (int c = 0; c < side.size(); c++) {
+        b.column(prefix + side.column(c).name(), side.column(c).type(), true);
+      }
+    }
+    return b.build();
+  }
 
   /** A batch for one input. */
   record Step(boolean left, ColumnarBatch batch) {}
@@ -47,8 +80,17 @@ final class JoinDifferential {
    */
   static void runDifferential(Object label, long seed, Path dir, Function<Operator, TwoInputOperator> reference,
       Function<Operator, TwoInputOperator> make, boolean changelogRight) throws Exception {
+    runDifferential(label, seed, dir, reference, make, changelogRight, SIDE);
+  }
+
+  /**
+   * {@link #runDifferential(Object, long, Path, Function, Function, boolean)} over inputs of schema {@code side}: {@link #SIDE} or
+   * {@link #WIDE}.
+   */
+  static void runDifferential(Object label, long seed, Path dir, Function<Operator, TwoInputOperator> reference,
+      Function<Operator, TwoInputOperator> make, boolean changelogRight, Schema side) throws Exception {
     Random rnd = new Random(seed);
-    List<Step> steps = randomSteps(rnd, changelogRight);
+    List<Step> steps = side == WIDE ? randomWideSteps(rnd, changelogRight) : randomSteps(rnd, changelogRight);
     Run uninterrupted = runKeepingState(reference, steps);
     List<String> expected = uninterrupted.rows();
     assertThat(expected.stream().filter(s -> !s.startsWith("wm")).count()).as("%s seed %d: rows joined", label, seed).isGreaterThan(30); // ANTI yields the fewest: 94 seen
@@ -84,10 +126,10 @@ final class JoinDifferential {
     op.left().onEndOfInput();
     op.right().onEndOfInput();
     assertThat(op.stateRows()).as("%s seed %d: both inputs ended: the rows kept", label, seed).isEqualTo(uninterrupted.stateRows());
-    int strings = op instanceof StoredIntervalJoinOperator i ? i.distinctStrings() : op instanceof StoredAsofJoinOperator a
-        ? a.distinctStrings() : 0;
+    int values = op instanceof StoredIntervalJoinOperator i ? i.distinctValues() : op instanceof StoredAsofJoinOperator a
+        ? a.distinctValues() : 0;
     if (op.stateRows() == 0) {
-      assertThat(strings).as("%s seed %d: no string left in the dictionary", label, seed).isZero();
+      assertThat(values).as("%s seed %d: no value left in the dictionary", label, seed).isZero();
     }
     ((AutoCloseable) op).close();
     assertThat(restarts).as("%s seed %d: the run restarted", label, seed).isPositive();
@@ -144,13 +186,89 @@ final class JoinDifferential {
    */
   static List<Step> randomSteps(Random rnd, boolean changelogRight) {
     String[] words = {"a", "b", "abc", "zz", "é"};
+    return steps(rnd, changelogRight, SIDE, (in, row) -> {
+      if (rnd.nextInt(12) == 0) {
+        in.putNull(row, 0);
+      } else {
+        in.putObject(row, 0, words[rnd.nextInt(words.length)]);
+      }
+      in.putLong(row, 1, rnd.nextInt(3));
+      if (rnd.nextInt(8) == 0) {
+        in.putNull(row, 2);
+      } else {
+        in.putDouble(row, 2, rnd.nextInt(5) == 0 ? -0.0 : rnd.nextInt(1000) / 8.0);
+      }
+    });
+  }
+
+  /**
+   * {@link #randomSteps} over {@link #WIDE}: keys of four byte strings (new arrays each row: equal by content) and three
+   * decimals (1.5000 and 1.5 are different keys, as {@code BigDecimal.equals} has it), a quarter of the other cells NULL,
+   * values from small pools (shared dictionary entries) or random.
+   */
+  static List<Step> randomWideSteps(Random rnd, boolean changelogRight) {
+    byte[][] keyBytes = {{}, {0}, {1, 2}, {(byte) 0xff, 0, 127}};
+    String[] keyDecimals = {"1.5000", "1.5", "-98765432109876543210.1234"};
+    return steps(rnd, changelogRight, WIDE, (in, row) -> {
+      if (rnd.nextInt(12) == 0) {
+        in.putNull(row, 0);
+      } else {
+        in.putObject(row, 0, keyBytes[rnd.nextInt(keyBytes.length)].clone());
+      }
+      if (rnd.nextInt(12) == 0) {
+        in.putNull(row, 1);
+      } else {
+        in.putObject(row, 1, new BigDecimal(keyDecimals[rnd.nextInt(keyDecimals.length)]));
+      }
+      in.putDouble(row, 2, rnd.nextInt(1000) / 8.0);
+      for (int c = 4; c < WIDE.size(); c++) {
+        if (rnd.nextInt(4) == 0) {
+          in.putNull(row, c);
+          continue;
+        }
+        DataType t = WIDE.column(c).type();
+        boolean pooled = rnd.nextBoolean();
+        switch (t.kind()) {
+          case VARCHAR -> in.putObject(row, c, pooled ? "s" + rnd.nextInt(4) : Long.toString(rnd.nextLong(), 36));
+          case BYTES -> {
+            byte[] b = new byte[pooled ? 2 : rnd.nextInt(7)];
+            if (pooled) {
+              b[0] = (byte) rnd.nextInt(3);
+            } else {
+              rnd.nextBytes(b);
+            }
+            in.putObject(row, c, b);
+          }
+          case DOUBLE -> in.putDouble(row, c, rnd.nextGaussian());
+          case BOOLEAN -> in.putLong(row, c, rnd.nextInt(2));
+          case DECIMAL -> {
+            if (t.isCompactDecimal()) {
+              in.putLong(row, c, rnd.nextInt(100_000) - 50_000);
+            } else {
+              BigInteger unscaled = pooled ? BigInteger.valueOf(rnd.nextInt(3))
+                  : BigInteger.valueOf(rnd.nextLong()).multiply(BigInteger.TEN.pow(12));
+              in.putObject(row, c, new BigDecimal(unscaled, new int[] {0, 2, 4, 10}[rnd.nextInt(4)]));
+            }
+          }
+          default -> in.putLong(row, c, rnd.nextLong());
+        }
+      }
+    });
+  }
+
+  /** Fills the cells of one row but its event time (column 3). */
+  private interface Cells {
+    void fill(ColumnarBatch in, int row);
+  }
+
+  private static List<Step> steps(Random rnd, boolean changelogRight, Schema schema, Cells cells) {
     List<Step> steps = new ArrayList<>();
     long[] clock = {0, 0};
     long[] max = {0, 0};
     for (int b = 0; b < 160; b++) {
       boolean left = rnd.nextBoolean();
       int side = left ? 0 : 1;
-      ColumnarBatch in = new ColumnarBatch(SIDE, 64);
+      ColumnarBatch in = new ColumnarBatch(schema, 64);
       int rows = 1 + rnd.nextInt(48);
       for (int r = 0; r < rows; r++) {
         clock[side] += rnd.nextInt(4);
@@ -162,17 +280,7 @@ final class JoinDifferential {
           kind = k == 0 ? RowKind.DELETE : k == 1 ? RowKind.UPDATE_BEFORE : k < 4 ? RowKind.UPDATE_AFTER : RowKind.INSERT;
         }
         int row = in.openRow(kind, t, max[side] - 40);
-        if (rnd.nextInt(12) == 0) {
-          in.putNull(row, 0);
-        } else {
-          in.putObject(row, 0, words[rnd.nextInt(words.length)]);
-        }
-        in.putLong(row, 1, rnd.nextInt(3));
-        if (rnd.nextInt(8) == 0) {
-          in.putNull(row, 2);
-        } else {
-          in.putDouble(row, 2, rnd.nextInt(5) == 0 ? -0.0 : rnd.nextInt(1000) / 8.0);
-        }
+        cells.fill(in, row);
         in.putLong(row, 3, t);
         in.commitRow();
       }
@@ -181,7 +289,7 @@ final class JoinDifferential {
     return steps;
   }
 
-  /** Keeps every row (and every watermark) it is given, as text. */
+  /** Keeps every row (and every watermark) it is given, as text (a {@code byte[]} by its content, a decimal with its scale). */
   static final class Collector implements Operator {
     final List<String> rows = new ArrayList<>();
     boolean keep = true;
@@ -196,7 +304,8 @@ final class JoinDifferential {
       for (int r = 0; r < batch.size(); r++) {
         Object[] cells = new Object[batch.schema().size()];
         for (int c = 0; c < cells.length; c++) {
-          cells[c] = batch.isNull(r, c) ? null : batch.getObject(r, c);
+          Object v = batch.isNull(r, c) ? null : batch.getObject(r, c);
+          cells[c] = v instanceof byte[] b ? "0x" + HexFormat.of().formatHex(b) : v;
         }
         rows.add(Arrays.toString(cells) + " @" + batch.rowtime(r));
       }

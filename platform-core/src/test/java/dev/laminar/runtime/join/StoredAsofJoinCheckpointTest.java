@@ -3,6 +3,8 @@ package dev.laminar.runtime.join;
 import static dev.laminar.runtime.join.JoinDifferential.JOINED;
 import static dev.laminar.runtime.join.JoinDifferential.KEYS;
 import static dev.laminar.runtime.join.JoinDifferential.SIDE;
+import static dev.laminar.runtime.join.JoinDifferential.WIDE;
+import static dev.laminar.runtime.join.JoinDifferential.WIDE_JOINED;
 import static dev.laminar.runtime.join.JoinDifferential.randomSteps;
 import static dev.laminar.runtime.join.JoinDifferential.run;
 import static dev.laminar.runtime.join.JoinDifferential.segments;
@@ -46,6 +48,15 @@ class StoredAsofJoinCheckpointTest {
 
     StoredAsofJoinOperator stored(Operator out, Path dir) {
       return new StoredAsofJoinOperator(direction, strict, tolerance, leftOuter, SIDE, KEYS, SIDE, KEYS, JOINED, 64, out, new Counter(), dir);
+    }
+
+    AsofJoinOperator wideHeap(Operator out) {
+      return new AsofJoinOperator(direction, strict, tolerance, leftOuter, WIDE, KEYS, WIDE, KEYS, WIDE_JOINED, 64, out, new Counter());
+    }
+
+    StoredAsofJoinOperator wideStored(Operator out, Path dir) {
+      return new StoredAsofJoinOperator(direction, strict, tolerance, leftOuter, WIDE, KEYS, WIDE, KEYS, WIDE_JOINED, 64, out, new Counter(),
+          dir);
     }
   }
 
@@ -94,11 +105,65 @@ class StoredAsofJoinCheckpointTest {
     }
   }
 
+  /**
+   * BYTES and wide DECIMAL keys and cells (decimals of several scales), 70 columns, NULLs past column 64: each direction in a
+   * random form, the temporal join over a changelog, and the heap operator's own journal.
+   */
   @Test
-  void storeIsChosenOnlyForFixedSizeOrStringColumns() {
+  void bytesWideDecimalsAndSeventyColumnsGiveTheHeapOperatorsResults() throws Exception {
+    Random forms = new Random();
+    for (Direction direction : Direction.values()) {
+      Form form = new Form(direction, forms.nextBoolean(), forms.nextBoolean() ? Long.MAX_VALUE : 10 + forms.nextInt(60), forms.nextBoolean());
+      JoinDifferential.runDifferential("wide " + form, forms.nextLong(), dir, form::wideHeap, o -> form.wideStored(o, dir), false, WIDE);
+    }
+    Form temporal = new Form(Direction.BACKWARD, false, Long.MAX_VALUE, true);
+    JoinDifferential.runDifferential("wide temporal", forms.nextLong(), dir, temporal::wideHeap, o -> temporal.wideStored(o, dir), true, WIDE);
+    Form nearest = new Form(Direction.NEAREST, false, 50, true);
+    JoinDifferential.runDifferential("wide heap", forms.nextLong(), dir, nearest::wideHeap, nearest::wideHeap, false, WIDE);
+  }
+
+  /**
+   * A key pair of a VARCHAR and a BIGINT (the planner casts one side, but the operator may be built so) matches nothing, as in the
+   * heap join, though the string's dictionary id is the number: pending left rows too.
+   */
+  @ParameterizedTest
+  @EnumSource(Direction.class)
+  void aStringKeyAgainstANumberKeyMatchesNothingAsInTheHeapJoin(Direction direction) throws Exception {
+    Schema strings = Schema.builder().column("s", DataType.VARCHAR, true).column("ts", DataType.TIMESTAMP, false).build();
+    Schema numbers = Schema.builder().column("n", DataType.BIGINT, true).column("ts", DataType.TIMESTAMP, false).build();
+    Schema joined = Schema.builder().column("s", DataType.VARCHAR, true).column("ts", DataType.TIMESTAMP, true)
+        .column("n", DataType.BIGINT, true).column("rts", DataType.TIMESTAMP, true).build();
+    List<Step> steps = new java.util.ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      ColumnarBatch r = new ColumnarBatch(numbers, 2);
+      int row = r.openRow(RowKind.INSERT, 10L * i, 10L * i - 20);
+      r.putLong(row, 0, i % 2); // the numbers the strings' dictionary ids are
+      r.putLong(row, 1, 10L * i);
+      r.commitRow();
+      ColumnarBatch l = new ColumnarBatch(strings, 2);
+      row = l.openRow(RowKind.INSERT, 10L * i, 10L * i - 20);
+      l.putObject(row, 0, "k" + (i % 2));
+      l.putLong(row, 1, 10L * i);
+      l.commitRow();
+      steps.add(new Step(false, r));
+      steps.add(new Step(true, l));
+    }
+    int[] key = {0};
+    List<String> expected = run(out -> new AsofJoinOperator(direction, false, Long.MAX_VALUE, true, strings, key, numbers, key, joined, 64, out,
+        new Counter()), steps);
+    List<String> actual = run(out -> new StoredAsofJoinOperator(direction, false, Long.MAX_VALUE, true, strings, key, numbers, key, joined, 64,
+        out, new Counter(), dir), steps);
+    assertThat(expected).as("the heap join: every left row unmatched").filteredOn(s -> s.startsWith("[k")).hasSize(4)
+        .allMatch(s -> s.contains("null, null]"));
+    assertThat(segments(actual)).isEqualTo(segments(expected));
+  }
+
+  @Test
+  void storeTakesEveryInput() {
     assertThat(StoredAsofJoinOperator.supports(SIDE, KEYS, SIDE, KEYS)).isTrue();
     Schema decimal = Schema.builder().column("k", DataType.BIGINT, false).column("p", DataType.decimal(38, 2), true).build();
-    assertThat(StoredAsofJoinOperator.supports(decimal, new int[] {0}, SIDE, new int[] {1})).as("wide DECIMAL payload").isFalse();
+    assertThat(StoredAsofJoinOperator.supports(decimal, new int[] {0}, SIDE, new int[] {1})).as("wide DECIMAL payload").isTrue();
+    assertThat(StoredAsofJoinOperator.supports(WIDE, KEYS, WIDE, KEYS)).as("BYTES and DECIMAL(30, 4) keys, 70 columns").isTrue();
   }
 
   /** A BACKWARD LEFT join whose left rows wait for the right watermark: in, pending, matched, out without allocating. */

@@ -3,6 +3,8 @@ package dev.laminar.runtime.join;
 import static dev.laminar.runtime.join.JoinDifferential.JOINED;
 import static dev.laminar.runtime.join.JoinDifferential.KEYS;
 import static dev.laminar.runtime.join.JoinDifferential.SIDE;
+import static dev.laminar.runtime.join.JoinDifferential.WIDE;
+import static dev.laminar.runtime.join.JoinDifferential.WIDE_JOINED;
 import static dev.laminar.runtime.join.JoinDifferential.randomSteps;
 import static dev.laminar.runtime.join.JoinDifferential.run;
 import static dev.laminar.runtime.join.JoinDifferential.segments;
@@ -66,12 +68,60 @@ class StoredIntervalJoinCheckpointTest {
     assertThat(segments(actual)).as("seed %d", seed).isEqualTo(segments(expected));
   }
 
+  /** BYTES and wide DECIMAL keys and cells (decimals of several scales), 70 columns, NULLs past column 64: every join type. */
   @Test
-  void storeIsChosenOnlyForFixedSizeOrStringColumns() {
+  void bytesWideDecimalsAndSeventyColumnsGiveTheHeapOperatorsResults() throws Exception {
+    for (Kind kind : Kind.values()) {
+      JoinDifferential.runDifferential("wide " + kind, new Random().nextLong(), dir, o -> wideHeap(kind, o), o -> new StoredIntervalJoinOperator(
+          kind, WIDE, KEYS, WIDE, KEYS, LOWER, UPPER, null, WIDE_JOINED, wideOutput(kind), 64, o, new Counter(), dir), false, WIDE);
+    }
+    // the heap operator's journal: rows of 70 columns with NULL bits past the first word
+    JoinDifferential.runDifferential("wide heap", new Random().nextLong(), dir, o -> wideHeap(Kind.FULL, o), o -> wideHeap(Kind.FULL, o), false,
+        WIDE);
+  }
+
+  /**
+   * A key pair of a VARCHAR and a BIGINT (the planner casts one side, but the operator may be built so) matches nothing, as in the
+   * heap join, though the string's dictionary id is the number.
+   */
+  @Test
+  void aStringKeyAgainstANumberKeyMatchesNothingAsInTheHeapJoin() throws Exception {
+    Schema strings = Schema.builder().column("s", DataType.VARCHAR, true).column("ts", DataType.TIMESTAMP, false).build();
+    Schema numbers = Schema.builder().column("n", DataType.BIGINT, true).column("ts", DataType.TIMESTAMP, false).build();
+    Schema joined = Schema.builder().column("s", DataType.VARCHAR, true).column("ts", DataType.TIMESTAMP, true)
+        .column("n", DataType.BIGINT, true).column("rts", DataType.TIMESTAMP, true).build();
+    List<Step> steps = new java.util.ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      ColumnarBatch l = new ColumnarBatch(strings, 2);
+      int row = l.openRow(RowKind.INSERT, 10L * i, 10L * i);
+      l.putObject(row, 0, "k" + (i % 2)); // dictionary ids 0 and 1
+      l.putLong(row, 1, 10L * i);
+      l.commitRow();
+      ColumnarBatch r = new ColumnarBatch(numbers, 2);
+      row = r.openRow(RowKind.INSERT, 10L * i, 10L * i);
+      r.putLong(row, 0, i % 2);
+      r.putLong(row, 1, 10L * i);
+      r.commitRow();
+      steps.add(new Step(true, l));
+      steps.add(new Step(false, r));
+    }
+    int[] key = {0};
+    List<String> expected = run(out -> new IntervalJoinOperator(Kind.FULL, strings, key, numbers, key, LOWER, UPPER, null, joined, joined, 64,
+        out, new Counter()), steps);
+    List<String> actual = run(out -> new StoredIntervalJoinOperator(Kind.FULL, strings, key, numbers, key, LOWER, UPPER, null, joined, joined,
+        64, out, new Counter(), dir), steps);
+    assertThat(expected).as("the heap join: every row unmatched").filteredOn(s -> s.startsWith("[k")).hasSize(4)
+        .allMatch(s -> s.contains("null, null]"));
+    assertThat(segments(actual)).isEqualTo(segments(expected));
+  }
+
+  @Test
+  void storeTakesEveryInput() {
     assertThat(StoredIntervalJoinOperator.supports(SIDE, KEYS, SIDE, KEYS)).isTrue();
     Schema decimal = Schema.builder().column("k", DataType.BIGINT, false).column("p", DataType.decimal(38, 2), true).build();
-    assertThat(StoredIntervalJoinOperator.supports(decimal, new int[] {0}, SIDE, new int[] {1})).as("wide DECIMAL payload").isFalse();
-    assertThat(StoredIntervalJoinOperator.supports(SIDE, new int[] {2}, SIDE, new int[] {1})).as("DOUBLE key against BIGINT key").isFalse();
+    assertThat(StoredIntervalJoinOperator.supports(decimal, new int[] {0}, SIDE, new int[] {1})).as("wide DECIMAL payload").isTrue();
+    assertThat(StoredIntervalJoinOperator.supports(SIDE, new int[] {2}, SIDE, new int[] {1})).as("DOUBLE key against BIGINT key").isTrue();
+    assertThat(StoredIntervalJoinOperator.supports(WIDE, KEYS, WIDE, KEYS)).as("BYTES and DECIMAL(30, 4) keys, 70 columns").isTrue();
   }
 
   @Test
@@ -125,6 +175,14 @@ class StoredIntervalJoinCheckpointTest {
 
   private static Schema output(Kind kind) {
     return kind == Kind.SEMI || kind == Kind.ANTI ? SIDE : JOINED;
+  }
+
+  private static IntervalJoinOperator wideHeap(Kind kind, Operator out) {
+    return new IntervalJoinOperator(kind, WIDE, KEYS, WIDE, KEYS, LOWER, UPPER, null, WIDE_JOINED, wideOutput(kind), 64, out, new Counter());
+  }
+
+  private static Schema wideOutput(Kind kind) {
+    return kind == Kind.SEMI || kind == Kind.ANTI ? WIDE : WIDE_JOINED;
   }
 
   /** {@code make}'s operator, checkpointed and restarted at random, against the heap interval join, uninterrupted. */
