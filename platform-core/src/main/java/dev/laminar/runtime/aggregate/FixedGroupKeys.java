@@ -16,8 +16,8 @@ import java.util.List;
 
 /**
  * The GROUP BY columns of an off-heap window operator as a fixed-size state-store key: one 8-byte word
- * per grouping column (long-backed: the value; DOUBLE: its bits, -0.0 folded into 0.0; VARCHAR: its id
- * in a {@link StringKeyDictionary}), plus a word of NULL bits when a grouping column is nullable. Fills
+ * per grouping column (long-backed: the value; DOUBLE: its bits, -0.0 folded into 0.0; VARCHAR, BYTES and
+ * wide DECIMAL: its id in a {@link StringKeyDictionary}), plus a word of NULL bits when a grouping column is nullable. Fills
  * a reused probe from a row, writes a result row's grouping columns back from a stored key, and keeps
  * the dictionary's reference counts (a new group retains its strings, a dropped one releases them).
  * Reactor thread only; allocates nothing per row.
@@ -25,6 +25,7 @@ import java.util.List;
 final class FixedGroupKeys implements AutoCloseable {
   private static final byte LONG = 0;
   private static final byte DOUBLE = 1;
+  /** A value held by the dictionary (VARCHAR, BYTES, wide DECIMAL). */
   private static final byte STRING = 2;
 
   private final KeySource[] sources;
@@ -36,16 +37,11 @@ final class FixedGroupKeys implements AutoCloseable {
   private final long[] probeWords;
   private final MemorySegment probe;
 
-  /** Whether every grouping column of source COLUMN is long-backed, DOUBLE or VARCHAR. */
+  /**
+   * Whether these grouping columns fit: every type does — long-backed and DOUBLE columns as their word, VARCHAR,
+   * BYTES (by content) and wide DECIMAL (by value and scale) as their dictionary id.
+   */
   static boolean supports(KeySource[] keySources, int[] keyColumns, Schema input) {
-    for (int i = 0; i < keySources.length; i++) {
-      if (keySources[i] == KeySource.COLUMN) {
-        DataType t = input.column(keyColumns[i]).type();
-        if (!t.isLongBacked() && t.kind() != TypeKind.DOUBLE && t.kind() != TypeKind.VARCHAR) {
-          return false;
-        }
-      }
-    }
     return true;
   }
 
@@ -56,7 +52,7 @@ final class FixedGroupKeys implements AutoCloseable {
    */
   FixedGroupKeys(KeySource[] keySources, int[] keyColumns, Schema input, Path scratch) {
     if (!supports(keySources, keyColumns, input)) {
-      throw new IllegalArgumentException("grouping columns other than long-backed, DOUBLE and VARCHAR need the heap operators");
+      throw new IllegalArgumentException("these grouping columns need the heap operators");
     }
     this.sources = keySources.clone();
     int n = 0;
@@ -72,8 +68,8 @@ final class FixedGroupKeys implements AutoCloseable {
     this.kinds = new byte[n];
     boolean strings = false;
     for (int i = 0; i < n; i++) {
-      TypeKind kind = input.column(columns[i]).type().kind();
-      kinds[i] = kind == TypeKind.DOUBLE ? DOUBLE : kind == TypeKind.VARCHAR ? STRING : LONG;
+      DataType type = input.column(columns[i]).type();
+      kinds[i] = type.isLongBacked() ? LONG : type.kind() == TypeKind.DOUBLE ? DOUBLE : STRING;
       strings |= kinds[i] == STRING;
     }
     this.nullWord = nullable;
@@ -112,7 +108,7 @@ final class FixedGroupKeys implements AutoCloseable {
         double d = in.getDouble(r, c);
         w[k] = Double.doubleToLongBits(d == 0.0 ? 0.0 : d); // -0.0 and 0.0 group together
       } else if (kinds[k] == STRING) {
-        w[k] = dictionary.id((String) in.getObjectSlot(r, c));
+        w[k] = dictionary.id(in.getObjectSlot(r, c));
       } else {
         w[k] = in.getLong(r, c);
       }
@@ -172,7 +168,7 @@ final class FixedGroupKeys implements AutoCloseable {
           } else if (kinds[k] == DOUBLE) {
             out.putDouble(o, c, Double.longBitsToDouble(word));
           } else if (kinds[k] == STRING) {
-            out.putObject(o, c, dictionary.string(word));
+            out.putObject(o, c, dictionary.value(word));
           } else {
             out.putLong(o, c, word);
           }
