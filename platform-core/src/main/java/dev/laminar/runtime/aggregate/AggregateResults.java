@@ -15,6 +15,19 @@ public final class AggregateResults {
   private AggregateResults() {}
 
   /** SUM or AVG of DECIMAL: {@code sum} over {@code count} non-NULL values into a cell of type {@code result}. */
+  /** The decimal of 128-bit two's-complement unscaled value {@code high:low} at {@code scale}. */
+  public static BigDecimal decimal128(long high, long low, int scale) {
+    if (high == low >> 63) {
+      return BigDecimal.valueOf(low, scale); // fits a long
+    }
+    byte[] bytes = new byte[16];
+    for (int b = 0; b < 8; b++) {
+      bytes[b] = (byte) (high >>> (56 - 8 * b));
+      bytes[8 + b] = (byte) (low >>> (56 - 8 * b));
+    }
+    return new BigDecimal(new java.math.BigInteger(bytes), scale);
+  }
+
   public static void writeDecimalSum(ColumnarBatch out, int row, int col, BigDecimal sum, long count, DataType result,
       boolean average) {
     if (count == 0) {

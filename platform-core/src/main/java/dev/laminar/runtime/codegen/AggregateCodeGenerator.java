@@ -9,7 +9,7 @@ import dev.laminar.sdk.type.TypeKind;
  * Turns a query's aggregate calls into the Java source of one {@code GroupAccumulatorFactory} class
  * whose nested {@code Group} class keeps every call's state in primitive fields and updates them
  * straight from the batch's columns: no {@code Accumulator} objects, no dispatch per call, no
- * boxing, and no allocation except for wide DECIMALs and a DECIMAL sum that outgrows a long.
+ * boxing, and no allocation except for wide DECIMALs (a compact DECIMAL sum is a 128-bit integer in two longs).
  *
  * <p>Each call's update is its own private method (small enough for the JIT to inline), guarded by
  * its FILTER column when it has one. The semantics are those of the interpreted accumulators in
@@ -102,10 +102,6 @@ final class AggregateCodeGenerator {
         + "    public void merge(GroupAccumulator other) {\n      Group o = (Group) other;\n" + merge + "    }\n\n"
         + "    public void writeResults(ColumnarBatch out, int o, int c) {\n" + write + "    }\n\n"
         + slotCode
-        + "    /** Moves a DECIMAL sum's unscaled long into its BigDecimal part (before the long would overflow). */\n"
-        + "    private static java.math.BigDecimal spill(java.math.BigDecimal big, long unscaled, int scale) {\n"
-        + "      java.math.BigDecimal v = java.math.BigDecimal.valueOf(unscaled, scale);\n"
-        + "      return big == null ? v : big.add(v);\n    }\n"
         + "  }\n}\n";
   }
 
@@ -265,32 +261,29 @@ final class AggregateCodeGenerator {
   }
 
   /**
-   * SUM / AVG of DECIMAL. A compact argument is summed as unscaled longs; a sum that would overflow
-   * moves into a BigDecimal (so the result is exact either way). A wide argument adds BigDecimals.
+   * SUM / AVG of DECIMAL. A compact argument is summed exactly as a 128-bit two's-complement integer of unscaled
+   * units in two longs (high and low words; no allocation, and a fixed-size slot): 2^63 rows of the largest compact
+   * value still fit. A wide argument adds BigDecimals.
    */
   private void decimalSum(int i, int arg, DataType t, boolean average) {
     String n = field(i, "long", "n");
-    String big = field(i, DECIMAL, "big");
     skipNull(arg);
     if (t.isCompactDecimal()) {
-      String unscaled = field(i, "long", "unscaled");
+      String low = field(i, "long", "low");
+      String high = field(i, "long", "high");
       updates.append("      long x = in.getLong(r, ").append(arg).append(");\n")
-          .append("      long s = ").append(unscaled).append(" + x;\n")
-          .append("      if (((").append(unscaled).append(" ^ s) & (x ^ s)) < 0L) {\n")
-          .append("        ").append(big).append(" = spill(").append(big).append(", ").append(unscaled).append(", ").append(t.scale())
-          .append(");\n        ").append(unscaled).append(" = x;\n      } else {\n        ").append(unscaled).append(" = s;\n      }\n");
-      merge.append("      if (o.").append(big).append(" != null) {\n        ").append(big).append(" = ").append(big).append(" == null ? o.")
-          .append(big).append(" : ").append(big).append(".add(o.").append(big).append(");\n      }\n")
-          .append("      long s").append(i).append(" = ").append(unscaled).append(" + o.").append(unscaled).append(";\n")
-          .append("      if (((").append(unscaled).append(" ^ s").append(i).append(") & (o.").append(unscaled).append(" ^ s").append(i)
-          .append(")) < 0L) {\n        ").append(big).append(" = spill(").append(big).append(", ").append(unscaled).append(", ")
-          .append(t.scale()).append(");\n        ").append(unscaled).append(" = o.").append(unscaled).append(";\n      } else {\n        ")
-          .append(unscaled).append(" = s").append(i).append(";\n      }\n");
-      write.append("      AggregateResults.writeDecimalSum(out, o, c + ").append(i).append(", ").append(big).append(" == null ? ")
-          .append(DECIMAL).append(".valueOf(").append(unscaled).append(", ").append(t.scale()).append(") : ").append(big)
-          .append(".add(").append(DECIMAL).append(".valueOf(").append(unscaled).append(", ").append(t.scale()).append(")), ")
-          .append(n).append(", specs[").append(i).append("].resultType(), ").append(average).append(");\n");
+          .append("      long s = ").append(low).append(" + x;\n")
+          .append("      ").append(high).append(" += (x >> 63) + (Long.compareUnsigned(s, ").append(low).append(") < 0 ? 1L : 0L);\n")
+          .append("      ").append(low).append(" = s;\n");
+      merge.append("      long s").append(i).append(" = ").append(low).append(" + o.").append(low).append(";\n")
+          .append("      ").append(high).append(" += o.").append(high).append(" + (Long.compareUnsigned(s").append(i).append(", ")
+          .append(low).append(") < 0 ? 1L : 0L);\n")
+          .append("      ").append(low).append(" = s").append(i).append(";\n");
+      write.append("      AggregateResults.writeDecimalSum(out, o, c + ").append(i).append(", AggregateResults.decimal128(").append(high)
+          .append(", ").append(low).append(", ").append(t.scale()).append("), ").append(n).append(", specs[").append(i)
+          .append("].resultType(), ").append(average).append(");\n");
     } else {
+      String big = field(i, DECIMAL, "big");
       updates.append("      java.math.BigDecimal x = in.getDecimal(r, ").append(arg).append(");\n      ").append(big).append(" = ")
           .append(big).append(" == null ? x : ").append(big).append(".add(x);\n");
       merge.append("      if (o.").append(big).append(" != null) {\n        ").append(big).append(" = ").append(big).append(" == null ? o.")

@@ -61,7 +61,9 @@ class StoredWindowCheckpointTest {
     assertThat(factory.create()).isInstanceOf(SlotAccumulator.class);
     assertThat(StoredTumblingWindowAggregateOperator.supports(KEYS, KEY_COLUMNS, INPUT, factory.slotBytes())).isTrue();
     AggregateSpec[] decimalSum = {new AggregateSpec(AggregateKind.SUM, 2, DataType.decimal(10, 2), DataType.decimal(38, 2), "SUM(p)")};
-    assertThat(AggregateCompiler.compile(decimalSum).slotBytes()).as("a DECIMAL sum may spill into a BigDecimal: heap").isEqualTo(-1);
+    assertThat(AggregateCompiler.compile(decimalSum).slotBytes()).as("a compact DECIMAL sum is 128 bits in two longs").isPositive();
+    AggregateSpec[] wideSum = {new AggregateSpec(AggregateKind.SUM, 2, DataType.decimal(30, 2), DataType.decimal(38, 2), "SUM(w)")};
+    assertThat(AggregateCompiler.compile(wideSum).slotBytes()).as("a wide DECIMAL sum adds BigDecimals: heap").isEqualTo(-1);
   }
 
   @Test
