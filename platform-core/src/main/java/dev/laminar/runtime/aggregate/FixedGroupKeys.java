@@ -49,8 +49,10 @@ final class FixedGroupKeys implements AutoCloseable {
    * @param keySources for each grouping output column, where its value comes from
    * @param keyColumns for each grouping output column of source COLUMN, the input column (others ignored)
    * @param scratch where the dictionary's store keeps its memory-mapped files
+   * @param objectValues whether the aggregate states keep object values in the dictionary too
+   *     ({@link GroupAccumulatorFactory#slotObjectWords()} not empty)
    */
-  FixedGroupKeys(KeySource[] keySources, int[] keyColumns, Schema input, Path scratch) {
+  FixedGroupKeys(KeySource[] keySources, int[] keyColumns, Schema input, Path scratch, boolean objectValues) {
     if (!supports(keySources, keyColumns, input)) {
       throw new IllegalArgumentException("these grouping columns need the heap operators");
     }
@@ -74,7 +76,7 @@ final class FixedGroupKeys implements AutoCloseable {
     }
     this.nullWord = nullable;
     this.words = Math.max(1, n + (nullable ? 1 : 0)); // a store needs a key: GROUP BY the window alone uses one zero word
-    this.dictionary = strings ? new StringKeyDictionary(scratch) : null;
+    this.dictionary = strings || objectValues ? new StringKeyDictionary(scratch) : null;
     this.probeWords = new long[words];
     this.probe = MemorySegment.ofArray(probeWords);
   }
@@ -92,6 +94,11 @@ final class FixedGroupKeys implements AutoCloseable {
   /** The dictionary's store (snapshotted with the operator's other stores), or null without VARCHAR grouping columns. */
   OffHeapStateStore dictionaryStore() {
     return dictionary == null ? null : dictionary.store();
+  }
+
+  /** The dictionary (grouping strings and aggregate object values), or null when neither exists. */
+  StringKeyDictionary dictionary() {
+    return dictionary;
   }
 
   /** Fills the reused probe with the key of row {@code r}. */
@@ -183,6 +190,11 @@ final class FixedGroupKeys implements AutoCloseable {
    * {@code stores} is empty), then its heap side, and each group of {@code stores} counted again.
    */
   void restoreDictionary(List<Path> chain, List<OffHeapStateStore> stores) throws IOException {
+    restoreDictionary(chain, stores, () -> { });
+  }
+
+  /** As {@link #restoreDictionary(List, List)}, with {@code moreReferences} counting the aggregate states' object values again. */
+  void restoreDictionary(List<Path> chain, List<OffHeapStateStore> stores, Runnable moreReferences) throws IOException {
     if (dictionary == null) {
       return;
     }
@@ -199,6 +211,7 @@ final class FixedGroupKeys implements AutoCloseable {
         }
       }
     }
+    moreReferences.run();
     dictionary.dropUnreferenced();
   }
 

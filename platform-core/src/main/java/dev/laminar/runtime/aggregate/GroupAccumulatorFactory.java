@@ -13,10 +13,19 @@ public interface GroupAccumulatorFactory {
 
   /**
    * Bytes of the fixed-size slot a group's state fits in when {@link #create()} returns a
-   * {@link SlotAccumulator} (every call's state is primitive), else -1: the state holds objects
-   * (DECIMAL sums, strings, interpreted calls) and stays on the heap.
+   * {@link SlotAccumulator} (every call's state is generated: primitives, and object values as ids), else -1:
+   * some call keeps an interpreted accumulator (COUNT DISTINCT, APPROX_COUNT_DISTINCT, plugin aggregates) and
+   * the state stays on the heap.
    */
   default int slotBytes() {
     return -1;
+  }
+
+  /**
+   * The offsets in the slot of the words that hold object values as {@link SlotObjects} ids (empty when the
+   * state is all primitives): the references a slot holds, for the owner to count ({@link SlotRefs}).
+   */
+  default int[] slotObjectWords() {
+    return new int[0];
   }
 }

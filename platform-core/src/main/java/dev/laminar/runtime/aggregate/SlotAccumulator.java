@@ -3,7 +3,8 @@ package dev.laminar.runtime.aggregate;
 import java.lang.foreign.MemorySegment;
 
 /**
- * A group state of fixed size, every field a primitive, so that it can live in a fixed-size slot of a
+ * A group state of fixed size — every field a primitive, or an object value kept as its id in a bound
+ * {@link SlotObjects} — so that it can live in a fixed-size slot of a
  * state store ({@code dev.laminar.state.OffHeapStateStore}) instead of on the heap. The window
  * operators keep one instance as a cursor: {@link #load} the slot of the row's group, {@code add},
  * {@link #store} it back — no object per group, nothing allocated per row.
@@ -16,6 +17,12 @@ public interface SlotAccumulator extends GroupAccumulator {
   /** Replaces this state with the one at {@code offset} of {@code slot}. */
   void load(MemorySegment slot, long offset);
 
-  /** Writes this state to {@code offset} of {@code slot}. */
+  /**
+   * Writes this state to {@code offset} of {@code slot}; object values go in as ids of the bound
+   * {@link SlotObjects} (added there when new, with no reference counted: the caller counts them).
+   */
   void store(MemorySegment slot, long offset);
+
+  /** The table object values are kept in as ids: needed before {@link #load} or {@link #store} when the state has any. */
+  void bind(SlotObjects objects);
 }

@@ -26,6 +26,7 @@ final class SlotChanges {
   private static final long STATE = 24;
 
   private final FixedGroupKeys keys;
+  private final SlotRefs refs;
   private final SlotAccumulator before;
   private final ColumnarBatch scratch;
   private final int keyWidth;
@@ -35,10 +36,13 @@ final class SlotChanges {
   /**
    * @param aggregates the factory of the operator's accumulators (fixed-size slots)
    * @param outputSchema the operator's result rows: the grouping columns of {@code keys}, then the aggregate results
+   * @param refs the references of the operator's slots (an emitted state holds its own)
    */
-  SlotChanges(GroupAccumulatorFactory aggregates, Schema outputSchema, FixedGroupKeys keys) {
+  SlotChanges(GroupAccumulatorFactory aggregates, Schema outputSchema, FixedGroupKeys keys, SlotRefs refs) {
     this.keys = keys;
+    this.refs = refs;
     this.before = (SlotAccumulator) aggregates.create();
+    before.bind(keys.dictionary());
     this.scratch = new ColumnarBatch(outputSchema, 2);
     this.keyWidth = keys.width();
     this.width = outputSchema.size();
@@ -110,7 +114,12 @@ final class SlotChanges {
 
   /** Records window {@code [start, end)} and the state in {@code now} as the group's emitted row (one that went out as it is). */
   void remember(SlotAccumulator now, long start, long end, MemorySegment table, long at) {
-    now.store(table, at + STATE);
+    if (emitted(table, at)) {
+      refs.overwrite(now, table, at + STATE);
+    } else {
+      now.store(table, at + STATE);
+      refs.retain(table, at + STATE);
+    }
     table.set(JAVA_LONG_UNALIGNED, at + START, start);
     table.set(JAVA_LONG_UNALIGNED, at + END, end);
     table.set(JAVA_LONG_UNALIGNED, at, EMITTED);
@@ -130,6 +139,21 @@ final class SlotChanges {
     before.load(table, at + STATE);
     before.writeResults(out, o, keyWidth);
     emitter.commitRow();
+    refs.release(table, at + STATE);
     table.set(JAVA_LONG_UNALIGNED, at, 0L);
+  }
+
+  /** The group's area goes (its entry is dropped): the emitted state's references go with it. */
+  void release(MemorySegment table, long at) {
+    if (emitted(table, at)) {
+      refs.release(table, at + STATE);
+    }
+  }
+
+  /** Restore: the emitted state's references are counted again. */
+  void retain(MemorySegment table, long at) {
+    if (emitted(table, at)) {
+      refs.retain(table, at + STATE);
+    }
   }
 }

@@ -57,6 +57,8 @@ public final class StoredPaneWindowAggregateOperator implements Operator, StoreB
   private final int valueBytes;
   private final SlotAccumulator cursor;
   private final SlotAccumulator partial;
+  /** The references the slots hold on the dictionary's object values (none when the state is all primitives). */
+  private final SlotRefs refs;
   private final Emit emit;
   private final long lateness;
   /** The results last emitted per group, when results go out as changes (else null). */
@@ -138,15 +140,18 @@ public final class StoredPaneWindowAggregateOperator implements Operator, StoreB
     this.scratch = scratch;
     this.emit = emit;
     this.lateness = lateness;
-    this.keys = new FixedGroupKeys(keySources, keyColumns, inputSchema, scratch);
+    this.keys = new FixedGroupKeys(keySources, keyColumns, inputSchema, scratch, aggregates.slotObjectWords().length > 0);
     this.valueBytes = (int) ORDINAL_BYTES + aggregates.slotBytes();
     this.pool = new StorePool(scratch, keys.keyBytes(), valueBytes, 4);
-    this.changes = emit != Emit.ON_WINDOW_CLOSE || lateness > 0 ? new SlotChanges(aggregates, outputSchema, keys) : null;
+    this.refs = new SlotRefs(aggregates, keys.dictionary());
+    this.changes = emit != Emit.ON_WINDOW_CLOSE || lateness > 0 ? new SlotChanges(aggregates, outputSchema, keys, refs) : null;
     this.emittedPool = changes == null ? null : new StorePool(scratch, keys.keyBytes(), (int) changes.bytes(), 4);
     this.paneValue = MemorySegment.ofArray(new long[valueBytes / 8]);
     this.emptySlot = MemorySegment.ofArray(new long[Math.max(1, aggregates.slotBytes() / 8)]);
     this.cursor = (SlotAccumulator) aggregates.create();
     this.partial = (SlotAccumulator) aggregates.create();
+    cursor.bind(keys.dictionary());
+    partial.bind(keys.dictionary());
     this.mergeKeyWords = new long[keys.keyBytes() / 8];
     this.mergeKey = MemorySegment.ofArray(mergeKeyWords);
     this.emitter = new BatchEmitter(outputSchema, batchCapacity, downstream);
@@ -234,7 +239,7 @@ public final class StoredPaneWindowAggregateOperator implements Operator, StoreB
       }
       acc.load(table, at + ORDINAL_BYTES);
       acc.add(in, r);
-      acc.store(table, at + ORDINAL_BYTES);
+      refs.overwrite(acc, table, at + ORDINAL_BYTES);
       if (eachRow) {
         MemorySegment.copy(table, store.keyOffset(slot), mergeKey, 0, keys.keyBytes());
         emitChanges(paneStart, wm);
@@ -320,7 +325,12 @@ public final class StoredPaneWindowAggregateOperator implements Operator, StoreB
     }
     while (!emitted.isEmpty() && emitted.firstKey() + lateness <= wm) { // that window changes no more
       OffHeapStateStore store = emitted.pollFirstEntry().getValue();
-      releaseKeys(store);
+      for (long s = 0, cap = store.capacity(); s < cap; s++) {
+        if (store.occupied(s)) {
+          keys.release(store.table(), store.keyOffset(s));
+          changes.release(store.table(), store.valueOffset(s));
+        }
+      }
       emittedPool.recycle(store);
     }
     while (!panes.isEmpty() && lastEnd(panes.firstKey()) + lateness <= wm) {
@@ -330,17 +340,13 @@ public final class StoredPaneWindowAggregateOperator implements Operator, StoreB
       }
       OffHeapStateStore store = dropped.store;
       lastPaneGroups = Math.max(16, store.size());
-      releaseKeys(store);
-      pool.recycle(store);
-    }
-  }
-
-  /** The groups of a store go: their strings may go too. */
-  private void releaseKeys(OffHeapStateStore store) {
-    for (long s = 0, cap = store.capacity(); s < cap; s++) {
-      if (store.occupied(s)) {
-        keys.release(store.table(), store.keyOffset(s));
+      for (long s = 0, cap = store.capacity(); s < cap; s++) { // the pane's groups go: their strings and values may go too
+        if (store.occupied(s)) {
+          keys.release(store.table(), store.keyOffset(s));
+          refs.release(store.table(), store.valueOffset(s) + ORDINAL_BYTES);
+        }
       }
+      pool.recycle(store);
     }
   }
 
@@ -359,8 +365,15 @@ public final class StoredPaneWindowAggregateOperator implements Operator, StoreB
     return merged;
   }
 
-  /** Clears the scratch store for its next use (or closes it when it grew large). */
+  /** Clears the scratch store for its next use (or closes it when it grew large), dropping its slots' references. */
   private void releaseScratch() {
+    if (refs.any()) {
+      for (long s = 0, cap = merged.capacity(); s < cap; s++) {
+        if (merged.occupied(s)) {
+          refs.release(merged.table(), merged.valueOffset(s) + ORDINAL_BYTES);
+        }
+      }
+    }
     if (merged.tableBytes() > StorePool.POOLED_TABLE_BYTES) {
       merged.close();
       merged = null;
@@ -396,7 +409,7 @@ public final class StoredPaneWindowAggregateOperator implements Operator, StoreB
         cursor.load(table, at + ORDINAL_BYTES);
         partial.load(paneTable, store.valueOffset(s) + ORDINAL_BYTES);
         cursor.merge(partial);
-        cursor.store(table, at + ORDINAL_BYTES);
+        refs.overwrite(cursor, table, at + ORDINAL_BYTES);
       }
     }
     int n = collect(merged);
@@ -497,6 +510,11 @@ public final class StoredPaneWindowAggregateOperator implements Operator, StoreB
     }
   }
 
+  /** Distinct grouping strings and aggregate object values held (0 once every window is gone: nothing leaks). */
+  int dictionarySize() {
+    return keys.dictionary() == null ? 0 : keys.dictionary().size();
+  }
+
   @Override
   public Map<String, StateStore> stores() {
     Map<String, StateStore> stores = new LinkedHashMap<>();
@@ -531,7 +549,22 @@ public final class StoredPaneWindowAggregateOperator implements Operator, StoreB
       e.getValue().restore(chain);
       restored.add(e.getValue());
     }
-    keys.restoreDictionary(chains.get(DICTIONARY), restored);
+    keys.restoreDictionary(chains.get(DICTIONARY), restored, () -> {
+      for (Pane p : panes.values()) {
+        for (long s = 0, cap = p.store.capacity(); s < cap; s++) {
+          if (p.store.occupied(s)) {
+            refs.retain(p.store.table(), p.store.valueOffset(s) + ORDINAL_BYTES);
+          }
+        }
+      }
+      for (OffHeapStateStore store : emitted.values()) {
+        for (long s = 0, cap = store.capacity(); s < cap; s++) {
+          if (store.occupied(s)) {
+            changes.retain(store.table(), store.valueOffset(s));
+          }
+        }
+      }
+    });
   }
 
   /** Frees every store. Idempotent; the operator must not run after it. */

@@ -71,6 +71,8 @@ public final class StoredSessionWindowAggregateOperator implements Operator, Sto
   private final long slotAt;
   private final SlotAccumulator cursor;
   private final SlotAccumulator partial;
+  /** The references the slots hold on the dictionary's object values (none when the state is all primitives). */
+  private final SlotRefs refs;
   private final BatchEmitter emitter;
   private final LateRows late;
   private final OffHeapStateStore groups;
@@ -133,12 +135,13 @@ public final class StoredSessionWindowAggregateOperator implements Operator, Sto
       throw new IllegalArgumentException("the grouping columns or aggregate states are not fixed-size: use SessionWindowAggregateOperator");
     }
     this.gap = gap;
-    this.keys = new FixedGroupKeys(keySources, keyColumns, inputSchema, scratch);
+    this.keys = new FixedGroupKeys(keySources, keyColumns, inputSchema, scratch, aggregates.slotObjectWords().length > 0);
     this.keyBytes = keys.keyBytes();
     this.slotAt = KEY + keyBytes;
     this.emit = emit;
     this.lateness = lateness;
-    this.changes = emit != Emit.ON_WINDOW_CLOSE || lateness > 0 ? new SlotChanges(aggregates, outputSchema, keys) : null;
+    this.refs = new SlotRefs(aggregates, keys.dictionary());
+    this.changes = emit != Emit.ON_WINDOW_CLOSE || lateness > 0 ? new SlotChanges(aggregates, outputSchema, keys, refs) : null;
     this.firedAt = slotAt + Math.max(8, aggregates.slotBytes());
     this.changesAt = firedAt + 8;
     int valueBytes = (int) (changes == null ? firedAt : changesAt + changes.bytes());
@@ -148,6 +151,8 @@ public final class StoredSessionWindowAggregateOperator implements Operator, Sto
     this.expiry = new StoredSessionExpiry(1024);
     this.cursor = (SlotAccumulator) aggregates.create();
     this.partial = (SlotAccumulator) aggregates.create();
+    cursor.bind(keys.dictionary());
+    partial.bind(keys.dictionary());
     this.groupKey = MemorySegment.ofArray(new long[keyBytes / 8]);
     this.fired = MemorySegment.ofArray(new long[(valueBytes + 7) / 8]);
     this.emitter = new BatchEmitter(outputSchema, batchCapacity, downstream);
@@ -294,7 +299,7 @@ public final class StoredSessionWindowAggregateOperator implements Operator, Sto
       MemorySegment.copy(key, 0, table, at + KEY, keyBytes);
       acc.load(table, at + slotAt); // all zero: no rows yet
       acc.add(in, r);
-      acc.store(table, at + slotAt);
+      refs.overwrite(acc, table, at + slotAt);
       boolean firedNow = end <= watermark; // first seen after its end (within the lateness): it goes out as a change now
       if (firedNow) {
         table.set(JAVA_LONG_UNALIGNED, at + firedAt, 1L);
@@ -325,6 +330,7 @@ public final class StoredSessionWindowAggregateOperator implements Operator, Sto
       }
       partial.load(table, at + slotAt);
       acc.merge(partial);
+      refs.release(table, at + slotAt); // the session goes; what it holds lives on in the target through acc
       unlink(key, other, table.get(JAVA_LONG_UNALIGNED, at + NEXT));
       idWord[0] = other;
       store.remove(idKey); // its expiry entry is dropped when it comes up
@@ -336,7 +342,7 @@ public final class StoredSessionWindowAggregateOperator implements Operator, Sto
     table.set(JAVA_LONG_UNALIGNED, at + START, start);
     table.set(JAVA_LONG_UNALIGNED, at + END, end); // its expiry entry still has the old due: re-pushed when it comes up
     acc.add(in, r);
-    acc.store(table, at + slotAt);
+    refs.overwrite(acc, table, at + slotAt);
     if (changes != null) {
       fired |= end <= watermark;
       table.set(JAVA_LONG_UNALIGNED, at + firedAt, fired ? 1L : 0L);
@@ -438,6 +444,7 @@ public final class StoredSessionWindowAggregateOperator implements Operator, Sto
       cursor.load(value, slotAt);
       cursor.writeResults(out, o, keys.width());
       emitter.commitRow();
+      refs.release(value, slotAt);
       MemorySegment.copy(value, KEY, groupKey, 0, keyBytes);
       unlink(groupKey, id, value.get(JAVA_LONG_UNALIGNED, NEXT));
       idWord[0] = id;
@@ -478,6 +485,8 @@ public final class StoredSessionWindowAggregateOperator implements Operator, Sto
         }
       }
       MemorySegment.copy(sessions.table(), sessions.valueOffset(s), value, 0, value.byteSize());
+      refs.release(value, slotAt);
+      changes.release(value, changesAt);
       MemorySegment.copy(value, KEY, groupKey, 0, keyBytes);
       unlink(groupKey, id, value.get(JAVA_LONG_UNALIGNED, NEXT));
       sessions.remove(idKey);
@@ -543,6 +552,11 @@ public final class StoredSessionWindowAggregateOperator implements Operator, Sto
     }
   }
 
+  /** Distinct grouping strings and aggregate object values held (0 once every window is gone: nothing leaks). */
+  int dictionarySize() {
+    return keys.dictionary() == null ? 0 : keys.dictionary().size();
+  }
+
   @Override
   public Map<String, StateStore> stores() {
     Map<String, StateStore> stores = new LinkedHashMap<>();
@@ -564,7 +578,16 @@ public final class StoredSessionWindowAggregateOperator implements Operator, Sto
     }
     groups.restore(groupChain);
     sessions.restore(sessionChain);
-    keys.restoreDictionary(chains.get(DICTIONARY), List.of(groups));
+    keys.restoreDictionary(chains.get(DICTIONARY), List.of(groups), () -> {
+      for (long s = 0, cap = sessions.capacity(); s < cap; s++) {
+        if (sessions.occupied(s)) {
+          refs.retain(sessions.table(), sessions.valueOffset(s) + slotAt);
+          if (changes != null) {
+            changes.retain(sessions.table(), sessions.valueOffset(s) + changesAt);
+          }
+        }
+      }
+    });
     expiry.clear();
     MemorySegment table = sessions.table();
     for (long s = 0, cap = sessions.capacity(); s < cap; s++) {

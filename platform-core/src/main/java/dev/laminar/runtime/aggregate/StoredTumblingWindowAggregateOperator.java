@@ -54,6 +54,8 @@ public final class StoredTumblingWindowAggregateOperator implements Operator, St
   private final FixedGroupKeys keys;
   private final int slotBytes;
   private final SlotAccumulator cursor;
+  /** The references the slots hold on the dictionary's object values (none when the state is all primitives). */
+  private final SlotRefs refs;
   private final BatchEmitter emitter;
   private final LateRows late;
   private final Emit emit;
@@ -114,10 +116,12 @@ public final class StoredTumblingWindowAggregateOperator implements Operator, St
     this.windowStartColumn = windowStartColumn;
     this.emit = emit;
     this.lateness = lateness;
-    this.keys = new FixedGroupKeys(keySources, keyColumns, inputSchema, scratch);
+    this.keys = new FixedGroupKeys(keySources, keyColumns, inputSchema, scratch, aggregates.slotObjectWords().length > 0);
     this.slotBytes = aggregates.slotBytes();
     this.cursor = (SlotAccumulator) aggregates.create();
-    this.changes = emit != Emit.ON_WINDOW_CLOSE || lateness > 0 ? new SlotChanges(aggregates, outputSchema, keys) : null;
+    cursor.bind(keys.dictionary());
+    this.refs = new SlotRefs(aggregates, keys.dictionary());
+    this.changes = emit != Emit.ON_WINDOW_CLOSE || lateness > 0 ? new SlotChanges(aggregates, outputSchema, keys, refs) : null;
     int valueBytes = (int) (ORDINAL_BYTES + slotBytes + (changes == null ? 0 : changes.bytes()));
     this.pool = new StorePool(scratch, keys.keyBytes(), valueBytes, 2);
     this.emitter = new BatchEmitter(outputSchema, batchCapacity, downstream);
@@ -171,7 +175,7 @@ public final class StoredTumblingWindowAggregateOperator implements Operator, St
       }
       acc.load(table, at + ORDINAL_BYTES);
       acc.add(in, r);
-      acc.store(table, at + ORDINAL_BYTES);
+      refs.overwrite(acc, table, at + ORDINAL_BYTES);
       if (eachChange || w.fired) {
         emitChange(w, slot, wm);
       }
@@ -276,9 +280,13 @@ public final class StoredTumblingWindowAggregateOperator implements Operator, St
     while (!windows.isEmpty() && windows.get(0).start + size + lateness <= wm) {
       Window gone = windows.remove(0); // past the allowed lateness: nothing can change it any more
       OffHeapStateStore store = gone.store;
+      MemorySegment table = store.table();
       for (long s = 0, cap = store.capacity(); s < cap; s++) {
         if (store.occupied(s)) {
-          keys.release(store.table(), store.keyOffset(s));
+          keys.release(table, store.keyOffset(s));
+          long liveAt = store.valueOffset(s) + ORDINAL_BYTES;
+          refs.release(table, liveAt);
+          changes.release(table, liveAt + slotBytes);
         }
       }
       recycle(gone);
@@ -310,6 +318,7 @@ public final class StoredTumblingWindowAggregateOperator implements Operator, St
       emitter.commitRow();
       if (release) {
         keys.release(table, store.keyOffset(s));
+        refs.release(table, liveAt);
       } else {
         changes.remember(cursor, w.start, end, table, liveAt + slotBytes);
         store.touch(s);
@@ -384,6 +393,11 @@ public final class StoredTumblingWindowAggregateOperator implements Operator, St
     }
   }
 
+  /** Distinct grouping strings and aggregate object values held (0 once every window is gone: nothing leaks). */
+  int dictionarySize() {
+    return keys.dictionary() == null ? 0 : keys.dictionary().size();
+  }
+
   @Override
   public Map<String, StateStore> stores() {
     Map<String, StateStore> stores = new LinkedHashMap<>();
@@ -407,7 +421,19 @@ public final class StoredTumblingWindowAggregateOperator implements Operator, St
       w.store.restore(chain);
       restored.add(w.store);
     }
-    keys.restoreDictionary(chains.get(DICTIONARY), restored);
+    keys.restoreDictionary(chains.get(DICTIONARY), restored, () -> {
+      for (OffHeapStateStore store : restored) {
+        for (long s = 0, cap = store.capacity(); s < cap; s++) {
+          if (store.occupied(s)) {
+            long liveAt = store.valueOffset(s) + ORDINAL_BYTES;
+            refs.retain(store.table(), liveAt);
+            if (changes != null) {
+              changes.retain(store.table(), liveAt + slotBytes);
+            }
+          }
+        }
+      }
+    });
   }
 
   private static String storeName(long windowStart) {

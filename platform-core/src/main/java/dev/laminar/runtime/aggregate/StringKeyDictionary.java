@@ -27,11 +27,12 @@ import java.util.HashMap;
  * it), derived again from the group stores after a restore.
  *
  * <p>A value whose last group is dropped (its window emitted) is removed, so the dictionary holds only
- * the values of open windows. The store-backed joins use it the same way for the VARCHAR, BYTES and wide
+ * the values of open windows. The store-backed window operators also keep the object values of aggregate states
+ * here ({@link SlotObjects}; a reference is a slot word). The store-backed joins use it the same way for the VARCHAR, BYTES and wide
  * DECIMAL cells of the rows in their state ({@link #find}, {@link #acquire}): there a reference is a row
  * cell. Values of different kinds never share an id. Reactor thread only.
  */
-public final class StringKeyDictionary implements AutoCloseable {
+public final class StringKeyDictionary implements SlotObjects, AutoCloseable {
   private static final long STRING = 0;
   private static final long BYTES = 1;
   private static final long DECIMAL = 2;
@@ -71,7 +72,8 @@ public final class StringKeyDictionary implements AutoCloseable {
   }
 
   /** The id of {@code v}, adding it (with no references yet) when new. */
-  long id(Object v) {
+  @Override
+  public long id(Object v) {
     Integer known = ids.get(mapKey(v));
     if (known != null) {
       return known;
@@ -94,6 +96,7 @@ public final class StringKeyDictionary implements AutoCloseable {
   }
 
   /** The value of {@code id}: a String, {@code byte[]} or BigDecimal. */
+  @Override
   public Object value(long id) {
     return values[(int) id];
   }

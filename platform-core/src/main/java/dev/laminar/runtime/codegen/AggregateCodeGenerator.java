@@ -18,7 +18,7 @@ import dev.laminar.sdk.type.TypeKind;
  * generate ({@link #generates}: COUNT(DISTINCT), APPROX_COUNT_DISTINCT, plugin aggregates) keep
  * their interpreted {@code Accumulator} in a field of the group and are called through it.
  *
- * <p>When every field of the state is a primitive, the group also implements {@code SlotAccumulator}:
+ * <p>When no call keeps an interpreted accumulator, the group also implements {@code SlotAccumulator}:
  * {@code load}/{@code store} of its fields at fixed offsets of a memory segment ({@code slotBytes()}), so
  * that the off-heap window operators keep each group's state in a state-store slot and use one instance
  * of the class as a cursor.
@@ -92,6 +92,7 @@ final class AggregateCodeGenerator {
         + "  public GroupAccumulator create() {\n    return new Group(specs);\n  }\n\n"
         + "  public boolean isCompiled() {\n    return true;\n  }\n\n"
         + "  public int slotBytes() {\n    return " + slotBytes + ";\n  }\n\n"
+        + "  public int[] slotObjectWords() {\n    return new int[] {" + objectWords() + "};\n  }\n\n"
         + "  public static final class Group implements " + (slotBytes < 0 ? "GroupAccumulator" : "dev.laminar.runtime.aggregate.SlotAccumulator")
         + " {\n"
         + "    private final AggregateSpec[] specs;\n"
@@ -106,8 +107,9 @@ final class AggregateCodeGenerator {
   }
 
   /**
-   * The fixed slot size of the state when every field is a primitive (longs and doubles 8 bytes each,
-   * then the booleans as bits of 8-byte words), else -1.
+   * The fixed slot size of the state when no call keeps an interpreted accumulator (longs, doubles and object
+   * values 8 bytes each — an object as its {@code SlotObjects} id — then the booleans as bits of 8-byte words),
+   * else -1.
    */
   private int slotBytes() {
     if (interpretedCall) {
@@ -116,15 +118,33 @@ final class AggregateCodeGenerator {
     int wide = 0;
     int flags = 0;
     for (String[] f : stateFields) {
-      switch (f[1]) {
-        case "long", "double" -> wide++;
-        case "boolean" -> flags++;
-        default -> {
-          return -1;
-        }
+      if (f[1].equals("boolean")) {
+        flags++;
+      } else {
+        wide++;
       }
     }
     return Math.max(8, 8 * (wide + (flags + 63) / 64));
+  }
+
+  private static boolean isObject(String type) {
+    return !type.equals("long") && !type.equals("double") && !type.equals("boolean");
+  }
+
+  /** The slot offsets of the object values' id words, comma-separated (the layout of {@link #slotCode}). */
+  private String objectWords() {
+    StringBuilder words = new StringBuilder();
+    int at = 0;
+    for (String[] f : stateFields) {
+      if (f[1].equals("boolean")) {
+        continue;
+      }
+      if (isObject(f[1])) {
+        words.append(words.isEmpty() ? "" : ", ").append(at);
+      }
+      at += 8;
+    }
+    return words.toString();
   }
 
   /**
@@ -137,6 +157,16 @@ final class AggregateCodeGenerator {
     int at = 0;
     for (String[] f : stateFields) {
       if (f[1].equals("boolean")) {
+        continue;
+      }
+      if (isObject(f[1])) { // its id in the bound SlotObjects, plus one (0: null)
+        String id = "id" + at;
+        load.append("      long ").append(id).append(" = m.get(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, at + ").append(at)
+            .append("L);\n      ").append(f[0]).append(" = ").append(id).append(" == 0L ? null : (").append(f[1])
+            .append(") objects.value(").append(id).append(" - 1L);\n");
+        store.append("      m.set(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, at + ").append(at).append("L, ").append(f[0])
+            .append(" == null ? 0L : objects.id(").append(f[0]).append(") + 1L);\n");
+        at += 8;
         continue;
       }
       String layout = f[1].equals("long") ? "java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED"
@@ -168,7 +198,9 @@ final class AggregateCodeGenerator {
     if (bit > 0) {
       store.append("      m.set(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, at + ").append(at).append("L, ").append(word).append(");\n");
     }
-    return "    public void load(java.lang.foreign.MemorySegment m, long at) {\n" + load + "    }\n\n"
+    return "    private dev.laminar.runtime.aggregate.SlotObjects objects;\n\n"
+        + "    public void bind(dev.laminar.runtime.aggregate.SlotObjects objects) {\n      this.objects = objects;\n    }\n\n"
+        + "    public void load(java.lang.foreign.MemorySegment m, long at) {\n" + load + "    }\n\n"
         + "    public void store(java.lang.foreign.MemorySegment m, long at) {\n" + store + "    }\n\n";
   }
 

@@ -44,12 +44,16 @@ class StoredWindowCheckpointTest {
       new AggregateSpec(AggregateKind.AVG, 2, DataType.INT, DataType.DOUBLE, "AVG(x)"),
       new AggregateSpec(AggregateKind.FIRST_VALUE, 1, DataType.BIGINT, DataType.BIGINT, "FIRST_VALUE(g)"),
       new AggregateSpec(AggregateKind.LAST_VALUE, 1, DataType.BIGINT, DataType.BIGINT, "LAST_VALUE(g)"),
-      new AggregateSpec(AggregateKind.COUNT, 0, DataType.VARCHAR, DataType.BIGINT, "COUNT(k)")};
+      new AggregateSpec(AggregateKind.COUNT, 0, DataType.VARCHAR, DataType.BIGINT, "COUNT(k)"),
+      new AggregateSpec(AggregateKind.MIN, 0, DataType.VARCHAR, DataType.VARCHAR, "MIN(k)"),
+      new AggregateSpec(AggregateKind.MAX, 0, DataType.VARCHAR, DataType.VARCHAR, "MAX(k)"),
+      new AggregateSpec(AggregateKind.LAST_VALUE, 0, DataType.VARCHAR, DataType.VARCHAR, "LAST_VALUE(k)")};
   private static final Schema OUTPUT = Schema.builder().column("k", DataType.VARCHAR, true).column("g", DataType.BIGINT, false)
       .column("window_start", DataType.TIMESTAMP, false).column("window_end", DataType.TIMESTAMP, false)
       .column("n", DataType.BIGINT, false).column("s", DataType.BIGINT, true).column("lo", DataType.INT, true)
       .column("hi", DataType.INT, true).column("avg", DataType.DOUBLE, true).column("first", DataType.BIGINT, true)
-      .column("last", DataType.BIGINT, true).column("nk", DataType.BIGINT, false).build();
+      .column("last", DataType.BIGINT, true).column("nk", DataType.BIGINT, false)
+      .column("lo_k", DataType.VARCHAR, true).column("hi_k", DataType.VARCHAR, true).column("last_k", DataType.VARCHAR, true).build();
 
   @TempDir
   Path dir;
@@ -63,7 +67,11 @@ class StoredWindowCheckpointTest {
     AggregateSpec[] decimalSum = {new AggregateSpec(AggregateKind.SUM, 2, DataType.decimal(10, 2), DataType.decimal(38, 2), "SUM(p)")};
     assertThat(AggregateCompiler.compile(decimalSum).slotBytes()).as("a compact DECIMAL sum is 128 bits in two longs").isPositive();
     AggregateSpec[] wideSum = {new AggregateSpec(AggregateKind.SUM, 2, DataType.decimal(30, 2), DataType.decimal(38, 2), "SUM(w)")};
-    assertThat(AggregateCompiler.compile(wideSum).slotBytes()).as("a wide DECIMAL sum adds BigDecimals: heap").isEqualTo(-1);
+    assertThat(AggregateCompiler.compile(wideSum).slotBytes()).as("a wide DECIMAL sum: its BigDecimal as a dictionary id").isPositive();
+    assertThat(AggregateCompiler.compile(wideSum).slotObjectWords()).hasSize(1);
+    assertThat(AggregateCompiler.compile(AGGREGATES).slotObjectWords()).as("MIN, MAX and LAST_VALUE of k").hasSize(3);
+    AggregateSpec[] distinct = {new AggregateSpec(AggregateKind.COUNT_DISTINCT, 2, DataType.INT, DataType.BIGINT, "COUNT(DISTINCT x)")};
+    assertThat(AggregateCompiler.compile(distinct).slotBytes()).as("an interpreted accumulator: heap").isEqualTo(-1);
   }
 
   @Test
@@ -289,6 +297,12 @@ class StoredWindowCheckpointTest {
       }
     }
     ((Operator) op).onEndOfInput();
+    int dictionary = switch (op) {
+      case StoredTumblingWindowAggregateOperator t -> t.dictionarySize();
+      case StoredPaneWindowAggregateOperator p -> p.dictionarySize();
+      default -> 0;
+    };
+    assertThat(dictionary).as("%s seed %d: no string left referenced once every window is gone", shape, seed).isZero();
     ((AutoCloseable) op).close();
     assertThat(restarts).as("%s seed %d: the run restarted", shape, seed).isPositive();
     assertThat(incrementals).as("%s seed %d: some chains had deltas", shape, seed).isPositive();
@@ -308,7 +322,7 @@ class StoredWindowCheckpointTest {
     op.process(rows(new long[] {10, 20}, 0));
     assertThat(chains.checkpoint(op)).as("first capture of the window's store").isZero();
     op.onWatermark(100); // the window [0, 100) fires: +I, remembered for later changes
-    assertThat(out.rows).hasSize(1).allMatch(r -> r.startsWith("+I[a, 1, 1970-01-01T00:00, 1970-01-01T00:00:00.100, 2, 30, 10, 20"));
+    assertThat(out.rows).hasSize(1).allMatch(r -> r.startsWith("+I[a, 1, 1970-01-01T00:00, 1970-01-01T00:00:00.100, 2, 30, 10, 20, 15.0, 1, 1, 2, a, a, a]"));
     assertThat(chains.checkpoint(op)).as("an incremental capture after the close").isPositive();
     op.close();
 
@@ -317,8 +331,8 @@ class StoredWindowCheckpointTest {
     op.process(rows(new long[] {5}, 100)); // late, within the allowed lateness of 30 ms
     op.close();
     assertThat(out.rows).hasSize(3);
-    assertThat(out.rows.get(1)).startsWith("-U[a, 1, 1970-01-01T00:00, 1970-01-01T00:00:00.100, 2, 30, 10, 20");
-    assertThat(out.rows.get(2)).startsWith("+U[a, 1, 1970-01-01T00:00, 1970-01-01T00:00:00.100, 3, 35, 5, 20");
+    assertThat(out.rows.get(1)).startsWith("-U[a, 1, 1970-01-01T00:00, 1970-01-01T00:00:00.100, 2, 30, 10, 20, 15.0, 1, 1, 2, a, a, a]");
+    assertThat(out.rows.get(2)).startsWith("+U[a, 1, 1970-01-01T00:00, 1970-01-01T00:00:00.100, 3, 35, 5, 20, 11.666666666666666, 1, 1, 3, a, a, a]");
   }
 
   /** Rows of group ('a', 1) with x = event time, at times {@code times}, all at watermark {@code wm}. */

@@ -126,7 +126,7 @@ class CompiledAggregatesDifferentialTest {
   void slotStatesEqualHeapStatesRowByRowAndMerged(long seed) {
     AggregateSpec[] specs = java.util.Arrays.stream(catalogue())
         .filter(s -> AggregateCompiler.compile(new AggregateSpec[] {s}).slotBytes() >= 0).toArray(AggregateSpec[]::new);
-    assertThat(specs.length).as("primitive-state calls in the catalogue").isGreaterThan(40);
+    assertThat(specs.length).as("slot-state calls in the catalogue (primitives, and object values by id)").isGreaterThan(40);
     GroupAccumulatorFactory compiled = AggregateCompiler.compile(specs);
     int slot = compiled.slotBytes();
     assertThat(slot).isPositive();
@@ -135,6 +135,20 @@ class CompiledAggregatesDifferentialTest {
     try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
       java.lang.foreign.MemorySegment slots = arena.allocate((long) slot * GROUPS * PANES, 8); // zeroed: no rows seen
       dev.laminar.runtime.aggregate.SlotAccumulator cursor = (dev.laminar.runtime.aggregate.SlotAccumulator) compiled.create();
+      java.util.List<Object> values = new java.util.ArrayList<>(); // object values by id (append-only: no reference counting here)
+      dev.laminar.runtime.aggregate.SlotObjects objects = new dev.laminar.runtime.aggregate.SlotObjects() {
+        @Override
+        public long id(Object value) {
+          values.add(value);
+          return values.size() - 1;
+        }
+
+        @Override
+        public Object value(long id) {
+          return values.get((int) id);
+        }
+      };
+      cursor.bind(objects);
       GroupAccumulator[][] expected = new GroupAccumulator[GROUPS][PANES];
       for (GroupAccumulator[] row : expected) {
         for (int p = 0; p < PANES; p++) {
@@ -153,6 +167,7 @@ class CompiledAggregatesDifferentialTest {
       }
       Schema out = outputSchema(specs);
       dev.laminar.runtime.aggregate.SlotAccumulator part = (dev.laminar.runtime.aggregate.SlotAccumulator) compiled.create();
+      part.bind(objects);
       java.lang.foreign.MemorySegment merged = arena.allocate(slot, 8);
       for (int g = 0; g < GROUPS; g++) {
         GroupAccumulator mergedExpected = compiled.create();
