@@ -18,7 +18,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * fresh engine, in the same run so the two figures compare; then a filter and projection with compiled
  * and with interpreted expressions ({@code laminar.codegen}); then a ten-call TUMBLE aggregate with
  * interpreted and with compiled aggregate updates ({@code laminar.codegen.aggregates}), each path
- * warmed up first. Prints one JSON object.
+ * warmed up first; then forms newly in the state store (a changelog, allowed lateness, string aggregates)
+ * with their groups on the heap and in the store. Prints one JSON object.
  *
  * <p>Usage: {@code bench/run-windows.sh [EVENTS]} (default 2,000,000).
  */
@@ -33,6 +34,17 @@ public final class WindowShapesHarness {
       + "MIN(price) AS low, MAX(price) AS high, FIRST_VALUE(price) AS open, LAST_VALUE(price) AS close, AVG(qty) AS aq, "
       + "STDDEV_POP(price) AS sd, COUNT(*) FILTER (WHERE qty > 250) AS big "
       + "FROM TABLE(TUMBLE(TABLE trades, DESCRIPTOR(ts), INTERVAL '10' SECOND)) GROUP BY symbol, window_start, window_end";
+
+  /**
+   * Forms that moved into the off-heap state store, each run with its groups on the heap
+   * ({@code laminar.state.store=false}) and in the store: a changelog, allowed lateness, and string aggregates
+   * (MIN/MAX/LAST_VALUE of a VARCHAR: the values as reference-counted dictionary ids).
+   */
+  static final String[][] STORE_FORMS = {
+      {"changes", QUERY.formatted("TUMBLE(TABLE trades, DESCRIPTOR(ts), INTERVAL '10' SECOND)") + " EMIT CHANGES"},
+      {"lateness", QUERY.formatted("TUMBLE(TABLE trades, DESCRIPTOR(ts), INTERVAL '10' SECOND)") + " ALLOW LATENESS INTERVAL '1' SECOND"},
+      {"string_aggregates", "SELECT qty, window_start, COUNT(*) AS n, MIN(symbol) AS lo, MAX(symbol) AS hi, LAST_VALUE(symbol) AS last "
+          + "FROM TABLE(TUMBLE(TABLE trades, DESCRIPTOR(ts), INTERVAL '10' SECOND)) GROUP BY qty, window_start, window_end"}};
 
   public static void main(String[] args) throws Exception {
     long events = args.length > 0 ? Long.parseLong(args[0]) : 2_000_000L;
@@ -67,6 +79,21 @@ public final class WindowShapesHarness {
     result.put("aggregates_interpreted_events_per_sec", Math.round(aggInterpreted));
     result.put("aggregates_compiled_events_per_sec", Math.round(aggCompiled));
     result.put("aggregates_compiled_over_interpreted", Math.round(aggCompiled / aggInterpreted * 1000) / 1000.0);
+    // forms newly in the state store: heap and store alternated, twice each, best of two
+    String store = dev.laminar.sql.plan.WindowAggregateNode.STATE_STORE_PROPERTY;
+    for (String[] form : STORE_FORMS) {
+      double heap = 0;
+      double stored = 0;
+      for (int round = 0; round < 2; round++) {
+        System.setProperty(store, "false");
+        heap = Math.max(heap, runQuery(form[0] + "_heap", form[1], events));
+        System.clearProperty(store);
+        stored = Math.max(stored, runQuery(form[0] + "_store", form[1], events));
+      }
+      result.put(form[0] + "_heap_events_per_sec", Math.round(heap));
+      result.put(form[0] + "_store_events_per_sec", Math.round(stored));
+      result.put(form[0] + "_store_over_heap", Math.round(stored / heap * 1000) / 1000.0);
+    }
     result.put("cores", Runtime.getRuntime().availableProcessors());
     System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(result));
   }

@@ -383,12 +383,15 @@ final class CheckpointCoordinator {
         handles.put(k, k.runner.expectBarrier(epoch));
       }
       inFlight = barrier;
-      List<Engine.Split> splits = engine.runningSplits();
-      List<Reactor.Channel> channels = new ArrayList<>();
-      for (Engine.Split split : splits) {
-        channels.add(split.channel());
+      List<Engine.Split> splits;
+      synchronized (engine.sourceStartLock()) { // no source registers a channel between the listing and the alignment
+        splits = engine.runningSplits();
+        List<Reactor.Channel> channels = new ArrayList<>();
+        for (Engine.Split split : splits) {
+          channels.add(split.channel());
+        }
+        reactor0.align(barrier.id, channels, () -> alignedOnReactor0(barrier)).get(BARRIER_TIMEOUT_SECONDS, TimeUnit.SECONDS);
       }
-      reactor0.align(barrier.id, channels, () -> alignedOnReactor0(barrier)).get(BARRIER_TIMEOUT_SECONDS, TimeUnit.SECONDS);
       for (Engine.Split split : splits) {
         positions.put(split.source() + "\u0000" + split.id(), split.runner().barrier(barrier.id));
       }

@@ -930,8 +930,31 @@ public final class Engine implements AutoCloseable {
     }
   }
 
+  /**
+   * Held while a source registers its channels and is marked started, and by a checkpoint while it lists the
+   * running splits and registers its alignment on reactor 0: so every channel that can deliver rows before the
+   * barrier belongs to a split the barrier asks for its position. A source starting later has its channels held
+   * until the alignment ends ({@link Reactor#addChannel}): none of its rows is in that checkpoint's state.
+   */
+  private final Object sourceStarts = new Object();
+
+  /** See {@link #sourceStarts}. */
+  Object sourceStartLock() {
+    return sourceStarts;
+  }
+
   private void start(SourceObject s) {
     List<SourceSplit> splits = withLoader(s.connectorLoader, s.connector::discoverSplits);
+    synchronized (sourceStarts) {
+      register(s, splits);
+    }
+    for (SourceRunner r : s.runners) {
+      r.start(s.connectorLoader);
+    }
+  }
+
+  /** Registers the channels and runners of {@code s}'s splits and marks it started (under {@link #sourceStarts}). */
+  private void register(SourceObject s, List<SourceSplit> splits) {
     s.splits = splits.size();
     SourceInput input = new SourceInput(s.node, Math.max(1, splits.size()));
     if (splits.isEmpty()) {
@@ -951,9 +974,6 @@ public final class Engine implements AutoCloseable {
     // started before any reader runs: a checkpoint from now on asks every split for its position (a runner not
     // yet started answers once it has opened its reader), so no row reaches a consumer uncovered by a position
     s.started = true;
-    for (SourceRunner r : s.runners) {
-      r.start(s.connectorLoader);
-    }
   }
 
   /** Creates and starts the reader of split {@code i}, restored from {@code position} when not null. */

@@ -242,10 +242,17 @@ public final class Reactor implements AutoCloseable {
     batchesProcessed.increment();
   }
 
-  /** Registers a channel from one split of a source (call from any thread; takes effect on the reactor). */
+  /**
+   * Registers a channel from one split of a source (call from any thread; takes effect on the reactor). While a
+   * checkpoint barrier is being aligned, the new channel is held until it is aligned: it is not part of that
+   * barrier, so none of its rows may reach state the barrier snapshots.
+   */
   public Channel addChannel(SourceInput input, int split, int capacity) {
     Channel channel = new Channel(new SpscArrayQueue<>(capacity), input, split);
-    execute(() -> channels.add(channel));
+    execute(() -> {
+      channel.held = alignment != null;
+      channels.add(channel);
+    });
     return channel;
   }
 

@@ -112,6 +112,24 @@ class ReactorAlignmentTest {
     assertThat(delivered).containsExactlyInAnyOrder("a1", "a2", "a3", "b1", "b2", "a4", "b3", "x1");
   }
 
+  /** A source that starts while a barrier aligns is not part of it: its rows wait until the barrier's action has run. */
+  @Test
+  void aChannelAddedDuringAnAlignmentIsHeldUntilItEnds() throws Exception {
+    Reactor.Channel a = channel("a");
+    List<String> seenAtBarrier = new ArrayList<>();
+    reactor.align(7, List.of(a), () -> seenAtBarrier.addAll(delivered)).get(10, TimeUnit.SECONDS);
+    Reactor.Channel started = channel("started");
+    assertThat(started.queue().offer(rows("s1"))).isTrue();
+    assertThat(a.queue().offer(rows("a1"))).isTrue();
+    settle(new Reactor.Channel[] {a, started}, 0, 1);
+    assertThat(delivered).containsExactly("a1");
+
+    assertThat(a.queue().offer(marker(7))).isTrue();
+    settle(new Reactor.Channel[] {a, started}, 0, 0);
+    assertThat(seenAtBarrier).as("the new source's rows are not in the checkpoint's state").containsExactly("a1");
+    assertThat(delivered).containsExactly("a1", "s1");
+  }
+
   @Test
   void aChannelWhoseSplitEndsHasReachedTheBarrier() throws Exception {
     Reactor.Channel a = channel("a");

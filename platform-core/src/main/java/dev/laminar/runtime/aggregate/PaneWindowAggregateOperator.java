@@ -81,8 +81,7 @@ public final class PaneWindowAggregateOperator implements Operator, dev.laminar.
       this.row = row;
     }
   }
-  private long everyMillis;
-  private long lastEveryMillis;
+  private final EmitEvery every = new EmitEvery();
 
   /**
    * @param pane slide (HOP) or step (CUMULATE); must divide {@code size}
@@ -119,19 +118,15 @@ public final class PaneWindowAggregateOperator implements Operator, dev.laminar.
 
   /** EMIT EVERY: the interval of processing time between early results. */
   public void emitEvery(long millis) {
-    if (millis <= 0) {
-      throw new IllegalArgumentException("EMIT EVERY needs a positive interval, was " + millis + " ms");
-    }
-    this.everyMillis = millis;
+    every.interval(millis);
   }
 
   /** EMIT EVERY: the changed results of every open window, per key (reactor thread). */
   @Override
   public void onTimer(long nowMillis) {
-    if (emit != TumblingWindowAggregateOperator.Emit.EVERY || nowMillis - lastEveryMillis < everyMillis) {
+    if (emit != TumblingWindowAggregateOperator.Emit.EVERY || !every.due(nowMillis)) {
       return;
     }
-    lastEveryMillis = nowMillis;
     for (long end : pendingEnds) {
       emitWindow(end);
     }
@@ -235,7 +230,7 @@ public final class PaneWindowAggregateOperator implements Operator, dev.laminar.
   @Override
   public void snapshot(java.io.DataOutput out) throws java.io.IOException {
     out.writeLong(watermark);
-    out.writeLong(lastEveryMillis);
+    out.writeLong(every.last());
     out.writeInt(pendingEnds.size());
     for (long end : pendingEnds) {
       out.writeLong(end);
@@ -261,7 +256,7 @@ public final class PaneWindowAggregateOperator implements Operator, dev.laminar.
   @Override
   public void restore(java.io.DataInput in) throws java.io.IOException {
     watermark = in.readLong();
-    lastEveryMillis = in.readLong();
+    every.last(in.readLong());
     panes.clear();
     currentPane = null;
     pendingEnds.clear();

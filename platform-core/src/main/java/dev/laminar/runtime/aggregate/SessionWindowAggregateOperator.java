@@ -51,8 +51,7 @@ public final class SessionWindowAggregateOperator implements Operator, dev.lamin
   private long watermark = ColumnarBatch.NO_TIME;
   private long nextId;
   private Emit emit = Emit.ON_WINDOW_CLOSE;
-  private long everyMillis;
-  private long lastEveryMillis;
+  private final EmitEvery every = new EmitEvery();
   private final dev.laminar.runtime.HeapStateJournal journal = new dev.laminar.runtime.HeapStateJournal();
 
   private final class Session extends dev.laminar.runtime.HeapStateJournal.Entry {
@@ -107,19 +106,15 @@ public final class SessionWindowAggregateOperator implements Operator, dev.lamin
 
   /** EMIT EVERY: the interval of processing time between early results. */
   public void emitEvery(long millis) {
-    if (millis <= 0) {
-      throw new IllegalArgumentException("EMIT EVERY needs a positive interval, was " + millis + " ms");
-    }
-    this.everyMillis = millis;
+    every.interval(millis);
   }
 
   /** EMIT EVERY: the changed results of every session that has not fired yet (reactor thread). */
   @Override
   public void onTimer(long nowMillis) {
-    if (emit != Emit.EVERY || nowMillis - lastEveryMillis < everyMillis) {
+    if (emit != Emit.EVERY || !every.due(nowMillis)) {
       return;
     }
-    lastEveryMillis = nowMillis;
     for (Session s : pending) {
       emitChange(s, watermark);
     }
@@ -140,7 +135,7 @@ public final class SessionWindowAggregateOperator implements Operator, dev.lamin
   @Override
   public void snapshot(java.io.DataOutput out) throws java.io.IOException {
     out.writeLong(watermark);
-    out.writeLong(lastEveryMillis);
+    out.writeLong(every.last());
     out.writeLong(nextId);
     journal.<Session>flush(visit -> byEnd.forEach(visit), (session, o) -> {
       dev.laminar.runtime.StateCodec.writeState(session.key, o);
@@ -156,7 +151,7 @@ public final class SessionWindowAggregateOperator implements Operator, dev.lamin
   @Override
   public void restore(java.io.DataInput in) throws java.io.IOException {
     watermark = in.readLong();
-    lastEveryMillis = in.readLong();
+    every.last(in.readLong());
     nextId = in.readLong();
     sessionsByKey.clear();
     byEnd.clear();

@@ -69,8 +69,7 @@ public final class StoredPaneWindowAggregateOperator implements Operator, StoreB
   /** A pane's value read out by key (reused), and an all-zero slot: the state of a group with no row. */
   private final MemorySegment paneValue;
   private final MemorySegment emptySlot;
-  private long everyMillis;
-  private long lastEveryMillis;
+  private final EmitEvery every = new EmitEvery();
   private final BatchEmitter emitter;
   private final LateRows late;
   private final Path scratch;
@@ -169,19 +168,15 @@ public final class StoredPaneWindowAggregateOperator implements Operator, StoreB
 
   /** EMIT EVERY: the interval of processing time between early results. */
   public void emitEvery(long millis) {
-    if (millis <= 0) {
-      throw new IllegalArgumentException("EMIT EVERY needs a positive interval, was " + millis + " ms");
-    }
-    this.everyMillis = millis;
+    every.interval(millis);
   }
 
   /** EMIT EVERY: the changed results of every open window, per group (reactor thread). */
   @Override
   public void onTimer(long nowMillis) {
-    if (emit != Emit.EVERY || nowMillis - lastEveryMillis < everyMillis) {
+    if (emit != Emit.EVERY || !every.due(nowMillis)) {
       return;
     }
-    lastEveryMillis = nowMillis;
     for (long end : pendingEnds) {
       emitWindow(end);
     }
@@ -485,7 +480,7 @@ public final class StoredPaneWindowAggregateOperator implements Operator, StoreB
       for (long end : emitted.keySet()) {
         out.writeLong(end);
       }
-      out.writeLong(lastEveryMillis);
+      out.writeLong(every.last());
     }
   }
 
@@ -506,7 +501,7 @@ public final class StoredPaneWindowAggregateOperator implements Operator, StoreB
       for (int i = in.readInt(); i > 0; i--) {
         emitted.put(in.readLong(), emittedPool.take(lastPaneGroups));
       }
-      lastEveryMillis = in.readLong();
+      every.last(in.readLong());
     }
   }
 

@@ -87,8 +87,7 @@ public final class StoredSessionWindowAggregateOperator implements Operator, Sto
   private final long changesAt;
   /** EMIT EVERY: the open sessions of a tick, ordered by end and id (reused). */
   private final StoredSessionExpiry tick;
-  private long everyMillis;
-  private long lastEveryMillis;
+  private final EmitEvery every = new EmitEvery();
   /** Reused keys and buffers: a session id, a list walk's id, a group's head, a fired session's group key and value. */
   private final long[] idWord = new long[1];
   private final MemorySegment idKey = MemorySegment.ofArray(idWord);
@@ -170,19 +169,15 @@ public final class StoredSessionWindowAggregateOperator implements Operator, Sto
 
   /** EMIT EVERY: the interval of processing time between early results. */
   public void emitEvery(long millis) {
-    if (millis <= 0) {
-      throw new IllegalArgumentException("EMIT EVERY needs a positive interval, was " + millis + " ms");
-    }
-    this.everyMillis = millis;
+    every.interval(millis);
   }
 
   /** EMIT EVERY: the changed results of every session that has not fired yet, by end and creation (reactor thread). */
   @Override
   public void onTimer(long nowMillis) {
-    if (emit != Emit.EVERY || nowMillis - lastEveryMillis < everyMillis) {
+    if (emit != Emit.EVERY || !every.due(nowMillis)) {
       return;
     }
-    lastEveryMillis = nowMillis;
     tick.clear();
     MemorySegment table = sessions.table();
     for (long s = 0, cap = sessions.capacity(); s < cap; s++) {
@@ -539,7 +534,7 @@ public final class StoredSessionWindowAggregateOperator implements Operator, Sto
     out.writeLong(watermark);
     out.writeLong(nextId);
     if (emit == Emit.EVERY) {
-      out.writeLong(lastEveryMillis);
+      out.writeLong(every.last());
     }
   }
 
@@ -548,7 +543,7 @@ public final class StoredSessionWindowAggregateOperator implements Operator, Sto
     watermark = in.readLong();
     nextId = in.readLong();
     if (emit == Emit.EVERY) {
-      lastEveryMillis = in.readLong();
+      every.last(in.readLong());
     }
   }
 

@@ -62,8 +62,7 @@ public final class StoredTumblingWindowAggregateOperator implements Operator, St
   private final long lateness;
   /** The results last emitted per group, when results go out as changes (else null). */
   private final SlotChanges changes;
-  private long everyMillis;
-  private long lastEveryMillis;
+  private final EmitEvery every = new EmitEvery();
   private final List<Window> windows = new ArrayList<>();
   private long watermark = ColumnarBatch.NO_TIME;
   /** Groups of the last window closed: the next window's table starts with room for as many. */
@@ -139,10 +138,7 @@ public final class StoredTumblingWindowAggregateOperator implements Operator, St
 
   /** EMIT EVERY: the interval of processing time between early results. */
   public void emitEvery(long millis) {
-    if (millis <= 0) {
-      throw new IllegalArgumentException("EMIT EVERY needs a positive interval, was " + millis + " ms");
-    }
-    this.everyMillis = millis;
+    every.interval(millis);
   }
 
   @Override
@@ -203,10 +199,9 @@ public final class StoredTumblingWindowAggregateOperator implements Operator, St
   /** EMIT EVERY: emits the changed results of every open window (reactor thread). */
   @Override
   public void onTimer(long nowMillis) {
-    if (emit != Emit.EVERY || nowMillis - lastEveryMillis < everyMillis) {
+    if (emit != Emit.EVERY || !every.due(nowMillis)) {
       return;
     }
-    lastEveryMillis = nowMillis;
     for (Window w : windows) {
       if (!w.fired) {
         emitPending(w);
@@ -371,7 +366,7 @@ public final class StoredTumblingWindowAggregateOperator implements Operator, St
       }
     }
     if (emit == Emit.EVERY) {
-      out.writeLong(lastEveryMillis);
+      out.writeLong(every.last());
     }
   }
 
@@ -389,7 +384,7 @@ public final class StoredTumblingWindowAggregateOperator implements Operator, St
       windows.add(w);
     }
     if (emit == Emit.EVERY) {
-      lastEveryMillis = in.readLong();
+      every.last(in.readLong());
     }
   }
 

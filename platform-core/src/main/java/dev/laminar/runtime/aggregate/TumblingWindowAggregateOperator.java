@@ -50,8 +50,7 @@ public final class TumblingWindowAggregateOperator implements Operator, dev.lami
   private final BatchEmitter emitter;
   private final LateRows late;
   private final Emit emit;
-  private long everyMillis;
-  private long lastEveryMillis;
+  private final EmitEvery every = new EmitEvery();
   /** Open windows, ordered by start. Few are open at once (out-of-orderness / size + 1). */
   private final List<Window> windows = new ArrayList<>();
   private long watermark = ColumnarBatch.NO_TIME;
@@ -119,19 +118,15 @@ public final class TumblingWindowAggregateOperator implements Operator, dev.lami
 
   /** EMIT EVERY: the interval of processing time between early results. */
   public void emitEvery(long millis) {
-    if (millis <= 0) {
-      throw new IllegalArgumentException("EMIT EVERY needs a positive interval, was " + millis + " ms");
-    }
-    this.everyMillis = millis;
+    every.interval(millis);
   }
 
   /** EMIT EVERY: emits the changed results of every open window (reactor thread). */
   @Override
   public void onTimer(long nowMillis) {
-    if (emit != Emit.EVERY || nowMillis - lastEveryMillis < everyMillis) {
+    if (emit != Emit.EVERY || !every.due(nowMillis)) {
       return;
     }
-    lastEveryMillis = nowMillis;
     for (Window w : windows) {
       if (!w.fired) {
         emitPending(w);
@@ -150,7 +145,7 @@ public final class TumblingWindowAggregateOperator implements Operator, dev.lami
   @Override
   public void snapshot(java.io.DataOutput out) throws java.io.IOException {
     out.writeLong(watermark);
-    out.writeLong(lastEveryMillis);
+    out.writeLong(every.last());
     out.writeInt(windows.size());
     for (Window w : windows) {
       out.writeLong(w.start);
@@ -165,7 +160,7 @@ public final class TumblingWindowAggregateOperator implements Operator, dev.lami
   @Override
   public void restore(java.io.DataInput in) throws java.io.IOException {
     watermark = in.readLong();
-    lastEveryMillis = in.readLong();
+    every.last(in.readLong());
     windows.clear();
     int n = in.readInt();
     for (int i = 0; i < n; i++) {
