@@ -79,32 +79,50 @@ public final class Engine implements AutoCloseable {
     this.config = config;
     this.reactors = new Reactor[config.reactors()];
     this.pinning = config.pinReactors() ? CpuPinning.claim(reactors.length) : null;
-    for (int i = 0; i < reactors.length; i++) {
-      reactors[i] = pinning == null ? new Reactor("laminar-reactor-" + i) : new Reactor("laminar-reactor-" + i, pinning.pinner(i));
-    }
-    this.reactor = reactors[0];
-    String sharding = reactors.length > 1 ? "; keyed aggregates and joins of sinks and subscriptions run as one shard per reactor, "
-        + "global TUMBLE aggregates as partial states on every reactor combined on one" : "";
-    String unpinned = pinning == null ? null : pinning.settle(reactors);
-    if (pinning == null && reactors.length > 1 && !LOGGED_REACTORS.getAndSet(true)) {
-      LOG.info("{} reactors, not pinned to CPUs (to pin them: LaminarConfig.pinReactors or -D{}=true){}", reactors.length,
-          LaminarConfig.PIN_REACTORS_PROPERTY, sharding);
-    } else if (pinning != null && unpinned == null) {
-      LOG.info("{} reactor(s) pinned to CPUs: {}{}", reactors.length, CpuPinning.describe(reactors), sharding);
-    } else if (pinning != null) {
-      LOG.warn("{} reactor(s) not pinned to CPUs although pinReactors is on: {}", reactors.length, unpinned);
-    }
-    this.connectors = new ConnectorRegistry(
-        List.of(new DatagenConnectorFactory(), new ConsoleConnectorFactory(), new MemoryConnectorFactory(),
-            new dev.laminar.connector.filesystem.FilesystemConnectorFactory()),
-        config.connectors(), config.pluginsDirectory());
-    this.planner = new QueryPlanner(new dev.laminar.sql.function.FunctionRegistry(config.functions(), this.connectors::functionProviders));
-    watchdog.scheduleWithFixedDelay(this::checkHungCalls, 100, 100, java.util.concurrent.TimeUnit.MILLISECONDS);
-    this.checkpoints = config.dataDirectory() == null ? null
-        : new CheckpointCoordinator(this, config.dataDirectory().resolve("checkpoints"), config.checkpointsRetained());
-    if (config.checkpointInterval() != null) {
-      long millis = config.checkpointInterval().toMillis();
-      watchdog.scheduleWithFixedDelay(this::periodicCheckpoint, millis, millis, java.util.concurrent.TimeUnit.MILLISECONDS);
+    try {
+      for (int i = 0; i < reactors.length; i++) {
+        reactors[i] = pinning == null ? new Reactor("laminar-reactor-" + i) : new Reactor("laminar-reactor-" + i, pinning.pinner(i));
+      }
+      this.reactor = reactors[0];
+      String sharding = reactors.length > 1 ? "; keyed aggregates and joins of sinks and subscriptions run as one shard per reactor, "
+          + "global TUMBLE aggregates as partial states on every reactor combined on one" : "";
+      String unpinned = pinning == null ? null : pinning.settle(reactors);
+      if (pinning == null && reactors.length > 1 && !LOGGED_REACTORS.getAndSet(true)) {
+        LOG.info("{} reactors, not pinned to CPUs (to pin them: LaminarConfig.pinReactors or -D{}=true){}", reactors.length,
+            LaminarConfig.PIN_REACTORS_PROPERTY, sharding);
+      } else if (pinning != null && unpinned == null) {
+        LOG.info("{} reactor(s) pinned to CPUs: {}{}", reactors.length, CpuPinning.describe(reactors), sharding);
+      } else if (pinning != null) {
+        LOG.warn("{} reactor(s) not pinned to CPUs although pinReactors is on: {}", reactors.length, unpinned);
+      }
+      this.connectors = new ConnectorRegistry(
+          List.of(new DatagenConnectorFactory(), new ConsoleConnectorFactory(), new MemoryConnectorFactory(),
+              new dev.laminar.connector.filesystem.FilesystemConnectorFactory()),
+          config.connectors(), config.pluginsDirectory());
+      this.planner = new QueryPlanner(new dev.laminar.sql.function.FunctionRegistry(config.functions(), this.connectors::functionProviders));
+      watchdog.scheduleWithFixedDelay(this::checkHungCalls, 100, 100, java.util.concurrent.TimeUnit.MILLISECONDS);
+      this.checkpoints = config.dataDirectory() == null ? null
+          : new CheckpointCoordinator(this, config.dataDirectory().resolve("checkpoints"), config.checkpointsRetained());
+      if (config.checkpointInterval() != null) {
+        long millis = config.checkpointInterval().toMillis();
+        watchdog.scheduleWithFixedDelay(this::periodicCheckpoint, millis, millis, java.util.concurrent.TimeUnit.MILLISECONDS);
+      }
+    } catch (RuntimeException | Error e) { // nothing started here may outlive a failed open
+      watchdog.shutdownNow();
+      try {
+        watchdog.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (InterruptedException interrupted) {
+        Thread.currentThread().interrupt();
+      }
+      for (Reactor r : reactors) {
+        if (r != null) {
+          r.close();
+        }
+      }
+      if (pinning != null) {
+        pinning.release();
+      }
+      throw e;
     }
   }
 
