@@ -51,31 +51,26 @@ final class SlotRefs {
     }
   }
 
-  /** Remembers the references of the slot at {@code at} before it is overwritten ({@link #releaseSaved} after). */
-  void save(MemorySegment m, long at) {
-    for (int i = 0; i < words.length; i++) {
-      saved[i] = m.get(JAVA_LONG_UNALIGNED, at + words[i]);
-    }
-  }
-
-  /** Releases what {@link #save} remembered: after the new content was written and {@link #retain}ed. */
-  void releaseSaved() {
-    for (long id : saved) {
-      if (id != 0) {
-        dictionary.release(id - 1);
-      }
-    }
-  }
-
   /** Stores {@code state} over the slot at {@code at} of {@code m}, moving the slot's references from its old values to its new ones. */
   void overwrite(SlotAccumulator state, MemorySegment m, long at) {
     if (words.length == 0) {
       state.store(m, at);
       return;
     }
-    save(m, at);
+    for (int i = 0; i < words.length; i++) {
+      saved[i] = m.get(JAVA_LONG_UNALIGNED, at + words[i]);
+    }
     state.store(m, at);
-    retain(m, at);
-    releaseSaved();
+    for (int i = 0; i < words.length; i++) { // a value kept keeps its reference: only the words that changed move
+      long now = m.get(JAVA_LONG_UNALIGNED, at + words[i]);
+      if (now != saved[i]) {
+        if (now != 0) {
+          dictionary.retain(now - 1);
+        }
+        if (saved[i] != 0) {
+          dictionary.release(saved[i] - 1);
+        }
+      }
+    }
   }
 }

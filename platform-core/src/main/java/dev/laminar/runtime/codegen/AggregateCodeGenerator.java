@@ -154,18 +154,22 @@ final class AggregateCodeGenerator {
   private String slotCode() {
     StringBuilder load = new StringBuilder();
     StringBuilder store = new StringBuilder();
+    StringBuilder objectFields = new StringBuilder();
     int at = 0;
     for (String[] f : stateFields) {
       if (f[1].equals("boolean")) {
         continue;
       }
-      if (isObject(f[1])) { // its id in the bound SlotObjects, plus one (0: null)
-        String id = "id" + at;
-        load.append("      long ").append(id).append(" = m.get(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, at + ").append(at)
+      if (isObject(f[1])) { // its id in the bound SlotObjects, plus one (0: null); the value loaded keeps its id
+        String id = "loadedId" + at;
+        String value = "loadedValue" + at;
+        objectFields.append("    private long ").append(id).append(";\n    private Object ").append(value).append(";\n");
+        load.append("      ").append(id).append(" = m.get(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, at + ").append(at)
             .append("L);\n      ").append(f[0]).append(" = ").append(id).append(" == 0L ? null : (").append(f[1])
-            .append(") objects.value(").append(id).append(" - 1L);\n");
+            .append(") objects.value(").append(id).append(" - 1L);\n      ").append(value).append(" = ").append(f[0]).append(";\n");
         store.append("      m.set(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, at + ").append(at).append("L, ").append(f[0])
-            .append(" == null ? 0L : objects.id(").append(f[0]).append(") + 1L);\n");
+            .append(" == null ? 0L : ").append(f[0]).append(" == ").append(value).append(" ? ").append(id).append(" : objects.id(")
+            .append(f[0]).append(") + 1L);\n");
         at += 8;
         continue;
       }
@@ -198,7 +202,7 @@ final class AggregateCodeGenerator {
     if (bit > 0) {
       store.append("      m.set(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, at + ").append(at).append("L, ").append(word).append(");\n");
     }
-    return "    private dev.laminar.runtime.aggregate.SlotObjects objects;\n\n"
+    return "    private dev.laminar.runtime.aggregate.SlotObjects objects;\n" + objectFields + "\n"
         + "    public void bind(dev.laminar.runtime.aggregate.SlotObjects objects) {\n      this.objects = objects;\n    }\n\n"
         + "    public void load(java.lang.foreign.MemorySegment m, long at) {\n" + load + "    }\n\n"
         + "    public void store(java.lang.foreign.MemorySegment m, long at) {\n" + store + "    }\n\n";
