@@ -25,4 +25,22 @@ public interface StoreBacked extends Checkpointable {
    * files (a full one, then the incremental ones after it, oldest first).
    */
   void restoreStores(Map<String, List<Path>> chains) throws IOException;
+
+  /**
+   * Refuses chains that another form of the operator wrote (the heap operators keep their state in one journal
+   * store, the store-backed ones in stores of their own names): restoring them would read state in the wrong
+   * layout, or silently none. {@code own} tells this form's store names.
+   *
+   * @param operator what the operator is, for the message (e.g. "the TUMBLE aggregate's store-backed form")
+   */
+  static void requireOwnStores(Map<String, List<Path>> chains, java.util.function.Predicate<String> own, String operator)
+      throws IOException {
+    for (String name : chains.keySet()) {
+      if (!own.test(name)) {
+        throw new IOException("the checkpoint has a store '" + name + "' that " + operator + " does not keep (it has " + chains.keySet()
+            + "): the state was written by the operator's other form, by an earlier build or with -Dlaminar.state.store set "
+            + "otherwise; restore with the setting the checkpoint was taken with");
+      }
+    }
+  }
 }

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 class CrashRecoveryTest {
   private static final long ROWS = 150_000;
   private static final int KILLS = 50;
-  private static final String TOTALS = "window_start,n,total,lo,hi,first_id,last_id";
+  private static final String TOTALS = "window_start,n,total,lo,hi,first_id,last_id,last_k";
+  private static final String BARS = "k,window_start,n,total,lo,hi,first_id,last_id,lo_text,last_text";
   private static final String STORED_SESSIONS = "k,window_start,window_end,n,total,lo,first_id,last_id";
   private static final java.util.concurrent.atomic.AtomicLong committedBeforeLast = new java.util.concurrent.atomic.AtomicLong();
 
@@ -32,7 +33,7 @@ class CrashRecoveryTest {
   void killedFiftyTimesTheCommittedOutputEqualsAnUninterruptedRun(@TempDir Path dir) throws Exception {
     List<String> reference = runToCompletion(dir.resolve("ref-data"), dir.resolve("ref-out"), null, 0);
     assertThat(reference).as("the reference run's output").isNotEmpty();
-    List<String> referenceBars = committedRows(dir.resolve("ref-out-bars"), "k,window_start,n,total,lo,hi,first_id,last_id");
+    List<String> referenceBars = committedRows(dir.resolve("ref-out-bars"), BARS);
     assertThat(referenceBars).as("the reference run's windows").hasSizeGreaterThan(400);
     List<String> referenceHops = committedRows(dir.resolve("ref-out-hops"), "k,window_start,window_end,n,total,distinct_amounts,sd");
     List<String> referenceSessions = committedRows(dir.resolve("ref-out-sessions"), "k,window_start,window_end,n,last_id,amounts");
@@ -57,7 +58,7 @@ class CrashRecoveryTest {
     Path out = dir.resolve("out");
     List<String> crashed = runToCompletion(data, out, random, KILLS);
     assertSameRows(crashed, reference, "committed output", seed);
-    assertSameRows(committedRows(dir.resolve("out-bars"), "k,window_start,n,total,lo,hi,first_id,last_id"), referenceBars, "committed TUMBLE results", seed);
+    assertSameRows(committedRows(dir.resolve("out-bars"), BARS), referenceBars, "committed TUMBLE results", seed);
     assertSameRows(committedRows(dir.resolve("out-hops"), "k,window_start,window_end,n,total,distinct_amounts,sd"), referenceHops, "committed HOP results", seed);
     assertSameRows(committedRows(dir.resolve("out-distinct-bars"), "k,window_start,d,last_id"), referenceDistinctBars, "committed heap TUMBLE results", seed);
     assertSameRows(committedRows(dir.resolve("out-distinct-hops"), "k,window_start,window_end,d,first_id"), referenceDistinctHops, "committed heap HOP results", seed);

@@ -38,7 +38,8 @@ public final class CrashTestChild {
           + "SELECT id, k, amount * 2 AS doubled, ts FROM events WHERE MOD(amount, 3) <> 0");
       db.execute("CREATE SINK IF NOT EXISTS bars WITH ('connector' = 'filesystem', 'path' = '" + out.resolveSibling(out.getFileName() + "-bars")
           + "', 'format' = 'csv') AS SELECT k, window_start, COUNT(*) AS n, SUM(amount) AS total, MIN(amount) AS lo, MAX(amount) AS hi, "
-          + "FIRST_VALUE(id) AS first_id, LAST_VALUE(id) AS last_id FROM TABLE(TUMBLE(TABLE events2, DESCRIPTOR(ts), INTERVAL '1' SECOND)) "
+          + "FIRST_VALUE(id) AS first_id, LAST_VALUE(id) AS last_id, MIN(CAST(amount AS VARCHAR)) AS lo_text, " // strings in the slots
+          + "LAST_VALUE(CAST(amount AS VARCHAR)) AS last_text FROM TABLE(TUMBLE(TABLE events2, DESCRIPTOR(ts), INTERVAL '1' SECOND)) "
           + "GROUP BY k, window_start, window_end");
       db.execute("CREATE SINK IF NOT EXISTS hops WITH ('connector' = 'filesystem', 'path' = '" + out.resolveSibling(out.getFileName() + "-hops")
           + "', 'format' = 'csv') AS SELECT k, window_start, window_end, COUNT(*) AS n, SUM(amount) AS total, "
@@ -71,7 +72,7 @@ public final class CrashTestChild {
           + "MATCH_CONDITION(a.ts >= b.ts) ON a.k = b.k");
       db.execute("CREATE SINK IF NOT EXISTS totals WITH ('connector' = 'filesystem', 'path' = '" // a global aggregate: two-phase at N reactors
           + out.resolveSibling(out.getFileName() + "-totals") + "', 'format' = 'csv') AS SELECT window_start, COUNT(*) AS n, SUM(amount) AS total, "
-          + "MIN(amount) AS lo, MAX(amount) AS hi, FIRST_VALUE(id) AS first_id, LAST_VALUE(id) AS last_id "
+          + "MIN(amount) AS lo, MAX(amount) AS hi, FIRST_VALUE(id) AS first_id, LAST_VALUE(id) AS last_id, LAST_VALUE(k) AS last_k "
           + "FROM TABLE(TUMBLE(TABLE events12, DESCRIPTOR(ts), INTERVAL '1' SECOND)) GROUP BY window_start, window_end");
       System.out.println("RUNNING"); // the parent kills at random moments after this line
       System.out.flush();

@@ -273,6 +273,7 @@ public final class PaneWindowAggregateOperator implements Operator, dev.laminar.
 
   @Override
   public void restoreStores(Map<String, java.util.List<java.nio.file.Path>> chains) throws java.io.IOException {
+    dev.laminar.runtime.StoreBacked.requireOwnStores(chains, "groups"::equals, "the heap " + shape + " aggregate");
     boolean restored = journal.restore(chains, "groups", in -> {
       GroupKey key = keys.blank();
       if (in.readBoolean()) {

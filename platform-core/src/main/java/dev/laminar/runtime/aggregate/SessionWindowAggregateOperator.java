@@ -160,6 +160,7 @@ public final class SessionWindowAggregateOperator implements Operator, dev.lamin
 
   @Override
   public void restoreStores(Map<String, List<java.nio.file.Path>> chains) throws java.io.IOException {
+    dev.laminar.runtime.StoreBacked.requireOwnStores(chains, "sessions"::equals, "the heap SESSION aggregate");
     long savedNextId = nextId;
     journal.restore(chains, "sessions", in -> {
       GroupKey key = keys.blank();

@@ -527,6 +527,8 @@ public final class StoredPaneWindowAggregateOperator implements Operator, StoreB
 
   @Override
   public void restoreStores(Map<String, List<Path>> chains) throws IOException {
+    StoreBacked.requireOwnStores(chains, name -> name.equals(DICTIONARY) || name.matches("[pe]-?\\d+"),
+        "the store-backed " + shape + " aggregate");
     List<OffHeapStateStore> restored = new ArrayList<>();
     for (Pane p : panes.values()) {
       List<Path> chain = chains.get("p" + p.start);

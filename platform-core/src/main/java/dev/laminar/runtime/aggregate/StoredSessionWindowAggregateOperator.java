@@ -566,6 +566,12 @@ public final class StoredSessionWindowAggregateOperator implements Operator, Sto
   /** The stores from their chains, then the string references counted again and the expiry heap rebuilt. */
   @Override
   public void restoreStores(Map<String, List<Path>> chains) throws IOException {
+    StoreBacked.requireOwnStores(chains, name -> name.equals(GROUPS) || name.equals(SESSIONS) || name.equals(DICTIONARY),
+        "the store-backed SESSION aggregate");
+    if (chains.containsKey(SESSIONS) && !chains.containsKey(GROUPS)) {
+      throw new IOException("the checkpoint has the SESSION aggregate's state in its heap form (store '" + SESSIONS + "' alone): it was "
+          + "written by an earlier build or with -Dlaminar.state.store=false; restore with the setting the checkpoint was taken with");
+    }
     List<Path> groupChain = chains.get(GROUPS);
     List<Path> sessionChain = chains.get(SESSIONS);
     if (groupChain == null || sessionChain == null) {

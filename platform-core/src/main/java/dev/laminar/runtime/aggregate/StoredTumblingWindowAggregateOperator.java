@@ -407,6 +407,7 @@ public final class StoredTumblingWindowAggregateOperator implements Operator, St
 
   @Override
   public void restoreStores(Map<String, List<Path>> chains) throws IOException {
+    StoreBacked.requireOwnStores(chains, name -> name.equals(DICTIONARY) || name.matches("w-?\\d+"), "the store-backed TUMBLE aggregate");
     List<OffHeapStateStore> restored = new ArrayList<>();
     for (Window w : windows) {
       List<Path> chain = chains.get(storeName(w.start));

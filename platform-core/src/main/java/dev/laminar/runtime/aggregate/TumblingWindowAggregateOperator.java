@@ -177,6 +177,7 @@ public final class TumblingWindowAggregateOperator implements Operator, dev.lami
 
   @Override
   public void restoreStores(Map<String, List<java.nio.file.Path>> chains) throws java.io.IOException {
+    dev.laminar.runtime.StoreBacked.requireOwnStores(chains, "groups"::equals, "the heap TUMBLE aggregate");
     boolean restored = journal.restore(chains, "groups", in -> {
       long start = in.readLong();
       Window w = windows.stream().filter(x -> x.start == start).findFirst()

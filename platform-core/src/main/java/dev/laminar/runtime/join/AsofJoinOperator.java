@@ -346,6 +346,7 @@ public final class AsofJoinOperator extends TwoInputOperator implements dev.lami
 
   @Override
   public void restoreStores(Map<String, List<java.nio.file.Path>> chains) throws java.io.IOException {
+    dev.laminar.runtime.StoreBacked.requireOwnStores(chains, "rows"::equals, "the heap ASOF join");
     List<Pending> pendings = new ArrayList<>();
     journal.restore(chains, "rows", in -> {
       boolean isRight = in.readBoolean();

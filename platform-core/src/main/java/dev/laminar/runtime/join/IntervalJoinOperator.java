@@ -317,6 +317,7 @@ public final class IntervalJoinOperator extends TwoInputOperator implements dev.
 
   @Override
   public void restoreStores(java.util.Map<String, java.util.List<java.nio.file.Path>> chains) throws java.io.IOException {
+    dev.laminar.runtime.StoreBacked.requireOwnStores(chains, "rows"::equals, "the heap interval join");
     journal.restore(chains, "rows", in -> {
       Side side = in.readBoolean() ? leftSide : rightSide;
       GroupKey key = side.probe.copy();

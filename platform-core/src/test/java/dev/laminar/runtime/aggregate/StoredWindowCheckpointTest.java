@@ -335,6 +335,22 @@ class StoredWindowCheckpointTest {
     assertThat(out.rows.get(2)).startsWith("+U[a, 1, 1970-01-01T00:00, 1970-01-01T00:00:00.100, 3, 35, 5, 20, 11.666666666666666, 1, 1, 3, a, a, a]");
   }
 
+  /**
+   * A checkpoint taken by the heap form of an aggregate (an earlier build, or {@code laminar.state.store=false}) does not
+   * restore silently into the store-backed form, which would find none of its stores and start empty.
+   */
+  @Test
+  void aCheckpointOfTheHeapFormIsRefusedByTheStoreBackedForm() throws Exception {
+    StoreChains chains = new StoreChains(dir);
+    Operator heap = Shape.HEAP_TUMBLE_CHANGES.heap(new Collector());
+    heap.process(rows(new long[] {10, 20}, 0));
+    chains.checkpoint((StoreBacked) heap);
+    StoredTumblingWindowAggregateOperator stored = Shape.TUMBLE_CHANGES.storedTumble(new Collector(), dir);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> chains.restore(stored)).isInstanceOf(java.io.IOException.class)
+        .hasMessageContaining("store 'groups'").hasMessageContaining("other form");
+    stored.close();
+  }
+
   /** Rows of group ('a', 1) with x = event time, at times {@code times}, all at watermark {@code wm}. */
   private static ColumnarBatch rows(long[] times, long wm) {
     ColumnarBatch in = new ColumnarBatch(INPUT, times.length);
