@@ -231,6 +231,8 @@ final class CheckpointCoordinator {
     final CompletableFuture<Void> done = new CompletableFuture<>();
     /** Per sharded sink dealt the barrier: which shards have taken it (guarded by this). */
     final Map<SinkObject, boolean[]> shardsTaken = new HashMap<>();
+    /** Sinks whose shards were taken down while this barrier was in flight (guarded by this): not dealt it any more. */
+    final java.util.Set<SinkObject> shardsGone = new java.util.HashSet<>();
     long stallNanos;
 
     Barrier(long id, long epoch, List<CatalogObject> objects, List<SinkObject> sinks) {
@@ -280,11 +282,17 @@ final class CheckpointCoordinator {
       for (CatalogObject o : b.objects) {
         ShardedPlan shards = o instanceof SinkObject k ? engine.shards(k) : null;
         if (shards != null) {
+          boolean gone;
           synchronized (b) { // before dealing: shard 0 may take it while this reactor waits for room
-            b.parts.addAndGet(shards.count());
-            b.shardsTaken.put((SinkObject) o, new boolean[shards.count()]);
+            gone = b.shardsGone.contains(o); // taken down since the lookup: no shard would take it
+            if (!gone) {
+              b.parts.addAndGet(shards.count());
+              b.shardsTaken.put((SinkObject) o, new boolean[shards.count()]);
+            }
           }
-          shards.barrier(b.id);
+          if (!gone) {
+            shards.barrier(b.id);
+          }
         }
       }
       b.partDone();
@@ -324,7 +332,8 @@ final class CheckpointCoordinator {
 
   /**
    * The shards of {@code sink} were taken down (the sink was dropped or closed): a barrier in flight no
-   * longer waits for those that had not taken it. The sink's own epoch then fails or never commits.
+   * longer waits for those that had not taken it, and is not dealt to them if reactor 0 has not dealt it yet
+   * (it looked them up before they went). The sink's own epoch then fails or never commits.
    */
   void shardsGone(SinkObject sink) {
     Barrier b = inFlight;
@@ -333,6 +342,7 @@ final class CheckpointCoordinator {
     }
     int missing = 0;
     synchronized (b) {
+      b.shardsGone.add(sink); // reactor 0 has not dealt it yet: it will not
       boolean[] taken = b.shardsTaken.get(sink);
       for (int k = 0; taken != null && k < taken.length; k++) {
         if (!taken[k]) {
