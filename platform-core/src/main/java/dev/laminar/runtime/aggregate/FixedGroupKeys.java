@@ -38,14 +38,6 @@ final class FixedGroupKeys implements AutoCloseable {
   private final MemorySegment probe;
 
   /**
-   * Whether these grouping columns fit: every type does — long-backed and DOUBLE columns as their word, VARCHAR,
-   * BYTES (by content) and wide DECIMAL (by value and scale) as their dictionary id.
-   */
-  static boolean supports(KeySource[] keySources, int[] keyColumns, Schema input) {
-    return true;
-  }
-
-  /**
    * @param keySources for each grouping output column, where its value comes from
    * @param keyColumns for each grouping output column of source COLUMN, the input column (others ignored)
    * @param scratch where the dictionary's store keeps its memory-mapped files
@@ -53,9 +45,6 @@ final class FixedGroupKeys implements AutoCloseable {
    *     ({@link GroupAccumulatorFactory#slotObjectWords()} not empty)
    */
   FixedGroupKeys(KeySource[] keySources, int[] keyColumns, Schema input, Path scratch, boolean objectValues) {
-    if (!supports(keySources, keyColumns, input)) {
-      throw new IllegalArgumentException("these grouping columns need the heap operators");
-    }
     this.sources = keySources.clone();
     int n = 0;
     int[] cols = new int[keySources.length];
@@ -187,13 +176,9 @@ final class FixedGroupKeys implements AutoCloseable {
 
   /**
    * Restore: the dictionary's store from {@code chain} (null: the checkpoint had none, allowed only when
-   * {@code stores} is empty), then its heap side, and each group of {@code stores} counted again.
+   * {@code stores} is empty), then its heap side, each group of {@code stores} counted again, and
+   * {@code moreReferences} counting the aggregate states' object values again.
    */
-  void restoreDictionary(List<Path> chain, List<OffHeapStateStore> stores) throws IOException {
-    restoreDictionary(chain, stores, () -> { });
-  }
-
-  /** As {@link #restoreDictionary(List, List)}, with {@code moreReferences} counting the aggregate states' object values again. */
   void restoreDictionary(List<Path> chain, List<OffHeapStateStore> stores, Runnable moreReferences) throws IOException {
     if (dictionary == null) {
       return;

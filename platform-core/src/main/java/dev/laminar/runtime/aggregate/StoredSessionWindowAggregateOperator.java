@@ -105,7 +105,7 @@ public final class StoredSessionWindowAggregateOperator implements Operator, Sto
 
   /** Whether this operator can run a query of these grouping columns and aggregate slot size (else use the heap operator). */
   public static boolean supports(KeySource[] keySources, int[] keyColumns, Schema input, int slotBytes) {
-    return slotBytes >= 0 && FixedGroupKeys.supports(keySources, keyColumns, input);
+    return StoredTumblingWindowAggregateOperator.supports(keySources, keyColumns, input, slotBytes);
   }
 
   /** EMIT ON WINDOW CLOSE, no allowed lateness. */

@@ -86,7 +86,7 @@ public final class StoredTumblingWindowAggregateOperator implements Operator, St
 
   /** Whether this operator can run a query of these grouping columns and aggregate slot size (else use the heap operator). */
   public static boolean supports(KeySource[] keySources, int[] keyColumns, Schema input, int slotBytes) {
-    return slotBytes >= 0 && FixedGroupKeys.supports(keySources, keyColumns, input);
+    return slotBytes >= 0; // any grouping columns: FixedGroupKeys takes every type
   }
 
   /** EMIT ON WINDOW CLOSE, no allowed lateness. */
