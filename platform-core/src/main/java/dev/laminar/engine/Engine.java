@@ -887,8 +887,8 @@ public final class Engine implements AutoCloseable {
     });
     holder[0] = sub;
     metrics.onAsyncFailure(e -> {
+      failures.add("subscription failed: " + e); // recorded before the subscriber is woken by the failure
       sub.fail(e);
-      failures.add("subscription failed: " + e);
     });
     subscriptions.add(sub);
     sub.start();
@@ -906,8 +906,8 @@ public final class Engine implements AutoCloseable {
     if (owner instanceof CatalogObject o) {
       objectFailed(o, e);
     } else if (owner instanceof SubscriptionOwner s) {
+      failures.add("subscription failed: " + e); // recorded before the subscriber is woken by the failure
       s.subscription().fail(e);
-      failures.add("subscription failed: " + e);
     }
   }
 
@@ -915,11 +915,11 @@ public final class Engine implements AutoCloseable {
     if (o == null) {
       return;
     }
-    o.fail(t);
     String origin = o instanceof SourceObject src ? " (" + src.origin + ")" : o instanceof SinkObject snk ? " (" + snk.origin + ")" : "";
     String message = o.kind().displayName() + " '" + o.name + "'" + origin + " failed: " + t;
     LOG.error(message);
-    failures.add(message);
+    failures.add(message); // recorded before whoever waits on the object sees it fail
+    o.fail(t);
     if (o instanceof SinkObject s) {
       s.edge.consumerClosed();
     }
