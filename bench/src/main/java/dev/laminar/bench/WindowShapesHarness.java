@@ -37,14 +37,17 @@ public final class WindowShapesHarness {
 
   /**
    * Forms that moved into the off-heap state store, each run with its groups on the heap
-   * ({@code laminar.state.store=false}) and in the store: a changelog, allowed lateness, and string aggregates
-   * (MIN/MAX/LAST_VALUE of a VARCHAR: the values as reference-counted dictionary ids).
+   * ({@code laminar.state.store=false}) and in the store: a changelog, allowed lateness, string aggregates
+   * (MIN/MAX/LAST_VALUE of a VARCHAR: the values as reference-counted dictionary ids), and distinct counts
+   * (COUNT(DISTINCT) and APPROX_COUNT_DISTINCT: sets and HyperLogLog registers in the operator's stores).
    */
   static final String[][] STORE_FORMS = {
       {"changes", QUERY.formatted("TUMBLE(TABLE trades, DESCRIPTOR(ts), INTERVAL '10' SECOND)") + " EMIT CHANGES"},
       {"lateness", QUERY.formatted("TUMBLE(TABLE trades, DESCRIPTOR(ts), INTERVAL '10' SECOND)") + " ALLOW LATENESS INTERVAL '1' SECOND"},
       {"string_aggregates", "SELECT qty, window_start, COUNT(*) AS n, MIN(symbol) AS lo, MAX(symbol) AS hi, LAST_VALUE(symbol) AS last "
-          + "FROM TABLE(TUMBLE(TABLE trades, DESCRIPTOR(ts), INTERVAL '10' SECOND)) GROUP BY qty, window_start, window_end"}};
+          + "FROM TABLE(TUMBLE(TABLE trades, DESCRIPTOR(ts), INTERVAL '10' SECOND)) GROUP BY qty, window_start, window_end"},
+      {"distinct_counts", "SELECT symbol, window_start, COUNT(DISTINCT qty) AS quantities, APPROX_COUNT_DISTINCT(price) AS prices "
+          + "FROM TABLE(TUMBLE(TABLE trades, DESCRIPTOR(ts), INTERVAL '10' SECOND)) GROUP BY symbol, window_start, window_end"}};
 
   public static void main(String[] args) throws Exception {
     long events = args.length > 0 ? Long.parseLong(args[0]) : 2_000_000L;

@@ -39,7 +39,7 @@ class CrashRecoveryTest {
     List<String> referenceSessions = committedRows(dir.resolve("ref-out-sessions"), "k,window_start,window_end,n,last_id,amounts");
     assertThat(referenceHops).hasSizeGreaterThan(400);
     assertThat(referenceSessions).hasSizeGreaterThan(1_000);
-    List<String> referenceDistinctBars = committedRows(dir.resolve("ref-out-distinct-bars"), "k,window_start,d,last_id");
+    List<String> referenceDistinctBars = committedRows(dir.resolve("ref-out-distinct-bars"), "k,window_start,d,last_id,ds");
     List<String> referenceDistinctHops = committedRows(dir.resolve("ref-out-distinct-hops"), "k,window_start,window_end,d,first_id");
     assertThat(referenceDistinctBars).hasSizeGreaterThan(400);
     assertThat(referenceDistinctHops).hasSizeGreaterThan(400);
@@ -60,8 +60,8 @@ class CrashRecoveryTest {
     assertSameRows(crashed, reference, "committed output", seed);
     assertSameRows(committedRows(dir.resolve("out-bars"), BARS), referenceBars, "committed TUMBLE results", seed);
     assertSameRows(committedRows(dir.resolve("out-hops"), "k,window_start,window_end,n,total,distinct_amounts,sd"), referenceHops, "committed HOP results", seed);
-    assertSameRows(committedRows(dir.resolve("out-distinct-bars"), "k,window_start,d,last_id"), referenceDistinctBars, "committed heap TUMBLE results", seed);
-    assertSameRows(committedRows(dir.resolve("out-distinct-hops"), "k,window_start,window_end,d,first_id"), referenceDistinctHops, "committed heap HOP results", seed);
+    assertSameRows(committedRows(dir.resolve("out-distinct-bars"), "k,window_start,d,last_id,ds"), referenceDistinctBars, "committed TUMBLE COUNT(DISTINCT) results", seed);
+    assertSameRows(committedRows(dir.resolve("out-distinct-hops"), "k,window_start,window_end,d,first_id"), referenceDistinctHops, "committed HOP COUNT(DISTINCT) results", seed);
     assertSameRows(committedRows(dir.resolve("out-sessions"), "k,window_start,window_end,n,last_id,amounts"), referenceSessions, "committed SESSION results", seed);
     assertSameRows(committedRows(dir.resolve("out-stored-sessions"), STORED_SESSIONS), referenceStoredSessions, "committed off-heap SESSION results", seed);
     assertSameRows(committedRows(dir.resolve("out-pairs"), "id,other,k"), referencePairs, "committed interval join results", seed);

@@ -45,11 +45,12 @@ public final class CrashTestChild {
           + "', 'format' = 'csv') AS SELECT k, window_start, window_end, COUNT(*) AS n, SUM(amount) AS total, "
           + "APPROX_COUNT_DISTINCT(amount) AS distinct_amounts, ROUND(STDDEV_POP(amount), 6) AS sd FROM TABLE(HOP(TABLE events3, "
           + "DESCRIPTOR(ts), INTERVAL '1' SECOND, INTERVAL '3' SECOND)) GROUP BY k, window_start, window_end");
-      // COUNT(DISTINCT) keeps group state on the heap: these two check the heap operators' journaled checkpoints
+      // COUNT(DISTINCT): the sets in the operators' stores (of numbers, and of strings as dictionary ids)
       // (each sink reads its own source: a sink attached to a running source misses what it read before)
       db.execute("CREATE SINK IF NOT EXISTS distinct_bars WITH ('connector' = 'filesystem', 'path' = '"
           + out.resolveSibling(out.getFileName() + "-distinct-bars") + "', 'format' = 'csv') AS SELECT k, window_start, "
-          + "COUNT(DISTINCT amount) AS d, MAX(id) AS last_id FROM TABLE(TUMBLE(TABLE events11, DESCRIPTOR(ts), INTERVAL '1' SECOND)) "
+          + "COUNT(DISTINCT amount) AS d, MAX(id) AS last_id, COUNT(DISTINCT CAST(MOD(amount, 7) AS VARCHAR)) AS ds "
+          + "FROM TABLE(TUMBLE(TABLE events11, DESCRIPTOR(ts), INTERVAL '1' SECOND)) "
           + "GROUP BY k, window_start, window_end");
       db.execute("CREATE SINK IF NOT EXISTS distinct_hops WITH ('connector' = 'filesystem', 'path' = '"
           + out.resolveSibling(out.getFileName() + "-distinct-hops") + "', 'format' = 'csv') AS SELECT k, window_start, window_end, "

@@ -182,17 +182,12 @@ public record AggregateSpec(AggregateKind kind, int argument, DataType argumentT
     }
   }
 
-  /**
-   * APPROX_COUNT_DISTINCT(x): HyperLogLog with 2^12 registers (standard error about 1.6%), merged by
-   * taking the larger register; small counts use linear counting.
-   */
+  /** APPROX_COUNT_DISTINCT(x): HyperLogLog ({@link HyperLogLogs}), merged by taking the larger register. */
   private static final class HyperLogLog implements Accumulator {
-    private static final int P = 12;
-    private static final int M = 1 << P;
     private final int arg;
     private final boolean longBacked;
     private final boolean isDouble;
-    private final byte[] registers = new byte[M];
+    private final byte[] registers = new byte[HyperLogLogs.M];
 
     HyperLogLog(int arg, DataType type) {
       this.arg = arg;
@@ -205,41 +200,20 @@ public record AggregateSpec(AggregateKind kind, int argument, DataType argumentT
       if (in.isNull(row, arg)) {
         return;
       }
-      long h;
-      if (longBacked) {
-        h = in.getLong(row, arg);
-      } else if (isDouble) {
-        h = Double.doubleToLongBits(in.getDouble(row, arg));
-      } else {
-        Object o = in.getObjectSlot(row, arg);
-        h = o instanceof byte[] b ? java.util.Arrays.hashCode(b) : o instanceof String s ? stringHash(s) : o.hashCode();
-      }
-      h = mix(h);
-      int index = (int) (h >>> (64 - P));
-      int rank = Long.numberOfLeadingZeros((h << P) | (1L << (P - 1))) + 1;
+      long h = longBacked ? HyperLogLogs.hash(in.getLong(row, arg))
+          : isDouble ? HyperLogLogs.hash(in.getDouble(row, arg)) : HyperLogLogs.hash(in.getObjectSlot(row, arg));
+      h = HyperLogLogs.mix(h);
+      int index = HyperLogLogs.index(h);
+      int rank = HyperLogLogs.rank(h);
       if (rank > registers[index]) {
         registers[index] = (byte) rank;
       }
     }
 
-    private static long stringHash(String s) {
-      long h = 1125899906842597L;
-      for (int i = 0; i < s.length(); i++) {
-        h = 31 * h + s.charAt(i);
-      }
-      return h;
-    }
-
-    private static long mix(long z) {
-      z = (z ^ (z >>> 33)) * 0xff51afd7ed558ccdL;
-      z = (z ^ (z >>> 33)) * 0xc4ceb9fe1a85ec53L;
-      return z ^ (z >>> 33);
-    }
-
     @Override
     public void merge(Accumulator other) {
       byte[] o = ((HyperLogLog) other).registers;
-      for (int i = 0; i < M; i++) {
+      for (int i = 0; i < registers.length; i++) {
         if (o[i] > registers[i]) {
           registers[i] = o[i];
         }
@@ -248,20 +222,11 @@ public record AggregateSpec(AggregateKind kind, int argument, DataType argumentT
 
     @Override
     public void writeResult(ColumnarBatch out, int row, int col) {
-      double sum = 0;
-      int zeros = 0;
+      int[] counts = new int[HyperLogLogs.MAX_RANK + 1];
       for (byte r : registers) {
-        sum += Math.scalb(1.0, -r);
-        if (r == 0) {
-          zeros++;
-        }
+        counts[r]++;
       }
-      double alpha = 0.7213 / (1 + 1.079 / M);
-      double estimate = alpha * M * M / sum;
-      if (estimate <= 2.5 * M && zeros > 0) {
-        estimate = M * Math.log((double) M / zeros);
-      }
-      out.putLong(row, col, Math.round(estimate));
+      out.putLong(row, col, HyperLogLogs.estimate(counts));
     }
   }
 

@@ -14,8 +14,8 @@ public interface GroupAccumulatorFactory {
   /**
    * Bytes of the fixed-size slot a group's state fits in when {@link #create()} returns a
    * {@link SlotAccumulator} (every call's state is generated: primitives, and object values as ids), else -1:
-   * some call keeps an interpreted accumulator (COUNT DISTINCT, APPROX_COUNT_DISTINCT, plugin aggregates) and
-   * the state stays on the heap.
+   * some call keeps an interpreted accumulator (a plugin aggregate; COUNT DISTINCT and APPROX_COUNT_DISTINCT outside
+   * the state-store form, see {@code AggregateCompiler.create}) and the state stays on the heap.
    */
   default int slotBytes() {
     return -1;
@@ -26,6 +26,15 @@ public interface GroupAccumulatorFactory {
    * state is all primitives): the references a slot holds, for the owner to count ({@link SlotRefs}).
    */
   default int[] slotObjectWords() {
+    return new int[0];
+  }
+
+  /**
+   * The words of the slot that hold the handles of distinct-count sets ({@link SlotSets}): for each, its offset, the
+   * index of its aggregate call and its kind ({@code SlotSets.DISTINCT}, {@code DISTINCT_OBJECTS} or
+   * {@code APPROXIMATE}), three ints each; empty when the state has none.
+   */
+  default int[] slotSetWords() {
     return new int[0];
   }
 }

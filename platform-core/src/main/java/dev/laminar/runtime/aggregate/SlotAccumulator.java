@@ -25,4 +25,13 @@ public interface SlotAccumulator extends GroupAccumulator {
 
   /** The table object values are kept in as ids: needed before {@link #load} or {@link #store} when the state has any. */
   void bind(SlotObjects objects);
+
+  /** Where the state's distinct-count sets live ({@link GroupAccumulatorFactory#slotSetWords()}): needed before a row or merge when it has any. */
+  default void bindSets(SlotSets sets) {}
+
+  /**
+   * Drops the sets this state created without being stored into a slot that owns them (a result merged from panes
+   * for a moment) and forgets their handles. Nothing for states without sets.
+   */
+  default void releaseSets() {}
 }

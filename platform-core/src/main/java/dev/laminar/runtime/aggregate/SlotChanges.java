@@ -120,6 +120,7 @@ final class SlotChanges {
       now.store(table, at + STATE);
       refs.retain(table, at + STATE);
     }
+    refs.detach(table, at + STATE); // the group's sets stay its live slot's: the copy's results are in its own words
     table.set(JAVA_LONG_UNALIGNED, at + START, start);
     table.set(JAVA_LONG_UNALIGNED, at + END, end);
     table.set(JAVA_LONG_UNALIGNED, at, EMITTED);

@@ -8,27 +8,51 @@ import java.lang.foreign.MemorySegment;
  * The references the slots of a store-backed window operator hold on the dictionary their object values live in
  * ({@link SlotObjects}): one per non-null object word of each slot written. The operator retains a slot's
  * references when it writes the slot and releases them when it overwrites or drops it, so that a value leaves
- * the dictionary when the last state holding it goes (and a restore counts them again). With an all-primitive
- * state ({@link #any()} false) every call is skipped. Reactor thread only; allocates nothing.
+ * the dictionary when the last state holding it goes (and a restore counts them again). The distinct-count sets
+ * a slot owns ({@link SlotSets}) go the same way: dropped with the slot; a copy of a slot ({@link #detach}) owns none.
+ * With an all-primitive state ({@link #any()} false) every call is skipped. Reactor thread only; allocates nothing.
  */
 final class SlotRefs {
   private final int[] words;
   private final StringKeyDictionary dictionary;
   private final long[] saved;
+  /** Offset and call of each set word (the kind left out). */
+  private final int[] setWords;
+  private final SlotSets sets;
 
-  /** @param dictionary where the object values live (null when the state has none) */
-  SlotRefs(GroupAccumulatorFactory aggregates, StringKeyDictionary dictionary) {
+  /**
+   * @param dictionary where the object values live (null when the state has none)
+   * @param sets where the slots' distinct-count sets live (null when the state has none)
+   */
+  SlotRefs(GroupAccumulatorFactory aggregates, StringKeyDictionary dictionary, SlotSets sets) {
     this.words = aggregates.slotObjectWords();
     if (words.length > 0 && dictionary == null) {
       throw new IllegalArgumentException("aggregate states with object values need a dictionary");
     }
+    int[] triples = aggregates.slotSetWords();
+    if (triples.length > 0 && sets == null) {
+      throw new IllegalArgumentException("aggregate states with distinct counts need their sets");
+    }
+    this.setWords = new int[triples.length / 3 * 2];
+    for (int k = 0, j = 0; k < triples.length; k += 3, j += 2) {
+      setWords[j] = triples[k];
+      setWords[j + 1] = triples[k + 1];
+    }
     this.dictionary = dictionary;
+    this.sets = sets;
     this.saved = new long[words.length];
   }
 
-  /** Whether the slots hold object values (else nothing here does anything). */
+  /** Whether the slots hold object values or sets (else nothing here does anything). */
   boolean any() {
-    return words.length > 0;
+    return words.length > 0 || setWords.length > 0;
+  }
+
+  /** The slot at {@code at} of {@code m} was written as a copy of a live one (a result remembered): it owns no set. */
+  void detach(MemorySegment m, long at) {
+    for (int k = 0; k < setWords.length; k += 2) {
+      m.set(JAVA_LONG_UNALIGNED, at + setWords[k], 0L);
+    }
   }
 
   /** The slot at {@code at} of {@code m} was written: its values gain a reference each. */
@@ -41,7 +65,7 @@ final class SlotRefs {
     }
   }
 
-  /** The slot at {@code at} of {@code m} is dropped: its values lose a reference each. */
+  /** The slot at {@code at} of {@code m} is dropped: its values lose a reference each, and its sets go. */
   void release(MemorySegment m, long at) {
     for (int w : words) {
       long id = m.get(JAVA_LONG_UNALIGNED, at + w);
@@ -49,12 +73,18 @@ final class SlotRefs {
         dictionary.release(id - 1);
       }
     }
+    for (int k = 0; k < setWords.length; k += 2) {
+      long handle = m.get(JAVA_LONG_UNALIGNED, at + setWords[k]);
+      if (handle != 0) {
+        sets.drop(setWords[k + 1], handle);
+      }
+    }
   }
 
   /** Stores {@code state} over the slot at {@code at} of {@code m}, moving the slot's references from its old values to its new ones. */
   void overwrite(SlotAccumulator state, MemorySegment m, long at) {
     if (words.length == 0) {
-      state.store(m, at);
+      state.store(m, at); // a set is the slot's own: the state loaded from it (and stored back) keeps its handle
       return;
     }
     for (int i = 0; i < words.length; i++) {

@@ -59,6 +59,8 @@ public final class StoredPaneWindowAggregateOperator implements Operator, StoreB
   private final SlotAccumulator partial;
   /** The references the slots hold on the dictionary's object values (none when the state is all primitives). */
   private final SlotRefs refs;
+  /** The sets of the COUNT(DISTINCT) and APPROX_COUNT_DISTINCT calls (null when there are none). */
+  private final SlotSets sets;
   private final Emit emit;
   private final long lateness;
   /** The results last emitted per group, when results go out as changes (else null). */
@@ -139,10 +141,12 @@ public final class StoredPaneWindowAggregateOperator implements Operator, StoreB
     this.scratch = scratch;
     this.emit = emit;
     this.lateness = lateness;
-    this.keys = new FixedGroupKeys(keySources, keyColumns, inputSchema, scratch, aggregates.slotObjectWords().length > 0);
+    this.keys = new FixedGroupKeys(keySources, keyColumns, inputSchema, scratch,
+        aggregates.slotObjectWords().length > 0 || SlotSets.needsDictionary(aggregates));
+    this.sets = SlotSets.of(aggregates, scratch, keys.dictionary());
     this.valueBytes = (int) ORDINAL_BYTES + aggregates.slotBytes();
     this.pool = new StorePool(scratch, keys.keyBytes(), valueBytes, 4);
-    this.refs = new SlotRefs(aggregates, keys.dictionary());
+    this.refs = new SlotRefs(aggregates, keys.dictionary(), sets);
     this.changes = emit != Emit.ON_WINDOW_CLOSE || lateness > 0 ? new SlotChanges(aggregates, outputSchema, keys, refs) : null;
     this.emittedPool = changes == null ? null : new StorePool(scratch, keys.keyBytes(), (int) changes.bytes(), 4);
     this.paneValue = MemorySegment.ofArray(new long[valueBytes / 8]);
@@ -151,6 +155,8 @@ public final class StoredPaneWindowAggregateOperator implements Operator, StoreB
     this.partial = (SlotAccumulator) aggregates.create();
     cursor.bind(keys.dictionary());
     partial.bind(keys.dictionary());
+    cursor.bindSets(sets);
+    partial.bindSets(sets);
     this.mergeKeyWords = new long[keys.keyBytes() / 8];
     this.mergeKey = MemorySegment.ofArray(mergeKeyWords);
     this.emitter = new BatchEmitter(outputSchema, batchCapacity, downstream);
@@ -284,6 +290,7 @@ public final class StoredPaneWindowAggregateOperator implements Operator, StoreB
     keys.write(emitter.batch(), o, start, end, table, store.keyOffset(slot));
     cursor.writeResults(emitter.batch(), o, keys.width());
     changes.emit(emitter, o, cursor, start, end, table, store.keyOffset(slot), store.valueOffset(slot), emit == Emit.ON_UPDATE, end - 1, wm);
+    cursor.releaseSets(); // the merge of the panes' sets was for this result only
   }
 
   /** EMIT EVERY: every group of the window ending at {@code end}, in order of first appearance, as changes. */
@@ -510,6 +517,11 @@ public final class StoredPaneWindowAggregateOperator implements Operator, StoreB
     return keys.dictionary() == null ? 0 : keys.dictionary().size();
   }
 
+  /** Distinct-count sets held (0 once every window is gone: nothing leaks). */
+  long setCount() {
+    return sets == null ? 0 : sets.sets();
+  }
+
   @Override
   public Map<String, StateStore> stores() {
     Map<String, StateStore> stores = new LinkedHashMap<>();
@@ -522,12 +534,15 @@ public final class StoredPaneWindowAggregateOperator implements Operator, StoreB
     if (keys.dictionaryStore() != null) {
       stores.put(DICTIONARY, keys.dictionaryStore());
     }
+    if (sets != null) {
+      sets.addStores(stores);
+    }
     return stores;
   }
 
   @Override
   public void restoreStores(Map<String, List<Path>> chains) throws IOException {
-    StoreBacked.requireOwnStores(chains, name -> name.equals(DICTIONARY) || name.matches("[pe]-?\\d+"),
+    StoreBacked.requireOwnStores(chains, name -> name.equals(DICTIONARY) || name.matches("[pe]-?\\d+") || SlotSets.isStoreName(name),
         "the store-backed " + shape + " aggregate");
     List<OffHeapStateStore> restored = new ArrayList<>();
     for (Pane p : panes.values()) {
@@ -546,7 +561,13 @@ public final class StoredPaneWindowAggregateOperator implements Operator, StoreB
       e.getValue().restore(chain);
       restored.add(e.getValue());
     }
+    if (sets != null) {
+      sets.restore(chains);
+    }
     keys.restoreDictionary(chains.get(DICTIONARY), restored, () -> {
+      if (sets != null) {
+        sets.retainObjects();
+      }
       for (Pane p : panes.values()) {
         for (long s = 0, cap = p.store.capacity(); s < cap; s++) {
           if (p.store.occupied(s)) {
@@ -577,6 +598,9 @@ public final class StoredPaneWindowAggregateOperator implements Operator, StoreB
       merged = null;
     }
     keys.close();
+    if (sets != null) {
+      sets.close();
+    }
   }
 
   private void closePanes() {

@@ -73,6 +73,8 @@ public final class StoredSessionWindowAggregateOperator implements Operator, Sto
   private final SlotAccumulator partial;
   /** The references the slots hold on the dictionary's object values (none when the state is all primitives). */
   private final SlotRefs refs;
+  /** The sets of the COUNT(DISTINCT) and APPROX_COUNT_DISTINCT calls (null when there are none). */
+  private final SlotSets sets;
   private final BatchEmitter emitter;
   private final LateRows late;
   private final OffHeapStateStore groups;
@@ -134,12 +136,14 @@ public final class StoredSessionWindowAggregateOperator implements Operator, Sto
       throw new IllegalArgumentException("the grouping columns or aggregate states are not fixed-size: use SessionWindowAggregateOperator");
     }
     this.gap = gap;
-    this.keys = new FixedGroupKeys(keySources, keyColumns, inputSchema, scratch, aggregates.slotObjectWords().length > 0);
+    this.keys = new FixedGroupKeys(keySources, keyColumns, inputSchema, scratch,
+        aggregates.slotObjectWords().length > 0 || SlotSets.needsDictionary(aggregates));
+    this.sets = SlotSets.of(aggregates, scratch, keys.dictionary());
     this.keyBytes = keys.keyBytes();
     this.slotAt = KEY + keyBytes;
     this.emit = emit;
     this.lateness = lateness;
-    this.refs = new SlotRefs(aggregates, keys.dictionary());
+    this.refs = new SlotRefs(aggregates, keys.dictionary(), sets);
     this.changes = emit != Emit.ON_WINDOW_CLOSE || lateness > 0 ? new SlotChanges(aggregates, outputSchema, keys, refs) : null;
     this.firedAt = slotAt + Math.max(8, aggregates.slotBytes());
     this.changesAt = firedAt + 8;
@@ -152,6 +156,8 @@ public final class StoredSessionWindowAggregateOperator implements Operator, Sto
     this.partial = (SlotAccumulator) aggregates.create();
     cursor.bind(keys.dictionary());
     partial.bind(keys.dictionary());
+    cursor.bindSets(sets);
+    partial.bindSets(sets);
     this.groupKey = MemorySegment.ofArray(new long[keyBytes / 8]);
     this.fired = MemorySegment.ofArray(new long[(valueBytes + 7) / 8]);
     this.emitter = new BatchEmitter(outputSchema, batchCapacity, downstream);
@@ -552,6 +558,11 @@ public final class StoredSessionWindowAggregateOperator implements Operator, Sto
     return keys.dictionary() == null ? 0 : keys.dictionary().size();
   }
 
+  /** Distinct-count sets held (0 once every window is gone: nothing leaks). */
+  long setCount() {
+    return sets == null ? 0 : sets.sets();
+  }
+
   @Override
   public Map<String, StateStore> stores() {
     Map<String, StateStore> stores = new LinkedHashMap<>();
@@ -560,13 +571,16 @@ public final class StoredSessionWindowAggregateOperator implements Operator, Sto
     if (keys.dictionaryStore() != null) {
       stores.put(DICTIONARY, keys.dictionaryStore());
     }
+    if (sets != null) {
+      sets.addStores(stores);
+    }
     return stores;
   }
 
   /** The stores from their chains, then the string references counted again and the expiry heap rebuilt. */
   @Override
   public void restoreStores(Map<String, List<Path>> chains) throws IOException {
-    StoreBacked.requireOwnStores(chains, name -> name.equals(GROUPS) || name.equals(SESSIONS) || name.equals(DICTIONARY),
+    StoreBacked.requireOwnStores(chains, name -> name.equals(GROUPS) || name.equals(SESSIONS) || name.equals(DICTIONARY) || SlotSets.isStoreName(name),
         "the store-backed SESSION aggregate");
     if (chains.containsKey(SESSIONS) && !chains.containsKey(GROUPS)) {
       throw new IOException("the checkpoint has the SESSION aggregate's state in its heap form (store '" + SESSIONS + "' alone): it was "
@@ -579,7 +593,13 @@ public final class StoredSessionWindowAggregateOperator implements Operator, Sto
     }
     groups.restore(groupChain);
     sessions.restore(sessionChain);
+    if (sets != null) {
+      sets.restore(chains);
+    }
     keys.restoreDictionary(chains.get(DICTIONARY), List.of(groups), () -> {
+      if (sets != null) {
+        sets.retainObjects();
+      }
       for (long s = 0, cap = sessions.capacity(); s < cap; s++) {
         if (sessions.occupied(s)) {
           refs.retain(sessions.table(), sessions.valueOffset(s) + slotAt);
@@ -609,5 +629,8 @@ public final class StoredSessionWindowAggregateOperator implements Operator, Sto
       tick.close();
     }
     keys.close();
+    if (sets != null) {
+      sets.close();
+    }
   }
 }

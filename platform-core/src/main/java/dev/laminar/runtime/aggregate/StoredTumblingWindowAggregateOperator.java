@@ -54,8 +54,10 @@ public final class StoredTumblingWindowAggregateOperator implements Operator, St
   private final FixedGroupKeys keys;
   private final int slotBytes;
   private final SlotAccumulator cursor;
-  /** The references the slots hold on the dictionary's object values (none when the state is all primitives). */
+  /** The references the slots hold on the dictionary's object values and their sets (none when the state is all primitives). */
   private final SlotRefs refs;
+  /** The sets of the COUNT(DISTINCT) and APPROX_COUNT_DISTINCT calls (null when there are none). */
+  private final SlotSets sets;
   private final BatchEmitter emitter;
   private final LateRows late;
   private final Emit emit;
@@ -115,11 +117,14 @@ public final class StoredTumblingWindowAggregateOperator implements Operator, St
     this.windowStartColumn = windowStartColumn;
     this.emit = emit;
     this.lateness = lateness;
-    this.keys = new FixedGroupKeys(keySources, keyColumns, inputSchema, scratch, aggregates.slotObjectWords().length > 0);
+    this.keys = new FixedGroupKeys(keySources, keyColumns, inputSchema, scratch,
+        aggregates.slotObjectWords().length > 0 || SlotSets.needsDictionary(aggregates));
     this.slotBytes = aggregates.slotBytes();
+    this.sets = SlotSets.of(aggregates, scratch, keys.dictionary());
     this.cursor = (SlotAccumulator) aggregates.create();
     cursor.bind(keys.dictionary());
-    this.refs = new SlotRefs(aggregates, keys.dictionary());
+    cursor.bindSets(sets);
+    this.refs = new SlotRefs(aggregates, keys.dictionary(), sets);
     this.changes = emit != Emit.ON_WINDOW_CLOSE || lateness > 0 ? new SlotChanges(aggregates, outputSchema, keys, refs) : null;
     int valueBytes = (int) (ORDINAL_BYTES + slotBytes + (changes == null ? 0 : changes.bytes()));
     this.pool = new StorePool(scratch, keys.keyBytes(), valueBytes, 2);
@@ -393,6 +398,11 @@ public final class StoredTumblingWindowAggregateOperator implements Operator, St
     return keys.dictionary() == null ? 0 : keys.dictionary().size();
   }
 
+  /** Distinct-count sets held (0 once every window is gone: nothing leaks). */
+  long setCount() {
+    return sets == null ? 0 : sets.sets();
+  }
+
   @Override
   public Map<String, StateStore> stores() {
     Map<String, StateStore> stores = new LinkedHashMap<>();
@@ -402,12 +412,16 @@ public final class StoredTumblingWindowAggregateOperator implements Operator, St
     if (keys.dictionaryStore() != null) {
       stores.put(DICTIONARY, keys.dictionaryStore());
     }
+    if (sets != null) {
+      sets.addStores(stores);
+    }
     return stores;
   }
 
   @Override
   public void restoreStores(Map<String, List<Path>> chains) throws IOException {
-    StoreBacked.requireOwnStores(chains, name -> name.equals(DICTIONARY) || name.matches("w-?\\d+"), "the store-backed TUMBLE aggregate");
+    StoreBacked.requireOwnStores(chains, name -> name.equals(DICTIONARY) || name.matches("w-?\\d+") || SlotSets.isStoreName(name),
+        "the store-backed TUMBLE aggregate");
     List<OffHeapStateStore> restored = new ArrayList<>();
     for (Window w : windows) {
       List<Path> chain = chains.get(storeName(w.start));
@@ -417,7 +431,13 @@ public final class StoredTumblingWindowAggregateOperator implements Operator, St
       w.store.restore(chain);
       restored.add(w.store);
     }
+    if (sets != null) {
+      sets.restore(chains);
+    }
     keys.restoreDictionary(chains.get(DICTIONARY), restored, () -> {
+      if (sets != null) {
+        sets.retainObjects();
+      }
       for (OffHeapStateStore store : restored) {
         for (long s = 0, cap = store.capacity(); s < cap; s++) {
           if (store.occupied(s)) {
@@ -442,6 +462,9 @@ public final class StoredTumblingWindowAggregateOperator implements Operator, St
     closeWindows();
     pool.close();
     keys.close();
+    if (sets != null) {
+      sets.close();
+    }
   }
 
   private void closeWindows() {

@@ -2,6 +2,7 @@ package dev.laminar.runtime.codegen;
 
 import dev.laminar.runtime.aggregate.AggregateKind;
 import dev.laminar.runtime.aggregate.AggregateSpec;
+import dev.laminar.runtime.aggregate.SlotSets;
 import dev.laminar.sdk.type.DataType;
 import dev.laminar.sdk.type.TypeKind;
 
@@ -21,7 +22,9 @@ import dev.laminar.sdk.type.TypeKind;
  * <p>When no call keeps an interpreted accumulator, the group also implements {@code SlotAccumulator}:
  * {@code load}/{@code store} of its fields at fixed offsets of a memory segment ({@code slotBytes()}), so
  * that the off-heap window operators keep each group's state in a state-store slot and use one instance
- * of the class as a cursor.
+ * of the class as a cursor. In that form ({@code stored}, when no call is a plugin aggregate) COUNT(DISTINCT) and
+ * APPROX_COUNT_DISTINCT are generated too: the slot holds the handle of the call's set in the operator's
+ * {@code SlotSets} and the call's result.
  */
 final class AggregateCodeGenerator {
   static final String CLASS_NAME = "dev.laminar.generated.GeneratedAggregates";
@@ -37,8 +40,12 @@ final class AggregateCodeGenerator {
   private final java.util.List<String[]> stateFields = new java.util.ArrayList<>();
   /** Whether some call keeps an interpreted accumulator (its state is an object). */
   private boolean interpretedCall;
+  /** The state-store form: distinct counts in {@code SlotSets} (see the class comment). */
+  private final boolean stored;
 
-  private AggregateCodeGenerator() {}
+  private AggregateCodeGenerator(boolean stored) {
+    this.stored = stored;
+  }
 
   /** Whether the call's state and update are generated (else its interpreted accumulator is embedded). */
   static boolean generates(AggregateSpec spec) {
@@ -48,14 +55,32 @@ final class AggregateCodeGenerator {
     };
   }
 
-  /** The source of the factory class for these calls; it depends only on their kinds, columns and types. */
-  static String generate(AggregateSpec[] specs) {
-    return new AggregateCodeGenerator().run(specs);
+  /** Whether the calls' distinct counts go into {@code SlotSets} in the state-store form (no call is a plugin aggregate). */
+  static boolean setsInSlots(AggregateSpec[] specs) {
+    for (AggregateSpec s : specs) {
+      if (s.kind() == AggregateKind.PLUGIN) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Whether the call is generated in the given form (else its interpreted accumulator is embedded). */
+  static boolean generates(AggregateSpec spec, AggregateSpec[] specs, boolean stored) {
+    return generates(spec) || (stored && spec.kind() != AggregateKind.PLUGIN && setsInSlots(specs));
+  }
+
+  /**
+   * The source of the factory class for these calls; it depends only on their kinds, columns and types, and on
+   * {@code stored} (the state-store form: distinct counts in {@code SlotSets}).
+   */
+  static String generate(AggregateSpec[] specs, boolean stored) {
+    return new AggregateCodeGenerator(stored).run(specs);
   }
 
   /** The state's fixed slot size for these calls, or -1 (see {@link #slotBytes()}). */
-  static int slotBytes(AggregateSpec[] specs) {
-    AggregateCodeGenerator g = new AggregateCodeGenerator();
+  static int slotBytes(AggregateSpec[] specs, boolean stored) {
+    AggregateCodeGenerator g = new AggregateCodeGenerator(stored);
     g.run(specs);
     return g.slotBytes();
   }
@@ -63,7 +88,7 @@ final class AggregateCodeGenerator {
   private String run(AggregateSpec[] specs) {
     for (int i = 0; i < specs.length; i++) {
       AggregateSpec s = specs[i];
-      if (!generates(s)) {
+      if (!generates(s, specs, stored)) {
         fallback(i);
         continue;
       }
@@ -93,6 +118,7 @@ final class AggregateCodeGenerator {
         + "  public boolean isCompiled() {\n    return true;\n  }\n\n"
         + "  public int slotBytes() {\n    return " + slotBytes + ";\n  }\n\n"
         + "  public int[] slotObjectWords() {\n    return new int[] {" + objectWords() + "};\n  }\n\n"
+        + "  public int[] slotSetWords() {\n    return new int[] {" + setWords() + "};\n  }\n\n"
         + "  public static final class Group implements " + (slotBytes < 0 ? "GroupAccumulator" : "dev.laminar.runtime.aggregate.SlotAccumulator")
         + " {\n"
         + "    private final AggregateSpec[] specs;\n"
@@ -141,6 +167,22 @@ final class AggregateCodeGenerator {
       }
       if (isObject(f[1])) {
         words.append(words.isEmpty() ? "" : ", ").append(at);
+      }
+      at += 8;
+    }
+    return words.toString();
+  }
+
+  /** Offset, call and kind of the set handles' words, comma-separated (the layout of {@link #slotCode}). */
+  private String setWords() {
+    StringBuilder words = new StringBuilder();
+    int at = 0;
+    for (String[] f : stateFields) {
+      if (f[1].equals("boolean")) {
+        continue;
+      }
+      if (f.length > 2) {
+        words.append(words.isEmpty() ? "" : ", ").append(at).append(", ").append(f[2]).append(", ").append(f[3]);
       }
       at += 8;
     }
@@ -202,8 +244,18 @@ final class AggregateCodeGenerator {
     if (bit > 0) {
       store.append("      m.set(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, at + ").append(at).append("L, ").append(word).append(");\n");
     }
-    return "    private dev.laminar.runtime.aggregate.SlotObjects objects;\n" + objectFields + "\n"
+    StringBuilder releaseSets = new StringBuilder();
+    for (String[] f : stateFields) {
+      if (f.length > 2) {
+        releaseSets.append("      if (").append(f[0]).append(" != 0L) {\n        sets.drop(").append(f[2]).append(", ").append(f[0])
+            .append(");\n        ").append(f[0]).append(" = 0L;\n      }\n");
+      }
+    }
+    return "    private dev.laminar.runtime.aggregate.SlotObjects objects;\n"
+        + "    private dev.laminar.runtime.aggregate.SlotSets sets;\n" + objectFields + "\n"
         + "    public void bind(dev.laminar.runtime.aggregate.SlotObjects objects) {\n      this.objects = objects;\n    }\n\n"
+        + "    public void bindSets(dev.laminar.runtime.aggregate.SlotSets sets) {\n      this.sets = sets;\n    }\n\n"
+        + "    public void releaseSets() {\n" + releaseSets + "    }\n\n"
         + "    public void load(java.lang.foreign.MemorySegment m, long at) {\n" + load + "    }\n\n"
         + "    public void store(java.lang.foreign.MemorySegment m, long at) {\n" + store + "    }\n\n";
   }
@@ -240,8 +292,56 @@ final class AggregateCodeGenerator {
       case MIN, MAX -> extreme(i, arg, t, s.kind() == AggregateKind.MAX);
       case FIRST_VALUE, LAST_VALUE -> firstLast(i, arg, t, s.kind() == AggregateKind.LAST_VALUE);
       case STDDEV_POP, STDDEV_SAMP, VAR_POP, VAR_SAMP -> moments(i, arg, t, s.kind());
+      case COUNT_DISTINCT -> distinct(i, arg, t);
+      case APPROX_COUNT_DISTINCT -> approximate(i, arg, t);
       default -> throw new IllegalArgumentException("not generated: " + s);
     }
+  }
+
+  /**
+   * COUNT(DISTINCT x), state-store form: the handle of the call's set in the bound {@code SlotSets} (0: no value yet;
+   * members are values, DOUBLE bits, or dictionary ids of object values), and the count.
+   */
+  private void distinct(int i, int arg, DataType t) {
+    boolean objects = !t.isLongBacked() && t.kind() != TypeKind.DOUBLE;
+    String set = setField(i, objects ? SlotSets.DISTINCT_OBJECTS : SlotSets.DISTINCT);
+    String n = field(i, "long", "n");
+    skipNull(arg);
+    if (objects) {
+      updates.append("      ").append(set).append(" = sets.addObject(").append(i).append(", ").append(set).append(", in.getObjectSlot(r, ")
+          .append(arg).append("));\n");
+    } else {
+      String member = t.isLongBacked() ? "in.getLong(r, " + arg + ")" : "Double.doubleToLongBits(in.getDouble(r, " + arg + "))";
+      updates.append("      ").append(set).append(" = sets.add(").append(i).append(", ").append(set).append(", ").append(member).append(");\n");
+    }
+    updates.append("      ").append(n).append(" += sets.changed();\n");
+    merge.append("      if (o.").append(set).append(" != 0L) {\n        ").append(set).append(" = sets.union(").append(i).append(", ")
+        .append(set).append(", o.").append(set).append(");\n        ").append(n).append(" += sets.changed();\n      }\n");
+    write.append("      ").append(put("Long", i, n)).append(";\n");
+  }
+
+  /** APPROX_COUNT_DISTINCT(x), state-store form: the handle of the call's registers in the bound {@code SlotSets}, and the estimate. */
+  private void approximate(int i, int arg, DataType t) {
+    String set = setField(i, SlotSets.APPROXIMATE);
+    String estimate = field(i, "long", "estimate");
+    skipNull(arg);
+    String value = t.isLongBacked() ? "in.getLong(r, " + arg + ")" : t.kind() == TypeKind.DOUBLE ? "in.getDouble(r, " + arg + ")"
+        : "in.getObjectSlot(r, " + arg + ")";
+    updates.append("      ").append(set).append(" = sets.hll(").append(i).append(", ").append(set)
+        .append(", dev.laminar.runtime.aggregate.HyperLogLogs.hash(").append(value).append("));\n")
+        .append("      if (sets.changed() != 0) {\n        ").append(estimate).append(" = sets.estimate();\n      }\n");
+    merge.append("      if (o.").append(set).append(" != 0L) {\n        ").append(set).append(" = sets.union(").append(i).append(", ")
+        .append(set).append(", o.").append(set).append(");\n        if (sets.changed() != 0) {\n          ").append(estimate)
+        .append(" = sets.estimate();\n        }\n      }\n");
+    write.append("      ").append(put("Long", i, estimate)).append(";\n");
+  }
+
+  /** Declares the long field {@code a<i>_set}, a set handle of the given kind ({@link #setWords}). */
+  private String setField(int i, int kind) {
+    String f = "a" + i + "_set";
+    stateFields.add(new String[] {f, "long", Integer.toString(i), Integer.toString(kind)});
+    fields.append("    private long ").append(f).append(";\n");
+    return f;
   }
 
   /** Declares field {@code a<i>_<name>}. */

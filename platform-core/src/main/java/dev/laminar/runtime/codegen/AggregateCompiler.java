@@ -29,22 +29,36 @@ public final class AggregateCompiler {
     return CalcCompiler.enabled() && !"false".equalsIgnoreCase(System.getProperty(ENABLED_PROPERTY));
   }
 
-  /** The compiled form when enabled, else (or on failure) the interpreter. */
+  /** The compiled form when enabled, else (or on failure) the interpreter; the heap form ({@link #create(AggregateSpec[], boolean)}). */
   public static GroupAccumulatorFactory create(AggregateSpec[] specs) {
+    return create(specs, false);
+  }
+
+  /**
+   * The compiled form when enabled, else (or on failure) the interpreter. {@code stored}: the form for the state-store
+   * window operators, whose COUNT(DISTINCT) and APPROX_COUNT_DISTINCT keep their sets in the operator's
+   * {@code SlotSets} (fixed-size slots unless a call is a plugin aggregate); its groups must not be used on the heap.
+   */
+  public static GroupAccumulatorFactory create(AggregateSpec[] specs, boolean stored) {
     if (!enabled()) {
       return new InterpretedGroupAccumulators(specs);
     }
     try {
-      return compile(specs);
+      return compile(specs, stored);
     } catch (RuntimeException | LinkageError e) {
       LOG.warn("could not compile the aggregates {}; interpreting them instead", Arrays.toString(specs), e);
       return new InterpretedGroupAccumulators(specs);
     }
   }
 
-  /** Always compiles (tests, benchmarks); failures propagate. */
+  /** Always compiles the heap form (tests, benchmarks); failures propagate. */
   public static GroupAccumulatorFactory compile(AggregateSpec[] specs) {
-    String source = AggregateCodeGenerator.generate(specs);
+    return compile(specs, false);
+  }
+
+  /** Always compiles (tests, benchmarks); failures propagate. {@code stored}: see {@link #create(AggregateSpec[], boolean)}. */
+  public static GroupAccumulatorFactory compile(AggregateSpec[] specs, boolean stored) {
+    String source = AggregateCodeGenerator.generate(specs, stored);
     try {
       return (GroupAccumulatorFactory) GeneratedClasses.constructor(source, AggregateCodeGenerator.CLASS_NAME, AggregateSpec[].class)
           .newInstance((Object) specs.clone());
@@ -57,13 +71,13 @@ public final class AggregateCompiler {
    * The slot size the compiled group state of these calls would have ({@code GroupAccumulatorFactory.slotBytes}),
    * or -1 when it is not fixed-size or aggregates are interpreted; without compiling anything (EXPLAIN).
    */
-  public static int slotBytes(AggregateSpec[] specs) {
-    return enabled() ? AggregateCodeGenerator.slotBytes(specs) : -1;
+  public static int slotBytes(AggregateSpec[] specs, boolean stored) {
+    return enabled() ? AggregateCodeGenerator.slotBytes(specs, stored) : -1;
   }
 
-  /** The generated source, for debugging and tests. */
+  /** The generated source (heap form), for debugging and tests. */
   public static String source(AggregateSpec[] specs) {
-    return AggregateCodeGenerator.generate(specs);
+    return AggregateCodeGenerator.generate(specs, false);
   }
 
   /**
@@ -71,12 +85,17 @@ public final class AggregateCompiler {
    * {@code compiled (interpreted: [...])} naming the calls the generated class delegates.
    */
   public static String describe(AggregateSpec[] specs) {
+    return describe(specs, false);
+  }
+
+  /** {@link #describe(AggregateSpec[])} of the form {@code stored} or not ({@link #create(AggregateSpec[], boolean)}). */
+  public static String describe(AggregateSpec[] specs, boolean stored) {
     if (!enabled()) {
       return "interpreted";
     }
     List<String> interpreted = new ArrayList<>();
     for (AggregateSpec s : specs) {
-      if (!AggregateCodeGenerator.generates(s)) {
+      if (!AggregateCodeGenerator.generates(s, specs, stored)) {
         interpreted.add(s.toString());
       }
     }

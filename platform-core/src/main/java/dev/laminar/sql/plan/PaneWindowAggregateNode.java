@@ -59,7 +59,7 @@ public record PaneWindowAggregateNode(PlanNode input, PaneWindowAggregateOperato
 
   @Override
   public Operator instantiate(Operator downstream, int batchCapacity, PlanMetrics metrics) {
-    dev.laminar.runtime.aggregate.GroupAccumulatorFactory factory = AggregateCompiler.create(aggregates);
+    dev.laminar.runtime.aggregate.GroupAccumulatorFactory factory = AggregateCompiler.create(aggregates, WindowAggregateNode.stateStoreEnabled());
     if (usesStateStore(factory.slotBytes())) {
       StoredPaneWindowAggregateOperator stored = new StoredPaneWindowAggregateOperator(shape, paneMillis, sizeMillis, keySources,
           keyColumns, input.schema(), factory, schema, batchCapacity, downstream, metrics.lateRowsDropped(), ScratchSpace.folder(), emit,
@@ -93,8 +93,8 @@ public record PaneWindowAggregateNode(PlanNode input, PaneWindowAggregateOperato
   public String describe() {
     return "PaneWindowAggregate(" + shape + ", " + (shape == PaneWindowAggregateOperator.Shape.HOP ? "slide=" : "step=") + paneMillis
         + " ms, size=" + sizeMillis + " ms, keys=" + Arrays.toString(keySources) + ", aggregates=" + Arrays.toString(aggregates)
-        + ", update=" + AggregateCompiler.describe(aggregates)
-        + (usesStateStore(AggregateCompiler.slotBytes(aggregates)) ? ", state=off-heap" : "")
+        + ", update=" + AggregateCompiler.describe(aggregates, WindowAggregateNode.stateStoreEnabled())
+        + (usesStateStore(AggregateCompiler.slotBytes(aggregates, WindowAggregateNode.stateStoreEnabled())) ? ", state=off-heap" : "")
         + ", emit=" + emit.name().replace('_', ' ') + ")";
   }
 
@@ -104,7 +104,6 @@ public record PaneWindowAggregateNode(PlanNode input, PaneWindowAggregateOperato
    * {@value WindowAggregateNode#STATE_STORE_PROPERTY} is {@code false}.
    */
   private boolean usesStateStore(int slotBytes) {
-    return !"false".equalsIgnoreCase(System.getProperty(WindowAggregateNode.STATE_STORE_PROPERTY))
-        && StoredPaneWindowAggregateOperator.supports(keySources, keyColumns, input.schema(), slotBytes);
+    return WindowAggregateNode.stateStoreEnabled() && StoredPaneWindowAggregateOperator.supports(keySources, keyColumns, input.schema(), slotBytes);
   }
 }

@@ -57,7 +57,7 @@ public record SessionWindowAggregateNode(PlanNode input, long gapMillis, KeySour
 
   @Override
   public Operator instantiate(Operator downstream, int batchCapacity, PlanMetrics metrics) {
-    GroupAccumulatorFactory factory = AggregateCompiler.create(aggregates);
+    GroupAccumulatorFactory factory = AggregateCompiler.create(aggregates, WindowAggregateNode.stateStoreEnabled());
     if (usesStateStore(factory.slotBytes())) {
       StoredSessionWindowAggregateOperator stored = new StoredSessionWindowAggregateOperator(gapMillis, keySources, keyColumns,
           input.schema(), factory, schema, batchCapacity, downstream, metrics.lateRowsDropped(), ScratchSpace.folder(), emit,
@@ -90,8 +90,8 @@ public record SessionWindowAggregateNode(PlanNode input, long gapMillis, KeySour
   @Override
   public String describe() {
     return "SessionWindowAggregate(gap=" + gapMillis + " ms, keys=" + Arrays.toString(keySources) + ", aggregates="
-        + Arrays.toString(aggregates) + ", update=" + AggregateCompiler.describe(aggregates)
-        + (usesStateStore(AggregateCompiler.slotBytes(aggregates)) ? ", state=off-heap" : "") + ", emit=" + emit.name().replace('_', ' ')
+        + Arrays.toString(aggregates) + ", update=" + AggregateCompiler.describe(aggregates, WindowAggregateNode.stateStoreEnabled())
+        + (usesStateStore(AggregateCompiler.slotBytes(aggregates, WindowAggregateNode.stateStoreEnabled())) ? ", state=off-heap" : "") + ", emit=" + emit.name().replace('_', ' ')
         + (emit == Emit.EVERY ? " " + everyMillis + " ms" : "")
         + (allowedLatenessMillis > 0 ? ", lateness=" + allowedLatenessMillis + " ms" : "")
         + (lateDataTarget != null ? ", late data to " + lateDataTarget : "") + ")";
@@ -103,7 +103,6 @@ public record SessionWindowAggregateNode(PlanNode input, long gapMillis, KeySour
    * {@value WindowAggregateNode#STATE_STORE_PROPERTY} is {@code false}. Otherwise the heap operator.
    */
   private boolean usesStateStore(int slotBytes) {
-    return !"false".equalsIgnoreCase(System.getProperty(WindowAggregateNode.STATE_STORE_PROPERTY))
-        && StoredSessionWindowAggregateOperator.supports(keySources, keyColumns, input.schema(), slotBytes);
+    return WindowAggregateNode.stateStoreEnabled() && StoredSessionWindowAggregateOperator.supports(keySources, keyColumns, input.schema(), slotBytes);
   }
 }

@@ -70,7 +70,7 @@ public record WindowAggregateNode(PlanNode input, long sizeMillis, int windowSta
 
   @Override
   public Operator instantiate(Operator downstream, int batchCapacity, PlanMetrics metrics) {
-    GroupAccumulatorFactory factory = AggregateCompiler.create(aggregates);
+    GroupAccumulatorFactory factory = AggregateCompiler.create(aggregates, WindowAggregateNode.stateStoreEnabled());
     if (usesStateStore(factory.slotBytes())) {
       StoredTumblingWindowAggregateOperator stored = new StoredTumblingWindowAggregateOperator(sizeMillis, windowStartColumn, keySources,
           keyColumns, input.schema(), factory, schema, batchCapacity, downstream, metrics.lateRowsDropped(), ScratchSpace.folder(), emit,
@@ -105,12 +105,16 @@ public record WindowAggregateNode(PlanNode input, long sizeMillis, int windowSta
    * is {@code false}. Otherwise the heap operator.
    */
   private boolean usesStateStore(int slotBytes) {
-    return !"false".equalsIgnoreCase(System.getProperty(STATE_STORE_PROPERTY))
-        && StoredTumblingWindowAggregateOperator.supports(keySources, keyColumns, input.schema(), slotBytes);
+    return stateStoreEnabled() && StoredTumblingWindowAggregateOperator.supports(keySources, keyColumns, input.schema(), slotBytes);
   }
 
   /** System property; {@code false} keeps TUMBLE group states on the heap (differential tests, benchmarks). */
   public static final String STATE_STORE_PROPERTY = "laminar.state.store";
+
+  /** Whether windowed aggregates may keep their groups in the state store ({@value #STATE_STORE_PROPERTY} is not {@code false}). */
+  static boolean stateStoreEnabled() {
+    return !"false".equalsIgnoreCase(System.getProperty(STATE_STORE_PROPERTY));
+  }
 
   @Override
   public String describe() {
@@ -123,8 +127,8 @@ public record WindowAggregateNode(PlanNode input, long sizeMillis, int windowSta
         case COLUMN -> input.schema().column(keyColumns[i]).name();
       });
     }
-    return "WindowAggregate(tumble=" + sizeMillis + " ms, keys=" + keys + ", aggregates=" + Arrays.toString(aggregates) + ", update=" + AggregateCompiler.describe(aggregates)
-        + (usesStateStore(AggregateCompiler.slotBytes(aggregates)) ? ", state=off-heap" : "")
+    return "WindowAggregate(tumble=" + sizeMillis + " ms, keys=" + keys + ", aggregates=" + Arrays.toString(aggregates) + ", update=" + AggregateCompiler.describe(aggregates, WindowAggregateNode.stateStoreEnabled())
+        + (usesStateStore(AggregateCompiler.slotBytes(aggregates, WindowAggregateNode.stateStoreEnabled())) ? ", state=off-heap" : "")
         + ", emit=" + emit.name().replace('_', ' ') + (emit == TumblingWindowAggregateOperator.Emit.EVERY ? " " + everyMillis + " ms" : "")
         + (allowedLatenessMillis > 0 ? ", lateness=" + allowedLatenessMillis + " ms" : "")
         + (lateDataTarget != null ? ", late data to " + lateDataTarget : "") + ")";

@@ -49,20 +49,26 @@ class StoredSessionWindowCheckpointTest {
       new AggregateSpec(AggregateKind.COUNT, 0, DataType.VARCHAR, DataType.BIGINT, "COUNT(k)"),
       new AggregateSpec(AggregateKind.MIN, 0, DataType.VARCHAR, DataType.VARCHAR, "MIN(k)"),
       new AggregateSpec(AggregateKind.MAX, 0, DataType.VARCHAR, DataType.VARCHAR, "MAX(k)"),
-      new AggregateSpec(AggregateKind.LAST_VALUE, 0, DataType.VARCHAR, DataType.VARCHAR, "LAST_VALUE(k)")};
+      new AggregateSpec(AggregateKind.LAST_VALUE, 0, DataType.VARCHAR, DataType.VARCHAR, "LAST_VALUE(k)"),
+      new AggregateSpec(AggregateKind.COUNT_DISTINCT, 2, DataType.INT, DataType.BIGINT, "COUNT(DISTINCT x)"),
+      new AggregateSpec(AggregateKind.COUNT_DISTINCT, 0, DataType.VARCHAR, DataType.BIGINT, "COUNT(DISTINCT k)"),
+      new AggregateSpec(AggregateKind.APPROX_COUNT_DISTINCT, 2, DataType.INT, DataType.BIGINT, "APPROX_COUNT_DISTINCT(x)"),
+      new AggregateSpec(AggregateKind.APPROX_COUNT_DISTINCT, 0, DataType.VARCHAR, DataType.BIGINT, "APPROX_COUNT_DISTINCT(k)")};
   private static final Schema OUTPUT = Schema.builder().column("k", DataType.VARCHAR, true).column("g", DataType.BIGINT, false)
       .column("window_start", DataType.TIMESTAMP, false).column("window_end", DataType.TIMESTAMP, false)
       .column("n", DataType.BIGINT, false).column("s", DataType.BIGINT, true).column("lo", DataType.INT, true)
       .column("hi", DataType.INT, true).column("avg", DataType.DOUBLE, true).column("first", DataType.INT, true)
       .column("last", DataType.INT, true).column("nk", DataType.BIGINT, false)
-      .column("lo_k", DataType.VARCHAR, true).column("hi_k", DataType.VARCHAR, true).column("last_k", DataType.VARCHAR, true).build();
+      .column("lo_k", DataType.VARCHAR, true).column("hi_k", DataType.VARCHAR, true).column("last_k", DataType.VARCHAR, true)
+      .column("dx", DataType.BIGINT, false).column("dk", DataType.BIGINT, false).column("ax", DataType.BIGINT, false)
+      .column("ak", DataType.BIGINT, false).build();
 
   @TempDir
   Path dir;
 
   @Test
   void fixedSizeStateAndSupportedKeysChooseTheStoreOperator() {
-    GroupAccumulatorFactory factory = AggregateCompiler.compile(AGGREGATES);
+    GroupAccumulatorFactory factory = AggregateCompiler.compile(AGGREGATES, true);
     assertThat(StoredSessionWindowAggregateOperator.supports(KEYS, KEY_COLUMNS, INPUT, factory.slotBytes())).isTrue();
     assertThat(StoredSessionWindowAggregateOperator.supports(KEYS, KEY_COLUMNS, INPUT, -1)).as("state with objects").isFalse();
     Schema bytesKey = Schema.builder().column("k", DataType.BYTES, true).column("g", DataType.BIGINT, false)
@@ -116,11 +122,11 @@ class StoredSessionWindowCheckpointTest {
     op.process(batch(new Object[][] {{"a", 1L, 1, 0L}, {"a", 1L, 2, 30L}, {"b", 1L, 3, 5L}, {"a", 1L, 4, 15L}}, 0));
     assertThat(op.openSessions()).isEqualTo(2);
     op.onWatermark(25);
-    String b = "[b, 1, " + ts(5) + ", " + ts(25) + ", 1, 3, 3, 3, 3.0, 3, 3, 1, b, b, b] @24";
+    String b = "[b, 1, " + ts(5) + ", " + ts(25) + ", 1, 3, 3, 3, 3.0, 3, 3, 1, b, b, b, 1, 1, 1, 1] @24";
     assertThat(out.rows).containsExactly(b);
     op.onWatermark(60);
     // LAST_VALUE is the value of the latest event time (x=2 at 30), not of the last row processed
-    assertThat(out.rows).containsExactly(b, "[a, 1, " + ts(0) + ", " + ts(50) + ", 3, 7, 1, 4, 2.3333333333333335, 1, 2, 3, a, a, a] @49");
+    assertThat(out.rows).containsExactly(b, "[a, 1, " + ts(0) + ", " + ts(50) + ", 3, 7, 1, 4, 2.3333333333333335, 1, 2, 3, a, a, a, 3, 1, 3, 1] @49");
     op.process(batch(new Object[][] {{"a", 1L, 9, 10L}}, 60)); // would extend [10, 30): ends before the watermark, late
     assertThat(out.rows).hasSize(2);
     assertThat(op.openSessions()).isZero();
@@ -237,6 +243,7 @@ class StoredSessionWindowCheckpointTest {
     op.onEndOfInput();
     assertThat(op.openSessions()).as("%s seed %d: every session fired", mode, seed).isZero();
     assertThat(op.dictionarySize()).as("%s seed %d: no string left referenced", mode, seed).isZero();
+    assertThat(op.setCount()).as("%s seed %d: no distinct-count set left", mode, seed).isZero();
     op.close();
     assertThat(restarts).as("%s seed %d: the run restarted", mode, seed).isPositive();
     assertThat(incrementals).as("%s seed %d: some chains had deltas", mode, seed).isPositive();
@@ -253,7 +260,7 @@ class StoredSessionWindowCheckpointTest {
 
   private StoredSessionWindowAggregateOperator storedOperator(Mode mode, Operator out, Counter late) {
     StoredSessionWindowAggregateOperator op = new StoredSessionWindowAggregateOperator(GAP, KEYS, KEY_COLUMNS, INPUT,
-        AggregateCompiler.compile(AGGREGATES), OUTPUT, 64, out, late, dir, mode.emit, mode.lateness);
+        AggregateCompiler.compile(AGGREGATES, true), OUTPUT, 64, out, late, dir, mode.emit, mode.lateness);
     if (mode.emit == Emit.EVERY) {
       op.emitEvery(EVERY);
     }

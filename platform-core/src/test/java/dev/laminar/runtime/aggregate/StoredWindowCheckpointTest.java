@@ -47,21 +47,29 @@ class StoredWindowCheckpointTest {
       new AggregateSpec(AggregateKind.COUNT, 0, DataType.VARCHAR, DataType.BIGINT, "COUNT(k)"),
       new AggregateSpec(AggregateKind.MIN, 0, DataType.VARCHAR, DataType.VARCHAR, "MIN(k)"),
       new AggregateSpec(AggregateKind.MAX, 0, DataType.VARCHAR, DataType.VARCHAR, "MAX(k)"),
-      new AggregateSpec(AggregateKind.LAST_VALUE, 0, DataType.VARCHAR, DataType.VARCHAR, "LAST_VALUE(k)")};
+      new AggregateSpec(AggregateKind.LAST_VALUE, 0, DataType.VARCHAR, DataType.VARCHAR, "LAST_VALUE(k)"),
+      new AggregateSpec(AggregateKind.COUNT_DISTINCT, 2, DataType.INT, DataType.BIGINT, "COUNT(DISTINCT x)"),
+      new AggregateSpec(AggregateKind.COUNT_DISTINCT, 0, DataType.VARCHAR, DataType.BIGINT, "COUNT(DISTINCT k)"),
+      new AggregateSpec(AggregateKind.APPROX_COUNT_DISTINCT, 2, DataType.INT, DataType.BIGINT, "APPROX_COUNT_DISTINCT(x)"),
+      new AggregateSpec(AggregateKind.APPROX_COUNT_DISTINCT, 0, DataType.VARCHAR, DataType.BIGINT, "APPROX_COUNT_DISTINCT(k)")};
   private static final Schema OUTPUT = Schema.builder().column("k", DataType.VARCHAR, true).column("g", DataType.BIGINT, false)
       .column("window_start", DataType.TIMESTAMP, false).column("window_end", DataType.TIMESTAMP, false)
       .column("n", DataType.BIGINT, false).column("s", DataType.BIGINT, true).column("lo", DataType.INT, true)
       .column("hi", DataType.INT, true).column("avg", DataType.DOUBLE, true).column("first", DataType.BIGINT, true)
       .column("last", DataType.BIGINT, true).column("nk", DataType.BIGINT, false)
-      .column("lo_k", DataType.VARCHAR, true).column("hi_k", DataType.VARCHAR, true).column("last_k", DataType.VARCHAR, true).build();
+      .column("lo_k", DataType.VARCHAR, true).column("hi_k", DataType.VARCHAR, true).column("last_k", DataType.VARCHAR, true)
+      .column("dx", DataType.BIGINT, false).column("dk", DataType.BIGINT, false).column("ax", DataType.BIGINT, false)
+      .column("ak", DataType.BIGINT, false).build();
 
   @TempDir
   Path dir;
 
   @Test
   void aggregateStateIsFixedSizeAndTheStoreOperatorIsChosenForIt() {
-    GroupAccumulatorFactory factory = AggregateCompiler.compile(AGGREGATES);
-    assertThat(factory.slotBytes()).as("COUNT, SUM, MIN, MAX, AVG, FIRST/LAST of BIGINT, COUNT(k): primitive state").isPositive();
+    GroupAccumulatorFactory factory = AggregateCompiler.compile(AGGREGATES, true);
+    assertThat(factory.slotBytes()).as("COUNT, SUM, MIN, MAX, AVG, FIRST/LAST, distinct counts: fixed-size state").isPositive();
+    assertThat(AggregateCompiler.compile(AGGREGATES).slotBytes()).as("the heap form embeds the distinct counts' accumulators").isEqualTo(-1);
+    assertThat(factory.slotSetWords()).as("two COUNT(DISTINCT), two APPROX_COUNT_DISTINCT: offset, call, kind each").hasSize(12);
     assertThat(factory.create()).isInstanceOf(SlotAccumulator.class);
     assertThat(StoredTumblingWindowAggregateOperator.supports(KEYS, KEY_COLUMNS, INPUT, factory.slotBytes())).isTrue();
     AggregateSpec[] decimalSum = {new AggregateSpec(AggregateKind.SUM, 2, DataType.decimal(10, 2), DataType.decimal(38, 2), "SUM(p)")};
@@ -69,9 +77,12 @@ class StoredWindowCheckpointTest {
     AggregateSpec[] wideSum = {new AggregateSpec(AggregateKind.SUM, 2, DataType.decimal(30, 2), DataType.decimal(38, 2), "SUM(w)")};
     assertThat(AggregateCompiler.compile(wideSum).slotBytes()).as("a wide DECIMAL sum: its BigDecimal as a dictionary id").isPositive();
     assertThat(AggregateCompiler.compile(wideSum).slotObjectWords()).hasSize(1);
-    assertThat(AggregateCompiler.compile(AGGREGATES).slotObjectWords()).as("MIN, MAX and LAST_VALUE of k").hasSize(3);
-    AggregateSpec[] distinct = {new AggregateSpec(AggregateKind.COUNT_DISTINCT, 2, DataType.INT, DataType.BIGINT, "COUNT(DISTINCT x)")};
-    assertThat(AggregateCompiler.compile(distinct).slotBytes()).as("an interpreted accumulator: heap").isEqualTo(-1);
+    assertThat(factory.slotObjectWords()).as("MIN, MAX and LAST_VALUE of k").hasSize(3);
+    AggregateSpec[] withPlugin = {AGGREGATES[0], new AggregateSpec(AggregateKind.COUNT_DISTINCT, 2, DataType.INT, DataType.BIGINT,
+        "COUNT(DISTINCT x)"), new AggregateSpec(AggregateKind.PLUGIN, -1, null, DataType.BIGINT,
+        "ROWS_OF(x)", -1, new PluginAggregate(new RowsOf(), "test 1", new int[] {2}, new DataType[] {DataType.INT}))};
+    assertThat(AggregateCompiler.compile(withPlugin, true).slotBytes()).as("a plugin aggregate's accumulator is opaque: heap")
+        .isEqualTo(-1);
   }
 
   @Test
@@ -207,14 +218,14 @@ class StoredWindowCheckpointTest {
         case HEAP_TUMBLE_CHANGES -> heapTumbleChanges(out);
         case HEAP_HOP_CHANGES -> heapHopChanges(out);
         case HEAP_SESSION_CHANGES -> heapSessionChanges(out);
-        case TUMBLE -> new StoredTumblingWindowAggregateOperator(SIZE, 3, KEYS, KEY_COLUMNS, INPUT, AggregateCompiler.compile(AGGREGATES),
+        case TUMBLE -> new StoredTumblingWindowAggregateOperator(SIZE, 3, KEYS, KEY_COLUMNS, INPUT, AggregateCompiler.compile(AGGREGATES, true),
             OUTPUT, 64, out, new Counter(), dir);
         case HOP, CUMULATE -> new StoredPaneWindowAggregateOperator(paneShape(), PANE, SIZE, KEYS, KEY_COLUMNS, INPUT,
-            AggregateCompiler.compile(AGGREGATES), OUTPUT, 64, out, new Counter(), dir);
+            AggregateCompiler.compile(AGGREGATES, true), OUTPUT, 64, out, new Counter(), dir);
         case TUMBLE_CHANGES, TUMBLE_ON_UPDATE, TUMBLE_CLOSE_LATENESS, TUMBLE_EVERY -> storedTumble(out, dir);
         case HOP_CHANGES, CUMULATE_ON_UPDATE, HOP_CLOSE_LATENESS, CUMULATE_EVERY -> {
           StoredPaneWindowAggregateOperator op = new StoredPaneWindowAggregateOperator(paneShape(), PANE, SIZE, KEYS, KEY_COLUMNS, INPUT,
-              AggregateCompiler.compile(AGGREGATES), OUTPUT, 64, out, new Counter(), dir, emitMode(), 30);
+              AggregateCompiler.compile(AGGREGATES, true), OUTPUT, 64, out, new Counter(), dir, emitMode(), 30);
           if (this == CUMULATE_EVERY) {
             op.emitEvery(EVERY);
           }
@@ -225,7 +236,7 @@ class StoredWindowCheckpointTest {
 
     StoredTumblingWindowAggregateOperator storedTumble(Operator out, Path dir) {
       StoredTumblingWindowAggregateOperator op = new StoredTumblingWindowAggregateOperator(SIZE, 3, KEYS, KEY_COLUMNS, INPUT,
-          AggregateCompiler.compile(AGGREGATES), OUTPUT, 64, out, new Counter(), dir, emitMode(), 30);
+          AggregateCompiler.compile(AGGREGATES, true), OUTPUT, 64, out, new Counter(), dir, emitMode(), 30);
       if (this == TUMBLE_EVERY) {
         op.emitEvery(EVERY);
       }
@@ -303,6 +314,12 @@ class StoredWindowCheckpointTest {
       default -> 0;
     };
     assertThat(dictionary).as("%s seed %d: no string left referenced once every window is gone", shape, seed).isZero();
+    long sets = switch (op) {
+      case StoredTumblingWindowAggregateOperator t -> t.setCount();
+      case StoredPaneWindowAggregateOperator p -> p.setCount();
+      default -> 0;
+    };
+    assertThat(sets).as("%s seed %d: no distinct-count set left once every window is gone", shape, seed).isZero();
     ((AutoCloseable) op).close();
     assertThat(restarts).as("%s seed %d: the run restarted", shape, seed).isPositive();
     assertThat(incrementals).as("%s seed %d: some chains had deltas", shape, seed).isPositive();
@@ -322,7 +339,7 @@ class StoredWindowCheckpointTest {
     op.process(rows(new long[] {10, 20}, 0));
     assertThat(chains.checkpoint(op)).as("first capture of the window's store").isZero();
     op.onWatermark(100); // the window [0, 100) fires: +I, remembered for later changes
-    assertThat(out.rows).hasSize(1).allMatch(r -> r.startsWith("+I[a, 1, 1970-01-01T00:00, 1970-01-01T00:00:00.100, 2, 30, 10, 20, 15.0, 1, 1, 2, a, a, a]"));
+    assertThat(out.rows).hasSize(1).allMatch(r -> r.startsWith("+I[a, 1, 1970-01-01T00:00, 1970-01-01T00:00:00.100, 2, 30, 10, 20, 15.0, 1, 1, 2, a, a, a, 2, 1, 2, 1]"));
     assertThat(chains.checkpoint(op)).as("an incremental capture after the close").isPositive();
     op.close();
 
@@ -331,8 +348,8 @@ class StoredWindowCheckpointTest {
     op.process(rows(new long[] {5}, 100)); // late, within the allowed lateness of 30 ms
     op.close();
     assertThat(out.rows).hasSize(3);
-    assertThat(out.rows.get(1)).startsWith("-U[a, 1, 1970-01-01T00:00, 1970-01-01T00:00:00.100, 2, 30, 10, 20, 15.0, 1, 1, 2, a, a, a]");
-    assertThat(out.rows.get(2)).startsWith("+U[a, 1, 1970-01-01T00:00, 1970-01-01T00:00:00.100, 3, 35, 5, 20, 11.666666666666666, 1, 1, 3, a, a, a]");
+    assertThat(out.rows.get(1)).startsWith("-U[a, 1, 1970-01-01T00:00, 1970-01-01T00:00:00.100, 2, 30, 10, 20, 15.0, 1, 1, 2, a, a, a, 2, 1, 2, 1]");
+    assertThat(out.rows.get(2)).startsWith("+U[a, 1, 1970-01-01T00:00, 1970-01-01T00:00:00.100, 3, 35, 5, 20, 11.666666666666666, 1, 1, 3, a, a, a, 3, 1, 3, 1]");
   }
 
   /**
@@ -368,7 +385,7 @@ class StoredWindowCheckpointTest {
   }
 
   private StoredTumblingWindowAggregateOperator storedOperator(Operator out) {
-    return new StoredTumblingWindowAggregateOperator(SIZE, 3, KEYS, KEY_COLUMNS, INPUT, AggregateCompiler.compile(AGGREGATES), OUTPUT, 64,
+    return new StoredTumblingWindowAggregateOperator(SIZE, 3, KEYS, KEY_COLUMNS, INPUT, AggregateCompiler.compile(AGGREGATES, true), OUTPUT, 64,
         out, new Counter(), dir);
   }
 
@@ -440,5 +457,38 @@ class StoredWindowCheckpointTest {
 
     @Override
     public void onEndOfInput() {}
+  }
+
+  /** A plugin aggregate (a count in an opaque accumulator). */
+  private static final class RowsOf implements dev.laminar.sdk.function.AggregateFunction<long[]> {
+    @Override
+    public String name() {
+      return "ROWS_OF";
+    }
+
+    @Override
+    public DataType resultType(List<DataType> argumentTypes) {
+      return DataType.BIGINT;
+    }
+
+    @Override
+    public long[] createAccumulator() {
+      return new long[1];
+    }
+
+    @Override
+    public void add(long[] accumulator, dev.laminar.sdk.function.Arguments arguments) {
+      accumulator[0]++;
+    }
+
+    @Override
+    public void merge(long[] target, long[] other) {
+      target[0] += other[0];
+    }
+
+    @Override
+    public Object result(long[] accumulator) {
+      return accumulator[0];
+    }
   }
 }

@@ -1,0 +1,399 @@
+package dev.laminar.runtime.aggregate;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
+
+import dev.laminar.state.OffHeapStateStore;
+import dev.laminar.state.StateStore;
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The state of COUNT(DISTINCT x) and APPROX_COUNT_DISTINCT(x) calls of a store-backed window operator, kept in
+ * state stores beside the groups' slots: a slot holds one word per such call, the handle of its set here (0: no
+ * value yet), and the call's result (the count, or the estimate) in a word of its own, so that a copy of a slot
+ * (the result a group last emitted, {@link SlotChanges}) needs nothing from here.
+ *
+ * <ul>
+ *   <li>COUNT(DISTINCT x): one entry per member in store {@code set<call>}, key [handle, member], the members of a
+ *       set linked through their values (next member, and whether there is one) from the set's head in store
+ *       {@code set<call>-heads}: adding is a probe (two for a new member), iterating a set (a union, a drop) costs a
+ *       probe per member, never a scan. A member is the value itself for long-backed columns, a DOUBLE's bits,
+ *       and the id in the operator's {@link StringKeyDictionary} of a VARCHAR, BYTES or wide DECIMAL (the member
+ *       holds a reference on it).
+ *   <li>APPROX_COUNT_DISTINCT(x): one entry per set in store {@code hll<call>}, key [handle], value the 2^12
+ *       registers of {@link HyperLogLogs} and the histogram of their ranks (the estimate is computed from it when a
+ *       register rises, not from all registers per row).
+ * </ul>
+ *
+ * <p>A set belongs to the one live slot holding its handle: a slot dropped drops its set ({@link SlotRefs}), a
+ * copy of a slot holds handle 0. The stores are captured incrementally with the operator's; after a restore the
+ * dictionary references of the members are counted again ({@link #retainObjects}). Reactor thread only; allocates
+ * nothing.
+ */
+public final class SlotSets implements AutoCloseable {
+  /** Kind of a set word: COUNT(DISTINCT) of a long-backed or DOUBLE column (the member is the value or its bits). */
+  public static final int DISTINCT = 0;
+  /** COUNT(DISTINCT) of a VARCHAR, BYTES or wide DECIMAL column (the member is the value's dictionary id). */
+  public static final int DISTINCT_OBJECTS = 1;
+  /** APPROX_COUNT_DISTINCT. */
+  public static final int APPROXIMATE = 2;
+
+  private static final Pattern STORE_NAME = Pattern.compile("set\\d+(-heads)?|hll\\d+");
+  /** Registers, then the histogram: shorts per rank 0..MAX_RANK, rank 0's holding how many registers are not zero. */
+  private static final long HISTOGRAM = HyperLogLogs.M;
+  private static final int HLL_BYTES = (int) (HISTOGRAM + ((2L * (HyperLogLogs.MAX_RANK + 1) + 7) & ~7L));
+
+  private final int[] kinds;
+  private final OffHeapStateStore[] members;
+  private final OffHeapStateStore[] heads;
+  private final OffHeapStateStore[] registers;
+  private final StringKeyDictionary dictionary;
+  private final long[] pair = new long[2];
+  private final MemorySegment pairKey = MemorySegment.ofArray(pair);
+  private final long[] single = new long[1];
+  private final MemorySegment singleKey = MemorySegment.ofArray(single);
+  private final int[] counts = new int[HyperLogLogs.MAX_RANK + 1];
+  private long nextHandle = 1;
+  private int changed;
+  private long estimate;
+
+  /**
+   * The sets of {@code aggregates}' slots ({@link GroupAccumulatorFactory#slotSetWords()}), or null when they have none.
+   *
+   * @param dictionary where object members live (needed when a COUNT(DISTINCT) is of such a column)
+   */
+  static SlotSets of(GroupAccumulatorFactory aggregates, Path scratch, StringKeyDictionary dictionary) {
+    int[] words = aggregates.slotSetWords();
+    return words.length == 0 ? null : new SlotSets(words, scratch, dictionary);
+  }
+
+  /** Whether the slots of {@code aggregates} have sets of object members (their operator then needs a dictionary). */
+  static boolean needsDictionary(GroupAccumulatorFactory aggregates) {
+    int[] words = aggregates.slotSetWords();
+    for (int k = 0; k < words.length; k += 3) {
+      if (words[k + 2] == DISTINCT_OBJECTS) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether {@code name} is the name of one of these stores (for {@code StoreBacked.requireOwnStores}). */
+  static boolean isStoreName(String name) {
+    return STORE_NAME.matcher(name).matches();
+  }
+
+  private SlotSets(int[] words, Path scratch, StringKeyDictionary dictionary) {
+    int calls = 0;
+    for (int k = 0; k < words.length; k += 3) {
+      calls = Math.max(calls, words[k + 1] + 1);
+    }
+    this.kinds = new int[calls];
+    this.members = new OffHeapStateStore[calls];
+    this.heads = new OffHeapStateStore[calls];
+    this.registers = new OffHeapStateStore[calls];
+    this.dictionary = dictionary;
+    for (int k = 0; k < words.length; k += 3) {
+      int call = words[k + 1];
+      kinds[call] = words[k + 2];
+      if (kinds[call] == APPROXIMATE) {
+        registers[call] = new OffHeapStateStore(scratch, 8, HLL_BYTES, false, 64);
+      } else {
+        if (kinds[call] == DISTINCT_OBJECTS && dictionary == null) {
+          throw new IllegalArgumentException("COUNT(DISTINCT) of object values needs a dictionary");
+        }
+        members[call] = new OffHeapStateStore(scratch, 16, 16, false, 1024);
+        heads[call] = new OffHeapStateStore(scratch, 8, 8, false, 256);
+      }
+    }
+  }
+
+  /** How many members the last {@link #add}, {@link #addObject} or {@link #union} added; for APPROX_COUNT_DISTINCT 1 if a register rose. */
+  public int changed() {
+    return changed;
+  }
+
+  /** After an APPROX_COUNT_DISTINCT {@link #hll} or {@link #union} that {@link #changed}: the set's new estimate. */
+  public long estimate() {
+    return estimate;
+  }
+
+  /** COUNT(DISTINCT) of call {@code call}: adds {@code member} to set {@code handle} (0: a new set); returns the set's handle. */
+  public long add(int call, long handle, long member) {
+    if (handle != 0) {
+      pair[0] = handle;
+      pair[1] = member;
+      if (members[call].slotOf(pairKey) >= 0) {
+        changed = 0;
+        return handle;
+      }
+    } else {
+      handle = nextHandle++;
+    }
+    link(call, handle, member);
+    changed = 1;
+    return handle;
+  }
+
+  /** {@link #add} of an object value (VARCHAR, BYTES, wide DECIMAL): the member is its dictionary id, holding a reference. */
+  public long addObject(int call, long handle, Object value) {
+    long id = dictionary.id(value); // new to the dictionary: no set holds it yet, so it is added below
+    handle = add(call, handle, id);
+    if (changed != 0) {
+      dictionary.retain(id);
+    }
+    return handle;
+  }
+
+  private void link(int call, long handle, long member) {
+    OffHeapStateStore h = heads[call];
+    single[0] = handle;
+    long hs = h.upsertSlot(singleKey);
+    long at = h.valueOffset(hs);
+    boolean first = h.inserted();
+    long next = first ? 0 : h.table().get(JAVA_LONG_UNALIGNED, at);
+    h.table().set(JAVA_LONG_UNALIGNED, at, member);
+    OffHeapStateStore m = members[call];
+    pair[0] = handle;
+    pair[1] = member;
+    long ms = m.upsertSlot(pairKey);
+    long mat = m.valueOffset(ms);
+    m.table().set(JAVA_LONG_UNALIGNED, mat, next);
+    m.table().set(JAVA_LONG_UNALIGNED, mat + 8, first ? 0L : 1L);
+  }
+
+  /** APPROX_COUNT_DISTINCT of call {@code call}: adds a value by its hash ({@link HyperLogLogs#hash}) to set {@code handle} (0: new). */
+  public long hll(int call, long handle, long hash) {
+    long mixed = HyperLogLogs.mix(hash);
+    OffHeapStateStore store = registers[call];
+    long slot;
+    if (handle == 0) {
+      handle = nextHandle++;
+      single[0] = handle;
+      slot = store.upsertSlot(singleKey);
+    } else {
+      single[0] = handle;
+      slot = existing(store, handle);
+    }
+    changed = raise(store, slot, HyperLogLogs.index(mixed), HyperLogLogs.rank(mixed)) ? 1 : 0;
+    if (changed != 0) {
+      store.touch(slot);
+      estimate = estimate(store.table(), store.valueOffset(slot));
+    }
+    return handle;
+  }
+
+  /** Raises register {@code index} of the set in {@code slot} to {@code rank} if lower, keeping the histogram; whether it rose. */
+  private static boolean raise(OffHeapStateStore store, long slot, int index, int rank) {
+    MemorySegment t = store.table();
+    long at = store.valueOffset(slot);
+    int old = t.get(JAVA_BYTE, at + index);
+    if (rank <= old) {
+      return false;
+    }
+    t.set(JAVA_BYTE, at + index, (byte) rank);
+    long histogram = at + HISTOGRAM;
+    if (old == 0) { // rank 0's count is of the registers not zero
+      t.set(JAVA_SHORT_UNALIGNED, histogram, (short) (t.get(JAVA_SHORT_UNALIGNED, histogram) + 1));
+    } else {
+      t.set(JAVA_SHORT_UNALIGNED, histogram + 2L * old, (short) (t.get(JAVA_SHORT_UNALIGNED, histogram + 2L * old) - 1));
+    }
+    t.set(JAVA_SHORT_UNALIGNED, histogram + 2L * rank, (short) (t.get(JAVA_SHORT_UNALIGNED, histogram + 2L * rank) + 1));
+    return true;
+  }
+
+  private long estimate(MemorySegment t, long at) {
+    long histogram = at + HISTOGRAM;
+    counts[0] = HyperLogLogs.M - t.get(JAVA_SHORT_UNALIGNED, histogram);
+    for (int r = 1; r <= HyperLogLogs.MAX_RANK; r++) {
+      counts[r] = t.get(JAVA_SHORT_UNALIGNED, histogram + 2L * r);
+    }
+    return HyperLogLogs.estimate(counts);
+  }
+
+  /**
+   * Adds the members of set {@code from} to set {@code into} (0: a new set) of call {@code call}, leaving {@code from}
+   * as it was; returns the handle of {@code into}. For APPROX_COUNT_DISTINCT each register takes the larger rank.
+   */
+  public long union(int call, long into, long from) {
+    if (kinds[call] == APPROXIMATE) {
+      return unionRegisters(call, into, from);
+    }
+    OffHeapStateStore m = members[call];
+    single[0] = from;
+    long hs = heads[call].slotOf(singleKey);
+    if (hs < 0) {
+      throw new IllegalStateException("no set " + from + " for aggregate call " + call);
+    }
+    long member = heads[call].table().get(JAVA_LONG_UNALIGNED, heads[call].valueOffset(hs));
+    boolean objects = kinds[call] == DISTINCT_OBJECTS;
+    int added = 0;
+    while (true) {
+      pair[0] = from;
+      pair[1] = member;
+      long ms = existing(m, from);
+      long next = m.table().get(JAVA_LONG_UNALIGNED, m.valueOffset(ms));
+      boolean more = m.table().get(JAVA_LONG_UNALIGNED, m.valueOffset(ms) + 8) != 0;
+      into = add(call, into, member);
+      if (changed != 0) {
+        added++;
+        if (objects) {
+          dictionary.retain(member);
+        }
+      }
+      if (!more) {
+        break;
+      }
+      member = next;
+    }
+    changed = added;
+    return into;
+  }
+
+  private long unionRegisters(int call, long into, long from) {
+    OffHeapStateStore store = registers[call];
+    long target;
+    if (into == 0) {
+      into = nextHandle++;
+      single[0] = into;
+      target = store.upsertSlot(singleKey); // before looking up from: an insert may move the table
+    } else {
+      single[0] = into;
+      target = existing(store, into);
+    }
+    single[0] = from;
+    long source = existing(store, from);
+    MemorySegment t = store.table();
+    long fromAt = store.valueOffset(source);
+    boolean rose = false;
+    for (int i = 0; i < HyperLogLogs.M; i++) {
+      int rank = t.get(JAVA_BYTE, fromAt + i);
+      if (rank != 0) {
+        rose |= raise(store, target, i, rank);
+      }
+    }
+    changed = rose ? 1 : 0;
+    if (rose) {
+      store.touch(target);
+      estimate = estimate(t, store.valueOffset(target));
+    }
+    return into;
+  }
+
+  /** The slot of the entry keyed by the key buffer last filled for {@code handle}, which must exist. */
+  private long existing(OffHeapStateStore store, long handle) {
+    long s = store.slotOf(store.keyBytes() == 8 ? singleKey : pairKey);
+    if (s < 0) {
+      throw new IllegalStateException("the distinct-count state lost set " + handle);
+    }
+    return s;
+  }
+
+  /** Drops set {@code handle} of call {@code call} (its slot goes): its members, and their dictionary references. */
+  public void drop(int call, long handle) {
+    if (kinds[call] == APPROXIMATE) {
+      single[0] = handle;
+      registers[call].remove(singleKey);
+      return;
+    }
+    single[0] = handle;
+    long hs = heads[call].slotOf(singleKey);
+    if (hs < 0) {
+      throw new IllegalStateException("the distinct-count state lost set " + handle);
+    }
+    long member = heads[call].table().get(JAVA_LONG_UNALIGNED, heads[call].valueOffset(hs));
+    heads[call].remove(singleKey);
+    OffHeapStateStore m = members[call];
+    while (true) {
+      pair[0] = handle;
+      pair[1] = member;
+      long ms = existing(m, handle);
+      long next = m.table().get(JAVA_LONG_UNALIGNED, m.valueOffset(ms));
+      boolean more = m.table().get(JAVA_LONG_UNALIGNED, m.valueOffset(ms) + 8) != 0;
+      m.remove(pairKey);
+      if (kinds[call] == DISTINCT_OBJECTS) {
+        dictionary.release(member);
+      }
+      if (!more) {
+        return;
+      }
+      member = next;
+    }
+  }
+
+  /** Sets held across the calls (0 once every slot holding one is gone: nothing leaks). */
+  long sets() {
+    long n = 0;
+    for (int call = 0; call < kinds.length; call++) {
+      n += heads[call] != null ? heads[call].size() : registers[call] != null ? registers[call].size() : 0;
+    }
+    return n;
+  }
+
+  /** The stores, by name, for checkpoints. */
+  void addStores(Map<String, StateStore> stores) {
+    for (int call = 0; call < kinds.length; call++) {
+      if (registers[call] != null) {
+        stores.put("hll" + call, registers[call]);
+      } else if (members[call] != null) {
+        stores.put("set" + call, members[call]);
+        stores.put("set" + call + "-heads", heads[call]);
+      }
+    }
+  }
+
+  /** Restores every store from its chain in {@code chains}; then handles go on after the largest restored. */
+  void restore(Map<String, List<Path>> chains) throws IOException {
+    Map<String, StateStore> own = new LinkedHashMap<>();
+    addStores(own);
+    long max = 0;
+    for (Map.Entry<String, StateStore> e : own.entrySet()) {
+      List<Path> chain = chains.get(e.getKey());
+      if (chain == null) {
+        throw new IOException("the checkpoint has no state for the distinct counts (store " + e.getKey() + ")");
+      }
+      OffHeapStateStore store = (OffHeapStateStore) e.getValue();
+      store.restore(chain);
+      if (store.keyBytes() == 8) {
+        for (long s = 0, cap = store.capacity(); s < cap; s++) {
+          if (store.occupied(s)) {
+            max = Math.max(max, store.table().get(JAVA_LONG_UNALIGNED, store.keyOffset(s)));
+          }
+        }
+      }
+    }
+    nextHandle = max + 1;
+  }
+
+  /** After {@link #restore} and the dictionary's rebuild: the members' references on it counted again. */
+  void retainObjects() {
+    for (int call = 0; call < kinds.length; call++) {
+      if (kinds[call] == DISTINCT_OBJECTS) {
+        OffHeapStateStore m = members[call];
+        for (long s = 0, cap = m.capacity(); s < cap; s++) {
+          if (m.occupied(s)) {
+            dictionary.retain(m.table().get(JAVA_LONG_UNALIGNED, m.keyOffset(s) + 8));
+          }
+        }
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    for (int call = 0; call < kinds.length; call++) {
+      for (OffHeapStateStore s : new OffHeapStateStore[] {members[call], heads[call], registers[call]}) {
+        if (s != null) {
+          s.close();
+        }
+      }
+    }
+  }
+}
