@@ -43,8 +43,8 @@ import org.slf4j.LoggerFactory;
  * <p>Scope today: filters, projections, window assignment, windowed aggregates, joins and the
  * contents of materialized views (their state is serialized on the reactor at the barrier and stored
  * as one file per operator and epoch; a lookup join finishes its lookups in flight at the barrier).
- * Plugin aggregate functions keep state that is not snapshotted yet; a checkpoint of an engine running
- * one fails with a message naming it. Sources whose rows the application pushes are logged: before a
+ * A plugin aggregate function without an accumulator serializer keeps state that cannot be snapshotted; a
+ * checkpoint of an engine running one fails with a message naming it. Sources whose rows the application pushes are logged: before a
  * manifest records their positions, their write-ahead logs are made durable up to them, and after it
  * segments no retained checkpoint needs are deleted.
  */
@@ -628,8 +628,10 @@ final class CheckpointCoordinator {
     }
   }
 
-  private static boolean pluginAggregates(dev.laminar.runtime.aggregate.AggregateSpec[] specs) {
-    return java.util.Arrays.stream(specs).anyMatch(a -> a.kind() == dev.laminar.runtime.aggregate.AggregateKind.PLUGIN);
+  /** The first plugin aggregate call whose accumulators cannot be written (no serializer), or null. */
+  private static String unserializable(dev.laminar.runtime.aggregate.AggregateSpec[] specs) {
+    return java.util.Arrays.stream(specs).filter(a -> a.kind() == dev.laminar.runtime.aggregate.AggregateKind.PLUGIN
+        && !a.plugin().serializable()).map(a -> a.name() + " (" + a.plugin().origin() + ")").findFirst().orElse(null);
   }
 
   /** Operators whose state is not snapshotted yet make a checkpoint impossible; say which. */
@@ -647,14 +649,14 @@ final class CheckpointCoordinator {
   static void refusePlan(String kind, String name, dev.laminar.sql.QueryPlanner.PlannedQuery q) {
     for (PlanNode n : q.plan().nodes()) {
       String what = switch (n) {
-        case dev.laminar.sql.plan.WindowAggregateNode w when pluginAggregates(w.aggregates()) -> "an aggregate function of a plugin";
-        case dev.laminar.sql.plan.PaneWindowAggregateNode w when pluginAggregates(w.aggregates()) -> "an aggregate function of a plugin";
-        case dev.laminar.sql.plan.SessionWindowAggregateNode w when pluginAggregates(w.aggregates()) -> "an aggregate function of a plugin";
+        case dev.laminar.sql.plan.WindowAggregateNode w -> unserializable(w.aggregates());
+        case dev.laminar.sql.plan.PaneWindowAggregateNode w -> unserializable(w.aggregates());
+        case dev.laminar.sql.plan.SessionWindowAggregateNode w -> unserializable(w.aggregates());
         default -> null; // their state is snapshotted
       };
       if (what != null) {
-        throw new NotCheckpointable("checkpoints cover filters, projections, windowed aggregates and joins so far: " + kind
-            + " '" + name + "' has " + what + ", whose state is not snapshotted yet");
+        throw new NotCheckpointable(kind + " '" + name + "' calls the aggregate function " + what + ", whose accumulators "
+            + "cannot be checkpointed: the function has no accumulator serializer (AggregateFunction.accumulatorSerializer())");
       }
     }
   }

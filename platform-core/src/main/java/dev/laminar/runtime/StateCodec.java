@@ -20,7 +20,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * nested accumulators, and the contents of final arrays and sets (mutated in place). Configuration
  * fields (final, not containers) are skipped: the restoring object was built from the same plan.
  * A field of a type it does not know fails with {@link NotCheckpointableException} — nothing is
- * silently left out (for example the opaque accumulator of a plugin's aggregate function).
+ * silently left out. A {@link Custom} object writes itself (a plugin's aggregate accumulator, through the
+ * function's serializer; one without a serializer refuses).
  */
 public final class StateCodec {
   private static final ConcurrentHashMap<Class<?>, List<Field>> FIELDS = new ConcurrentHashMap<>();
@@ -34,8 +35,18 @@ public final class StateCodec {
     }
   }
 
+  /** State that writes and reads itself (the accumulator of a plugin's aggregate function, through its serializer). */
+  public interface Custom {
+    void writeState(DataOutput out) throws IOException;
+
+    void readState(DataInput in) throws IOException;
+  }
+
   public static void writeState(Object o, DataOutput out) throws IOException {
-    refusePluginState(o);
+    if (o instanceof Custom c) {
+      c.writeState(out);
+      return;
+    }
     try {
       for (Field f : fields(o.getClass())) {
         Class<?> t = f.getType();
@@ -85,6 +96,10 @@ public final class StateCodec {
 
   @SuppressWarnings("unchecked")
   public static void readState(Object o, DataInput in) throws IOException {
+    if (o instanceof Custom c) {
+      c.readState(in);
+      return;
+    }
     try {
       for (Field f : fields(o.getClass())) {
         Class<?> t = f.getType();
@@ -131,12 +146,6 @@ public final class StateCodec {
       }
     } catch (IllegalAccessException e) {
       throw new IllegalStateException(e);
-    }
-  }
-
-  private static void refusePluginState(Object o) {
-    if (o.getClass().getName().startsWith("dev.laminar.runtime.aggregate.PluginAggregate")) {
-      throw new NotCheckpointableException("the state of a plugin's aggregate function cannot be checkpointed yet");
     }
   }
 

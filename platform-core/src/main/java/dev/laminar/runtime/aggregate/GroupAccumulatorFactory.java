@@ -37,4 +37,9 @@ public interface GroupAccumulatorFactory {
   default int[] slotSetWords() {
     return new int[0];
   }
+
+  /** The aggregate calls this factory's states are of (for {@link SlotSets}: the plugin functions). */
+  default AggregateSpec[] specs() {
+    return new AggregateSpec[0];
+  }
 }

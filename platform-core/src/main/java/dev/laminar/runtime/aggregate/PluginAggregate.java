@@ -1,10 +1,14 @@
 package dev.laminar.runtime.aggregate;
 
 import dev.laminar.runtime.ColumnarBatch;
+import dev.laminar.runtime.StateCodec;
 import dev.laminar.runtime.expr.ScalarFunctionExpr;
 import dev.laminar.sdk.function.AggregateFunction;
 import dev.laminar.sdk.function.Arguments;
 import dev.laminar.sdk.type.DataType;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.math.BigDecimal;
 
 /**
@@ -26,15 +30,32 @@ public record PluginAggregate(AggregateFunction<?> function, String origin, int[
     return new Adapter(f, resultType);
   }
 
+  /** Whether the function's accumulators can be written ({@link AggregateFunction#accumulatorSerializer()}): checkpoints and the state store. */
+  public boolean serializable() {
+    return function.accumulatorSerializer() != null;
+  }
+
+  /** Writes the plugin's accumulator inside {@code accumulator} (one of {@link #create}). */
+  static void write(Accumulator accumulator, DataOutput out) throws IOException {
+    ((Adapter) accumulator).writeState(out);
+  }
+
+  /** An accumulator read from what {@link #write} wrote. */
+  Accumulator read(DataType resultType, DataInput in) throws IOException {
+    Adapter a = (Adapter) create(resultType);
+    a.readState(in);
+    return a;
+  }
+
   private String describe() {
     return "aggregate " + function.name() + " (" + origin + ")";
   }
 
-  private final class Adapter implements Accumulator {
+  private final class Adapter implements Accumulator, StateCodec.Custom {
     private final AggregateFunction<Object> f;
     private final DataType resultType;
     private final View view = new View();
-    private final Object accumulator;
+    private Object accumulator;
 
     Adapter(AggregateFunction<Object> f, DataType resultType) {
       this.f = f;
@@ -44,6 +65,42 @@ public record PluginAggregate(AggregateFunction<?> function, String origin, int[
       } catch (RuntimeException e) {
         throw new IllegalStateException(describe() + " failed in createAccumulator: " + e, e);
       }
+    }
+
+    private dev.laminar.sdk.function.AccumulatorSerializer<Object> serializer() {
+      dev.laminar.sdk.function.AccumulatorSerializer<Object> s;
+      try {
+        s = f.accumulatorSerializer();
+      } catch (RuntimeException e) {
+        throw new IllegalStateException(describe() + " failed in accumulatorSerializer: " + e, e);
+      }
+      if (s == null) {
+        throw new StateCodec.NotCheckpointableException(describe() + " has no accumulator serializer: its state cannot be checkpointed");
+      }
+      return s;
+    }
+
+    @Override
+    public void writeState(DataOutput out) throws IOException {
+      try {
+        serializer().write(accumulator, out);
+      } catch (RuntimeException e) {
+        throw new IllegalStateException(describe() + " failed in its serializer's write: " + e, e);
+      }
+    }
+
+    @Override
+    public void readState(DataInput in) throws IOException {
+      Object read;
+      try {
+        read = serializer().read(in);
+      } catch (RuntimeException e) {
+        throw new IllegalStateException(describe() + " failed in its serializer's read: " + e, e);
+      }
+      if (read == null) {
+        throw new IllegalStateException(describe() + ": its serializer read a null accumulator");
+      }
+      accumulator = read;
     }
 
     @Override

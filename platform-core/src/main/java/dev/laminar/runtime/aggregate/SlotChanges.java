@@ -43,6 +43,7 @@ final class SlotChanges {
     this.refs = refs;
     this.before = (SlotAccumulator) aggregates.create();
     before.bind(keys.dictionary());
+    before.bindSets(refs.sets()); // a plugin accumulator's result is computed from the remembered copy
     this.scratch = new ColumnarBatch(outputSchema, 2);
     this.keyWidth = keys.width();
     this.width = outputSchema.size();

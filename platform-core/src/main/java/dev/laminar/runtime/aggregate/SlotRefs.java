@@ -16,6 +16,7 @@ final class SlotRefs {
   private final int[] words;
   private final StringKeyDictionary dictionary;
   private final long[] saved;
+  private final long[] savedSets;
   /** Offset and call of each set word (the kind left out). */
   private final int[] setWords;
   private final SlotSets sets;
@@ -41,6 +42,12 @@ final class SlotRefs {
     this.dictionary = dictionary;
     this.sets = sets;
     this.saved = new long[words.length];
+    this.savedSets = new long[setWords.length / 2];
+  }
+
+  /** Where the slots' sets live (null when they have none). */
+  SlotSets sets() {
+    return sets;
   }
 
   /** Whether the slots hold object values or sets (else nothing here does anything). */
@@ -48,10 +55,13 @@ final class SlotRefs {
     return words.length > 0 || setWords.length > 0;
   }
 
-  /** The slot at {@code at} of {@code m} was written as a copy of a live one (a result remembered): it owns no set. */
+  /**
+   * The slot at {@code at} of {@code m} was written as a copy of a live one (a result remembered): it shares none of
+   * the live slot's sets (a distinct count's handle becomes 0, a plugin accumulator a copy of its own).
+   */
   void detach(MemorySegment m, long at) {
     for (int k = 0; k < setWords.length; k += 2) {
-      m.set(JAVA_LONG_UNALIGNED, at + setWords[k], 0L);
+      m.set(JAVA_LONG_UNALIGNED, at + setWords[k], sets.copyForRemembered(setWords[k + 1], m.get(JAVA_LONG_UNALIGNED, at + setWords[k])));
     }
   }
 
@@ -83,14 +93,23 @@ final class SlotRefs {
 
   /** Stores {@code state} over the slot at {@code at} of {@code m}, moving the slot's references from its old values to its new ones. */
   void overwrite(SlotAccumulator state, MemorySegment m, long at) {
-    if (words.length == 0) {
-      state.store(m, at); // a set is the slot's own: the state loaded from it (and stored back) keeps its handle
+    if (words.length == 0 && setWords.length == 0) {
+      state.store(m, at);
       return;
     }
     for (int i = 0; i < words.length; i++) {
       saved[i] = m.get(JAVA_LONG_UNALIGNED, at + words[i]);
     }
+    for (int k = 0; k < setWords.length; k += 2) {
+      savedSets[k / 2] = m.get(JAVA_LONG_UNALIGNED, at + setWords[k]);
+    }
     state.store(m, at);
+    for (int k = 0; k < setWords.length; k += 2) { // a set replaced (a remembered copy's own) goes; one kept stays the slot's
+      long before = savedSets[k / 2];
+      if (before != 0 && before != m.get(JAVA_LONG_UNALIGNED, at + setWords[k])) {
+        sets.drop(setWords[k + 1], before);
+      }
+    }
     for (int i = 0; i < words.length; i++) { // a value kept keeps its reference: only the words that changed move
       long now = m.get(JAVA_LONG_UNALIGNED, at + words[i]);
       if (now != saved[i]) {

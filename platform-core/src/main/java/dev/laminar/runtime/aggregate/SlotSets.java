@@ -30,6 +30,9 @@ import java.util.regex.Pattern;
  *   <li>APPROX_COUNT_DISTINCT(x): one entry per set in store {@code hll<call>}, key [handle], value the 2^12
  *       registers of {@link HyperLogLogs} and the histogram of their ranks (the estimate is computed from it when a
  *       register rises, not from all registers per row).
+ *   <li>A plugin's aggregate function with an accumulator serializer: the accumulator objects on the heap by handle,
+ *       their serialized form in store {@code agg<call>}, written at each barrier for those changed since the last
+ *       ({@link #flush}). A copy of a slot holds a copy of the accumulator, whose result it is computed from.
  * </ul>
  *
  * <p>A set belongs to the one live slot holding its handle: a slot dropped drops its set ({@link SlotRefs}), a
@@ -44,8 +47,10 @@ public final class SlotSets implements AutoCloseable {
   public static final int DISTINCT_OBJECTS = 1;
   /** APPROX_COUNT_DISTINCT. */
   public static final int APPROXIMATE = 2;
+  /** A plugin's aggregate function with an accumulator serializer. */
+  public static final int PLUGIN = 3;
 
-  private static final Pattern STORE_NAME = Pattern.compile("set\\d+(-heads)?|hll\\d+");
+  private static final Pattern STORE_NAME = Pattern.compile("set\\d+(-heads)?|hll\\d+|agg\\d+");
   /** Registers, then the histogram: shorts per rank 0..MAX_RANK, rank 0's holding how many registers are not zero. */
   private static final long HISTOGRAM = HyperLogLogs.M;
   private static final int HLL_BYTES = (int) (HISTOGRAM + ((2L * (HyperLogLogs.MAX_RANK + 1) + 7) & ~7L));
@@ -54,6 +59,7 @@ public final class SlotSets implements AutoCloseable {
   private final OffHeapStateStore[] members;
   private final OffHeapStateStore[] heads;
   private final OffHeapStateStore[] registers;
+  private final Plugins[] plugins;
   private final StringKeyDictionary dictionary;
   private final long[] pair = new long[2];
   private final MemorySegment pairKey = MemorySegment.ofArray(pair);
@@ -71,7 +77,7 @@ public final class SlotSets implements AutoCloseable {
    */
   static SlotSets of(GroupAccumulatorFactory aggregates, Path scratch, StringKeyDictionary dictionary) {
     int[] words = aggregates.slotSetWords();
-    return words.length == 0 ? null : new SlotSets(words, scratch, dictionary);
+    return words.length == 0 ? null : new SlotSets(words, aggregates.specs(), scratch, dictionary);
   }
 
   /** Whether the slots of {@code aggregates} have sets of object members (their operator then needs a dictionary). */
@@ -90,7 +96,7 @@ public final class SlotSets implements AutoCloseable {
     return STORE_NAME.matcher(name).matches();
   }
 
-  private SlotSets(int[] words, Path scratch, StringKeyDictionary dictionary) {
+  private SlotSets(int[] words, AggregateSpec[] specs, Path scratch, StringKeyDictionary dictionary) {
     int calls = 0;
     for (int k = 0; k < words.length; k += 3) {
       calls = Math.max(calls, words[k + 1] + 1);
@@ -99,11 +105,14 @@ public final class SlotSets implements AutoCloseable {
     this.members = new OffHeapStateStore[calls];
     this.heads = new OffHeapStateStore[calls];
     this.registers = new OffHeapStateStore[calls];
+    this.plugins = new Plugins[calls];
     this.dictionary = dictionary;
     for (int k = 0; k < words.length; k += 3) {
       int call = words[k + 1];
       kinds[call] = words[k + 2];
-      if (kinds[call] == APPROXIMATE) {
+      if (kinds[call] == PLUGIN) {
+        plugins[call] = new Plugins(specs[call], scratch);
+      } else if (kinds[call] == APPROXIMATE) {
         registers[call] = new OffHeapStateStore(scratch, 8, HLL_BYTES, false, 64);
       } else {
         if (kinds[call] == DISTINCT_OBJECTS && dictionary == null) {
@@ -226,6 +235,9 @@ public final class SlotSets implements AutoCloseable {
     if (kinds[call] == APPROXIMATE) {
       return unionRegisters(call, into, from);
     }
+    if (kinds[call] == PLUGIN) {
+      return plugins[call].merge(into, from);
+    }
     OffHeapStateStore m = members[call];
     single[0] = from;
     long hs = heads[call].slotOf(singleKey);
@@ -298,6 +310,10 @@ public final class SlotSets implements AutoCloseable {
 
   /** Drops set {@code handle} of call {@code call} (its slot goes): its members, and their dictionary references. */
   public void drop(int call, long handle) {
+    if (kinds[call] == PLUGIN) {
+      plugins[call].drop((int) handle);
+      return;
+    }
     if (kinds[call] == APPROXIMATE) {
       single[0] = handle;
       registers[call].remove(singleKey);
@@ -328,11 +344,40 @@ public final class SlotSets implements AutoCloseable {
     }
   }
 
-  /** Sets held across the calls (0 once every slot holding one is gone: nothing leaks). */
+  /** A plugin's aggregate call {@code call}: adds row {@code row} of {@code in} to accumulator {@code handle} (0: a new one). */
+  public long plugin(int call, long handle, dev.laminar.runtime.ColumnarBatch in, int row) {
+    return plugins[call].add(handle, in, row);
+  }
+
+  /** Writes the result of the plugin call's accumulator {@code handle} (0: no row yet) into cell ({@code row}, {@code col}). */
+  public void result(int call, long handle, dev.laminar.runtime.ColumnarBatch out, int row, int col) {
+    plugins[call].result(handle, out, row, col);
+  }
+
+  /**
+   * For a copy of a slot (a result remembered): the handle the copy holds of call {@code call} when the live slot
+   * holds {@code handle} — 0 for a distinct count (the copy's result is in its own word), a copy of the accumulator
+   * for a plugin's function (its result is computed from it).
+   */
+  long copyForRemembered(int call, long handle) {
+    return kinds[call] == PLUGIN && handle != 0 ? plugins[call].copy((int) handle) : 0;
+  }
+
+  /** Writes the plugin accumulators changed since the last call into their store (at a barrier, before the capture). */
+  void flush() throws IOException {
+    for (Plugins p : plugins) {
+      if (p != null) {
+        p.flush();
+      }
+    }
+  }
+
+  /** Sets (and plugin accumulators) held across the calls (0 once every slot holding one is gone: nothing leaks). */
   long sets() {
     long n = 0;
     for (int call = 0; call < kinds.length; call++) {
-      n += heads[call] != null ? heads[call].size() : registers[call] != null ? registers[call].size() : 0;
+      n += heads[call] != null ? heads[call].size() : registers[call] != null ? registers[call].size()
+          : plugins[call] != null ? plugins[call].live : 0;
     }
     return n;
   }
@@ -340,7 +385,9 @@ public final class SlotSets implements AutoCloseable {
   /** The stores, by name, for checkpoints. */
   void addStores(Map<String, StateStore> stores) {
     for (int call = 0; call < kinds.length; call++) {
-      if (registers[call] != null) {
+      if (plugins[call] != null) {
+        stores.put("agg" + call, plugins[call].store);
+      } else if (registers[call] != null) {
         stores.put("hll" + call, registers[call]);
       } else if (members[call] != null) {
         stores.put("set" + call, members[call]);
@@ -361,7 +408,7 @@ public final class SlotSets implements AutoCloseable {
       }
       OffHeapStateStore store = (OffHeapStateStore) e.getValue();
       store.restore(chain);
-      if (store.keyBytes() == 8) {
+      if (store.keyBytes() == 8 && store.valueBytes() != StateStore.VARIABLE) {
         for (long s = 0, cap = store.capacity(); s < cap; s++) {
           if (store.occupied(s)) {
             max = Math.max(max, store.table().get(JAVA_LONG_UNALIGNED, store.keyOffset(s)));
@@ -370,6 +417,11 @@ public final class SlotSets implements AutoCloseable {
       }
     }
     nextHandle = max + 1;
+    for (Plugins p : plugins) {
+      if (p != null) {
+        p.restore();
+      }
+    }
   }
 
   /** After {@link #restore} and the dictionary's rebuild: the members' references on it counted again. */
@@ -389,9 +441,166 @@ public final class SlotSets implements AutoCloseable {
   @Override
   public void close() {
     for (int call = 0; call < kinds.length; call++) {
-      for (OffHeapStateStore s : new OffHeapStateStore[] {members[call], heads[call], registers[call]}) {
+      for (OffHeapStateStore s : new OffHeapStateStore[] {members[call], heads[call], registers[call],
+          plugins[call] == null ? null : plugins[call].store}) {
         if (s != null) {
           s.close();
+        }
+      }
+    }
+  }
+
+  /**
+   * The accumulators of one plugin call: objects on the heap by handle (dense: a freed handle is reused), the
+   * durable copy in a store keyed by handle (the function's serialized form), written for the accumulators changed
+   * since the last barrier ({@link #flush}) and read back on restore.
+   */
+  private static final class Plugins {
+    final PluginAggregate plugin;
+    final dev.laminar.sdk.type.DataType resultType;
+    final OffHeapStateStore store;
+    final Accumulator empty;
+    final long[] key = new long[1];
+    final MemorySegment keySegment = MemorySegment.ofArray(key);
+    Accumulator[] byHandle = new Accumulator[64];
+    boolean[] dirty = new boolean[64];
+    int[] dirtyList = new int[64];
+    int dirtyCount;
+    int[] free = new int[16];
+    int freeCount;
+    int next = 1;
+    long live;
+
+    Plugins(AggregateSpec spec, Path scratch) {
+      this.plugin = spec.plugin();
+      this.resultType = spec.resultType();
+      this.store = new OffHeapStateStore(scratch, 8, StateStore.VARIABLE, false, 64);
+      this.empty = plugin.create(resultType);
+    }
+
+    private int allocate(Accumulator a) {
+      int h = freeCount > 0 ? free[--freeCount] : next++;
+      if (h >= byHandle.length) {
+        int n = Math.max(h + 1, byHandle.length * 2);
+        byHandle = java.util.Arrays.copyOf(byHandle, n);
+        dirty = java.util.Arrays.copyOf(dirty, n);
+      }
+      byHandle[h] = a;
+      live++;
+      return h;
+    }
+
+    private Accumulator get(long handle) {
+      Accumulator a = handle > 0 && handle < byHandle.length ? byHandle[(int) handle] : null;
+      if (a == null) {
+        throw new IllegalStateException("the aggregate state lost accumulator " + handle + " of " + plugin.function().name());
+      }
+      return a;
+    }
+
+    private void touch(int h) {
+      if (!dirty[h]) {
+        dirty[h] = true;
+        if (dirtyCount == dirtyList.length) {
+          dirtyList = java.util.Arrays.copyOf(dirtyList, dirtyCount * 2);
+        }
+        dirtyList[dirtyCount++] = h;
+      }
+    }
+
+    long add(long handle, dev.laminar.runtime.ColumnarBatch in, int row) {
+      int h = handle == 0 ? allocate(plugin.create(resultType)) : (int) handle;
+      get(h).add(in, row);
+      touch(h);
+      return h;
+    }
+
+    long merge(long into, long from) {
+      int h = into == 0 ? allocate(plugin.create(resultType)) : (int) into;
+      get(h).merge(get(from));
+      touch(h);
+      return h;
+    }
+
+    void result(long handle, dev.laminar.runtime.ColumnarBatch out, int row, int col) {
+      (handle == 0 ? empty : get(handle)).writeResult(out, row, col);
+    }
+
+    long copy(int handle) {
+      java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+      try {
+        PluginAggregate.write(get(handle), new java.io.DataOutputStream(bytes));
+        int h = allocate(plugin.read(resultType, new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))));
+        touch(h);
+        return h;
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+
+    void drop(int handle) {
+      get(handle);
+      byHandle[handle] = null;
+      live--;
+      if (freeCount == free.length) {
+        free = java.util.Arrays.copyOf(free, freeCount * 2);
+      }
+      free[freeCount++] = handle;
+      key[0] = handle;
+      store.remove(keySegment); // absent when it was never flushed
+    }
+
+    void flush() throws IOException {
+      java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+      java.io.DataOutputStream out = new java.io.DataOutputStream(bytes);
+      for (int i = 0; i < dirtyCount; i++) {
+        int h = dirtyList[i];
+        dirty[h] = false;
+        if (byHandle[h] != null) {
+          bytes.reset();
+          PluginAggregate.write(byHandle[h], out);
+          out.flush();
+          key[0] = h;
+          store.put(keySegment, MemorySegment.ofArray(bytes.toByteArray()));
+        }
+      }
+      dirtyCount = 0;
+    }
+
+    /** After the store's restore: the accumulators read back, handles and free list rebuilt. */
+    void restore() throws IOException {
+      java.util.Arrays.fill(byHandle, null);
+      java.util.Arrays.fill(dirty, false);
+      dirtyCount = 0;
+      freeCount = 0;
+      live = 0;
+      int[] max = {0};
+      IOException[] failure = {null};
+      store.forEach((k, v) -> {
+        int h = (int) k.get(JAVA_LONG_UNALIGNED, 0);
+        try {
+          Accumulator a = plugin.read(resultType, new java.io.DataInputStream(new java.io.ByteArrayInputStream(v.toArray(JAVA_BYTE))));
+          if (h >= byHandle.length) {
+            byHandle = java.util.Arrays.copyOf(byHandle, Math.max(h + 1, byHandle.length * 2));
+            dirty = java.util.Arrays.copyOf(dirty, byHandle.length);
+          }
+          byHandle[h] = a;
+          live++;
+          max[0] = Math.max(max[0], h);
+        } catch (IOException e) {
+          failure[0] = e;
+        }
+      });
+      if (failure[0] != null) {
+        throw failure[0];
+      }
+      next = max[0] + 1;
+      for (int h = next - 1; h >= 1; h--) {
+        if (byHandle[h] == null) {
+          if (freeCount == free.length) {
+            free = java.util.Arrays.copyOf(free, freeCount * 2);
+          }
+          free[freeCount++] = h;
         }
       }
     }

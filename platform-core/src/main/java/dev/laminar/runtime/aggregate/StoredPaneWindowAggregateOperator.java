@@ -472,6 +472,9 @@ public final class StoredPaneWindowAggregateOperator implements Operator, StoreB
   /** The heap part: watermark, each pane's start and next ordinal, the window ends still to emit. */
   @Override
   public void snapshot(DataOutput out) throws IOException {
+    if (sets != null) {
+      sets.flush(); // the plugin accumulators changed since the last barrier into their store, before it is captured
+    }
     out.writeLong(watermark);
     out.writeInt(panes.size());
     for (Pane p : panes.values()) {

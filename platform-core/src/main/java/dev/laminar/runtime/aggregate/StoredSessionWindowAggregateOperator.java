@@ -537,6 +537,9 @@ public final class StoredSessionWindowAggregateOperator implements Operator, Sto
   /** The heap part: the watermark and the next session id (the sessions are in the stores). */
   @Override
   public void snapshot(DataOutput out) throws IOException {
+    if (sets != null) {
+      sets.flush(); // the plugin accumulators changed since the last barrier into their store, before it is captured
+    }
     out.writeLong(watermark);
     out.writeLong(nextId);
     if (emit == Emit.EVERY) {

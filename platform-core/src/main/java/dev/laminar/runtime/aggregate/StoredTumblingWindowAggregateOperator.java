@@ -361,6 +361,9 @@ public final class StoredTumblingWindowAggregateOperator implements Operator, St
   /** The heap part: watermark, each open window's start and next ordinal (its groups are in its store), and with changes whether it fired. */
   @Override
   public void snapshot(DataOutput out) throws IOException {
+    if (sets != null) {
+      sets.flush(); // the plugin accumulators changed since the last barrier into their store, before it is captured
+    }
     out.writeLong(watermark);
     out.writeInt(windows.size());
     for (Window w : windows) {

@@ -55,10 +55,13 @@ final class AggregateCodeGenerator {
     };
   }
 
-  /** Whether the calls' distinct counts go into {@code SlotSets} in the state-store form (no call is a plugin aggregate). */
+  /**
+   * Whether, in the state-store form, the calls' distinct counts and plugin accumulators go into {@code SlotSets}:
+   * every plugin aggregate among them can write its accumulators (an accumulator serializer).
+   */
   static boolean setsInSlots(AggregateSpec[] specs) {
     for (AggregateSpec s : specs) {
-      if (s.kind() == AggregateKind.PLUGIN) {
+      if (s.kind() == AggregateKind.PLUGIN && !s.plugin().serializable()) {
         return false;
       }
     }
@@ -67,7 +70,7 @@ final class AggregateCodeGenerator {
 
   /** Whether the call is generated in the given form (else its interpreted accumulator is embedded). */
   static boolean generates(AggregateSpec spec, AggregateSpec[] specs, boolean stored) {
-    return generates(spec) || (stored && spec.kind() != AggregateKind.PLUGIN && setsInSlots(specs));
+    return generates(spec) || (stored && setsInSlots(specs));
   }
 
   /**
@@ -119,6 +122,7 @@ final class AggregateCodeGenerator {
         + "  public int slotBytes() {\n    return " + slotBytes + ";\n  }\n\n"
         + "  public int[] slotObjectWords() {\n    return new int[] {" + objectWords() + "};\n  }\n\n"
         + "  public int[] slotSetWords() {\n    return new int[] {" + setWords() + "};\n  }\n\n"
+        + "  public AggregateSpec[] specs() {\n    return specs;\n  }\n\n"
         + "  public static final class Group implements " + (slotBytes < 0 ? "GroupAccumulator" : "dev.laminar.runtime.aggregate.SlotAccumulator")
         + " {\n"
         + "    private final AggregateSpec[] specs;\n"
@@ -294,6 +298,7 @@ final class AggregateCodeGenerator {
       case STDDEV_POP, STDDEV_SAMP, VAR_POP, VAR_SAMP -> moments(i, arg, t, s.kind());
       case COUNT_DISTINCT -> distinct(i, arg, t);
       case APPROX_COUNT_DISTINCT -> approximate(i, arg, t);
+      case PLUGIN -> plugin(i);
       default -> throw new IllegalArgumentException("not generated: " + s);
     }
   }
@@ -334,6 +339,18 @@ final class AggregateCodeGenerator {
         .append(set).append(", o.").append(set).append(");\n        if (sets.changed() != 0) {\n          ").append(estimate)
         .append(" = sets.estimate();\n        }\n      }\n");
     write.append("      ").append(put("Long", i, estimate)).append(";\n");
+  }
+
+  /**
+   * A plugin's aggregate function, state-store form: the handle of the call's accumulator in the bound
+   * {@code SlotSets} (0: no row yet), which calls the function (its argument columns and NULL handling are its own).
+   */
+  private void plugin(int i) {
+    String set = setField(i, SlotSets.PLUGIN);
+    updates.append("      ").append(set).append(" = sets.plugin(").append(i).append(", ").append(set).append(", in, r);\n");
+    merge.append("      if (o.").append(set).append(" != 0L) {\n        ").append(set).append(" = sets.union(").append(i).append(", ")
+        .append(set).append(", o.").append(set).append(");\n      }\n");
+    write.append("      sets.result(").append(i).append(", ").append(set).append(", out, o, c + ").append(i).append(");\n");
   }
 
   /** Declares the long field {@code a<i>_set}, a set handle of the given kind ({@link #setWords}). */

@@ -53,7 +53,8 @@ class StoredSessionWindowCheckpointTest {
       new AggregateSpec(AggregateKind.COUNT_DISTINCT, 2, DataType.INT, DataType.BIGINT, "COUNT(DISTINCT x)"),
       new AggregateSpec(AggregateKind.COUNT_DISTINCT, 0, DataType.VARCHAR, DataType.BIGINT, "COUNT(DISTINCT k)"),
       new AggregateSpec(AggregateKind.APPROX_COUNT_DISTINCT, 2, DataType.INT, DataType.BIGINT, "APPROX_COUNT_DISTINCT(x)"),
-      new AggregateSpec(AggregateKind.APPROX_COUNT_DISTINCT, 0, DataType.VARCHAR, DataType.BIGINT, "APPROX_COUNT_DISTINCT(k)")};
+      new AggregateSpec(AggregateKind.APPROX_COUNT_DISTINCT, 0, DataType.VARCHAR, DataType.BIGINT, "APPROX_COUNT_DISTINCT(k)"),
+      CountingPluginFunction.call(2, true)};
   private static final Schema OUTPUT = Schema.builder().column("k", DataType.VARCHAR, true).column("g", DataType.BIGINT, false)
       .column("window_start", DataType.TIMESTAMP, false).column("window_end", DataType.TIMESTAMP, false)
       .column("n", DataType.BIGINT, false).column("s", DataType.BIGINT, true).column("lo", DataType.INT, true)
@@ -61,7 +62,7 @@ class StoredSessionWindowCheckpointTest {
       .column("last", DataType.INT, true).column("nk", DataType.BIGINT, false)
       .column("lo_k", DataType.VARCHAR, true).column("hi_k", DataType.VARCHAR, true).column("last_k", DataType.VARCHAR, true)
       .column("dx", DataType.BIGINT, false).column("dk", DataType.BIGINT, false).column("ax", DataType.BIGINT, false)
-      .column("ak", DataType.BIGINT, false).build();
+      .column("ak", DataType.BIGINT, false).column("counting", DataType.VARCHAR, true).build();
 
   @TempDir
   Path dir;
@@ -122,11 +123,11 @@ class StoredSessionWindowCheckpointTest {
     op.process(batch(new Object[][] {{"a", 1L, 1, 0L}, {"a", 1L, 2, 30L}, {"b", 1L, 3, 5L}, {"a", 1L, 4, 15L}}, 0));
     assertThat(op.openSessions()).isEqualTo(2);
     op.onWatermark(25);
-    String b = "[b, 1, " + ts(5) + ", " + ts(25) + ", 1, 3, 3, 3, 3.0, 3, 3, 1, b, b, b, 1, 1, 1, 1] @24";
+    String b = "[b, 1, " + ts(5) + ", " + ts(25) + ", 1, 3, 3, 3, 3.0, 3, 3, 1, b, b, b, 1, 1, 1, 1, 1:3] @24";
     assertThat(out.rows).containsExactly(b);
     op.onWatermark(60);
     // LAST_VALUE is the value of the latest event time (x=2 at 30), not of the last row processed
-    assertThat(out.rows).containsExactly(b, "[a, 1, " + ts(0) + ", " + ts(50) + ", 3, 7, 1, 4, 2.3333333333333335, 1, 2, 3, a, a, a, 3, 1, 3, 1] @49");
+    assertThat(out.rows).containsExactly(b, "[a, 1, " + ts(0) + ", " + ts(50) + ", 3, 7, 1, 4, 2.3333333333333335, 1, 2, 3, a, a, a, 3, 1, 3, 1, 3:7] @49");
     op.process(batch(new Object[][] {{"a", 1L, 9, 10L}}, 60)); // would extend [10, 30): ends before the watermark, late
     assertThat(out.rows).hasSize(2);
     assertThat(op.openSessions()).isZero();

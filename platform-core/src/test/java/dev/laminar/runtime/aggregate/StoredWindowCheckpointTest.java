@@ -51,7 +51,8 @@ class StoredWindowCheckpointTest {
       new AggregateSpec(AggregateKind.COUNT_DISTINCT, 2, DataType.INT, DataType.BIGINT, "COUNT(DISTINCT x)"),
       new AggregateSpec(AggregateKind.COUNT_DISTINCT, 0, DataType.VARCHAR, DataType.BIGINT, "COUNT(DISTINCT k)"),
       new AggregateSpec(AggregateKind.APPROX_COUNT_DISTINCT, 2, DataType.INT, DataType.BIGINT, "APPROX_COUNT_DISTINCT(x)"),
-      new AggregateSpec(AggregateKind.APPROX_COUNT_DISTINCT, 0, DataType.VARCHAR, DataType.BIGINT, "APPROX_COUNT_DISTINCT(k)")};
+      new AggregateSpec(AggregateKind.APPROX_COUNT_DISTINCT, 0, DataType.VARCHAR, DataType.BIGINT, "APPROX_COUNT_DISTINCT(k)"),
+      CountingPluginFunction.call(2, true)};
   private static final Schema OUTPUT = Schema.builder().column("k", DataType.VARCHAR, true).column("g", DataType.BIGINT, false)
       .column("window_start", DataType.TIMESTAMP, false).column("window_end", DataType.TIMESTAMP, false)
       .column("n", DataType.BIGINT, false).column("s", DataType.BIGINT, true).column("lo", DataType.INT, true)
@@ -59,7 +60,7 @@ class StoredWindowCheckpointTest {
       .column("last", DataType.BIGINT, true).column("nk", DataType.BIGINT, false)
       .column("lo_k", DataType.VARCHAR, true).column("hi_k", DataType.VARCHAR, true).column("last_k", DataType.VARCHAR, true)
       .column("dx", DataType.BIGINT, false).column("dk", DataType.BIGINT, false).column("ax", DataType.BIGINT, false)
-      .column("ak", DataType.BIGINT, false).build();
+      .column("ak", DataType.BIGINT, false).column("counting", DataType.VARCHAR, true).build();
 
   @TempDir
   Path dir;
@@ -69,7 +70,6 @@ class StoredWindowCheckpointTest {
     GroupAccumulatorFactory factory = AggregateCompiler.compile(AGGREGATES, true);
     assertThat(factory.slotBytes()).as("COUNT, SUM, MIN, MAX, AVG, FIRST/LAST, distinct counts: fixed-size state").isPositive();
     assertThat(AggregateCompiler.compile(AGGREGATES).slotBytes()).as("the heap form embeds the distinct counts' accumulators").isEqualTo(-1);
-    assertThat(factory.slotSetWords()).as("two COUNT(DISTINCT), two APPROX_COUNT_DISTINCT: offset, call, kind each").hasSize(12);
     assertThat(factory.create()).isInstanceOf(SlotAccumulator.class);
     assertThat(StoredTumblingWindowAggregateOperator.supports(KEYS, KEY_COLUMNS, INPUT, factory.slotBytes())).isTrue();
     AggregateSpec[] decimalSum = {new AggregateSpec(AggregateKind.SUM, 2, DataType.decimal(10, 2), DataType.decimal(38, 2), "SUM(p)")};
@@ -78,11 +78,9 @@ class StoredWindowCheckpointTest {
     assertThat(AggregateCompiler.compile(wideSum).slotBytes()).as("a wide DECIMAL sum: its BigDecimal as a dictionary id").isPositive();
     assertThat(AggregateCompiler.compile(wideSum).slotObjectWords()).hasSize(1);
     assertThat(factory.slotObjectWords()).as("MIN, MAX and LAST_VALUE of k").hasSize(3);
-    AggregateSpec[] withPlugin = {AGGREGATES[0], new AggregateSpec(AggregateKind.COUNT_DISTINCT, 2, DataType.INT, DataType.BIGINT,
-        "COUNT(DISTINCT x)"), new AggregateSpec(AggregateKind.PLUGIN, -1, null, DataType.BIGINT,
-        "ROWS_OF(x)", -1, new PluginAggregate(new RowsOf(), "test 1", new int[] {2}, new DataType[] {DataType.INT}))};
-    assertThat(AggregateCompiler.compile(withPlugin, true).slotBytes()).as("a plugin aggregate's accumulator is opaque: heap")
-        .isEqualTo(-1);
+    assertThat(factory.slotSetWords()).as("with the serializable plugin call's accumulator handle").hasSize(15);
+    AggregateSpec[] opaque = {AGGREGATES[0], AGGREGATES[11], CountingPluginFunction.call(2, false)};
+    assertThat(AggregateCompiler.compile(opaque, true).slotBytes()).as("a plugin accumulator without a serializer: heap").isEqualTo(-1);
   }
 
   @Test
@@ -339,7 +337,7 @@ class StoredWindowCheckpointTest {
     op.process(rows(new long[] {10, 20}, 0));
     assertThat(chains.checkpoint(op)).as("first capture of the window's store").isZero();
     op.onWatermark(100); // the window [0, 100) fires: +I, remembered for later changes
-    assertThat(out.rows).hasSize(1).allMatch(r -> r.startsWith("+I[a, 1, 1970-01-01T00:00, 1970-01-01T00:00:00.100, 2, 30, 10, 20, 15.0, 1, 1, 2, a, a, a, 2, 1, 2, 1]"));
+    assertThat(out.rows).hasSize(1).allMatch(r -> r.startsWith("+I[a, 1, 1970-01-01T00:00, 1970-01-01T00:00:00.100, 2, 30, 10, 20, 15.0, 1, 1, 2, a, a, a, 2, 1, 2, 1, 2:30]"));
     assertThat(chains.checkpoint(op)).as("an incremental capture after the close").isPositive();
     op.close();
 
@@ -348,8 +346,8 @@ class StoredWindowCheckpointTest {
     op.process(rows(new long[] {5}, 100)); // late, within the allowed lateness of 30 ms
     op.close();
     assertThat(out.rows).hasSize(3);
-    assertThat(out.rows.get(1)).startsWith("-U[a, 1, 1970-01-01T00:00, 1970-01-01T00:00:00.100, 2, 30, 10, 20, 15.0, 1, 1, 2, a, a, a, 2, 1, 2, 1]");
-    assertThat(out.rows.get(2)).startsWith("+U[a, 1, 1970-01-01T00:00, 1970-01-01T00:00:00.100, 3, 35, 5, 20, 11.666666666666666, 1, 1, 3, a, a, a, 3, 1, 3, 1]");
+    assertThat(out.rows.get(1)).startsWith("-U[a, 1, 1970-01-01T00:00, 1970-01-01T00:00:00.100, 2, 30, 10, 20, 15.0, 1, 1, 2, a, a, a, 2, 1, 2, 1, 2:30]");
+    assertThat(out.rows.get(2)).startsWith("+U[a, 1, 1970-01-01T00:00, 1970-01-01T00:00:00.100, 3, 35, 5, 20, 11.666666666666666, 1, 1, 3, a, a, a, 3, 1, 3, 1, 3:35]");
   }
 
   /**
@@ -457,38 +455,5 @@ class StoredWindowCheckpointTest {
 
     @Override
     public void onEndOfInput() {}
-  }
-
-  /** A plugin aggregate (a count in an opaque accumulator). */
-  private static final class RowsOf implements dev.laminar.sdk.function.AggregateFunction<long[]> {
-    @Override
-    public String name() {
-      return "ROWS_OF";
-    }
-
-    @Override
-    public DataType resultType(List<DataType> argumentTypes) {
-      return DataType.BIGINT;
-    }
-
-    @Override
-    public long[] createAccumulator() {
-      return new long[1];
-    }
-
-    @Override
-    public void add(long[] accumulator, dev.laminar.sdk.function.Arguments arguments) {
-      accumulator[0]++;
-    }
-
-    @Override
-    public void merge(long[] target, long[] other) {
-      target[0] += other[0];
-    }
-
-    @Override
-    public Object result(long[] accumulator) {
-      return accumulator[0];
-    }
   }
 }

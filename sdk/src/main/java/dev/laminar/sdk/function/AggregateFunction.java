@@ -43,6 +43,15 @@ public interface AggregateFunction<A> {
   /** Folds {@code other} into {@code target}. */
   void merge(A target, A other);
 
+  /**
+   * How the engine writes this function's accumulators to its state store and checkpoints, or null (the default) when
+   * they cannot be: a windowed aggregate calling the function then keeps its accumulators as heap objects, and no
+   * checkpoint covers it, so a sink fed by it cannot be declared exactly-once or at-least-once.
+   */
+  default AccumulatorSerializer<A> accumulatorSerializer() {
+    return null;
+  }
+
   /** The current result; {@code null} means SQL NULL. */
   Object result(A accumulator);
 }
