@@ -1029,7 +1029,7 @@ public final class Engine implements AutoCloseable {
       }
       if (o instanceof SourceObject s) {
         for (SourceRunner r : List.copyOf(s.runners)) {
-          if (r != null && r.currentCallNanos() > limit) {
+          if (r.currentCallNanos() > limit) {
             objectFailed(s, new LaminarException("a call into its reader did not return within " + config.pluginCallTimeout()
                 + "; the source is stopped"));
             r.abandon();
@@ -1068,7 +1068,7 @@ public final class Engine implements AutoCloseable {
     boolean pluginStillInUse = published.stream().anyMatch(o -> o != s && o.failure() == null
         && (o instanceof SourceObject x ? s.pluginId.equals(x.pluginId) && x.status().equals("RUNNING")
             : o instanceof SinkObject k && s.pluginId.equals(k.pluginId) && !k.runner.isDone()));
-    boolean ownRunnersOpen = List.copyOf(s.runners).stream().anyMatch(r -> r != null && !r.isFinished() && r.currentCallNanos() >= 0
+    boolean ownRunnersOpen = List.copyOf(s.runners).stream().anyMatch(r -> !r.isFinished() && r.currentCallNanos() >= 0
         && s.status().equals("RUNNING"));
     if (!pluginStillInUse && !ownRunnersOpen) {
       objectFailed(s, new LaminarException("the plugin left threads running after its reader was closed: " + leaked));
@@ -1408,9 +1408,7 @@ public final class Engine implements AutoCloseable {
       case LookupTableObject lt -> lt.close();
       case SourceObject src -> {
         for (SourceRunner r : src.runners) {
-          if (r != null) {
-            r.stop();
-          }
+          r.stop();
         }
         closeQuietly(src.connector, src.name);
       }
