@@ -1029,7 +1029,7 @@ public final class Engine implements AutoCloseable {
       }
       if (o instanceof SourceObject s) {
         for (SourceRunner r : List.copyOf(s.runners)) {
-          if (r != null && r.currentCallNanos() > limit) {
+          if (r.currentCallNanos() > limit) {
             objectFailed(s, new LaminarException("a call into its reader did not return within " + config.pluginCallTimeout()
                 + "; the source is stopped"));
             r.abandon();
@@ -1068,7 +1068,7 @@ public final class Engine implements AutoCloseable {
     boolean pluginStillInUse = published.stream().anyMatch(o -> o != s && o.failure() == null
         && (o instanceof SourceObject x ? s.pluginId.equals(x.pluginId) && x.status().equals("RUNNING")
             : o instanceof SinkObject k && s.pluginId.equals(k.pluginId) && !k.runner.isDone()));
-    boolean ownRunnersOpen = List.copyOf(s.runners).stream().anyMatch(r -> r != null && !r.isFinished() && r.currentCallNanos() >= 0
+    boolean ownRunnersOpen = List.copyOf(s.runners).stream().anyMatch(r -> !r.isFinished() && r.currentCallNanos() >= 0
         && s.status().equals("RUNNING"));
     if (!pluginStillInUse && !ownRunnersOpen) {
       objectFailed(s, new LaminarException("the plugin left threads running after its reader was closed: " + leaked));
@@ -1219,22 +1219,23 @@ public final class Engine implements AutoCloseable {
     return meta.id() + " " + before.substring(before.lastIndexOf(' ') + 1) + " -> " + meta.version();
   }
 
-  /** Positions and watermarks of the splits of a paused source; null position = split finished. */
-  private record SourcePause(byte[][] positions, long[] watermarks, boolean[] finished) {}
+  /**
+   * Positions and watermarks of the splits of a paused source; {@code ended[i]} not null: split i is not read
+   * again (it finished, or failed), and that runner stands for it ({@link SourceRunner#ended}).
+   */
+  private record SourcePause(byte[][] positions, long[] watermarks, SourceRunner[] ended) {}
 
   private SourcePause pause(SourceObject s) {
     int n = s.runners.size();
-    SourcePause p = new SourcePause(new byte[n][], new long[n], new boolean[n]);
+    SourcePause p = new SourcePause(new byte[n][], new long[n], new SourceRunner[n]);
     for (int i = 0; i < n; i++) {
       SourceRunner r = s.runners.get(i);
-      if (r == null) {
-        p.finished()[i] = true;
-        continue;
-      }
       p.positions()[i] = r.pause();
       s.rowsReadBefore += r.rowsRead();
       p.watermarks()[i] = r.watermark();
-      p.finished()[i] = r.isFinished() || p.positions()[i] == null;
+      if (r.isFinished() || p.positions()[i] == null) {
+        p.ended()[i] = r.ended();
+      }
     }
     return p;
   }
@@ -1279,8 +1280,8 @@ public final class Engine implements AutoCloseable {
         }
         s.runners.clear();
         for (int i = 0; i < splits.size(); i++) {
-          if (p.finished()[i]) {
-            s.runners.add(null); // finished before the swap: nothing more to read
+          if (p.ended()[i] != null) {
+            s.runners.add(p.ended()[i]); // nothing more to read; a checkpoint still records where the split ended
           } else {
             SourceRunner runner = splitRunner(s, i, splits.get(i), p.positions()[i], p.watermarks()[i]);
             s.runners.add(runner);
@@ -1407,9 +1408,7 @@ public final class Engine implements AutoCloseable {
       case LookupTableObject lt -> lt.close();
       case SourceObject src -> {
         for (SourceRunner r : src.runners) {
-          if (r != null) {
-            r.stop();
-          }
+          r.stop();
         }
         closeQuietly(src.connector, src.name);
       }

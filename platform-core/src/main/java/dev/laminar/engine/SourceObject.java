@@ -72,9 +72,7 @@ final class SourceObject extends CatalogObject {
   long rowsRead() {
     long n = rowsReadBefore;
     for (SourceRunner r : List.copyOf(runners)) {
-      if (r != null) {
-        n += r.rowsRead();
-      }
+      n += r.rowsRead();
     }
     return n;
   }

@@ -372,6 +372,21 @@ public final class SourceRunner implements Runnable {
     return pausedPosition;
   }
 
+  /**
+   * A runner standing for this one once its thread has ended ({@link #pause}) when its split is not read
+   * again (it finished, or it failed): it holds no reader, so nothing of the plugin, reads nothing, and
+   * answers checkpoint barriers as this runner would — with the split's final position when it finished.
+   */
+  public SourceRunner ended() {
+    SourceRunner r = new SourceRunner(description, null, null, null, -1, null, 0, t -> { }, () -> { });
+    r.running = false;
+    r.finished = finished;
+    r.finalPosition = finalPosition;
+    r.watermark = watermark;
+    r.done = true;
+    return r;
+  }
+
   /** Gives up on a reader stuck in a call: stops the loop and interrupts the thread. */
   public void abandon() {
     running = false;

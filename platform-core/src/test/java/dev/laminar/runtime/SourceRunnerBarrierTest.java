@@ -90,4 +90,64 @@ class SourceRunnerBarrierTest {
       runner.stop();
     }
   }
+
+  /** Rows 0 .. n-1 in one poll, then finished; its position is the next row's number. */
+  private static final class Finite implements SourceReader {
+    private final long n;
+    private volatile long next;
+
+    Finite(long n) {
+      this.n = n;
+    }
+
+    @Override
+    public void restore(byte[] position) {
+      next = ByteBuffer.wrap(position).getLong();
+    }
+
+    @Override
+    public PollStatus poll(BatchWriter out) {
+      while (next < n && !out.isFull()) {
+        out.beginRow();
+        out.setLong(0, next++);
+        out.endRow();
+      }
+      return next == n ? PollStatus.FINISHED : PollStatus.MORE_AVAILABLE;
+    }
+
+    @Override
+    public byte[] position() {
+      return ByteBuffer.allocate(8).putLong(next).array();
+    }
+
+    @Override
+    public void close() { }
+  }
+
+  @Test
+  void theRunnerStandingForAFinishedSplitAfterAPauseAnswersBarriersWithItsFinalPosition() throws Exception {
+    BatchPool pool = new BatchPool(SCHEMA, 8, 16);
+    SpscArrayQueue<ColumnarBatch> queue = new SpscArrayQueue<>(9);
+    SourceRunner runner = new SourceRunner("finite/0", new Finite(5), pool, queue, -1, null, 0, t -> { }, () -> { });
+    runner.start(getClass().getClassLoader());
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!runner.isFinished()) {
+      assertThat(System.nanoTime()).as("the split finishes").isLessThan(deadline);
+      Thread.onSpinWait();
+    }
+    assertThat(runner.pause()).as("a finished split has no paused position").isNull();
+
+    SourceRunner ended = runner.ended();
+    assertThat(ended.pause()).isNull();
+    SourceRunner again = ended.ended(); // a second swap
+    for (SourceRunner r : new SourceRunner[] {ended, again}) {
+      assertThat(r.isFinished()).isTrue();
+      assertThat(r.rowsRead()).as("its rows were counted with the runner that read them").isZero();
+      SourceRunner.BarrierPosition at = r.barrier(3).get(10, TimeUnit.SECONDS);
+      assertThat(at.finished()).isTrue();
+      assertThat(ByteBuffer.wrap(at.position()).getLong()).as("the position after the last row").isEqualTo(5);
+      r.checkpointComplete(3);
+      r.stop();
+    }
+  }
 }
