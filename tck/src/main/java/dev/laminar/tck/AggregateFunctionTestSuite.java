@@ -3,6 +3,7 @@ package dev.laminar.tck;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.laminar.sdk.function.AccumulatorSerializer;
 import dev.laminar.sdk.function.AggregateFunction;
 import dev.laminar.sdk.row.Row;
 import dev.laminar.sdk.type.DataType;
@@ -101,6 +102,16 @@ public abstract class AggregateFunctionTestSuite {
   @Test
   public void agreesWithTheReferenceComputation() {
     checks(context).reference();
+  }
+
+  /**
+   * An accumulator read back from what its {@code accumulatorSerializer()} wrote (as the engine does at checkpoints
+   * and restores) gives the same result, and goes on to the same result after more rows and a merge, as the one
+   * written; an empty one too. Skipped when the function has no serializer.
+   */
+  @Test
+  public void aSerializedAccumulatorGoesOnAsTheOriginal() throws Exception {
+    checks(context).serializer();
   }
 
   private static <A> Checks<A> checks(AggregateFunctionTestContext<A> context) {
@@ -235,6 +246,44 @@ public abstract class AggregateFunctionTestSuite {
         assertAgree(where(run, rows) + ": result vs the context's reference computation", context.referenceResult(rows),
             function.result(accumulate(rows)));
       }
+    }
+
+    void serializer() throws java.io.IOException {
+      AccumulatorSerializer<A> serializer = function.accumulatorSerializer();
+      if (serializer == null) {
+        Assumptions.abort(function.name() + " has no accumulator serializer (accumulatorSerializer() is null)");
+      }
+      assertAgree("result of a fresh accumulator written and read back", context.emptyResult(),
+          function.result(roundTrip(serializer, newAccumulator())));
+      Random random = new Random(context.seed());
+      for (int run = 0; run < context.runs(); run++) {
+        List<Row> rows = input(random, run);
+        int n = rows.size();
+        int k = random.nextInt(n + 1);
+        A written = accumulate(rows.subList(0, k));
+        A read = roundTrip(serializer, written);
+        assertAgree(where(run, rows) + ": rows [0, " + k + ") written and read back vs the accumulator written",
+            function.result(written), function.result(read));
+        int m = k + random.nextInt(n - k + 1);
+        for (Row row : rows.subList(k, m)) {
+          function.add(read, arguments.set(row));
+        }
+        function.merge(read, roundTrip(serializer, accumulate(rows.subList(m, n))));
+        assertAgree(where(run, rows) + ": rows [0, " + k + ") read back, then rows [" + k + ", " + m + ") added and rows [" + m
+            + ", " + n + ") (read back) merged vs one accumulator over all", function.result(accumulate(rows)), function.result(read));
+      }
+    }
+
+    private A roundTrip(AccumulatorSerializer<A> serializer, A accumulator) throws java.io.IOException {
+      java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+      try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+        serializer.write(accumulator, out);
+      }
+      java.io.DataInputStream in = new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()));
+      A read = serializer.read(in);
+      assertThat(read).as("%s: the serializer's read() of what write() wrote", function.name()).isNotNull();
+      assertThat(in.available()).as("%s: bytes the serializer's read() left of what write() wrote", function.name()).isZero();
+      return read;
     }
 
     /** Runs 0, 1 and 2 have 0, 1 and 2 rows; the others a random size up to the context's maximum. */

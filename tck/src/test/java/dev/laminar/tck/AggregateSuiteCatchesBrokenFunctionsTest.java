@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class AggregateSuiteCatchesBrokenFunctionsTest {
   @Test
   void correctFunctionPassesEveryCase() {
-    assertThat(SuiteOutcomes.of(Correct.class).statuses().values()).containsOnly("SUCCESSFUL").hasSize(5);
+    assertThat(SuiteOutcomes.of(Correct.class).statuses().values()).containsOnly("SUCCESSFUL").hasSize(6);
   }
 
   @Test
@@ -59,6 +59,36 @@ class AggregateSuiteCatchesBrokenFunctionsTest {
         .containsEntry("agreesWithTheReferenceComputation", "FAILED")
         .containsEntry("mergeOfSplitInputsEqualsOneAccumulatorOverAll", "SUCCESSFUL")
         .containsEntry("retractUndoesAdd", "SUCCESSFUL");
+  }
+
+  @Test
+  void aSerializerThatDropsStateFailsTheSerializerCase() {
+    SuiteOutcomes outcomes = SuiteOutcomes.of(SerializerDropsTheCount.class);
+    assertThat(outcomes.statuses())
+        .containsEntry("aSerializedAccumulatorGoesOnAsTheOriginal", "FAILED")
+        .containsEntry("mergeOfSplitInputsEqualsOneAccumulatorOverAll", "SUCCESSFUL");
+    assertThat(outcomes.message("aSerializedAccumulatorGoesOnAsTheOriginal")).contains("written and read back").contains("seed 20260101");
+  }
+
+  @Test
+  void functionWithoutSerializerSkipsTheSerializerCase() {
+    assertThat(SuiteOutcomes.of(NoSerializer.class).statuses())
+        .containsEntry("aSerializedAccumulatorGoesOnAsTheOriginal", "ABORTED")
+        .containsEntry("mergeOfSplitInputsEqualsOneAccumulatorOverAll", "SUCCESSFUL");
+  }
+
+  static class SerializerDropsTheCount extends AggregateFunctionTestSuite {
+    @Override
+    protected AggregateFunctionTestContext<?> createContext() {
+      return new AverageContext(Bug.SERIALIZER_DROPS_THE_COUNT);
+    }
+  }
+
+  static class NoSerializer extends AggregateFunctionTestSuite {
+    @Override
+    protected AggregateFunctionTestContext<?> createContext() {
+      return new AverageContext(Bug.NO_SERIALIZER);
+    }
   }
 
   static class Correct extends AggregateFunctionTestSuite {

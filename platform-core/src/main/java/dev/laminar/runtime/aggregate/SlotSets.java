@@ -15,10 +15,11 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * The state of COUNT(DISTINCT x) and APPROX_COUNT_DISTINCT(x) calls of a store-backed window operator, kept in
- * state stores beside the groups' slots: a slot holds one word per such call, the handle of its set here (0: no
- * value yet), and the call's result (the count, or the estimate) in a word of its own, so that a copy of a slot
- * (the result a group last emitted, {@link SlotChanges}) needs nothing from here.
+ * The state of COUNT(DISTINCT x), APPROX_COUNT_DISTINCT(x) and plugin aggregate calls of a store-backed window
+ * operator, kept in state stores beside the groups' slots: a slot holds one word per such call, the handle of its
+ * set (or accumulator) here, 0 before its first value. A distinct count's result (the count, or the estimate) is in
+ * a word of its own, so that a copy of a slot (the result a group last emitted, {@link SlotChanges}) needs nothing
+ * from here; a plugin call's result is computed from its accumulator, of which such a copy holds a copy.
  *
  * <ul>
  *   <li>COUNT(DISTINCT x): one entry per member in store {@code set<call>}, key [handle, member], the members of a

@@ -1,9 +1,13 @@
 package dev.laminar.tck.functions;
 
+import dev.laminar.sdk.function.AccumulatorSerializer;
 import dev.laminar.sdk.function.AggregateFunction;
 import dev.laminar.sdk.function.Arguments;
 import dev.laminar.sdk.type.DataType;
 import dev.laminar.sdk.type.TypeKind;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.List;
 
 /**
@@ -25,7 +29,11 @@ public final class AverageFunction implements AggregateFunction<AverageFunction.
     /** Does not support retraction. */
     NO_RETRACT,
     /** Counts NULL arguments as 0 (consistent under merge and retract, but not AVG). */
-    NULL_COUNTS_AS_ZERO
+    NULL_COUNTS_AS_ZERO,
+    /** Has no accumulator serializer. */
+    NO_SERIALIZER,
+    /** Its serializer writes the sum but not the count. */
+    SERIALIZER_DROPS_THE_COUNT
   }
 
   /** The state of one group. */
@@ -57,6 +65,30 @@ public final class AverageFunction implements AggregateFunction<AverageFunction.
   @Override
   public Accumulator createAccumulator() {
     return new Accumulator();
+  }
+
+  @Override
+  public AccumulatorSerializer<Accumulator> accumulatorSerializer() {
+    if (bug == Bug.NO_SERIALIZER) {
+      return null;
+    }
+    return new AccumulatorSerializer<>() {
+      @Override
+      public void write(Accumulator a, DataOutput out) throws IOException {
+        out.writeLong(bug == Bug.SERIALIZER_DROPS_THE_COUNT ? 0 : a.count);
+        out.writeLong(a.sum);
+        out.writeDouble(a.mean);
+      }
+
+      @Override
+      public Accumulator read(DataInput in) throws IOException {
+        Accumulator a = new Accumulator();
+        a.count = in.readLong();
+        a.sum = in.readLong();
+        a.mean = in.readDouble();
+        return a;
+      }
+    };
   }
 
   @Override

@@ -1,8 +1,12 @@
 package dev.laminar.plugin.functions;
 
+import dev.laminar.sdk.function.AccumulatorSerializer;
 import dev.laminar.sdk.function.AggregateFunction;
 import dev.laminar.sdk.function.Arguments;
 import dev.laminar.sdk.type.DataType;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.util.List;
@@ -67,6 +71,49 @@ public final class VariancePop implements AggregateFunction<VariancePop.Accumula
   @Override
   public Accumulator createAccumulator() {
     return new Accumulator();
+  }
+
+  /** Version 1: count, non-finite count, then the sum and the sum of squares each as scale and unscaled bytes. */
+  @Override
+  public AccumulatorSerializer<Accumulator> accumulatorSerializer() {
+    return new AccumulatorSerializer<>() {
+      @Override
+      public void write(Accumulator a, DataOutput out) throws IOException {
+        out.writeByte(1);
+        out.writeLong(a.count);
+        out.writeLong(a.nonFinite);
+        writeDecimal(a.sum, out);
+        writeDecimal(a.sumOfSquares, out);
+      }
+
+      @Override
+      public Accumulator read(DataInput in) throws IOException {
+        int version = in.readByte();
+        if (version != 1) {
+          throw new IOException(NAME + ": unknown accumulator encoding version " + version);
+        }
+        Accumulator a = new Accumulator();
+        a.count = in.readLong();
+        a.nonFinite = in.readLong();
+        a.sum = readDecimal(in);
+        a.sumOfSquares = readDecimal(in);
+        return a;
+      }
+    };
+  }
+
+  private static void writeDecimal(BigDecimal d, DataOutput out) throws IOException {
+    byte[] unscaled = d.unscaledValue().toByteArray();
+    out.writeInt(d.scale());
+    out.writeInt(unscaled.length);
+    out.write(unscaled);
+  }
+
+  private static BigDecimal readDecimal(DataInput in) throws IOException {
+    int scale = in.readInt();
+    byte[] unscaled = new byte[in.readInt()];
+    in.readFully(unscaled);
+    return new BigDecimal(new java.math.BigInteger(unscaled), scale);
   }
 
   @Override
