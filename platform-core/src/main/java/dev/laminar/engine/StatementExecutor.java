@@ -88,13 +88,8 @@ public final class StatementExecutor {
         case SqlExplainStatement e -> explain(e.explained());
         case SqlExplain e -> explain(e.getExplicandum());
         case SqlPluginCommand p -> plugin(p);
-        case dev.laminar.sql.parser.ddl.SqlCheckpoint c -> {
-          try {
-            yield StatementResult.ok("Checkpoint " + engine.checkpoint() + " complete");
-          } catch (LaminarException e) {
-            throw at(c.getParserPosition(), e.getMessage(), e);
-          }
-        }
+        case dev.laminar.sql.parser.ddl.SqlCheckpoint c -> // a failure is the checkpoint's, not the statement's text: not a syntax error
+            StatementResult.ok("Checkpoint " + engine.checkpoint() + " complete");
         default -> {
           if (node.getKind().belongsTo(SqlKind.QUERY)) {
             PlannedQuery q = engine.planner().plan(node, engine.readableTables());

@@ -228,6 +228,7 @@ public final class SourceRunner implements Runnable {
         LOG.warn("Closing source reader {} failed", description, e);
       }
       done = true;
+      completedEpochs.clear(); // any completed while the reader closed: it is gone
       BarrierRequest b = barrier;
       if (b != null) {
         answerAfterEnd(b);
@@ -267,7 +268,15 @@ public final class SourceRunner implements Runnable {
 
   /** The epoch is durable: the reader may commit its positions upstream (on the runner thread, soon). */
   public void checkpointComplete(long epoch) {
+    if (done) {
+      return; // the reader is closed (its split finished, failed or was stopped): nothing more goes upstream
+    }
     completedEpochs.add(epoch);
+  }
+
+  /** Epochs completed but not yet handed to the reader (tests: a runner whose reader is closed keeps none). */
+  int pendingCompletions() {
+    return completedEpochs.size();
   }
 
   private void atBarrier() throws Exception {

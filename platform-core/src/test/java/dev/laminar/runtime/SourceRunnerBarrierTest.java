@@ -136,6 +136,10 @@ class SourceRunnerBarrierTest {
       Thread.onSpinWait();
     }
     assertThat(runner.pause()).as("a finished split has no paused position").isNull();
+    for (long epoch = 1; epoch <= 100; epoch++) {
+      runner.checkpointComplete(epoch);
+    }
+    assertThat(runner.pendingCompletions()).as("its reader is closed: completed checkpoints are not kept for it").isZero();
 
     SourceRunner ended = runner.ended();
     assertThat(ended.pause()).isNull();
@@ -147,6 +151,7 @@ class SourceRunnerBarrierTest {
       assertThat(at.finished()).isTrue();
       assertThat(ByteBuffer.wrap(at.position()).getLong()).as("the position after the last row").isEqualTo(5);
       r.checkpointComplete(3);
+      assertThat(r.pendingCompletions()).as("nothing queued for a reader that is gone (one per checkpoint, forever)").isZero();
       r.stop();
     }
   }
