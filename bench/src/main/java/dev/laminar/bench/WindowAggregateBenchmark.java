@@ -35,7 +35,10 @@ import org.openjdk.jmh.infra.Blackhole;
  * times (four long stores per row) so that time keeps advancing, then processes it.
  *
  * <p>Run: {@code java -jar bench/target/laminar-bench.jar WindowAggregate -prof gc} ({@code gc.alloc.rate.norm}
- * is bytes per event; the part that remains comes from opening a window's 100 groups).
+ * is bytes per event; the part that remains comes from opening a window's 100 groups). {@code calls=distinct} runs
+ * COUNT(DISTINCT) and APPROX_COUNT_DISTINCT instead of the OHLC calls: the batch repeats, so a symbol sees the
+ * same ten or so quantities and prices in every batch; its set and registers fill in a window's first batch, and
+ * later rows find their members (the steady state of a set whose values recur).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -56,6 +59,13 @@ public class WindowAggregateBenchmark {
   @Param({"heap", "off-heap"})
   public String state;
 
+  /**
+   * The aggregate calls: {@code ohlc} (FIRST/MAX/MIN/LAST of the price, SUM of the quantity, COUNT), or {@code distinct}
+   * (COUNT(DISTINCT qty), APPROX_COUNT_DISTINCT(price), COUNT: sets and HyperLogLog registers per group).
+   */
+  @Param({"ohlc", "distinct"})
+  public String calls;
+
   private dev.laminar.runtime.Operator operator;
   private long nextEvent;
 
@@ -69,7 +79,14 @@ public class WindowAggregateBenchmark {
         .column("window_start", DataType.TIMESTAMP, false)
         .column("window_end", DataType.TIMESTAMP, false)
         .build();
-    Schema output = Schema.builder()
+    Schema output = calls.equals("distinct") ? Schema.builder()
+        .column("symbol", DataType.VARCHAR, false)
+        .column("window_start", DataType.TIMESTAMP, false)
+        .column("window_end", DataType.TIMESTAMP, false)
+        .column("quantities", DataType.BIGINT, false)
+        .column("prices", DataType.BIGINT, false)
+        .column("trades", DataType.BIGINT, false)
+        .build() : Schema.builder()
         .column("symbol", DataType.VARCHAR, false)
         .column("window_start", DataType.TIMESTAMP, false)
         .column("window_end", DataType.TIMESTAMP, false)
@@ -87,11 +104,17 @@ public class WindowAggregateBenchmark {
         new AggregateSpec(AggregateKind.LAST_VALUE, PRICE, DataType.DOUBLE, DataType.DOUBLE, "close"),
         new AggregateSpec(AggregateKind.SUM, QTY, DataType.BIGINT, DataType.BIGINT, "volume"),
         new AggregateSpec(AggregateKind.COUNT_STAR, -1, null, DataType.BIGINT, "trades")};
+    if (calls.equals("distinct")) {
+      aggregates = new AggregateSpec[] {
+          new AggregateSpec(AggregateKind.COUNT_DISTINCT, QTY, DataType.BIGINT, DataType.BIGINT, "quantities"),
+          new AggregateSpec(AggregateKind.APPROX_COUNT_DISTINCT, PRICE, DataType.DOUBLE, DataType.BIGINT, "prices"),
+          new AggregateSpec(AggregateKind.COUNT_STAR, -1, null, DataType.BIGINT, "trades")};
+    }
     KeySource[] keys = {KeySource.COLUMN, KeySource.WINDOW_START, KeySource.WINDOW_END};
     int[] keyColumns = {SYMBOL, -1, -1};
     if (state.equals("off-heap")) {
       operator = new StoredTumblingWindowAggregateOperator(OhlcWorkload.WINDOW_MILLIS, WINDOW_START, keys, keyColumns, input,
-          AggregateCompiler.create(aggregates), output, BATCH, new BlackholeOperator(bh), new Counter(), ScratchSpace.folder());
+          AggregateCompiler.create(aggregates, true), output, BATCH, new BlackholeOperator(bh), new Counter(), ScratchSpace.folder());
     } else {
       operator = new TumblingWindowAggregateOperator(OhlcWorkload.WINDOW_MILLIS, WINDOW_START, keys, keyColumns,
           input, AggregateCompiler.create(aggregates), output, BATCH, new BlackholeOperator(bh), new Counter());
