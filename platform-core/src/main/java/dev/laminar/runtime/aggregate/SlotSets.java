@@ -68,6 +68,13 @@ public final class SlotSets implements AutoCloseable {
   private final MemorySegment singleKey = MemorySegment.ofArray(single);
   private final int[] counts = new int[HyperLogLogs.MAX_RANK + 1];
   private long nextHandle = 1;
+  /**
+   * Per APPROX_COUNT_DISTINCT call, the handles of dropped register sets whose zeroed entries wait for reuse: a 4 KiB
+   * entry removed and a new one inserted per group and window filled the table with tombstones, and rehashing it
+   * (a new mapped file) cost more than the rows.
+   */
+  private final long[][] freeRegisters;
+  private final int[] freeRegisterCount;
   private int changed;
   private long estimate;
 
@@ -107,6 +114,8 @@ public final class SlotSets implements AutoCloseable {
     this.heads = new OffHeapStateStore[calls];
     this.registers = new OffHeapStateStore[calls];
     this.plugins = new Plugins[calls];
+    this.freeRegisters = new long[calls][];
+    this.freeRegisterCount = new int[calls];
     this.dictionary = dictionary;
     for (int k = 0; k < words.length; k += 3) {
       int call = words[k + 1];
@@ -115,6 +124,7 @@ public final class SlotSets implements AutoCloseable {
         plugins[call] = new Plugins(specs[call], scratch);
       } else if (kinds[call] == APPROXIMATE) {
         registers[call] = new OffHeapStateStore(scratch, 8, HLL_BYTES, false, 64);
+        freeRegisters[call] = new long[16];
       } else {
         if (kinds[call] == DISTINCT_OBJECTS && dictionary == null) {
           throw new IllegalArgumentException("COUNT(DISTINCT) of object values needs a dictionary");
@@ -185,19 +195,34 @@ public final class SlotSets implements AutoCloseable {
     OffHeapStateStore store = registers[call];
     long slot;
     if (handle == 0) {
-      handle = nextHandle++;
-      single[0] = handle;
-      slot = store.upsertSlot(singleKey);
-    } else {
-      single[0] = handle;
-      slot = existing(store, handle);
+      handle = newRegisters(call);
     }
+    single[0] = handle;
+    slot = existing(store, handle);
     changed = raise(store, slot, HyperLogLogs.index(mixed), HyperLogLogs.rank(mixed)) ? 1 : 0;
     if (changed != 0) {
       store.touch(slot);
       estimate = estimate(store.table(), store.valueOffset(slot));
     }
     return handle;
+  }
+
+  /** An empty register set of call {@code call}: a dropped one's zeroed entry when there is one, else a new entry. */
+  private long newRegisters(int call) {
+    if (freeRegisterCount[call] > 0) {
+      return freeRegisters[call][--freeRegisterCount[call]];
+    }
+    long handle = nextHandle++;
+    single[0] = handle;
+    registers[call].upsertSlot(singleKey);
+    return handle;
+  }
+
+  private void freeRegisters(int call, long handle) {
+    if (freeRegisterCount[call] == freeRegisters[call].length) {
+      freeRegisters[call] = java.util.Arrays.copyOf(freeRegisters[call], freeRegisterCount[call] * 2);
+    }
+    freeRegisters[call][freeRegisterCount[call]++] = handle;
   }
 
   /** Raises register {@code index} of the set in {@code slot} to {@code rank} if lower, keeping the histogram; whether it rose. */
@@ -272,15 +297,11 @@ public final class SlotSets implements AutoCloseable {
 
   private long unionRegisters(int call, long into, long from) {
     OffHeapStateStore store = registers[call];
-    long target;
     if (into == 0) {
-      into = nextHandle++;
-      single[0] = into;
-      target = store.upsertSlot(singleKey); // before looking up from: an insert may move the table
-    } else {
-      single[0] = into;
-      target = existing(store, into);
+      into = newRegisters(call); // before looking up from: an insert may move the table
     }
+    single[0] = into;
+    long target = existing(store, into);
     single[0] = from;
     long source = existing(store, from);
     MemorySegment t = store.table();
@@ -315,9 +336,13 @@ public final class SlotSets implements AutoCloseable {
       plugins[call].drop((int) handle);
       return;
     }
-    if (kinds[call] == APPROXIMATE) {
+    if (kinds[call] == APPROXIMATE) { // zeroed (an empty set, as a new entry is) and kept for the next set
+      OffHeapStateStore store = registers[call];
       single[0] = handle;
-      registers[call].remove(singleKey);
+      long slot = existing(store, handle);
+      store.table().asSlice(store.valueOffset(slot), HLL_BYTES).fill((byte) 0);
+      store.touch(slot);
+      freeRegisters(call, handle);
       return;
     }
     single[0] = handle;
@@ -377,7 +402,7 @@ public final class SlotSets implements AutoCloseable {
   long sets() {
     long n = 0;
     for (int call = 0; call < kinds.length; call++) {
-      n += heads[call] != null ? heads[call].size() : registers[call] != null ? registers[call].size()
+      n += heads[call] != null ? heads[call].size() : registers[call] != null ? registers[call].size() - freeRegisterCount[call]
           : plugins[call] != null ? plugins[call].live : 0;
     }
     return n;
@@ -418,6 +443,17 @@ public final class SlotSets implements AutoCloseable {
       }
     }
     nextHandle = max + 1;
+    for (int call = 0; call < kinds.length; call++) { // an all-zero register set is a free one (no live slot holds it)
+      OffHeapStateStore store = registers[call];
+      if (store != null) {
+        freeRegisterCount[call] = 0;
+        for (long s = 0, cap = store.capacity(); s < cap; s++) {
+          if (store.occupied(s) && store.table().get(JAVA_SHORT_UNALIGNED, store.valueOffset(s) + HISTOGRAM) == 0) {
+            freeRegisters(call, store.table().get(JAVA_LONG_UNALIGNED, store.keyOffset(s)));
+          }
+        }
+      }
+    }
     for (Plugins p : plugins) {
       if (p != null) {
         p.restore();
