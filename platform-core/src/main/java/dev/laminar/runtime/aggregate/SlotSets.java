@@ -77,6 +77,8 @@ public final class SlotSets implements AutoCloseable {
   private final int[] freeRegisterCount;
   private int changed;
   private long estimate;
+  /** Set by {@link #nextMember}. */
+  private long nextMember;
 
   /**
    * The sets of {@code aggregates}' slots ({@link GroupAccumulatorFactory#slotSetWords()}), or null when they have none.
@@ -264,21 +266,12 @@ public final class SlotSets implements AutoCloseable {
     if (kinds[call] == PLUGIN) {
       return plugins[call].merge(into, from);
     }
-    OffHeapStateStore m = members[call];
-    single[0] = from;
-    long hs = heads[call].slotOf(singleKey);
-    if (hs < 0) {
-      throw new IllegalStateException("no set " + from + " for aggregate call " + call);
-    }
-    long member = heads[call].table().get(JAVA_LONG_UNALIGNED, heads[call].valueOffset(hs));
+    long member = firstMember(call, from);
     boolean objects = kinds[call] == DISTINCT_OBJECTS;
     int added = 0;
     while (true) {
-      pair[0] = from;
-      pair[1] = member;
-      long ms = existing(m, from);
-      long next = m.table().get(JAVA_LONG_UNALIGNED, m.valueOffset(ms));
-      boolean more = m.table().get(JAVA_LONG_UNALIGNED, m.valueOffset(ms) + 8) != 0;
+      boolean more = nextMember(call, from, member);
+      long next = nextMember;
       into = add(call, into, member);
       if (changed != 0) {
         added++;
@@ -330,6 +323,26 @@ public final class SlotSets implements AutoCloseable {
     return s;
   }
 
+  /** The head member of set {@code handle} of call {@code call} (the key buffer left holding the handle). */
+  private long firstMember(int call, long handle) {
+    single[0] = handle;
+    long hs = heads[call].slotOf(singleKey);
+    if (hs < 0) {
+      throw new IllegalStateException("the distinct-count state lost set " + handle);
+    }
+    return heads[call].table().get(JAVA_LONG_UNALIGNED, heads[call].valueOffset(hs));
+  }
+
+  /** The member after {@code member} in set {@code handle}, left in {@link #nextMember} (the pair key left holding it); whether there is one. */
+  private boolean nextMember(int call, long handle, long member) {
+    OffHeapStateStore m = members[call];
+    pair[0] = handle;
+    pair[1] = member;
+    long at = m.valueOffset(existing(m, handle));
+    nextMember = m.table().get(JAVA_LONG_UNALIGNED, at);
+    return m.table().get(JAVA_LONG_UNALIGNED, at + 8) != 0;
+  }
+
   /** Drops set {@code handle} of call {@code call} (its slot goes): its members, and their dictionary references. */
   public void drop(int call, long handle) {
     if (kinds[call] == PLUGIN) {
@@ -345,21 +358,12 @@ public final class SlotSets implements AutoCloseable {
       freeRegisters(call, handle);
       return;
     }
-    single[0] = handle;
-    long hs = heads[call].slotOf(singleKey);
-    if (hs < 0) {
-      throw new IllegalStateException("the distinct-count state lost set " + handle);
-    }
-    long member = heads[call].table().get(JAVA_LONG_UNALIGNED, heads[call].valueOffset(hs));
+    long member = firstMember(call, handle);
     heads[call].remove(singleKey);
-    OffHeapStateStore m = members[call];
     while (true) {
-      pair[0] = handle;
-      pair[1] = member;
-      long ms = existing(m, handle);
-      long next = m.table().get(JAVA_LONG_UNALIGNED, m.valueOffset(ms));
-      boolean more = m.table().get(JAVA_LONG_UNALIGNED, m.valueOffset(ms) + 8) != 0;
-      m.remove(pairKey);
+      boolean more = nextMember(call, handle, member);
+      long next = nextMember;
+      members[call].remove(pairKey);
       if (kinds[call] == DISTINCT_OBJECTS) {
         dictionary.release(member);
       }
