@@ -11,7 +11,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -23,10 +22,12 @@ import java.util.List;
  * <p>Slot layout: {@code long ctrl} (0 empty, 1 tombstone, else the key's hash with the top bit set),
  * the key, the value (fixed-size: inline, padded to 8; variable-size: {@code long offset, int length}
  * into a {@link ValueLog}), and, when indexed, {@code int prev, int next} of the slot's list in the
- * {@link LongIndex}. Removal leaves a tombstone that is never reused before the next rehash, so slots
- * never move between rehashes (the index lists point at slots) and the removed key stays readable for
- * the next incremental snapshot. Growth rehashes into a new file twice the size once live entries and
- * tombstones pass 70% of the slots.
+ * {@link LongIndex}. Removal leaves a tombstone, so live slots never move between rehashes (the index
+ * lists point at slots). An insert takes over the first tombstone on its key's probe path; if that
+ * removal is not in a snapshot yet, the removed key is kept as a pending delete for the next incremental
+ * snapshot, as a rehash does. So a store whose entries come and go (sessions, distinct members) reuses
+ * its slots instead of filling with tombstones. Growth rehashes into a new file twice the size once live
+ * entries and tombstones pass 70% of the slots.
  *
  * <p>Change tracking: one bit per slot; rehash carries the bits to the new slots and keeps the keys of
  * changed tombstones, so an incremental snapshot after a rehash is still exact.
@@ -45,7 +46,13 @@ public final class OffHeapStateStore implements StateStore {
   private final long linkOffset;
   private final long slotBytes;
   private final LongIndex index;
-  private final List<byte[]> pendingDeletes = new ArrayList<>();
+  /**
+   * Keys of removed entries whose removal no snapshot holds yet and whose slot no longer shows them (it was
+   * emptied, reused or left behind by a rehash), for the next incremental capture: {@code keyBytes / 8}
+   * words each, in a reused array (no allocation per removal once it has grown).
+   */
+  private long[] pendingDeleteWords = new long[64];
+  private int pendingDeleteCount;
   /**
    * Whether a capture or restore has happened. Only then must a rehash keep the keys of removed
    * entries for the next incremental capture: before it there is no earlier snapshot for a delete to
@@ -64,6 +71,9 @@ public final class OffHeapStateStore implements StateStore {
   private ValueLog values;
   private int generation;
   private boolean inserted;
+  /** Set by {@link #findForInsert}: the slot it returned for an absent key is a tombstone. */
+  private boolean reusesTombstone;
+  private int rehashes;
   /**
    * Per-store hash seed: entries copied from one store into another in slot order (a snapshot, a
    * compaction, a restore) arrive in the first store's hash order; with the same hash function, a
@@ -170,6 +180,52 @@ public final class OffHeapStateStore implements StateStore {
   }
 
   /** The slot holding {@code key}, or {@code -(first empty slot) - 1}. */
+  /**
+   * Like {@link #find}, but an absent key's {@code -slot - 1} is where to insert it: the first tombstone on
+   * its probe path ({@link #reusesTombstone} is then true), else the empty slot that ends the path.
+   */
+  private long findForInsert(MemorySegment key, long h) {
+    final MemorySegment t = table;
+    final long sb = slotBytes;
+    long i = h & mask;
+    long tombstone = -1;
+    while (true) {
+      long base = i * sb;
+      long ctrl = t.get(JAVA_LONG_UNALIGNED, base);
+      if (ctrl == EMPTY) {
+        reusesTombstone = tombstone >= 0;
+        return -(reusesTombstone ? tombstone : i) - 1;
+      }
+      if (ctrl == TOMBSTONE) {
+        if (tombstone < 0) {
+          tombstone = i;
+        }
+      } else if (ctrl == h && sameKey(t, base + 8, key)) {
+        return i;
+      }
+      i = (i + 1) & mask;
+    }
+  }
+
+  /**
+   * The slot an absent key goes to, from {@link #findForInsert}'s {@code -slot - 1}: a tombstone is taken
+   * over (its removal, when no snapshot has it yet, kept as a pending delete, as a rehash would); an empty
+   * slot may first need the table rehashed.
+   */
+  private long insertionSlot(long notFound, MemorySegment key, long h) {
+    long s = -notFound - 1;
+    if (reusesTombstone) {
+      keepDeleteIfUnsnapshotted(table, s, dirty);
+      tombstones--;
+      return s;
+    }
+    if (live + tombstones + 1 > capacity * MAX_LOAD) {
+      rehash();
+      return -find(key, h) - 1;
+    }
+    return s;
+  }
+
   private long find(MemorySegment key, long h) {
     final MemorySegment t = table;
     final long sb = slotBytes;
@@ -236,14 +292,10 @@ public final class OffHeapStateStore implements StateStore {
       throw new UnsupportedOperationException("in-place access needs fixed-size values");
     }
     long h = hash(key);
-    long s = find(key, h);
+    long s = findForInsert(key, h);
     inserted = s < 0;
     if (s < 0) {
-      if (live + tombstones + 1 > capacity * MAX_LOAD) {
-        rehash();
-        s = find(key, h);
-      }
-      s = -s - 1;
+      s = insertionSlot(s, key, h);
       long base = s * slotBytes;
       table.set(JAVA_LONG_UNALIGNED, base, h);
       MemorySegment.copy(key, 0, table, base + 8, keyBytes);
@@ -269,7 +321,7 @@ public final class OffHeapStateStore implements StateStore {
     live = 0;
     tombstones = 0;
     Arrays.fill(dirty, 0);
-    pendingDeletes.clear();
+    pendingDeleteCount = 0;
     captured = false; // its next snapshot is a full one
     if (indexed) {
       index.clear();
@@ -334,13 +386,9 @@ public final class OffHeapStateStore implements StateStore {
   @Override
   public void put(MemorySegment key, MemorySegment value) {
     long h = hash(key);
-    long s = find(key, h);
+    long s = findForInsert(key, h);
     if (s < 0) {
-      if (live + tombstones + 1 > capacity * MAX_LOAD) {
-        rehash();
-        s = find(key, h);
-      }
-      s = -s - 1;
+      s = insertionSlot(s, key, h);
       long base = s * slotBytes;
       table.set(JAVA_LONG_UNALIGNED, base, h);
       MemorySegment.copy(key, 0, table, base + 8, keyBytes);
@@ -384,10 +432,32 @@ public final class OffHeapStateStore implements StateStore {
     live--;
     tombstones++;
     dirty[(int) (s >>> 6)] |= 1L << s;
+    if (table.get(JAVA_LONG_UNALIGNED, ((s + 1) & mask) * slotBytes) == EMPTY) {
+      emptyTombstonesEndingAt(s);
+    }
     return true;
   }
 
+  /**
+   * Slot {@code s} is a tombstone followed by an empty slot: no probe path passes through it to a key beyond
+   * (linear probing stops at the empty slot), so it can be empty too, and so can the tombstones before it, back
+   * to the first live (or empty) slot. Keeps a store whose entries come and go from filling with tombstones,
+   * and so from rehashing (a new file each time) under churn. Live slots do not move.
+   */
+  private void emptyTombstonesEndingAt(long s) {
+    long base = s * slotBytes;
+    while (table.get(JAVA_LONG_UNALIGNED, base) == TOMBSTONE) {
+      keepDeleteIfUnsnapshotted(table, s, dirty);
+      table.set(JAVA_LONG_UNALIGNED, base, EMPTY);
+      dirty[(int) (s >>> 6)] &= ~(1L << s);
+      tombstones--;
+      s = (s - 1) & mask;
+      base = s * slotBytes;
+    }
+  }
+
   private void rehash() {
+    rehashes++;
     MemorySegment old = table;
     Arena oldArena = tableArena;
     Path oldFile = tableFile;
@@ -405,9 +475,7 @@ public final class OffHeapStateStore implements StateStore {
       long ctrl = old.get(JAVA_LONG_UNALIGNED, base);
       boolean wasDirty = (oldDirty[(int) (i >>> 6)] & (1L << i)) != 0;
       if (ctrl == TOMBSTONE) {
-        if (wasDirty && captured) { // its removal is not in any snapshot yet
-          pendingDeletes.add(old.asSlice(base + 8, keyBytes).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));
-        }
+        keepDeleteIfUnsnapshotted(old, i, oldDirty); // its removal may not be in any snapshot yet
       } else if (ctrl != EMPTY) {
         long j = ctrl & mask;
         while (table.get(JAVA_LONG_UNALIGNED, j * slotBytes) != EMPTY) {
@@ -537,9 +605,10 @@ public final class OffHeapStateStore implements StateStore {
       changed += Long.bitCount(word);
     }
     EntryListCapture c = new EntryListCapture(SnapshotFormat.INCREMENTAL, keyBytes, valueBytes,
-        SnapshotFormat.HEADER_BYTES + (changed + pendingDeletes.size()) * (keyBytes + Math.max(16, valueBytes)));
-    for (byte[] key : pendingDeletes) {
-      c.addDelete(MemorySegment.ofArray(key), 0);
+        SnapshotFormat.HEADER_BYTES + (changed + pendingDeleteCount) * (keyBytes + Math.max(16, valueBytes)));
+    MemorySegment pending = MemorySegment.ofArray(pendingDeleteWords);
+    for (int i = 0; i < pendingDeleteCount; i++) {
+      c.addDelete(pending, (long) i * keyBytes);
     }
     for (int pass = 0; pass < 2; pass++) { // deletes first: a key removed and re-added has both, and the add wins
       for (int w = 0; w < dirty.length; w++) {
@@ -590,13 +659,39 @@ public final class OffHeapStateStore implements StateStore {
 
   private void resetTracking() {
     Arrays.fill(dirty, 0);
-    pendingDeletes.clear();
+    pendingDeleteCount = 0;
+    if (pendingDeleteWords.length > 1 << 16) {
+      pendingDeleteWords = new long[64]; // a burst of removals does not pin its array for good
+    }
     captured = true;
   }
 
   /** Keys of removed entries kept for the next incremental capture (tests). */
   int pendingDeletes() {
-    return pendingDeletes.size();
+    return pendingDeleteCount;
+  }
+
+  /** Rehashes so far (tests: a store whose entries come and go reuses its slots instead). */
+  int rehashes() {
+    return rehashes;
+  }
+
+  /**
+   * Slot {@code slot} of {@code t} holds a removed key (a tombstone) about to be emptied, reused or left behind:
+   * when {@code dirtyBits} mark it changed since the last capture (so its removal may not be in a snapshot) and a
+   * capture or restore has happened (so there is a snapshot it could be in), keeps the key for the next delta.
+   */
+  private void keepDeleteIfUnsnapshotted(MemorySegment t, long slot, long[] dirtyBits) {
+    if (!captured || (dirtyBits[(int) (slot >>> 6)] & (1L << slot)) == 0) {
+      return;
+    }
+    int words = keyBytes >>> 3;
+    int at = pendingDeleteCount * words;
+    if (at + words > pendingDeleteWords.length) {
+      pendingDeleteWords = Arrays.copyOf(pendingDeleteWords, Math.max(pendingDeleteWords.length * 2, at + words));
+    }
+    MemorySegment.copy(t, JAVA_LONG_UNALIGNED, slot * slotBytes + 8, pendingDeleteWords, at, words);
+    pendingDeleteCount++;
   }
 
   @Override
@@ -649,7 +744,7 @@ public final class OffHeapStateStore implements StateStore {
     if (indexed) {
       index.clear();
     }
-    pendingDeletes.clear();
+    pendingDeleteCount = 0;
     mapTable(cap);
     seed = imageSeed;
     live = imageLive;

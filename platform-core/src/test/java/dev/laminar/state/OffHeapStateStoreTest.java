@@ -30,6 +30,79 @@ class OffHeapStateStoreTest extends StateStoreContractTest {
   }
 
   @Test
+  void entriesThatComeAndGoReuseTheirSlotsInsteadOfRehashing() {
+    OffHeapStateStore store = (OffHeapStateStore) open(8);
+    MemorySegment v = arena.allocate(8);
+    for (long i = 0; i < 1_000; i++) { // a standing population: removals happen inside clusters too
+      store.put(keySegment(new K(-1, i)), v);
+    }
+    int rehashesAfterFill = store.rehashes();
+    long capacity = store.capacity();
+    for (long i = 0; i < 200_000; i++) { // sessions opening and closing: at most 50 live besides the standing ones
+      store.put(keySegment(new K(i, i)), v);
+      if (i >= 50) {
+        assertThat(store.remove(keySegment(new K(i - 50, i - 50)))).isTrue();
+      }
+    }
+    assertThat(store.rehashes() - rehashesAfterFill)
+        .as("200,000 inserts and removals in a table of %d slots: emptied and reused slots (14 rehashes), not a rehash per"
+            + " fill of tombstones (110 when every removal left one)", capacity)
+        .isLessThanOrEqualTo(30);
+    assertThat(store.size()).isEqualTo(1_050);
+    MemorySegment out = arena.allocate(8);
+    for (long i = 0; i < 1_000; i++) {
+      assertThat(store.get(keySegment(new K(-1, i)), out)).isTrue();
+    }
+    for (long i = 200_000 - 50; i < 200_000; i++) {
+      assertThat(store.get(keySegment(new K(i, i)), out)).isTrue();
+    }
+    assertThat(store.get(keySegment(new K(200_000 - 51, 200_000 - 51)), out)).isFalse();
+  }
+
+  @Test
+  void removalsWhoseSlotsAreEmptiedOrReusedStillReachTheNextDelta() throws Exception {
+    OffHeapStateStore store = (OffHeapStateStore) open(8);
+    MemorySegment v = arena.allocate(8);
+    for (long i = 0; i < 500; i++) {
+      v.set(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, 0, i);
+      store.put(keySegment(new K(i, 0)), v);
+    }
+    Path full = dir.resolve("reuse-full");
+    try (SnapshotCapture c = store.captureFull()) {
+      c.writeTo(full);
+    }
+    for (long i = 0; i < 500; i += 2) { // half of the snapshot's keys go, then new keys take emptied slots and tombstones
+      assertThat(store.remove(keySegment(new K(i, 0)))).isTrue();
+    }
+    for (long i = 0; i < 300; i++) {
+      v.set(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, 0, -i);
+      store.put(keySegment(new K(i, 1)), v);
+    }
+    Path delta = dir.resolve("reuse-delta");
+    try (SnapshotCapture c = store.captureIncremental()) {
+      assertThat(c.deletes()).as("every removed key of the snapshot once, wherever its slot went").isEqualTo(250);
+      c.writeTo(delta);
+    }
+    OffHeapStateStore restored = (OffHeapStateStore) open(8);
+    restored.restore(java.util.List.of(full, delta));
+    assertThat(restored.size()).isEqualTo(550);
+    MemorySegment out = arena.allocate(8);
+    for (long i = 0; i < 500; i++) {
+      boolean present = restored.get(keySegment(new K(i, 0)), out);
+      assertThat(present).as("key %d of the full snapshot", i).isEqualTo(i % 2 == 1);
+      if (present) {
+        assertThat(out.get(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, 0)).isEqualTo(i);
+      }
+    }
+    for (long i = 0; i < 300; i++) {
+      assertThat(restored.get(keySegment(new K(i, 1)), out)).isTrue();
+      assertThat(out.get(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, 0)).isEqualTo(-i);
+    }
+    store.close();
+    restored.close();
+  }
+
+  @Test
   void aStoreNeverCapturedKeepsNoRemovedKeysWhileOneCapturedKeepsThemForItsNextDelta() {
     OffHeapStateStore store = (OffHeapStateStore) open(8);
     MemorySegment v = arena.allocate(8);
