@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Exactly-once through crashes for rows the application pushes: {@link WalCrashTestChild} writes
  * deterministic rows through the public {@code SourceWriter} into a memory source (logged to the
  * write-ahead log, synced on every commit) feeding a TUMBLE aggregate and a filter/projection into
- * {@code filesystem} sinks, and is killed with SIGKILL at random moments 20 times — while rows are
+ * {@code filesystem} sinks, and is killed with SIGKILL at random moments 50 times — while rows are
  * pushed, while the writer waits for a log sync, mid-checkpoint, between pre-commit and commit. Each
  * run resumes at the row the writer reports durable. The committed output must equal that of a run
  * never interrupted: no row lost (durable rows are replayed from the log), none twice (rows a
@@ -25,8 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class WalCrashRecoveryTest {
   private static final long ROWS = 60_000;
-  private static final long ROWS_PER_SECOND = 6_000; // ~10 s of pushing, so most kills land while rows flow
-  private static final int KILLS = 20;
+  private static final long ROWS_PER_SECOND = 2_000; // ~30 s of pushing: 50 kills 0-700 ms after start (17.5 s on average) land while rows flow
+  private static final int KILLS = 50;
   private static final String BARS = "k,window_start,n,total,lo,hi,first_id,last_id";
   private static final String RESULTS = "id,k,doubled,ts";
 
@@ -63,7 +63,7 @@ class WalCrashRecoveryTest {
     long committedBeforeLast = 0;
     Path bars = out.resolveSibling(out.getFileName() + "-bars");
     for (int attempt = 0; attempt < kills + 20; attempt++) {
-      Process p = start(data, out);
+      Process p = start(data, out, random == null ? 0 : ROWS_PER_SECOND); // the reference run pushes unpaced
       java.io.BufferedReader stdout = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()));
       String first = stdout.readLine(); // the child says when its pipelines run
       if (killed < kills && "RUNNING".equals(first)) {
@@ -88,11 +88,11 @@ class WalCrashRecoveryTest {
     throw new AssertionError("the child kept finishing before it could be killed " + kills + " times (killed " + killed + ")");
   }
 
-  private static Process start(Path data, Path out) throws IOException {
+  private static Process start(Path data, Path out, long rowsPerSecond) throws IOException {
     String java = ProcessHandle.current().info().command().orElse("java");
     return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "-Xmx256m", "-XX:+UseSerialGC",
         "--sun-misc-unsafe-memory-access=allow", "--enable-native-access=ALL-UNNAMED", WalCrashTestChild.class.getName(), data.toString(),
-        out.toString(), Long.toString(ROWS), Long.toString(ROWS_PER_SECOND)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        out.toString(), Long.toString(ROWS), Long.toString(rowsPerSecond)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
   }
 
   /** Every row of the sink's committed (visible) files, sorted. */
