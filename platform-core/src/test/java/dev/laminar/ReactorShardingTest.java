@@ -195,15 +195,26 @@ class ReactorShardingTest {
   }
 
   @Test
-  void anAsofJoinGivesTheSameRows() { // not sharded for now (engine.Shards#joinKeys says why): the same rows as at 1 reactor
+  void anAsofJoinGivesTheSameRows() { // sharded by its equality keys: each shard holds its keys' versions
     assertJoinSameAcrossReactorCounts("SELECT a.auction, a.price, b.price AS ask FROM bids a LEFT ASOF JOIN asks b "
         + "MATCH_CONDITION(a.ts >= b.ts) ON a.auction = b.auction");
   }
 
   @Test
   void aJoinSinkIsShardedByItsKeyAndCountsEveryMatch() {
-    String sink = "CREATE SINK pairs WITH ('connector' = 'memory') AS SELECT a.auction, a.price, b.price AS ask FROM bids a JOIN asks b "
-        + "ON a.auction = b.auction AND a.ts BETWEEN b.ts - INTERVAL '0.05' SECOND AND b.ts + INTERVAL '0.05' SECOND";
+    assertJoinSinkShardedByKey("SELECT a.auction, a.price, b.price AS ask FROM bids a JOIN asks b "
+        + "ON a.auction = b.auction AND a.ts BETWEEN b.ts - INTERVAL '0.05' SECOND AND b.ts + INTERVAL '0.05' SECOND");
+  }
+
+  @Test
+  void anAsofJoinSinkIsShardedByItsKeyAndMatchesEveryLeftRow() {
+    assertJoinSinkShardedByKey("SELECT a.auction, a.price, b.price AS ask FROM bids a LEFT ASOF JOIN asks b "
+        + "MATCH_CONDITION(a.ts >= b.ts) ON a.auction = b.auction");
+  }
+
+  /** A sink of {@code select} (a join of bids and asks by auction) routes both inputs over the two shards and commits as many rows as at 1 reactor. */
+  private static void assertJoinSinkShardedByKey(String select) {
+    String sink = "CREATE SINK pairs WITH ('connector' = 'memory') AS " + select;
     int[] counts = new int[2];
     for (int reactors : new int[] {1, 2}) {
       try (Laminar db = Laminar.open(config(reactors).build())) {
@@ -252,6 +263,56 @@ class ReactorShardingTest {
     assertThat(counted).as("rows counted at 1 reactor (the rest were late)").isBetween(1L, 19_999L);
     for (int reactors : new int[] {2, 3}) {
       assertThat(run(reactors, TIGHT, query, 11)).as("%d reactors", reactors).containsExactlyElementsOf(one);
+    }
+  }
+
+  private static final List<String> PANE_WINDOWS = List.of(
+      "HOP(TABLE %s, DESCRIPTOR(ts), INTERVAL '0.25' SECOND, INTERVAL '1' SECOND)",
+      "CUMULATE(TABLE %s, DESCRIPTOR(ts), INTERVAL '0.25' SECOND, INTERVAL '1' SECOND)");
+
+  @Test
+  void aGlobalHopOrCumulateAggregateCombinesPartialPanesIntoTheSameRows() {
+    // the head copies fold partial states per pane, the combiner merges them into the pane operator in the
+    // dealt order: every window's result, FIRST_VALUE and LAST_VALUE included, and the output order are one reactor's
+    for (String window : PANE_WINDOWS) {
+      String query = "SELECT window_start, window_end, COUNT(*) AS n, SUM(price) AS total, MIN(price) AS lo, MAX(price) AS hi, "
+          + "AVG(price) AS mean, FIRST_VALUE(bidder) AS first_bidder, LAST_VALUE(price) AS last_price, COUNT(DISTINCT auction) AS auctions "
+          + "FROM TABLE(" + window.formatted("bids") + ") WHERE price > 10 GROUP BY window_start, window_end";
+      List<Row> one = run(1, query, 42);
+      assertThat(one).as(window).hasSizeGreaterThan(10);
+      for (int reactors : new int[] {2, 3}) {
+        assertThat(run(reactors, query, 42)).as("%s at %d reactors", window, reactors).containsExactlyElementsOf(one);
+      }
+    }
+  }
+
+  @Test
+  void aGlobalHopOrCumulateAggregateDropsTheSameLateRows() {
+    for (String window : PANE_WINDOWS) {
+      String query = "SELECT window_start, window_end, COUNT(*) AS n, SUM(price) AS total FROM TABLE(" + window.formatted("tight")
+          + ") GROUP BY window_start, window_end";
+      List<Row> one = run(1, TIGHT, query, 11);
+      assertThat(one).as(window).isNotEmpty();
+      for (int reactors : new int[] {2, 3}) {
+        assertThat(run(reactors, TIGHT, query, 11)).as("%s at %d reactors", window, reactors).containsExactlyElementsOf(one);
+      }
+    }
+  }
+
+  @Test
+  void aGlobalHopSinkIsCombinedOnTheLastReactor() {
+    String sink = "CREATE SINK hops WITH ('connector' = 'memory') AS SELECT window_start, window_end, COUNT(*) AS n "
+        + "FROM TABLE(HOP(TABLE bids, DESCRIPTOR(ts), INTERVAL '0.5' SECOND, INTERVAL '1' SECOND)) GROUP BY window_start, window_end";
+    try (Laminar db = Laminar.open(config(2).build())) {
+      db.execute(SOURCE);
+      db.execute(sink);
+      push(db, 7, 5_000);
+      assertThat(db.awaitCompletion(Duration.ofMinutes(1))).isTrue();
+      // every row is in two windows of 1 s sliding by 0.5 s
+      assertThat(db.sinkRows("hops").stream().mapToLong(r -> (Long) r.get(2)).sum()).isEqualTo(10_000);
+      String figures = db.execute("DESCRIBE SINK hops").rows().stream().map(r -> String.valueOf(r.get(3)))
+          .filter(e -> e.contains("partial aggregates combined")).findFirst().orElseThrow();
+      assertThat(figures).containsPattern("combined on reactor 1: events [1-9]\\d*").contains("partial stage 0", "partial stage 1");
     }
   }
 

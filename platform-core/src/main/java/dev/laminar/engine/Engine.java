@@ -595,7 +595,7 @@ public final class Engine implements AutoCloseable {
       java.util.function.Supplier<Object> failureOwner) {
     PlanNode keyed = reactors.length > 1 ? Shards.keyedNode(plan) : null;
     if (keyed == null) {
-      dev.laminar.sql.plan.WindowAggregateNode global = reactors.length > 1 ? GlobalShards.globalAggregate(plan) : null;
+      PlanNode global = reactors.length > 1 ? GlobalShards.globalAggregate(plan) : null;
       return global == null ? instantiate(plan, edge, metrics) : instantiateGlobal(plan, global, edge, metrics, owner, failureOwner);
     }
     List<PlanNode> nodes = plan.nodes();
@@ -655,10 +655,10 @@ public final class Engine implements AutoCloseable {
   }
 
   /**
-   * A plan whose one stateful node is a global TUMBLE aggregate ({@link GlobalShards#globalAggregate}), over
-   * every reactor: head copies fold partial states, one combiner merges them and runs the rest of the plan.
+   * A plan whose one stateful node is a global TUMBLE, HOP or CUMULATE aggregate ({@link GlobalShards#globalAggregate}),
+   * over every reactor: head copies fold partial states, one combiner merges them and runs the rest of the plan.
    */
-  private List<Attachment> instantiateGlobal(PlanNode plan, dev.laminar.sql.plan.WindowAggregateNode global, OutputEdge edge,
+  private List<Attachment> instantiateGlobal(PlanNode plan, PlanNode global, OutputEdge edge,
       PlanMetrics metrics, Object owner, java.util.function.Supplier<Object> failureOwner) {
     List<PlanNode> nodes = plan.nodes();
     CatalogObject input = null;
@@ -667,7 +667,9 @@ public final class Engine implements AutoCloseable {
         input = readable(scan.streamName());
       }
     }
-    dev.laminar.runtime.aggregate.GroupAccumulatorFactory factory = dev.laminar.runtime.codegen.AggregateCompiler.create(global.aggregates());
+    dev.laminar.runtime.aggregate.GroupAccumulatorFactory factory = dev.laminar.runtime.codegen.AggregateCompiler.create(
+        global instanceof dev.laminar.sql.plan.PaneWindowAggregateNode p ? p.aggregates()
+            : ((dev.laminar.sql.plan.WindowAggregateNode) global).aggregates());
     GlobalShards shards = GlobalShards.deploy(reactors, global, factory, input.node().schema(), edge, config.queueBatches(), config.batchSize(),
         metrics,
         (downstream, combinerMetrics) -> {
@@ -678,10 +680,16 @@ public final class Engine implements AutoCloseable {
               combinerMetrics.checkpointable(nodeId(nodes, n), c);
             }
           }
-          dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator aggregate = new dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator(
-              global.sizeMillis(), global.windowStartColumn(), global.keySources(), global.keyColumns(), global.input().schema(), factory,
-              global.schema(), config.batchSize(), op, combinerMetrics.lateRowsDropped(),
-              dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.Emit.ON_WINDOW_CLOSE);
+          dev.laminar.runtime.aggregate.PartialAggregates.Target aggregate = switch (global) {
+            case dev.laminar.sql.plan.WindowAggregateNode w -> new dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator(
+                w.sizeMillis(), w.windowStartColumn(), w.keySources(), w.keyColumns(), w.input().schema(), factory,
+                w.schema(), config.batchSize(), op, combinerMetrics.lateRowsDropped(),
+                dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.Emit.ON_WINDOW_CLOSE);
+            case dev.laminar.sql.plan.PaneWindowAggregateNode p -> new dev.laminar.runtime.aggregate.PaneWindowAggregateOperator(p.shape(),
+                p.paneMillis(), p.sizeMillis(), p.keySources(), p.keyColumns(), p.input().schema(), factory, p.schema(), config.batchSize(), op,
+                combinerMetrics.lateRowsDropped()); // ON WINDOW CLOSE: its default
+            default -> throw new IllegalArgumentException("not a global windowed aggregate: " + global.describe());
+          };
           combinerMetrics.resource(aggregate);
           combinerMetrics.checkpointable(nodeId(nodes, global), aggregate);
           return aggregate;

@@ -24,11 +24,11 @@ import java.util.function.BiFunction;
 import org.slf4j.LoggerFactory;
 
 /**
- * A plan whose one stateful node is a global TUMBLE aggregate (no grouping column: every row must meet in
- * one place), deployed over N reactors as a two-phase aggregation ({@link PartialAggregates}): reactor 0
- * deals the input's events round-robin to one copy of the plan's stateless head per reactor, as for a
+ * A plan whose one stateful node is a global TUMBLE, HOP or CUMULATE aggregate (no grouping column: every row
+ * must meet in one place), deployed over N reactors as a two-phase aggregation ({@link PartialAggregates}):
+ * reactor 0 deals the input's events round-robin to one copy of the plan's stateless head per reactor, as for a
  * keyed plan ({@link Shards}); each copy ends in a {@link PartialAggregates.Producer} that folds the rows
- * of each event into a partial state per window; one {@link PartialAggregates.Combiner}, on the last
+ * of each event into a partial state per window (TUMBLE) or pane (HOP/CUMULATE); one {@link PartialAggregates.Combiner}, on the last
  * reactor (reactor 0 already runs the sources and the dealer), takes the events of all copies in their
  * dealt order, merges the partial states into the aggregate, and runs what follows it into the plan's
  * edge. Results, their order and lateness are one reactor's. The combiner is the one stateful part: it
@@ -60,12 +60,12 @@ final class GlobalShards implements ShardedPlan {
   }
 
   /**
-   * The plan's global aggregate when it can run this way, else null: one scan, one TUMBLE aggregate without
-   * grouping columns, EMIT ON WINDOW CLOSE, no allowed lateness or side stream, on the plan's chain, and
-   * nothing else stateful.
+   * The plan's global aggregate when it can run this way, else null: one scan, one TUMBLE, HOP or CUMULATE
+   * aggregate without grouping columns, EMIT ON WINDOW CLOSE, no allowed lateness or side stream, on the plan's
+   * chain, and nothing else stateful.
    */
-  static WindowAggregateNode globalAggregate(PlanNode plan) {
-    WindowAggregateNode aggregate = null;
+  static PlanNode globalAggregate(PlanNode plan) {
+    PlanNode aggregate = null;
     int scans = 0;
     for (PlanNode n : plan.nodes()) {
       switch (n) {
@@ -76,7 +76,11 @@ final class GlobalShards implements ShardedPlan {
           return null;
         }
         case PaneWindowAggregateNode p -> {
-          return null;
+          if (aggregate != null || Shards.routeColumns(p.keySources(), p.keyColumns()).length > 0 || p.lateDataTarget() != null
+              || p.allowedLatenessMillis() > 0 || p.emit() != TumblingWindowAggregateOperator.Emit.ON_WINDOW_CLOSE) {
+            return null;
+          }
+          aggregate = p;
         }
         case SessionWindowAggregateNode s -> {
           return null;
@@ -110,20 +114,25 @@ final class GlobalShards implements ShardedPlan {
    * operators in the given metrics (they become {@code metrics.shards()[0]}); {@code buildHead} builds one
    * copy of the head ending in the given partial stage (copy 0 gets {@code metrics}).
    */
-  static GlobalShards deploy(Reactor[] reactors, WindowAggregateNode aggregate, GroupAccumulatorFactory factory, Schema inputSchema,
+  static GlobalShards deploy(Reactor[] reactors, PlanNode aggregate, GroupAccumulatorFactory factory, Schema inputSchema,
       dev.laminar.runtime.OutputEdge edge, int queueBatches, int batchSize, PlanMetrics metrics,
-      BiFunction<Operator, PlanMetrics, TumblingWindowAggregateOperator> buildCombiner, BiFunction<EventSink, PlanMetrics, Operator> buildHead,
+      BiFunction<Operator, PlanMetrics, PartialAggregates.Target> buildCombiner, BiFunction<EventSink, PlanMetrics, Operator> buildHead,
       BiConsumer<Object, RuntimeException> onFailure, Object owner, Shards.BarrierListener barriers) {
     int n = reactors.length;
     int home = n - 1;
     GlobalShards[] self = new GlobalShards[1];
     PlanMetrics combinerMetrics = new PlanMetrics();
     combinerMetrics.onAsyncFailure(e -> metrics.asyncFailure().accept(e));
-    TumblingWindowAggregateOperator combined = buildCombiner.apply(edge, combinerMetrics);
+    PartialAggregates.Target combined = buildCombiner.apply(edge, combinerMetrics);
+    PartialAggregates.Windows windows = switch (aggregate) {
+      case WindowAggregateNode w -> PartialAggregates.Windows.tumble(w.sizeMillis(), w.windowStartColumn());
+      case PaneWindowAggregateNode p -> PartialAggregates.Windows.panes(p.shape(), p.paneMillis(), p.sizeMillis());
+      default -> throw new IllegalArgumentException("not a global windowed aggregate: " + aggregate.describe());
+    };
     PartialAggregates.Producer[] producers = new PartialAggregates.Producer[n];
     StreamNode[] heads = new StreamNode[n];
     for (int j = 0; j < n; j++) {
-      producers[j] = new PartialAggregates.Producer(aggregate.sizeMillis(), aggregate.windowStartColumn(), factory, queueBatches,
+      producers[j] = new PartialAggregates.Producer(windows, factory, queueBatches,
           () -> self[0].open && reactors[home].isRunning(), reactors[j]::helpWhileBlocked, reactors[home]::wake);
       PlanMetrics m = metrics;
       if (j > 0) {

@@ -138,10 +138,9 @@ final class Shards implements ShardedPlan {
 
   /** A join's key columns, {left, right}, or null when it cannot be sharded by them. */
   private static int[][] joinKeys(JoinNode j) {
-    // ASOF/temporal joins run whole on reactor 0 for now: sharded at 2 reactors, CrashRecoveryTest once (in 8
-    // runs) committed an ASOF result row twice after recovery, unexplained; the differential tests pass sharded
     int[][] keys = switch (j) {
       case dev.laminar.sql.plan.IntervalJoinNode i -> new int[][] {i.leftKeys(), i.rightKeys()};
+      case dev.laminar.sql.plan.AsofJoinNode a -> new int[][] {a.leftKeys(), a.rightKeys()};
       default -> null;
     };
     if (keys == null || keys[0].length == 0 || keys[0].length != keys[1].length) {

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Exactly-once through crashes, for real: the engine runs in a child JVM ({@link CrashTestChild})
- * (a filter/projection pipeline, TUMBLE, HOP and SESSION aggregates, an interval and an ASOF join) with a data directory and a checkpoint every 20 ms, is killed with SIGKILL at random moments (50
+ * (a filter/projection pipeline, TUMBLE, HOP and SESSION aggregates, global TUMBLE and HOP aggregates, an interval and an ASOF join) with a data directory and a checkpoint every 20 ms, is killed with SIGKILL at random moments (50
  * times: mid-batch, mid-checkpoint, between pre-commit and commit — wherever the kill lands), and
  * is started again each time on the same directory until it finishes. Its committed output (the
  * filesystem sink's visible files) must equal that of a run that was never interrupted: no row lost,
@@ -27,6 +27,7 @@ class CrashRecoveryTest {
   private static final String TOTALS = "window_start,n,total,lo,hi,first_id,last_id,last_k";
   private static final String BARS = "k,window_start,n,total,lo,hi,first_id,last_id,lo_text,last_text";
   private static final String STORED_SESSIONS = "k,window_start,window_end,n,total,lo,first_id,last_id";
+  private static final String GLOBAL_HOPS = "window_start,window_end,n,total,first_id,last_id";
   private static final java.util.concurrent.atomic.AtomicLong committedBeforeLast = new java.util.concurrent.atomic.AtomicLong();
 
   @Test
@@ -52,6 +53,8 @@ class CrashRecoveryTest {
     assertThat(referenceAsof).hasSizeGreaterThan(100_000);
     List<String> referenceTotals = committedRows(dir.resolve("ref-out-totals"), TOTALS);
     assertThat(referenceTotals).hasSizeGreaterThan(100);
+    List<String> referenceGlobalHops = committedRows(dir.resolve("ref-out-global-hops"), GLOBAL_HOPS);
+    assertThat(referenceGlobalHops).hasSizeGreaterThan(200);
     long seed = System.nanoTime();
     Random random = new Random(seed);
     Path data = dir.resolve("data");
@@ -67,6 +70,7 @@ class CrashRecoveryTest {
     assertSameRows(committedRows(dir.resolve("out-pairs"), "id,other,k"), referencePairs, "committed interval join results", seed);
     assertSameRows(committedRows(dir.resolve("out-asof"), "id,quote,amount"), referenceAsof, "committed ASOF join results", seed);
     assertSameRows(committedRows(dir.resolve("out-totals"), TOTALS), referenceTotals, "committed global TUMBLE results", seed);
+    assertSameRows(committedRows(dir.resolve("out-global-hops"), GLOBAL_HOPS), referenceGlobalHops, "committed global HOP results", seed);
   }
 
   /** The committed rows equal the reference's; on failure the message names the rows extra and missing (not two lists of 150,000). */

@@ -25,7 +25,7 @@ import java.util.TreeSet;
  * Output rows follow GROUP BY order like the tumbling operator's, carry event time window_end − 1,
  * and come window by window in end order, groups in order of first appearance.
  */
-public final class PaneWindowAggregateOperator implements Operator, dev.laminar.runtime.Timer, dev.laminar.runtime.StoreBacked,
+public final class PaneWindowAggregateOperator implements Operator, PartialAggregates.Target, dev.laminar.runtime.Timer, dev.laminar.runtime.StoreBacked,
     AutoCloseable {
   /**
    * Window shapes other than TUMBLE: HOP and CUMULATE are built from panes here; SESSION is
@@ -166,7 +166,76 @@ public final class PaneWindowAggregateOperator implements Operator, dev.laminar.
 
   /** End of the last window containing a row of pane {@code paneStart}. */
   private long lastEnd(long paneStart) {
+    return lastEnd(shape, size, paneStart);
+  }
+
+  /** End of the last {@code shape} window of {@code size} containing a row of pane {@code paneStart}. */
+  static long lastEnd(Shape shape, long size, long paneStart) {
     return shape == Shape.HOP ? paneStart + size : Math.floorDiv(paneStart, size) * size + size;
+  }
+
+  /**
+   * Two-phase aggregation (a global HOP or CUMULATE over several reactors, {@link PartialAggregates}): folds a
+   * partial group state of the pane starting at {@code paneStart}, made of {@code rows} rows of one event that
+   * were not late where they were folded. If every window containing the pane fired before this event, they are
+   * late here, and dropped (counted). Only for a plan without grouping columns, EMIT ON WINDOW CLOSE and no
+   * allowed lateness.
+   */
+  @Override
+  public void mergePartial(long paneStart, GroupAccumulator partial, int rows) {
+    if (lastEnd(paneStart) <= watermark) {
+      late.dropped(rows);
+      return;
+    }
+    Map<GroupKey, PaneGroup> groups = panes.get(paneStart);
+    if (groups == null) {
+      groups = openPane(paneStart);
+    }
+    if (globalKey == null) {
+      globalKey = keys.blank(); // no grouping column: one group per pane
+    }
+    group(groups, paneStart, globalKey).accs.merge(partial);
+  }
+
+  /** A new pane's groups, and the ends of its windows still to fire. */
+  private Map<GroupKey, PaneGroup> openPane(long paneStart) {
+    // sized for as many groups as the last dropped pane had, so it does not rehash as it fills
+    Map<GroupKey, PaneGroup> groups = LinkedHashMap.newLinkedHashMap(lastPaneGroups);
+    panes.put(paneStart, groups);
+    for (long end = paneStart + pane; end <= lastEnd(paneStart); end += pane) {
+      if (end > watermark) {
+        pendingEnds.add(end);
+      }
+    }
+    return groups;
+  }
+
+  /** The group of {@code key} in a pane's {@code groups} (its stored key), created when missing; marked added or changed for the journal. */
+  private PaneGroup group(Map<GroupKey, PaneGroup> groups, long paneStart, GroupKey key) {
+    PaneGroup g = groups.get(key);
+    if (g == null) {
+      g = new PaneGroup(paneStart, key.copy(), newAccumulators());
+      groups.put(g.key, g);
+      journal.added(g);
+    } else {
+      journal.changed(g);
+    }
+    return g;
+  }
+
+  private GroupKey globalKey;
+
+  @Override
+  public void dropLate(int rows) {
+    late.dropped(rows);
+  }
+
+  @Override
+  public void advanceTo(long wm) {
+    if (wm > watermark) {
+      advance(wm);
+      emitter.flush();
+    }
   }
 
   @Override
@@ -193,27 +262,12 @@ public final class PaneWindowAggregateOperator implements Operator, dev.laminar.
         groups = panes.get(paneStart);
       }
       if (groups == null) {
-        // sized for as many groups as the last dropped pane had, so it does not rehash as it fills
-        groups = LinkedHashMap.newLinkedHashMap(lastPaneGroups);
-        panes.put(paneStart, groups);
-        for (long end = paneStart + pane; end <= lastEnd(paneStart); end += pane) {
-          if (end > watermark) {
-            pendingEnds.add(end);
-          }
-        }
+        groups = openPane(paneStart);
       }
       currentPaneStart = paneStart;
       currentPane = groups;
-      GroupKey key = keys.probe(in, r);
-      PaneGroup g = groups.get(key);
-      if (g == null) {
-        g = new PaneGroup(paneStart, key.copy(), newAccumulators());
-        groups.put(g.key, g);
-        journal.added(g);
-      } else {
-        journal.changed(g);
-      }
-      key = g.key;
+      PaneGroup g = group(groups, paneStart, keys.probe(in, r));
+      GroupKey key = g.key;
       g.accs.add(in, r);
       if (eager() || late.lateness() > 0) {
         emitChanges(paneStart, key, wm);

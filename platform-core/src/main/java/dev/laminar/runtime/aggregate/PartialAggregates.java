@@ -14,11 +14,11 @@ import java.util.function.LongConsumer;
 import org.jctools.queues.SpscArrayQueue;
 
 /**
- * Two-phase aggregation of a global TUMBLE aggregate (no grouping column) over N reactors
- * ({@code engine.GlobalShards}): every row must meet in one place, so instead of routing rows by key,
- * each head copy folds the rows of each event dealt to it into one partial group state per window
- * ({@link Producer}), and one combiner takes the events of all copies in their dealt order and merges the
- * partial states into a {@link TumblingWindowAggregateOperator} ({@link Combiner}). Merged in dealt order,
+ * Two-phase aggregation of a global windowed aggregate (no grouping column; TUMBLE, HOP or CUMULATE) over N
+ * reactors ({@code engine.GlobalShards}): every row must meet in one place, so instead of routing rows by key,
+ * each head copy folds the rows of each event dealt to it into one partial group state per window (a TUMBLE
+ * window, or a HOP/CUMULATE pane: {@link Windows}) ({@link Producer}), and one combiner takes the events of all
+ * copies in their dealt order and merges the partial states into the aggregate, a {@link Target} ({@link Combiner}). Merged in dealt order,
  * the result is what one reactor folding the rows one by one computes (FIRST_VALUE and LAST_VALUE
  * included: {@link GroupAccumulator#merge} takes a later state in time order).
  *
@@ -30,7 +30,81 @@ import org.jctools.queues.SpscArrayQueue;
 public final class PartialAggregates {
   private PartialAggregates() {}
 
-  /** One dealt event as a copy saw it: a partial state per window its rows touched, or a marker. */
+  /** What the combiner merges into: the heap TUMBLE or HOP/CUMULATE operator, which emits the results. */
+  public interface Target extends Operator, dev.laminar.runtime.StoreBacked, AutoCloseable {
+    /**
+     * Folds a partial group state of the window (TUMBLE) or pane (HOP/CUMULATE) starting at {@code start}, made
+     * of {@code rows} rows of one event that were not late where they were folded; drops (and counts) them if
+     * every window they belong to fired before this event.
+     */
+    void mergePartial(long start, GroupAccumulator partial, int rows);
+
+    /** {@code rows} rows were late where they were folded: counted as dropped here. */
+    void dropLate(int rows);
+
+    /** The watermark reached {@code wm} within an event's rows: fires the windows it closes. */
+    void advanceTo(long wm);
+  }
+
+  /** Which partial state a row goes to, and when it is too late for every window it belongs to. */
+  public interface Windows {
+    /** The start of the TUMBLE window or HOP/CUMULATE pane of row {@code r}. */
+    long startOf(ColumnarBatch in, int r);
+
+    /** The end of the last window containing the window or pane starting at {@code start}: at or below the watermark, it is late. */
+    long lastEnd(long start);
+
+    /** Every window ends at a multiple of this (the TUMBLE size, the HOP slide, the CUMULATE step). */
+    long grid();
+
+    /** TUMBLE: the head computed the window's start into {@code windowStartColumn}. */
+    static Windows tumble(long size, int windowStartColumn) {
+      return new Windows() {
+        @Override
+        public long startOf(ColumnarBatch in, int r) {
+          return in.getLong(r, windowStartColumn);
+        }
+
+        @Override
+        public long lastEnd(long start) {
+          return start + size;
+        }
+
+        @Override
+        public long grid() {
+          return size;
+        }
+      };
+    }
+
+    /** HOP (panes of the slide) or CUMULATE (panes of the step) over the rows' event time, as {@link PaneWindowAggregateOperator} cuts them. */
+    static Windows panes(PaneWindowAggregateOperator.Shape shape, long pane, long size) {
+      return new Windows() {
+        @Override
+        public long startOf(ColumnarBatch in, int r) {
+          return Math.floorDiv(in.rowtime(r), pane) * pane;
+        }
+
+        @Override
+        public long lastEnd(long start) {
+          return PaneWindowAggregateOperator.lastEnd(shape, size, start);
+        }
+
+        @Override
+        public long grid() {
+          return pane;
+        }
+      };
+    }
+  }
+
+  /**
+   * One dealt event as a copy saw it: a partial state per window its rows touched, or a marker. When the rows'
+   * watermark crosses a window end within the event (a multiple of {@link Windows#grid}), the rows after it go
+   * to new partial states (a new <i>generation</i>), each recording the watermark it was folded under: the
+   * combiner fires what that watermark closes before merging them, so a HOP/CUMULATE window that fired between
+   * two rows of one event gets the first and not the second, as one operator folding row by row would.
+   */
   static final class Event {
     long sequence = -1;
     /** The highest row watermark of the event's rows. */
@@ -45,10 +119,26 @@ public final class PartialAggregates {
     long[] starts = new long[2];
     int[] rows = new int[2];
     GroupAccumulator[] partials = new GroupAccumulator[2];
+    /** Per partial state: the rows' watermark its generation was folded under. */
+    long[] watermarks = new long[2];
+    /** The first partial state of the current generation, its watermark, and that watermark's grid cell. */
+    int generationStart;
+    long generationWatermark = ColumnarBatch.NO_TIME;
+    long generationCell = Long.MIN_VALUE;
 
-    /** The index of the partial state of the window starting at {@code start}, created when missing. */
+    /** The rows' watermark rose to {@code wm}: a new generation when it crossed a multiple of {@code grid}. */
+    void watermarkRose(long wm, long grid) {
+      long cell = Math.floorDiv(wm, grid);
+      if (cell != generationCell) {
+        generationCell = cell;
+        generationStart = windows;
+      }
+      generationWatermark = wm;
+    }
+
+    /** The index of the current generation's partial state of the window starting at {@code start}, created when missing. */
     int window(long start, GroupAccumulatorFactory factory) {
-      for (int i = windows - 1; i >= 0; i--) {
+      for (int i = windows - 1; i >= generationStart; i--) {
         if (starts[i] == start) {
           return i;
         }
@@ -57,10 +147,12 @@ public final class PartialAggregates {
         starts = Arrays.copyOf(starts, windows * 2);
         rows = Arrays.copyOf(rows, windows * 2);
         partials = Arrays.copyOf(partials, windows * 2);
+        watermarks = Arrays.copyOf(watermarks, windows * 2);
       }
       starts[windows] = start;
       rows[windows] = 0;
-      partials[windows] = factory.create(); // per window and event, not per row
+      partials[windows] = factory.create(); // per window, generation and event, not per row
+      watermarks[windows] = generationWatermark;
       return windows++;
     }
 
@@ -73,6 +165,9 @@ public final class PartialAggregates {
       late = 0;
       Arrays.fill(partials, 0, windows, null);
       windows = 0;
+      generationStart = 0;
+      generationWatermark = ColumnarBatch.NO_TIME;
+      generationCell = Long.MIN_VALUE;
     }
   }
 
@@ -82,8 +177,7 @@ public final class PartialAggregates {
    * the two: none free means the combiner is behind, and the copy waits, helping its own reactor).
    */
   public static final class Producer implements Operator, EventSink {
-    private final long size;
-    private final int windowStartColumn;
+    private final Windows windows;
     private final GroupAccumulatorFactory factory;
     final SpscArrayQueue<Event> queue;
     final SpscArrayQueue<Event> free;
@@ -99,10 +193,9 @@ public final class PartialAggregates {
      * @param open false once the combiner is gone: a waiting copy stops waiting
      * @param help drains the copy's reactor's shard inboxes while it waits (returns batches taken)
      */
-    public Producer(long size, int windowStartColumn, GroupAccumulatorFactory factory, int events, BooleanSupplier open, IntSupplier help,
+    public Producer(Windows windows, GroupAccumulatorFactory factory, int events, BooleanSupplier open, IntSupplier help,
         Runnable wakeCombiner) {
-      this.size = size;
-      this.windowStartColumn = windowStartColumn;
+      this.windows = windows;
       this.factory = factory;
       this.queue = new SpscArrayQueue<>(events + 1);
       this.free = new SpscArrayQueue<>(events + 1);
@@ -147,9 +240,10 @@ public final class PartialAggregates {
         long wm = in.watermark(r);
         if (wm > e.rowWatermark) {
           e.rowWatermark = wm;
+          e.watermarkRose(wm, windows.grid());
         }
-        long start = in.getLong(r, windowStartColumn);
-        if (start + size <= e.rowWatermark) {
+        long start = windows.startOf(in, r);
+        if (windows.lastEnd(start) <= e.rowWatermark) {
           e.late++;
           continue;
         }
@@ -208,7 +302,7 @@ public final class PartialAggregates {
   public static final class Combiner implements Reactor.Inbox {
     private static final int MAX_EVENTS_PER_DRAIN = 16;
     private final Producer[] from;
-    private final TumblingWindowAggregateOperator aggregate;
+    private final Target aggregate;
     private final LongConsumer onBarrier;
     private final Consumer<RuntimeException> onFailure;
     private boolean failed;
@@ -218,7 +312,7 @@ public final class PartialAggregates {
      * @param onBarrier told a checkpoint barrier's id when the combiner takes it (every event before it applied)
      * @param onFailure told once when the aggregate (or what follows it) fails; events are then taken and dropped
      */
-    public Combiner(Producer[] from, TumblingWindowAggregateOperator aggregate, LongConsumer onBarrier, Consumer<RuntimeException> onFailure) {
+    public Combiner(Producer[] from, Target aggregate, LongConsumer onBarrier, Consumer<RuntimeException> onFailure) {
       this.from = from.clone();
       this.aggregate = aggregate;
       this.onBarrier = onBarrier;
@@ -260,6 +354,9 @@ public final class PartialAggregates {
       }
       try {
         for (int i = 0; i < e.windows; i++) {
+          if (e.watermarks[i] != ColumnarBatch.NO_TIME) {
+            aggregate.advanceTo(e.watermarks[i]); // fires what closed before these rows, as row by row
+          }
           aggregate.mergePartial(e.starts[i], e.partials[i], e.rows[i]);
         }
         if (e.late > 0) {

@@ -26,7 +26,7 @@ import java.util.Map;
  * <p>Checkpoints: the open windows and the watermark are the heap part; the groups go through a
  * {@link HeapStateJournal}, so a barrier encodes only the groups changed since the previous one.
  */
-public final class TumblingWindowAggregateOperator implements Operator, dev.laminar.runtime.Timer, dev.laminar.runtime.StoreBacked,
+public final class TumblingWindowAggregateOperator implements Operator, PartialAggregates.Target, dev.laminar.runtime.Timer, dev.laminar.runtime.StoreBacked,
     AutoCloseable {
   /** What a grouping column of the output is filled from. */
   public enum KeySource { COLUMN, WINDOW_START, WINDOW_END,
@@ -246,6 +246,7 @@ public final class TumblingWindowAggregateOperator implements Operator, dev.lami
    * the windows fire as they would have had the rows come here one by one. Only for a plan without grouping
    * columns, EMIT ON WINDOW CLOSE and no allowed lateness.
    */
+  @Override
   public void mergePartial(long start, GroupAccumulator partial, int rows) {
     if (start + size <= watermark) {
       late.dropped(rows);
@@ -269,11 +270,13 @@ public final class TumblingWindowAggregateOperator implements Operator, dev.lami
   private GroupKey globalKey;
 
   /** Two-phase aggregation: {@code rows} rows were late where they were folded; they are counted as dropped here. */
+  @Override
   public void dropLate(int rows) {
     late.dropped(rows);
   }
 
   /** Two-phase aggregation: the watermark reached {@code wm} within an event's rows; fires the windows it closes. */
+  @Override
   public void advanceTo(long wm) {
     if (wm > watermark) {
       advance(wm);

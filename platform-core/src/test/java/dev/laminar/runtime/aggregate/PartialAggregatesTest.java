@@ -92,6 +92,26 @@ class PartialAggregatesTest {
 
   @Test
   void twoPhaseAggregationEqualsOneOperator() {
+    assertTwoPhaseEqualsOneOperator("TUMBLE", PartialAggregates.Windows.tumble(SIZE, 2),
+        (factory, out, late) -> new TumblingWindowAggregateOperator(SIZE, 2, KEYS, KEY_COLUMNS, INPUT, factory, OUTPUT, 64, out, late));
+  }
+
+  @Test
+  void twoPhaseHopAndCumulateEqualOneOperator() {
+    for (PaneWindowAggregateOperator.Shape shape : new PaneWindowAggregateOperator.Shape[] {
+        PaneWindowAggregateOperator.Shape.HOP, PaneWindowAggregateOperator.Shape.CUMULATE}) {
+      assertTwoPhaseEqualsOneOperator(shape.name(), PartialAggregates.Windows.panes(shape, SIZE / 4, SIZE),
+          (factory, out, late) -> new PaneWindowAggregateOperator(shape, SIZE / 4, SIZE, KEYS, KEY_COLUMNS, INPUT, factory, OUTPUT, 64, out,
+              late));
+    }
+  }
+
+  /** Builds the aggregate under test (the one operator and the combiner's) with its factory, downstream and late-row counter. */
+  private interface Aggregate {
+    PartialAggregates.Target create(GroupAccumulatorFactory factory, Operator downstream, Counter late);
+  }
+
+  private static void assertTwoPhaseEqualsOneOperator(String what, PartialAggregates.Windows windows, Aggregate aggregate) {
     for (long seed = 1; seed <= 20; seed++) {
       Random random = new Random(seed);
       List<Event> input = randomInput(random);
@@ -99,8 +119,7 @@ class PartialAggregatesTest {
 
       Collector expected = new Collector();
       Counter expectedLate = new Counter();
-      TumblingWindowAggregateOperator single = new TumblingWindowAggregateOperator(SIZE, 2, KEYS, KEY_COLUMNS, INPUT, factory, OUTPUT, 64,
-          expected, expectedLate);
+      PartialAggregates.Target single = aggregate.create(factory, expected, expectedLate);
       for (Event e : input) {
         if (e.rows() != null) {
           single.process(e.rows());
@@ -113,11 +132,10 @@ class PartialAggregatesTest {
 
       Collector actual = new Collector();
       Counter actualLate = new Counter();
-      TumblingWindowAggregateOperator combined = new TumblingWindowAggregateOperator(SIZE, 2, KEYS, KEY_COLUMNS, INPUT, factory, OUTPUT, 64,
-          actual, actualLate);
+      PartialAggregates.Target combined = aggregate.create(factory, actual, actualLate);
       PartialAggregates.Producer[] copies = new PartialAggregates.Producer[3];
       for (int c = 0; c < copies.length; c++) {
-        copies[c] = new PartialAggregates.Producer(SIZE, 2, factory, 4, () -> true, () -> 0, () -> { });
+        copies[c] = new PartialAggregates.Producer(windows, factory, 4, () -> true, () -> 0, () -> { });
       }
       List<Long> barriers = new ArrayList<>();
       PartialAggregates.Combiner combiner = new PartialAggregates.Combiner(copies, combined, barriers::add, e -> {
@@ -152,8 +170,8 @@ class PartialAggregatesTest {
         // the rest
       }
       assertThat(combiner.eventsTaken()).isEqualTo(sequence);
-      assertThat(actual.rows).as("seed %d", seed).isNotEmpty().isEqualTo(expected.rows);
-      assertThat(actualLate.get()).as("late rows, seed %d", seed).isPositive().isEqualTo(expectedLate.get());
+      assertThat(actual.rows).as("%s, seed %d", what, seed).isNotEmpty().isEqualTo(expected.rows);
+      assertThat(actualLate.get()).as("%s, late rows, seed %d", what, seed).isPositive().isEqualTo(expectedLate.get());
       assertThat(barriers).as("seed %d", seed).allMatch(id -> id > 0);
     }
   }
