@@ -212,14 +212,26 @@ class ReactorShardingTest {
         + "MATCH_CONDITION(a.ts >= b.ts) ON a.auction = b.auction");
   }
 
-  /** A sink of {@code select} (a join of bids and asks by auction) routes both inputs over the two shards and commits as many rows as at 1 reactor. */
+  @Test
+  void aJoinOnKeysOfDifferentTypesIsShardedOnTheKeyCastToOneType() {
+    // asks.auction is an INT here: the planner casts both keys to BIGINT below the join, so they hash alike
+    assertJoinSinkShardedByKey("SELECT a.auction, a.price, b.price AS ask FROM bids a JOIN asks b "
+        + "ON a.auction = b.auction AND a.ts BETWEEN b.ts - INTERVAL '0.05' SECOND AND b.ts + INTERVAL '0.05' SECOND",
+        ASKS.replace("(auction BIGINT", "(auction INT"));
+  }
+
   private static void assertJoinSinkShardedByKey(String select) {
+    assertJoinSinkShardedByKey(select, ASKS);
+  }
+
+  /** A sink of {@code select} (a join of bids and asks by auction) routes both inputs over the two shards and commits as many rows as at 1 reactor. */
+  private static void assertJoinSinkShardedByKey(String select, String asks) {
     String sink = "CREATE SINK pairs WITH ('connector' = 'memory') AS " + select;
     int[] counts = new int[2];
     for (int reactors : new int[] {1, 2}) {
       try (Laminar db = Laminar.open(config(reactors).build())) {
         db.execute(SOURCE);
-        db.execute(ASKS);
+        db.execute(asks);
         db.execute(sink);
         push(db, "bids", 5, 5_000);
         push(db, "asks", 6, 5_000);
