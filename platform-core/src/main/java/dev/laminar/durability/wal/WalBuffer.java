@@ -76,6 +76,15 @@ final class WalBuffer {
     return (int) PUBLISHED.getAcquire(this);
   }
 
+  /**
+   * Flusher, before it parks: the published limit, read in the synchronization order (the owner stores it with
+   * {@link #svPublished} and then reads whether the flusher is idle; the flusher stores that it is idle and then
+   * reads this), so that one of the two sees the other and no wake-up is lost.
+   */
+  int lvPublishedVolatile() {
+    return (int) PUBLISHED.getVolatile(this);
+  }
+
   /** Flusher: whether the owner has moved on; read before {@link #lvPublished} so the limit seen is final. */
   boolean lvSealed() {
     return (boolean) SEALED.getAcquire(this);

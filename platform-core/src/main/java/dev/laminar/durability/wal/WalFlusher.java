@@ -14,7 +14,13 @@ import java.util.concurrent.locks.LockSupport;
  * everything written before it (group commit).
  */
 final class WalFlusher implements Runnable {
-  private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+  /**
+   * How long an idle flusher parks when nothing is due: a safety net only. The owner wakes it after every append
+   * ({@link #wakeIfIdle}), a checkpoint's {@link #requestSync} and {@link #stop} unpark it, and INTERVAL parks
+   * until its next force, so an idle log's thread wakes ten times a second rather than a thousand (one such
+   * thread per memory source).
+   */
+  private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
   private final WriteAheadLog log;
   private final WalConfig config;
@@ -167,7 +173,7 @@ final class WalFlusher implements Runnable {
     // Re-check after announcing idleness: the owner publishes (volatile) then reads `idle`, we write
     // `idle` then read its publication, so one of us sees the other and no wake-up is lost.
     WalBuffer head = log.peekHandoff();
-    boolean work = head != null && (head.lvPublished() > head.written || head.lvSealed());
+    boolean work = head != null && (head.lvPublishedVolatile() > head.written || head.lvSealed());
     if (!work && !stopping && !syncRequested) {
       long wait = IDLE_PARK_NANOS;
       if (config.syncPolicy() == SyncPolicy.INTERVAL && writtenLsn != durable) {
