@@ -22,10 +22,11 @@ import java.util.List;
  * <p>Slot layout: {@code long ctrl} (0 empty, 1 tombstone, else the key's hash with the top bit set),
  * the key, the value (fixed-size: inline, padded to 8; variable-size: {@code long offset, int length}
  * into a {@link ValueLog}), and, when indexed, {@code int prev, int next} of the slot's list in the
- * {@link LongIndex}. Removal leaves a tombstone, so live slots never move between rehashes (the index
- * lists point at slots). An insert takes over the first tombstone on its key's probe path; if that
- * removal is not in a snapshot yet, the removed key is kept as a pending delete for the next incremental
- * snapshot, as a rehash does. So a store whose entries come and go (sessions, distinct members) reuses
+ * {@link LongIndex}. Live slots never move between rehashes (the index lists point at slots). Removal
+ * leaves a tombstone, emptied at once when the next slot is empty (with the tombstones before it); an
+ * insert takes over the first tombstone on its key's probe path. If the removal of a key whose slot is
+ * emptied or taken over is not in a snapshot yet, the key is kept as a pending delete for the next
+ * incremental snapshot, as a rehash does. So a store whose entries come and go (sessions, distinct members) reuses
  * its slots instead of filling with tombstones. Growth rehashes into a new file twice the size once live
  * entries and tombstones pass 70% of the slots.
  *
@@ -179,7 +180,6 @@ public final class OffHeapStateStore implements StateStore {
     return h | FULL_BIT;
   }
 
-  /** The slot holding {@code key}, or {@code -(first empty slot) - 1}. */
   /**
    * Like {@link #find}, but an absent key's {@code -slot - 1} is where to insert it: the first tombstone on
    * its probe path ({@link #reusesTombstone} is then true), else the empty slot that ends the path.
@@ -226,6 +226,7 @@ public final class OffHeapStateStore implements StateStore {
     return s;
   }
 
+  /** The slot holding {@code key}, or {@code -(first empty slot) - 1}. */
   private long find(MemorySegment key, long h) {
     final MemorySegment t = table;
     final long sb = slotBytes;

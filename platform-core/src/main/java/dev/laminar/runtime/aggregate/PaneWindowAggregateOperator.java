@@ -82,6 +82,8 @@ public final class PaneWindowAggregateOperator implements Operator, PartialAggre
     }
   }
   private final EmitEvery every = new EmitEvery();
+  /** Two-phase aggregation: the one group key of a plan without grouping columns (made on first use). */
+  private GroupKey globalKey;
 
   /**
    * @param pane slide (HOP) or step (CUMULATE); must divide {@code size}
@@ -222,8 +224,6 @@ public final class PaneWindowAggregateOperator implements Operator, PartialAggre
     }
     return g;
   }
-
-  private GroupKey globalKey;
 
   @Override
   public void dropLate(int rows) {
@@ -465,10 +465,7 @@ public final class PaneWindowAggregateOperator implements Operator, PartialAggre
 
   @Override
   public void onWatermark(long wm) {
-    if (wm > watermark) {
-      advance(wm);
-      emitter.flush();
-    }
+    advanceTo(wm);
     emitter.downstream().onWatermark(wm);
     late.onWatermark(wm);
   }

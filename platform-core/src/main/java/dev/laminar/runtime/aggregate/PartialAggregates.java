@@ -59,42 +59,46 @@ public final class PartialAggregates {
 
     /** TUMBLE: the head computed the window's start into {@code windowStartColumn}. */
     static Windows tumble(long size, int windowStartColumn) {
-      return new Windows() {
-        @Override
-        public long startOf(ColumnarBatch in, int r) {
-          return in.getLong(r, windowStartColumn);
-        }
-
-        @Override
-        public long lastEnd(long start) {
-          return start + size;
-        }
-
-        @Override
-        public long grid() {
-          return size;
-        }
-      };
+      return new Tumble(size, windowStartColumn);
     }
 
     /** HOP (panes of the slide) or CUMULATE (panes of the step) over the rows' event time, as {@link PaneWindowAggregateOperator} cuts them. */
     static Windows panes(PaneWindowAggregateOperator.Shape shape, long pane, long size) {
-      return new Windows() {
-        @Override
-        public long startOf(ColumnarBatch in, int r) {
-          return Math.floorDiv(in.rowtime(r), pane) * pane;
-        }
+      return new Panes(shape, pane, size);
+    }
+  }
 
-        @Override
-        public long lastEnd(long start) {
-          return PaneWindowAggregateOperator.lastEnd(shape, size, start);
-        }
+  private record Tumble(long size, int windowStartColumn) implements Windows {
+    @Override
+    public long startOf(ColumnarBatch in, int r) {
+      return in.getLong(r, windowStartColumn);
+    }
 
-        @Override
-        public long grid() {
-          return pane;
-        }
-      };
+    @Override
+    public long lastEnd(long start) {
+      return start + size;
+    }
+
+    @Override
+    public long grid() {
+      return size;
+    }
+  }
+
+  private record Panes(PaneWindowAggregateOperator.Shape shape, long pane, long size) implements Windows {
+    @Override
+    public long startOf(ColumnarBatch in, int r) {
+      return Math.floorDiv(in.rowtime(r), pane) * pane;
+    }
+
+    @Override
+    public long lastEnd(long start) {
+      return PaneWindowAggregateOperator.lastEnd(shape, size, start);
+    }
+
+    @Override
+    public long grid() {
+      return pane;
     }
   }
 

@@ -354,10 +354,7 @@ public final class TumblingWindowAggregateOperator implements Operator, PartialA
 
   @Override
   public void onWatermark(long wm) {
-    if (wm > watermark) {
-      advance(wm);
-      emitter.flush();
-    }
+    advanceTo(wm);
     emitter.downstream().onWatermark(wm);
     late.onWatermark(wm);
   }
