@@ -354,6 +354,85 @@ class ReactorShardingTest {
         .hasMessageContaining("reactor count").hasMessageContaining("'f'").hasMessageContaining("~shard0");
   }
 
+  /** Bids per auction per HOP window (the keyed first stage of hot items), with the window's event time as {@code ht}. */
+  private static final String AUCTION_HOPS = "SELECT auction, window_start AS hs, window_end AS he, window_time AS ht, COUNT(*) AS num, "
+      + "MAX(price) AS top FROM TABLE(HOP(TABLE %s, DESCRIPTOR(ts), INTERVAL '0.1' SECOND, INTERVAL '0.5' SECOND)) "
+      + "GROUP BY auction, window_start, window_end, window_time";
+
+  @Test
+  void aGlobalAggregateOverAKeyedStageCombinesTheShardsPartialStatesIntoTheSameRows() {
+    // hot items and its kin: the keyed stage runs on the shards, each shard folds what it emits per event into partial
+    // states of the global aggregate, one combiner merges them in the order one reactor would have fed them
+    String[] queries = {
+        "WITH ab AS (" + AUCTION_HOPS.formatted("bids") + ") SELECT window_start, window_end, MAX(num) AS hot, COUNT(*) AS auctions, "
+            + "SUM(num) AS counted, MIN(top) AS lo, AVG(num) AS mean, COUNT(DISTINCT auction) AS distinct_auctions "
+            + "FROM TABLE(TUMBLE(TABLE ab, DESCRIPTOR(ht), INTERVAL '0.1' SECOND)) GROUP BY window_start, window_end",
+        "WITH t AS (SELECT auction, window_time AS wt, COUNT(*) AS num FROM TABLE(TUMBLE(TABLE bids, DESCRIPTOR(ts), INTERVAL '0.1' SECOND)) "
+            + "WHERE price > 10 GROUP BY auction, window_start, window_end, window_time) SELECT window_start, window_end, MAX(num) AS hot, "
+            + "SUM(num) AS counted FROM TABLE(HOP(TABLE t, DESCRIPTOR(wt), INTERVAL '0.2' SECOND, INTERVAL '0.6' SECOND)) "
+            + "GROUP BY window_start, window_end",
+        "WITH c AS (SELECT MOD(auction, 7) AS bucket, window_end AS we, COUNT(*) AS num, SUM(price) AS total FROM TABLE(CUMULATE(TABLE bids, "
+            + "DESCRIPTOR(ts), INTERVAL '0.1' SECOND, INTERVAL '0.4' SECOND)) GROUP BY MOD(auction, 7), window_start, window_end) "
+            + "SELECT window_start, COUNT(*) AS buckets, SUM(num) AS counted, MAX(total) AS top FROM TABLE(TUMBLE(TABLE c, DESCRIPTOR(we), "
+            + "INTERVAL '0.4' SECOND)) GROUP BY window_start, window_end"};
+    for (String query : queries) {
+      List<Row> one = run(1, query, 42);
+      assertThat(one).as(query).hasSizeGreaterThan(5);
+      for (int reactors : new int[] {2, 3}) {
+        assertThat(run(reactors, query, 42)).as("%s at %d reactors", query, reactors).containsExactlyElementsOf(one);
+      }
+    }
+  }
+
+  @Test
+  void aHotItemsSinkRunsItsKeyedStageOnEveryShardAndCombinesOnTheLastReactor(@TempDir Path dir) {
+    String select = "WITH ab AS (" + AUCTION_HOPS.formatted("bids") + ") SELECT window_start, MAX(num) AS hot, SUM(num) AS counted "
+        + "FROM TABLE(TUMBLE(TABLE ab, DESCRIPTOR(ht), INTERVAL '0.1' SECOND)) GROUP BY window_start, window_end";
+    try (Laminar db = Laminar.open(config(2).build())) {
+      db.execute(SOURCE);
+      db.execute("CREATE SINK hot WITH ('connector' = 'memory') AS " + select);
+      push(db, 7, 5_000);
+      assertThat(db.awaitCompletion(Duration.ofMinutes(1))).isTrue();
+      // every bid is in five HOP windows of 0.5 s sliding by 0.1 s
+      assertThat(db.sinkRows("hot").stream().mapToLong(r -> (Long) r.get(2)).sum()).isEqualTo(25_000);
+      String figures = db.execute("DESCRIBE SINK hot").rows().stream().map(r -> String.valueOf(r.get(3)))
+          .filter(e -> e.contains("routed by key")).findFirst().orElseThrow();
+      assertThat(figures).containsPattern("shard 0: rows [1-9]\\d*").containsPattern("shard 1: rows [1-9]\\d*")
+          .containsPattern("partial aggregates combined on reactor 1: events [1-9]\\d*").contains("partial stage of shard 1");
+    }
+    // FIRST_VALUE over rows of different keys depends on the order they meet in, and which rows of a SESSION stage are
+    // late for the global aggregate depends on the order of its sessions across keys: those plans run whole on reactor 0
+    try (Laminar db = Laminar.open(config(2).build())) {
+      db.execute(SOURCE);
+      db.execute("CREATE SINK first WITH ('connector' = 'memory') AS WITH ab AS (" + AUCTION_HOPS.formatted("bids") + ") SELECT "
+          + "window_start, FIRST_VALUE(auction) AS a FROM TABLE(TUMBLE(TABLE ab, DESCRIPTOR(ht), INTERVAL '0.1' SECOND)) GROUP BY window_start, window_end");
+      db.execute("CREATE SINK sessions WITH ('connector' = 'memory') AS WITH s AS (SELECT auction, window_time AS wt, COUNT(*) AS num "
+          + "FROM TABLE(SESSION(TABLE bids, DESCRIPTOR(ts), DESCRIPTOR(auction), INTERVAL '0.05' SECOND)) GROUP BY auction, window_start, "
+          + "window_end, window_time) SELECT window_start, COUNT(*) AS sessions FROM TABLE(TUMBLE(TABLE s, DESCRIPTOR(wt), INTERVAL '0.5' SECOND)) "
+          + "GROUP BY window_start, window_end");
+      for (String sink : List.of("first", "sessions")) {
+        assertThat(db.execute("DESCRIBE SINK " + sink).rows()).as(sink).noneMatch(r -> String.valueOf(r.get(3)).contains("routed by key"));
+      }
+    }
+    Path data = dir.resolve("data");
+    String hot = "CREATE SINK f WITH ('connector' = 'filesystem', 'path' = '" + dir.resolve("out") + "') AS WITH ab AS (SELECT k, "
+        + "window_time AS wt, COUNT(*) AS num FROM TABLE(TUMBLE(TABLE s, DESCRIPTOR(ts), INTERVAL '1' MINUTE)) GROUP BY k, window_start, "
+        + "window_end, window_time) SELECT window_start, MAX(num) AS hot FROM TABLE(TUMBLE(TABLE ab, DESCRIPTOR(wt), INTERVAL '1' HOUR)) "
+        + "GROUP BY window_start, window_end";
+    try (Laminar db = Laminar.open(config(2).dataDirectory(data).build())) {
+      db.execute("CREATE SOURCE s (k BIGINT NOT NULL, ts TIMESTAMP(3) NOT NULL, WATERMARK FOR ts AS ts) WITH ('connector' = 'datagen', "
+          + "'number-of-rows' = '100000', 'rows-per-second' = '20000', 'fields.k.kind' = 'sequence')");
+      db.execute(hot);
+      assertThat(db.execute("CHECKPOINT").message()).matches("Checkpoint \\d+ complete");
+    }
+    // the shards' keyed state is parts 0 and 1, the combiner's part 2
+    assertThatThrownBy(() -> Laminar.open(config(1).dataDirectory(data).build()).close())
+        .hasMessageContaining("reactor count").hasMessageContaining("'f'").hasMessageContaining("~shard1").hasMessageContaining("~shard2");
+    try (Laminar db = Laminar.open(config(2).dataDirectory(data).build())) {
+      assertThat(db.failures()).isEmpty();
+    }
+  }
+
   @Test
   void describeShowsRowsRoutedToEveryShardAndTheQueueFigures() {
     try (Laminar db = Laminar.open(config(2).build())) {

@@ -321,8 +321,10 @@ final class CheckpointCoordinator {
         }
         b.stallNanos += System.nanoTime() - start;
       }
-      if (b.sinks.contains(sink)) {
-        sink.edge.lanes()[shard].barrier(b.epoch);
+      ShardedPlan plan = engine.shards(sink);
+      int lane = plan == null ? -1 : plan.lane(shard); // null: taken down meanwhile, its lanes are read no more
+      if (b.sinks.contains(sink) && lane >= 0) {
+        sink.edge.lanes()[lane].barrier(b.epoch);
       }
       b.partDone();
     } catch (RuntimeException | IOException e) {

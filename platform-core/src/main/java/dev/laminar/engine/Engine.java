@@ -85,7 +85,7 @@ public final class Engine implements AutoCloseable {
       }
       this.reactor = reactors[0];
       String sharding = reactors.length > 1 ? "; keyed aggregates and joins of sinks and subscriptions run as one shard per reactor, "
-          + "global TUMBLE aggregates as partial states on every reactor combined on one" : "";
+          + "global TUMBLE, HOP and CUMULATE aggregates (also over a keyed one) as partial states on every reactor combined on one" : "";
       String unpinned = pinning == null ? null : pinning.settle(reactors);
       if (pinning == null && reactors.length > 1 && !LOGGED_REACTORS.getAndSet(true)) {
         LOG.info("{} reactors, not pinned to CPUs (to pin them: LaminarConfig.pinReactors or -D{}=true){}", reactors.length,
@@ -595,25 +595,35 @@ public final class Engine implements AutoCloseable {
       java.util.function.Supplier<Object> failureOwner) {
     PlanNode keyed = reactors.length > 1 ? Shards.keyedNode(plan) : null;
     if (keyed == null) {
+      PlanNode[] stages = reactors.length > 1 ? KeyedGlobalShards.stages(plan) : null;
+      if (stages != null) {
+        return instantiateKeyedGlobal(plan, stages[0], stages[1], edge, metrics, owner, failureOwner);
+      }
       PlanNode global = reactors.length > 1 ? GlobalShards.globalAggregate(plan) : null;
       return global == null ? instantiate(plan, edge, metrics) : instantiateGlobal(plan, global, edge, metrics, owner, failureOwner);
     }
+    OutputEdge[] lanes = edge.shard(reactors.length);
+    Shards shards = deployKeyed(plan, plan, keyed, lanes, null, metrics, owner, failureOwner);
+    shardsByOwner.put(owner, shards);
+    return dealerAttachments(keyed, shards);
+  }
+
+  /**
+   * Deploys the head copies of {@code keyed}'s inputs and its shards, each running {@code keyed} and the nodes after it
+   * up to {@code top} (inclusive) into its entry of {@code ends} (see {@link Shards#deploy}).
+   */
+  private Shards deployKeyed(PlanNode plan, PlanNode top, PlanNode keyed, Operator[] ends, dev.laminar.runtime.EventSink[] frames,
+      PlanMetrics metrics, Object owner, java.util.function.Supplier<Object> failureOwner) {
     List<PlanNode> nodes = plan.nodes();
     List<PlanNode> sides = Shards.sides(keyed);
-    CatalogObject[] inputs = new CatalogObject[sides.size()];
     Schema[] inputSchemas = new Schema[sides.size()];
-    for (int i = 0; i < inputs.length; i++) {
-      for (PlanNode n : sides.get(i).nodes()) {
-        if (n instanceof dev.laminar.sql.plan.ScanNode scan) {
-          inputs[i] = readable(scan.streamName()); // a shardable plan has exactly one scan per input
-          inputSchemas[i] = inputs[i].node().schema();
-        }
-      }
+    for (int i = 0; i < inputSchemas.length; i++) {
+      inputSchemas[i] = shardedInput(sides.get(i)).node().schema();
     }
-    Shards shards = Shards.deploy(reactors, keyed, inputSchemas, edge, config.queueBatches(), config.batchSize(), metrics,
+    return Shards.deploy(reactors, keyed, inputSchemas, ends, frames, config.queueBatches(), config.batchSize(), metrics,
         (downstream, shardMetrics) -> {
           Operator op = downstream;
-          for (PlanNode n = plan; n != keyed; n = n.input()) {
+          for (PlanNode n = top; n != keyed; n = n.input()) {
             op = n.instantiate(op, config.batchSize(), shardMetrics);
             if (op instanceof dev.laminar.runtime.Checkpointable c) {
               shardMetrics.checkpointable(nodeId(nodes, n), c);
@@ -636,12 +646,42 @@ public final class Engine implements AutoCloseable {
           return head.get(0).chain();
         },
         (o, e) -> consumerFailed(failureOwner.get(), e), owner, barrierListener(owner));
-    shardsByOwner.put(owner, shards);
+  }
+
+  /** The stream an input of a sharded node reads (a shardable plan has exactly one scan per input). */
+  private CatalogObject shardedInput(PlanNode side) {
+    for (PlanNode n : side.nodes()) {
+      if (n instanceof dev.laminar.sql.plan.ScanNode scan) {
+        return readable(scan.streamName());
+      }
+    }
+    throw new IllegalStateException("no scan under " + side.describe());
+  }
+
+  /** One attachment per input of {@code keyed}: its dealer, on the stream it reads. */
+  private List<Attachment> dealerAttachments(PlanNode keyed, ShardedPlan shards) {
+    List<PlanNode> sides = Shards.sides(keyed);
     List<Attachment> attachments = new ArrayList<>();
-    for (int i = 0; i < inputs.length; i++) {
-      attachments.add(new Attachment(inputs[i], shards.dealer(i)));
+    for (int i = 0; i < sides.size(); i++) {
+      attachments.add(new Attachment(shardedInput(sides.get(i)), shards.dealer(i)));
     }
     return attachments;
+  }
+
+  /**
+   * A plan whose keyed node ({@link Shards#keyedNode}) feeds a global TUMBLE, HOP or CUMULATE aggregate
+   * ({@link KeyedGlobalShards#stages}): the keyed node runs sharded as above, each shard ending in a partial stage of the
+   * global aggregate, and one combiner merges the shards' partial states and runs the rest of the plan.
+   */
+  private List<Attachment> instantiateKeyedGlobal(PlanNode plan, PlanNode keyed, PlanNode global, OutputEdge edge, PlanMetrics metrics,
+      Object owner, java.util.function.Supplier<Object> failureOwner) {
+    dev.laminar.runtime.aggregate.GroupAccumulatorFactory factory = globalFactory(global);
+    KeyedGlobalShards shards = KeyedGlobalShards.deploy(reactors, global, factory, edge, config.queueBatches(), metrics,
+        (downstream, combinerMetrics) -> combinerChain(plan, global, factory, downstream, combinerMetrics),
+        (producers, shardMetrics) -> deployKeyed(plan, global.input(), keyed, producers, producers, shardMetrics, owner, failureOwner),
+        (o, e) -> consumerFailed(failureOwner.get(), e), owner, barrierListener(owner));
+    shardsByOwner.put(owner, shards);
+    return dealerAttachments(keyed, shards);
   }
 
   /** Where the shards of {@code owner}'s plan report taking a checkpoint barrier: the coordinator, for a sink's. */
@@ -661,39 +701,11 @@ public final class Engine implements AutoCloseable {
   private List<Attachment> instantiateGlobal(PlanNode plan, PlanNode global, OutputEdge edge,
       PlanMetrics metrics, Object owner, java.util.function.Supplier<Object> failureOwner) {
     List<PlanNode> nodes = plan.nodes();
-    CatalogObject input = null;
-    for (PlanNode n : nodes) {
-      if (n instanceof dev.laminar.sql.plan.ScanNode scan) {
-        input = readable(scan.streamName());
-      }
-    }
-    dev.laminar.runtime.aggregate.GroupAccumulatorFactory factory = dev.laminar.runtime.codegen.AggregateCompiler.create(
-        global instanceof dev.laminar.sql.plan.PaneWindowAggregateNode p ? p.aggregates()
-            : ((dev.laminar.sql.plan.WindowAggregateNode) global).aggregates());
+    CatalogObject input = shardedInput(global.input());
+    dev.laminar.runtime.aggregate.GroupAccumulatorFactory factory = globalFactory(global);
     GlobalShards shards = GlobalShards.deploy(reactors, global, factory, input.node().schema(), edge, config.queueBatches(), config.batchSize(),
         metrics,
-        (downstream, combinerMetrics) -> {
-          Operator op = downstream;
-          for (PlanNode n = plan; n != global; n = n.input()) {
-            op = n.instantiate(op, config.batchSize(), combinerMetrics);
-            if (op instanceof dev.laminar.runtime.Checkpointable c) {
-              combinerMetrics.checkpointable(nodeId(nodes, n), c);
-            }
-          }
-          dev.laminar.runtime.aggregate.PartialAggregates.Target aggregate = switch (global) {
-            case dev.laminar.sql.plan.WindowAggregateNode w -> new dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator(
-                w.sizeMillis(), w.windowStartColumn(), w.keySources(), w.keyColumns(), w.input().schema(), factory,
-                w.schema(), config.batchSize(), op, combinerMetrics.lateRowsDropped(),
-                dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.Emit.ON_WINDOW_CLOSE);
-            case dev.laminar.sql.plan.PaneWindowAggregateNode p -> new dev.laminar.runtime.aggregate.PaneWindowAggregateOperator(p.shape(),
-                p.paneMillis(), p.sizeMillis(), p.keySources(), p.keyColumns(), p.input().schema(), factory, p.schema(), config.batchSize(), op,
-                combinerMetrics.lateRowsDropped()); // ON WINDOW CLOSE: its default
-            default -> throw new IllegalArgumentException("not a global windowed aggregate: " + global.describe());
-          };
-          combinerMetrics.resource(aggregate);
-          combinerMetrics.checkpointable(nodeId(nodes, global), aggregate);
-          return aggregate;
-        },
+        (downstream, combinerMetrics) -> combinerChain(plan, global, factory, downstream, combinerMetrics),
         (partials, headMetrics) -> {
           List<Attachment> head = new ArrayList<>();
           wire(global.input(), nodes, (Operator) partials, headMetrics, head);
@@ -702,6 +714,42 @@ public final class Engine implements AutoCloseable {
         (o, e) -> consumerFailed(failureOwner.get(), e), owner, barrierListener(owner));
     shardsByOwner.put(owner, shards);
     return List.of(new Attachment(input, shards.dealer(0)));
+  }
+
+  /** The accumulators of a global aggregate run in two phases: its partial stages and its combiner share them. */
+  private static dev.laminar.runtime.aggregate.GroupAccumulatorFactory globalFactory(PlanNode global) {
+    return dev.laminar.runtime.codegen.AggregateCompiler.create(
+        global instanceof dev.laminar.sql.plan.PaneWindowAggregateNode p ? p.aggregates()
+            : ((dev.laminar.sql.plan.WindowAggregateNode) global).aggregates());
+  }
+
+  /**
+   * The combiner's part of a two-phase plan: the heap TUMBLE or HOP/CUMULATE operator of {@code global} (with the
+   * partial stages' {@code factory}) and the nodes after it, into {@code downstream}, registered in {@code combinerMetrics}.
+   */
+  private dev.laminar.runtime.aggregate.PartialAggregates.Target combinerChain(PlanNode plan, PlanNode global,
+      dev.laminar.runtime.aggregate.GroupAccumulatorFactory factory, Operator downstream, PlanMetrics combinerMetrics) {
+    List<PlanNode> nodes = plan.nodes();
+    Operator op = downstream;
+    for (PlanNode n = plan; n != global; n = n.input()) {
+      op = n.instantiate(op, config.batchSize(), combinerMetrics);
+      if (op instanceof dev.laminar.runtime.Checkpointable c) {
+        combinerMetrics.checkpointable(nodeId(nodes, n), c);
+      }
+    }
+    dev.laminar.runtime.aggregate.PartialAggregates.Target aggregate = switch (global) {
+      case dev.laminar.sql.plan.WindowAggregateNode w -> new dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator(
+          w.sizeMillis(), w.windowStartColumn(), w.keySources(), w.keyColumns(), w.input().schema(), factory,
+          w.schema(), config.batchSize(), op, combinerMetrics.lateRowsDropped(),
+          dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.Emit.ON_WINDOW_CLOSE);
+      case dev.laminar.sql.plan.PaneWindowAggregateNode p -> new dev.laminar.runtime.aggregate.PaneWindowAggregateOperator(p.shape(),
+          p.paneMillis(), p.sizeMillis(), p.keySources(), p.keyColumns(), p.input().schema(), factory, p.schema(), config.batchSize(), op,
+          combinerMetrics.lateRowsDropped()); // ON WINDOW CLOSE: its default
+      default -> throw new IllegalArgumentException("not a global windowed aggregate: " + global.describe());
+    };
+    combinerMetrics.resource(aggregate);
+    combinerMetrics.checkpointable(nodeId(nodes, global), aggregate);
+    return aggregate;
   }
 
   /** Takes down the shards deployed for {@code owner}, if any (after its chains were detached on reactor 0). */

@@ -75,24 +75,22 @@ final class GlobalShards implements ShardedPlan {
         case LookupJoinNode l -> {
           return null;
         }
+        case SessionWindowAggregateNode s -> {
+          return null;
+        }
         case PaneWindowAggregateNode p -> {
-          if (aggregate != null || Shards.routeColumns(p.keySources(), p.keyColumns()).length > 0 || p.lateDataTarget() != null
-              || p.allowedLatenessMillis() > 0 || p.emit() != TumblingWindowAggregateOperator.Emit.ON_WINDOW_CLOSE) {
+          if (aggregate != null || !combinable(p)) {
             return null;
           }
           aggregate = p;
         }
-        case SessionWindowAggregateNode s -> {
-          return null;
-        }
-        case dev.laminar.sql.plan.ScanNode s -> scans++;
         case WindowAggregateNode w -> {
-          if (aggregate != null || Shards.routeColumns(w.keySources(), w.keyColumns()).length > 0 || w.lateDataTarget() != null
-              || w.allowedLatenessMillis() > 0 || w.emit() != TumblingWindowAggregateOperator.Emit.ON_WINDOW_CLOSE) {
+          if (aggregate != null || !combinable(w)) {
             return null;
           }
           aggregate = w;
         }
+        case dev.laminar.sql.plan.ScanNode s -> scans++;
         default -> { }
       }
     }
@@ -105,6 +103,29 @@ final class GlobalShards implements ShardedPlan {
       }
     }
     return aggregate;
+  }
+
+  /**
+   * Whether {@code n} is a TUMBLE, HOP or CUMULATE aggregate that can run in two phases: no grouping column (window
+   * bounds aside), EMIT ON WINDOW CLOSE, no allowed lateness or side stream.
+   */
+  static boolean combinable(PlanNode n) {
+    return switch (n) {
+      case PaneWindowAggregateNode p -> Shards.routeColumns(p.keySources(), p.keyColumns()).length == 0 && p.lateDataTarget() == null
+          && p.allowedLatenessMillis() == 0 && p.emit() == TumblingWindowAggregateOperator.Emit.ON_WINDOW_CLOSE;
+      case WindowAggregateNode w -> Shards.routeColumns(w.keySources(), w.keyColumns()).length == 0 && w.lateDataTarget() == null
+          && w.allowedLatenessMillis() == 0 && w.emit() == TumblingWindowAggregateOperator.Emit.ON_WINDOW_CLOSE;
+      default -> false;
+    };
+  }
+
+  /** Where a row of {@code aggregate}'s input goes in its partial states (its windows, or panes). */
+  static PartialAggregates.Windows windows(PlanNode aggregate) {
+    return switch (aggregate) {
+      case WindowAggregateNode w -> PartialAggregates.Windows.tumble(w.sizeMillis(), w.windowStartColumn());
+      case PaneWindowAggregateNode p -> PartialAggregates.Windows.panes(p.shape(), p.paneMillis(), p.sizeMillis());
+      default -> throw new IllegalArgumentException("not a global windowed aggregate: " + aggregate.describe());
+    };
   }
 
   /**
@@ -124,11 +145,7 @@ final class GlobalShards implements ShardedPlan {
     PlanMetrics combinerMetrics = new PlanMetrics();
     combinerMetrics.onAsyncFailure(e -> metrics.asyncFailure().accept(e));
     PartialAggregates.Target combined = buildCombiner.apply(edge, combinerMetrics);
-    PartialAggregates.Windows windows = switch (aggregate) {
-      case WindowAggregateNode w -> PartialAggregates.Windows.tumble(w.sizeMillis(), w.windowStartColumn());
-      case PaneWindowAggregateNode p -> PartialAggregates.Windows.panes(p.shape(), p.paneMillis(), p.sizeMillis());
-      default -> throw new IllegalArgumentException("not a global windowed aggregate: " + aggregate.describe());
-    };
+    PartialAggregates.Windows windows = windows(aggregate);
     PartialAggregates.Producer[] producers = new PartialAggregates.Producer[n];
     StreamNode[] heads = new StreamNode[n];
     for (int j = 0; j < n; j++) {
@@ -156,7 +173,7 @@ final class GlobalShards implements ShardedPlan {
         e -> onFailure.accept(owner, e));
     metrics.shards(new PlanMetrics[] {combinerMetrics});
     self[0] = new GlobalShards(reactors, home, dealer, producers, toHeads, headInboxes, combiner, combinerMetrics, owner);
-    reactors[home].addInbox(combiner, true); // never waits: drained also while a copy on its reactor waits
+    reactors[home].addCombinerInbox(combiner); // never waits: drained also while a copy on its reactor waits
     for (int j = 1; j < n; j++) {
       reactors[j].addInbox(headInboxes[j], false);
     }

@@ -11,6 +11,14 @@ interface ShardedPlan {
   /** How many parts take a checkpoint barrier dealt with {@link #barrier} (and snapshot, as shard 0..count-1). */
   int count();
 
+  /**
+   * The lane of the plan's edge that part {@code part} marks when it takes a checkpoint barrier, or -1 when it feeds no
+   * lane (a shard whose output goes to a combiner): by default its own.
+   */
+  default int lane(int part) {
+    return part;
+  }
+
   /** The operator to attach to input {@code input}'s stream on reactor 0. */
   HeadDealer dealer(int input);
 

@@ -195,10 +195,21 @@ final class Shards implements ShardedPlan {
   static Shards deploy(Reactor[] reactors, PlanNode keyed, Schema[] inputSchemas, OutputEdge edge, int queueBatches, int batchSize,
       PlanMetrics metrics, BiFunction<Operator, PlanMetrics, Operator[]> buildShard, HeadBuilder buildHead,
       BiConsumer<Object, RuntimeException> onFailure, Object owner, BarrierListener barriers) {
+    return deploy(reactors, keyed, inputSchemas, edge.shard(reactors.length), null, queueBatches, batchSize, metrics, buildShard, buildHead,
+        onFailure, owner, barriers);
+  }
+
+  /**
+   * As above, but shard k's chain ends in {@code lanes[k]} (given to {@code buildShard}) rather than in a lane of an
+   * edge; when {@code frames} is not null, {@code frames[k]} is told where each event shard k takes begins and ends
+   * ({@link ShardInbox#framing}): the shards of a keyed node before a global aggregate end in its partial stages.
+   */
+  static Shards deploy(Reactor[] reactors, PlanNode keyed, Schema[] inputSchemas, Operator[] lanes, dev.laminar.runtime.EventSink[] frames,
+      int queueBatches, int batchSize, PlanMetrics metrics, BiFunction<Operator, PlanMetrics, Operator[]> buildShard, HeadBuilder buildHead,
+      BiConsumer<Object, RuntimeException> onFailure, Object owner, BarrierListener barriers) {
     int n = reactors.length;
     List<PlanNode> sides = sides(keyed);
     int inputs = sides.size();
-    OutputEdge[] lanes = edge.shard(n);
     PlanMetrics[] perShard = new PlanMetrics[n];
     Shards[] self = new Shards[1];
     ExchangeQueue[][][] exchanges = new ExchangeQueue[inputs][n][n]; // [input][producer][shard]
@@ -232,7 +243,8 @@ final class Shards implements ShardedPlan {
         }
       }
       final int shard = k;
-      shardInboxes[k] = new ShardInbox(from, into, id -> barriers.reached(shard, id));
+      ShardInbox inbox = new ShardInbox(from, into, id -> barriers.reached(shard, id));
+      shardInboxes[k] = frames == null ? inbox : inbox.framing(frames[k]);
     }
     KeyRouter[][] routers = new KeyRouter[inputs][n];
     StreamNode[][] heads = new StreamNode[inputs][n];

@@ -67,7 +67,14 @@ public final class Reactor implements AutoCloseable {
   private final List<Inbox> shardInboxes = new ArrayList<>();
   /** Inboxes feeding plan heads: drained only from the loop (a head may be the one waiting). */
   private final List<Inbox> headInboxes = new ArrayList<>();
+  /**
+   * Inboxes of combiners (two-phase aggregation), which never wait for a reactor: drained from the loop and by every
+   * {@link #helpWhileBlocked}, even one called from a shard's chain, since a shard's partial stage may be what waits
+   * for them.
+   */
+  private final List<Inbox> combinerInboxes = new ArrayList<>();
   private boolean drainingShards;
+  private boolean drainingCombiners;
   private final Thread thread;
   private final IdleStrategy idle = IdleStrategy.standard();
   private final Counter batchesProcessed = new Counter();
@@ -280,23 +287,50 @@ public final class Reactor implements AutoCloseable {
     execute(() -> (feedsShard ? shardInboxes : headInboxes).add(inbox));
   }
 
+  /**
+   * Registers the inbox of a combiner: it must never wait for a reactor (only for a sink or subscriber thread), and is
+   * drained from the loop and by every {@link #helpWhileBlocked}, also one called from within a shard's chain.
+   */
+  public void addCombinerInbox(Inbox inbox) {
+    execute(() -> combinerInboxes.add(inbox));
+  }
+
   /** Stops draining an inbox (its owner releases what is left in it). */
   public void removeInbox(Inbox inbox) {
     execute(() -> {
       shardInboxes.remove(inbox);
       headInboxes.remove(inbox);
+      combinerInboxes.remove(inbox);
     });
   }
 
   /**
    * Called by a producer on this reactor's thread while it waits for room in a queue: drains the shard
-   * inboxes (not re-entrantly), so the reactors it waits for can make progress. Returns batches taken.
+   * inboxes (not re-entrantly) and the combiners' (also from within a shard's chain: a shard's partial stage
+   * waits for its combiner), so the reactors it waits for can make progress. Returns batches taken.
    */
   public int helpWhileBlocked() {
-    if (drainingShards || Thread.currentThread() != thread) {
+    if (Thread.currentThread() != thread) {
       return 0;
     }
-    return drainShardInboxes();
+    return drainShardInboxes() + drainCombinerInboxes();
+  }
+
+  private int drainCombinerInboxes() {
+    if (drainingCombiners) {
+      return 0;
+    }
+    drainingCombiners = true;
+    try {
+      int work = 0;
+      final List<Inbox> in = combinerInboxes;
+      for (int i = 0; i < in.size(); i++) {
+        work += in.get(i).drain();
+      }
+      return work;
+    } finally {
+      drainingCombiners = false;
+    }
   }
 
   private int drainShardInboxes() {
@@ -317,7 +351,7 @@ public final class Reactor implements AutoCloseable {
   }
 
   private int drainInboxes() {
-    int work = drainShardInboxes();
+    int work = drainShardInboxes() + drainCombinerInboxes();
     final List<Inbox> in = headInboxes;
     for (int i = 0; i < in.size(); i++) {
       work += in.get(i).drain();

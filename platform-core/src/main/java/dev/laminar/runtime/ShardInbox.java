@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The shard's side is a {@link SourceInput} of one split, which passes the rows on and turns a
  * batch's watermark and end marker into {@code onWatermark} and {@code onEndOfInput}. Reactor thread
- * only; never waits (a missing event is simply not ready yet).
+ * only; never waits for a missing event (it is simply not ready yet). A shard that ends in a partial stage
+ * ({@link #framing}) may wait there for its combiner, which every wait on the reactor drains.
  */
 public final class ShardInbox implements Reactor.Inbox {
   private static final Logger LOG = LoggerFactory.getLogger(ShardInbox.class);
@@ -23,6 +24,9 @@ public final class ShardInbox implements Reactor.Inbox {
   /** Per queue, the shard's input its rows go to (a join's shard has one per side). */
   private final SourceInput[] inputs;
   private final java.util.function.LongConsumer onBarrier;
+  /** Told where each event begins and ends (a shard ending in a partial stage), or null. */
+  private EventSink frame;
+  private boolean inEvent;
   private long next;
 
   /**
@@ -46,6 +50,17 @@ public final class ShardInbox implements Reactor.Inbox {
     this.from = from.clone();
     this.inputs = inputs.clone();
     this.onBarrier = onBarrier;
+  }
+
+  /**
+   * Frames each event the shard takes for {@code frame} (call before the inbox is drained): {@link EventSink#beginEvent}
+   * before its first batch, {@link EventSink#onBarrier} for a barrier, {@link EventSink#endEvent} after its last, so
+   * what the shard's chain passes on in between belongs to that event (a shard ending in a partial stage, {@code
+   * aggregate.PartialAggregates.Producer}).
+   */
+  public ShardInbox framing(EventSink frame) {
+    this.frame = frame;
+    return this;
   }
 
   private static SourceInput[] filled(int n, SourceInput input) {
@@ -72,9 +87,17 @@ public final class ShardInbox implements Reactor.Inbox {
       }
       ColumnarBatch b = qs[q].poll();
       SourceInput input = inputs[q];
+      final EventSink f = frame;
       try {
+        if (f != null && !inEvent) {
+          inEvent = true;
+          f.beginEvent(next);
+        }
         if (b.barrierEpoch() >= 0) {
           onBarrier.accept(b.barrierEpoch()); // a barrier event has no rows and is one batch
+          if (f != null) {
+            f.onBarrier(b.barrierEpoch());
+          }
         } else {
           input.deliver(b, 0);
         }
@@ -83,6 +106,10 @@ public final class ShardInbox implements Reactor.Inbox {
       } finally {
         if (!b.moreOfEvent()) {
           next++;
+          if (f != null) {
+            inEvent = false;
+            f.endEvent();
+          }
         }
         BatchPool.release(b);
       }

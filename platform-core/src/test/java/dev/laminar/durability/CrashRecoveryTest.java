@@ -28,6 +28,7 @@ class CrashRecoveryTest {
   private static final String BARS = "k,window_start,n,total,lo,hi,first_id,last_id,lo_text,last_text";
   private static final String STORED_SESSIONS = "k,window_start,window_end,n,total,lo,first_id,last_id";
   private static final String GLOBAL_HOPS = "window_start,window_end,n,total,first_id,last_id";
+  private static final String HOT = "window_start,hot,n,top,cells";
   private static final java.util.concurrent.atomic.AtomicLong committedBeforeLast = new java.util.concurrent.atomic.AtomicLong();
 
   @Test
@@ -55,6 +56,8 @@ class CrashRecoveryTest {
     assertThat(referenceTotals).hasSizeGreaterThan(100);
     List<String> referenceGlobalHops = committedRows(dir.resolve("ref-out-global-hops"), GLOBAL_HOPS);
     assertThat(referenceGlobalHops).hasSizeGreaterThan(200);
+    List<String> referenceHot = committedRows(dir.resolve("ref-out-hot"), HOT);
+    assertThat(referenceHot).hasSizeGreaterThan(200);
     long seed = System.nanoTime();
     Random random = new Random(seed);
     Path data = dir.resolve("data");
@@ -71,6 +74,7 @@ class CrashRecoveryTest {
     assertSameRows(committedRows(dir.resolve("out-asof"), "id,quote,amount"), referenceAsof, "committed ASOF join results", seed);
     assertSameRows(committedRows(dir.resolve("out-totals"), TOTALS), referenceTotals, "committed global TUMBLE results", seed);
     assertSameRows(committedRows(dir.resolve("out-global-hops"), GLOBAL_HOPS), referenceGlobalHops, "committed global HOP results", seed);
+    assertSameRows(committedRows(dir.resolve("out-hot"), HOT), referenceHot, "committed hot items results (keyed HOP, then global TUMBLE)", seed);
   }
 
   /** The committed rows equal the reference's; on failure the message names the rows extra and missing (not two lists of 150,000). */

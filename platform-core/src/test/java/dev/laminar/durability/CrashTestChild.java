@@ -27,7 +27,7 @@ public final class CrashTestChild {
     try (Laminar db = Laminar.open(LaminarConfig.builder().pluginsDirectory(null).dataDirectory(data).batchSize(64)
         .checkpointInterval(Duration.ofMillis(20)).build())) {
       // every pipeline reads its own source (a sink attached to a running source misses what it read before)
-      for (String source : List.of("events", "events2", "events3", "events4", "events9", "events5", "events6", "events7", "events8", "events11", "events10", "events12", "events13")) {
+      for (String source : List.of("events", "events2", "events3", "events4", "events9", "events5", "events6", "events7", "events8", "events11", "events10", "events12", "events13", "events14")) {
         db.execute("CREATE SOURCE IF NOT EXISTS " + source + " (id BIGINT NOT NULL, k VARCHAR NOT NULL, amount INT NOT NULL, "
             + "ts TIMESTAMP(3) NOT NULL, WATERMARK FOR ts AS ts - INTERVAL '1' SECOND) WITH ('connector' = 'datagen', "
             + "'number-of-rows' = '" + rows + "', 'rows-per-second' = '5000', 'fields.id.kind' = 'sequence', "
@@ -79,6 +79,11 @@ public final class CrashTestChild {
           + out.resolveSibling(out.getFileName() + "-global-hops") + "', 'format' = 'csv') AS SELECT window_start, window_end, COUNT(*) AS n, "
           + "SUM(amount) AS total, FIRST_VALUE(id) AS first_id, LAST_VALUE(id) AS last_id "
           + "FROM TABLE(HOP(TABLE events13, DESCRIPTOR(ts), INTERVAL '0.5' SECOND, INTERVAL '2' SECOND)) GROUP BY window_start, window_end");
+      db.execute("CREATE SINK IF NOT EXISTS hot WITH ('connector' = 'filesystem', 'path' = '" // hot items: keyed HOP on the shards, global TUMBLE combined
+          + out.resolveSibling(out.getFileName() + "-hot") + "', 'format' = 'csv') AS WITH ab AS (SELECT MOD(id, 16) AS g, window_time AS wt, "
+          + "COUNT(*) AS n, SUM(amount) AS total FROM TABLE(HOP(TABLE events14, DESCRIPTOR(ts), INTERVAL '0.5' SECOND, INTERVAL '2' SECOND)) "
+          + "GROUP BY MOD(id, 16), window_start, window_end, window_time) SELECT window_start, MAX(n) AS hot, SUM(n) AS n, MAX(total) AS top, "
+          + "COUNT(*) AS cells FROM TABLE(TUMBLE(TABLE ab, DESCRIPTOR(wt), INTERVAL '0.5' SECOND)) GROUP BY window_start, window_end");
       System.out.println("RUNNING"); // the parent kills at random moments after this line
       System.out.flush();
       if (!db.awaitCompletion(Duration.ofMinutes(5))) {

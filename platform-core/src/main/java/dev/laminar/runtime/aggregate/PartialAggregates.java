@@ -300,8 +300,11 @@ public final class PartialAggregates {
   }
 
   /**
-   * The combiner's way in, on its reactor: takes the events of every copy in their dealt order (the next
-   * one is always at the head of exactly one queue) and applies each to the aggregate. Never waits.
+   * The combiner's way in, on its reactor, never waiting. Over head copies ({@code engine.GlobalShards}) each event was
+   * dealt to one copy: it takes the events of every copy in their dealt order (the next one is always at the head of
+   * exactly one queue) and applies each to the aggregate. Over the shards of a keyed node ({@link #overShards}) every
+   * shard takes every event: it takes event {@code e} from every shard and applies them together
+   * ({@link #applyTogether}) before event {@code e + 1}.
    */
   public static final class Combiner implements Reactor.Inbox {
     private static final int MAX_EVENTS_PER_DRAIN = 16;
@@ -309,6 +312,12 @@ public final class PartialAggregates {
     private final Target aggregate;
     private final LongConsumer onBarrier;
     private final Consumer<RuntimeException> onFailure;
+    /** Every producer gives one event per number (the shards of a keyed node), not one producer per number. */
+    private final boolean everyProducer;
+    /** The current number's events taken so far (over shards): from[0..taken-1]. */
+    private final Event[] taken;
+    private final int[] cursor;
+    private int takenCount;
     private boolean failed;
     private long next;
 
@@ -317,14 +326,33 @@ public final class PartialAggregates {
      * @param onFailure told once when the aggregate (or what follows it) fails; events are then taken and dropped
      */
     public Combiner(Producer[] from, Target aggregate, LongConsumer onBarrier, Consumer<RuntimeException> onFailure) {
+      this(from, aggregate, onBarrier, onFailure, false);
+    }
+
+    private Combiner(Producer[] from, Target aggregate, LongConsumer onBarrier, Consumer<RuntimeException> onFailure, boolean everyProducer) {
       this.from = from.clone();
       this.aggregate = aggregate;
       this.onBarrier = onBarrier;
       this.onFailure = onFailure;
+      this.everyProducer = everyProducer;
+      this.taken = new Event[from.length];
+      this.cursor = new int[from.length];
+    }
+
+    /**
+     * A combiner over the shards of a keyed node that run before the global aggregate ({@code engine.KeyedGlobalShards}):
+     * shard k's chain ends in {@code from[k]}, and every shard takes every event (in the same numbered order).
+     */
+    public static Combiner overShards(Producer[] from, Target aggregate, LongConsumer onBarrier, Consumer<RuntimeException> onFailure) {
+      return new Combiner(from, aggregate, onBarrier, onFailure, true);
     }
 
     @Override
     public int drain() {
+      return everyProducer ? drainTogether() : drainDealt();
+    }
+
+    private int drainDealt() {
       int work = 0;
       while (work < MAX_EVENTS_PER_DRAIN) {
         Producer p = null;
@@ -346,6 +374,98 @@ public final class PartialAggregates {
         work++;
       }
       return work;
+    }
+
+    private int drainTogether() {
+      int work = 0;
+      while (work < MAX_EVENTS_PER_DRAIN) {
+        while (takenCount < from.length) {
+          Event head = from[takenCount].queue.peek();
+          if (head == null) {
+            return work; // the next shard is still folding this event
+          }
+          if (head.sequence != next) {
+            throw new IllegalStateException("shard " + takenCount + " gave event " + head.sequence + " where " + next + " was due");
+          }
+          taken[takenCount] = from[takenCount].queue.poll();
+          takenCount++;
+        }
+        applyTogether(taken);
+        for (int k = 0; k < from.length; k++) {
+          taken[k].clear();
+          from[k].free.offer(taken[k]);
+          taken[k] = null;
+        }
+        takenCount = 0;
+        next++;
+        work++;
+      }
+      return work;
+    }
+
+    /**
+     * Applies one event as every shard folded it, as one reactor running the keyed node would have fed the aggregate:
+     * the partial states in the order of the watermarks they were folded under (a generation's; within equal ones, shard
+     * by shard), each after advancing to its watermark, so what a window end crossed within the event closes is fired
+     * between the rows before and after it, over all shards. Then the late rows, the highest row watermark, and the
+     * event's watermark or end.
+     */
+    private void applyTogether(Event[] events) {
+      Event first = events[0];
+      if (first.barrier >= 0) {
+        onBarrier.accept(first.barrier); // every shard took the barrier as this event; it has nothing else
+        return;
+      }
+      if (failed) {
+        return;
+      }
+      try {
+        java.util.Arrays.fill(cursor, 0);
+        int late = 0;
+        long rowWatermark = ColumnarBatch.NO_TIME;
+        long watermark = ColumnarBatch.NO_TIME;
+        boolean end = false;
+        for (Event e : events) {
+          late += e.late;
+          rowWatermark = Math.max(rowWatermark, e.rowWatermark);
+          watermark = Math.max(watermark, e.watermark);
+          end |= e.end;
+        }
+        while (true) {
+          int pick = -1;
+          long lowest = Long.MAX_VALUE;
+          for (int k = 0; k < events.length; k++) {
+            Event e = events[k];
+            if (cursor[k] < e.windows && (pick < 0 || e.watermarks[cursor[k]] < lowest)) {
+              pick = k;
+              lowest = e.watermarks[cursor[k]];
+            }
+          }
+          if (pick < 0) {
+            break;
+          }
+          Event e = events[pick];
+          int i = cursor[pick]++;
+          if (e.watermarks[i] != ColumnarBatch.NO_TIME) {
+            aggregate.advanceTo(e.watermarks[i]);
+          }
+          aggregate.mergePartial(e.starts[i], e.partials[i], e.rows[i]);
+        }
+        if (late > 0) {
+          aggregate.dropLate(late);
+        }
+        if (rowWatermark != ColumnarBatch.NO_TIME) {
+          aggregate.advanceTo(rowWatermark);
+        }
+        if (end) {
+          aggregate.onEndOfInput();
+        } else if (watermark != ColumnarBatch.NO_TIME) {
+          aggregate.onWatermark(watermark);
+        }
+      } catch (RuntimeException ex) {
+        failed = true;
+        onFailure.accept(ex);
+      }
     }
 
     private void apply(Event e) {

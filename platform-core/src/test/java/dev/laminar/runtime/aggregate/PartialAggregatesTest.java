@@ -175,4 +175,108 @@ class PartialAggregatesTest {
       assertThat(barriers).as("seed %d", seed).allMatch(id -> id > 0);
     }
   }
+  /**
+   * Over the shards of a keyed stage ({@link PartialAggregates.Combiner#overShards}): every shard takes every event, with
+   * the rows of its keys in their order, and the combiner applies event e from every shard before e + 1. With the rows'
+   * watermarks rising within each event (a keyed window operator emits window by window, each row with {@code
+   * window_end - 1}), the result and the late rows equal one operator fed the whole event, for aggregates that do not
+   * depend on the order across keys.
+   */
+  @Test
+  void overShardsEachEventFromEveryShardEqualsOneOperator() {
+    AggregateSpec[] unordered = java.util.Arrays.copyOf(AGGREGATES, 3);
+    Schema output = Schema.builder().column("window_start", DataType.TIMESTAMP, false).column("window_end", DataType.TIMESTAMP, false)
+        .column("n", DataType.BIGINT, false).column("s", DataType.BIGINT, true).column("hi", DataType.INT, true).build();
+    for (long seed = 1; seed <= 20; seed++) {
+      Random random = new Random(seed);
+      int shards = 2 + random.nextInt(2);
+      GroupAccumulatorFactory factory = AggregateCompiler.compile(unordered);
+      Collector expected = new Collector();
+      Counter expectedLate = new Counter();
+      TumblingWindowAggregateOperator single = new TumblingWindowAggregateOperator(SIZE, 2, KEYS, KEY_COLUMNS, INPUT, factory, output, 64,
+          expected, expectedLate);
+      Collector actual = new Collector();
+      Counter actualLate = new Counter();
+      TumblingWindowAggregateOperator combined = new TumblingWindowAggregateOperator(SIZE, 2, KEYS, KEY_COLUMNS, INPUT, factory, output, 64,
+          actual, actualLate);
+      PartialAggregates.Producer[] stages = new PartialAggregates.Producer[shards];
+      for (int k = 0; k < shards; k++) {
+        stages[k] = new PartialAggregates.Producer(PartialAggregates.Windows.tumble(SIZE, 2), factory, 4, () -> true, () -> 0, () -> { });
+      }
+      List<Long> barriers = new ArrayList<>();
+      PartialAggregates.Combiner combiner = PartialAggregates.Combiner.overShards(stages, combined, barriers::add, e -> {
+        throw new AssertionError(e);
+      });
+      long watermark = 0;
+      long sequence = 0;
+      for (int e = 0; e < 300; e++) {
+        ColumnarBatch whole = null;
+        ColumnarBatch[] parts = new ColumnarBatch[shards];
+        boolean barrier = e < 299 && random.nextInt(40) == 0; // a barrier event has nothing else
+        if (!barrier && random.nextInt(4) == 0) {
+          watermark += random.nextInt(60);
+        } else if (!barrier) {
+          whole = new ColumnarBatch(INPUT, 64);
+          for (int k = 0; k < shards; k++) {
+            parts[k] = new ColumnarBatch(INPUT, 64);
+          }
+          long rowWatermark = watermark;
+          for (int i = 0; i < 1 + random.nextInt(40); i++) {
+            rowWatermark += random.nextInt(4) == 0 ? random.nextInt(70) : 0; // rising row by row, crossing window ends at times
+            long time = Math.max(0, rowWatermark + random.nextInt(150) - 60); // some rows late
+            long g = random.nextInt(12);
+            int x = random.nextInt(1000);
+            for (ColumnarBatch b : new ColumnarBatch[] {whole, parts[(int) (g % shards)]}) {
+              b.beginRow();
+              b.setLong(0, g);
+              b.setInt(1, x);
+              b.setTimestampMillis(2, time - Math.floorMod(time, SIZE));
+              b.setRowtime(b.size(), time);
+              b.setWatermark(b.size(), rowWatermark);
+              b.endRow();
+            }
+          }
+          watermark = Math.max(watermark, rowWatermark - random.nextInt(20));
+        }
+        boolean end = e == 299;
+        if (whole != null) {
+          single.process(whole);
+        }
+        if (end) {
+          single.onEndOfInput();
+        } else if (whole == null && !barrier) {
+          single.onWatermark(watermark);
+        }
+        for (int k = 0; k < shards; k++) { // the shards fold the event in any order
+          PartialAggregates.Producer stage = stages[(k + e) % shards];
+          stage.beginEvent(sequence);
+          if (barrier) {
+            stage.onBarrier(sequence);
+          } else if (whole != null) {
+            stage.process(parts[(k + e) % shards]);
+          }
+          if (end) {
+            stage.onEndOfInput();
+          } else if (whole == null && !barrier) {
+            stage.onWatermark(watermark);
+          }
+          stage.endEvent();
+          if (random.nextInt(3) == 0) {
+            combiner.drain(); // behind at random: it waits for the event from every shard
+          }
+        }
+        sequence++;
+        while (java.util.Arrays.stream(stages).anyMatch(st -> st.depth() >= 3)) {
+          combiner.drain(); // each holds at most 4 events
+        }
+      }
+      while (combiner.drain() > 0) {
+        // the rest
+      }
+      assertThat(combiner.eventsTaken()).isEqualTo(sequence);
+      assertThat(actual.rows).as("seed %d", seed).isNotEmpty().isEqualTo(expected.rows);
+      assertThat(actualLate.get()).as("late rows, seed %d", seed).isPositive().isEqualTo(expectedLate.get());
+      assertThat(barriers).as("each barrier once, after every shard took it").doesNotHaveDuplicates();
+    }
+  }
 }
