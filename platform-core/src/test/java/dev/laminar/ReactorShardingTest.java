@@ -433,6 +433,73 @@ class ReactorShardingTest {
     }
   }
 
+  /** Runs {@code statements} (streams), then subscribes {@code query} and pushes the bids. */
+  private static List<Row> runWithStreams(int reactors, List<String> statements, String query, long seed) {
+    try (Laminar db = Laminar.open(config(reactors).build())) {
+      db.execute(SOURCE);
+      statements.forEach(db::execute);
+      return collect(db, query, () -> push(db, "bids", seed, 20_000));
+    }
+  }
+
+  private static final String KEYED_STREAM = "CREATE STREAM per_auction AS SELECT auction, window_start AS ws, window_end AS we, window_time AS wt, "
+      + "COUNT(*) AS n, SUM(price) AS total, LAST_VALUE(bidder) AS last_bidder FROM TABLE(TUMBLE(TABLE bids, DESCRIPTOR(ts), "
+      + "INTERVAL '0.2' SECOND)) GROUP BY auction, window_start, window_end, window_time";
+
+  @Test
+  void aKeyedStreamRunsAsShardsMergedOnReactorZeroAndGivesTheSameRows() {
+    // the stream's shards hand their rows back to reactor 0, where its readers run: a plain reader, and a second
+    // aggregate over it (hot items as two streams), see the same rows as with one reactor
+    List<Row> one = runWithStreams(1, List.of(KEYED_STREAM), "SELECT * FROM per_auction", 42);
+    assertThat(one).hasSizeGreaterThan(1_000);
+    String hot = "SELECT window_start, MAX(n) AS hot, SUM(n) AS counted, COUNT(*) AS auctions FROM TABLE(TUMBLE(TABLE per_auction, "
+        + "DESCRIPTOR(wt), INTERVAL '0.2' SECOND)) GROUP BY window_start, window_end";
+    List<Row> hotOne = runWithStreams(1, List.of(KEYED_STREAM), hot, 42);
+    assertThat(hotOne.stream().mapToLong(r -> (Long) r.get(2)).sum()).isEqualTo(20_000);
+    for (int reactors : new int[] {2, 3}) {
+      List<Row> many = runWithStreams(reactors, List.of(KEYED_STREAM), "SELECT * FROM per_auction", 42);
+      assertThat(many).as("%d reactors", reactors).containsExactlyInAnyOrderElementsOf(one);
+      assertThat(perKey(many, 0)).as("per-key order, %d reactors", reactors).isEqualTo(perKey(one, 0));
+      assertThat(runWithStreams(reactors, List.of(KEYED_STREAM), hot, 42)).as("hot items over the stream, %d reactors", reactors)
+          .containsExactlyElementsOf(hotOne);
+    }
+    try (Laminar db = Laminar.open(config(2).build())) {
+      db.execute(SOURCE);
+      db.execute(KEYED_STREAM);
+      db.execute("CREATE SINK counts WITH ('connector' = 'memory') AS SELECT auction, n FROM per_auction");
+      push(db, 7, 5_000);
+      assertThat(db.awaitCompletion(Duration.ofMinutes(1))).isTrue();
+      assertThat(db.sinkRows("counts").stream().mapToLong(r -> (Long) r.get(1)).sum()).isEqualTo(5_000);
+      // a plan reading a sharded stream runs on reactor 0 (its readers must not wait for a reactor)
+      assertThat(db.execute("DESCRIBE SINK counts").rows()).noneMatch(r -> String.valueOf(r.get(3)).contains("routed by key"));
+      String figures = db.execute("DESCRIBE STREAM per_auction").rows().stream().map(r -> String.valueOf(r.get(3)))
+          .filter(e -> e.contains("routed by key")).findFirst().orElseThrow();
+      assertThat(figures).containsPattern("shard 0: rows [1-9]\\d*").containsPattern("shard 1: rows [1-9]\\d*")
+          .containsPattern("merged on reactor 0: shard 0 to reactor 0: rows [1-9]\\d*");
+    }
+  }
+
+  @Test
+  void aCheckpointWaitsForAShardedStreamsShardsAndKeepsTheirStatePerShard(@TempDir Path dir) {
+    Path data = dir.resolve("data");
+    try (Laminar db = Laminar.open(config(2).dataDirectory(data).build())) {
+      db.execute("CREATE SOURCE s (k BIGINT NOT NULL, ts TIMESTAMP(3) NOT NULL, WATERMARK FOR ts AS ts) WITH ('connector' = 'datagen', "
+          + "'number-of-rows' = '100000', 'rows-per-second' = '20000', 'fields.k.kind' = 'sequence')");
+      db.execute("CREATE STREAM per_key AS SELECT MOD(k, 100) AS g, window_start AS ws, COUNT(*) AS n FROM TABLE(TUMBLE(TABLE s, "
+          + "DESCRIPTOR(ts), INTERVAL '1' HOUR)) GROUP BY MOD(k, 100), window_start, window_end");
+      db.execute("CREATE SINK f WITH ('connector' = 'filesystem', 'path' = '" + dir.resolve("out") + "') AS SELECT g, n FROM per_key");
+      for (int i = 0; i < 3; i++) { // the source channels stay held until the stream's merge has every shard's marker
+        assertThat(db.execute("CHECKPOINT").message()).matches("Checkpoint \\d+ complete");
+      }
+    }
+    assertThatThrownBy(() -> Laminar.open(config(1).dataDirectory(data).build()).close())
+        .hasMessageContaining("reactor count").hasMessageContaining("'per_key'").hasMessageContaining("~shard1");
+    try (Laminar db = Laminar.open(config(2).dataDirectory(data).build())) {
+      assertThat(db.failures()).isEmpty();
+      assertThat(db.execute("CHECKPOINT").message()).matches("Checkpoint \\d+ complete");
+    }
+  }
+
   @Test
   void describeShowsRowsRoutedToEveryShardAndTheQueueFigures() {
     try (Laminar db = Laminar.open(config(2).build())) {

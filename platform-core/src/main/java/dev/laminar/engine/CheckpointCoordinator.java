@@ -230,9 +230,11 @@ final class CheckpointCoordinator {
     final java.util.concurrent.atomic.AtomicInteger parts = new java.util.concurrent.atomic.AtomicInteger(1);
     final CompletableFuture<Void> done = new CompletableFuture<>();
     /** Per sharded sink dealt the barrier: which shards have taken it (guarded by this). */
-    final Map<SinkObject, boolean[]> shardsTaken = new HashMap<>();
+    final Map<CatalogObject, boolean[]> shardsTaken = new HashMap<>();
     /** Sinks whose shards were taken down while this barrier was in flight (guarded by this): not dealt it any more. */
-    final java.util.Set<SinkObject> shardsGone = new java.util.HashSet<>();
+    final java.util.Set<CatalogObject> shardsGone = new java.util.HashSet<>();
+    /** Sharded streams dealt the barrier whose merge on reactor 0 has not yet aligned it (guarded by this). */
+    final java.util.Set<StreamObject> pendingStreams = new java.util.HashSet<>();
     long stallNanos;
 
     Barrier(long id, long epoch, List<CatalogObject> objects, List<SinkObject> sinks) {
@@ -254,11 +256,74 @@ final class CheckpointCoordinator {
   private volatile Barrier inFlight;
 
   /**
-   * On reactor 0, once the barrier is aligned on every source channel (every row before it, and none
-   * after, has been processed): snapshots the operators reactor 0 runs, marks each unsharded sink's queue,
-   * and deals the barrier into each sharded sink's plan, whose shards go on in {@link #shardBarrier}.
+   * On reactor 0, once the barrier is aligned on every source channel (every row before it, and none after, has been
+   * processed here). Without sharded streams, the operators here snapshot at once ({@link #snapshotReactor0}). A sharded
+   * stream's rows before the barrier may still be on their way through its shards, to readers here: the barrier is dealt
+   * into each sharded stream, the source channels stay held ({@link Reactor#keepHeld}, so no row after it enters), and
+   * reactor 0 snapshots once every stream's merge has delivered its shards' rows before it ({@link #streamAligned}).
    */
   private void alignedOnReactor0(Barrier b) {
+    List<StreamObject> sharded = new ArrayList<>();
+    for (CatalogObject o : b.objects) {
+      if (o instanceof StreamObject st && engine.shards(st) != null) {
+        sharded.add(st);
+      }
+    }
+    if (sharded.isEmpty()) {
+      snapshotReactor0(b);
+      return;
+    }
+    Reactor reactor0 = engine.reactors()[0];
+    List<ShardedPlan> dealt = new ArrayList<>();
+    synchronized (b) {
+      if (inFlight != b) {
+        return; // abandoned (timed out) before it was aligned
+      }
+      for (StreamObject st : sharded) {
+        ShardedPlan shards = engine.shards(st);
+        if (shards != null && !b.shardsGone.contains(st)) {
+          b.pendingStreams.add(st);
+          b.parts.addAndGet(shards.count());
+          b.shardsTaken.put(st, new boolean[shards.count()]);
+          dealt.add(shards);
+        }
+      }
+      if (b.pendingStreams.isEmpty()) {
+        dealt.clear();
+      }
+    }
+    if (dealt.isEmpty()) {
+      snapshotReactor0(b);
+      return;
+    }
+    reactor0.keepHeld(b.id);
+    for (ShardedPlan shards : dealt) {
+      shards.barrier(b.id); // its merge may align it (streamAligned) while this waits for room, helping
+    }
+  }
+
+  /** On reactor 0: the merge of sharded stream {@code st} delivered every row its shards emitted before barrier {@code id}. */
+  void streamAligned(StreamObject st, long id) {
+    Barrier b = inFlight;
+    if (b == null || b.id != id) {
+      return; // a barrier abandoned on its way
+    }
+    boolean last;
+    synchronized (b) {
+      last = b.pendingStreams.remove(st) && b.pendingStreams.isEmpty();
+    }
+    if (last) {
+      snapshotReactor0(b);
+      engine.reactors()[0].releaseHeld(id);
+    }
+  }
+
+  /**
+   * On reactor 0, with every row before the barrier, and none after, processed here: snapshots the operators reactor 0
+   * runs, marks each unsharded sink's queue, and deals the barrier into each sharded sink's plan, whose shards go on in
+   * {@link #shardBarrier}.
+   */
+  private void snapshotReactor0(Barrier b) {
     try {
       long start = System.nanoTime();
       synchronized (b) {
@@ -329,6 +394,74 @@ final class CheckpointCoordinator {
       b.partDone();
     } catch (RuntimeException | IOException e) {
       b.done.completeExceptionally(e);
+    }
+  }
+
+  /**
+   * On shard {@code shard}'s reactor: the shard of sharded stream {@code st} took barrier {@code id}: snapshots its state
+   * (when the barrier is the one in flight) and always puts the marker into its lane, after every row it emitted before,
+   * so that the merge sees every barrier on every lane in one order.
+   */
+  void streamShardBarrier(StreamObject st, int shard, long id) {
+    Barrier b = inFlight;
+    try {
+      if (b == null || b.id != id) {
+        return; // a barrier abandoned on its way
+      }
+      synchronized (b) {
+        boolean[] taken = b.shardsTaken.get(st);
+        if (inFlight != b || taken == null || taken[shard]) {
+          return;
+        }
+        taken[shard] = true;
+        long start = System.nanoTime();
+        dev.laminar.sql.plan.PlanMetrics[] perShard = st.metrics.shards();
+        if (shard < perShard.length) {
+          snapshot(st.name, perShard[shard].checkpointables(), shard, b.states, b.captures);
+        }
+        b.stallNanos += System.nanoTime() - start;
+      }
+      b.partDone();
+    } catch (RuntimeException | IOException e) {
+      b.done.completeExceptionally(e);
+    } finally {
+      if (engine.shards(st) instanceof ShardedStream sharded) {
+        sharded.markLane(shard, id);
+      }
+    }
+  }
+
+  /**
+   * The shards of sharded stream {@code st} were taken down (DROP STREAM): a barrier in flight no longer waits for them
+   * or for its merge.
+   */
+  void streamShardsGone(StreamObject st) {
+    Barrier b = inFlight;
+    if (b == null) {
+      return;
+    }
+    int missing = 0;
+    boolean last;
+    synchronized (b) {
+      b.shardsGone.add(st);
+      boolean[] taken = b.shardsTaken.get(st);
+      for (int k = 0; taken != null && k < taken.length; k++) {
+        if (!taken[k]) {
+          taken[k] = true;
+          missing++;
+        }
+      }
+      last = b.pendingStreams.remove(st) && b.pendingStreams.isEmpty();
+    }
+    for (int k = 0; k < missing; k++) {
+      b.partDone();
+    }
+    if (last) {
+      Reactor reactor0 = engine.reactors()[0];
+      reactor0.execute(() -> {
+        snapshotReactor0(b);
+        reactor0.releaseHeld(b.id);
+      });
     }
   }
 

@@ -84,7 +84,7 @@ public final class Engine implements AutoCloseable {
         reactors[i] = pinning == null ? new Reactor("laminar-reactor-" + i) : new Reactor("laminar-reactor-" + i, pinning.pinner(i));
       }
       this.reactor = reactors[0];
-      String sharding = reactors.length > 1 ? "; keyed aggregates and joins of sinks and subscriptions run as one shard per reactor, "
+      String sharding = reactors.length > 1 ? "; keyed aggregates and joins of sinks, subscriptions and streams run as one shard per reactor, "
           + "global TUMBLE, HOP and CUMULATE aggregates (also over a keyed one) as partial states on every reactor combined on one" : "";
       String unpinned = pinning == null ? null : pinning.settle(reactors);
       if (pinning == null && reactors.length > 1 && !LOGGED_REACTORS.getAndSet(true)) {
@@ -482,7 +482,9 @@ public final class Engine implements AutoCloseable {
       stream.metrics.lateOutput(late.node);
     }
     stream.metrics.onAsyncFailure(e -> consumerFailed(stream, e));
-    List<Attachment> chains = instantiate(query.plan(), stream.node, stream.metrics);
+    PlanNode keyed = reactors.length > 1 && !readsShardedStream(query.plan()) ? Shards.keyedNode(query.plan()) : null;
+    List<Attachment> chains = keyed == null ? instantiate(query.plan(), stream.node, stream.metrics)
+        : instantiateShardedStream(stream, query.plan(), keyed);
     restoreState(name, stream.metrics);
     stream.node.onConsumerFailure(this::consumerFailed);
     reactor.execute(() -> {
@@ -501,6 +503,64 @@ public final class Engine implements AutoCloseable {
       objects.put(key(late.name), late);
       publish();
     }
+  }
+
+  /**
+   * A stream whose plan is shardable, over every reactor ({@link ShardedStream}): shards as for a sink, each ending in a
+   * lane back to reactor 0, merged there into the stream's node.
+   */
+  private List<Attachment> instantiateShardedStream(StreamObject stream, PlanNode plan, PlanNode keyed) {
+    int n = reactors.length;
+    ShardedStream[] self = new ShardedStream[1];
+    dev.laminar.runtime.ExchangeQueue[] toMerge = new dev.laminar.runtime.ExchangeQueue[n];
+    dev.laminar.runtime.MergeLane[] lanes = new dev.laminar.runtime.MergeLane[n];
+    @SuppressWarnings({"unchecked", "rawtypes"}) // an array of a generic type
+    org.jctools.queues.SpscArrayQueue<dev.laminar.runtime.ColumnarBatch>[] queues = new org.jctools.queues.SpscArrayQueue[n];
+    for (int k = 0; k < n; k++) {
+      toMerge[k] = new dev.laminar.runtime.ExchangeQueue(stream.node.schema(), config.queueBatches(), config.batchSize(),
+          () -> (self[0] == null || self[0].open()) && reactors[0].isRunning(), reactors[k]::helpWhileBlocked, reactors[0]::wake);
+      lanes[k] = new dev.laminar.runtime.MergeLane(toMerge[k]);
+      queues[k] = toMerge[k].queue();
+    }
+    Shards shards = deployKeyed(plan, plan, keyed, lanes, null, stream.metrics, stream, () -> stream);
+    dev.laminar.runtime.MergeInbox merge = new dev.laminar.runtime.MergeInbox(queues, stream.node, id -> {
+      CheckpointCoordinator c = checkpoints;
+      if (c != null) {
+        c.streamAligned(stream, id);
+      }
+    });
+    self[0] = new ShardedStream(reactors, shards, toMerge, lanes, merge);
+    reactors[0].addCombinerInbox(merge); // never waits for a reactor: drained also while reactor 0 waits
+    shardsByOwner.put(stream, self[0]);
+    return dealerAttachments(keyed, self[0]);
+  }
+
+  /**
+   * Whether {@code plan} reads a sharded stream, directly or through other streams: such a plan runs on reactor 0 (its
+   * readers must never wait for a reactor, {@link ShardedStream}).
+   */
+  private boolean readsShardedStream(PlanNode plan) {
+    for (PlanNode n : plan.nodes()) {
+      if (n instanceof dev.laminar.sql.plan.ScanNode scan && fedByShards(scan.streamName())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private boolean fedByShards(String name) {
+    if (!(objects.get(key(name)) instanceof StreamObject st)) {
+      return false;
+    }
+    if (shardsByOwner.containsKey(st)) {
+      return true;
+    }
+    for (String in : st.inputs()) {
+      if (fedByShards(in)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The side stream of a LATE DATA TO clause (rows as the windowed aggregate received them), or null. */
@@ -593,6 +653,9 @@ public final class Engine implements AutoCloseable {
    */
   private List<Attachment> instantiateToEdge(PlanNode plan, OutputEdge edge, PlanMetrics metrics, Object owner,
       java.util.function.Supplier<Object> failureOwner) {
+    if (reactors.length > 1 && readsShardedStream(plan)) {
+      return instantiate(plan, edge, metrics); // its readers must not wait for a reactor (ShardedStream)
+    }
     PlanNode keyed = reactors.length > 1 ? Shards.keyedNode(plan) : null;
     if (keyed == null) {
       PlanNode[] stages = reactors.length > 1 ? KeyedGlobalShards.stages(plan) : null;
@@ -690,6 +753,8 @@ public final class Engine implements AutoCloseable {
       CheckpointCoordinator c = checkpoints;
       if (c != null && owner instanceof SinkObject sink) {
         c.shardBarrier(sink, shard, id);
+      } else if (c != null && owner instanceof StreamObject stream) {
+        c.streamShardBarrier(stream, shard, id);
       }
     };
   }
@@ -759,6 +824,8 @@ public final class Engine implements AutoCloseable {
       shards.undeploy();
       if (checkpoints != null && owner instanceof SinkObject sink) {
         checkpoints.shardsGone(sink); // after undeploy: no shard of it takes a barrier any more
+      } else if (checkpoints != null && owner instanceof StreamObject stream) {
+        checkpoints.streamShardsGone(stream);
       }
     }
   }
@@ -1460,6 +1527,7 @@ public final class Engine implements AutoCloseable {
           releaseState(st.name, st.metrics);
         });
         reactor.removeTimers(st);
+        undeployShards(st);
       }
       case LookupTableObject lt -> lt.close();
       case SourceObject src -> {

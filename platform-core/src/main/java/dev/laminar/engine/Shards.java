@@ -51,8 +51,10 @@ import org.slf4j.LoggerFactory;
  * rows to a side stream, or an interval join on equi-keys of equal types. A join's two
  * inputs each get a dealer and head copies and routers of their own; both dealers number their events in
  * one sequence, so a shard takes the rows of both sides in the order reactor 0 saw them, exactly as one
- * reactor would. Everything else (global aggregates, plans with two stateful nodes, lookup joins, streams
- * and views) runs whole on reactor 0, as with one reactor.
+ * reactor would. A sink's or subscription's shards end in lanes of its edge, a stream's in lanes back to reactor 0
+ * ({@link ShardedStream}), the shards of a keyed node before a global aggregate in its partial stages
+ * ({@link KeyedGlobalShards}). Global aggregates run in two phases ({@link GlobalShards}); everything else (plans with
+ * other stateful nodes, lookup joins, plans reading a sharded stream) runs whole on reactor 0, as with one reactor.
  */
 final class Shards implements ShardedPlan {
   private final Reactor[] reactors;

@@ -551,9 +551,10 @@ public final class StatementExecutor {
       case SourceObject s -> rows.add(Row.of("(source)", "connector " + s.connectorId, null, s.status() + ", rows read " + s.rowsRead()
           + queueFigures(s)));
       case StreamObject s -> rows.add(Row.of("(stream)", "reads " + String.join(", ", s.inputs()), null, s.status() + ", late rows dropped "
-          + s.metrics.lateRowsDropped().get() + ", accepted " + s.metrics.lateRowsAccepted().get() + ", redirected "
-          + s.metrics.lateRowsRedirected().get() + ", join state rows " + s.metrics.stateRows() + ", lookup rows failed "
-          + s.metrics.lookupFailedRows().get()));
+          + overShards(s.metrics, m -> m.lateRowsDropped().get()) + ", accepted " + overShards(s.metrics, m -> m.lateRowsAccepted().get())
+          + ", redirected " + overShards(s.metrics, m -> m.lateRowsRedirected().get()) + ", join state rows "
+          + overShards(s.metrics, dev.laminar.sql.plan.PlanMetrics::stateRows) + ", lookup rows failed " + s.metrics.lookupFailedRows().get()
+          + (engine.shardMetrics(s) == null ? "" : "; " + engine.shardMetrics(s))));
       case SinkObject s -> rows.add(Row.of("(sink)", "connector " + s.connectorId + ", reads " + String.join(", ", s.inputs), null, s.status()
           + ", rows written " + s.runner.rowsHandled() + (s.failure() != null ? ", error: " + s.failure().getMessage() : "")
           + "; queue: " + s.edge.lanes().length + " lane(s), batches queued " + s.edge.depth() + ", reactors blocked "
@@ -564,6 +565,15 @@ public final class StatementExecutor {
     }
     return StatementResult.rows(Schema.builder().column("column", DataType.VARCHAR).column("type", DataType.VARCHAR)
         .column("nullable", DataType.BOOLEAN).column("extra", DataType.VARCHAR).build(), rows);
+  }
+
+  /** A figure of a plan's metrics summed with its shards' (a sharded stream's operators count in its shards' metrics). */
+  private static long overShards(dev.laminar.sql.plan.PlanMetrics metrics, java.util.function.ToLongFunction<dev.laminar.sql.plan.PlanMetrics> figure) {
+    long total = figure.applyAsLong(metrics);
+    for (dev.laminar.sql.plan.PlanMetrics shard : metrics.shards()) {
+      total += figure.applyAsLong(shard);
+    }
+    return total;
   }
 
   /** Per split of a started source (nothing before it starts): batches queued towards reactor 0 and the time the split waited for it. */

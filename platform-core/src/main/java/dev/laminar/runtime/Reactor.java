@@ -189,6 +189,7 @@ public final class Reactor implements AutoCloseable {
         alignment = null;
         releaseChannels();
       }
+      releaseHeld(id);
       return null;
     });
   }
@@ -222,8 +223,33 @@ public final class Reactor implements AutoCloseable {
       a.onAligned.run();
     } catch (RuntimeException e) {
       LOG.error("A checkpoint barrier's action failed", e);
+      heldAfter = -1;
     } finally {
-      releaseChannels();
+      if (heldAfter != a.id) {
+        releaseChannels();
+      }
+    }
+  }
+
+  /** The barrier whose channels stay held after its alignment ({@link #keepHeld}), or -1. */
+  private long heldAfter = -1;
+
+  /**
+   * Reactor thread, from the {@code onAligned} action of barrier {@code id}: the channels stay held after it returns,
+   * until {@link #releaseHeld} (or an abandon) for this id: the checkpoint waits for rows already past the sources
+   * (a sharded stream's shards) before the operators here may snapshot, and no row after the barrier may enter meanwhile.
+   */
+  public void keepHeld(long id) {
+    heldAfter = id;
+  }
+
+  /** Reactor thread: polls the channels held since barrier {@code id}'s alignment again. */
+  public void releaseHeld(long id) {
+    if (heldAfter == id) {
+      heldAfter = -1;
+      if (alignment == null) {
+        releaseChannels();
+      }
     }
   }
 
@@ -257,7 +283,7 @@ public final class Reactor implements AutoCloseable {
   public Channel addChannel(SourceInput input, int split, int capacity) {
     Channel channel = new Channel(new SpscArrayQueue<>(capacity), input, split);
     execute(() -> {
-      channel.held = alignment != null;
+      channel.held = alignment != null || heldAfter >= 0;
       channels.add(channel);
     });
     return channel;

@@ -27,7 +27,7 @@ public final class CrashTestChild {
     try (Laminar db = Laminar.open(LaminarConfig.builder().pluginsDirectory(null).dataDirectory(data).batchSize(64)
         .checkpointInterval(Duration.ofMillis(20)).build())) {
       // every pipeline reads its own source (a sink attached to a running source misses what it read before)
-      for (String source : List.of("events", "events2", "events3", "events4", "events9", "events5", "events6", "events7", "events8", "events11", "events10", "events12", "events13", "events14")) {
+      for (String source : List.of("events", "events2", "events3", "events4", "events9", "events5", "events6", "events7", "events8", "events11", "events10", "events12", "events13", "events14", "events15")) {
         db.execute("CREATE SOURCE IF NOT EXISTS " + source + " (id BIGINT NOT NULL, k VARCHAR NOT NULL, amount INT NOT NULL, "
             + "ts TIMESTAMP(3) NOT NULL, WATERMARK FOR ts AS ts - INTERVAL '1' SECOND) WITH ('connector' = 'datagen', "
             + "'number-of-rows' = '" + rows + "', 'rows-per-second' = '5000', 'fields.id.kind' = 'sequence', "
@@ -84,6 +84,13 @@ public final class CrashTestChild {
           + "COUNT(*) AS n, SUM(amount) AS total FROM TABLE(HOP(TABLE events14, DESCRIPTOR(ts), INTERVAL '0.5' SECOND, INTERVAL '2' SECOND)) "
           + "GROUP BY MOD(id, 16), window_start, window_end, window_time) SELECT window_start, MAX(n) AS hot, SUM(n) AS n, MAX(total) AS top, "
           + "COUNT(*) AS cells FROM TABLE(TUMBLE(TABLE ab, DESCRIPTOR(wt), INTERVAL '0.5' SECOND)) GROUP BY window_start, window_end");
+      // a keyed stream (sharded at N reactors, merged back on reactor 0) and a global aggregate over it on reactor 0
+      db.execute("CREATE STREAM IF NOT EXISTS keyed_bars AS SELECT MOD(id, 16) AS g, window_start AS ws, window_time AS wt, COUNT(*) AS n, "
+          + "SUM(amount) AS total, LAST_VALUE(id) AS last_id FROM TABLE(TUMBLE(TABLE events15, DESCRIPTOR(ts), INTERVAL '0.5' SECOND)) "
+          + "GROUP BY MOD(id, 16), window_start, window_end, window_time");
+      db.execute("CREATE SINK IF NOT EXISTS stream_hot WITH ('connector' = 'filesystem', 'path' = '" + out.resolveSibling(out.getFileName()
+          + "-stream-hot") + "', 'format' = 'csv') AS SELECT window_start, MAX(n) AS hot, SUM(n) AS n, MAX(last_id) AS last_id, "
+          + "SUM(total) AS total FROM TABLE(TUMBLE(TABLE keyed_bars, DESCRIPTOR(wt), INTERVAL '1' SECOND)) GROUP BY window_start, window_end");
       System.out.println("RUNNING"); // the parent kills at random moments after this line
       System.out.flush();
       if (!db.awaitCompletion(Duration.ofMinutes(5))) {

@@ -288,6 +288,11 @@ public final class PartialAggregates {
       }
     }
 
+    /** Combiner's thread, after returning events to {@link #free}: unparks the copy if it waits for one. */
+    void wakeWaiting() {
+      idle.wake();
+    }
+
     /** Events on their way to the combiner (approximate, for metrics). */
     public int depth() {
       return queue.size();
@@ -371,6 +376,7 @@ public final class PartialAggregates {
         apply(e);
         e.clear();
         p.free.offer(e);
+        p.wakeWaiting();
         work++;
       }
       return work;
@@ -394,6 +400,7 @@ public final class PartialAggregates {
         for (int k = 0; k < from.length; k++) {
           taken[k].clear();
           from[k].free.offer(taken[k]);
+          from[k].wakeWaiting();
           taken[k] = null;
         }
         takenCount = 0;
