@@ -31,18 +31,30 @@ class WideGroupKeysTest {
 
   @Test
   void bytesAndWideDecimalGroupsLiveOffHeapWithTheHeapResults() {
+    // at several reactors the stream runs as shards merged on reactor 0: the order across groups is the merge's
+    boolean oneReactor = LaminarConfig.defaults().reactors() == 1;
     for (String query : QUERIES) {
       List<String> offHeap = run(query, true);
       List<String> heap = run(query, false);
-      assertThat(offHeap).as(query).isEqualTo(heap).isNotEmpty();
+      assertThat(offHeap).as(query).isNotEmpty();
+      if (oneReactor) {
+        assertThat(offHeap).as(query).isEqualTo(heap);
+      } else {
+        assertThat(offHeap).as(query).containsExactlyInAnyOrderElementsOf(heap);
+      }
     }
     List<String> tumble = run(QUERIES[0], true);
-    assertThat(tumble).as("groups by content of the BYTES value and by the decimal").containsExactly(
+    List<String> expected = List.of(
         "[[1, 2], 1.5000, 2026-01-01T00:00, 3, 6]",
         "[[1, 2], 12345678901234567890.1234, 2026-01-01T00:00, 1, 4]",
         "[[3], 1.5000, 2026-01-01T00:00, 1, 5]",
         "[null, null, 2026-01-01T00:00, 1, 7]",
         "[[1, 2], 1.5000, 2026-01-01T00:00:01, 1, 8]");
+    if (oneReactor) {
+      assertThat(tumble).as("groups by content of the BYTES value and by the decimal").containsExactlyElementsOf(expected);
+    } else {
+      assertThat(tumble).as("groups by content of the BYTES value and by the decimal").containsExactlyInAnyOrderElementsOf(expected);
+    }
   }
 
   private static List<String> run(String query, boolean stateStore) {

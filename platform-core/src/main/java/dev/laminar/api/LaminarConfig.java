@@ -30,8 +30,9 @@ import java.util.Objects;
  * @param walSyncInterval the force period of {@link SyncPolicy#INTERVAL}
  * @param walSegmentBytes size of a write-ahead log segment file; whole segments are deleted once no retained
  *     checkpoint needs them
- * @param reactors reactor threads that run operator chains; keyed aggregates of sinks and subscriptions
- *     are sharded by key over all of them (docs/ARCHITECTURE.md, "Reactors"). Default: the system property
+ * @param reactors reactor threads that run operator chains; keyed aggregates and joins of sinks, subscriptions and
+ *     streams are sharded by key over all of them, global windowed aggregates run in two phases over them
+ *     (docs/ARCHITECTURE.md, "Reactors"). Default: the system property
  *     {@code laminar.reactors}, else 1
  * @param pinReactors pin each reactor thread to a CPU of its own (OpenHFT affinity; docs/ARCHITECTURE.md,
  *     "Reactors"): where there are fewer free CPUs than reactors, or the platform cannot pin threads, the

@@ -481,8 +481,9 @@ public final class StatementExecutor {
       }
       switch (o) {
         case SourceObject src -> rows.add(Row.of(src.name, src.connectorId, src.status(), src.rowsRead()));
-        case StreamObject st -> rows.add(Row.of(st.name, st.status(), st.metrics.lateRowsDropped().get(), String.join(", ", st.inputs()),
-            st.metrics.lateRowsAccepted().get(), st.metrics.lateRowsRedirected().get()));
+        case StreamObject st -> rows.add(Row.of(st.name, st.status(), overShards(st.metrics, m -> m.lateRowsDropped().get()),
+            String.join(", ", st.inputs()), overShards(st.metrics, m -> m.lateRowsAccepted().get()),
+            overShards(st.metrics, m -> m.lateRowsRedirected().get())));
         case SinkObject sk -> rows.add(Row.of(sk.name, sk.connectorId, String.join(", ", sk.inputs), sk.status(), sk.runner.rowsHandled()));
         case LookupTableObject lt -> rows.add(Row.of(lt.name, lt.connectorId, String.join(", ", lt.keyColumns()), lt.status(),
             (long) lt.cacheRows, lt.onFailure.name().toLowerCase(Locale.ROOT)));
