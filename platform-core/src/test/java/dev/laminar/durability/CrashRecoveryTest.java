@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CrashRecoveryTest {
   private static final long ROWS = 150_000;
-  private static final int KILLS = 50;
+  private static final int KILLS = 40; // each run recovers from a later checkpoint than the last (CI time: 40, not 50)
   private static final String TOTALS = "window_start,n,total,lo,hi,first_id,last_id,last_k";
   private static final String BARS = "k,window_start,n,total,lo,hi,first_id,last_id,lo_text,last_text";
   private static final String STORED_SESSIONS = "k,window_start,window_end,n,total,lo,first_id,last_id";
@@ -33,7 +33,7 @@ class CrashRecoveryTest {
   private static final java.util.concurrent.atomic.AtomicLong committedBeforeLast = new java.util.concurrent.atomic.AtomicLong();
 
   @Test
-  void killedFiftyTimesTheCommittedOutputEqualsAnUninterruptedRun(@TempDir Path dir) throws Exception {
+  void killedFortyTimesTheCommittedOutputEqualsAnUninterruptedRun(@TempDir Path dir) throws Exception {
     List<String> reference = runToCompletion(dir.resolve("ref-data"), dir.resolve("ref-out"), null, 0);
     assertThat(reference).as("the reference run's output").isNotEmpty();
     List<String> referenceBars = committedRows(dir.resolve("ref-out-bars"), BARS);
