@@ -373,18 +373,8 @@ final class CheckpointCoordinator {
       return; // a barrier abandoned on its way
     }
     try {
-      synchronized (b) {
-        boolean[] taken = b.shardsTaken.get(sink);
-        if (inFlight != b || taken == null || taken[shard]) {
-          return;
-        }
-        taken[shard] = true;
-        long start = System.nanoTime();
-        dev.laminar.sql.plan.PlanMetrics[] perShard = sink.metrics.shards();
-        if (shard < perShard.length) {
-          snapshot(sink.name, perShard[shard].checkpointables(), shard, b.states, b.captures);
-        }
-        b.stallNanos += System.nanoTime() - start;
+      if (!snapshotShard(b, sink, sink.metrics, shard)) {
+        return;
       }
       ShardedPlan plan = engine.shards(sink);
       int lane = plan == null ? -1 : plan.lane(shard); // null: taken down meanwhile, its lanes are read no more
@@ -394,6 +384,27 @@ final class CheckpointCoordinator {
       b.partDone();
     } catch (RuntimeException | IOException e) {
       b.done.completeExceptionally(e);
+    }
+  }
+
+  /**
+   * Snapshots shard {@code shard} of {@code owner}'s plan into barrier {@code b}, once; false when {@code b} is no
+   * longer in flight or the shard is not expected to take it (or already did).
+   */
+  private boolean snapshotShard(Barrier b, CatalogObject owner, dev.laminar.sql.plan.PlanMetrics metrics, int shard) throws IOException {
+    synchronized (b) {
+      boolean[] taken = b.shardsTaken.get(owner);
+      if (inFlight != b || taken == null || taken[shard]) {
+        return false;
+      }
+      taken[shard] = true;
+      long start = System.nanoTime();
+      dev.laminar.sql.plan.PlanMetrics[] perShard = metrics.shards();
+      if (shard < perShard.length) {
+        snapshot(owner.name, perShard[shard].checkpointables(), shard, b.states, b.captures);
+      }
+      b.stallNanos += System.nanoTime() - start;
+      return true;
     }
   }
 
@@ -408,18 +419,8 @@ final class CheckpointCoordinator {
       if (b == null || b.id != id) {
         return; // a barrier abandoned on its way
       }
-      synchronized (b) {
-        boolean[] taken = b.shardsTaken.get(st);
-        if (inFlight != b || taken == null || taken[shard]) {
-          return;
-        }
-        taken[shard] = true;
-        long start = System.nanoTime();
-        dev.laminar.sql.plan.PlanMetrics[] perShard = st.metrics.shards();
-        if (shard < perShard.length) {
-          snapshot(st.name, perShard[shard].checkpointables(), shard, b.states, b.captures);
-        }
-        b.stallNanos += System.nanoTime() - start;
+      if (!snapshotShard(b, st, st.metrics, shard)) {
+        return;
       }
       b.partDone();
     } catch (RuntimeException | IOException e) {
