@@ -433,6 +433,109 @@ class ReactorShardingTest {
     }
   }
 
+  @Test
+  void aKeyedAggregateOverAnotherKeyedStageGivesTheSameRowsPerKey() {
+    // both stages keep their state in shards: the first stage's shards route what they emit by the second stage's key,
+    // and each second-stage shard merges an event's rows from every first-stage shard by row watermark
+    String[] queries = {
+        // auctions per 0.1 s, then per count bucket per 0.5 s; the bucket is the route
+        "WITH t AS (SELECT auction, window_time AS wt, COUNT(*) AS num, MAX(price) AS top FROM TABLE(TUMBLE(TABLE bids, DESCRIPTOR(ts), "
+            + "INTERVAL '0.1' SECOND)) GROUP BY auction, window_start, window_end, window_time) SELECT MOD(num, 5) AS bucket, window_start, "
+            + "COUNT(*) AS auctions, SUM(num) AS counted, MAX(top) AS hi, MIN(top) AS lo, AVG(num) AS mean FROM TABLE(TUMBLE(TABLE t, "
+            + "DESCRIPTOR(wt), INTERVAL '0.5' SECOND)) GROUP BY MOD(num, 5), window_start, window_end",
+        // HOP windows fire several per event: a row behind another shard's later window would be late at 0.1 s
+        "WITH ab AS (" + AUCTION_HOPS.formatted("bids") + ") SELECT MOD(auction, 7) AS bucket, window_start, COUNT(*) AS auctions, "
+            + "SUM(num) AS counted, MAX(top) AS top, COUNT(DISTINCT auction) AS distinct_auctions FROM TABLE(TUMBLE(TABLE ab, DESCRIPTOR(ht), "
+            + "INTERVAL '0.1' SECOND)) GROUP BY MOD(auction, 7), window_start, window_end",
+        // CUMULATE, then HOP by another key
+        "WITH c AS (SELECT auction, window_end AS we, COUNT(*) AS num, SUM(price) AS total FROM TABLE(CUMULATE(TABLE bids, DESCRIPTOR(ts), "
+            + "INTERVAL '0.1' SECOND, INTERVAL '0.4' SECOND)) GROUP BY auction, window_start, window_end) SELECT MOD(auction, 3) AS bucket, "
+            + "window_start, SUM(num) AS counted, MAX(total) AS top FROM TABLE(HOP(TABLE c, DESCRIPTOR(we), INTERVAL '0.2' SECOND, "
+            + "INTERVAL '0.6' SECOND)) GROUP BY MOD(auction, 3), window_start, window_end",
+        // the same key in both stages: every row stays on its shard
+        "WITH t AS (SELECT auction, window_time AS wt, COUNT(*) AS num FROM TABLE(TUMBLE(TABLE bids, DESCRIPTOR(ts), INTERVAL '0.1' SECOND)) "
+            + "GROUP BY auction, window_start, window_end, window_time) SELECT auction, window_start, SUM(num) AS counted, MAX(num) AS peak "
+            + "FROM TABLE(TUMBLE(TABLE t, DESCRIPTOR(wt), INTERVAL '0.5' SECOND)) GROUP BY auction, window_start, window_end",
+        // a SESSION second stage
+        "WITH t AS (SELECT auction, MOD(auction, 11) AS bucket, window_time AS wt, COUNT(*) AS num FROM TABLE(TUMBLE(TABLE bids, "
+            + "DESCRIPTOR(ts), INTERVAL '0.05' SECOND)) GROUP BY auction, window_start, window_end, window_time) SELECT bucket, window_start, "
+            + "window_end, SUM(num) AS counted, COUNT(*) AS windows FROM TABLE(SESSION(TABLE t, DESCRIPTOR(wt), DESCRIPTOR(bucket), "
+            + "INTERVAL '0.02' SECOND)) GROUP BY bucket, window_start, window_end"};
+    for (String query : queries) {
+      try (Laminar db = Laminar.open(config(2).build())) { // really both stages in shards
+        db.execute(SOURCE);
+        db.execute("CREATE SINK s WITH ('connector' = 'memory') AS " + query);
+        assertThat(db.execute("DESCRIBE SINK s").rows()).as(query).anyMatch(r -> String.valueOf(r.get(3)).contains("second-stage shard 1"));
+      }
+      List<Row> one = run(1, query, 42);
+      assertThat(one).as(query).hasSizeGreaterThan(5);
+      for (int reactors : new int[] {2, 3}) {
+        List<Row> many = run(reactors, query, 42);
+        assertThat(many).as("%s at %d reactors", query, reactors).containsExactlyInAnyOrderElementsOf(one);
+        assertThat(perKey(many, 0)).as("per-key order of %s at %d reactors", query, reactors).isEqualTo(perKey(one, 0));
+      }
+    }
+  }
+
+  @Test
+  void lateRowsOfATwoStagePlanAreTheSameAtEveryReactorCount() {
+    // the first stage drops late bids (10 ms bound, 40 ms disorder); the second stage's windows are as long as the first's, so
+    // a first-stage row merged behind a later window's rows would be late there too
+    String query = "WITH t AS (SELECT auction, window_time AS wt, COUNT(*) AS num FROM TABLE(TUMBLE(TABLE tight, DESCRIPTOR(ts), "
+        + "INTERVAL '0.02' SECOND)) GROUP BY auction, window_start, window_end, window_time) SELECT MOD(auction, 13) AS bucket, window_start, "
+        + "SUM(num) AS counted, COUNT(*) AS auctions FROM TABLE(TUMBLE(TABLE t, DESCRIPTOR(wt), INTERVAL '0.02' SECOND)) "
+        + "GROUP BY MOD(auction, 13), window_start, window_end";
+    List<Row> one = run(1, TIGHT, query, 11);
+    long counted = one.stream().mapToLong(r -> ((Number) r.get(2)).longValue()).sum();
+    assertThat(counted).as("bids counted at 1 reactor (the rest were late)").isBetween(1L, 19_999L);
+    for (int reactors : new int[] {2, 3}) {
+      List<Row> many = run(reactors, TIGHT, query, 11);
+      assertThat(many).as("%d reactors", reactors).containsExactlyInAnyOrderElementsOf(one);
+      assertThat(perKey(many, 0)).as("per-key order with %d reactors", reactors).isEqualTo(perKey(one, 0));
+    }
+  }
+
+  @Test
+  void aTwoStageSinkKeepsBothStagesStateInShardsAndCheckpointsEach(@TempDir Path dir) {
+    String select = "WITH t AS (SELECT auction, window_time AS wt, COUNT(*) AS num FROM TABLE(TUMBLE(TABLE bids, DESCRIPTOR(ts), "
+        + "INTERVAL '0.1' SECOND)) GROUP BY auction, window_start, window_end, window_time) SELECT MOD(num, 4) AS bucket, window_start, "
+        + "SUM(num) AS counted FROM TABLE(TUMBLE(TABLE t, DESCRIPTOR(wt), INTERVAL '0.5' SECOND)) GROUP BY MOD(num, 4), window_start, window_end";
+    try (Laminar db = Laminar.open(config(2).build())) {
+      db.execute(SOURCE);
+      db.execute("CREATE SINK buckets WITH ('connector' = 'memory') AS " + select);
+      push(db, 7, 5_000);
+      assertThat(db.awaitCompletion(Duration.ofMinutes(1))).isTrue();
+      assertThat(db.sinkRows("buckets").stream().mapToLong(r -> ((Number) r.get(2)).longValue()).sum()).isEqualTo(5_000);
+      String figures = db.execute("DESCRIBE SINK buckets").rows().stream().map(r -> String.valueOf(r.get(3)))
+          .filter(e -> e.contains("routed by key")).findFirst().orElseThrow();
+      assertThat(figures).containsPattern("shard 0: rows [1-9]\\d*").containsPattern("shard 1: rows [1-9]\\d*")
+          .containsPattern("second-stage shard 0: rows [1-9]\\d*").containsPattern("second-stage shard 1: rows [1-9]\\d*");
+    }
+    // LAST_VALUE in the second stage depends on the order rows of different first-stage keys meet in: not sharded
+    try (Laminar db = Laminar.open(config(2).build())) {
+      db.execute(SOURCE);
+      db.execute("CREATE SINK last WITH ('connector' = 'memory') AS " + select.replace("SUM(num)", "LAST_VALUE(auction)"));
+      assertThat(db.execute("DESCRIBE SINK last").rows()).noneMatch(r -> String.valueOf(r.get(3)).contains("routed by key"));
+    }
+    Path data = dir.resolve("data");
+    String sink = "CREATE SINK f WITH ('connector' = 'filesystem', 'path' = '" + dir.resolve("out") + "') AS WITH t AS (SELECT k, "
+        + "window_time AS wt, COUNT(*) AS num FROM TABLE(TUMBLE(TABLE s, DESCRIPTOR(ts), INTERVAL '1' MINUTE)) GROUP BY k, window_start, "
+        + "window_end, window_time) SELECT MOD(k, 10) AS bucket, SUM(num) AS n FROM TABLE(TUMBLE(TABLE t, DESCRIPTOR(wt), INTERVAL '1' HOUR)) "
+        + "GROUP BY MOD(k, 10), window_start, window_end";
+    try (Laminar db = Laminar.open(config(2).dataDirectory(data).build())) {
+      db.execute("CREATE SOURCE s (k BIGINT NOT NULL, ts TIMESTAMP(3) NOT NULL, WATERMARK FOR ts AS ts) WITH ('connector' = 'datagen', "
+          + "'number-of-rows' = '100000', 'rows-per-second' = '20000', 'fields.k.kind' = 'sequence')");
+      db.execute(sink);
+      assertThat(db.execute("CHECKPOINT").message()).matches("Checkpoint \\d+ complete");
+    }
+    // the first stage's state is parts 0 and 1, the second's parts 2 and 3
+    assertThatThrownBy(() -> Laminar.open(config(1).dataDirectory(data).build()).close())
+        .hasMessageContaining("reactor count").hasMessageContaining("'f'").hasMessageContaining("~shard1").hasMessageContaining("~shard3");
+    try (Laminar db = Laminar.open(config(2).dataDirectory(data).build())) {
+      assertThat(db.failures()).isEmpty();
+    }
+  }
+
   /** Runs {@code statements} (streams), then subscribes {@code query} and pushes the bids. */
   private static List<Row> runWithStreams(int reactors, List<String> statements, String query, long seed) {
     try (Laminar db = Laminar.open(config(reactors).build())) {

@@ -662,6 +662,10 @@ public final class Engine implements AutoCloseable {
       if (stages != null) {
         return instantiateKeyedGlobal(plan, stages[0], stages[1], edge, metrics, owner, failureOwner);
       }
+      PlanNode[] rekeyed = reactors.length > 1 ? RekeyedShards.stages(plan) : null;
+      if (rekeyed != null) {
+        return instantiateRekeyed(plan, rekeyed[0], rekeyed[1], edge, metrics, owner, failureOwner);
+      }
       PlanNode global = reactors.length > 1 ? GlobalShards.globalAggregate(plan) : null;
       return global == null ? instantiate(plan, edge, metrics) : instantiateGlobal(plan, global, edge, metrics, owner, failureOwner);
     }
@@ -745,6 +749,33 @@ public final class Engine implements AutoCloseable {
         (o, e) -> consumerFailed(failureOwner.get(), e), owner, barrierListener(owner));
     shardsByOwner.put(owner, shards);
     return dealerAttachments(keyed, shards);
+  }
+
+  /**
+   * A plan whose keyed node ({@link Shards#keyedNode}) feeds a windowed aggregate by another key ({@link RekeyedShards#stages}):
+   * the first keyed node runs sharded as above, each shard ending in a router by the second stage's key, and the second
+   * stage and the rest of the plan run as one shard per reactor into the edge's lanes.
+   */
+  private List<Attachment> instantiateRekeyed(PlanNode plan, PlanNode first, PlanNode second, OutputEdge edge, PlanMetrics metrics,
+      Object owner, java.util.function.Supplier<Object> failureOwner) {
+    List<PlanNode> nodes = plan.nodes();
+    RekeyedShards shards = RekeyedShards.deploy(reactors, second, edge, config.queueBatches(), config.batchSize(), metrics,
+        (downstream, shardMetrics) -> {
+          Operator op = downstream;
+          for (PlanNode n = plan; ; n = n.input()) {
+            op = n.instantiate(op, config.batchSize(), shardMetrics);
+            if (op instanceof dev.laminar.runtime.Checkpointable c) {
+              shardMetrics.checkpointable(nodeId(nodes, n), c);
+            }
+            if (n == second) {
+              return op;
+            }
+          }
+        },
+        (routers, shardMetrics) -> deployKeyed(plan, second.input(), first, routers, routers, shardMetrics, owner, failureOwner),
+        (o, e) -> consumerFailed(failureOwner.get(), e), owner, barrierListener(owner));
+    shardsByOwner.put(owner, shards);
+    return dealerAttachments(first, shards);
   }
 
   /** Where the shards of {@code owner}'s plan report taking a checkpoint barrier: the coordinator, for a sink's. */

@@ -80,13 +80,19 @@ final class KeyedGlobalShards implements ShardedPlan {
     return new PlanNode[] {keyed, global};
   }
 
-  private static boolean stateful(PlanNode n) {
+  /** Whether {@code n} keeps state (a join or a windowed aggregate). */
+  static boolean stateful(PlanNode n) {
     return n instanceof JoinNode || n instanceof LookupJoinNode || n instanceof WindowAggregateNode || n instanceof PaneWindowAggregateNode
         || n instanceof SessionWindowAggregateNode;
   }
 
-  private static boolean orderSensitive(PlanNode global) {
-    AggregateSpec[] calls = global instanceof PaneWindowAggregateNode p ? p.aggregates() : ((WindowAggregateNode) global).aggregates();
+  /** Whether the windowed aggregate {@code n}'s results depend on the order of its rows across keys (FIRST_VALUE, LAST_VALUE, plugins). */
+  static boolean orderSensitive(PlanNode n) {
+    AggregateSpec[] calls = switch (n) {
+      case PaneWindowAggregateNode p -> p.aggregates();
+      case SessionWindowAggregateNode s -> s.aggregates();
+      default -> ((WindowAggregateNode) n).aggregates();
+    };
     return Arrays.stream(calls).anyMatch(a -> a.kind() == AggregateKind.FIRST_VALUE || a.kind() == AggregateKind.LAST_VALUE
         || a.kind() == AggregateKind.PLUGIN);
   }

@@ -169,7 +169,7 @@ final class Shards implements ShardedPlan {
   }
 
   /** The columns of input {@code side} of {@code keyed} that rows are routed on. */
-  private static int[] routeColumns(PlanNode keyed, int side) {
+  static int[] routeColumns(PlanNode keyed, int side) {
     return switch (keyed) {
       case JoinNode j -> joinKeys(j)[side];
       case WindowAggregateNode w -> routeColumns(w.keySources(), w.keyColumns());

@@ -47,6 +47,7 @@ public final class ColumnarBatch implements BatchWriter, RowBatch {
   private boolean endOfInput;
   private boolean idleMarker;
   private long batchWatermark = NO_TIME;
+  private long eventRowWatermark = NO_TIME;
   private long barrierEpoch = -1;
   /** Position in a dealt stream (engine.Shards' exchange): the event this batch belongs to, or -1. */
   private long sequence = -1;
@@ -117,6 +118,7 @@ public final class ColumnarBatch implements BatchWriter, RowBatch {
     endOfInput = false;
     idleMarker = false;
     batchWatermark = NO_TIME;
+    eventRowWatermark = NO_TIME;
     barrierEpoch = -1;
     sequence = -1;
     moreOfEvent = false;
@@ -172,6 +174,18 @@ public final class ColumnarBatch implements BatchWriter, RowBatch {
   }
 
   /** The watermark after the whole batch (also meaningful for a batch with no rows), or {@link #NO_TIME}. */
+  /**
+   * On the final batch of an event handed to a shard (KeyRouter): the highest watermark carried by any row of the event,
+   * whichever shard it went to, or NO_TIME ({@link Operator#onRowWatermark}).
+   */
+  public long eventRowWatermark() {
+    return eventRowWatermark;
+  }
+
+  public void setEventRowWatermark(long wm) {
+    this.eventRowWatermark = wm;
+  }
+
   public long batchWatermark() {
     return batchWatermark;
   }

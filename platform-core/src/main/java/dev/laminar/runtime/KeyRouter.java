@@ -40,6 +40,8 @@ public final class KeyRouter implements Operator, EventSink {
   private long pendingWatermark = ColumnarBatch.NO_TIME;
   private boolean pendingEnd;
   private long pendingBarrier = -1;
+  /** The highest watermark of the rows routed in the current event (to any shard). */
+  private long eventRowWatermark = ColumnarBatch.NO_TIME;
 
   /**
    * @param schema the schema of the rows routed
@@ -118,10 +120,13 @@ public final class KeyRouter implements Operator, EventSink {
       }
     }
     final int[][] rows = rowsOf;
+    long high = eventRowWatermark;
     for (int r = 0; r < n; r++) {
       final int k = shardOf(hash(in, r), shards);
       rows[k][counts[k]++] = r;
+      high = Math.max(high, in.watermark(r));
     }
+    eventRowWatermark = high;
     final long seq = sequence;
     for (int k = 0; k < shards; k++) {
       ls[k].append(in, rows[k], counts[k], seq);
@@ -150,9 +155,10 @@ public final class KeyRouter implements Operator, EventSink {
   public void endEvent() {
     final Lane[] ls = lanes;
     for (int k = 0; k < ls.length; k++) {
-      ls[k].finish(sequence, pendingWatermark, pendingEnd, pendingBarrier);
+      ls[k].finish(sequence, pendingWatermark, eventRowWatermark, pendingEnd, pendingBarrier);
     }
     pendingWatermark = ColumnarBatch.NO_TIME;
+    eventRowWatermark = ColumnarBatch.NO_TIME;
     pendingEnd = false;
     pendingBarrier = -1;
   }
@@ -208,7 +214,7 @@ public final class KeyRouter implements Operator, EventSink {
       rows.add(count);
     }
 
-    void finish(long sequence, long watermark, boolean end, long barrier) {
+    void finish(long sequence, long watermark, long rowWatermark, boolean end, long barrier) {
       ColumnarBatch b = current != null ? current : exchange.acquire();
       current = null;
       if (b == null) {
@@ -217,6 +223,7 @@ public final class KeyRouter implements Operator, EventSink {
       b.setSequence(sequence);
       b.setMoreOfEvent(false);
       b.setBatchWatermark(watermark);
+      b.setEventRowWatermark(rowWatermark);
       if (end) {
         b.markEndOfInput();
       }

@@ -16,4 +16,13 @@ public interface Operator {
 
   /** No more input will come (bounded sources finished). Flush everything still held. */
   void onEndOfInput();
+
+  /**
+   * A shard's input (its rows are the part of a stream whose keys it holds): the event just processed had rows, routed to
+   * other shards, whose watermarks reached {@code watermark}. An operator that advances on its rows' watermarks advances
+   * as if one of them had come here, so it fires in the same event as one operator fed the whole stream would; nothing is
+   * passed on downstream. By default nothing happens.
+   */
+  default void onRowWatermark(long watermark) {
+  }
 }

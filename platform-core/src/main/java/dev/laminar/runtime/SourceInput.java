@@ -73,6 +73,9 @@ public final class SourceInput {
       }
       node.process(batch);
     }
+    if (batch.eventRowWatermark() != ColumnarBatch.NO_TIME) {
+      node.onRowWatermark(Math.max(merged, batch.eventRowWatermark())); // rows of the event that went to other shards
+    }
     if (batch.batchWatermark() != ColumnarBatch.NO_TIME) {
       splitWatermarks[split] = Math.max(splitWatermarks[split], batch.batchWatermark());
     }

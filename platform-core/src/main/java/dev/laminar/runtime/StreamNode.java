@@ -93,6 +93,18 @@ public final class StreamNode implements Operator {
   }
 
   @Override
+  public void onRowWatermark(long wm) {
+    final Operator[] cs = consumers;
+    for (int i = 0; i < cs.length; i++) {
+      try {
+        cs[i].onRowWatermark(wm);
+      } catch (RuntimeException e) {
+        fail(i, e);
+      }
+    }
+  }
+
+  @Override
   public void onWatermark(long wm) {
     if (wm <= watermark) {
       return;

@@ -464,6 +464,11 @@ public final class PaneWindowAggregateOperator implements Operator, PartialAggre
   }
 
   @Override
+  public void onRowWatermark(long wm) {
+    advanceTo(wm);
+  }
+
+  @Override
   public void onWatermark(long wm) {
     advanceTo(wm);
     emitter.downstream().onWatermark(wm);

@@ -447,6 +447,14 @@ public final class StoredPaneWindowAggregateOperator implements Operator, StoreB
   }
 
   @Override
+  public void onRowWatermark(long wm) {
+    if (wm > watermark) {
+      advance(wm);
+      emitter.flush();
+    }
+  }
+
+  @Override
   public void onWatermark(long wm) {
     if (wm > watermark) {
       advance(wm);

@@ -327,6 +327,14 @@ public final class StoredTumblingWindowAggregateOperator implements Operator, St
   }
 
   @Override
+  public void onRowWatermark(long wm) {
+    if (wm > watermark) {
+      advance(wm);
+      emitter.flush();
+    }
+  }
+
+  @Override
   public void onWatermark(long wm) {
     if (wm > watermark) {
       advance(wm);

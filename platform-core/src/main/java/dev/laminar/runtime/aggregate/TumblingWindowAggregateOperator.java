@@ -353,6 +353,11 @@ public final class TumblingWindowAggregateOperator implements Operator, PartialA
   }
 
   @Override
+  public void onRowWatermark(long wm) {
+    advanceTo(wm);
+  }
+
+  @Override
   public void onWatermark(long wm) {
     advanceTo(wm);
     emitter.downstream().onWatermark(wm);
