@@ -478,6 +478,42 @@ class ReactorShardingTest {
   }
 
   @Test
+  void anAggregateOverAnIntervalJoinByAnotherKeyGivesTheSameRows() {
+    // the join is sharded by auction, the aggregate over its matches by bidder: each row takes the join's watermark as one
+    // reactor's join would have stamped it (the smallest of the shards'), so the same rows are late
+    String[] queries = {
+        "WITH j AS (SELECT a.auction, a.bidder, a.price, b.price AS ask, a.ts FROM bids a JOIN asks b ON a.auction = b.auction "
+            + "AND a.ts BETWEEN b.ts - INTERVAL '0.05' SECOND AND b.ts + INTERVAL '0.05' SECOND) SELECT bidder, window_start, "
+            + "COUNT(*) AS pairs, SUM(ask) AS asked, MAX(price) AS top FROM TABLE(TUMBLE(TABLE j, DESCRIPTOR(ts), INTERVAL '0.1' SECOND)) "
+            + "GROUP BY bidder, window_start, window_end",
+        "WITH j AS (SELECT a.auction, a.bidder, a.price, b.price AS ask, a.ts FROM bids a LEFT JOIN asks b ON a.auction = b.auction "
+            + "AND a.ts BETWEEN b.ts - INTERVAL '0.02' SECOND AND b.ts + INTERVAL '0.02' SECOND WHERE a.price > 100) SELECT bidder, "
+            + "window_start, COUNT(*) AS n, COUNT(ask) AS matched, MIN(ask) AS lo FROM TABLE(HOP(TABLE j, DESCRIPTOR(ts), "
+            + "INTERVAL '0.05' SECOND, INTERVAL '0.2' SECOND)) GROUP BY bidder, window_start, window_end",
+        // a wide interval holds rows long, so the shards' join watermarks (held back by their oldest pending row) differ:
+        // a row stamped with its own shard's would find 10 ms windows closed that one reactor's join kept open
+        "WITH j AS (SELECT a.auction, a.bidder, b.price AS ask, a.ts FROM bids a JOIN asks b ON a.auction = b.auction "
+            + "AND a.ts BETWEEN b.ts - INTERVAL '0.5' SECOND AND b.ts + INTERVAL '0.5' SECOND WHERE a.price < 30) SELECT bidder, "
+            + "window_start, COUNT(*) AS pairs, SUM(ask) AS asked FROM TABLE(TUMBLE(TABLE j, DESCRIPTOR(ts), INTERVAL '0.01' SECOND)) "
+            + "GROUP BY bidder, window_start, window_end"};
+    for (String query : queries) {
+      try (Laminar db = Laminar.open(config(2).build())) { // really both stages in shards
+        db.execute(SOURCE);
+        db.execute(ASKS);
+        db.execute("CREATE SINK s WITH ('connector' = 'memory') AS " + query);
+        assertThat(db.execute("DESCRIBE SINK s").rows()).as(query).anyMatch(r -> String.valueOf(r.get(3)).contains("second-stage shard 1"));
+      }
+      List<Row> one = runJoin(1, query);
+      assertThat(one).as(query).hasSizeGreaterThan(5);
+      for (int reactors : new int[] {2, 3}) {
+        List<Row> many = runJoin(reactors, query);
+        assertThat(many).as("%s at %d reactors", query, reactors).containsExactlyInAnyOrderElementsOf(one);
+        assertThat(perKey(many, 0)).as("per-key order of %s at %d reactors", query, reactors).isEqualTo(perKey(one, 0));
+      }
+    }
+  }
+
+  @Test
   void lateRowsOfATwoStagePlanAreTheSameAtEveryReactorCount() {
     // the first stage drops late bids (10 ms bound, 40 ms disorder); the second stage's windows are as long as the first's, so
     // a first-stage row merged behind a later window's rows would be late there too
@@ -578,7 +614,71 @@ class ReactorShardingTest {
       String figures = db.execute("DESCRIBE STREAM per_auction").rows().stream().map(r -> String.valueOf(r.get(3)))
           .filter(e -> e.contains("routed by key")).findFirst().orElseThrow();
       assertThat(figures).containsPattern("shard 0: rows [1-9]\\d*").containsPattern("shard 1: rows [1-9]\\d*")
-          .containsPattern("merged on reactor 0: shard 0 to reactor 0: rows [1-9]\\d*");
+          .containsPattern("merged on reactor 0: lane 0 to reactor 0: rows [1-9]\\d*");
+    }
+  }
+
+  private static final String HOT_STREAM = "CREATE STREAM hot AS WITH ab AS (" + AUCTION_HOPS.formatted("bids") + ") SELECT window_start, "
+      + "MAX(num) AS hot, SUM(num) AS counted FROM TABLE(TUMBLE(TABLE ab, DESCRIPTOR(ht), INTERVAL '0.1' SECOND)) GROUP BY window_start, window_end";
+  private static final String BUCKET_STREAM = "CREATE STREAM buckets AS WITH t AS (SELECT auction, window_time AS wt, COUNT(*) AS num "
+      + "FROM TABLE(TUMBLE(TABLE bids, DESCRIPTOR(ts), INTERVAL '0.1' SECOND)) GROUP BY auction, window_start, window_end, window_time) "
+      + "SELECT MOD(num, 5) AS bucket, window_start, COUNT(*) AS auctions, SUM(num) AS counted FROM TABLE(TUMBLE(TABLE t, DESCRIPTOR(wt), "
+      + "INTERVAL '0.5' SECOND)) GROUP BY MOD(num, 5), window_start, window_end";
+  private static final String HIGHEST_STREAM = "CREATE STREAM highest AS SELECT window_start, MAX(price) AS top, COUNT(*) AS n "
+      + "FROM TABLE(TUMBLE(TABLE bids, DESCRIPTOR(ts), INTERVAL '0.1' SECOND)) GROUP BY window_start, window_end";
+
+  @Test
+  void streamsOfTwoStagesOrAGlobalAggregateRunOverEveryReactorAndGiveTheSameRows() {
+    // hot items and a global aggregate end in one combiner, whose lane keeps one reactor's order; two keyed stages end in
+    // one lane per second-stage shard
+    for (String stream : List.of(HOT_STREAM, HIGHEST_STREAM, BUCKET_STREAM)) {
+      String name = stream.split(" ")[2];
+      try (Laminar db = Laminar.open(config(2).build())) {
+        db.execute(SOURCE);
+        db.execute(stream);
+        assertThat(db.execute("DESCRIBE STREAM " + name).rows()).as(name)
+            .anyMatch(r -> String.valueOf(r.get(3)).contains("merged on reactor 0: lane 0 to reactor 0"));
+      }
+      List<Row> one = runWithStreams(1, List.of(stream), "SELECT * FROM " + name, 42);
+      assertThat(one).as(name).hasSizeGreaterThan(20);
+      for (int reactors : new int[] {2, 3}) {
+        List<Row> many = runWithStreams(reactors, List.of(stream), "SELECT * FROM " + name, 42);
+        if (stream == BUCKET_STREAM) {
+          assertThat(many).as("%s at %d reactors", name, reactors).containsExactlyInAnyOrderElementsOf(one);
+          assertThat(perKey(many, 0)).as("per-key order of %s at %d reactors", name, reactors).isEqualTo(perKey(one, 0));
+        } else {
+          assertThat(many).as("%s at %d reactors", name, reactors).containsExactlyElementsOf(one);
+        }
+      }
+    }
+  }
+
+  @Test
+  void aCheckpointWaitsForTheLanesOfTwoStageAndCombinedStreams(@TempDir Path dir) {
+    Path data = dir.resolve("data");
+    String source = "CREATE SOURCE s (k BIGINT NOT NULL, ts TIMESTAMP(3) NOT NULL, WATERMARK FOR ts AS ts) WITH ('connector' = 'datagen', "
+        + "'number-of-rows' = '100000', 'rows-per-second' = '20000', 'fields.k.kind' = 'sequence')";
+    try (Laminar db = Laminar.open(config(2).dataDirectory(data).build())) {
+      db.execute(source);
+      db.execute(source.replace(" s ", " s2 "));
+      db.execute("CREATE STREAM per_bucket AS WITH t AS (SELECT MOD(k, 100) AS g, window_time AS wt, COUNT(*) AS n FROM TABLE(TUMBLE(TABLE s, "
+          + "DESCRIPTOR(ts), INTERVAL '1' MINUTE)) GROUP BY MOD(k, 100), window_start, window_end, window_time) SELECT MOD(g, 7) AS b, "
+          + "SUM(n) AS n FROM TABLE(TUMBLE(TABLE t, DESCRIPTOR(wt), INTERVAL '1' HOUR)) GROUP BY MOD(g, 7), window_start, window_end");
+      db.execute("CREATE STREAM hottest AS WITH t AS (SELECT MOD(k, 100) AS g, window_time AS wt, COUNT(*) AS n FROM TABLE(TUMBLE(TABLE s2, "
+          + "DESCRIPTOR(ts), INTERVAL '1' MINUTE)) GROUP BY MOD(k, 100), window_start, window_end, window_time) SELECT MAX(n) AS hot "
+          + "FROM TABLE(TUMBLE(TABLE t, DESCRIPTOR(wt), INTERVAL '1' HOUR)) GROUP BY window_start, window_end");
+      db.execute("CREATE SINK f WITH ('connector' = 'filesystem', 'path' = '" + dir.resolve("out") + "') AS SELECT b, n FROM per_bucket");
+      db.execute("CREATE SINK g WITH ('connector' = 'filesystem', 'path' = '" + dir.resolve("out2") + "') AS SELECT hot FROM hottest");
+      for (int i = 0; i < 3; i++) { // the source channels stay held until each stream's merge has every lane's marker
+        assertThat(db.execute("CHECKPOINT").message()).matches("Checkpoint \\d+ complete");
+      }
+    }
+    // per_bucket: the first stage is parts 0 and 1, the second 2 and 3; hottest: shards 0 and 1, the combiner 2
+    assertThatThrownBy(() -> Laminar.open(config(1).dataDirectory(data).build()).close())
+        .hasMessageContaining("reactor count").hasMessageContaining("~shard3");
+    try (Laminar db = Laminar.open(config(2).dataDirectory(data).build())) {
+      assertThat(db.failures()).isEmpty();
+      assertThat(db.execute("CHECKPOINT").message()).matches("Checkpoint \\d+ complete");
     }
   }
 

@@ -482,9 +482,8 @@ public final class Engine implements AutoCloseable {
       stream.metrics.lateOutput(late.node);
     }
     stream.metrics.onAsyncFailure(e -> consumerFailed(stream, e));
-    PlanNode keyed = reactors.length > 1 && !readsShardedStream(query.plan()) ? Shards.keyedNode(query.plan()) : null;
-    List<Attachment> chains = keyed == null ? instantiate(query.plan(), stream.node, stream.metrics)
-        : instantiateShardedStream(stream, query.plan(), keyed);
+    List<Attachment> sharded = instantiateShardedStream(stream, query.plan());
+    List<Attachment> chains = sharded != null ? sharded : instantiate(query.plan(), stream.node, stream.metrics);
     restoreState(name, stream.metrics);
     stream.node.onConsumerFailure(this::consumerFailed);
     reactor.execute(() -> {
@@ -506,33 +505,46 @@ public final class Engine implements AutoCloseable {
   }
 
   /**
-   * A stream whose plan is shardable, over every reactor ({@link ShardedStream}): shards as for a sink, each ending in a
-   * lane back to reactor 0, merged there into the stream's node.
+   * A stream whose plan can run over every reactor ({@link #deploySharded}), deployed so ({@link ShardedStream}): its parts
+   * end in lanes back to reactor 0 instead of a sink's edge, merged there into the stream's node. Null when it runs whole
+   * on reactor 0.
    */
-  private List<Attachment> instantiateShardedStream(StreamObject stream, PlanNode plan, PlanNode keyed) {
-    int n = reactors.length;
+  private List<Attachment> instantiateShardedStream(StreamObject stream, PlanNode plan) {
     ShardedStream[] self = new ShardedStream[1];
-    dev.laminar.runtime.ExchangeQueue[] toMerge = new dev.laminar.runtime.ExchangeQueue[n];
-    dev.laminar.runtime.MergeLane[] lanes = new dev.laminar.runtime.MergeLane[n];
-    @SuppressWarnings({"unchecked", "rawtypes"}) // an array of a generic type
-    org.jctools.queues.SpscArrayQueue<dev.laminar.runtime.ColumnarBatch>[] queues = new org.jctools.queues.SpscArrayQueue[n];
-    for (int k = 0; k < n; k++) {
-      toMerge[k] = new dev.laminar.runtime.ExchangeQueue(stream.node.schema(), config.queueBatches(), config.batchSize(),
-          () -> (self[0] == null || self[0].open()) && reactors[0].isRunning(), reactors[k]::helpWhileBlocked, reactors[0]::wake);
-      lanes[k] = new dev.laminar.runtime.MergeLane(toMerge[k]);
-      queues[k] = toMerge[k].queue();
+    List<dev.laminar.runtime.ExchangeQueue> toMerge = new ArrayList<>();
+    List<dev.laminar.runtime.MergeLane> lanes = new ArrayList<>();
+    ShardedDeployment d = deploySharded(plan, count -> {
+      Operator[] ends = new Operator[count];
+      for (int l = 0; l < count; l++) {
+        Reactor producer = count == 1 ? reactors[reactors.length - 1] : reactors[l]; // a combiner runs on the last reactor
+        dev.laminar.runtime.ExchangeQueue q = new dev.laminar.runtime.ExchangeQueue(stream.node.schema(), config.queueBatches(),
+            config.batchSize(), () -> (self[0] == null || self[0].open()) && reactors[0].isRunning(), producer::helpMerges, reactors[0]::wake);
+        dev.laminar.runtime.MergeLane lane = new dev.laminar.runtime.MergeLane(q);
+        toMerge.add(q);
+        lanes.add(lane);
+        ends[l] = lane;
+      }
+      return ends;
+    }, stream.metrics, stream, () -> stream);
+    if (d == null) {
+      return null;
     }
-    Shards shards = deployKeyed(plan, plan, keyed, lanes, null, stream.metrics, stream, () -> stream);
+    @SuppressWarnings({"unchecked", "rawtypes"}) // an array of a generic type
+    org.jctools.queues.SpscArrayQueue<dev.laminar.runtime.ColumnarBatch>[] queues = new org.jctools.queues.SpscArrayQueue[toMerge.size()];
+    for (int l = 0; l < queues.length; l++) {
+      queues[l] = toMerge.get(l).queue();
+    }
     dev.laminar.runtime.MergeInbox merge = new dev.laminar.runtime.MergeInbox(queues, stream.node, id -> {
       CheckpointCoordinator c = checkpoints;
       if (c != null) {
         c.streamAligned(stream, id);
       }
     });
-    self[0] = new ShardedStream(reactors, shards, toMerge, lanes, merge);
-    reactors[0].addCombinerInbox(merge); // never waits for a reactor: drained also while reactor 0 waits
+    self[0] = new ShardedStream(reactors, d.plan(), toMerge.toArray(new dev.laminar.runtime.ExchangeQueue[0]),
+        lanes.toArray(new dev.laminar.runtime.MergeLane[0]), merge);
+    reactors[0].addMergeInbox(merge); // never waits for a reactor: drained also while reactor 0 waits, and by the lanes' waits
     shardsByOwner.put(stream, self[0]);
-    return dealerAttachments(keyed, self[0]);
+    return dealerAttachments(d.dealt(), self[0]);
   }
 
   /**
@@ -653,26 +665,45 @@ public final class Engine implements AutoCloseable {
    */
   private List<Attachment> instantiateToEdge(PlanNode plan, OutputEdge edge, PlanMetrics metrics, Object owner,
       java.util.function.Supplier<Object> failureOwner) {
-    if (reactors.length > 1 && readsShardedStream(plan)) {
-      return instantiate(plan, edge, metrics); // its readers must not wait for a reactor (ShardedStream)
+    ShardedDeployment d = deploySharded(plan, count -> count == 1 ? new Operator[] {edge} : edge.shard(count), metrics, owner, failureOwner);
+    if (d == null) {
+      return instantiate(plan, edge, metrics);
     }
-    PlanNode keyed = reactors.length > 1 ? Shards.keyedNode(plan) : null;
-    if (keyed == null) {
-      PlanNode[] stages = reactors.length > 1 ? KeyedGlobalShards.stages(plan) : null;
-      if (stages != null) {
-        return instantiateKeyedGlobal(plan, stages[0], stages[1], edge, metrics, owner, failureOwner);
-      }
-      PlanNode[] rekeyed = reactors.length > 1 ? RekeyedShards.stages(plan) : null;
-      if (rekeyed != null) {
-        return instantiateRekeyed(plan, rekeyed[0], rekeyed[1], edge, metrics, owner, failureOwner);
-      }
-      PlanNode global = reactors.length > 1 ? GlobalShards.globalAggregate(plan) : null;
-      return global == null ? instantiate(plan, edge, metrics) : instantiateGlobal(plan, global, edge, metrics, owner, failureOwner);
+    shardsByOwner.put(owner, d.plan());
+    return dealerAttachments(d.dealt(), d.plan());
+  }
+
+  /** A plan deployed over every reactor, and the node whose inputs its dealers are attached to ({@link #dealerAttachments}). */
+  private record ShardedDeployment(ShardedPlan plan, PlanNode dealt) {
+  }
+
+  /**
+   * Deploys {@code plan} over every reactor when it can run so, else returns null (it runs whole on reactor 0; so does a plan
+   * reading a sharded stream, whose readers must not wait for a reactor: {@link ShardedStream}). In order of preference:
+   * one keyed node ({@link Shards}), a keyed stage into a global aggregate ({@link KeyedGlobalShards}), two keyed stages
+   * ({@link RekeyedShards}), a global aggregate ({@link GlobalShards}). {@code lanes} gives what the plan's parts end in, given
+   * how many: one per reactor (shard k's on reactor k), or one (the combiner's, on the last reactor).
+   */
+  private ShardedDeployment deploySharded(PlanNode plan, java.util.function.IntFunction<Operator[]> lanes, PlanMetrics metrics, Object owner,
+      java.util.function.Supplier<Object> failureOwner) {
+    if (reactors.length == 1 || readsShardedStream(plan)) {
+      return null;
     }
-    OutputEdge[] lanes = edge.shard(reactors.length);
-    Shards shards = deployKeyed(plan, plan, keyed, lanes, null, metrics, owner, failureOwner);
-    shardsByOwner.put(owner, shards);
-    return dealerAttachments(keyed, shards);
+    PlanNode keyed = Shards.keyedNode(plan);
+    if (keyed != null) {
+      return new ShardedDeployment(deployKeyed(plan, plan, keyed, lanes.apply(reactors.length), null, metrics, owner, failureOwner), keyed);
+    }
+    PlanNode[] stages = KeyedGlobalShards.stages(plan);
+    if (stages != null) {
+      return new ShardedDeployment(deployKeyedGlobal(plan, stages[0], stages[1], lanes.apply(1)[0], metrics, owner, failureOwner), stages[0]);
+    }
+    PlanNode[] rekeyed = RekeyedShards.stages(plan);
+    if (rekeyed != null) {
+      return new ShardedDeployment(deployRekeyed(plan, rekeyed[0], rekeyed[1], lanes.apply(reactors.length), metrics, owner, failureOwner),
+          rekeyed[0]);
+    }
+    PlanNode global = GlobalShards.globalAggregate(plan);
+    return global == null ? null : new ShardedDeployment(deployGlobal(plan, global, lanes.apply(1)[0], metrics, owner, failureOwner), global);
   }
 
   /**
@@ -740,26 +771,25 @@ public final class Engine implements AutoCloseable {
    * ({@link KeyedGlobalShards#stages}): the keyed node runs sharded as above, each shard ending in a partial stage of the
    * global aggregate, and one combiner merges the shards' partial states and runs the rest of the plan.
    */
-  private List<Attachment> instantiateKeyedGlobal(PlanNode plan, PlanNode keyed, PlanNode global, OutputEdge edge, PlanMetrics metrics,
+  private KeyedGlobalShards deployKeyedGlobal(PlanNode plan, PlanNode keyed, PlanNode global, Operator edge, PlanMetrics metrics,
       Object owner, java.util.function.Supplier<Object> failureOwner) {
     dev.laminar.runtime.aggregate.GroupAccumulatorFactory factory = globalFactory(global);
     KeyedGlobalShards shards = KeyedGlobalShards.deploy(reactors, global, factory, edge, config.queueBatches(), metrics,
         (downstream, combinerMetrics) -> combinerChain(plan, global, factory, downstream, combinerMetrics),
         (producers, shardMetrics) -> deployKeyed(plan, global.input(), keyed, producers, producers, shardMetrics, owner, failureOwner),
         (o, e) -> consumerFailed(failureOwner.get(), e), owner, barrierListener(owner));
-    shardsByOwner.put(owner, shards);
-    return dealerAttachments(keyed, shards);
+    return shards;
   }
 
   /**
    * A plan whose keyed node ({@link Shards#keyedNode}) feeds a windowed aggregate by another key ({@link RekeyedShards#stages}):
    * the first keyed node runs sharded as above, each shard ending in a router by the second stage's key, and the second
-   * stage and the rest of the plan run as one shard per reactor into the edge's lanes.
+   * stage and the rest of the plan run as one shard per reactor into {@code lanes}.
    */
-  private List<Attachment> instantiateRekeyed(PlanNode plan, PlanNode first, PlanNode second, OutputEdge edge, PlanMetrics metrics,
+  private RekeyedShards deployRekeyed(PlanNode plan, PlanNode first, PlanNode second, Operator[] lanes, PlanMetrics metrics,
       Object owner, java.util.function.Supplier<Object> failureOwner) {
     List<PlanNode> nodes = plan.nodes();
-    RekeyedShards shards = RekeyedShards.deploy(reactors, second, edge, config.queueBatches(), config.batchSize(), metrics,
+    return RekeyedShards.deploy(reactors, first, second, lanes, config.queueBatches(), config.batchSize(), metrics,
         (downstream, shardMetrics) -> {
           Operator op = downstream;
           for (PlanNode n = plan; ; n = n.input()) {
@@ -774,8 +804,6 @@ public final class Engine implements AutoCloseable {
         },
         (routers, shardMetrics) -> deployKeyed(plan, second.input(), first, routers, routers, shardMetrics, owner, failureOwner),
         (o, e) -> consumerFailed(failureOwner.get(), e), owner, barrierListener(owner));
-    shardsByOwner.put(owner, shards);
-    return dealerAttachments(first, shards);
   }
 
   /** Where the shards of {@code owner}'s plan report taking a checkpoint barrier: the coordinator, for a sink's. */
@@ -794,7 +822,7 @@ public final class Engine implements AutoCloseable {
    * A plan whose one stateful node is a global TUMBLE, HOP or CUMULATE aggregate ({@link GlobalShards#globalAggregate}),
    * over every reactor: head copies fold partial states, one combiner merges them and runs the rest of the plan.
    */
-  private List<Attachment> instantiateGlobal(PlanNode plan, PlanNode global, OutputEdge edge,
+  private GlobalShards deployGlobal(PlanNode plan, PlanNode global, Operator edge,
       PlanMetrics metrics, Object owner, java.util.function.Supplier<Object> failureOwner) {
     List<PlanNode> nodes = plan.nodes();
     CatalogObject input = shardedInput(global.input());
@@ -808,8 +836,7 @@ public final class Engine implements AutoCloseable {
           return head.get(0).chain();
         },
         (o, e) -> consumerFailed(failureOwner.get(), e), owner, barrierListener(owner));
-    shardsByOwner.put(owner, shards);
-    return List.of(new Attachment(input, shards.dealer(0)));
+    return shards;
   }
 
   /** The accumulators of a global aggregate run in two phases: its partial stages and its combiner share them. */

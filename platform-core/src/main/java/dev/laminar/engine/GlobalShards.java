@@ -136,7 +136,7 @@ final class GlobalShards implements ShardedPlan {
    * copy of the head ending in the given partial stage (copy 0 gets {@code metrics}).
    */
   static GlobalShards deploy(Reactor[] reactors, PlanNode aggregate, GroupAccumulatorFactory factory, Schema inputSchema,
-      dev.laminar.runtime.OutputEdge edge, int queueBatches, int batchSize, PlanMetrics metrics,
+      Operator edge, int queueBatches, int batchSize, PlanMetrics metrics,
       BiFunction<Operator, PlanMetrics, PartialAggregates.Target> buildCombiner, BiFunction<EventSink, PlanMetrics, Operator> buildHead,
       BiConsumer<Object, RuntimeException> onFailure, Object owner, Shards.BarrierListener barriers) {
     int n = reactors.length;

@@ -1,7 +1,7 @@
 package dev.laminar.engine;
 
 import dev.laminar.runtime.HeadDealer;
-import dev.laminar.runtime.OutputEdge;
+import dev.laminar.runtime.Operator;
 import dev.laminar.runtime.Reactor;
 import dev.laminar.runtime.aggregate.AggregateKind;
 import dev.laminar.runtime.aggregate.AggregateSpec;
@@ -99,11 +99,11 @@ final class KeyedGlobalShards implements ShardedPlan {
 
   /**
    * Deploys the combiner ({@code buildCombiner}: the global aggregate with {@code factory} and the nodes after it,
-   * ending in {@code edge}, registered in the metrics given), then the head copies and shards ({@code deployShards},
+   * ending in {@code edge}: the sink's edge, or a stream's lane to reactor 0; registered in the metrics given), then the head copies and shards ({@code deployShards},
    * given the partial stages that shard k's chain ends in and is framed by, and {@code metrics}).
    */
-  static KeyedGlobalShards deploy(Reactor[] reactors, PlanNode global, GroupAccumulatorFactory factory, OutputEdge edge, int queueBatches,
-      PlanMetrics metrics, BiFunction<OutputEdge, PlanMetrics, PartialAggregates.Target> buildCombiner,
+  static KeyedGlobalShards deploy(Reactor[] reactors, PlanNode global, GroupAccumulatorFactory factory, Operator edge, int queueBatches,
+      PlanMetrics metrics, BiFunction<Operator, PlanMetrics, PartialAggregates.Target> buildCombiner,
       BiFunction<PartialAggregates.Producer[], PlanMetrics, Shards> deployShards, BiConsumer<Object, RuntimeException> onFailure,
       Object owner, Shards.BarrierListener barriers) {
     int n = reactors.length;

@@ -5,12 +5,12 @@ import dev.laminar.runtime.ExchangeQueue;
 import dev.laminar.runtime.HeadDealer;
 import dev.laminar.runtime.KeyRouter;
 import dev.laminar.runtime.Operator;
-import dev.laminar.runtime.OutputEdge;
 import dev.laminar.runtime.Reactor;
 import dev.laminar.runtime.RekeyInbox;
 import dev.laminar.runtime.StreamNode;
 import dev.laminar.runtime.aggregate.AggregateKind;
 import dev.laminar.runtime.aggregate.AggregateSpec;
+import dev.laminar.sql.plan.IntervalJoinNode;
 import dev.laminar.sql.plan.PaneWindowAggregateNode;
 import dev.laminar.sql.plan.PlanMetrics;
 import dev.laminar.sql.plan.PlanNode;
@@ -23,8 +23,9 @@ import org.jctools.queues.SpscArrayQueue;
 import org.slf4j.LoggerFactory;
 
 /**
- * A plan with two keyed stages: a keyed TUMBLE, HOP or CUMULATE aggregate ({@link Shards#keyedNode}) feeding a windowed
- * aggregate by another key (say, bids per auction per minute, then auctions per count bucket per hour). Both stages
+ * A plan with two keyed stages: a keyed TUMBLE, HOP or CUMULATE aggregate or an interval join ({@link Shards#keyedNode})
+ * feeding a windowed aggregate by another key (say, bids per auction per minute, then auctions per count bucket per hour;
+ * or matches of bids and asks per bidder per minute). Both stages
  * keep their state in one shard per reactor:
  *
  * <ul>
@@ -36,11 +37,16 @@ import org.slf4j.LoggerFactory;
  *       and the rest of the plan into lane k of the edge.
  * </ul>
  *
- * <p>Why the rows equal one reactor's: the first stage's rows must rise in watermark within each shard's event
- * (append-only windows emit window by window, each row with {@code window_end - 1}; a SESSION stage or a join does not,
- * so those plans run whole on reactor 0), so the merge restores the sequence of watermarks one reactor would feed the
- * second stage. Within one watermark only the order of rows of different first-stage keys differs, so the second stage
- * must not depend on it: no FIRST_VALUE, LAST_VALUE or plugin aggregate, and append-only (no updates per row).
+ * <p>Why the rows equal one reactor's: every shard advances on the watermarks of all the event's rows
+ * ({@code Operator#onRowWatermark}), so each fires what one reactor would in the same event. An append-only windowed
+ * first stage emits window by window, each row with {@code window_end - 1}, so its rows rise in watermark within each
+ * shard's event and the merge restores the sequence of watermarks one reactor would feed the second stage. An interval
+ * join stamps its rows with its output watermark as of the end of the previous event, the smallest of its two sides'
+ * and of its pending rows' times; one reactor's is the smallest of its shards', so the second-stage inbox gives each row
+ * that ({@link RekeyInbox}'s {@code rowsAtStageWatermark}). A SESSION stage emits sessions whose watermarks need not rise,
+ * so it runs whole on reactor 0. Within one watermark only the order of rows of different first-stage keys differs, so
+ * the second stage must not depend on it: no FIRST_VALUE, LAST_VALUE or plugin aggregate, and append-only (no updates
+ * per row).
  *
  * <p>No cycle of waits lasts: a first-stage shard waits for room towards a second-stage shard, whose inbox is drained
  * by its reactor also while that reactor waits ({@link Reactor#addCombinerInbox}) and copies out every row of the event
@@ -73,7 +79,8 @@ final class RekeyedShards implements ShardedPlan {
    * {@code {first keyed node, second keyed node}} when the plan runs this way, else null: from the plan's root down its
    * chain, the first stateful node is an append-only windowed aggregate by at least one input column, sending no late
    * rows to a side stream, whose results do not depend on the order of rows of different keys, and what it reads is a
-   * shardable plan ({@link Shards#keyedNode}) whose keyed node is an append-only TUMBLE, HOP or CUMULATE aggregate.
+   * shardable plan ({@link Shards#keyedNode}) whose keyed node is an append-only TUMBLE, HOP or CUMULATE aggregate or an
+   * interval join.
    */
   static PlanNode[] stages(PlanNode plan) {
     PlanNode second = plan;
@@ -87,8 +94,9 @@ final class RekeyedShards implements ShardedPlan {
       return null; // global: KeyedGlobalShards
     }
     PlanNode first = Shards.keyedNode(second.input());
-    if (!(first instanceof WindowAggregateNode || first instanceof PaneWindowAggregateNode) || first.changelog()) {
-      return null; // a session or join emits rows whose watermarks need not rise row by row: their order across keys would matter
+    if (!(first instanceof WindowAggregateNode || first instanceof PaneWindowAggregateNode || first instanceof IntervalJoinNode)
+        || first.changelog()) {
+      return null; // a session's rows carry watermarks that need not rise row by row: their order across keys would matter
     }
     return new PlanNode[] {first, second};
   }
@@ -105,10 +113,11 @@ final class RekeyedShards implements ShardedPlan {
 
   /**
    * Deploys the second stage's shards ({@code buildSecond}: the second keyed node and the nodes after it, into the lane
-   * given, registered in the metrics given; it returns the chain's entry), then the first stage's head copies and shards
+   * given: shard k's is {@code lanes[k]}, a lane of the sink's edge or a stream's lane to reactor 0; registered in the metrics given; it returns the chain's entry), then the first stage's head copies and shards
    * ({@code deployFirst}, given the routers that shard k's chain ends in and is framed by, and {@code metrics}).
    */
-  static RekeyedShards deploy(Reactor[] reactors, PlanNode second, OutputEdge edge, int queueBatches, int batchSize, PlanMetrics metrics,
+  static RekeyedShards deploy(Reactor[] reactors, PlanNode first, PlanNode second, Operator[] lanes, int queueBatches, int batchSize,
+      PlanMetrics metrics,
       BiFunction<Operator, PlanMetrics, Operator> buildSecond, BiFunction<KeyRouter[], PlanMetrics, Shards> deployFirst,
       BiConsumer<Object, RuntimeException> onFailure, Object owner, Shards.BarrierListener barriers) {
     int n = reactors.length;
@@ -122,7 +131,6 @@ final class RekeyedShards implements ShardedPlan {
             reactors[p]::helpWhileBlocked, consumer::wake);
       }
     }
-    OutputEdge[] lanes = edge.shard(n);
     PlanMetrics[] secondMetrics = new PlanMetrics[n];
     RekeyInbox[] inboxes = new RekeyInbox[n];
     for (int k = 0; k < n; k++) {
@@ -138,7 +146,7 @@ final class RekeyedShards implements ShardedPlan {
         from[p] = exchanges[p][k].queue();
       }
       int part = n + k;
-      inboxes[k] = new RekeyInbox(from, node, batchSize, id -> barriers.reached(part, id));
+      inboxes[k] = new RekeyInbox(from, node, batchSize, id -> barriers.reached(part, id), first instanceof IntervalJoinNode);
       reactors[k].addCombinerInbox(inboxes[k]); // before any first-stage shard can hand it an event
     }
     int[] routeColumns = Shards.routeColumns(second, 0);
@@ -150,14 +158,14 @@ final class RekeyedShards implements ShardedPlan {
       }
       routers[p] = new KeyRouter(schema, routeColumns, routerLanes);
     }
-    Shards first = deployFirst.apply(routers, metrics);
+    Shards firstShards = deployFirst.apply(routers, metrics);
     PlanMetrics[] parts = Arrays.copyOf(metrics.shards(), 2 * n);
     System.arraycopy(secondMetrics, 0, parts, n, n);
     metrics.shards(parts);
     for (int k = 0; k < n; k++) {
       reactors[k].addTimers(secondMetrics[k].timers(), owner);
     }
-    self[0] = new RekeyedShards(reactors, first, routers, exchanges, inboxes, secondMetrics);
+    self[0] = new RekeyedShards(reactors, firstShards, routers, exchanges, inboxes, secondMetrics);
     return self[0];
   }
 

@@ -9,52 +9,58 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A {@code CREATE STREAM} (or view) whose plan is shardable ({@link Shards#keyedNode}), deployed over every reactor: the
- * keyed aggregate or join runs as one shard per reactor exactly as a sink's would ({@link Shards}), and each shard ends in
- * a {@link MergeLane} back to reactor 0, where a {@link MergeInbox} merges the N lanes into the stream's node, which its
- * readers are attached to as ever. The stream's watermark is the minimum of its shards', each lane keeps its order (so
- * per-key order holds); the order across keys may differ from one reactor's.
+ * A {@code CREATE STREAM} (or view) whose plan runs over every reactor as a sink's would: keyed ({@link Shards}), two
+ * keyed stages ({@link RekeyedShards}), a keyed stage into a global aggregate ({@link KeyedGlobalShards}) or a global
+ * aggregate ({@link GlobalShards}). Whatever would feed the lanes of a sink's edge feeds a {@link MergeLane} back to
+ * reactor 0 instead (one per shard, or one from a combiner), where a {@link MergeInbox} merges the lanes into the stream's
+ * node, which its readers are attached to as ever. The stream's watermark is the minimum of its lanes', each lane keeps
+ * its order (so per-key order holds); the order across keys may differ from one reactor's.
  *
  * <p>The readers run on reactor 0 and must never wait for a reactor (else reactor 0, dealing into the shards, and a
  * shard, waiting for reactor 0 to take its rows, could wait on each other): a plan that reads a sharded stream, directly
- * or through other streams, is not sharded itself ({@code Engine.readsShardedStream}).
+ * or through other streams, is not sharded itself ({@code Engine.readsShardedStream}). A lane's wait helps only with the
+ * merges ({@link Reactor#helpMerges}): the part waiting may be a second stage or a combiner that a shard inbox drained
+ * meanwhile would wait for in turn.
  *
- * <p>Checkpoints: the barrier is dealt into the shards as an event; shard k snapshots its state as part k and puts the
- * marker into its lane ({@link #markLane}); reactor 0 keeps its source channels held until the merge has aligned the
- * markers of every lane, then snapshots its own operators (the stream's readers) ({@code CheckpointCoordinator}).
+ * <p>Checkpoints: the barrier is dealt into the plan as an event; each part snapshots its state and the parts that feed
+ * lanes put the marker into theirs ({@link #markLane}); reactor 0 keeps its source channels held until the merge has
+ * aligned the markers of every lane, then snapshots its own operators (the stream's readers) ({@code CheckpointCoordinator}).
  */
 final class ShardedStream implements ShardedPlan {
   private final Reactor[] reactors;
-  private final Shards shards;
+  private final ShardedPlan plan;
   private final ExchangeQueue[] toMerge;
   private final MergeLane[] lanes;
   private final MergeInbox merge;
   private volatile boolean open = true;
 
-  ShardedStream(Reactor[] reactors, Shards shards, ExchangeQueue[] toMerge, MergeLane[] lanes, MergeInbox merge) {
+  ShardedStream(Reactor[] reactors, ShardedPlan plan, ExchangeQueue[] toMerge, MergeLane[] lanes, MergeInbox merge) {
     this.reactors = reactors;
-    this.shards = shards;
+    this.plan = plan;
     this.toMerge = toMerge;
     this.lanes = lanes;
     this.merge = merge;
   }
 
-  /** False once undeployed: a shard waiting for room in its lane stops waiting. */
+  /** False once undeployed: a part waiting for room in its lane stops waiting. */
   boolean open() {
     return open;
   }
 
-  /** Shard {@code shard}'s reactor: the shard took checkpoint barrier {@code id}; its marker follows its rows before it. */
-  void markLane(int shard, long id) {
-    lanes[shard].barrier(id);
+  /** On part {@code part}'s reactor: it took checkpoint barrier {@code id}; if it feeds a lane, the marker follows its rows before it. */
+  void markLane(int part, long id) {
+    int lane = plan.lane(part);
+    if (lane >= 0) {
+      lanes[lane].barrier(id);
+    }
   }
 
   @Override
   public int count() {
-    return reactors.length;
+    return plan.count();
   }
 
-  /** The shards feed no lane of an edge: each marks its own merge lane ({@link #markLane}). */
+  /** The parts feed no lane of an edge: those that feed a merge lane mark it ({@link #markLane}). */
   @Override
   public int lane(int part) {
     return -1;
@@ -62,18 +68,18 @@ final class ShardedStream implements ShardedPlan {
 
   @Override
   public HeadDealer dealer(int input) {
-    return shards.dealer(input);
+    return plan.dealer(input);
   }
 
   @Override
   public void barrier(long id) {
-    shards.barrier(id);
+    plan.barrier(id);
   }
 
   @Override
   public void undeploy() {
     open = false;
-    shards.undeploy();
+    plan.undeploy();
     reactors[0].removeInbox(merge);
     reactors[0].execute(() -> {
       for (ExchangeQueue q : toMerge) {
@@ -86,9 +92,9 @@ final class ShardedStream implements ShardedPlan {
   public String describe() {
     List<String> parts = new ArrayList<>();
     for (int k = 0; k < lanes.length; k++) {
-      parts.add("shard " + k + " to reactor 0: rows " + lanes[k].rows() + ", queued batches " + lanes[k].depth() + ", blocked "
+      parts.add("lane " + k + " to reactor 0: rows " + lanes[k].rows() + ", queued batches " + lanes[k].depth() + ", blocked "
           + lanes[k].blockedNanos() / 1_000_000 + " ms");
     }
-    return shards.describe() + "; merged on reactor 0: " + String.join("; ", parts);
+    return plan.describe() + "; merged on reactor 0: " + String.join("; ", parts);
   }
 }

@@ -73,8 +73,15 @@ public final class Reactor implements AutoCloseable {
    * for them.
    */
   private final List<Inbox> combinerInboxes = new ArrayList<>();
+  /**
+   * Inboxes of the merges of sharded streams ({@link MergeInbox}, reactor 0): they never wait for a reactor, and are
+   * drained from the loop, by every {@link #helpWhileBlocked} and by {@link #helpMerges}, the help of a lane's wait for
+   * them, which may come from within a combiner (a second stage or combiner of a stream ends in lanes to reactor 0).
+   */
+  private final List<Inbox> mergeInboxes = new ArrayList<>();
   private boolean drainingShards;
   private boolean drainingCombiners;
+  private boolean drainingMerges;
   private final Thread thread;
   private final IdleStrategy idle = IdleStrategy.standard();
   private final Counter batchesProcessed = new Counter();
@@ -321,13 +328,44 @@ public final class Reactor implements AutoCloseable {
     execute(() -> combinerInboxes.add(inbox));
   }
 
+  /**
+   * Registers the inbox of a sharded stream's merge ({@link MergeInbox}): it must never wait for a reactor, and is
+   * drained from the loop, by every {@link #helpWhileBlocked} and by {@link #helpMerges}.
+   */
+  public void addMergeInbox(Inbox inbox) {
+    execute(() -> mergeInboxes.add(inbox));
+  }
+
   /** Stops draining an inbox (its owner releases what is left in it). */
   public void removeInbox(Inbox inbox) {
     execute(() -> {
       shardInboxes.remove(inbox);
       headInboxes.remove(inbox);
       combinerInboxes.remove(inbox);
+      mergeInboxes.remove(inbox);
     });
+  }
+
+  /**
+   * Called by a shard, second stage or combiner on this reactor's thread while it waits for room in a lane to a sharded
+   * stream's merge: drains this reactor's merges (not re-entrantly) and nothing else, since the waiting part may itself be
+   * what a shard inbox would wait for. Returns batches taken.
+   */
+  public int helpMerges() {
+    if (Thread.currentThread() != thread || drainingMerges) {
+      return 0;
+    }
+    drainingMerges = true;
+    try {
+      int work = 0;
+      final List<Inbox> in = mergeInboxes;
+      for (int i = 0; i < in.size(); i++) {
+        work += in.get(i).drain();
+      }
+      return work;
+    } finally {
+      drainingMerges = false;
+    }
   }
 
   /**
@@ -339,7 +377,7 @@ public final class Reactor implements AutoCloseable {
     if (Thread.currentThread() != thread) {
       return 0;
     }
-    return drainShardInboxes() + drainCombinerInboxes();
+    return drainShardInboxes() + drainCombinerInboxes() + helpMerges();
   }
 
   private int drainCombinerInboxes() {
@@ -377,7 +415,7 @@ public final class Reactor implements AutoCloseable {
   }
 
   private int drainInboxes() {
-    int work = drainShardInboxes() + drainCombinerInboxes();
+    int work = drainShardInboxes() + drainCombinerInboxes() + helpMerges();
     final List<Inbox> in = headInboxes;
     for (int i = 0; i < in.size(); i++) {
       work += in.get(i).drain();

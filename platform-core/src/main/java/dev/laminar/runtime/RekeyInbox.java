@@ -34,6 +34,10 @@ public final class RekeyInbox implements Reactor.Inbox {
   private final SpscArrayQueue<ColumnarBatch>[] from;
   private final SourceInput input;
   private final LongConsumer onBarrier;
+  /** Rows take the stage's watermark before their event rather than their own (a join's first stage). */
+  private final boolean rowsAtStageWatermark;
+  /** Per queue, the highest watermark it delivered so far. */
+  private final long[] queueWatermark;
   private final Schema schema;
   private final int batchSize;
   /** Per queue, the copies of its rows of the current event, {@code held[q][0 .. heldCount[q])}. */
@@ -41,7 +45,6 @@ public final class RekeyInbox implements Reactor.Inbox {
   private final int[] heldCount;
   private final boolean[] done;
   private int doneCount;
-  private long eventWatermark = Long.MAX_VALUE;
   private long eventRowWatermark = ColumnarBatch.NO_TIME;
   private int ended;
   private long barrier = -1;
@@ -59,11 +62,16 @@ public final class RekeyInbox implements Reactor.Inbox {
    * @param node the shard's node (the second stage's chain is attached to it)
    * @param onBarrier called with a checkpoint barrier's id when the shard takes it: every event before it has been
    *     processed, none after it
+   * @param rowsAtStageWatermark whether each row takes the first stage's watermark as of the end of the event before its
+   *     own (the smallest of the shards'), as a join's rows do with one reactor, rather than keep its own
    */
-  public RekeyInbox(SpscArrayQueue<ColumnarBatch>[] from, StreamNode node, int batchSize, LongConsumer onBarrier) {
+  public RekeyInbox(SpscArrayQueue<ColumnarBatch>[] from, StreamNode node, int batchSize, LongConsumer onBarrier, boolean rowsAtStageWatermark) {
     this.from = from.clone();
     this.input = new SourceInput(node, 1);
     this.onBarrier = onBarrier;
+    this.rowsAtStageWatermark = rowsAtStageWatermark;
+    this.queueWatermark = new long[from.length];
+    java.util.Arrays.fill(queueWatermark, ColumnarBatch.NO_TIME);
     this.schema = node.schema();
     this.batchSize = batchSize;
     int n = from.length;
@@ -111,14 +119,22 @@ public final class RekeyInbox implements Reactor.Inbox {
           into = hold(q);
         }
         int take = Math.min(size - copied, into.capacity() - into.size());
+        int at = into.size();
         into.appendRowsFrom(b, copied, take);
         copied += take;
+        if (rowsAtStageWatermark) {
+          for (int r = at; r < at + take; r++) {
+            into.setWatermark(r, ColumnarBatch.NO_TIME); // the input raises it to the watermark delivered before the event
+          }
+        }
       }
       if (!b.moreOfEvent()) {
         done[q] = true;
         doneCount++;
-        eventWatermark = Math.min(eventWatermark, b.batchWatermark()); // NO_TIME from any queue: no watermark
-        eventRowWatermark = Math.max(eventRowWatermark, b.eventRowWatermark());
+        queueWatermark[q] = Math.max(queueWatermark[q], b.batchWatermark());
+        if (!rowsAtStageWatermark) { // a join's rows advance nothing beyond the stage's watermark
+          eventRowWatermark = Math.max(eventRowWatermark, b.eventRowWatermark());
+        }
         if (b.isEndOfInput()) {
           ended++;
         }
@@ -148,7 +164,10 @@ public final class RekeyInbox implements Reactor.Inbox {
     final int n = from.length;
     try {
       merge();
-      long wm = eventWatermark == Long.MAX_VALUE ? ColumnarBatch.NO_TIME : eventWatermark;
+      long wm = Long.MAX_VALUE; // the stage's watermark: the smallest of its shards' (NO_TIME while one has none)
+      for (int q = 0; q < n; q++) {
+        wm = Math.min(wm, queueWatermark[q]);
+      }
       if (wm != ColumnarBatch.NO_TIME || ended == n || eventRowWatermark != ColumnarBatch.NO_TIME) {
         control.clear();
         control.setBatchWatermark(wm);
@@ -175,7 +194,6 @@ public final class RekeyInbox implements Reactor.Inbox {
         done[q] = false;
       }
       doneCount = 0;
-      eventWatermark = Long.MAX_VALUE;
       eventRowWatermark = ColumnarBatch.NO_TIME;
       ended = 0;
       barrier = -1;

@@ -68,7 +68,7 @@ class CrashRecoveryTest {
     List<String> crashed = runToCompletion(data, out, random, KILLS);
     assertSameRows(crashed, reference, "committed output", seed);
     assertSameRows(committedRows(dir.resolve("out-bars"), BARS), referenceBars, "committed TUMBLE results", seed);
-    assertSameRows(committedRows(dir.resolve("out-hops"), "k,window_start,window_end,n,total,distinct_amounts,sd"), referenceHops, "committed HOP results", seed);
+    assertSameRows(committedRows(dir.resolve("out-hops"), "k,window_start,window_end,n,total,distinct_amounts,sd"), referenceHops, "committed two-stage results (keyed HOP, then TUMBLE by another key)", seed);
     assertSameRows(committedRows(dir.resolve("out-distinct-bars"), "k,window_start,d,last_id,ds"), referenceDistinctBars, "committed TUMBLE COUNT(DISTINCT) results", seed);
     assertSameRows(committedRows(dir.resolve("out-distinct-hops"), "k,window_start,window_end,d,first_id"), referenceDistinctHops, "committed HOP COUNT(DISTINCT) results", seed);
     assertSameRows(committedRows(dir.resolve("out-sessions"), "k,window_start,window_end,n,last_id,amounts"), referenceSessions, "committed SESSION results", seed);

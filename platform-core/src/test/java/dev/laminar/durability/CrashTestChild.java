@@ -41,10 +41,13 @@ public final class CrashTestChild {
           + "FIRST_VALUE(id) AS first_id, LAST_VALUE(id) AS last_id, MIN(CAST(amount AS VARCHAR)) AS lo_text, " // strings in the slots
           + "LAST_VALUE(CAST(amount AS VARCHAR)) AS last_text FROM TABLE(TUMBLE(TABLE events2, DESCRIPTOR(ts), INTERVAL '1' SECOND)) "
           + "GROUP BY k, window_start, window_end");
+      // two keyed stages (both in shards at N reactors): HOP cells by k and id bucket, then per k per second
       db.execute("CREATE SINK IF NOT EXISTS hops WITH ('connector' = 'filesystem', 'path' = '" + out.resolveSibling(out.getFileName() + "-hops")
-          + "', 'format' = 'csv') AS SELECT k, window_start, window_end, COUNT(*) AS n, SUM(amount) AS total, "
+          + "', 'format' = 'csv') AS WITH h AS (SELECT k, MOD(id, 8) AS g, window_time AS wt, COUNT(*) AS n, SUM(amount) AS total, "
           + "APPROX_COUNT_DISTINCT(amount) AS distinct_amounts, ROUND(STDDEV_POP(amount), 6) AS sd FROM TABLE(HOP(TABLE events3, "
-          + "DESCRIPTOR(ts), INTERVAL '1' SECOND, INTERVAL '3' SECOND)) GROUP BY k, window_start, window_end");
+          + "DESCRIPTOR(ts), INTERVAL '1' SECOND, INTERVAL '3' SECOND)) GROUP BY k, MOD(id, 8), window_start, window_end, window_time) "
+          + "SELECT k, window_start, window_end, SUM(n) AS n, SUM(total) AS total, SUM(distinct_amounts) AS distinct_amounts, MAX(sd) AS sd "
+          + "FROM TABLE(TUMBLE(TABLE h, DESCRIPTOR(wt), INTERVAL '1' SECOND)) GROUP BY k, window_start, window_end");
       // COUNT(DISTINCT): the sets in the operators' stores (of numbers, and of strings as dictionary ids)
       // (each sink reads its own source: a sink attached to a running source misses what it read before)
       db.execute("CREATE SINK IF NOT EXISTS distinct_bars WITH ('connector' = 'filesystem', 'path' = '"

@@ -136,6 +136,14 @@ public abstract class TwoInputOperator implements dev.laminar.runtime.Checkpoint
       forwardWatermark();
     }
 
+    /** A shard's side: the event's rows that went to other shards reached {@code watermark}; advance as if one came here. */
+    @Override
+    public void onRowWatermark(long watermark) {
+      advance(isLeft, watermark);
+      emitter.flush();
+      forwardWatermark();
+    }
+
     @Override
     public void onEndOfInput() {
       if (isLeft ? leftEnded : rightEnded) {
