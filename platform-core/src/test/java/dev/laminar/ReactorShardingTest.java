@@ -606,11 +606,19 @@ class ReactorShardingTest {
       db.execute(SOURCE);
       db.execute(KEYED_STREAM);
       db.execute("CREATE SINK counts WITH ('connector' = 'memory') AS SELECT auction, n FROM per_auction");
+      // a sink reading a sharded stream is sharded itself: its dealer runs in the stream's merge on reactor 0
+      db.execute("CREATE SINK hot WITH ('connector' = 'memory') AS SELECT window_start, MAX(n) AS hot, SUM(n) AS counted "
+          + "FROM TABLE(TUMBLE(TABLE per_auction, DESCRIPTOR(wt), INTERVAL '0.2' SECOND)) GROUP BY window_start, window_end");
+      db.execute("CREATE SINK per_bidder WITH ('connector' = 'memory') AS SELECT last_bidder, SUM(n) AS counted "
+          + "FROM TABLE(TUMBLE(TABLE per_auction, DESCRIPTOR(wt), INTERVAL '0.2' SECOND)) GROUP BY last_bidder, window_start, window_end");
       push(db, 7, 5_000);
       assertThat(db.awaitCompletion(Duration.ofMinutes(1))).isTrue();
       assertThat(db.sinkRows("counts").stream().mapToLong(r -> (Long) r.get(1)).sum()).isEqualTo(5_000);
-      // a plan reading a sharded stream runs on reactor 0 (its readers must not wait for a reactor)
-      assertThat(db.execute("DESCRIBE SINK counts").rows()).noneMatch(r -> String.valueOf(r.get(3)).contains("routed by key"));
+      assertThat(db.sinkRows("hot").stream().mapToLong(r -> (Long) r.get(2)).sum()).isEqualTo(5_000);
+      assertThat(db.sinkRows("per_bidder").stream().mapToLong(r -> (Long) r.get(1)).sum()).isEqualTo(5_000);
+      assertThat(db.execute("DESCRIBE SINK counts").rows()).noneMatch(r -> String.valueOf(r.get(3)).contains("routed by key")); // stateless
+      assertThat(db.execute("DESCRIBE SINK hot").rows()).anyMatch(r -> String.valueOf(r.get(3)).contains("partial aggregates combined"));
+      assertThat(db.execute("DESCRIBE SINK per_bidder").rows()).anyMatch(r -> String.valueOf(r.get(3)).contains("shard 1: rows"));
       String figures = db.execute("DESCRIBE STREAM per_auction").rows().stream().map(r -> String.valueOf(r.get(3)))
           .filter(e -> e.contains("routed by key")).findFirst().orElseThrow();
       assertThat(figures).containsPattern("shard 0: rows [1-9]\\d*").containsPattern("shard 1: rows [1-9]\\d*")

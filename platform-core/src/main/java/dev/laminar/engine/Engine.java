@@ -513,7 +513,7 @@ public final class Engine implements AutoCloseable {
     ShardedStream[] self = new ShardedStream[1];
     List<dev.laminar.runtime.ExchangeQueue> toMerge = new ArrayList<>();
     List<dev.laminar.runtime.MergeLane> lanes = new ArrayList<>();
-    ShardedDeployment d = deploySharded(plan, count -> {
+    ShardedDeployment d = deploySharded(plan, true, count -> {
       Operator[] ends = new Operator[count];
       for (int l = 0; l < count; l++) {
         Reactor producer = count == 1 ? reactors[reactors.length - 1] : reactors[l]; // a combiner runs on the last reactor
@@ -548,8 +548,8 @@ public final class Engine implements AutoCloseable {
   }
 
   /**
-   * Whether {@code plan} reads a sharded stream, directly or through other streams: such a plan runs on reactor 0 (its
-   * readers must never wait for a reactor, {@link ShardedStream}).
+   * Whether {@code plan} reads a sharded stream, directly or through other streams: a stream with such a plan runs on
+   * reactor 0 ({@link #deploySharded}).
    */
   private boolean readsShardedStream(PlanNode plan) {
     for (PlanNode n : plan.nodes()) {
@@ -665,7 +665,8 @@ public final class Engine implements AutoCloseable {
    */
   private List<Attachment> instantiateToEdge(PlanNode plan, OutputEdge edge, PlanMetrics metrics, Object owner,
       java.util.function.Supplier<Object> failureOwner) {
-    ShardedDeployment d = deploySharded(plan, count -> count == 1 ? new Operator[] {edge} : edge.shard(count), metrics, owner, failureOwner);
+    ShardedDeployment d = deploySharded(plan, false, count -> count == 1 ? new Operator[] {edge} : edge.shard(count), metrics, owner,
+        failureOwner);
     if (d == null) {
       return instantiate(plan, edge, metrics);
     }
@@ -678,15 +679,18 @@ public final class Engine implements AutoCloseable {
   }
 
   /**
-   * Deploys {@code plan} over every reactor when it can run so, else returns null (it runs whole on reactor 0; so does a plan
-   * reading a sharded stream, whose readers must not wait for a reactor: {@link ShardedStream}). In order of preference:
+   * Deploys {@code plan} over every reactor when it can run so, else returns null (it runs whole on reactor 0; so does a
+   * stream's plan reading a sharded stream: a checkpoint deals its barrier into sharded streams once, while reactor 0's
+   * sources are held, and a stream whose input is another's merge would need it dealt again after that merge aligned).
+   * A sink's or subscription's plan reading a sharded stream is deployed like any other: its dealers run in the stream's
+   * merge, which delivers only from reactor 0's loop ({@link dev.laminar.runtime.MergeInbox}). In order of preference:
    * one keyed node ({@link Shards}), a keyed stage into a global aggregate ({@link KeyedGlobalShards}), two keyed stages
    * ({@link RekeyedShards}), a global aggregate ({@link GlobalShards}). {@code lanes} gives what the plan's parts end in, given
    * how many: one per reactor (shard k's on reactor k), or one (the combiner's, on the last reactor).
    */
-  private ShardedDeployment deploySharded(PlanNode plan, java.util.function.IntFunction<Operator[]> lanes, PlanMetrics metrics, Object owner,
-      java.util.function.Supplier<Object> failureOwner) {
-    if (reactors.length == 1 || readsShardedStream(plan)) {
+  private ShardedDeployment deploySharded(PlanNode plan, boolean forStream, java.util.function.IntFunction<Operator[]> lanes,
+      PlanMetrics metrics, Object owner, java.util.function.Supplier<Object> failureOwner) {
+    if (reactors.length == 1 || (forStream && readsShardedStream(plan))) {
       return null;
     }
     PlanNode keyed = Shards.keyedNode(plan);

@@ -13,9 +13,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Checkpoint barriers are aligned across lanes: a lane that delivered the marker of barrier {@code id} is not read
  * again until every live lane has, then {@code onAligned} hears the id (every row the shards emitted before the barrier
- * has reached the stream's readers, none after). Reactor thread only; never waits for a reactor (the stream's readers
- * run on reactor 0 and wait only for sink threads), so it is drained also while reactor 0 waits
- * ({@link Reactor#addCombinerInbox}).
+ * has reached the stream's readers, none after). Reactor thread only.
+ *
+ * <p>The stream's readers may wait for a reactor (a sharded sink reading the stream deals into its shards), and a lane's
+ * producer may be a shard on reactor 0 itself, so the merge delivers only from reactor 0's loop ({@link #drain}). Every
+ * wait on reactor 0 takes what the lanes hold into per-lane buffers of the merge's own ({@link #buffer}, through
+ * {@link Reactor#helpMerges}): a shard waiting for room in its lane never waits for a delivery that waits for it. What the
+ * buffers hold is bounded by what the shards emit for the events already dealt, since reactor 0 deals no more while it
+ * waits.
  */
 public final class MergeInbox implements Reactor.Inbox {
   private static final Logger LOG = LoggerFactory.getLogger(MergeInbox.class);
@@ -28,6 +33,9 @@ public final class MergeInbox implements Reactor.Inbox {
   private long lastAligned = -1;
   private int next;
   private boolean draining;
+  /** Per lane, copies of batches taken by {@link #buffer}, delivered before the lane's next ones. */
+  private final java.util.ArrayDeque<ColumnarBatch>[] pending;
+  private final java.util.ArrayDeque<ColumnarBatch> free = new java.util.ArrayDeque<>();
 
   public MergeInbox(SpscArrayQueue<ColumnarBatch>[] lanes, StreamNode node, LongConsumer onAligned) {
     this.lanes = lanes.clone();
@@ -35,12 +43,51 @@ public final class MergeInbox implements Reactor.Inbox {
     this.onAligned = onAligned;
     this.heldAt = new long[lanes.length];
     java.util.Arrays.fill(heldAt, -1);
+    @SuppressWarnings({"unchecked", "rawtypes"}) // an array of a generic type
+    java.util.ArrayDeque<ColumnarBatch>[] buffers = new java.util.ArrayDeque[lanes.length];
+    for (int k = 0; k < lanes.length; k++) {
+      buffers[k] = new java.util.ArrayDeque<>();
+    }
+    this.pending = buffers;
   }
 
+  /**
+   * Takes every batch the lanes hold into the merge's buffers, delivering nothing (any time on reactor 0, also from within
+   * a delivery): frees room for shards that wait for it. Returns batches taken.
+   */
+  public int buffer() {
+    int work = 0;
+    for (int k = 0; k < lanes.length; k++) {
+      ColumnarBatch b;
+      while ((b = lanes[k].poll()) != null) {
+        ColumnarBatch copy = free.poll();
+        if (copy == null || copy.capacity() < b.size()) {
+          copy = new ColumnarBatch(input.node().schema(), b.capacity()); // while the buffers grow, not in steady state
+        }
+        copy.appendRowsFrom(b, 0, b.size());
+        copy.setBatchWatermark(b.batchWatermark());
+        if (b.isEndOfInput()) {
+          copy.markEndOfInput();
+        }
+        if (b.isIdleMarker()) {
+          copy.markIdle();
+        }
+        if (b.barrierEpoch() >= 0) {
+          copy.markBarrier(b.barrierEpoch());
+        }
+        BatchPool.release(b);
+        pending[k].add(copy);
+        work++;
+      }
+    }
+    return work;
+  }
+
+  /** Reactor 0's loop: delivers what the buffers and lanes hold into the stream's node. */
   @Override
   public int drain() {
     if (draining) {
-      return 0; // a reader of the stream is what waits: do not deliver into it again
+      return buffer(); // a reader of the stream is what waits: do not deliver into it again
     }
     draining = true;
     try {
@@ -61,7 +108,7 @@ public final class MergeInbox implements Reactor.Inbox {
         empty++;
         continue;
       }
-      ColumnarBatch b = lanes[k].poll();
+      ColumnarBatch b = pending[k].isEmpty() ? lanes[k].poll() : pending[k].poll();
       if (b == null) {
         empty++;
         continue;
@@ -86,7 +133,12 @@ public final class MergeInbox implements Reactor.Inbox {
       } catch (RuntimeException e) {
         LOG.error("Unexpected failure delivering a batch of {}", input.node().name(), e);
       } finally {
-        BatchPool.release(b);
+        if (b.owner() == null) { // a copy of the buffers'
+          b.clear();
+          free.add(b);
+        } else {
+          BatchPool.release(b);
+        }
       }
     }
     return work;

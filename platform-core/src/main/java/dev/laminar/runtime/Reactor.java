@@ -63,8 +63,12 @@ public final class Reactor implements AutoCloseable {
 
   private final MpscArrayQueue<Runnable> commands = new MpscArrayQueue<>(1024);
   private final List<Channel> channels = new ArrayList<>();
-  /** Inboxes feeding shards: drained also while a producer on this thread waits ({@link #helpWhileBlocked}). */
-  private final List<Inbox> shardInboxes = new ArrayList<>();
+  /**
+   * Inboxes feeding shards: drained also while a producer on this thread waits ({@link #helpWhileBlocked}), each one not
+   * re-entrantly, but one while another waits: a shard of one plan may wait for a combiner or second stage that needs an
+   * event of another plan's shard on this reactor.
+   */
+  private final List<ShardSlot> shardInboxes = new ArrayList<>();
   /** Inboxes feeding plan heads: drained only from the loop (a head may be the one waiting). */
   private final List<Inbox> headInboxes = new ArrayList<>();
   /**
@@ -74,14 +78,11 @@ public final class Reactor implements AutoCloseable {
    */
   private final List<Inbox> combinerInboxes = new ArrayList<>();
   /**
-   * Inboxes of the merges of sharded streams ({@link MergeInbox}, reactor 0): they never wait for a reactor, and are
-   * drained from the loop, by every {@link #helpWhileBlocked} and by {@link #helpMerges}, the help of a lane's wait for
-   * them, which may come from within a combiner (a second stage or combiner of a stream ends in lanes to reactor 0).
+   * The merges of sharded streams (reactor 0): they deliver only from the loop (a reader of the stream may wait for a
+   * reactor), and every wait on this reactor takes what their lanes hold into their buffers ({@link #helpMerges}).
    */
-  private final List<Inbox> mergeInboxes = new ArrayList<>();
-  private boolean drainingShards;
+  private final List<MergeInbox> mergeInboxes = new ArrayList<>();
   private boolean drainingCombiners;
-  private boolean drainingMerges;
   private final Thread thread;
   private final IdleStrategy idle = IdleStrategy.standard();
   private final Counter batchesProcessed = new Counter();
@@ -317,7 +318,13 @@ public final class Reactor implements AutoCloseable {
    * other from waiting on each other for good.
    */
   public void addInbox(Inbox inbox, boolean feedsShard) {
-    execute(() -> (feedsShard ? shardInboxes : headInboxes).add(inbox));
+    execute(() -> {
+      if (feedsShard) {
+        shardInboxes.add(new ShardSlot(inbox));
+      } else {
+        headInboxes.add(inbox);
+      }
+    });
   }
 
   /**
@@ -329,49 +336,46 @@ public final class Reactor implements AutoCloseable {
   }
 
   /**
-   * Registers the inbox of a sharded stream's merge ({@link MergeInbox}): it must never wait for a reactor, and is
-   * drained from the loop, by every {@link #helpWhileBlocked} and by {@link #helpMerges}.
+   * Registers a sharded stream's merge: it delivers from the loop, and every wait on this reactor buffers what its lanes
+   * hold ({@link #helpMerges}).
    */
-  public void addMergeInbox(Inbox inbox) {
-    execute(() -> mergeInboxes.add(inbox));
+  public void addMergeInbox(MergeInbox merge) {
+    execute(() -> mergeInboxes.add(merge));
   }
 
   /** Stops draining an inbox (its owner releases what is left in it). */
   public void removeInbox(Inbox inbox) {
     execute(() -> {
-      shardInboxes.remove(inbox);
+      shardInboxes.removeIf(s -> s.inbox == inbox);
       headInboxes.remove(inbox);
       combinerInboxes.remove(inbox);
-      mergeInboxes.remove(inbox);
+      mergeInboxes.remove((Object) inbox);
     });
   }
 
   /**
    * Called by a shard, second stage or combiner on this reactor's thread while it waits for room in a lane to a sharded
-   * stream's merge: drains this reactor's merges (not re-entrantly) and nothing else, since the waiting part may itself be
-   * what a shard inbox would wait for. Returns batches taken.
+   * stream's merge, and by every other wait here: takes what the merges' lanes hold into their buffers
+   * ({@link MergeInbox#buffer}), delivering nothing and running no other inbox, since the waiting part may itself be what
+   * a shard inbox would wait for. Returns batches taken.
    */
   public int helpMerges() {
-    if (Thread.currentThread() != thread || drainingMerges) {
+    if (Thread.currentThread() != thread) {
       return 0;
     }
-    drainingMerges = true;
-    try {
-      int work = 0;
-      final List<Inbox> in = mergeInboxes;
-      for (int i = 0; i < in.size(); i++) {
-        work += in.get(i).drain();
-      }
-      return work;
-    } finally {
-      drainingMerges = false;
+    int work = 0;
+    final List<MergeInbox> in = mergeInboxes;
+    for (int i = 0; i < in.size(); i++) {
+      work += in.get(i).buffer();
     }
+    return work;
   }
 
   /**
    * Called by a producer on this reactor's thread while it waits for room in a queue: drains the shard
-   * inboxes (not re-entrantly) and the combiners' (also from within a shard's chain: a shard's partial stage
-   * waits for its combiner), so the reactors it waits for can make progress. Returns batches taken.
+   * inboxes (each not from within itself, but one from within another's wait), the combiners' (also from within a shard's
+   * chain: a shard's partial stage waits for its combiner) and buffers the merges' lanes, so the reactors it waits for can
+   * make progress. Returns batches taken.
    */
   public int helpWhileBlocked() {
     if (Thread.currentThread() != thread) {
@@ -397,25 +401,40 @@ public final class Reactor implements AutoCloseable {
     }
   }
 
-  private int drainShardInboxes() {
-    if (drainingShards) {
-      return 0;
-    }
-    drainingShards = true;
-    try {
-      int work = 0;
-      final List<Inbox> in = shardInboxes;
-      for (int i = 0; i < in.size(); i++) {
-        work += in.get(i).drain();
-      }
-      return work;
-    } finally {
-      drainingShards = false;
+  /** A shard inbox, and whether this thread is within its drain (it is not drained again from within). */
+  private static final class ShardSlot {
+    final Inbox inbox;
+    boolean draining;
+
+    ShardSlot(Inbox inbox) {
+      this.inbox = inbox;
     }
   }
 
+  private int drainShardInboxes() {
+    int work = 0;
+    final List<ShardSlot> in = shardInboxes;
+    for (int i = 0; i < in.size(); i++) {
+      ShardSlot slot = in.get(i);
+      if (slot.draining) {
+        continue;
+      }
+      slot.draining = true;
+      try {
+        work += slot.inbox.drain();
+      } finally {
+        slot.draining = false;
+      }
+    }
+    return work;
+  }
+
   private int drainInboxes() {
-    int work = drainShardInboxes() + drainCombinerInboxes() + helpMerges();
+    int work = drainShardInboxes() + drainCombinerInboxes();
+    final List<MergeInbox> merges = mergeInboxes;
+    for (int i = 0; i < merges.size(); i++) {
+      work += merges.get(i).drain();
+    }
     final List<Inbox> in = headInboxes;
     for (int i = 0; i < in.size(); i++) {
       work += in.get(i).drain();
