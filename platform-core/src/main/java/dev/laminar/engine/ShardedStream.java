@@ -16,11 +16,12 @@ import java.util.List;
  * node, which its readers are attached to as ever. The stream's watermark is the minimum of its lanes', each lane keeps
  * its order (so per-key order holds); the order across keys may differ from one reactor's.
  *
- * <p>The readers run on reactor 0 and must never wait for a reactor (else reactor 0, dealing into the shards, and a
- * shard, waiting for reactor 0 to take its rows, could wait on each other): a plan that reads a sharded stream, directly
- * or through other streams, is not sharded itself ({@code Engine.readsShardedStream}). A lane's wait helps only with the
- * merges ({@link Reactor#helpMerges}): the part waiting may be a second stage or a combiner that a shard inbox drained
- * meanwhile would wait for in turn.
+ * <p>The readers are attached on reactor 0; a sink reading the stream may be sharded itself and so wait for a reactor,
+ * so the merge delivers only from reactor 0's loop and every wait on reactor 0 takes the lanes' batches into its buffers
+ * ({@link MergeInbox#buffer}): reactor 0, dealing into a reader's shards, and a shard, waiting for reactor 0 to take its
+ * rows, never wait on each other. A lane's wait helps only with that ({@link Reactor#helpMerges}): the part waiting may
+ * be a second stage or a combiner that a shard inbox drained meanwhile would wait for in turn. A stream reading a sharded
+ * stream is not sharded itself ({@code Engine.readsShardedStream}).
  *
  * <p>Checkpoints: the barrier is dealt into the plan as an event; each part snapshots its state and the parts that feed
  * lanes put the marker into theirs ({@link #markLane}); reactor 0 keeps its source channels held until the merge has
