@@ -691,6 +691,45 @@ class ReactorShardingTest {
   }
 
   @Test
+  void aStreamReadingAShardedStreamIsShardedAndACheckpointDealsItsBarrierAfterItsInputsMerge(@TempDir Path dir) {
+    // per_auction is sharded; a keyed stream over it (by bidder) and a global one are sharded too, their dealers running in
+    // per_auction's merge on reactor 0
+    String byBidder = "CREATE STREAM per_bidder AS SELECT last_bidder, window_start, SUM(n) AS counted, COUNT(*) AS auctions "
+        + "FROM TABLE(TUMBLE(TABLE per_auction, DESCRIPTOR(wt), INTERVAL '0.4' SECOND)) GROUP BY last_bidder, window_start, window_end";
+    List<Row> one = runWithStreams(1, List.of(KEYED_STREAM, byBidder), "SELECT * FROM per_bidder", 42);
+    assertThat(one.stream().mapToLong(r -> (Long) r.get(2)).sum()).isEqualTo(20_000);
+    for (int reactors : new int[] {2, 3}) {
+      List<Row> many = runWithStreams(reactors, List.of(KEYED_STREAM, byBidder), "SELECT * FROM per_bidder", 42);
+      assertThat(many).as("%d reactors", reactors).containsExactlyInAnyOrderElementsOf(one);
+      assertThat(perKey(many, 0)).as("per-key order, %d reactors", reactors).isEqualTo(perKey(one, 0));
+    }
+    Path data = dir.resolve("data");
+    try (Laminar db = Laminar.open(config(2).dataDirectory(data).build())) {
+      db.execute("CREATE SOURCE s (k BIGINT NOT NULL, ts TIMESTAMP(3) NOT NULL, WATERMARK FOR ts AS ts) WITH ('connector' = 'datagen', "
+          + "'number-of-rows' = '100000', 'rows-per-second' = '20000', 'fields.k.kind' = 'sequence')");
+      db.execute("CREATE STREAM per_key AS SELECT MOD(k, 100) AS g, window_time AS wt, COUNT(*) AS n FROM TABLE(TUMBLE(TABLE s, "
+          + "DESCRIPTOR(ts), INTERVAL '1' MINUTE)) GROUP BY MOD(k, 100), window_start, window_end, window_time");
+      db.execute("CREATE STREAM per_bucket AS SELECT MOD(g, 7) AS b, SUM(n) AS n FROM TABLE(TUMBLE(TABLE per_key, DESCRIPTOR(wt), "
+          + "INTERVAL '1' HOUR)) GROUP BY MOD(g, 7), window_start, window_end");
+      db.execute("CREATE STREAM top AS SELECT MAX(n) AS top FROM TABLE(TUMBLE(TABLE per_key, DESCRIPTOR(wt), INTERVAL '1' HOUR)) "
+          + "GROUP BY window_start, window_end");
+      db.execute("CREATE SINK f WITH ('connector' = 'filesystem', 'path' = '" + dir.resolve("out") + "') AS SELECT b, n FROM per_bucket");
+      db.execute("CREATE SINK g WITH ('connector' = 'filesystem', 'path' = '" + dir.resolve("out2") + "') AS SELECT top FROM top");
+      for (String stream : List.of("per_bucket", "top")) {
+        assertThat(db.execute("DESCRIBE STREAM " + stream).rows()).as(stream)
+            .anyMatch(r -> String.valueOf(r.get(3)).contains("merged on reactor 0"));
+      }
+      for (int i = 0; i < 3; i++) {
+        assertThat(db.execute("CHECKPOINT").message()).matches("Checkpoint \\d+ complete");
+      }
+    }
+    try (Laminar db = Laminar.open(config(2).dataDirectory(data).build())) {
+      assertThat(db.failures()).isEmpty();
+      assertThat(db.execute("CHECKPOINT").message()).matches("Checkpoint \\d+ complete");
+    }
+  }
+
+  @Test
   void aCheckpointWaitsForAShardedStreamsShardsAndKeepsTheirStatePerShard(@TempDir Path dir) {
     Path data = dir.resolve("data");
     try (Laminar db = Laminar.open(config(2).dataDirectory(data).build())) {

@@ -233,8 +233,13 @@ final class CheckpointCoordinator {
     final Map<CatalogObject, boolean[]> shardsTaken = new HashMap<>();
     /** Sinks whose shards were taken down while this barrier was in flight (guarded by this): not dealt it any more. */
     final java.util.Set<CatalogObject> shardsGone = new java.util.HashSet<>();
-    /** Sharded streams dealt the barrier whose merge on reactor 0 has not yet aligned it (guarded by this). */
+    /** Sharded streams whose merge on reactor 0 has not yet aligned the barrier (guarded by this). */
     final java.util.Set<StreamObject> pendingStreams = new java.util.HashSet<>();
+    /**
+     * Of those, the ones dealt it (guarded by this): a sharded stream reading others is dealt it once their merges aligned
+     * it, so it follows every row they emitted before it.
+     */
+    final java.util.Set<StreamObject> dealtStreams = new java.util.HashSet<>();
     long stallNanos;
 
     Barrier(long id, long epoch, List<CatalogObject> objects, List<SinkObject> sinks) {
@@ -259,8 +264,9 @@ final class CheckpointCoordinator {
    * On reactor 0, once the barrier is aligned on every source channel (every row before it, and none after, has been
    * processed here). Without sharded streams, the operators here snapshot at once ({@link #snapshotReactor0}). A sharded
    * stream's rows before the barrier may still be on their way through its shards, to readers here: the barrier is dealt
-   * into each sharded stream, the source channels stay held ({@link Reactor#keepHeld}, so no row after it enters), and
-   * reactor 0 snapshots once every stream's merge has delivered its shards' rows before it ({@link #streamAligned}).
+   * into each sharded stream that reads no sharded stream, the source channels stay held ({@link Reactor#keepHeld}, so no
+   * row after it enters), a sharded stream reading others is dealt it once their merges have aligned it, and reactor 0
+   * snapshots once every stream's merge has delivered its shards' rows before it ({@link #streamAligned}).
    */
   private void alignedOnReactor0(Barrier b) {
     List<StreamObject> sharded = new ArrayList<>();
@@ -285,21 +291,37 @@ final class CheckpointCoordinator {
           b.pendingStreams.add(st);
           b.parts.addAndGet(shards.count());
           b.shardsTaken.put(st, new boolean[shards.count()]);
-          dealt.add(shards);
         }
       }
       if (b.pendingStreams.isEmpty()) {
-        dealt.clear();
+        snapshotReactor0(b);
+        return;
       }
-    }
-    if (dealt.isEmpty()) {
-      snapshotReactor0(b);
-      return;
+      dealt.addAll(readyStreams(b));
     }
     reactor0.keepHeld(b.id);
     for (ShardedPlan shards : dealt) {
-      shards.barrier(b.id); // its merge may align it (streamAligned) while this waits for room, helping
+      shards.barrier(b.id); // the merges deliver only from reactor 0's loop, so none aligns it while this deals
     }
+  }
+
+  /**
+   * The pending sharded streams not yet dealt barrier {@code b} whose sharded inputs have all aligned it, marked dealt
+   * (call holding {@code b}'s lock; deal outside it).
+   */
+  private List<ShardedPlan> readyStreams(Barrier b) {
+    List<ShardedPlan> ready = new ArrayList<>();
+    for (StreamObject st : b.pendingStreams) {
+      if (b.dealtStreams.contains(st) || !(engine.shards(st) instanceof ShardedStream sharded)) {
+        continue;
+      }
+      boolean inputsAligned = sharded.shardedInputs().stream().noneMatch(b.pendingStreams::contains);
+      if (inputsAligned) {
+        b.dealtStreams.add(st);
+        ready.add(sharded);
+      }
+    }
+    return ready;
   }
 
   /** On reactor 0: the merge of sharded stream {@code st} delivered every row its shards emitted before barrier {@code id}. */
@@ -309,8 +331,13 @@ final class CheckpointCoordinator {
       return; // a barrier abandoned on its way
     }
     boolean last;
+    List<ShardedPlan> ready;
     synchronized (b) {
       last = b.pendingStreams.remove(st) && b.pendingStreams.isEmpty();
+      ready = readyStreams(b); // the streams reading it, once their other sharded inputs aligned too
+    }
+    for (ShardedPlan shards : ready) {
+      shards.barrier(id); // within the merge's delivery: every row it had before the barrier has gone to its readers
     }
     if (last) {
       snapshotReactor0(b);
@@ -453,17 +480,25 @@ final class CheckpointCoordinator {
         }
       }
       last = b.pendingStreams.remove(st) && b.pendingStreams.isEmpty();
+      b.dealtStreams.add(st); // never to be dealt now
     }
     for (int k = 0; k < missing; k++) {
       b.partDone();
     }
-    if (last) {
-      Reactor reactor0 = engine.reactors()[0];
-      reactor0.execute(() -> {
+    Reactor reactor0 = engine.reactors()[0];
+    reactor0.execute(() -> {
+      List<ShardedPlan> ready;
+      synchronized (b) {
+        ready = inFlight == b ? readyStreams(b) : List.of();
+      }
+      for (ShardedPlan shards : ready) {
+        shards.barrier(b.id);
+      }
+      if (last) {
         snapshotReactor0(b);
         reactor0.releaseHeld(b.id);
-      });
-    }
+      }
+    });
   }
 
   /**

@@ -513,7 +513,7 @@ public final class Engine implements AutoCloseable {
     ShardedStream[] self = new ShardedStream[1];
     List<dev.laminar.runtime.ExchangeQueue> toMerge = new ArrayList<>();
     List<dev.laminar.runtime.MergeLane> lanes = new ArrayList<>();
-    ShardedDeployment d = deploySharded(plan, true, count -> {
+    ShardedDeployment d = deploySharded(plan, count -> {
       Operator[] ends = new Operator[count];
       for (int l = 0; l < count; l++) {
         Reactor producer = count == 1 ? reactors[reactors.length - 1] : reactors[l]; // a combiner runs on the last reactor
@@ -540,39 +540,31 @@ public final class Engine implements AutoCloseable {
         c.streamAligned(stream, id);
       }
     });
+    List<StreamObject> shardedInputs = new ArrayList<>();
+    for (String in : stream.inputs()) {
+      collectShardedStreams(in, shardedInputs);
+    }
     self[0] = new ShardedStream(reactors, d.plan(), toMerge.toArray(new dev.laminar.runtime.ExchangeQueue[0]),
-        lanes.toArray(new dev.laminar.runtime.MergeLane[0]), merge);
+        lanes.toArray(new dev.laminar.runtime.MergeLane[0]), merge, shardedInputs);
     reactors[0].addMergeInbox(merge); // never waits for a reactor: drained also while reactor 0 waits, and by the lanes' waits
     shardsByOwner.put(stream, self[0]);
     return dealerAttachments(d.dealt(), self[0]);
   }
 
-  /**
-   * Whether {@code plan} reads a sharded stream, directly or through other streams: a stream with such a plan runs on
-   * reactor 0 ({@link #deploySharded}).
-   */
-  private boolean readsShardedStream(PlanNode plan) {
-    for (PlanNode n : plan.nodes()) {
-      if (n instanceof dev.laminar.sql.plan.ScanNode scan && fedByShards(scan.streamName())) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private boolean fedByShards(String name) {
+  /** Adds to {@code out} the sharded streams {@code name} is, or reads through unsharded streams. */
+  private void collectShardedStreams(String name, List<StreamObject> out) {
     if (!(objects.get(key(name)) instanceof StreamObject st)) {
-      return false;
+      return;
     }
     if (shardsByOwner.containsKey(st)) {
-      return true;
+      if (!out.contains(st)) {
+        out.add(st);
+      }
+      return;
     }
     for (String in : st.inputs()) {
-      if (fedByShards(in)) {
-        return true;
-      }
+      collectShardedStreams(in, out);
     }
-    return false;
   }
 
   /** The side stream of a LATE DATA TO clause (rows as the windowed aggregate received them), or null. */
@@ -665,7 +657,7 @@ public final class Engine implements AutoCloseable {
    */
   private List<Attachment> instantiateToEdge(PlanNode plan, OutputEdge edge, PlanMetrics metrics, Object owner,
       java.util.function.Supplier<Object> failureOwner) {
-    ShardedDeployment d = deploySharded(plan, false, count -> count == 1 ? new Operator[] {edge} : edge.shard(count), metrics, owner,
+    ShardedDeployment d = deploySharded(plan, count -> count == 1 ? new Operator[] {edge} : edge.shard(count), metrics, owner,
         failureOwner);
     if (d == null) {
       return instantiate(plan, edge, metrics);
@@ -679,18 +671,16 @@ public final class Engine implements AutoCloseable {
   }
 
   /**
-   * Deploys {@code plan} over every reactor when it can run so, else returns null (it runs whole on reactor 0; so does a
-   * stream's plan reading a sharded stream: a checkpoint deals its barrier into sharded streams once, while reactor 0's
-   * sources are held, and a stream whose input is another's merge would need it dealt again after that merge aligned).
-   * A sink's or subscription's plan reading a sharded stream is deployed like any other: its dealers run in the stream's
-   * merge, which delivers only from reactor 0's loop ({@link dev.laminar.runtime.MergeInbox}). In order of preference:
+   * Deploys {@code plan} over every reactor when it can run so, else returns null (it runs whole on reactor 0). A plan
+   * reading a sharded stream is deployed like any other: its dealers run in the stream's merge, which delivers only from
+   * reactor 0's loop ({@link dev.laminar.runtime.MergeInbox}). In order of preference:
    * one keyed node ({@link Shards}), a keyed stage into a global aggregate ({@link KeyedGlobalShards}), two keyed stages
    * ({@link RekeyedShards}), a global aggregate ({@link GlobalShards}). {@code lanes} gives what the plan's parts end in, given
    * how many: one per reactor (shard k's on reactor k), or one (the combiner's, on the last reactor).
    */
-  private ShardedDeployment deploySharded(PlanNode plan, boolean forStream, java.util.function.IntFunction<Operator[]> lanes,
+  private ShardedDeployment deploySharded(PlanNode plan, java.util.function.IntFunction<Operator[]> lanes,
       PlanMetrics metrics, Object owner, java.util.function.Supplier<Object> failureOwner) {
-    if (reactors.length == 1 || (forStream && readsShardedStream(plan))) {
+    if (reactors.length == 1) {
       return null;
     }
     PlanNode keyed = Shards.keyedNode(plan);

@@ -20,8 +20,8 @@ import java.util.List;
  * so the merge delivers only from reactor 0's loop and every wait on reactor 0 takes the lanes' batches into its buffers
  * ({@link MergeInbox#buffer}): reactor 0, dealing into a reader's shards, and a shard, waiting for reactor 0 to take its
  * rows, never wait on each other. A lane's wait helps only with that ({@link Reactor#helpMerges}): the part waiting may
- * be a second stage or a combiner that a shard inbox drained meanwhile would wait for in turn. A stream reading a sharded
- * stream is not sharded itself ({@code Engine.readsShardedStream}).
+ * be a second stage or a combiner that a shard inbox drained meanwhile would wait for in turn. A stream reading sharded
+ * streams gets its checkpoint barrier once their merges have aligned theirs ({@link #shardedInputs}).
  *
  * <p>Checkpoints: the barrier is dealt into the plan as an event; each part snapshots its state and the parts that feed
  * lanes put the marker into theirs ({@link #markLane}); reactor 0 keeps its source channels held until the merge has
@@ -33,14 +33,26 @@ final class ShardedStream implements ShardedPlan {
   private final ExchangeQueue[] toMerge;
   private final MergeLane[] lanes;
   private final MergeInbox merge;
+  /** The sharded streams this one's plan reads, directly or through unsharded streams. */
+  private final List<StreamObject> shardedInputs;
   private volatile boolean open = true;
 
-  ShardedStream(Reactor[] reactors, ShardedPlan plan, ExchangeQueue[] toMerge, MergeLane[] lanes, MergeInbox merge) {
+  ShardedStream(Reactor[] reactors, ShardedPlan plan, ExchangeQueue[] toMerge, MergeLane[] lanes, MergeInbox merge,
+      List<StreamObject> shardedInputs) {
     this.reactors = reactors;
     this.plan = plan;
     this.toMerge = toMerge;
     this.lanes = lanes;
     this.merge = merge;
+    this.shardedInputs = List.copyOf(shardedInputs);
+  }
+
+  /**
+   * The sharded streams this one reads, directly or through unsharded streams: a checkpoint deals its barrier once their
+   * merges have aligned theirs ({@code CheckpointCoordinator.streamAligned}).
+   */
+  List<StreamObject> shardedInputs() {
+    return shardedInputs;
   }
 
   /** False once undeployed: a part waiting for room in its lane stops waiting. */

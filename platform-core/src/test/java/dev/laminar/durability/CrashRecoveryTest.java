@@ -79,7 +79,7 @@ class CrashRecoveryTest {
     assertSameRows(committedRows(dir.resolve("out-global-hops"), GLOBAL_HOPS), referenceGlobalHops, "committed global HOP results", seed);
     assertSameRows(committedRows(dir.resolve("out-hot"), HOT), referenceHot, "committed hot items results (keyed HOP, then global TUMBLE)", seed);
     assertSameRows(committedRows(dir.resolve("out-stream-hot"), STREAM_HOT), referenceStreamHot,
-        "committed results of a global TUMBLE over a keyed stream", seed);
+        "committed results of a global TUMBLE over a keyed stream, itself a stream", seed);
   }
 
   /** The committed rows equal the reference's; on failure the message names the rows extra and missing (not two lists of 150,000). */

@@ -91,9 +91,11 @@ public final class CrashTestChild {
       db.execute("CREATE STREAM IF NOT EXISTS keyed_bars AS SELECT MOD(id, 16) AS g, window_start AS ws, window_time AS wt, COUNT(*) AS n, "
           + "SUM(amount) AS total, LAST_VALUE(id) AS last_id FROM TABLE(TUMBLE(TABLE events15, DESCRIPTOR(ts), INTERVAL '0.5' SECOND)) "
           + "GROUP BY MOD(id, 16), window_start, window_end, window_time");
-      db.execute("CREATE SINK IF NOT EXISTS stream_hot WITH ('connector' = 'filesystem', 'path' = '" + out.resolveSibling(out.getFileName()
-          + "-stream-hot") + "', 'format' = 'csv') AS SELECT window_start, MAX(n) AS hot, SUM(n) AS n, MAX(last_id) AS last_id, "
+      // a global aggregate over it as a stream of its own (both sharded at N reactors: its barrier follows keyed_bars' merge)
+      db.execute("CREATE STREAM IF NOT EXISTS bars_hot AS SELECT window_start, MAX(n) AS hot, SUM(n) AS n, MAX(last_id) AS last_id, "
           + "SUM(total) AS total FROM TABLE(TUMBLE(TABLE keyed_bars, DESCRIPTOR(wt), INTERVAL '1' SECOND)) GROUP BY window_start, window_end");
+      db.execute("CREATE SINK IF NOT EXISTS stream_hot WITH ('connector' = 'filesystem', 'path' = '" + out.resolveSibling(out.getFileName()
+          + "-stream-hot") + "', 'format' = 'csv') AS SELECT window_start, hot, n, last_id, total FROM bars_hot");
       System.out.println("RUNNING"); // the parent kills at random moments after this line
       System.out.flush();
       if (!db.awaitCompletion(Duration.ofMinutes(5))) {
