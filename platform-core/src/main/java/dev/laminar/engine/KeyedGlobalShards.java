@@ -30,12 +30,12 @@ import org.slf4j.LoggerFactory;
  * watermark, and runs the rest of the plan into the edge.
  *
  * <p>The keyed node's output must be append-only (EMIT ON WINDOW CLOSE, no allowed lateness: its rows come out only
- * within an event, never from a timer) and come out window by window, each row with the watermark {@code window_end - 1},
- * so row watermarks rise row by row within every shard and the combiner can restore one reactor's order of windows (a
- * SESSION aggregate or a join emits rows whose watermarks need not rise, so which rows the global aggregate finds late
- * would depend on the order across keys: those plans run whole on reactor 0). The global aggregate must not depend on the
- * order of rows of different keys either (FIRST_VALUE, LAST_VALUE and plugin aggregates do), since within a window the
- * shards' rows meet in another order than one reactor emits them.
+ * within an event, never from a timer) and come out window by window (or session by session, by end), each row with the
+ * watermark {@code window_end - 1}, so row watermarks rise row by row within every shard, and every shard fires in the
+ * event one reactor would ({@code Operator#onRowWatermark}): the combiner can restore one reactor's order of windows. A
+ * join's rows carry its output watermark, not their own, so a join stage runs whole on reactor 0. The global aggregate
+ * must not depend on the order of rows of different keys either (FIRST_VALUE, LAST_VALUE and plugin aggregates do), since
+ * within a window the shards' rows meet in another order than one reactor emits them.
  *
  * <p>Checkpoints: the barrier is dealt as an event; shard k snapshots its keyed state as part k when it takes it
  * ({@code <node>~shard<k>}), and the combiner, once it took it from every shard, as part N and marks the edge's one lane.
@@ -74,8 +74,9 @@ final class KeyedGlobalShards implements ShardedPlan {
       return null;
     }
     PlanNode keyed = Shards.keyedNode(global.input());
-    if (!(keyed instanceof WindowAggregateNode || keyed instanceof PaneWindowAggregateNode) || keyed.changelog()) {
-      return null; // a session or join emits rows whose watermarks need not rise row by row: their order across keys would matter
+    if (!(keyed instanceof WindowAggregateNode || keyed instanceof PaneWindowAggregateNode || keyed instanceof SessionWindowAggregateNode)
+        || keyed.changelog()) {
+      return null; // a join's rows carry its output watermark, not their own: the combiner merges by row watermark
     }
     return new PlanNode[] {keyed, global};
   }

@@ -23,7 +23,7 @@ import org.jctools.queues.SpscArrayQueue;
 import org.slf4j.LoggerFactory;
 
 /**
- * A plan with two keyed stages: a keyed TUMBLE, HOP or CUMULATE aggregate or an interval join ({@link Shards#keyedNode})
+ * A plan with two keyed stages: a keyed TUMBLE, HOP, CUMULATE or SESSION aggregate or an interval join ({@link Shards#keyedNode})
  * feeding a windowed aggregate by another key (say, bids per auction per minute, then auctions per count bucket per hour;
  * or matches of bids and asks per bidder per minute). Both stages
  * keep their state in one shard per reactor:
@@ -43,8 +43,8 @@ import org.slf4j.LoggerFactory;
  * shard's event and the merge restores the sequence of watermarks one reactor would feed the second stage. An interval
  * join stamps its rows with its output watermark as of the end of the previous event, the smallest of its two sides'
  * and of its pending rows' times; one reactor's is the smallest of its shards', so the second-stage inbox gives each row
- * that ({@link RekeyInbox}'s {@code rowsAtStageWatermark}). A SESSION stage emits sessions whose watermarks need not rise,
- * so it runs whole on reactor 0. Within one watermark only the order of rows of different first-stage keys differs, so
+ * that ({@link RekeyInbox}'s {@code rowsAtStageWatermark}). A SESSION first stage fires its sessions in order of their
+ * ends, each row with {@code end - 1}, so it rises too. Within one watermark only the order of rows of different first-stage keys differs, so
  * the second stage must not depend on it: no FIRST_VALUE, LAST_VALUE or plugin aggregate, and append-only (no updates
  * per row).
  *
@@ -79,8 +79,8 @@ final class RekeyedShards implements ShardedPlan {
    * {@code {first keyed node, second keyed node}} when the plan runs this way, else null: from the plan's root down its
    * chain, the first stateful node is an append-only windowed aggregate by at least one input column, sending no late
    * rows to a side stream, whose results do not depend on the order of rows of different keys, and what it reads is a
-   * shardable plan ({@link Shards#keyedNode}) whose keyed node is an append-only TUMBLE, HOP or CUMULATE aggregate or an
-   * interval join.
+   * shardable plan ({@link Shards#keyedNode}) whose keyed node is an append-only TUMBLE, HOP, CUMULATE or SESSION aggregate or
+   * an interval join.
    */
   static PlanNode[] stages(PlanNode plan) {
     PlanNode second = plan;
@@ -94,9 +94,9 @@ final class RekeyedShards implements ShardedPlan {
       return null; // global: KeyedGlobalShards
     }
     PlanNode first = Shards.keyedNode(second.input());
-    if (!(first instanceof WindowAggregateNode || first instanceof PaneWindowAggregateNode || first instanceof IntervalJoinNode)
-        || first.changelog()) {
-      return null; // a session's rows carry watermarks that need not rise row by row: their order across keys would matter
+    if (!(first instanceof WindowAggregateNode || first instanceof PaneWindowAggregateNode || first instanceof SessionWindowAggregateNode
+        || first instanceof IntervalJoinNode) || first.changelog()) {
+      return null; // an ASOF join
     }
     return new PlanNode[] {first, second};
   }

@@ -326,11 +326,16 @@ public final class SessionWindowAggregateOperator implements Operator, dev.lamin
   }
 
   @Override
-  public void onWatermark(long wm) {
+  public void onRowWatermark(long wm) {
     if (wm > watermark) {
       advance(wm);
       emitter.flush();
     }
+  }
+
+  @Override
+  public void onWatermark(long wm) {
+    onRowWatermark(wm);
     emitter.downstream().onWatermark(wm);
     late.onWatermark(wm);
   }

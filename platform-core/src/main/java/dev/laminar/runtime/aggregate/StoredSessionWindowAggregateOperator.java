@@ -512,11 +512,16 @@ public final class StoredSessionWindowAggregateOperator implements Operator, Sto
   }
 
   @Override
-  public void onWatermark(long wm) {
+  public void onRowWatermark(long wm) {
     if (wm > watermark) {
       advance(wm);
       emitter.flush();
     }
+  }
+
+  @Override
+  public void onWatermark(long wm) {
+    onRowWatermark(wm);
     emitter.downstream().onWatermark(wm);
     late.onWatermark(wm);
   }
