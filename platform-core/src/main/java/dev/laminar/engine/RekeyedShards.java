@@ -10,7 +10,7 @@ import dev.laminar.runtime.RekeyInbox;
 import dev.laminar.runtime.StreamNode;
 import dev.laminar.runtime.aggregate.AggregateKind;
 import dev.laminar.runtime.aggregate.AggregateSpec;
-import dev.laminar.sql.plan.IntervalJoinNode;
+import dev.laminar.sql.plan.JoinNode;
 import dev.laminar.sql.plan.PaneWindowAggregateNode;
 import dev.laminar.sql.plan.PlanMetrics;
 import dev.laminar.sql.plan.PlanNode;
@@ -23,7 +23,8 @@ import org.jctools.queues.SpscArrayQueue;
 import org.slf4j.LoggerFactory;
 
 /**
- * A plan with two keyed stages: a keyed TUMBLE, HOP, CUMULATE or SESSION aggregate or an interval join ({@link Shards#keyedNode})
+ * A plan with two keyed stages: a keyed TUMBLE, HOP, CUMULATE or SESSION aggregate or an interval or ASOF join
+ * ({@link Shards#keyedNode})
  * feeding a windowed aggregate by another key (say, bids per auction per minute, then auctions per count bucket per hour;
  * or matches of bids and asks per bidder per minute). Both stages
  * keep their state in one shard per reactor:
@@ -40,8 +41,7 @@ import org.slf4j.LoggerFactory;
  * <p>Why the rows equal one reactor's: every shard advances on the watermarks of all the event's rows
  * ({@code Operator#onRowWatermark}), so each fires what one reactor would in the same event. An append-only windowed
  * first stage emits window by window, each row with {@code window_end - 1}, so its rows rise in watermark within each
- * shard's event and the merge restores the sequence of watermarks one reactor would feed the second stage. An interval
- * join stamps its rows with its output watermark as of the end of the previous event, the smallest of its two sides'
+ * shard's event and the merge restores the sequence of watermarks one reactor would feed the second stage. A join stamps its rows with its output watermark as of the end of the previous event, the smallest of its two sides'
  * and of its pending rows' times; one reactor's is the smallest of its shards', so the second-stage inbox gives each row
  * that ({@link RekeyInbox}'s {@code rowsAtStageWatermark}). A SESSION first stage fires its sessions in order of their
  * ends, each row with {@code end - 1}, so it rises too. Within one watermark only the order of rows of different first-stage keys differs, so
@@ -80,7 +80,7 @@ final class RekeyedShards implements ShardedPlan {
    * chain, the first stateful node is an append-only windowed aggregate by at least one input column, sending no late
    * rows to a side stream, whose results do not depend on the order of rows of different keys, and what it reads is a
    * shardable plan ({@link Shards#keyedNode}) whose keyed node is an append-only TUMBLE, HOP, CUMULATE or SESSION aggregate or
-   * an interval join.
+   * an interval or ASOF join.
    */
   static PlanNode[] stages(PlanNode plan) {
     PlanNode second = plan;
@@ -94,9 +94,8 @@ final class RekeyedShards implements ShardedPlan {
       return null; // global: KeyedGlobalShards
     }
     PlanNode first = Shards.keyedNode(second.input());
-    if (!(first instanceof WindowAggregateNode || first instanceof PaneWindowAggregateNode || first instanceof SessionWindowAggregateNode
-        || first instanceof IntervalJoinNode) || first.changelog()) {
-      return null; // an ASOF join
+    if (first == null || first.changelog()) {
+      return null;
     }
     return new PlanNode[] {first, second};
   }
@@ -146,7 +145,7 @@ final class RekeyedShards implements ShardedPlan {
         from[p] = exchanges[p][k].queue();
       }
       int part = n + k;
-      inboxes[k] = new RekeyInbox(from, node, batchSize, id -> barriers.reached(part, id), first instanceof IntervalJoinNode);
+      inboxes[k] = new RekeyInbox(from, node, batchSize, id -> barriers.reached(part, id), first instanceof JoinNode);
       reactors[k].addCombinerInbox(inboxes[k]); // before any first-stage shard can hand it an event
     }
     int[] routeColumns = Shards.routeColumns(second, 0);
