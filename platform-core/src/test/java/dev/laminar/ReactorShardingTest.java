@@ -474,7 +474,7 @@ class ReactorShardingTest {
       try (Laminar db = Laminar.open(config(2).build())) { // really both stages in shards
         db.execute(SOURCE);
         db.execute("CREATE SINK s WITH ('connector' = 'memory') AS " + query);
-        assertThat(db.execute("DESCRIBE SINK s").rows()).as(query).anyMatch(r -> String.valueOf(r.get(3)).contains("second-stage shard 1"));
+        assertThat(db.execute("DESCRIBE SINK s").rows()).as(query).anyMatch(r -> String.valueOf(r.get(3)).contains("stage 2 (re-keyed): consumer 0"));
       }
       List<Row> one = run(1, query, 42);
       assertThat(one).as(query).hasSizeGreaterThan(5);
@@ -514,7 +514,7 @@ class ReactorShardingTest {
         db.execute(SOURCE);
         db.execute(ASKS);
         db.execute("CREATE SINK s WITH ('connector' = 'memory') AS " + query);
-        assertThat(db.execute("DESCRIBE SINK s").rows()).as(query).anyMatch(r -> String.valueOf(r.get(3)).contains("second-stage shard 1"));
+        assertThat(db.execute("DESCRIBE SINK s").rows()).as(query).anyMatch(r -> String.valueOf(r.get(3)).contains("stage 2 (re-keyed): consumer 0"));
       }
       List<Row> one = runJoin(1, query);
       assertThat(one).as(query).hasSizeGreaterThan(5);
@@ -523,6 +523,49 @@ class ReactorShardingTest {
         assertThat(many).as("%s at %d reactors", query, reactors).containsExactlyInAnyOrderElementsOf(one);
         assertThat(perKey(many, 0)).as("per-key order of %s at %d reactors", query, reactors).isEqualTo(perKey(one, 0));
       }
+    }
+  }
+
+  @Test
+  void chainsOfStagesAndGlobalStagesGiveTheSameRows() {
+    // three keyed stages; a keyed stage into a global SESSION stage (no partial states: one consumer on the last reactor);
+    // a join into a global TUMBLE
+    String perAuction = "SELECT auction, window_time AS wt, COUNT(*) AS num FROM TABLE(TUMBLE(TABLE bids, DESCRIPTOR(ts), "
+        + "INTERVAL '0.05' SECOND)) GROUP BY auction, window_start, window_end, window_time";
+    String[][] queries = {
+        {"WITH t AS (" + perAuction + "), u AS (SELECT MOD(auction, 10) AS b, window_time AS ut, SUM(num) AS num FROM TABLE(TUMBLE(TABLE t, "
+            + "DESCRIPTOR(wt), INTERVAL '0.1' SECOND)) GROUP BY MOD(auction, 10), window_start, window_end, window_time) SELECT MOD(num, 3) AS m, "
+            + "window_start, COUNT(*) AS buckets, SUM(num) AS counted FROM TABLE(TUMBLE(TABLE u, DESCRIPTOR(ut), INTERVAL '0.5' SECOND)) "
+            + "GROUP BY MOD(num, 3), window_start, window_end", "stage 3 (re-keyed)"},
+        {"WITH t AS (" + perAuction + ") SELECT window_start, window_end, COUNT(*) AS cells, SUM(num) AS counted FROM TABLE(SESSION(TABLE t, "
+            + "DESCRIPTOR(wt), INTERVAL '0.02' SECOND)) GROUP BY window_start, window_end", "stage 2 (global, on reactor 1)"}};
+    for (String[] q : queries) {
+      try (Laminar db = Laminar.open(config(2).build())) {
+        db.execute(SOURCE);
+        db.execute("CREATE SINK s WITH ('connector' = 'memory') AS " + q[0]);
+        assertThat(db.execute("DESCRIBE SINK s").rows()).as(q[0]).anyMatch(r -> String.valueOf(r.get(3)).contains(q[1]));
+      }
+      List<Row> one = run(1, q[0], 42);
+      assertThat(one).as(q[0]).hasSizeGreaterThan(5);
+      for (int reactors : new int[] {2, 3}) {
+        List<Row> many = run(reactors, q[0], 42);
+        assertThat(many).as("%s at %d reactors", q[0], reactors).containsExactlyInAnyOrderElementsOf(one);
+        assertThat(perKey(many, 0)).as("per-key order of %s at %d reactors", q[0], reactors).isEqualTo(perKey(one, 0));
+      }
+    }
+    String joined = "WITH j AS (SELECT a.auction, a.price, b.price AS ask, a.ts FROM bids a JOIN asks b ON a.auction = b.auction "
+        + "AND a.ts BETWEEN b.ts - INTERVAL '0.05' SECOND AND b.ts + INTERVAL '0.05' SECOND) SELECT window_start, COUNT(*) AS pairs, "
+        + "SUM(ask) AS asked, MAX(price) AS top FROM TABLE(TUMBLE(TABLE j, DESCRIPTOR(ts), INTERVAL '0.02' SECOND)) GROUP BY window_start, window_end";
+    try (Laminar db = Laminar.open(config(2).build())) {
+      db.execute(SOURCE);
+      db.execute(ASKS);
+      db.execute("CREATE SINK s WITH ('connector' = 'memory') AS " + joined);
+      assertThat(db.execute("DESCRIBE SINK s").rows()).anyMatch(r -> String.valueOf(r.get(3)).contains("stage 2 (global, on reactor 1)"));
+    }
+    List<Row> one = runJoin(1, joined);
+    assertThat(one).hasSizeGreaterThan(5);
+    for (int reactors : new int[] {2, 3}) {
+      assertThat(runJoin(reactors, joined)).as("a global TUMBLE over a join at %d reactors", reactors).containsExactlyElementsOf(one);
     }
   }
 
@@ -574,7 +617,7 @@ class ReactorShardingTest {
       String figures = db.execute("DESCRIBE SINK buckets").rows().stream().map(r -> String.valueOf(r.get(3)))
           .filter(e -> e.contains("routed by key")).findFirst().orElseThrow();
       assertThat(figures).containsPattern("shard 0: rows [1-9]\\d*").containsPattern("shard 1: rows [1-9]\\d*")
-          .containsPattern("second-stage shard 0: rows [1-9]\\d*").containsPattern("second-stage shard 1: rows [1-9]\\d*");
+          .containsPattern("stage 2 \\(re-keyed\\): consumer 0: rows [1-9]\\d*").containsPattern("consumer 1: rows [1-9]\\d*");
     }
     // LAST_VALUE in the second stage depends on the order rows of different first-stage keys meet in: not sharded
     try (Laminar db = Laminar.open(config(2).build())) {

@@ -691,10 +691,10 @@ public final class Engine implements AutoCloseable {
     if (stages != null) {
       return new ShardedDeployment(deployKeyedGlobal(plan, stages[0], stages[1], lanes.apply(1)[0], metrics, owner, failureOwner), stages[0]);
     }
-    PlanNode[] rekeyed = RekeyedShards.stages(plan);
-    if (rekeyed != null) {
-      return new ShardedDeployment(deployRekeyed(plan, rekeyed[0], rekeyed[1], lanes.apply(reactors.length), metrics, owner, failureOwner),
-          rekeyed[0]);
+    PlanNode[] chain = RekeyedShards.stages(plan);
+    if (chain != null) {
+      Operator[] ends = lanes.apply(RekeyedShards.keyed(chain[chain.length - 1]) ? reactors.length : 1);
+      return new ShardedDeployment(deployRekeyed(plan, chain, ends, metrics, owner, failureOwner), chain[0]);
     }
     PlanNode global = GlobalShards.globalAggregate(plan);
     return global == null ? null : new ShardedDeployment(deployGlobal(plan, global, lanes.apply(1)[0], metrics, owner, failureOwner), global);
@@ -776,27 +776,28 @@ public final class Engine implements AutoCloseable {
   }
 
   /**
-   * A plan whose keyed node ({@link Shards#keyedNode}) feeds a windowed aggregate by another key ({@link RekeyedShards#stages}):
-   * the first keyed node runs sharded as above, each shard ending in a router by the second stage's key, and the second
-   * stage and the rest of the plan run as one shard per reactor into {@code lanes}.
+   * A plan whose keyed node ({@link Shards#keyedNode}) feeds a chain of windowed aggregates, each by another key or, last,
+   * by none ({@link RekeyedShards#stages}): the first keyed node runs sharded as above, each shard ending in a router by the
+   * next stage's key, and each later stage and the stateless nodes after it run as its consumers (one per reactor, or one
+   * for a global stage), the last into {@code lanes}.
    */
-  private RekeyedShards deployRekeyed(PlanNode plan, PlanNode first, PlanNode second, Operator[] lanes, PlanMetrics metrics,
-      Object owner, java.util.function.Supplier<Object> failureOwner) {
+  private RekeyedShards deployRekeyed(PlanNode plan, PlanNode[] chain, Operator[] lanes, PlanMetrics metrics, Object owner,
+      java.util.function.Supplier<Object> failureOwner) {
     List<PlanNode> nodes = plan.nodes();
-    return RekeyedShards.deploy(reactors, first, second, lanes, config.queueBatches(), config.batchSize(), metrics,
-        (downstream, shardMetrics) -> {
-          Operator op = downstream;
-          for (PlanNode n = plan; ; n = n.input()) {
-            op = n.instantiate(op, config.batchSize(), shardMetrics);
+    return RekeyedShards.deploy(reactors, chain, lanes, config.queueBatches(), config.batchSize(), metrics,
+        (stage, end, stageMetrics) -> {
+          Operator op = end;
+          for (PlanNode n = stage + 1 < chain.length ? chain[stage + 1].input() : plan; ; n = n.input()) {
+            op = n.instantiate(op, config.batchSize(), stageMetrics);
             if (op instanceof dev.laminar.runtime.Checkpointable c) {
-              shardMetrics.checkpointable(nodeId(nodes, n), c);
+              stageMetrics.checkpointable(nodeId(nodes, n), c);
             }
-            if (n == second) {
+            if (n == chain[stage]) {
               return op;
             }
           }
         },
-        (routers, shardMetrics) -> deployKeyed(plan, second.input(), first, routers, routers, shardMetrics, owner, failureOwner),
+        (routers, shardMetrics) -> deployKeyed(plan, chain[1].input(), chain[0], routers, routers, shardMetrics, owner, failureOwner),
         (o, e) -> consumerFailed(failureOwner.get(), e), owner, barrierListener(owner));
   }
 

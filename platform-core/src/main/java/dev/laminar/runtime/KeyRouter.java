@@ -49,11 +49,14 @@ public final class KeyRouter implements Operator, EventSink {
    * @param lanes one per shard, indexed by shard
    */
   public KeyRouter(Schema schema, int[] keyColumns, Lane[] lanes) {
-    if (keyColumns.length == 0) {
-      throw new IllegalArgumentException("a key router needs at least one key column");
+    if (lanes.length == 0) {
+      throw new IllegalArgumentException("a key router needs at least one shard");
     }
-    if (lanes.length < 2) {
-      throw new IllegalArgumentException("a key router needs at least two shards, was " + lanes.length);
+    if (lanes.length == 1 && keyColumns.length > 0) {
+      throw new IllegalArgumentException("a key router to one shard (a global stage) routes by no key, not " + keyColumns.length);
+    }
+    if (lanes.length > 1 && keyColumns.length == 0) {
+      throw new IllegalArgumentException("a key router to " + lanes.length + " shards needs at least one key column");
     }
     this.keyColumns = keyColumns.clone();
     this.storage = new byte[keyColumns.length];

@@ -68,21 +68,21 @@ public final class Reactor implements AutoCloseable {
    * re-entrantly, but one while another waits: a shard of one plan may wait for a combiner or second stage that needs an
    * event of another plan's shard on this reactor.
    */
-  private final List<ShardSlot> shardInboxes = new ArrayList<>();
+  private final List<InboxSlot> shardInboxes = new ArrayList<>();
   /** Inboxes feeding plan heads: drained only from the loop (a head may be the one waiting). */
   private final List<Inbox> headInboxes = new ArrayList<>();
   /**
-   * Inboxes of combiners (two-phase aggregation), which never wait for a reactor: drained from the loop and by every
-   * {@link #helpWhileBlocked}, even one called from a shard's chain, since a shard's partial stage may be what waits
-   * for them.
+   * Inboxes of combiners (two-phase aggregation) and of the consumers of later stages (RekeyInbox), which wait only for
+   * sink threads, a lane to reactor 0 or the next stage's consumers: drained from the loop and by every
+   * {@link #helpWhileBlocked}, even one called from a shard's chain (a shard's partial stage may be what waits for them),
+   * each not from within itself but one from within another's wait (a stage's consumer waits for the next stage's).
    */
-  private final List<Inbox> combinerInboxes = new ArrayList<>();
+  private final List<InboxSlot> combinerInboxes = new ArrayList<>();
   /**
    * The merges of sharded streams (reactor 0): they deliver only from the loop (a reader of the stream may wait for a
    * reactor), and every wait on this reactor takes what their lanes hold into their buffers ({@link #helpMerges}).
    */
   private final List<MergeInbox> mergeInboxes = new ArrayList<>();
-  private boolean drainingCombiners;
   private final Thread thread;
   private final IdleStrategy idle = IdleStrategy.standard();
   private final Counter batchesProcessed = new Counter();
@@ -320,7 +320,7 @@ public final class Reactor implements AutoCloseable {
   public void addInbox(Inbox inbox, boolean feedsShard) {
     execute(() -> {
       if (feedsShard) {
-        shardInboxes.add(new ShardSlot(inbox));
+        shardInboxes.add(new InboxSlot(inbox));
       } else {
         headInboxes.add(inbox);
       }
@@ -332,7 +332,7 @@ public final class Reactor implements AutoCloseable {
    * drained from the loop and by every {@link #helpWhileBlocked}, also one called from within a shard's chain.
    */
   public void addCombinerInbox(Inbox inbox) {
-    execute(() -> combinerInboxes.add(inbox));
+    execute(() -> combinerInboxes.add(new InboxSlot(inbox)));
   }
 
   /**
@@ -348,7 +348,7 @@ public final class Reactor implements AutoCloseable {
     execute(() -> {
       shardInboxes.removeIf(s -> s.inbox == inbox);
       headInboxes.remove(inbox);
-      combinerInboxes.remove(inbox);
+      combinerInboxes.removeIf(s -> s.inbox == inbox);
       mergeInboxes.remove((Object) inbox);
     });
   }
@@ -385,43 +385,36 @@ public final class Reactor implements AutoCloseable {
   }
 
   private int drainCombinerInboxes() {
-    if (drainingCombiners) {
-      return 0;
-    }
-    drainingCombiners = true;
-    try {
-      int work = 0;
-      final List<Inbox> in = combinerInboxes;
-      for (int i = 0; i < in.size(); i++) {
-        work += in.get(i).drain();
-      }
-      return work;
-    } finally {
-      drainingCombiners = false;
-    }
+    return drainEach(combinerInboxes);
   }
 
-  /** A shard inbox, and whether this thread is within its drain (it is not drained again from within). */
-  private static final class ShardSlot {
+  /** A shard or combiner inbox, and whether this thread is within its drain (it is not drained again from within). */
+  private static final class InboxSlot {
     final Inbox inbox;
     boolean draining;
 
-    ShardSlot(Inbox inbox) {
+    InboxSlot(Inbox inbox) {
       this.inbox = inbox;
     }
   }
 
   private int drainShardInboxes() {
+    return drainEach(shardInboxes);
+  }
+
+  /** Drains each inbox of {@code slots} that this thread is not already within. */
+  private static int drainEach(List<InboxSlot> slots) {
     int work = 0;
-    final List<ShardSlot> in = shardInboxes;
-    for (int i = 0; i < in.size(); i++) {
-      ShardSlot slot = in.get(i);
+    for (int i = 0; i < slots.size(); i++) {
+      InboxSlot slot = slots.get(i);
       if (slot.draining) {
         continue;
       }
       slot.draining = true;
       try {
         work += slot.inbox.drain();
+      } catch (RuntimeException e) {
+        LOG.error("An inbox failed; the reactor goes on with the others", e); // a reactor that died would hang every command
       } finally {
         slot.draining = false;
       }

@@ -52,6 +52,8 @@ public final class RekeyInbox implements Reactor.Inbox {
   private final ArrayDeque<ColumnarBatch> free = new ArrayDeque<>();
   /** Merged rows waiting to be delivered, and the batch that carries an event's watermark and end. */
   private final ColumnarBatch out;
+  /** Told where each event begins and ends (a consumer whose chain ends in the next stage's router), or null. */
+  private EventSink frame;
   private final ColumnarBatch control;
   /** Merge cursors: per queue, the held batch and the row within it. */
   private final int[] batchAt;
@@ -82,6 +84,16 @@ public final class RekeyInbox implements Reactor.Inbox {
     this.control = new ColumnarBatch(schema, 1);
     this.batchAt = new int[n];
     this.rowAt = new int[n];
+  }
+
+  /**
+   * Frames each event for {@code frame} (call before the inbox is drained): {@link EventSink#beginEvent} before it is
+   * delivered, {@link EventSink#onBarrier} for a barrier, {@link EventSink#endEvent} after, so what the chain passes on
+   * in between belongs to that event (a consumer whose chain ends in the next stage's {@link KeyRouter}).
+   */
+  public RekeyInbox framing(EventSink frame) {
+    this.frame = frame;
+    return this;
   }
 
   @Override
@@ -162,7 +174,11 @@ public final class RekeyInbox implements Reactor.Inbox {
   /** Every queue delivered its final batch of event {@code next}: delivers the event, merged. */
   private void completeEvent() {
     final int n = from.length;
+    final EventSink f = frame;
     try {
+      if (f != null) {
+        f.beginEvent(next);
+      }
       merge();
       long wm = Long.MAX_VALUE; // the stage's watermark: the smallest of its shards' (NO_TIME while one has none)
       for (int q = 0; q < n; q++) {
@@ -179,6 +195,12 @@ public final class RekeyInbox implements Reactor.Inbox {
       }
       if (barrier >= 0) {
         onBarrier.accept(barrier); // a barrier event has no rows
+        if (f != null) {
+          f.onBarrier(barrier);
+        }
+      }
+      if (f != null) {
+        f.endEvent();
       }
     } catch (RuntimeException e) {
       LOG.error("Unexpected failure delivering an event to {}", input.node().name(), e);

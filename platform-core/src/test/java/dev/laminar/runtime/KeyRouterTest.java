@@ -359,10 +359,11 @@ class KeyRouterTest {
   }
 
   @Test
-  void refusesFewerThanTwoShardsOrNoKey() {
+  void refusesAKeyForOneShardAndNoKeyForSeveral() {
     KeyRouter.Lane lane = new KeyRouter.Lane(exchange(SCHEMA, 1, 4));
+    assertThatThrownBy(() -> new KeyRouter(SCHEMA, new int[0], new KeyRouter.Lane[0])).hasMessageContaining("at least one shard");
     assertThatThrownBy(() -> new KeyRouter(SCHEMA, new int[] {0}, new KeyRouter.Lane[] {lane}))
-        .hasMessageContaining("at least two shards");
+        .hasMessageContaining("to one shard (a global stage) routes by no key");
     assertThatThrownBy(() -> new KeyRouter(SCHEMA, new int[0], new KeyRouter.Lane[] {lane, lane}))
         .hasMessageContaining("at least one key column");
   }

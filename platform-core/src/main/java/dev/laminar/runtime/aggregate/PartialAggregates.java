@@ -391,6 +391,9 @@ public final class PartialAggregates {
             return work; // the next shard is still folding this event
           }
           if (head.sequence != next) {
+            if (!from[takenCount].open.getAsBoolean()) {
+              return work; // the plan is being dropped: its shards stopped handing over whole events, nothing reads on
+            }
             throw new IllegalStateException("shard " + takenCount + " gave event " + head.sequence + " where " + next + " was due");
           }
           taken[takenCount] = from[takenCount].queue.poll();
