@@ -84,8 +84,9 @@ public final class Engine implements AutoCloseable {
         reactors[i] = pinning == null ? new Reactor("laminar-reactor-" + i) : new Reactor("laminar-reactor-" + i, pinning.pinner(i));
       }
       this.reactor = reactors[0];
-      String sharding = reactors.length > 1 ? "; keyed aggregates and joins of sinks, subscriptions and streams run as one shard per reactor, "
-          + "global TUMBLE, HOP and CUMULATE aggregates (also over a keyed one) as partial states on every reactor combined on one" : "";
+      String sharding = reactors.length > 1 ? "; keyed aggregates and joins of sinks, subscriptions and streams run as one shard per reactor "
+          + "(and the windowed aggregates after them, re-keyed), global TUMBLE, HOP and CUMULATE aggregates (also over a keyed one) as "
+          + "partial states on every reactor combined on one" : "";
       String unpinned = pinning == null ? null : pinning.settle(reactors);
       if (pinning == null && reactors.length > 1 && !LOGGED_REACTORS.getAndSet(true)) {
         LOG.info("{} reactors, not pinned to CPUs (to pin them: LaminarConfig.pinReactors or -D{}=true){}", reactors.length,
