@@ -802,6 +802,26 @@ class ReactorShardingTest {
   }
 
   @Test
+  void aJoinOfASourceWithAShardedStreamIsShardedAndGivesTheSameRows() {
+    // Nexmark q7: the highest price per window (a global aggregate, sharded as a stream), then the bids at that price
+    String maxPrice = "CREATE STREAM max_price AS SELECT window_start, window_end, MAX(price) AS maxprice FROM TABLE(TUMBLE(TABLE bids, "
+        + "DESCRIPTOR(ts), INTERVAL '0.1' SECOND)) GROUP BY window_start, window_end";
+    String highest = "SELECT b.auction, b.bidder, b.price, m.window_end FROM bids b JOIN max_price m ON b.price = m.maxprice "
+        + "AND b.ts >= m.window_end - INTERVAL '0.1' SECOND AND b.ts < m.window_end";
+    List<Row> one = runWithStreams(1, List.of(maxPrice), highest, 42);
+    assertThat(one).hasSizeGreaterThan(100);
+    for (int reactors : new int[] {2, 3}) {
+      assertThat(runWithStreams(reactors, List.of(maxPrice), highest, 42)).as("%d reactors", reactors).containsExactlyInAnyOrderElementsOf(one);
+    }
+    try (Laminar db = Laminar.open(config(2).build())) {
+      db.execute(SOURCE);
+      db.execute(maxPrice);
+      db.execute("CREATE SINK highest WITH ('connector' = 'memory') AS " + highest);
+      assertThat(db.execute("DESCRIBE SINK highest").rows()).anyMatch(r -> String.valueOf(r.get(3)).contains("shard 1: rows"));
+    }
+  }
+
+  @Test
   void aCheckpointWaitsForAShardedStreamsShardsAndKeepsTheirStatePerShard(@TempDir Path dir) {
     Path data = dir.resolve("data");
     try (Laminar db = Laminar.open(config(2).dataDirectory(data).build())) {
