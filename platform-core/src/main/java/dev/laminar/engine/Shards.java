@@ -53,8 +53,9 @@ import org.slf4j.LoggerFactory;
  * one sequence, so a shard takes the rows of both sides in the order reactor 0 saw them, exactly as one
  * reactor would. A sink's or subscription's shards end in lanes of its edge, a stream's in lanes back to reactor 0
  * ({@link ShardedStream}), the shards of a keyed node before a global aggregate in its partial stages
- * ({@link KeyedGlobalShards}). Global aggregates run in two phases ({@link GlobalShards}); everything else (plans with
- * other stateful nodes, lookup joins, plans reading a sharded stream) runs whole on reactor 0, as with one reactor.
+ * ({@link KeyedGlobalShards}), the shards of a keyed node before further stages in routers to their consumers
+ * ({@link RekeyedShards}). Global aggregates run in two phases ({@link GlobalShards}); everything else (plans with
+ * stateful stages these do not chain, lookup joins, stateless plans) runs whole on reactor 0, as with one reactor.
  */
 final class Shards implements ShardedPlan {
   private final Reactor[] reactors;
