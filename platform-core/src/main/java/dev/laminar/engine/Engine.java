@@ -540,7 +540,7 @@ public final class Engine implements AutoCloseable {
       if (c != null) {
         c.streamAligned(stream, id);
       }
-    });
+    }, reactors[0]::isHeld);
     List<StreamObject> shardedInputs = new ArrayList<>();
     for (String in : stream.inputs()) {
       collectShardedStreams(in, shardedInputs);

@@ -36,8 +36,18 @@ public final class MergeInbox implements Reactor.Inbox {
   /** Per lane, copies of batches taken by {@link #buffer}, delivered before the lane's next ones. */
   private final java.util.ArrayDeque<ColumnarBatch>[] pending;
   private final java.util.ArrayDeque<ColumnarBatch> free = new java.util.ArrayDeque<>();
+  /** Whether reactor 0 still holds its sources for barrier {@code id} ({@link Reactor#isHeld}). */
+  private final java.util.function.LongPredicate sourcesHeld;
+  /** The barrier aligned here and not yet released ({@link #release}): nothing after it is delivered meanwhile; or -1. */
+  private long alignedHold = -1;
 
-  public MergeInbox(SpscArrayQueue<ColumnarBatch>[] lanes, StreamNode node, LongConsumer onAligned) {
+  /**
+   * @param sourcesHeld whether reactor 0 still holds its sources for a barrier: while it does, nothing this merge's lanes
+   *     carry after that barrier is delivered, until {@link #release} (a shard's timer may emit rows after its marker,
+   *     which must not reach the stream's readers before reactor 0 snapshots them)
+   */
+  public MergeInbox(SpscArrayQueue<ColumnarBatch>[] lanes, StreamNode node, LongConsumer onAligned, java.util.function.LongPredicate sourcesHeld) {
+    this.sourcesHeld = sourcesHeld;
     this.lanes = lanes.clone();
     this.input = new SourceInput(node, lanes.length);
     this.onAligned = onAligned;
@@ -98,10 +108,13 @@ public final class MergeInbox implements Reactor.Inbox {
   }
 
   private int drainLanes() {
+    if (alignedHold >= 0) {
+      return buffer(); // the barrier is aligned here, but reactor 0 has not yet snapshotted: deliver nothing after it
+    }
     final int n = lanes.length;
     int work = 0;
     int empty = 0;
-    while (work < MAX_BATCHES_PER_DRAIN && empty < n) {
+    while (work < MAX_BATCHES_PER_DRAIN && empty < n && alignedHold < 0) {
       int k = next;
       next = k + 1 == n ? 0 : k + 1;
       if (heldAt[k] >= 0) {
@@ -165,7 +178,17 @@ public final class MergeInbox implements Reactor.Inbox {
     java.util.Arrays.fill(heldAt, -1);
     held = 0;
     if (id >= 0) {
+      if (sourcesHeld.test(id)) {
+        alignedHold = id; // before reporting: the report may complete the checkpoint and release it at once
+      }
       report(id);
+    }
+  }
+
+  /** Reactor 0 released its sources after barrier {@code id} (completed or abandoned): delivers what came after it again. */
+  public void release(long id) {
+    if (alignedHold == id) {
+      alignedHold = -1;
     }
   }
 

@@ -251,7 +251,10 @@ public final class Reactor implements AutoCloseable {
     heldAfter = id;
   }
 
-  /** Reactor thread: polls the channels held since barrier {@code id}'s alignment again. */
+  /**
+   * Reactor thread: polls the channels held since barrier {@code id}'s alignment again, and lets the merges of sharded
+   * streams deliver what came after it ({@link MergeInbox#release}).
+   */
   public void releaseHeld(long id) {
     if (heldAfter == id) {
       heldAfter = -1;
@@ -259,6 +262,14 @@ public final class Reactor implements AutoCloseable {
         releaseChannels();
       }
     }
+    for (int i = 0; i < mergeInboxes.size(); i++) {
+      mergeInboxes.get(i).release(id);
+    }
+  }
+
+  /** Reactor thread: whether the channels stay held after barrier {@code id}'s alignment ({@link #keepHeld}). */
+  public boolean isHeld(long id) {
+    return heldAfter == id;
   }
 
   /** Delivers a batch polled from {@code c} (a barrier marker included) and returns it to its pool. */
