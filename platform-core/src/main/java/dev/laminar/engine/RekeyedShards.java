@@ -124,7 +124,7 @@ final class RekeyedShards implements ShardedPlan {
     return Shards.routeColumns(node, 0).length > 0;
   }
 
-  /** Builds the chain of consumer {@code consumer} of stage {@code stage} (1-based over the later stages) into {@code end}. */
+  /** Builds one consumer's chain of {@code chain[stage]} (a later stage: 1 and up) and the stateless nodes after it, into {@code end}. */
   @FunctionalInterface
   interface StageBuilder {
     Operator build(int stage, Operator end, PlanMetrics metrics);

@@ -32,7 +32,6 @@ public final class MergeInbox implements Reactor.Inbox {
   private int held;
   private long lastAligned = -1;
   private int next;
-  private boolean draining;
   /** Per lane, copies of batches taken by {@link #buffer}, delivered before the lane's next ones. */
   private final java.util.ArrayDeque<ColumnarBatch>[] pending;
   private final java.util.ArrayDeque<ColumnarBatch> free = new java.util.ArrayDeque<>();
@@ -93,21 +92,12 @@ public final class MergeInbox implements Reactor.Inbox {
     return work;
   }
 
-  /** Reactor 0's loop: delivers what the buffers and lanes hold into the stream's node. */
+  /**
+   * Reactor 0's loop, and only it (every wait calls {@link #buffer}, so a delivery is never entered again from within a
+   * reader's wait): delivers what the buffers and lanes hold into the stream's node.
+   */
   @Override
   public int drain() {
-    if (draining) {
-      return buffer(); // a reader of the stream is what waits: do not deliver into it again
-    }
-    draining = true;
-    try {
-      return drainLanes();
-    } finally {
-      draining = false;
-    }
-  }
-
-  private int drainLanes() {
     if (alignedHold >= 0) {
       return buffer(); // the barrier is aligned here, but reactor 0 has not yet snapshotted: deliver nothing after it
     }

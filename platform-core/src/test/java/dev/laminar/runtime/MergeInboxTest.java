@@ -37,20 +37,14 @@ class MergeInboxTest {
   }
 
   private static ColumnarBatch rows(long... values) {
-    ColumnarBatch b = new ColumnarBatch(SCHEMA, 8);
-    for (long v : values) {
-      b.beginRow();
-      b.setLong(0, v);
-      b.endRow();
-    }
-    return b;
+    return TestBatches.longs(SCHEMA, values);
   }
 
+
   private static ColumnarBatch marker(long id) {
-    ColumnarBatch b = new ColumnarBatch(SCHEMA, 1);
-    b.markBarrier(id);
-    return b;
+    return TestBatches.marker(SCHEMA, id);
   }
+
 
   private record Merge(MergeInbox inbox, Recorder recorder, List<Long> aligned, SpscArrayQueue<ColumnarBatch>[] lanes) {
     static Merge of(java.util.function.LongPredicate sourcesHeld) {

@@ -13,14 +13,9 @@ class OutputEdgeLanesTest {
   private static final Schema SCHEMA = Schema.builder().column("v", DataType.BIGINT, false).build();
 
   private static ColumnarBatch rows(long... values) {
-    ColumnarBatch b = new ColumnarBatch(SCHEMA, 8);
-    for (long v : values) {
-      b.beginRow();
-      b.setLong(0, v);
-      b.endRow();
-    }
-    return b;
+    return TestBatches.longs(SCHEMA, values);
   }
+
 
   /** What the consumer sees: row values, "B<epoch>" for a barrier, "END". */
   private static List<String> pollAll(OutputEdge edge) {

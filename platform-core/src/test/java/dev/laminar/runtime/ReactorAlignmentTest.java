@@ -58,10 +58,9 @@ class ReactorAlignmentTest {
   }
 
   private static ColumnarBatch marker(long id) {
-    ColumnarBatch b = new ColumnarBatch(SCHEMA, 1);
-    b.markBarrier(id);
-    return b;
+    return TestBatches.marker(SCHEMA, id);
   }
+
 
   private static ColumnarBatch end() {
     ColumnarBatch b = new ColumnarBatch(SCHEMA, 1);
