@@ -114,6 +114,16 @@ class LatenessTest {
   }
 
   @Test
+  void aSinkCannotDeclareASideStreamAndSaysWhereToDeclareIt() {
+    assertThatThrownBy(() -> db.execute("CREATE SINK totals WITH ('connector' = 'slow') AS SELECT k, SUM(v) AS total\n"
+        + "FROM TABLE(TUMBLE(TABLE s, DESCRIPTOR(ts), INTERVAL '1' SECOND)) GROUP BY k, window_start, window_end LATE DATA TO late_rows"))
+        .hasMessageContaining("line 2, column").hasMessageContaining("LATE DATA TO creates a side stream, which only CREATE STREAM ... AS declares")
+        .hasMessageContaining("CREATE SINK totals FROM that stream");
+    assertThat(db.execute("SHOW STREAMS").rows()).isEmpty();
+    assertThat(db.execute("SHOW SINKS").rows()).isEmpty();
+  }
+
+  @Test
   void lateCorrectionsAreAChangelogThatAnAppendOnlySinkRefuses() {
     db.execute("CREATE STREAM totals AS SELECT k, SUM(v) AS total FROM TABLE(TUMBLE(TABLE s, DESCRIPTOR(ts), INTERVAL '1' SECOND)) "
         + "GROUP BY k, window_start, window_end ALLOW LATENESS INTERVAL '1' SECOND");

@@ -414,6 +414,12 @@ public final class StatementExecutor {
     String connector = connectorOption(options, s.options(), "sink", name, ConnectorKind.SINK);
     PlannedQuery q = null;
     String from = null;
+    if (s.emit() != null && s.emit().lateDataTarget() != null) {
+      // the side stream is a catalogue object of the statement that declares it; a sink has no stream to hang it on
+      throw at(s.emit().lateDataTarget().getParserPosition(), "LATE DATA TO creates a side stream, which only CREATE STREAM ... AS "
+          + "declares: create the aggregate as a stream with LATE DATA TO '" + s.emit().lateDataTarget().getSimple()
+          + "', then CREATE SINK " + name + " FROM that stream", null);
+    }
     if (s.query() != null) {
       q = withEmit(s.emit(), engine.planner().plan(s.query(), engine.readableTables()));
     } else {
