@@ -68,29 +68,41 @@ class ReactorShardingTest {
 
   /** Subscribes {@code query}, runs {@code push} (which ends the input) and returns every row the subscription got. */
   private static List<Row> collect(Laminar db, String query, Runnable push) {
-    List<Row> rows = java.util.Collections.synchronizedList(new ArrayList<>());
-    java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
-    Subscription sub = db.subscribe(query, new dev.laminar.api.RowListener() {
-      @Override
-      public void onRows(dev.laminar.sdk.row.RowBatch batch) {
-        for (int r = 0; r < batch.size(); r++) {
-          rows.add(batch.toRow(r));
-        }
-      }
+    return collectAll(db, List.of(query), push).get(0);
+  }
 
-      @Override
-      public void onEnd() {
-        ended.countDown();
-      }
-    });
+  /** Subscribes each query, runs {@code push} (which ends the input) and returns every row each subscription got. */
+  private static List<List<Row>> collectAll(Laminar db, List<String> queries, Runnable push) {
+    java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(queries.size());
+    List<List<Row>> all = new ArrayList<>();
+    List<Subscription> subs = new ArrayList<>();
+    for (String query : queries) {
+      List<Row> rows = java.util.Collections.synchronizedList(new ArrayList<>());
+      all.add(rows);
+      subs.add(db.subscribe(query, new dev.laminar.api.RowListener() {
+        @Override
+        public void onRows(dev.laminar.sdk.row.RowBatch batch) {
+          for (int r = 0; r < batch.size(); r++) {
+            rows.add(batch.toRow(r));
+          }
+        }
+
+        @Override
+        public void onEnd() {
+          ended.countDown();
+        }
+      }));
+    }
     push.run();
     try {
-      assertThat(ended.await(1, java.util.concurrent.TimeUnit.MINUTES)).as("subscription ended in time").isTrue();
+      assertThat(ended.await(1, java.util.concurrent.TimeUnit.MINUTES)).as("subscriptions ended in time").isTrue();
     } catch (InterruptedException e) {
       throw new AssertionError(e);
     }
-    assertThat(sub.failure()).isNull();
-    return List.copyOf(rows);
+    for (Subscription sub : subs) {
+      assertThat(sub.failure()).isNull();
+    }
+    return all.stream().map(List::copyOf).toList();
   }
 
   /** Rows grouped by the value of column {@code keyColumn}, each group in arrival order. */
@@ -695,6 +707,75 @@ class ReactorShardingTest {
           .filter(e -> e.contains("routed by key")).findFirst().orElseThrow();
       assertThat(figures).containsPattern("shard 0: rows [1-9]\\d*").containsPattern("shard 1: rows [1-9]\\d*")
           .containsPattern("merged on reactor 0: lane 0 to reactor 0: rows [1-9]\\d*");
+    }
+  }
+
+  /** A stream's rows, its side stream's rows and the rows SHOW STREAMS counts as redirected, at one reactor count. */
+  private record LateRun(List<Row> rows, List<Row> late, Object redirected) {
+  }
+
+  /** Stream {@code totals} ({@code stream}, with LATE DATA TO late_rows) over the tight bids, read with its side stream. */
+  private static LateRun runLate(int reactors, String stream) {
+    try (Laminar db = Laminar.open(config(reactors).build())) {
+      db.execute(TIGHT);
+      db.execute(stream);
+      List<List<Row>> rows = collectAll(db, List.of("SELECT * FROM totals", "SELECT * FROM late_rows"), () -> push(db, "tight", 11, 20_000));
+      Row stats = db.execute("SHOW STREAMS").rows().stream().filter(r -> r.get(0).equals("totals")).findFirst().orElseThrow();
+      if (reactors > 1) {
+        assertThat(db.execute("DESCRIBE STREAM totals").rows()).as("%d reactors: %s", reactors, stream)
+            .anyMatch(r -> String.valueOf(r.get(3)).matches(".*late rows merged on reactor 0: lane 0 to reactor 0: rows [1-9].*"));
+      }
+      return new LateRun(rows.get(0), rows.get(1), stats.get(5));
+    }
+  }
+
+  @Test
+  void aKeyedStreamsShardsSendTheSameLateRowsToItsSideStream() {
+    // each shard sends the rows later than the lateness through a lane of its own, merged into the side stream on reactor 0;
+    // which rows are late depends only on the watermark each meets, so both streams are one reactor's (per-key order kept)
+    // the side stream has the aggregate's input columns, the grouping key first
+    for (String stream : List.of("CREATE STREAM totals AS SELECT auction, window_start, COUNT(*) AS n, SUM(price) AS total FROM TABLE(TUMBLE(TABLE tight, "
+        + "DESCRIPTOR(ts), INTERVAL '0.1' SECOND)) GROUP BY auction, window_start, window_end LATE DATA TO late_rows",
+        "CREATE STREAM totals AS SELECT bidder, window_start, COUNT(*) AS n, MAX(price) AS hi FROM TABLE(HOP(TABLE tight, "
+        + "DESCRIPTOR(ts), INTERVAL '0.01' SECOND, INTERVAL '0.02' SECOND)) GROUP BY bidder, window_start, window_end "
+        + "ALLOW LATENESS INTERVAL '0.005' SECOND LATE DATA TO late_rows",
+        "CREATE STREAM totals AS SELECT auction, window_start, window_end, COUNT(*) AS n FROM TABLE(SESSION(TABLE tight, "
+        + "DESCRIPTOR(ts), DESCRIPTOR(auction), INTERVAL '0.01' SECOND)) GROUP BY auction, window_start, window_end "
+        + "ALLOW LATENESS INTERVAL '0.002' SECOND LATE DATA TO late_rows")) {
+      LateRun one = runLate(1, stream);
+      assertThat(one.late()).as("late rows at 1 reactor: %s", stream).hasSizeGreaterThan(10);
+      assertThat(one.redirected()).isEqualTo((long) one.late().size());
+      for (int reactors : new int[] {2, 3}) {
+        LateRun many = runLate(reactors, stream);
+        String as = reactors + " reactors: " + stream;
+        assertThat(many.rows()).as(as).containsExactlyInAnyOrderElementsOf(one.rows());
+        assertThat(perKey(many.rows(), 0)).as("per-key order, %s", as).isEqualTo(perKey(one.rows(), 0));
+        assertThat(many.late()).as("late rows, %s", as).containsExactlyInAnyOrderElementsOf(one.late());
+        assertThat(perKey(many.late(), 0)).as("per-key order of the late rows, %s", as).isEqualTo(perKey(one.late(), 0));
+        assertThat(many.redirected()).as(as).isEqualTo(one.redirected());
+      }
+    }
+  }
+
+  @Test
+  void aCheckpointWaitsForTheLateLanesOfAShardedStream(@TempDir Path dir) {
+    Path data = dir.resolve("data");
+    try (Laminar db = Laminar.open(config(2).dataDirectory(data).build())) {
+      db.execute("CREATE SOURCE s (k BIGINT NOT NULL, ts TIMESTAMP(3) NOT NULL, WATERMARK FOR ts AS ts) WITH ('connector' = 'datagen', "
+          + "'number-of-rows' = '100000', 'rows-per-second' = '20000', 'fields.k.kind' = 'sequence')");
+      db.execute("CREATE STREAM per_key AS SELECT MOD(k, 100) AS g, window_start AS ws, COUNT(*) AS n FROM TABLE(TUMBLE(TABLE s, "
+          + "DESCRIPTOR(ts), INTERVAL '1' HOUR)) GROUP BY MOD(k, 100), window_start, window_end LATE DATA TO late_keys");
+      db.execute("CREATE SINK f WITH ('connector' = 'filesystem', 'path' = '" + dir.resolve("out") + "') AS SELECT g, n FROM per_key");
+      // reads the side stream on reactor 0, which snapshots once both of per_key's merges have aligned the barrier
+      db.execute("CREATE SINK late WITH ('connector' = 'filesystem', 'path' = '" + dir.resolve("late") + "') AS SELECT g, ws FROM late_keys");
+      assertThat(db.execute("DESCRIBE STREAM per_key").rows()).anyMatch(r -> String.valueOf(r.get(3)).contains("late rows merged on reactor 0"));
+      for (int i = 0; i < 3; i++) { // the source channels stay held until both merges have every shard's marker
+        assertThat(db.execute("CHECKPOINT").message()).matches("Checkpoint \\d+ complete");
+      }
+    }
+    try (Laminar db = Laminar.open(config(2).dataDirectory(data).build())) {
+      assertThat(db.failures()).isEmpty();
+      assertThat(db.execute("CHECKPOINT").message()).matches("Checkpoint \\d+ complete");
     }
   }
 

@@ -37,6 +37,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -483,7 +484,7 @@ public final class Engine implements AutoCloseable {
       stream.metrics.lateOutput(late.node);
     }
     stream.metrics.onAsyncFailure(e -> consumerFailed(stream, e));
-    List<Attachment> sharded = instantiateShardedStream(stream, query.plan());
+    List<Attachment> sharded = instantiateShardedStream(stream, query.plan(), late);
     List<Attachment> chains = sharded != null ? sharded : instantiate(query.plan(), stream.node, stream.metrics);
     restoreState(name, stream.metrics);
     stream.node.onConsumerFailure(this::consumerFailed);
@@ -508,48 +509,74 @@ public final class Engine implements AutoCloseable {
   /**
    * A stream whose plan can run over every reactor ({@link #deploySharded}), deployed so ({@link ShardedStream}): its parts
    * end in lanes back to reactor 0 instead of a sink's edge, merged there into the stream's node. Null when it runs whole
-   * on reactor 0.
+   * on reactor 0. With a {@code LATE DATA TO} side stream ({@code late}, else null), each shard of the keyed stage also
+   * sends its late rows through a lane of its own to reactor 0, merged there into the side stream's node.
    */
-  private List<Attachment> instantiateShardedStream(StreamObject stream, PlanNode plan) {
+  private List<Attachment> instantiateShardedStream(StreamObject stream, PlanNode plan, StreamObject late) {
     ShardedStream[] self = new ShardedStream[1];
     List<dev.laminar.runtime.ExchangeQueue> toMerge = new ArrayList<>();
     List<dev.laminar.runtime.MergeLane> lanes = new ArrayList<>();
+    java.util.function.IntFunction<dev.laminar.runtime.MergeLane> lane = producer -> {
+      dev.laminar.runtime.ExchangeQueue q = new dev.laminar.runtime.ExchangeQueue(stream.node.schema(), config.queueBatches(),
+          config.batchSize(), () -> (self[0] == null || self[0].open()) && reactors[0].isRunning(), reactors[producer]::helpMerges,
+          reactors[0]::wake);
+      toMerge.add(q);
+      return new dev.laminar.runtime.MergeLane(q);
+    };
+    List<dev.laminar.runtime.ExchangeQueue> toLateMerge = new ArrayList<>();
+    dev.laminar.runtime.MergeLane[] lateLanes = new dev.laminar.runtime.MergeLane[late == null ? 0 : reactors.length];
+    for (int k = 0; k < lateLanes.length; k++) {
+      dev.laminar.runtime.ExchangeQueue q = new dev.laminar.runtime.ExchangeQueue(late.node.schema(), config.queueBatches(),
+          config.batchSize(), () -> (self[0] == null || self[0].open()) && reactors[0].isRunning(), reactors[k]::helpMerges,
+          reactors[0]::wake);
+      toLateMerge.add(q);
+      lateLanes[k] = new dev.laminar.runtime.MergeLane(q);
+    }
+    stream.metrics.shardLateOutputs(late == null ? null : lateLanes);
     ShardedDeployment d = deploySharded(plan, count -> {
       Operator[] ends = new Operator[count];
       for (int l = 0; l < count; l++) {
-        Reactor producer = count == 1 ? reactors[reactors.length - 1] : reactors[l]; // a combiner runs on the last reactor
-        dev.laminar.runtime.ExchangeQueue q = new dev.laminar.runtime.ExchangeQueue(stream.node.schema(), config.queueBatches(),
-            config.batchSize(), () -> (self[0] == null || self[0].open()) && reactors[0].isRunning(), producer::helpMerges, reactors[0]::wake);
-        dev.laminar.runtime.MergeLane lane = new dev.laminar.runtime.MergeLane(q);
-        toMerge.add(q);
-        lanes.add(lane);
-        ends[l] = lane;
+        dev.laminar.runtime.MergeLane end = lane.apply(count == 1 ? reactors.length - 1 : l); // a combiner runs on the last reactor
+        lanes.add(end);
+        ends[l] = end;
       }
       return ends;
     }, stream.metrics, stream, () -> stream);
+    stream.metrics.shardLateOutputs(null);
     if (d == null) {
       return null;
     }
-    @SuppressWarnings({"unchecked", "rawtypes"}) // an array of a generic type
-    org.jctools.queues.SpscArrayQueue<dev.laminar.runtime.ColumnarBatch>[] queues = new org.jctools.queues.SpscArrayQueue[toMerge.size()];
-    for (int l = 0; l < queues.length; l++) {
-      queues[l] = toMerge.get(l).queue();
-    }
-    dev.laminar.runtime.MergeInbox merge = new dev.laminar.runtime.MergeInbox(queues, stream.node, id -> {
+    LongConsumer aligned = id -> {
       CheckpointCoordinator c = checkpoints;
       if (c != null) {
         c.streamAligned(stream, id);
       }
-    }, reactors[0]::isHeld);
+    };
+    LongConsumer[] perMerge = ShardedStream.alignedWhenAll(late == null ? 1 : 2, aligned);
+    dev.laminar.runtime.MergeInbox merge = new dev.laminar.runtime.MergeInbox(queues(toMerge), stream.node, perMerge[0], reactors[0]::isHeld);
+    dev.laminar.runtime.MergeInbox lateMerge = late == null ? null
+        : new dev.laminar.runtime.MergeInbox(queues(toLateMerge), late.node, perMerge[1], reactors[0]::isHeld);
     List<StreamObject> shardedInputs = new ArrayList<>();
     for (String in : stream.inputs()) {
       collectShardedStreams(in, shardedInputs);
     }
-    self[0] = new ShardedStream(reactors, d.plan(), toMerge.toArray(new dev.laminar.runtime.ExchangeQueue[0]),
-        lanes.toArray(new dev.laminar.runtime.MergeLane[0]), merge, shardedInputs);
+    self[0] = new ShardedStream(reactors, d.plan(), new ShardedStream.Merge(toMerge, lanes, merge),
+        late == null ? null : new ShardedStream.Merge(toLateMerge, List.of(lateLanes), lateMerge), shardedInputs);
     reactors[0].addMergeInbox(merge); // never waits for a reactor: drained also while reactor 0 waits, and by the lanes' waits
+    if (lateMerge != null) {
+      reactors[0].addMergeInbox(lateMerge);
+    }
     shardsByOwner.put(stream, self[0]);
     return dealerAttachments(d.dealt(), self[0]);
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"}) // an array of a generic type
+  private static org.jctools.queues.SpscArrayQueue<dev.laminar.runtime.ColumnarBatch>[] queues(List<dev.laminar.runtime.ExchangeQueue> lanes) {
+    org.jctools.queues.SpscArrayQueue<dev.laminar.runtime.ColumnarBatch>[] queues = new org.jctools.queues.SpscArrayQueue[lanes.size()];
+    for (int l = 0; l < queues.length; l++) {
+      queues[l] = lanes.get(l).queue();
+    }
+    return queues;
   }
 
   /** Adds to {@code out} the sharded streams {@code name} is, or reads through unsharded streams. */

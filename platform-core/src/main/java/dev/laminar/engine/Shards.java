@@ -47,8 +47,9 @@ import org.slf4j.LoggerFactory;
  * no cycle of waits lasts.
  *
  * <p>What is shardable ({@link #keyedNode}): a plan with exactly one keyed node and nothing else stateful,
- * either a windowed aggregate over one input that groups by at least one input column and sends no late
- * rows to a side stream, or an interval join on equi-keys of equal types. A join's two
+ * either a windowed aggregate over one input that groups by at least one input column (a stream's may send late rows
+ * to a side stream: each shard through a lane of its own, {@link PlanMetrics#shardLateOutput}, merged on reactor 0 by
+ * {@link ShardedStream}), or an interval join on equi-keys of equal types. A join's two
  * inputs each get a dealer and head copies and routers of their own; both dealers number their events in
  * one sequence, so a shard takes the rows of both sides in the order reactor 0 saw them, exactly as one
  * reactor would. A sink's or subscription's shards end in lanes of its edge, a stream's in lanes back to reactor 0
@@ -108,19 +109,19 @@ final class Shards implements ShardedPlan {
         }
         case dev.laminar.sql.plan.ScanNode s -> scans++;
         case WindowAggregateNode w -> {
-          if (keyed != null || w.lateDataTarget() != null || routeColumns(w.keySources(), w.keyColumns()).length == 0) {
+          if (keyed != null || routeColumns(w.keySources(), w.keyColumns()).length == 0) {
             return null;
           }
           keyed = w;
         }
         case PaneWindowAggregateNode p -> {
-          if (keyed != null || p.lateDataTarget() != null || routeColumns(p.keySources(), p.keyColumns()).length == 0) {
+          if (keyed != null || routeColumns(p.keySources(), p.keyColumns()).length == 0) {
             return null;
           }
           keyed = p;
         }
         case SessionWindowAggregateNode s -> {
-          if (keyed != null || s.lateDataTarget() != null || routeColumns(s.keySources(), s.keyColumns()).length == 0) {
+          if (keyed != null || routeColumns(s.keySources(), s.keyColumns()).length == 0) {
             return null;
           }
           keyed = s;
@@ -230,6 +231,12 @@ final class Shards implements ShardedPlan {
     for (int k = 0; k < n; k++) {
       PlanMetrics m = new PlanMetrics();
       m.onAsyncFailure(e -> metrics.asyncFailure().accept(e));
+      if (metrics.lateOutput() != null) {
+        if (metrics.shardLateOutput(k) == null) {
+          throw new IllegalStateException("a sharded plan with a side stream needs a lane to it per shard");
+        }
+        m.lateOutput(metrics.shardLateOutput(k)); // LATE DATA TO: the shard's lane to the side stream's merge
+      }
       Operator[] entries = buildShard.apply(lanes[k], m);
       perShard[k] = m;
       @SuppressWarnings({"unchecked", "rawtypes"}) // an array of a generic type

@@ -37,6 +37,21 @@ public final class PlanMetrics {
     this.lateOutput = output;
   }
 
+  private dev.laminar.runtime.Operator[] shardLateOutputs;
+
+  /**
+   * Where shard k's windowed aggregate sends rows later than the allowed lateness when the plan's keyed stage runs as one
+   * shard per reactor: a lane towards the side stream on reactor 0 (a shard must not call the side stream's node, which
+   * runs there); null when the plan has no side stream or runs whole.
+   */
+  public dev.laminar.runtime.Operator shardLateOutput(int shard) {
+    return shardLateOutputs == null ? null : shardLateOutputs[shard];
+  }
+
+  public void shardLateOutputs(dev.laminar.runtime.Operator[] perShard) {
+    this.shardLateOutputs = perShard == null ? null : perShard.clone();
+  }
+
   private java.util.function.Consumer<RuntimeException> asyncFailure = e -> {
     throw e;
   };
