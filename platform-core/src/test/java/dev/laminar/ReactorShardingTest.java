@@ -779,6 +779,139 @@ class ReactorShardingTest {
     }
   }
 
+  /** A lookup table answering on another thread, a little later: auction a gives ("item-" + a), multiples of 3 give nothing. */
+  static final class AsyncItems implements dev.laminar.sdk.connector.ConnectorFactory {
+    final java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+
+    @Override
+    public String id() {
+      return "async-items";
+    }
+
+    @Override
+    public String description() {
+      return "test";
+    }
+
+    @Override
+    public java.util.Set<dev.laminar.sdk.connector.ConnectorKind> provides() {
+      return java.util.Set.of(dev.laminar.sdk.connector.ConnectorKind.LOOKUP);
+    }
+
+    @Override
+    public List<dev.laminar.sdk.connector.OptionSpec> options() {
+      return List.of();
+    }
+
+    @Override
+    public dev.laminar.sdk.lookup.LookupTable createLookupTable(dev.laminar.sdk.connector.ConnectorContext context) {
+      dev.laminar.sdk.type.Schema schema = context.schema();
+      return new dev.laminar.sdk.lookup.LookupTable() {
+        @Override
+        public dev.laminar.sdk.type.Schema keySchema() {
+          return dev.laminar.sdk.type.Schema.of(schema.column(0));
+        }
+
+        @Override
+        public dev.laminar.sdk.type.Schema rowSchema() {
+          return schema;
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<List<List<Row>>> lookup(List<Row> keys) {
+          calls.incrementAndGet();
+          return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            List<List<Row>> out = new ArrayList<>();
+            for (Row k : keys) {
+              long a = (Long) k.get(0);
+              out.add(a % 3 == 0 ? List.of() : List.of(Row.of(a, "item-" + a)));
+            }
+            return out;
+          }, java.util.concurrent.CompletableFuture.delayedExecutor(200, java.util.concurrent.TimeUnit.MICROSECONDS));
+        }
+      };
+    }
+  }
+
+  private static final String ITEMS = "CREATE LOOKUP TABLE items (auction BIGINT NOT NULL, name VARCHAR) WITH ('connector' = 'async-items')";
+
+  private static List<Row> runLookup(int reactors, String query) {
+    AsyncItems items = new AsyncItems();
+    try (Laminar db = Laminar.open(config(reactors).connector(items).build())) {
+      db.execute(SOURCE);
+      db.execute(ITEMS);
+      List<Row> rows = collect(db, query, () -> push(db, "bids", 42, 20_000));
+      assertThat(items.calls.get()).as("lookups made").isPositive();
+      return rows;
+    }
+  }
+
+  @Test
+  void aLookupJoinAfterAKeyedAggregateRunsInEveryShardAndGivesTheSameRows() {
+    // each shard's lookup join answers on its own reactor, with the rows and watermarks behind a lookup held until it returns
+    for (String join : List.of("JOIN", "LEFT JOIN")) {
+      String query = "SELECT a.auction, a.ws, a.n, a.total, i.name FROM (SELECT auction, window_start AS ws, COUNT(*) AS n, "
+          + "SUM(price) AS total FROM TABLE(TUMBLE(TABLE bids, DESCRIPTOR(ts), INTERVAL '0.2' SECOND)) GROUP BY auction, window_start, "
+          + "window_end) a " + join + " items i ON a.auction = i.auction";
+      List<Row> one = runLookup(1, query);
+      assertThat(one).as(join).hasSizeGreaterThan(1_000);
+      assertThat(one).as(join).allMatch(r -> join.equals("LEFT JOIN") || r.get(4) != null)
+          .anyMatch(r -> r.get(4) != null && r.get(4).equals("item-" + r.get(0)));
+      for (int reactors : new int[] {2, 3}) {
+        List<Row> many = runLookup(reactors, query);
+        assertThat(many).as("%s at %d reactors", join, reactors).containsExactlyInAnyOrderElementsOf(one);
+        assertThat(perKey(many, 0)).as("per-key order, %s at %d reactors", join, reactors).isEqualTo(perKey(one, 0));
+      }
+    }
+  }
+
+  @Test
+  void aSinkAndAStreamWithALookupJoinAfterTheirKeyedStageAreShardedAndCheckpoint(@TempDir Path dir) {
+    Path data = dir.resolve("data");
+    String enriched = "SELECT a.g, a.n, i.name FROM (SELECT MOD(k, 100) AS g, COUNT(*) AS n FROM TABLE(TUMBLE(TABLE s, DESCRIPTOR(ts), "
+        + "INTERVAL '1' HOUR)) GROUP BY MOD(k, 100), window_start, window_end) a LEFT JOIN items i ON a.g = i.auction";
+    for (int run = 0; run < 2; run++) {
+      try (Laminar db = Laminar.open(config(2).connector(new AsyncItems()).dataDirectory(data).build())) {
+        if (run == 0) {
+          db.execute("CREATE SOURCE s (k BIGINT NOT NULL, ts TIMESTAMP(3) NOT NULL, WATERMARK FOR ts AS ts) WITH ('connector' = 'datagen', "
+              + "'number-of-rows' = '100000', 'rows-per-second' = '20000', 'fields.k.kind' = 'sequence')");
+          db.execute(ITEMS);
+          db.execute("CREATE SINK f WITH ('connector' = 'filesystem', 'path' = '" + dir.resolve("out") + "') AS " + enriched);
+          db.execute("CREATE STREAM named AS " + enriched.replace("AS n FROM", "AS n, MAX(k) AS hi FROM").replace("a.n,", "a.n, a.hi,"));
+          db.execute("CREATE SINK g WITH ('connector' = 'filesystem', 'path' = '" + dir.resolve("out2") + "') AS SELECT g, name FROM named");
+          assertThat(db.execute("DESCRIBE SINK f").rows()).anyMatch(r -> String.valueOf(r.get(3)).contains("shard 1: rows"));
+          assertThat(db.execute("DESCRIBE STREAM named").rows()).anyMatch(r -> String.valueOf(r.get(3)).contains("merged on reactor 0"));
+        }
+        assertThat(db.failures()).isEmpty();
+        for (int i = 0; i < 2; i++) { // each shard's lookups in flight are finished before it marks its lane
+          assertThat(db.execute("CHECKPOINT").message()).matches("Checkpoint \\d+ complete");
+        }
+      }
+    }
+  }
+
+  @Test
+  void aLookupJoinBeforeTheKeyedStageOrBetweenStagesKeepsThePlanWhole() {
+    try (Laminar db = Laminar.open(config(2).connector(new AsyncItems()).build())) {
+      db.execute(SOURCE);
+      db.execute(ITEMS);
+      db.execute("CREATE SINK ahead WITH ('connector' = 'memory') AS SELECT name, COUNT(*) AS n FROM TABLE(TUMBLE((SELECT b.auction, "
+          + "b.ts, i.name FROM bids b JOIN items i ON b.auction = i.auction), DESCRIPTOR(ts), INTERVAL '1' SECOND)) GROUP BY name, "
+          + "window_start, window_end");
+      db.execute("CREATE SINK amid WITH ('connector' = 'memory') AS SELECT MAX(n) AS hot FROM TABLE(TUMBLE((SELECT a.auction, a.wt, a.n, "
+          + "i.name FROM (SELECT auction, window_time AS wt, COUNT(*) AS n FROM TABLE(TUMBLE(TABLE bids, DESCRIPTOR(ts), INTERVAL '1' SECOND)) "
+          + "GROUP BY auction, window_start, window_end, window_time) a JOIN items i ON a.auction = i.auction), DESCRIPTOR(wt), "
+          + "INTERVAL '1' SECOND)) GROUP BY window_start, window_end");
+      for (String sink : List.of("ahead", "amid")) {
+        assertThat(db.execute("DESCRIBE SINK " + sink).rows()).as(sink).noneMatch(r -> String.valueOf(r.get(3)).contains("routed by key"));
+      }
+      push(db, 7, 5_000);
+      assertThat(db.awaitCompletion(Duration.ofMinutes(1))).isTrue();
+      assertThat(db.sinkRows("ahead")).isNotEmpty();
+      assertThat(db.sinkRows("amid")).isNotEmpty();
+    }
+  }
+
   private static final String HOT_STREAM = "CREATE STREAM hot AS WITH ab AS (" + AUCTION_HOPS.formatted("bids") + ") SELECT window_start, "
       + "MAX(num) AS hot, SUM(num) AS counted FROM TABLE(TUMBLE(TABLE ab, DESCRIPTOR(ht), INTERVAL '0.1' SECOND)) GROUP BY window_start, window_end";
   private static final String BUCKET_STREAM = "CREATE STREAM buckets AS WITH t AS (SELECT auction, window_time AS wt, COUNT(*) AS num "

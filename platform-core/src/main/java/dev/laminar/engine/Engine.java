@@ -638,15 +638,8 @@ public final class Engine implements AutoCloseable {
     switch (n) {
       case dev.laminar.sql.plan.ScanNode s -> out.add(new Attachment(readable(s.streamName()), downstream));
       case dev.laminar.sql.plan.LookupJoinNode lj -> {
-        LookupTableObject table = (LookupTableObject) objects.get(key(lj.table()));
-        if (table == null) {
-          throw new SqlPlanningException("no lookup table named '" + lj.table() + "'");
-        }
-        Operator op = new dev.laminar.runtime.join.LookupJoinOperator(table.name, table::lookup, lj.leftOuter(), lj.input().schema(),
-            lj.keyColumns(), lj.lookupSchema().size(), lj.schema(), config.batchSize(), downstream, reactor::execute, metrics.asyncFailure(),
-            table.onFailure, metrics.lookupFailedRows(), table.cacheRows, table.cacheTtlMillis, table.maxPendingRows,
-            table.timeoutMillis * (table.maxRetries + 1) + 60_000);
-        metrics.checkpointable(nodeId(nodes, n), (dev.laminar.runtime.Checkpointable) op);
+        dev.laminar.runtime.join.LookupJoinOperator op = lookupJoin(lj, downstream, metrics, reactor::execute);
+        metrics.checkpointable(nodeId(nodes, n), op);
         wire(lj.input(), nodes, op, metrics, out);
       }
       case dev.laminar.sql.plan.JoinNode j -> {
@@ -663,6 +656,22 @@ public final class Engine implements AutoCloseable {
         wire(n.input(), nodes, op, metrics, out);
       }
     }
+  }
+
+  /**
+   * The operator of lookup join {@code lj} into {@code downstream}: its lookups run off the reactor and their answers come
+   * back through {@code reactor} (the executor of the reactor that runs it).
+   */
+  private dev.laminar.runtime.join.LookupJoinOperator lookupJoin(dev.laminar.sql.plan.LookupJoinNode lj, Operator downstream,
+      PlanMetrics metrics, java.util.concurrent.Executor reactor) {
+    LookupTableObject table = (LookupTableObject) objects.get(key(lj.table()));
+    if (table == null) {
+      throw new SqlPlanningException("no lookup table named '" + lj.table() + "'");
+    }
+    return new dev.laminar.runtime.join.LookupJoinOperator(table.name, table::lookup, lj.leftOuter(), lj.input().schema(),
+        lj.keyColumns(), lj.lookupSchema().size(), lj.schema(), config.batchSize(), downstream, reactor, metrics.asyncFailure(),
+        table.onFailure, metrics.lookupFailedRows(), table.cacheRows, table.cacheTtlMillis, table.maxPendingRows,
+        table.timeoutMillis * (table.maxRetries + 1) + 60_000);
   }
 
   /** Attaches the chains to their inputs (reactor thread). */
@@ -741,10 +750,12 @@ public final class Engine implements AutoCloseable {
       inputSchemas[i] = shardedInput(sides.get(i)).node().schema();
     }
     return Shards.deploy(reactors, keyed, inputSchemas, ends, frames, config.queueBatches(), config.batchSize(), metrics,
-        (downstream, shardMetrics) -> {
+        (shard, downstream, shardMetrics) -> {
           Operator op = downstream;
           for (PlanNode n = top; n != keyed; n = n.input()) {
-            op = n.instantiate(op, config.batchSize(), shardMetrics);
+            op = n instanceof dev.laminar.sql.plan.LookupJoinNode lj
+                ? lookupJoin(lj, op, shardMetrics, reactors[shard]::execute) // its answers come back to the shard's reactor
+                : n.instantiate(op, config.batchSize(), shardMetrics);
             if (op instanceof dev.laminar.runtime.Checkpointable c) {
               shardMetrics.checkpointable(nodeId(nodes, n), c);
             }
@@ -938,7 +949,9 @@ public final class Engine implements AutoCloseable {
     checkFree(name);
     List<String> inputNames = query != null ? PlanMetrics.inputsOf(query.plan()) : List.of(input);
     String inputName = String.join(", ", inputNames);
-    CatalogObject source = readable(inputNames.get(0));
+    // the first input with rows (a lookup table a query joins is an input, but no stream): a query's plan checks its own
+    CatalogObject source = readable(inputNames.stream().filter(n -> !(objects.get(key(n)) instanceof LookupTableObject)).findFirst()
+        .orElse(inputNames.get(0)));
     Schema schema = query != null ? query.plan().schema() : source.schema;
     ConnectorRegistry.Entry entry = connectors.resolve(connectorId, ConnectorKind.SINK);
     Map<String, String> connectorOptions = new java.util.LinkedHashMap<>(options);

@@ -73,7 +73,7 @@ final class KeyedGlobalShards implements ShardedPlan {
     if (global == null || !GlobalShards.combinable(global) || orderSensitive(global)) {
       return null;
     }
-    PlanNode keyed = Shards.keyedNode(global.input());
+    PlanNode keyed = Shards.framedKeyedNode(global.input());
     if (!(keyed instanceof WindowAggregateNode || keyed instanceof PaneWindowAggregateNode || keyed instanceof SessionWindowAggregateNode)
         || keyed.changelog()) {
       return null; // a join's rows carry its output watermark, not their own: the combiner merges by row watermark

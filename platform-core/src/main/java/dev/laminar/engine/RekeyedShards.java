@@ -96,7 +96,7 @@ final class RekeyedShards implements ShardedPlan {
         return null; // a global stage below another stage
       }
       later.add(n);
-      PlanNode first = Shards.keyedNode(n.input());
+      PlanNode first = Shards.framedKeyedNode(n.input());
       if (first != null) {
         if (first.changelog()) {
           return null;

@@ -22,7 +22,6 @@ import dev.laminar.sql.plan.WindowAggregateNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiConsumer;
-import java.util.function.BiFunction;
 import org.jctools.queues.SpscArrayQueue;
 import org.slf4j.LoggerFactory;
 
@@ -56,7 +55,8 @@ import org.slf4j.LoggerFactory;
  * ({@link ShardedStream}), the shards of a keyed node before a global aggregate in its partial stages
  * ({@link KeyedGlobalShards}), the shards of a keyed node before further stages in routers to their consumers
  * ({@link RekeyedShards}). Global aggregates run in two phases ({@link GlobalShards}); everything else (plans with
- * stateful stages these do not chain, lookup joins, stateless plans) runs whole on reactor 0, as with one reactor.
+ * stateful stages these do not chain, lookup joins before the keyed node, stateless plans) runs whole on reactor 0, as
+ * with one reactor. A lookup join after the keyed node runs in each shard, its answers coming back to the shard's reactor.
  */
 final class Shards implements ShardedPlan {
   private final Reactor[] reactors;
@@ -91,16 +91,27 @@ final class Shards implements ShardedPlan {
   /**
    * The node from which the plan runs sharded, or null when the plan is not shardable: its one keyed
    * windowed aggregate, or its one interval equi-join whose key pairs are of the same type on both sides
-   * (so equal keys hash equal), with nothing stateful on either side or after it.
+   * (so equal keys hash equal), with nothing stateful on either side or after it but lookup joins after it.
    */
   static PlanNode keyedNode(PlanNode plan) {
+    return keyedNode(plan, true);
+  }
+
+  /**
+   * As {@link #keyedNode(PlanNode)}, but with no lookup join anywhere: for a keyed node whose shards end in routers or
+   * partial stages that take its rows event by event (a lookup join emits when its answers come back).
+   */
+  static PlanNode framedKeyedNode(PlanNode plan) {
+    return keyedNode(plan, false);
+  }
+
+  private static PlanNode keyedNode(PlanNode plan, boolean lookupsAfter) {
     PlanNode keyed = null;
     int scans = 0;
+    int lookups = 0;
     for (PlanNode n : plan.nodes()) {
       switch (n) {
-        case LookupJoinNode l -> {
-          return null;
-        }
+        case LookupJoinNode l -> lookups++;
         case JoinNode j -> {
           if (keyed != null || joinKeys(j) == null) {
             return null;
@@ -136,8 +147,14 @@ final class Shards implements ShardedPlan {
       if (n == null) {
         return null; // the keyed node is not on the plan's single chain
       }
+      if (n instanceof LookupJoinNode) {
+        lookups--;
+      }
     }
-    return keyed;
+    // a lookup join after the keyed node runs in each shard (its answers come back to the shard's reactor, and a barrier
+    // waits for its lookups in flight before the shard marks its lane); one before it would emit outside the event that
+    // brought the row, which the routers' framing of events cannot follow, so the plan runs whole
+    return lookups == 0 && (lookupsAfter || !plan.nodes().stream().anyMatch(LookupJoinNode.class::isInstance)) ? keyed : null;
   }
 
   /** A join's key columns, {left, right}, or null when it cannot be sharded by them. */
@@ -181,6 +198,12 @@ final class Shards implements ShardedPlan {
     };
   }
 
+  /** Builds shard {@code shard}'s chain into {@code end}, registered in {@code metrics}; returns its entry per input. */
+  @FunctionalInterface
+  interface ShardBuilder {
+    Operator[] build(int shard, Operator end, PlanMetrics metrics);
+  }
+
   /** Builds one copy of the head of input {@code input} (0, or a join's 0 = left and 1 = right), ending in {@code router}. */
   @FunctionalInterface
   interface HeadBuilder {
@@ -189,27 +212,17 @@ final class Shards implements ShardedPlan {
 
   /**
    * Deploys the head copies and the shards of {@code keyed} and everything after it: {@code buildShard}
-   * builds one shard's chain (given its lane of the edge and its metrics) and returns its entry per input
+   * builds shard k's chain (given k, its end {@code lanes[k]} and its metrics) and returns its entry per input
    * of {@code keyed} ({@link #sides}); it registers its timers and checkpointed operators in those metrics
    * (they become {@code metrics.shards()}). {@code buildHead} builds one copy of an input's head ending in
    * the given router (copy 0 gets {@code metrics}, the others metrics of their own). {@code inputSchemas}
    * are the schemas of the streams the dealers are attached to, per input. {@code barriers} hears each
-   * shard take a checkpoint barrier dealt with {@link #barrier}.
-   */
-  static Shards deploy(Reactor[] reactors, PlanNode keyed, Schema[] inputSchemas, OutputEdge edge, int queueBatches, int batchSize,
-      PlanMetrics metrics, BiFunction<Operator, PlanMetrics, Operator[]> buildShard, HeadBuilder buildHead,
-      BiConsumer<Object, RuntimeException> onFailure, Object owner, BarrierListener barriers) {
-    return deploy(reactors, keyed, inputSchemas, edge.shard(reactors.length), null, queueBatches, batchSize, metrics, buildShard, buildHead,
-        onFailure, owner, barriers);
-  }
-
-  /**
-   * As above, but shard k's chain ends in {@code lanes[k]} (given to {@code buildShard}) rather than in a lane of an
-   * edge; when {@code frames} is not null, {@code frames[k]} is told where each event shard k takes begins and ends
-   * ({@link ShardInbox#framing}): the shards of a keyed node before a global aggregate end in its partial stages.
+   * shard take a checkpoint barrier dealt with {@link #barrier}. When {@code frames} is not null, {@code frames[k]} is told
+   * where each event shard k takes begins and ends ({@link ShardInbox#framing}): the shards of a keyed node before a
+   * global aggregate end in its partial stages.
    */
   static Shards deploy(Reactor[] reactors, PlanNode keyed, Schema[] inputSchemas, Operator[] lanes, dev.laminar.runtime.EventSink[] frames,
-      int queueBatches, int batchSize, PlanMetrics metrics, BiFunction<Operator, PlanMetrics, Operator[]> buildShard, HeadBuilder buildHead,
+      int queueBatches, int batchSize, PlanMetrics metrics, ShardBuilder buildShard, HeadBuilder buildHead,
       BiConsumer<Object, RuntimeException> onFailure, Object owner, BarrierListener barriers) {
     int n = reactors.length;
     List<PlanNode> sides = sides(keyed);
@@ -237,7 +250,7 @@ final class Shards implements ShardedPlan {
         }
         m.lateOutput(metrics.shardLateOutput(k)); // LATE DATA TO: the shard's lane to the side stream's merge
       }
-      Operator[] entries = buildShard.apply(lanes[k], m);
+      Operator[] entries = buildShard.build(k, lanes[k], m);
       perShard[k] = m;
       @SuppressWarnings({"unchecked", "rawtypes"}) // an array of a generic type
       SpscArrayQueue<ColumnarBatch>[] from = new SpscArrayQueue[inputs * n];

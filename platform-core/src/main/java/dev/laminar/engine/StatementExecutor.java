@@ -560,7 +560,8 @@ public final class StatementExecutor {
       case StreamObject s -> rows.add(Row.of("(stream)", "reads " + String.join(", ", s.inputs()), null, s.status() + ", late rows dropped "
           + overShards(s.metrics, m -> m.lateRowsDropped().get()) + ", accepted " + overShards(s.metrics, m -> m.lateRowsAccepted().get())
           + ", redirected " + overShards(s.metrics, m -> m.lateRowsRedirected().get()) + ", join state rows "
-          + overShards(s.metrics, dev.laminar.sql.plan.PlanMetrics::stateRows) + ", lookup rows failed " + s.metrics.lookupFailedRows().get()
+          + overShards(s.metrics, dev.laminar.sql.plan.PlanMetrics::stateRows) + ", lookup rows failed "
+          + overShards(s.metrics, m -> m.lookupFailedRows().get())
           + (engine.shardMetrics(s) == null ? "" : "; " + engine.shardMetrics(s))));
       case SinkObject s -> rows.add(Row.of("(sink)", "connector " + s.connectorId + ", reads " + String.join(", ", s.inputs), null, s.status()
           + ", rows written " + s.runner.rowsHandled() + (s.failure() != null ? ", error: " + s.failure().getMessage() : "")
