@@ -567,7 +567,7 @@ public final class Engine implements AutoCloseable {
       reactors[0].addMergeInbox(lateMerge);
     }
     shardsByOwner.put(stream, self[0]);
-    return dealerAttachments(d.dealt(), self[0]);
+    return dealerAttachments(plan, d.dealt(), self[0], stream.metrics);
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"}) // an array of a generic type
@@ -635,25 +635,38 @@ public final class Engine implements AutoCloseable {
   }
 
   private void wire(PlanNode n, List<PlanNode> nodes, Operator downstream, PlanMetrics metrics, List<Attachment> out) {
+    wire(n, nodes, downstream, metrics, out, null);
+  }
+
+  /**
+   * Builds the operators from {@code n} down into {@code downstream}, adding to {@code out} one attachment per scan; at
+   * {@code stop} (when not null) it stops instead, adding the chain built so far with no input (a sharded plan's head copy
+   * above its part on reactor 0).
+   */
+  private void wire(PlanNode n, List<PlanNode> nodes, Operator downstream, PlanMetrics metrics, List<Attachment> out, PlanNode stop) {
+    if (n == stop) {
+      out.add(new Attachment(null, downstream));
+      return;
+    }
     switch (n) {
       case dev.laminar.sql.plan.ScanNode s -> out.add(new Attachment(readable(s.streamName()), downstream));
       case dev.laminar.sql.plan.LookupJoinNode lj -> {
-        dev.laminar.runtime.join.LookupJoinOperator op = lookupJoin(lj, downstream, metrics, reactor::execute);
+        dev.laminar.runtime.join.LookupJoinOperator op = lookupJoin(lj, downstream, metrics, reactor::post);
         metrics.checkpointable(nodeId(nodes, n), op);
-        wire(lj.input(), nodes, op, metrics, out);
+        wire(lj.input(), nodes, op, metrics, out, stop);
       }
       case dev.laminar.sql.plan.JoinNode j -> {
         dev.laminar.runtime.join.TwoInputOperator op = j.instantiateJoin(downstream, config.batchSize(), metrics);
         metrics.checkpointable(nodeId(nodes, n), op);
-        wire(j.left(), nodes, op.left(), metrics, out);
-        wire(j.right(), nodes, op.right(), metrics, out);
+        wire(j.left(), nodes, op.left(), metrics, out, stop);
+        wire(j.right(), nodes, op.right(), metrics, out, stop);
       }
       default -> {
         Operator op = n.instantiate(downstream, config.batchSize(), metrics);
         if (op instanceof dev.laminar.runtime.Checkpointable c) {
           metrics.checkpointable(nodeId(nodes, n), c);
         }
-        wire(n.input(), nodes, op, metrics, out);
+        wire(n.input(), nodes, op, metrics, out, stop);
       }
     }
   }
@@ -700,7 +713,7 @@ public final class Engine implements AutoCloseable {
       return instantiate(plan, edge, metrics);
     }
     shardsByOwner.put(owner, d.plan());
-    return dealerAttachments(d.dealt(), d.plan());
+    return dealerAttachments(plan, d.dealt(), d.plan(), metrics);
   }
 
   /** A plan deployed over every reactor, and the node whose inputs its dealers are attached to ({@link #dealerAttachments}). */
@@ -747,14 +760,15 @@ public final class Engine implements AutoCloseable {
     List<PlanNode> sides = Shards.sides(keyed);
     Schema[] inputSchemas = new Schema[sides.size()];
     for (int i = 0; i < inputSchemas.length; i++) {
-      inputSchemas[i] = shardedInput(sides.get(i)).node().schema();
+      PlanNode boundary = Shards.headBoundary(sides.get(i));
+      inputSchemas[i] = boundary != null ? boundary.schema() : shardedInput(sides.get(i)).node().schema();
     }
     return Shards.deploy(reactors, keyed, inputSchemas, ends, frames, config.queueBatches(), config.batchSize(), metrics,
         (shard, downstream, shardMetrics) -> {
           Operator op = downstream;
           for (PlanNode n = top; n != keyed; n = n.input()) {
             op = n instanceof dev.laminar.sql.plan.LookupJoinNode lj
-                ? lookupJoin(lj, op, shardMetrics, reactors[shard]::execute) // its answers come back to the shard's reactor
+                ? lookupJoin(lj, op, shardMetrics, reactors[shard]::post) // its answers come back to the shard's reactor
                 : n.instantiate(op, config.batchSize(), shardMetrics);
             if (op instanceof dev.laminar.runtime.Checkpointable c) {
               shardMetrics.checkpointable(nodeId(nodes, n), c);
@@ -773,7 +787,7 @@ public final class Engine implements AutoCloseable {
         },
         (input, router, headMetrics) -> {
           List<Attachment> head = new ArrayList<>();
-          wire(sides.get(input), nodes, router, headMetrics, head);
+          wire(sides.get(input), nodes, router, headMetrics, head, Shards.headBoundary(sides.get(input)));
           return head.get(0).chain();
         },
         (o, e) -> consumerFailed(failureOwner.get(), e), owner, barrierListener(owner));
@@ -789,12 +803,30 @@ public final class Engine implements AutoCloseable {
     throw new IllegalStateException("no scan under " + side.describe());
   }
 
-  /** One attachment per input of {@code keyed}: its dealer, on the stream it reads. */
-  private List<Attachment> dealerAttachments(PlanNode keyed, ShardedPlan shards) {
+  /**
+   * One attachment per input of {@code keyed}: its dealer, on the stream it reads; or, when the input has a lookup join
+   * ({@link Shards#headBoundary}), the part of the input up to its topmost lookup join, on reactor 0, into the dealer. A
+   * checkpoint barrier then waits for those lookups in flight before it is dealt (their rows belong before it).
+   */
+  private List<Attachment> dealerAttachments(PlanNode plan, PlanNode keyed, ShardedPlan shards, PlanMetrics metrics) {
+    List<PlanNode> nodes = plan.nodes();
     List<PlanNode> sides = Shards.sides(keyed);
     List<Attachment> attachments = new ArrayList<>();
     for (int i = 0; i < sides.size(); i++) {
-      attachments.add(new Attachment(shardedInput(sides.get(i)), shards.dealer(i)));
+      PlanNode boundary = Shards.headBoundary(sides.get(i));
+      if (boundary == null) {
+        attachments.add(new Attachment(shardedInput(sides.get(i)), shards.dealer(i)));
+        continue;
+      }
+      wire(boundary, nodes, shards.dealer(i), metrics, attachments);
+      for (PlanNode n : boundary.nodes()) {
+        if (n instanceof dev.laminar.sql.plan.LookupJoinNode) {
+          String id = nodeId(nodes, n);
+          metrics.checkpointables().stream().filter(e -> e.getKey().equals(id))
+              .map(e -> (dev.laminar.runtime.join.LookupJoinOperator) e.getValue())
+              .forEach(lookup -> shards.dealer(0).beforeBarrier(lookup::finish));
+        }
+      }
     }
     return attachments;
   }

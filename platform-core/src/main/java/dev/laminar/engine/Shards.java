@@ -55,8 +55,9 @@ import org.slf4j.LoggerFactory;
  * ({@link ShardedStream}), the shards of a keyed node before a global aggregate in its partial stages
  * ({@link KeyedGlobalShards}), the shards of a keyed node before further stages in routers to their consumers
  * ({@link RekeyedShards}). Global aggregates run in two phases ({@link GlobalShards}); everything else (plans with
- * stateful stages these do not chain, lookup joins before the keyed node, stateless plans) runs whole on reactor 0, as
- * with one reactor. A lookup join after the keyed node runs in each shard, its answers coming back to the shard's reactor.
+ * stateful stages these do not chain, stateless plans) runs whole on reactor 0, as with one reactor. A lookup join after
+ * the keyed node runs in each shard, its answers coming back to the shard's reactor; one before it runs on reactor 0, and
+ * feeds the dealer ({@link #headBoundary}).
  */
 final class Shards implements ShardedPlan {
   private final Reactor[] reactors;
@@ -91,15 +92,16 @@ final class Shards implements ShardedPlan {
   /**
    * The node from which the plan runs sharded, or null when the plan is not shardable: its one keyed
    * windowed aggregate, or its one interval equi-join whose key pairs are of the same type on both sides
-   * (so equal keys hash equal), with nothing stateful on either side or after it but lookup joins after it.
+   * (so equal keys hash equal), with nothing stateful on either side or after it but lookup joins (after it: they run in
+   * the shards; before it: on reactor 0, {@link #headBoundary}).
    */
   static PlanNode keyedNode(PlanNode plan) {
     return keyedNode(plan, true);
   }
 
   /**
-   * As {@link #keyedNode(PlanNode)}, but with no lookup join anywhere: for a keyed node whose shards end in routers or
-   * partial stages that take its rows event by event (a lookup join emits when its answers come back).
+   * As {@link #keyedNode(PlanNode)}, but with no lookup join after the keyed node: for a keyed node whose shards end in
+   * routers or partial stages that take their rows event by event (a lookup join emits when its answers come back).
    */
   static PlanNode framedKeyedNode(PlanNode plan) {
     return keyedNode(plan, false);
@@ -108,10 +110,9 @@ final class Shards implements ShardedPlan {
   private static PlanNode keyedNode(PlanNode plan, boolean lookupsAfter) {
     PlanNode keyed = null;
     int scans = 0;
-    int lookups = 0;
     for (PlanNode n : plan.nodes()) {
       switch (n) {
-        case LookupJoinNode l -> lookups++;
+        case LookupJoinNode l -> { }
         case JoinNode j -> {
           if (keyed != null || joinKeys(j) == null) {
             return null;
@@ -143,18 +144,19 @@ final class Shards implements ShardedPlan {
     if (keyed == null || scans != sides(keyed).size()) {
       return null;
     }
+    int lookups = 0; // after the keyed node
     for (PlanNode n = plan; n != keyed; n = n.input()) {
       if (n == null) {
         return null; // the keyed node is not on the plan's single chain
       }
       if (n instanceof LookupJoinNode) {
-        lookups--;
+        lookups++;
       }
     }
     // a lookup join after the keyed node runs in each shard (its answers come back to the shard's reactor, and a barrier
-    // waits for its lookups in flight before the shard marks its lane); one before it would emit outside the event that
-    // brought the row, which the routers' framing of events cannot follow, so the plan runs whole
-    return lookups == 0 && (lookupsAfter || !plan.nodes().stream().anyMatch(LookupJoinNode.class::isInstance)) ? keyed : null;
+    // waits for its lookups in flight before the shard marks its lane), unless the shards end in routers or partial stages
+    // that take their rows event by event; one before it runs on reactor 0, before the dealer (headBoundary)
+    return lookupsAfter || lookups == 0 ? keyed : null;
   }
 
   /** A join's key columns, {left, right}, or null when it cannot be sharded by them. */
@@ -175,6 +177,20 @@ final class Shards implements ShardedPlan {
       }
     }
     return keys;
+  }
+
+  /**
+   * The topmost lookup join of input {@code side} of a keyed node, or null: the part of the input up to it runs on reactor 0
+   * and feeds the dealer (a lookup join emits when its answers come back, outside the event that brought the row, so it
+   * cannot run in the head copies, whose routers frame the events they deal); the head copies run what is above it.
+   */
+  static PlanNode headBoundary(PlanNode side) {
+    for (PlanNode n = side; n != null; n = n.input()) {
+      if (n instanceof LookupJoinNode) {
+        return n;
+      }
+    }
+    return null;
   }
 
   /** The inputs of a keyed node: a join's left and right, else its one input. */

@@ -24,6 +24,7 @@ public final class HeadDealer implements Operator {
   private final Sequence sequence;
   private int nextRows;
   private int last;
+  private final java.util.List<Runnable> beforeBarrier = new java.util.ArrayList<>();
 
   /**
    * The numbers of a sharded plan's events, shared by the dealers of its inputs (a join has two): the
@@ -94,7 +95,18 @@ public final class HeadDealer implements Operator {
    * its state is the checkpoint's. The head copies are stateless: the barrier passes through them.
    */
   public void barrier(long id) {
+    for (int i = 0; i < beforeBarrier.size(); i++) {
+      beforeBarrier.get(i).run();
+    }
     marker(ColumnarBatch.NO_TIME, false, id);
+  }
+
+  /**
+   * Runs {@code action} before each barrier is dealt (reactor 0): a lookup join on reactor 0 before the dealers finishes
+   * its lookups in flight, so their rows are dealt before the barrier, as they belong.
+   */
+  public void beforeBarrier(Runnable action) {
+    beforeBarrier.add(action);
   }
 
   private void marker(long watermark, boolean end, long barrier) {

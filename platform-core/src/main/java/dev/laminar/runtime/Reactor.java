@@ -151,6 +151,22 @@ public final class Reactor implements AutoCloseable {
     return result;
   }
 
+  /**
+   * Runs {@code action} on the reactor thread without waiting for it (at once when called there): for the callbacks of
+   * work done elsewhere (lookups), whose threads must not wait for a reactor that may itself be waiting for them. A
+   * failure of the action is logged.
+   */
+  public void post(Runnable action) {
+    submit(() -> {
+      action.run();
+      return null;
+    }).whenComplete((ignored, failure) -> {
+      if (failure != null) {
+        LOG.error("A callback on reactor {} failed", thread.getName(), failure);
+      }
+    });
+  }
+
   /** Runs {@code action} on the reactor thread and waits for it. */
   public void execute(Runnable action) {
     submit(() -> {

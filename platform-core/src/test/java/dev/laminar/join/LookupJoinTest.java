@@ -40,6 +40,8 @@ class LookupJoinTest {
     final AtomicInteger keysAsked = new AtomicInteger();
     volatile int failFirst;
     volatile CountDownLatch gate;
+    /** When set, every answer comes from this executor (a client with one I/O thread, say). */
+    volatile java.util.concurrent.Executor answerOn;
 
     @Override
     public String id() {
@@ -88,6 +90,10 @@ class LookupJoinTest {
             String key = (String) k.get(0);
             out.add(key.startsWith("x") ? List.of() : List.of(Row.of(key, (long) key.length())));
           }
+          java.util.concurrent.Executor client = answerOn;
+          if (client != null) {
+            return CompletableFuture.supplyAsync(() -> out, client); // answered on the client's own thread
+          }
           CountDownLatch g = gate;
           if (g == null) {
             return CompletableFuture.completedFuture(out);
@@ -130,6 +136,28 @@ class LookupJoinTest {
       assertThat(left).extracting(Row::toString).containsExactly("[1, Ann]", "[3, null]", "[4, null]");
       assertThat(db.execute("SHOW LOOKUP TABLES").rows()).extracting(Row::toString)
           .containsExactly("[names, memory, k, READY, 10000, fail]");
+    }
+  }
+
+  @Test
+  void aClientAnsweringOnOneThreadNeverWaitsForTheReactorThatWaitsForIt() {
+    // the reactor waits for the oldest lookup when too many rows wait (here: more than one); the client's one thread
+    // completes a lookup and runs its callbacks: they must not wait for the reactor, or the next lookup never runs
+    TestLookupFactory factory = new TestLookupFactory();
+    java.util.concurrent.ExecutorService client = java.util.concurrent.Executors.newSingleThreadExecutor();
+    factory.answerOn = client;
+    try (Laminar db = open(factory)) {
+      db.execute("CREATE LOOKUP TABLE t (k VARCHAR, n BIGINT) WITH ('connector' = 'test-lookup', 'lookup.max-pending-rows' = '1', "
+          + "'lookup.cache.max-rows' = '0', 'lookup.max-retries' = '0', 'lookup.timeout' = '1 s')");
+      List<In> rows = new ArrayList<>();
+      for (int i = 0; i < 2_000; i++) {
+        rows.add(In.l("k" + (i % 500), i, i));
+      }
+      List<Row> out = JoinTestSupport.run(db, "SELECT l.v, t.n FROM l JOIN t ON l.k = t.k", rows);
+      assertThat(out).hasSize(2_000);
+      assertThat(factory.calls.get()).as("lookup calls").isGreaterThan(100);
+    } finally {
+      client.shutdownNow();
     }
   }
 

@@ -355,11 +355,16 @@ public final class LookupJoinOperator implements Operator, dev.laminar.runtime.C
    */
   @Override
   public void snapshot(java.io.DataOutput out) {
-    while (!pending.isEmpty() && !failed) {
-      awaitOldest();
-    }
+    finish();
     if (failed) {
       throw new IllegalStateException("lookup join on table '" + tableName + "' has failed: no checkpoint can include it");
+    }
+  }
+
+  /** Waits for every lookup in flight and emits its rows (and the watermarks and end held behind them); reactor thread. */
+  public void finish() {
+    while (!pending.isEmpty() && !failed) {
+      awaitOldest();
     }
   }
 
