@@ -63,6 +63,14 @@ public final class Engine implements AutoCloseable {
   private final CpuPinning pinning;
   /** How to take down the shards of a sink or subscription, by owner (sinks: the SinkObject). */
   private final Map<Object, ShardedPlan> shardsByOwner = new java.util.concurrent.ConcurrentHashMap<>();
+  /**
+   * Streams no statement declared, deployed for a plan split at its topmost stateful node ({@link #splitPlan}): by owner (the
+   * sink, stream, subscription or hidden stream whose plan was split), in creation order, and by name.
+   */
+  private final Map<Object, List<StreamObject>> hiddenByOwner = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, StreamObject> hiddenStreams = new java.util.concurrent.ConcurrentHashMap<>();
+  /** Of those, the ones a checkpoint covers (their plan's owner, at the root, is a sink or stream, not a subscription). */
+  private final java.util.Set<StreamObject> checkpointedHidden = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final QueryPlanner planner;
   private final Map<String, CatalogObject> objects = new LinkedHashMap<>();
   /** A copy of {@link #objects}' values after every change, readable without the engine's lock (checkpoints). */
@@ -190,7 +198,15 @@ public final class Engine implements AutoCloseable {
   }
 
   private void publish() {
-    published = List.copyOf(objects.values());
+    List<CatalogObject> all = new ArrayList<>(objects.values());
+    all.addAll(checkpointedHidden); // their shards take the barriers like any sharded stream's
+    published = List.copyOf(all);
+  }
+
+  /** A catalogue object, or a hidden stream of a split plan, by name; or null. */
+  private CatalogObject lookup(String name) {
+    CatalogObject o = objects.get(key(name));
+    return o != null ? o : hiddenStreams.get(key(name));
   }
 
   /** The catalog objects as of the last change, without taking the engine's lock. */
@@ -289,7 +305,7 @@ public final class Engine implements AutoCloseable {
   }
 
   private CatalogObject readable(String name) {
-    CatalogObject o = objects.get(key(name));
+    CatalogObject o = lookup(name);
     if (o == null || o.node() == null) {
       throw new SqlPlanningException("no source or stream named '" + name + "'" + (o != null ? " ('" + name + "' is a sink)" : ""));
     }
@@ -484,7 +500,7 @@ public final class Engine implements AutoCloseable {
       stream.metrics.lateOutput(late.node);
     }
     stream.metrics.onAsyncFailure(e -> consumerFailed(stream, e));
-    List<Attachment> sharded = instantiateShardedStream(stream, query.plan(), late);
+    List<Attachment> sharded = instantiateShardedStream(stream, query.plan(), late, () -> stream);
     List<Attachment> chains = sharded != null ? sharded : instantiate(query.plan(), stream.node, stream.metrics);
     restoreState(name, stream.metrics);
     stream.node.onConsumerFailure(this::consumerFailed);
@@ -512,7 +528,8 @@ public final class Engine implements AutoCloseable {
    * on reactor 0. With a {@code LATE DATA TO} side stream ({@code late}, else null), each shard of the keyed stage also
    * sends its late rows through a lane of its own to reactor 0, merged there into the side stream's node.
    */
-  private List<Attachment> instantiateShardedStream(StreamObject stream, PlanNode plan, StreamObject late) {
+  private List<Attachment> instantiateShardedStream(StreamObject stream, PlanNode plan, StreamObject late,
+      java.util.function.Supplier<Object> failureOwner) {
     ShardedStream[] self = new ShardedStream[1];
     List<dev.laminar.runtime.ExchangeQueue> toMerge = new ArrayList<>();
     List<dev.laminar.runtime.MergeLane> lanes = new ArrayList<>();
@@ -541,7 +558,7 @@ public final class Engine implements AutoCloseable {
         ends[l] = end;
       }
       return ends;
-    }, stream.metrics, stream, () -> stream);
+    }, stream.metrics, stream, failureOwner);
     stream.metrics.shardLateOutputs(null);
     if (d == null) {
       return null;
@@ -557,7 +574,7 @@ public final class Engine implements AutoCloseable {
     dev.laminar.runtime.MergeInbox lateMerge = late == null ? null
         : new dev.laminar.runtime.MergeInbox(queues(toLateMerge), late.node, perMerge[1], reactors[0]::isHeld);
     List<StreamObject> shardedInputs = new ArrayList<>();
-    for (String in : stream.inputs()) {
+    for (String in : PlanMetrics.inputsOf(d.deployed())) { // a split plan's part above reads the hidden streams
       collectShardedStreams(in, shardedInputs);
     }
     self[0] = new ShardedStream(reactors, d.plan(), new ShardedStream.Merge(toMerge, lanes, merge),
@@ -567,7 +584,9 @@ public final class Engine implements AutoCloseable {
       reactors[0].addMergeInbox(lateMerge);
     }
     shardsByOwner.put(stream, self[0]);
-    return dealerAttachments(plan, d.dealt(), self[0], stream.metrics);
+    List<Attachment> chains = new ArrayList<>(dealerAttachments(d.deployed(), d.dealt(), self[0], stream.metrics));
+    chains.addAll(d.hidden());
+    return chains;
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"}) // an array of a generic type
@@ -581,7 +600,7 @@ public final class Engine implements AutoCloseable {
 
   /** Adds to {@code out} the sharded streams {@code name} is, or reads through unsharded streams. */
   private void collectShardedStreams(String name, List<StreamObject> out) {
-    if (!(objects.get(key(name)) instanceof StreamObject st)) {
+    if (!(lookup(name) instanceof StreamObject st)) {
       return;
     }
     if (shardsByOwner.containsKey(st)) {
@@ -713,11 +732,20 @@ public final class Engine implements AutoCloseable {
       return instantiate(plan, edge, metrics);
     }
     shardsByOwner.put(owner, d.plan());
-    return dealerAttachments(plan, d.dealt(), d.plan(), metrics);
+    List<Attachment> chains = new ArrayList<>(dealerAttachments(d.deployed(), d.dealt(), d.plan(), metrics));
+    chains.addAll(d.hidden());
+    return chains;
   }
 
-  /** A plan deployed over every reactor, and the node whose inputs its dealers are attached to ({@link #dealerAttachments}). */
-  private record ShardedDeployment(ShardedPlan plan, PlanNode dealt) {
+  /**
+   * A plan deployed over every reactor: its parts, the node whose inputs its dealers are attached to
+   * ({@link #dealerAttachments}), the plan deployed (the plan given, or the part above a split, {@link #splitPlan}), and
+   * the chains of the hidden streams of a split, to attach with the plan's own.
+   */
+  private record ShardedDeployment(ShardedPlan plan, PlanNode dealt, PlanNode deployed, List<Attachment> hidden) {
+    ShardedDeployment(ShardedPlan plan, PlanNode dealt, PlanNode deployed) {
+      this(plan, dealt, deployed, List.of());
+    }
   }
 
   /**
@@ -735,19 +763,72 @@ public final class Engine implements AutoCloseable {
     }
     PlanNode keyed = Shards.keyedNode(plan);
     if (keyed != null) {
-      return new ShardedDeployment(deployKeyed(plan, plan, keyed, lanes.apply(reactors.length), null, metrics, owner, failureOwner), keyed);
+      return new ShardedDeployment(deployKeyed(plan, plan, keyed, lanes.apply(reactors.length), null, metrics, owner, failureOwner), keyed,
+          plan);
     }
     PlanNode[] stages = KeyedGlobalShards.stages(plan);
     if (stages != null) {
-      return new ShardedDeployment(deployKeyedGlobal(plan, stages[0], stages[1], lanes.apply(1)[0], metrics, owner, failureOwner), stages[0]);
+      return new ShardedDeployment(deployKeyedGlobal(plan, stages[0], stages[1], lanes.apply(1)[0], metrics, owner, failureOwner), stages[0],
+          plan);
     }
     PlanNode[] chain = RekeyedShards.stages(plan);
     if (chain != null) {
       Operator[] ends = lanes.apply(RekeyedShards.keyed(chain[chain.length - 1]) ? reactors.length : 1);
-      return new ShardedDeployment(deployRekeyed(plan, chain, ends, metrics, owner, failureOwner), chain[0]);
+      return new ShardedDeployment(deployRekeyed(plan, chain, ends, metrics, owner, failureOwner), chain[0], plan);
     }
     PlanNode global = GlobalShards.globalAggregate(plan);
-    return global == null ? null : new ShardedDeployment(deployGlobal(plan, global, lanes.apply(1)[0], metrics, owner, failureOwner), global);
+    if (global != null) {
+      return new ShardedDeployment(deployGlobal(plan, global, lanes.apply(1)[0], metrics, owner, failureOwner), global, plan);
+    }
+    PlanSplit split = PlanSplit.of(plan, hiddenName(owner));
+    if (split == null) {
+      return null;
+    }
+    // each stateful input of the topmost stateful node runs as a hidden sharded stream; the rest reads their merges
+    List<Attachment> hidden = new ArrayList<>();
+    for (int i = 0; i < split.parts().size(); i++) {
+      hidden.addAll(deployHidden(split.names().get(i), split.parts().get(i), owner, failureOwner));
+    }
+    ShardedDeployment top = deploySharded(split.top(), lanes, metrics, owner, failureOwner);
+    hidden.addAll(top.hidden());
+    return new ShardedDeployment(top.plan(), top.dealt(), top.deployed(), hidden);
+  }
+
+  /** The names of the hidden streams of {@code owner}'s split plan start with this ({@code #} is no identifier's). */
+  private static String hiddenName(Object owner) {
+    return owner instanceof CatalogObject o ? o.name : "subscription@" + Integer.toHexString(System.identityHashCode(owner));
+  }
+
+  /** Whether {@code owner}'s hidden streams are covered by checkpoints: its root owner is a sink or a stream. */
+  private boolean checkpointed(Object owner) {
+    return owner instanceof SinkObject || (owner instanceof StreamObject st && (!hiddenStreams.containsValue(st) || checkpointedHidden.contains(st)));
+  }
+
+  /**
+   * Deploys part {@code plan} of {@code owner}'s split plan as hidden sharded stream {@code name} (itself possibly split
+   * further); returns its chains, to be attached with the owner's (their owner tag is the owner's, so they are detached
+   * with it). Its failures are the owner's; its state is checkpointed under {@code name} when the owner's is.
+   */
+  private List<Attachment> deployHidden(String name, PlanNode plan, Object owner, java.util.function.Supplier<Object> failureOwner) {
+    StreamObject hidden = new StreamObject(name, null, new PlannedQuery(plan, "", java.util.Set.of()));
+    hidden.node.onConsumerFailure((o, e) -> consumerFailed(failureOwner.get(), e));
+    hidden.metrics.onAsyncFailure(e -> consumerFailed(failureOwner.get(), e));
+    boolean checkpointed = checkpointed(owner);
+    hiddenStreams.put(key(name), hidden);
+    hiddenByOwner.computeIfAbsent(owner, o -> new CopyOnWriteArrayList<>()).add(hidden);
+    if (checkpointed) {
+      checkpointedHidden.add(hidden);
+    }
+    List<Attachment> chains = instantiateShardedStream(hidden, plan, null, failureOwner);
+    if (chains == null) {
+      throw new IllegalStateException("part " + name + " of a split plan cannot run sharded: " + plan.describe());
+    }
+    if (checkpointed) {
+      restoreState(name, hidden.metrics);
+    }
+    reactor.addTimers(hidden.metrics.timers(), owner);
+    publish();
+    return chains;
   }
 
   /**
@@ -943,6 +1024,7 @@ public final class Engine implements AutoCloseable {
 
   /** Takes down the shards deployed for {@code owner}, if any (after its chains were detached on reactor 0). */
   private void undeployShards(Object owner) {
+    List<StreamObject> hidden = hiddenByOwner.remove(owner);
     ShardedPlan shards = shardsByOwner.remove(owner);
     if (shards != null) {
       shards.undeploy();
@@ -950,6 +1032,19 @@ public final class Engine implements AutoCloseable {
         checkpoints.shardsGone(sink); // after undeploy: no shard of it takes a barrier any more
       } else if (checkpoints != null && owner instanceof StreamObject stream) {
         checkpoints.streamShardsGone(stream);
+      }
+    }
+    if (hidden != null) { // the parts below a split, after the part above (their chains on reactor 0 left with the owner's)
+      boolean checkpointed = false;
+      for (StreamObject h : hidden.reversed()) {
+        reactor.removeTimers(owner);
+        undeployShards(h);
+        reactor.execute(() -> releaseState(h.name, h.metrics));
+        hiddenStreams.remove(key(h.name));
+        checkpointed |= checkpointedHidden.remove(h);
+      }
+      if (checkpointed) {
+        publish(); // a sink's or stream's: dropped under the engine's lock
       }
     }
   }
@@ -962,7 +1057,14 @@ public final class Engine implements AutoCloseable {
   /** Routing and queue figures of a sink's or subscription's shards, or null when it is not sharded (for DESCRIBE). */
   String shardMetrics(Object owner) {
     ShardedPlan shards = shardsByOwner.get(owner);
-    return shards == null ? null : shards.describe();
+    if (shards == null) {
+      return null;
+    }
+    StringBuilder figures = new StringBuilder(shards.describe());
+    for (StreamObject h : hiddenByOwner.getOrDefault(owner, List.of())) { // the parts below a split
+      figures.append("; below, as hidden stream ").append(h.name).append(": ").append(shardMetrics(h));
+    }
+    return figures.toString();
   }
 
   /** A single chain (a plan over one input, e.g. a point query over a view). */
@@ -1675,7 +1777,7 @@ public final class Engine implements AutoCloseable {
   }
 
   private java.util.Optional<StreamNode> readableNode(String name) {
-    CatalogObject o = objects.get(key(name));
+    CatalogObject o = lookup(name);
     return o == null ? java.util.Optional.empty() : java.util.Optional.ofNullable(o.node());
   }
 

@@ -1,0 +1,105 @@
+package dev.laminar.engine;
+
+import dev.laminar.sql.plan.JoinNode;
+import dev.laminar.sql.plan.LookupJoinNode;
+import dev.laminar.sql.plan.PaneWindowAggregateNode;
+import dev.laminar.sql.plan.PlanNode;
+import dev.laminar.sql.plan.ScanNode;
+import dev.laminar.sql.plan.SessionWindowAggregateNode;
+import dev.laminar.sql.plan.WindowAggregateNode;
+import java.lang.reflect.RecordComponent;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A plan that no single sharded shape covers ({@link Shards}, {@link KeyedGlobalShards}, {@link RekeyedShards},
+ * {@link GlobalShards}), cut below its topmost stateful node: each input of that node holding state of its own (a join
+ * of two aggregates, a join over another join, an aggregate over a global one, a lookup join between stages) becomes a
+ * hidden stream, deployed sharded like any stream ({@link ShardedStream}: its parts end in lanes merged on reactor 0), and
+ * the part above reads those streams through scans, so it is deployed as a plan reading sharded streams (its dealers run
+ * in their merges). Every part keeps its state on every reactor; the price is one more hop through reactor 0 between
+ * them, for rows that aggregates have usually thinned.
+ *
+ * <p>A split is made only when the part above runs sharded and each part below does (itself possibly split again), and
+ * not when the topmost stateful node is an aggregate whose result depends on the order of its rows across keys
+ * (FIRST_VALUE, LAST_VALUE, plugin aggregates): a merge on reactor 0 does not keep one reactor's order across lanes.
+ *
+ * @param top the plan with each part replaced by a scan of its hidden stream
+ * @param parts the inputs of the topmost stateful node that run as hidden streams
+ * @param names their hidden streams' names, {@code <owner>#<n>} ({@code #} is in no identifier, so none is a user's)
+ */
+record PlanSplit(PlanNode top, List<PlanNode> parts, List<String> names) {
+
+  /** The split of {@code plan} (its hidden streams named after {@code owner}), or null when it cannot be split so. */
+  static PlanSplit of(PlanNode plan, String owner) {
+    PlanNode cut = plan;
+    while (cut != null && !stateful(cut)) {
+      cut = cut.input();
+    }
+    if (cut == null || (!(cut instanceof JoinNode) && KeyedGlobalShards.orderSensitive(cut))) {
+      return null;
+    }
+    List<PlanNode> parts = new ArrayList<>();
+    List<String> names = new ArrayList<>();
+    PlanNode replaced = cut;
+    for (PlanNode side : cut.inputs()) {
+      if (side.nodes().stream().noneMatch(PlanSplit::stateful)) {
+        continue; // a stateless input: the part above runs it in its head copies
+      }
+      String name = owner + "#" + (parts.size() + 1);
+      if (!runsSharded(side, name)) {
+        return null;
+      }
+      parts.add(side);
+      names.add(name);
+      replaced = withInput(replaced, side, new ScanNode(name, side.schema(), side.rowtimeColumn(), side.changelog()));
+    }
+    if (parts.isEmpty()) {
+      return null;
+    }
+    PlanNode top = replace(plan, cut, replaced);
+    return runsWhole(top) ? new PlanSplit(top, parts, names) : null;
+  }
+
+  /** Whether {@code plan} runs sharded, as a whole or split ({@code name}: its hidden streams' prefix). */
+  static boolean runsSharded(PlanNode plan, String name) {
+    return runsWhole(plan) || of(plan, name) != null;
+  }
+
+  /** Whether one sharded shape covers {@code plan} (in the order the engine tries them). */
+  private static boolean runsWhole(PlanNode plan) {
+    return Shards.keyedNode(plan) != null || KeyedGlobalShards.stages(plan) != null || RekeyedShards.stages(plan) != null
+        || GlobalShards.globalAggregate(plan) != null;
+  }
+
+  /** A node that keeps keyed or windowed state (a lookup join's cache is not state: it does not cut). */
+  private static boolean stateful(PlanNode n) {
+    return n instanceof JoinNode && !(n instanceof LookupJoinNode) || n instanceof WindowAggregateNode
+        || n instanceof PaneWindowAggregateNode || n instanceof SessionWindowAggregateNode;
+  }
+
+  /** {@code root} with {@code target}, on its chain of single inputs, replaced by {@code replacement}. */
+  private static PlanNode replace(PlanNode root, PlanNode target, PlanNode replacement) {
+    if (root == target) {
+      return replacement;
+    }
+    return withInput(root, root.input(), replace(root.input(), target, replacement));
+  }
+
+  /** A copy of {@code node} (a record, as every plan node is) whose input {@code from} is {@code to}. */
+  static PlanNode withInput(PlanNode node, PlanNode from, PlanNode to) {
+    RecordComponent[] components = node.getClass().getRecordComponents();
+    Object[] values = new Object[components.length];
+    Class<?>[] types = new Class<?>[components.length];
+    try {
+      for (int i = 0; i < components.length; i++) {
+        Object v = components[i].getAccessor().invoke(node);
+        values[i] = v == from ? to : v;
+        types[i] = components[i].getType();
+      }
+      return (PlanNode) node.getClass().getDeclaredConstructor(types).newInstance(values);
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("cannot copy plan node " + node.describe() + ": " + e, e);
+    }
+  }
+}
