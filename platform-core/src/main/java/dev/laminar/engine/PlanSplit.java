@@ -1,5 +1,6 @@
 package dev.laminar.engine;
 
+import dev.laminar.runtime.aggregate.TumblingWindowAggregateOperator.Emit;
 import dev.laminar.sql.plan.JoinNode;
 import dev.laminar.sql.plan.LookupJoinNode;
 import dev.laminar.sql.plan.PaneWindowAggregateNode;
@@ -20,9 +21,12 @@ import java.util.List;
  * in their merges). Every part keeps its state on every reactor; the price is one more hop through reactor 0 between
  * them, for rows that aggregates have usually thinned.
  *
- * <p>A split is made only when the part above runs sharded and each part below does (itself possibly split again), and
- * not when the topmost stateful node is an aggregate whose result depends on the order of its rows across keys
- * (FIRST_VALUE, LAST_VALUE, plugin aggregates): a merge on reactor 0 does not keep one reactor's order across lanes.
+ * <p>A split is made only when the part above runs sharded and each part below does (itself possibly split again). A merge
+ * on reactor 0 keeps each lane's order but not one reactor's order across lanes, and caps each row's watermark by the other
+ * lanes' last ones, so no split is made when that would show: when the topmost stateful node is an aggregate whose result
+ * depends on the order of its rows across keys (FIRST_VALUE, LAST_VALUE, plugin aggregates) or that emits updates per row
+ * (EMIT modes, allowed lateness); or when a part below ends in a join, whose rows carry the join's output watermark (a
+ * windowed aggregate's rows carry their window's end, which no merge makes late).
  *
  * @param top the plan with each part replaced by a scan of its hidden stream
  * @param parts the inputs of the topmost stateful node that run as hidden streams
@@ -32,11 +36,8 @@ record PlanSplit(PlanNode top, List<PlanNode> parts, List<String> names) {
 
   /** The split of {@code plan} (its hidden streams named after {@code owner}), or null when it cannot be split so. */
   static PlanSplit of(PlanNode plan, String owner) {
-    PlanNode cut = plan;
-    while (cut != null && !stateful(cut)) {
-      cut = cut.input();
-    }
-    if (cut == null || (!(cut instanceof JoinNode) && KeyedGlobalShards.orderSensitive(cut))) {
+    PlanNode cut = topStateful(plan);
+    if (cut == null || (!(cut instanceof JoinNode) && (KeyedGlobalShards.orderSensitive(cut) || !oncePerWindow(cut)))) {
       return null;
     }
     List<PlanNode> parts = new ArrayList<>();
@@ -47,8 +48,8 @@ record PlanSplit(PlanNode top, List<PlanNode> parts, List<String> names) {
         continue; // a stateless input: the part above runs it in its head copies
       }
       String name = owner + "#" + (parts.size() + 1);
-      if (!runsSharded(side, name)) {
-        return null;
+      if (topStateful(side) instanceof JoinNode || !runsSharded(side, name)) {
+        return null; // a join's rows carry its output watermark, which a merge of its shards' lanes need not reproduce
       }
       parts.add(side);
       names.add(name);
@@ -70,6 +71,28 @@ record PlanSplit(PlanNode top, List<PlanNode> parts, List<String> names) {
   private static boolean runsWhole(PlanNode plan) {
     return Shards.keyedNode(plan) != null || KeyedGlobalShards.stages(plan) != null || RekeyedShards.stages(plan) != null
         || GlobalShards.globalAggregate(plan) != null;
+  }
+
+  /** The first stateful node from {@code plan} down its chain of single inputs (a join ends the chain), or null. */
+  private static PlanNode topStateful(PlanNode plan) {
+    PlanNode n = plan;
+    while (n != null && !stateful(n)) {
+      n = n.input();
+    }
+    return n;
+  }
+
+  /**
+   * Whether aggregate {@code n} emits each window once, when it closes (no EMIT mode, no allowed lateness): updates per row
+   * would follow the order its rows arrive in across the merged lanes, which is not one reactor's.
+   */
+  private static boolean oncePerWindow(PlanNode n) {
+    return switch (n) {
+      case WindowAggregateNode w -> w.emit() == Emit.ON_WINDOW_CLOSE && w.allowedLatenessMillis() == 0;
+      case PaneWindowAggregateNode p -> p.emit() == Emit.ON_WINDOW_CLOSE && p.allowedLatenessMillis() == 0;
+      case SessionWindowAggregateNode s -> s.emit() == Emit.ON_WINDOW_CLOSE && s.allowedLatenessMillis() == 0;
+      default -> false;
+    };
   }
 
   /** A node that keeps keyed or windowed state (a lookup join's cache is not state: it does not cut). */
