@@ -26,7 +26,9 @@ import java.util.List;
  * lanes' last ones, so no split is made when that would show: when the topmost stateful node is an aggregate whose result
  * depends on the order of its rows across keys (FIRST_VALUE, LAST_VALUE, plugin aggregates) or that emits updates per row
  * (EMIT modes, allowed lateness); or when a part below ends in a join, whose rows carry the join's output watermark (a
- * windowed aggregate's rows carry their window's end, which no merge makes late).
+ * windowed aggregate's rows carry their window's end, which no merge makes late). (The same holds for a join reading the
+ * merges: the topmost stateful node is cut, so its output goes to the plan's end, not to a stage that a merged watermark
+ * sequence could make find other rows late.)
  *
  * @param top the plan with each part replaced by a scan of its hidden stream
  * @param parts the inputs of the topmost stateful node that run as hidden streams
