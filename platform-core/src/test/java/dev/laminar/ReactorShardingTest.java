@@ -548,9 +548,9 @@ class ReactorShardingTest {
       String figures = db.execute("DESCRIBE SINK s").rows().stream().map(r -> String.valueOf(r.get(3))).filter(e -> e.contains("; queue:"))
           .findFirst().orElseThrow();
       for (int i = 1; i <= parts; i++) {
-        assertThat(figures).as(query).contains("below, as hidden stream s#" + i + ": ");
+        assertThat(figures).as(query).contains("below, as hidden stream s@" + i + ": ");
       }
-      assertThat(figures).as(query).doesNotContain("hidden stream s#" + (parts + 1));
+      assertThat(figures).as(query).doesNotContain("hidden stream s@" + (parts + 1));
       assertThat(db.execute("SHOW STREAMS").rows()).as("hidden streams are no catalogue objects").isEmpty();
     }
   }
@@ -636,8 +636,8 @@ class ReactorShardingTest {
           + "MAX(k) AS hi FROM TABLE(TUMBLE(TABLE s, DESCRIPTOR(ts), INTERVAL '1' MINUTE)) GROUP BY window_start, window_end, window_time), "
           + "DESCRIPTOR(wt), INTERVAL '1' HOUR)) GROUP BY MOD(hi, 7), window_start, window_end");
       db.execute("CREATE SINK g WITH ('connector' = 'filesystem', 'path' = '" + dir.resolve("out2") + "') AS SELECT b, windows FROM split");
-      assertThat(db.execute("DESCRIBE SINK f").rows()).anyMatch(r -> String.valueOf(r.get(3)).contains("below, as hidden stream f#2"));
-      assertThat(db.execute("DESCRIBE STREAM split").rows()).anyMatch(r -> String.valueOf(r.get(3)).contains("below, as hidden stream split#1"));
+      assertThat(db.execute("DESCRIBE SINK f").rows()).anyMatch(r -> String.valueOf(r.get(3)).contains("below, as hidden stream f@2"));
+      assertThat(db.execute("DESCRIBE STREAM split").rows()).anyMatch(r -> String.valueOf(r.get(3)).contains("below, as hidden stream split@1"));
       for (int i = 0; i < 3; i++) { // each hidden stream's shards snapshot and mark their lanes; the part above after their merges
         assertThat(db.execute("CHECKPOINT").message()).matches("Checkpoint \\d+ complete");
       }

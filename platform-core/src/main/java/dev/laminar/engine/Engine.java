@@ -317,6 +317,9 @@ public final class Engine implements AutoCloseable {
     if (existing != null) {
       throw new SqlPlanningException("a " + existing.kind().displayName() + " named '" + existing.name + "' already exists");
     }
+    if (hiddenStreams.containsKey(key(name))) {
+      throw new SqlPlanningException("'" + name + "' names a part of a split plan (DESCRIBE shows it under the object before the '@')");
+    }
   }
 
   /** True when the name is taken (for IF NOT EXISTS). */

@@ -32,7 +32,8 @@ import java.util.List;
  *
  * @param top the plan with each part replaced by a scan of its hidden stream
  * @param parts the inputs of the topmost stateful node that run as hidden streams
- * @param names their hidden streams' names, {@code <owner>#<n>} ({@code #} is in no identifier, so none is a user's)
+ * @param names their hidden streams' names, {@code <owner>@<n>} ({@code @} is in no unquoted identifier; a checkpoint keeps
+ *     {@code #} for the chains of state stores)
  */
 record PlanSplit(PlanNode top, List<PlanNode> parts, List<String> names) {
 
@@ -49,7 +50,7 @@ record PlanSplit(PlanNode top, List<PlanNode> parts, List<String> names) {
       if (side.nodes().stream().noneMatch(PlanSplit::stateful)) {
         continue; // a stateless input: the part above runs it in its head copies
       }
-      String name = owner + "#" + (parts.size() + 1);
+      String name = owner + "@" + (parts.size() + 1);
       if (topStateful(side) instanceof JoinNode || !runsSharded(side, name)) {
         return null; // a join's rows carry its output watermark, which a merge of its shards' lanes need not reproduce
       }

@@ -30,6 +30,7 @@ class CrashRecoveryTest {
   private static final String GLOBAL_HOPS = "window_start,window_end,n,total,first_id,last_id";
   private static final String HOT = "window_start,hot,n,top,cells";
   private static final String STREAM_HOT = "window_start,hot,n,last_id,total";
+  private static final String JOINED = "k,wt,n,total";
   private static final java.util.concurrent.atomic.AtomicLong committedBeforeLast = new java.util.concurrent.atomic.AtomicLong();
 
   @Test
@@ -61,6 +62,8 @@ class CrashRecoveryTest {
     assertThat(referenceHot).hasSizeGreaterThan(200);
     List<String> referenceStreamHot = committedRows(dir.resolve("ref-out-stream-hot"), STREAM_HOT);
     assertThat(referenceStreamHot).hasSizeGreaterThan(100);
+    List<String> referenceJoined = committedRows(dir.resolve("ref-out-joined"), JOINED);
+    assertThat(referenceJoined).hasSizeGreaterThan(400);
     long seed = System.nanoTime();
     Random random = new Random(seed);
     Path data = dir.resolve("data");
@@ -80,6 +83,8 @@ class CrashRecoveryTest {
     assertSameRows(committedRows(dir.resolve("out-hot"), HOT), referenceHot, "committed hot items results (keyed HOP, then global TUMBLE)", seed);
     assertSameRows(committedRows(dir.resolve("out-stream-hot"), STREAM_HOT), referenceStreamHot,
         "committed results of a global TUMBLE over a keyed stream, itself a stream", seed);
+    assertSameRows(committedRows(dir.resolve("out-joined"), JOINED), referenceJoined,
+        "committed results of a join of two aggregates (split into hidden streams at N reactors)", seed);
   }
 
   /** The committed rows equal the reference's; on failure the message names the rows extra and missing (not two lists of 150,000). */

@@ -27,7 +27,7 @@ public final class CrashTestChild {
     try (Laminar db = Laminar.open(LaminarConfig.builder().pluginsDirectory(null).dataDirectory(data).batchSize(64)
         .checkpointInterval(Duration.ofMillis(20)).build())) {
       // every pipeline reads its own source (a sink attached to a running source misses what it read before)
-      for (String source : List.of("events", "events2", "events3", "events4", "events9", "events5", "events6", "events7", "events8", "events11", "events10", "events12", "events13", "events14", "events15")) {
+      for (String source : List.of("events", "events2", "events3", "events4", "events9", "events5", "events6", "events7", "events8", "events11", "events10", "events12", "events13", "events14", "events15", "events16", "events17")) {
         db.execute("CREATE SOURCE IF NOT EXISTS " + source + " (id BIGINT NOT NULL, k VARCHAR NOT NULL, amount INT NOT NULL, "
             + "ts TIMESTAMP(3) NOT NULL, WATERMARK FOR ts AS ts - INTERVAL '1' SECOND) WITH ('connector' = 'datagen', "
             + "'number-of-rows' = '" + rows + "', 'rows-per-second' = '5000', 'fields.id.kind' = 'sequence', "
@@ -96,6 +96,12 @@ public final class CrashTestChild {
           + "SUM(total) AS total FROM TABLE(TUMBLE(TABLE keyed_bars, DESCRIPTOR(wt), INTERVAL '1' SECOND)) GROUP BY window_start, window_end");
       db.execute("CREATE SINK IF NOT EXISTS stream_hot WITH ('connector' = 'filesystem', 'path' = '" + out.resolveSibling(out.getFileName()
           + "-stream-hot") + "', 'format' = 'csv') AS SELECT window_start, hot, n, last_id, total FROM bars_hot");
+      // a join of two aggregates: at N reactors each aggregate runs as a hidden sharded stream, the join over their merges
+      db.execute("CREATE SINK IF NOT EXISTS joined WITH ('connector' = 'filesystem', 'path' = '" + out.resolveSibling(out.getFileName()
+          + "-joined") + "', 'format' = 'csv') AS WITH a AS (SELECT k, window_time AS wt, COUNT(*) AS n FROM TABLE(TUMBLE(TABLE events16, "
+          + "DESCRIPTOR(ts), INTERVAL '1' SECOND)) GROUP BY k, window_start, window_end, window_time), b AS (SELECT k, window_time AS wt, "
+          + "SUM(amount) AS total FROM TABLE(TUMBLE(TABLE events17, DESCRIPTOR(ts), INTERVAL '1' SECOND)) GROUP BY k, window_start, "
+          + "window_end, window_time) SELECT a.k, a.wt, a.n, b.total FROM a JOIN b ON a.k = b.k AND a.wt BETWEEN b.wt AND b.wt");
       System.out.println("RUNNING"); // the parent kills at random moments after this line
       System.out.flush();
       if (!db.awaitCompletion(Duration.ofMinutes(5))) {
