@@ -28,6 +28,10 @@ class ReactorShardingTest {
   private static final String SOURCE = "CREATE SOURCE bids (auction BIGINT NOT NULL, bidder VARCHAR NOT NULL, price BIGINT NOT NULL, "
       + "ts TIMESTAMP(3) NOT NULL, WATERMARK FOR ts AS ts - INTERVAL '0.05' SECOND) WITH ('connector' = 'memory')";
 
+  /** 100,000 rows of a sequence {@code k} at 20,000 a second, in time order (for the checkpoint tests). */
+  private static final String DATAGEN = "CREATE SOURCE s (k BIGINT NOT NULL, ts TIMESTAMP(3) NOT NULL, WATERMARK FOR ts AS ts) WITH ("
+      + "'connector' = 'datagen', 'number-of-rows' = '100000', 'rows-per-second' = '20000', 'fields.k.kind' = 'sequence')";
+
   /** The same bids with a watermark that trails the largest time seen by only 10 ms (the disorder is up to 40 ms). */
   private static final String TIGHT = SOURCE.replace("bids", "tight").replace("'0.05'", "'0.01'");
 
@@ -356,8 +360,7 @@ class ReactorShardingTest {
       assertThat(figures).containsPattern("combined on reactor 1: events [1-9]\\d*").contains("partial stage 0", "partial stage 1");
     }
     try (Laminar db = Laminar.open(config(2).dataDirectory(data).build())) {
-      db.execute("CREATE SOURCE s (k BIGINT NOT NULL, ts TIMESTAMP(3) NOT NULL, WATERMARK FOR ts AS ts) WITH ('connector' = 'datagen', "
-          + "'number-of-rows' = '100000', 'rows-per-second' = '20000', 'fields.k.kind' = 'sequence')");
+      db.execute(DATAGEN);
       db.execute("CREATE SINK f WITH ('connector' = 'filesystem', 'path' = '" + dir.resolve("out") + "') AS SELECT window_start, COUNT(*) AS n "
           + "FROM TABLE(TUMBLE(TABLE s, DESCRIPTOR(ts), INTERVAL '1' HOUR)) GROUP BY window_start, window_end");
       assertThat(db.execute("CHECKPOINT").message()).matches("Checkpoint \\d+ complete");
@@ -436,8 +439,7 @@ class ReactorShardingTest {
         + "window_end, window_time) SELECT window_start, MAX(num) AS hot FROM TABLE(TUMBLE(TABLE ab, DESCRIPTOR(wt), INTERVAL '1' HOUR)) "
         + "GROUP BY window_start, window_end";
     try (Laminar db = Laminar.open(config(2).dataDirectory(data).build())) {
-      db.execute("CREATE SOURCE s (k BIGINT NOT NULL, ts TIMESTAMP(3) NOT NULL, WATERMARK FOR ts AS ts) WITH ('connector' = 'datagen', "
-          + "'number-of-rows' = '100000', 'rows-per-second' = '20000', 'fields.k.kind' = 'sequence')");
+      db.execute(DATAGEN);
       db.execute(hot);
       assertThat(db.execute("CHECKPOINT").message()).matches("Checkpoint \\d+ complete");
     }
@@ -622,8 +624,7 @@ class ReactorShardingTest {
   @Test
   void aSplitSinkCheckpointsItsHiddenStreamsAndAnotherReactorCountIsRefused(@TempDir Path dir) {
     Path data = dir.resolve("data");
-    String source = "CREATE SOURCE s (k BIGINT NOT NULL, ts TIMESTAMP(3) NOT NULL, WATERMARK FOR ts AS ts) WITH ('connector' = 'datagen', "
-        + "'number-of-rows' = '100000', 'rows-per-second' = '20000', 'fields.k.kind' = 'sequence')";
+    String source = DATAGEN;
     try (Laminar db = Laminar.open(config(2).dataDirectory(data).build())) {
       db.execute(source);
       db.execute(source.replace(" s ", " s2 "));
@@ -757,8 +758,7 @@ class ReactorShardingTest {
         + "window_end, window_time) SELECT MOD(k, 10) AS bucket, SUM(num) AS n FROM TABLE(TUMBLE(TABLE t, DESCRIPTOR(wt), INTERVAL '1' HOUR)) "
         + "GROUP BY MOD(k, 10), window_start, window_end";
     try (Laminar db = Laminar.open(config(2).dataDirectory(data).build())) {
-      db.execute("CREATE SOURCE s (k BIGINT NOT NULL, ts TIMESTAMP(3) NOT NULL, WATERMARK FOR ts AS ts) WITH ('connector' = 'datagen', "
-          + "'number-of-rows' = '100000', 'rows-per-second' = '20000', 'fields.k.kind' = 'sequence')");
+      db.execute(DATAGEN);
       db.execute(sink);
       assertThat(db.execute("CHECKPOINT").message()).matches("Checkpoint \\d+ complete");
     }
@@ -875,8 +875,7 @@ class ReactorShardingTest {
   void aCheckpointWaitsForTheLateLanesOfAShardedStream(@TempDir Path dir) {
     Path data = dir.resolve("data");
     try (Laminar db = Laminar.open(config(2).dataDirectory(data).build())) {
-      db.execute("CREATE SOURCE s (k BIGINT NOT NULL, ts TIMESTAMP(3) NOT NULL, WATERMARK FOR ts AS ts) WITH ('connector' = 'datagen', "
-          + "'number-of-rows' = '100000', 'rows-per-second' = '20000', 'fields.k.kind' = 'sequence')");
+      db.execute(DATAGEN);
       db.execute("CREATE STREAM per_key AS SELECT MOD(k, 100) AS g, window_start AS ws, COUNT(*) AS n FROM TABLE(TUMBLE(TABLE s, "
           + "DESCRIPTOR(ts), INTERVAL '1' HOUR)) GROUP BY MOD(k, 100), window_start, window_end LATE DATA TO late_keys");
       db.execute("CREATE SINK f WITH ('connector' = 'filesystem', 'path' = '" + dir.resolve("out") + "') AS SELECT g, n FROM per_key");
@@ -989,8 +988,7 @@ class ReactorShardingTest {
     for (int run = 0; run < 2; run++) {
       try (Laminar db = Laminar.open(config(2).connector(new AsyncItems()).dataDirectory(data).build())) {
         if (run == 0) {
-          db.execute("CREATE SOURCE s (k BIGINT NOT NULL, ts TIMESTAMP(3) NOT NULL, WATERMARK FOR ts AS ts) WITH ('connector' = 'datagen', "
-              + "'number-of-rows' = '100000', 'rows-per-second' = '20000', 'fields.k.kind' = 'sequence')");
+          db.execute(DATAGEN);
           db.execute(ITEMS);
           db.execute("CREATE SINK f WITH ('connector' = 'filesystem', 'path' = '" + dir.resolve("out") + "') AS " + enriched);
           db.execute("CREATE STREAM named AS " + enriched.replace("AS n FROM", "AS n, MAX(k) AS hi FROM").replace("a.n,", "a.n, a.hi,"));
@@ -1081,8 +1079,7 @@ class ReactorShardingTest {
   @Test
   void aCheckpointWaitsForTheLanesOfTwoStageAndCombinedStreams(@TempDir Path dir) {
     Path data = dir.resolve("data");
-    String source = "CREATE SOURCE s (k BIGINT NOT NULL, ts TIMESTAMP(3) NOT NULL, WATERMARK FOR ts AS ts) WITH ('connector' = 'datagen', "
-        + "'number-of-rows' = '100000', 'rows-per-second' = '20000', 'fields.k.kind' = 'sequence')";
+    String source = DATAGEN;
     try (Laminar db = Laminar.open(config(2).dataDirectory(data).build())) {
       db.execute(source);
       db.execute(source.replace(" s ", " s2 "));
@@ -1122,8 +1119,7 @@ class ReactorShardingTest {
     }
     Path data = dir.resolve("data");
     try (Laminar db = Laminar.open(config(2).dataDirectory(data).build())) {
-      db.execute("CREATE SOURCE s (k BIGINT NOT NULL, ts TIMESTAMP(3) NOT NULL, WATERMARK FOR ts AS ts) WITH ('connector' = 'datagen', "
-          + "'number-of-rows' = '100000', 'rows-per-second' = '20000', 'fields.k.kind' = 'sequence')");
+      db.execute(DATAGEN);
       db.execute("CREATE STREAM per_key AS SELECT MOD(k, 100) AS g, window_time AS wt, COUNT(*) AS n FROM TABLE(TUMBLE(TABLE s, "
           + "DESCRIPTOR(ts), INTERVAL '1' MINUTE)) GROUP BY MOD(k, 100), window_start, window_end, window_time");
       db.execute("CREATE STREAM per_bucket AS SELECT MOD(g, 7) AS b, SUM(n) AS n FROM TABLE(TUMBLE(TABLE per_key, DESCRIPTOR(wt), "
@@ -1170,8 +1166,7 @@ class ReactorShardingTest {
   void aCheckpointWaitsForAShardedStreamsShardsAndKeepsTheirStatePerShard(@TempDir Path dir) {
     Path data = dir.resolve("data");
     try (Laminar db = Laminar.open(config(2).dataDirectory(data).build())) {
-      db.execute("CREATE SOURCE s (k BIGINT NOT NULL, ts TIMESTAMP(3) NOT NULL, WATERMARK FOR ts AS ts) WITH ('connector' = 'datagen', "
-          + "'number-of-rows' = '100000', 'rows-per-second' = '20000', 'fields.k.kind' = 'sequence')");
+      db.execute(DATAGEN);
       db.execute("CREATE STREAM per_key AS SELECT MOD(k, 100) AS g, window_start AS ws, COUNT(*) AS n FROM TABLE(TUMBLE(TABLE s, "
           + "DESCRIPTOR(ts), INTERVAL '1' HOUR)) GROUP BY MOD(k, 100), window_start, window_end");
       db.execute("CREATE SINK f WITH ('connector' = 'filesystem', 'path' = '" + dir.resolve("out") + "') AS SELECT g, n FROM per_key");
@@ -1210,8 +1205,7 @@ class ReactorShardingTest {
   void aCheckpointKeepsEachShardsStateAndAnotherReactorCountIsRefusedByName(@TempDir Path dir) {
     Path data = dir.resolve("data");
     try (Laminar db = Laminar.open(config(2).dataDirectory(data).build())) {
-      db.execute("CREATE SOURCE s (k BIGINT NOT NULL, ts TIMESTAMP(3) NOT NULL, WATERMARK FOR ts AS ts) WITH ('connector' = 'datagen', "
-          + "'number-of-rows' = '100000', 'rows-per-second' = '20000', 'fields.k.kind' = 'sequence')");
+      db.execute(DATAGEN);
       db.execute("CREATE SINK f WITH ('connector' = 'filesystem', 'path' = '" + dir.resolve("out") + "') AS SELECT k, COUNT(*) AS n "
           + "FROM TABLE(TUMBLE(TABLE s, DESCRIPTOR(ts), INTERVAL '1' HOUR)) GROUP BY k, window_start, window_end");
       assertThat(db.execute("CHECKPOINT").message()).matches("Checkpoint \\d+ complete");
