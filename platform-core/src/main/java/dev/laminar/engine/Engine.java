@@ -975,14 +975,15 @@ public final class Engine implements AutoCloseable {
   private GlobalShards deployGlobal(PlanNode plan, PlanNode global, Operator edge,
       PlanMetrics metrics, Object owner, java.util.function.Supplier<Object> failureOwner) {
     List<PlanNode> nodes = plan.nodes();
-    CatalogObject input = shardedInput(global.input());
+    PlanNode boundary = Shards.headBoundary(global.input()); // a lookup join below runs on reactor 0, before the dealer
+    Schema inputSchema = boundary != null ? boundary.schema() : shardedInput(global.input()).node().schema();
     dev.laminar.runtime.aggregate.GroupAccumulatorFactory factory = globalFactory(global);
-    GlobalShards shards = GlobalShards.deploy(reactors, global, factory, input.node().schema(), edge, config.queueBatches(), config.batchSize(),
+    GlobalShards shards = GlobalShards.deploy(reactors, global, factory, inputSchema, edge, config.queueBatches(), config.batchSize(),
         metrics,
         (downstream, combinerMetrics) -> combinerChain(plan, global, factory, downstream, combinerMetrics),
         (partials, headMetrics) -> {
           List<Attachment> head = new ArrayList<>();
-          wire(global.input(), nodes, (Operator) partials, headMetrics, head);
+          wire(global.input(), nodes, (Operator) partials, headMetrics, head, boundary);
           return head.get(0).chain();
         },
         (o, e) -> consumerFailed(failureOwner.get(), e), owner, barrierListener(owner));

@@ -62,7 +62,8 @@ final class GlobalShards implements ShardedPlan {
   /**
    * The plan's global aggregate when it can run this way, else null: one scan, one TUMBLE, HOP or CUMULATE
    * aggregate without grouping columns, EMIT ON WINDOW CLOSE, no allowed lateness or side stream, on the plan's
-   * chain, and nothing else stateful.
+   * chain, and nothing else stateful but lookup joins below it (they run on reactor 0, before the dealer:
+   * {@link Shards#headBoundary}).
    */
   static PlanNode globalAggregate(PlanNode plan) {
     PlanNode aggregate = null;
@@ -73,7 +74,9 @@ final class GlobalShards implements ShardedPlan {
           return null;
         }
         case LookupJoinNode l -> {
-          return null;
+          if (aggregate == null) {
+            return null; // after the aggregate: it would emit outside the events the combiner takes
+          }
         }
         case SessionWindowAggregateNode s -> {
           return null;

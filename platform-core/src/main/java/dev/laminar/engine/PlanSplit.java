@@ -22,13 +22,13 @@ import java.util.List;
  * them, for rows that aggregates have usually thinned.
  *
  * <p>A split is made only when the part above runs sharded and each part below does (itself possibly split again). A merge
- * on reactor 0 keeps each lane's order but not one reactor's order across lanes, and caps each row's watermark by the other
- * lanes' last ones, so no split is made when that would show: when the topmost stateful node is an aggregate whose result
- * depends on the order of its rows across keys (FIRST_VALUE, LAST_VALUE, plugin aggregates) or that emits updates per row
- * (EMIT modes, allowed lateness); or when a part below ends in a join, whose rows carry the join's output watermark (a
- * windowed aggregate's rows carry their window's end, which no merge makes late). (The same holds for a join reading the
- * merges: the topmost stateful node is cut, so its output goes to the plan's end, not to a stage that a merged watermark
- * sequence could make find other rows late.)
+ * on reactor 0 keeps each lane's order but not one reactor's order across lanes, so no split is made when the topmost
+ * stateful node is an aggregate whose result depends on the order of its rows across keys (FIRST_VALUE, LAST_VALUE, plugin
+ * aggregates) or that emits updates per row (EMIT modes, allowed lateness). Which rows are late is the same: a part emits
+ * no row below its own output watermark (a windowed aggregate's rows carry their window's end; a join holds its watermark
+ * back to the earliest row it may still emit), and the merge caps each row's watermark by the other lanes' last ones, so
+ * no row of one lane is below a watermark another lane's row brought: the part above finds no row of a part late, as with
+ * one reactor.
  *
  * @param top the plan with each part replaced by a scan of its hidden stream
  * @param parts the inputs of the topmost stateful node that run as hidden streams
@@ -51,8 +51,8 @@ record PlanSplit(PlanNode top, List<PlanNode> parts, List<String> names) {
         continue; // a stateless input: the part above runs it in its head copies
       }
       String name = owner + "@" + (parts.size() + 1);
-      if (topStateful(side) instanceof JoinNode || !runsSharded(side, name)) {
-        return null; // a join's rows carry its output watermark, which a merge of its shards' lanes need not reproduce
+      if (!runsSharded(side, name)) {
+        return null;
       }
       parts.add(side);
       names.add(name);
