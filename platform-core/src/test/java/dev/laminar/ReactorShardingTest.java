@@ -567,6 +567,18 @@ class ReactorShardingTest {
         + "window_end, window_time) SELECT a.auction, a.wt, a.n, b.hi FROM a JOIN b ON a.auction = b.auction AND a.wt BETWEEN "
         + "b.wt - INTERVAL '0.1' SECOND AND b.wt + INTERVAL '0.1' SECOND";
     assertSplit(query, 2);
+    try (Laminar db = Laminar.open(config(2).build())) { // a subscription's hidden streams go with it
+      db.execute(SOURCE);
+      db.execute(ASKS);
+      Subscription first = db.subscribe(query);
+      first.close();
+      List<Row> rows = collect(db, query, () -> {
+        push(db, "bids", 42, 2_000);
+        push(db, "asks", 43, 2_000);
+      });
+      assertThat(rows).isNotEmpty();
+      assertThat(db.failures()).isEmpty();
+    }
     List<Row> one = runJoin(1, query);
     assertThat(one).hasSizeGreaterThan(1_000);
     for (int reactors : new int[] {2, 3}) {

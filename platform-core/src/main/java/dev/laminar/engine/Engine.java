@@ -798,9 +798,12 @@ public final class Engine implements AutoCloseable {
   }
 
   /** The names of the hidden streams of {@code owner}'s split plan start with this ({@code #} is no identifier's). */
-  private static String hiddenName(Object owner) {
-    return owner instanceof CatalogObject o ? o.name : "subscription@" + Integer.toHexString(System.identityHashCode(owner));
+  private String hiddenName(Object owner) {
+    return owner instanceof CatalogObject o ? o.name : "@subscription" + subscriptionSplits.incrementAndGet(); // no catalogue name begins with @
   }
+
+  /** Numbers the split plans of subscriptions (their hidden streams' names; never checkpointed, so never reused across runs). */
+  private final java.util.concurrent.atomic.AtomicLong subscriptionSplits = new java.util.concurrent.atomic.AtomicLong();
 
   /** Whether {@code owner}'s hidden streams are covered by checkpoints: its root owner is a sink or a stream. */
   private boolean checkpointed(Object owner) {
