@@ -573,7 +573,8 @@ public final class Engine implements AutoCloseable {
       }
     };
     LongConsumer[] perMerge = ShardedStream.alignedWhenAll(late == null ? 1 : 2, aligned);
-    dev.laminar.runtime.MergeInbox merge = new dev.laminar.runtime.MergeInbox(queues(toMerge), stream.node, perMerge[0], reactors[0]::isHeld);
+    dev.laminar.runtime.MergeInbox merge =
+        new dev.laminar.runtime.MergeInbox(queues(toMerge), stream.node, perMerge[0], reactors[0]::isHeld);
     dev.laminar.runtime.MergeInbox lateMerge = late == null ? null
         : new dev.laminar.runtime.MergeInbox(queues(toLateMerge), late.node, perMerge[1], reactors[0]::isHeld);
     List<StreamObject> shardedInputs = new ArrayList<>();
@@ -593,7 +594,8 @@ public final class Engine implements AutoCloseable {
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"}) // an array of a generic type
-  private static org.jctools.queues.SpscArrayQueue<dev.laminar.runtime.ColumnarBatch>[] queues(List<dev.laminar.runtime.ExchangeQueue> lanes) {
+  private static org.jctools.queues.SpscArrayQueue<dev.laminar.runtime.ColumnarBatch>[] queues(
+      List<dev.laminar.runtime.ExchangeQueue> lanes) {
     org.jctools.queues.SpscArrayQueue<dev.laminar.runtime.ColumnarBatch>[] queues = new org.jctools.queues.SpscArrayQueue[lanes.size()];
     for (int l = 0; l < queues.length; l++) {
       queues[l] = lanes.get(l).queue();
@@ -799,7 +801,8 @@ public final class Engine implements AutoCloseable {
 
   /** The names of the hidden streams of {@code owner}'s split plan start with this ({@code #} is no identifier's). */
   private String hiddenName(Object owner) {
-    return owner instanceof CatalogObject o ? o.name : "@subscription" + subscriptionSplits.incrementAndGet(); // no catalogue name begins with @
+    // no catalogue name begins with @
+    return owner instanceof CatalogObject o ? o.name : "@subscription" + subscriptionSplits.incrementAndGet();
   }
 
   /** Numbers the split plans of subscriptions (their hidden streams' names; never checkpointed, so never reused across runs). */
