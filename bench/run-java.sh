@@ -3,7 +3,9 @@
 # scripts/jdk25.sh), building the jar when it is missing or when the first argument after the class is --rebuild.
 # Usage: bench/run-java.sh MAIN_CLASS [--rebuild] [ARGS...]; MAIN_CLASS "jmh" runs JMH (the jar's main class).
 # JVM options: BENCH_JVM_OPTS (set by the calling script: heap, collector), then LAMINAR_BENCH_OPTS (yours: adds
-# or overrides).
+# or overrides). The harnesses measure at 1 reactor unless told otherwise (-Dlaminar.reactors=N in LAMINAR_BENCH_OPTS,
+# or the Nexmark harness's --reactors), so that the figures in bench/README.md compare across machines and runs; the
+# engine's own default is one reactor per available core.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd -P)
 . "$root/scripts/jdk25.sh"
@@ -21,8 +23,8 @@ if [[ " ${LAMINAR_BENCH_OPTS:-} " == *" -XX:+Use"*"GC "* ]]; then
 fi
 # shellcheck disable=SC2086 # the option variables are lists of JVM options, split on purpose
 if [ "$main" = jmh ]; then
-  exec "$JAVA_HOME/bin/java" ${BENCH_JVM_OPTS:-} ${LAMINAR_BENCH_OPTS:-} -jar "$jar" "$@"
+  exec "$JAVA_HOME/bin/java" -Dlaminar.reactors=1 ${BENCH_JVM_OPTS:-} ${LAMINAR_BENCH_OPTS:-} -jar "$jar" "$@"
 fi
 # shellcheck disable=SC2086
-exec "$JAVA_HOME/bin/java" ${BENCH_JVM_OPTS:-} --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow \
-  ${LAMINAR_BENCH_OPTS:-} -cp "$jar" "$main" "$@"
+exec "$JAVA_HOME/bin/java" -Dlaminar.reactors=1 ${BENCH_JVM_OPTS:-} --enable-native-access=ALL-UNNAMED \
+  --sun-misc-unsafe-memory-access=allow ${LAMINAR_BENCH_OPTS:-} -cp "$jar" "$main" "$@"

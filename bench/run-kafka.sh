@@ -18,7 +18,7 @@ if [ ! -s "$cp_file" ] || [ plugins/kafka/pom.xml -nt "$cp_file" ]; then
   ./mvn25 -q -o -B -pl plugins/kafka dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$cp_file" >/dev/null
 fi
 # shellcheck disable=SC2086 # LAMINAR_BENCH_OPTS is a list of JVM options, split on purpose
-exec "$JAVA_HOME/bin/java" -Xms3g -Xmx3g --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow \
+exec "$JAVA_HOME/bin/java" -Dlaminar.reactors=1 -Xms3g -Xmx3g --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow \
   -Dorg.slf4j.simpleLogger.defaultLogLevel=warn ${LAMINAR_BENCH_OPTS:-} \
   -cp "plugins/kafka/target/test-classes:plugins/kafka/target/classes:$(cat "$cp_file")" \
   dev.laminar.plugin.kafka.bench.KafkaBenchmark --zip "$zip" "$@"

@@ -48,11 +48,11 @@ import org.HdrHistogram.Histogram;
  *       bid instead (the OhlcHarness method; at high rates the pusher then cannot keep the rate).
  * </ol>
  * Reactors: {@code --reactors 1,2} measures throughput at each count (runs alternating) and reports the
- * ratio under {@code scaling}; else {@code -Dlaminar.reactors=N} (the engine's default otherwise, 1). With N
- * &gt; 1 only plans with a keyed aggregate or join run sharded (docs/ARCHITECTURE.md).
+ * ratio under {@code scaling}; else {@code -Dlaminar.reactors=N} (bench/run-java.sh sets 1; the engine's own default
+ * is one per core). With N &gt; 1 only plans with state run sharded (docs/ARCHITECTURE.md).
  */
 public final class NexmarkHarness {
-  /** Reactor threads of the engines the harness opens (system property {@code laminar.reactors}, else 1). */
+  /** Reactor threads of the engines the harness opens (system property {@code laminar.reactors}: bench/run-java.sh sets 1). */
   static final int REACTORS = LaminarConfig.builder().pluginsDirectory(null).build().reactors();
   /**
    * What the subscriber reads: {@code stream} (default) the last statement's stream; {@code query} the last
@@ -80,7 +80,7 @@ public final class NexmarkHarness {
                     else 1); the first count is reported at the top level and used for latency, the others under
                     "scaling" with their ratio to it (only plans the engine shards scale: -Dnexmark.subscribe=query)
         --events defaults to 5000000 here; --latency-seconds 0 skips the latency phase
-      System properties: -Dlaminar.reactors=N (reactor threads, default 1); -Dnexmark.subscribe=stream|query
+      System properties: -Dlaminar.reactors=N (reactor threads; bench/run-java.sh sets 1); -Dnexmark.subscribe=stream|query
         (subscribe the last CREATE STREAM's stream, the default, or its query itself: only the latter is sharded)
       """.formatted(String.join(", ", Arrays.stream(NexmarkWorkload.QUERIES).map(NexmarkWorkload.Query::name).toList()));
 

@@ -33,7 +33,7 @@ import java.util.Objects;
  * @param reactors reactor threads that run operator chains; keyed aggregates and joins of sinks, subscriptions and
  *     streams are sharded by key over all of them, global windowed aggregates run in two phases over them
  *     (docs/ARCHITECTURE.md, "Reactors"). Default: the system property
- *     {@code laminar.reactors}, else 1
+ *     {@code laminar.reactors} (a number, or {@code cores}), else one per available core (at most {@link #MAX_REACTORS})
  * @param pinReactors pin each reactor thread to a CPU of its own (OpenHFT affinity; docs/ARCHITECTURE.md,
  *     "Reactors"): where there are fewer free CPUs than reactors, or the platform cannot pin threads, the
  *     engine pins none and logs one warning saying why. Default: the system property {@code laminar.reactors.pin}
@@ -100,13 +100,10 @@ public record LaminarConfig(Path pluginsDirectory, Path dataDirectory, int batch
     };
   }
 
-  /** The reactor count when the builder is not told: {@value #REACTORS_PROPERTY}, else 1. */
+  /** The reactor count when the builder is not told: {@value #REACTORS_PROPERTY}, else one per available core. */
   static int defaultReactors() {
     String value = System.getProperty(REACTORS_PROPERTY);
-    if (value == null || value.isBlank()) {
-      return 1;
-    }
-    if (value.trim().equalsIgnoreCase("cores")) {
+    if (value == null || value.isBlank() || value.trim().equalsIgnoreCase("cores")) {
       return Math.min(MAX_REACTORS, Runtime.getRuntime().availableProcessors());
     }
     try {
@@ -146,7 +143,10 @@ public record LaminarConfig(Path pluginsDirectory, Path dataDirectory, int batch
 
     private Builder() {}
 
-    /** Reactor threads (default: system property {@value LaminarConfig#REACTORS_PROPERTY}, a number or {@code cores}; else 1). */
+    /**
+     * Reactor threads (default: system property {@value LaminarConfig#REACTORS_PROPERTY}, a number or {@code cores}; else one
+     * per available core).
+     */
     public Builder reactors(int count) {
       this.reactors = count;
       return this;

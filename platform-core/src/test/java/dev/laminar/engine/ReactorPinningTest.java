@@ -113,6 +113,17 @@ class ReactorPinningTest {
   }
 
   @Test
+  void theDefaultIsOneReactorPerAvailableCoreAndThePropertySetsIt() {
+    int cores = Math.min(LaminarConfig.MAX_REACTORS, Runtime.getRuntime().availableProcessors());
+    TestProperties.with(LaminarConfig.REACTORS_PROPERTY, null, () -> assertThat(LaminarConfig.defaults().reactors()).isEqualTo(cores));
+    TestProperties.with(LaminarConfig.REACTORS_PROPERTY, "cores", () -> assertThat(LaminarConfig.defaults().reactors()).isEqualTo(cores));
+    TestProperties.with(LaminarConfig.REACTORS_PROPERTY, " 3 ", () -> assertThat(LaminarConfig.defaults().reactors()).isEqualTo(3));
+    TestProperties.with(LaminarConfig.REACTORS_PROPERTY, "many", () -> assertThatThrownBy(LaminarConfig::builder)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("system property laminar.reactors must be a number of reactors or 'cores', was 'many'"));
+  }
+
+  @Test
   void thePinPropertySetsTheDefaultAndABadValueIsRefusedByName() {
     TestProperties.with(LaminarConfig.PIN_REACTORS_PROPERTY, null, () -> assertThat(LaminarConfig.defaults().pinReactors()).isFalse());
     TestProperties.with(LaminarConfig.PIN_REACTORS_PROPERTY, " TRUE ", () -> assertThat(LaminarConfig.defaults().pinReactors()).isTrue());
