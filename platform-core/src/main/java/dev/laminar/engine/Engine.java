@@ -64,7 +64,7 @@ public final class Engine implements AutoCloseable {
   /** How to take down the shards of a sink or subscription, by owner (sinks: the SinkObject). */
   private final Map<Object, ShardedPlan> shardsByOwner = new java.util.concurrent.ConcurrentHashMap<>();
   /**
-   * Streams no statement declared, deployed for a plan split at its topmost stateful node ({@link #splitPlan}): by owner (the
+   * Streams no statement declared, deployed for a plan split at its topmost stateful node ({@link PlanSplit}): by owner (the
    * sink, stream, subscription or hidden stream whose plan was split), in creation order, and by name.
    */
   private final Map<Object, List<StreamObject>> hiddenByOwner = new java.util.concurrent.ConcurrentHashMap<>();
@@ -536,27 +536,18 @@ public final class Engine implements AutoCloseable {
     ShardedStream[] self = new ShardedStream[1];
     List<dev.laminar.runtime.ExchangeQueue> toMerge = new ArrayList<>();
     List<dev.laminar.runtime.MergeLane> lanes = new ArrayList<>();
-    java.util.function.IntFunction<dev.laminar.runtime.MergeLane> lane = producer -> {
-      dev.laminar.runtime.ExchangeQueue q = new dev.laminar.runtime.ExchangeQueue(stream.node.schema(), config.queueBatches(),
-          config.batchSize(), () -> (self[0] == null || self[0].open()) && reactors[0].isRunning(), reactors[producer]::helpMerges,
-          reactors[0]::wake);
-      toMerge.add(q);
-      return new dev.laminar.runtime.MergeLane(q);
-    };
+    java.util.function.BooleanSupplier open = () -> (self[0] == null || self[0].open()) && reactors[0].isRunning();
     List<dev.laminar.runtime.ExchangeQueue> toLateMerge = new ArrayList<>();
     dev.laminar.runtime.MergeLane[] lateLanes = new dev.laminar.runtime.MergeLane[late == null ? 0 : reactors.length];
     for (int k = 0; k < lateLanes.length; k++) {
-      dev.laminar.runtime.ExchangeQueue q = new dev.laminar.runtime.ExchangeQueue(late.node.schema(), config.queueBatches(),
-          config.batchSize(), () -> (self[0] == null || self[0].open()) && reactors[0].isRunning(), reactors[k]::helpMerges,
-          reactors[0]::wake);
-      toLateMerge.add(q);
-      lateLanes[k] = new dev.laminar.runtime.MergeLane(q);
+      lateLanes[k] = mergeLane(late.node.schema(), k, open, toLateMerge);
     }
     stream.metrics.shardLateOutputs(late == null ? null : lateLanes);
     ShardedDeployment d = deploySharded(plan, count -> {
       Operator[] ends = new Operator[count];
       for (int l = 0; l < count; l++) {
-        dev.laminar.runtime.MergeLane end = lane.apply(count == 1 ? reactors.length - 1 : l); // a combiner runs on the last reactor
+        // a combiner runs on the last reactor
+        dev.laminar.runtime.MergeLane end = mergeLane(stream.node.schema(), count == 1 ? reactors.length - 1 : l, open, toMerge);
         lanes.add(end);
         ends[l] = end;
       }
@@ -588,9 +579,16 @@ public final class Engine implements AutoCloseable {
       reactors[0].addMergeInbox(lateMerge);
     }
     shardsByOwner.put(stream, self[0]);
-    List<Attachment> chains = new ArrayList<>(dealerAttachments(d.deployed(), d.dealt(), self[0], stream.metrics));
-    chains.addAll(d.hidden());
-    return chains;
+    return chains(d, self[0], stream.metrics);
+  }
+
+  /** A lane from a part on reactor {@code producer} to a merge on reactor 0; its queue is added to {@code queues}. */
+  private dev.laminar.runtime.MergeLane mergeLane(Schema schema, int producer, java.util.function.BooleanSupplier open,
+      List<dev.laminar.runtime.ExchangeQueue> queues) {
+    dev.laminar.runtime.ExchangeQueue q = new dev.laminar.runtime.ExchangeQueue(schema, config.queueBatches(), config.batchSize(), open,
+        reactors[producer]::helpMerges, reactors[0]::wake);
+    queues.add(q);
+    return new dev.laminar.runtime.MergeLane(q);
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"}) // an array of a generic type
@@ -737,14 +735,19 @@ public final class Engine implements AutoCloseable {
       return instantiate(plan, edge, metrics);
     }
     shardsByOwner.put(owner, d.plan());
-    List<Attachment> chains = new ArrayList<>(dealerAttachments(d.deployed(), d.dealt(), d.plan(), metrics));
+    return chains(d, d.plan(), metrics);
+  }
+
+  /** What a sharded deployment attaches on reactor 0: its dealers (or the parts before them) and its hidden streams' chains. */
+  private List<Attachment> chains(ShardedDeployment d, ShardedPlan plan, PlanMetrics metrics) {
+    List<Attachment> chains = new ArrayList<>(dealerAttachments(d.deployed(), d.dealt(), plan, metrics));
     chains.addAll(d.hidden());
     return chains;
   }
 
   /**
    * A plan deployed over every reactor: its parts, the node whose inputs its dealers are attached to
-   * ({@link #dealerAttachments}), the plan deployed (the plan given, or the part above a split, {@link #splitPlan}), and
+   * ({@link #dealerAttachments}), the plan deployed (the plan given, or the part above a split, {@link PlanSplit}), and
    * the chains of the hidden streams of a split, to attach with the plan's own.
    */
   private record ShardedDeployment(ShardedPlan plan, PlanNode dealt, PlanNode deployed, List<Attachment> hidden) {
@@ -799,7 +802,7 @@ public final class Engine implements AutoCloseable {
     return new ShardedDeployment(top.plan(), top.dealt(), top.deployed(), hidden);
   }
 
-  /** The names of the hidden streams of {@code owner}'s split plan start with this ({@code #} is no identifier's). */
+  /** The names of the hidden streams of {@code owner}'s split plan start with this: the owner's name, or a subscription's number. */
   private String hiddenName(Object owner) {
     // no catalogue name begins with @
     return owner instanceof CatalogObject o ? o.name : "@subscription" + subscriptionSplits.incrementAndGet();
@@ -810,7 +813,11 @@ public final class Engine implements AutoCloseable {
 
   /** Whether {@code owner}'s hidden streams are covered by checkpoints: its root owner is a sink or a stream. */
   private boolean checkpointed(Object owner) {
-    return owner instanceof SinkObject || (owner instanceof StreamObject st && (!hiddenStreams.containsValue(st) || checkpointedHidden.contains(st)));
+    if (owner instanceof SinkObject) {
+      return true;
+    }
+    // a declared stream, or a hidden one that is itself checkpointed (a part split again)
+    return owner instanceof StreamObject st && (!hiddenStreams.containsValue(st) || checkpointedHidden.contains(st));
   }
 
   /**
@@ -850,8 +857,7 @@ public final class Engine implements AutoCloseable {
     List<PlanNode> sides = Shards.sides(keyed);
     Schema[] inputSchemas = new Schema[sides.size()];
     for (int i = 0; i < inputSchemas.length; i++) {
-      PlanNode boundary = Shards.headBoundary(sides.get(i));
-      inputSchemas[i] = boundary != null ? boundary.schema() : shardedInput(sides.get(i)).node().schema();
+      inputSchemas[i] = headInputSchema(sides.get(i));
     }
     return Shards.deploy(reactors, keyed, inputSchemas, ends, frames, config.queueBatches(), config.batchSize(), metrics,
         (shard, downstream, shardMetrics) -> {
@@ -881,6 +887,15 @@ public final class Engine implements AutoCloseable {
           return head.get(0).chain();
         },
         (o, e) -> consumerFailed(failureOwner.get(), e), owner, barrierListener(owner));
+  }
+
+  /**
+   * What the head copies of input {@code side} of a sharded node take from the dealer: the stream it reads, or the output of
+   * its topmost lookup join, which runs on reactor 0 before the dealer ({@link Shards#headBoundary}).
+   */
+  private Schema headInputSchema(PlanNode side) {
+    PlanNode boundary = Shards.headBoundary(side);
+    return boundary != null ? boundary.schema() : shardedInput(side).node().schema();
   }
 
   /** The stream an input of a sharded node reads (a shardable plan has exactly one scan per input). */
@@ -982,7 +997,7 @@ public final class Engine implements AutoCloseable {
       PlanMetrics metrics, Object owner, java.util.function.Supplier<Object> failureOwner) {
     List<PlanNode> nodes = plan.nodes();
     PlanNode boundary = Shards.headBoundary(global.input()); // a lookup join below runs on reactor 0, before the dealer
-    Schema inputSchema = boundary != null ? boundary.schema() : shardedInput(global.input()).node().schema();
+    Schema inputSchema = headInputSchema(global.input());
     dev.laminar.runtime.aggregate.GroupAccumulatorFactory factory = globalFactory(global);
     GlobalShards shards = GlobalShards.deploy(reactors, global, factory, inputSchema, edge, config.queueBatches(), config.batchSize(),
         metrics,
@@ -1046,8 +1061,8 @@ public final class Engine implements AutoCloseable {
     }
     if (hidden != null) { // the parts below a split, after the part above (their chains on reactor 0 left with the owner's)
       boolean checkpointed = false;
+      reactor.removeTimers(owner);
       for (StreamObject h : hidden.reversed()) {
-        reactor.removeTimers(owner);
         undeployShards(h);
         reactor.execute(() -> releaseState(h.name, h.metrics));
         hiddenStreams.remove(key(h.name));

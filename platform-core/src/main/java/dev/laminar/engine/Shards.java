@@ -112,7 +112,6 @@ final class Shards implements ShardedPlan {
     int scans = 0;
     for (PlanNode n : plan.nodes()) {
       switch (n) {
-        case LookupJoinNode l -> { }
         case JoinNode j -> {
           if (keyed != null || joinKeys(j) == null) {
             return null;
